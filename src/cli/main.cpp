@@ -1,0 +1,34 @@
+// The `jiceng` command: thin front end over the library. Each area registers its
+// subcommands (see registry.hpp); errors go to stderr with a non-zero exit.
+#include <algorithm>
+#include <exception>
+#include <iostream>
+
+#include "cli/registry.hpp"
+
+namespace jiceng::cli {
+std::vector<CommandRegistration>& registered_commands() {
+  static std::vector<CommandRegistration> commands;
+  return commands;
+}
+}  // namespace jiceng::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"jiceng — party-led grassroots governance (基层治理): organization, petitions, policy"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "jiceng 0.1.0");
+  int exit_code = 0;
+  auto& commands = jiceng::cli::registered_commands();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (auto& c : commands) c.add(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "jiceng: " << e.what() << "\n";
+    return 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,61 @@
+#include "jiceng/types.hpp"
+
+#include <array>
+
+namespace jiceng {
+namespace {
+
+constexpr std::array<std::string_view, 2> kUrgencyNames = {"normal", "urgent"};
+constexpr std::array<std::string_view, 3> kSeverityNames = {"minor", "major", "critical"};
+constexpr std::array<std::string_view, 7> kChannelNames = {
+    "online_platform", "wechat_account", "mini_program", "photo_report",
+    "door_to_door",    "meeting",        "hotline"};
+constexpr std::array<std::string_view, kRoleCount> kRoleNames = {
+    "resident",        "grid_worker",     "hub_head",         "building_leader",
+    "community_secretary", "community_staff", "red_steward_lead", "street_officer",
+    "district_officer", "property_company", "system"};
+
+template <typename E, std::size_t N>
+std::optional<E> parse_enum(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (names[i] == s) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(Urgency v) { return kUrgencyNames[static_cast<std::size_t>(v)]; }
+std::string_view to_string(Severity v) { return kSeverityNames[static_cast<std::size_t>(v)]; }
+std::string_view to_string(Channel v) { return kChannelNames[static_cast<std::size_t>(v)]; }
+std::string_view to_string(Role v) { return kRoleNames[static_cast<std::size_t>(v)]; }
+std::optional<Urgency> parse_urgency(std::string_view s) { return parse_enum<Urgency>(kUrgencyNames, s); }
+std::optional<Severity> parse_severity(std::string_view s) { return parse_enum<Severity>(kSeverityNames, s); }
+std::optional<Channel> parse_channel(std::string_view s) { return parse_enum<Channel>(kChannelNames, s); }
+std::optional<Role> parse_role(std::string_view s) { return parse_enum<Role>(kRoleNames, s); }
+
+bool is_valid_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) { ++p; continue; }
+    int len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (end - p < len) return false;
+    for (int i = 1; i < len; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    p += len;
+  }
+  return true;
+}
+
+}  // namespace jiceng

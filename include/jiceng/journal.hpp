@@ -1,0 +1,188 @@
+// jiceng/journal.hpp — the durable event journal (事件日志, 全程留痕): every command the
+// Engine accepts becomes one event row in a SQLite file, chained by SHA-256 so that any
+// edit, deletion, reordering or truncation of history is detected, with snapshots of the
+// whole state (状态快照) so that opening does not have to replay from the first event.
+//
+// Two layers:
+//  - `Journal`: an append-only SQLite event store, independent of the Engine. A batch of
+//    records is written in one transaction (group commit, 批量提交); nothing is
+//    acknowledged before SQLite's COMMIT returns.
+//  - `open_engine` / `JournalSink`: the Engine's event sink on top of a Journal — open =
+//    load the latest snapshot + replay the rest + verify the chain.
+// Format, guarantees and error codes are described in docs/journal.md.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "jiceng/types.hpp"
+
+namespace jiceng {
+
+/// How hard a commit waits for the disk (SQLite `PRAGMA synchronous`).
+enum class SyncMode : std::uint8_t {
+  kFull = 0,    ///< fsync the WAL on every commit: an acknowledged event survives power loss
+  kNormal = 1,  ///< fsync at checkpoints only: survives a process crash, not power loss
+  kOff = 2,     ///< never fsync: survives a process crash only while the OS keeps running
+};
+
+/// Options for opening a journal file.
+struct JournalOptions {
+  /// Durability of each commit; `kFull` by default.
+  SyncMode sync = SyncMode::kFull;
+  /// How long a writer waits for another connection's lock before UNAVAILABLE.
+  int busy_timeout_ms = 5000;
+  /// Open without write access (SQLITE_OPEN_READONLY): appends and snapshots fail with
+  /// FAILED_PRECONDITION. The file must exist.
+  bool read_only = false;
+  /// Create the file when it does not exist (ignored when `read_only`).
+  bool create_if_missing = true;
+  /// Upper bound on the database size in pages (`PRAGMA max_page_count`), 0 = no bound.
+  /// A commit that would grow past it fails with RESOURCE_EXHAUSTED, as on a full disk.
+  std::int64_t max_pages = 0;
+  /// Policy set a *new* journal's Engine is created with (`open_engine` only). An
+  /// existing journal rebuilds its policy from its own events and snapshot.
+  std::string policy = "national";
+};
+
+/// SHA-256 digest, the link of the hash chain (哈希链).
+using ChainHash = std::array<std::uint8_t, 32>;
+
+/// One event to append: its time (UTC seconds), its type name (e.g. `submit`) and its
+/// canonical payload bytes.
+struct JournalRecord {
+  Timestamp time = 0;       ///< when the event happened (UTC seconds)
+  std::string type;         ///< event type name, e.g. `submit`, `load_org`
+  std::string payload;      ///< canonical encoded event
+};
+
+/// One stored event as replay sees it. The views live until the callback returns.
+struct StoredRecord {
+  std::uint64_t seq = 0;        ///< 1-based position in the journal
+  Timestamp time = 0;           ///< event time (UTC seconds)
+  std::string_view type;        ///< event type name
+  std::string_view payload;     ///< canonical encoded event
+  ChainHash hash{};             ///< chain hash of this row
+};
+
+/// The sequence numbers a successful append was given (inclusive range).
+struct AppendResult {
+  std::uint64_t first_seq = 0;  ///< seq of the first appended record
+  std::uint64_t last_seq = 0;   ///< seq of the last appended record (== the new head)
+};
+
+/// Metadata of a stored snapshot (状态快照).
+struct SnapshotInfo {
+  std::uint64_t seq = 0;  ///< the snapshot is the state after events 1..seq
+  Timestamp time = 0;     ///< when it was written (UTC seconds, host clock)
+  std::string digest;     ///< lower-case hex SHA-256 of the state bytes
+};
+
+/// A snapshot with its state bytes.
+struct Snapshot {
+  SnapshotInfo info;   ///< where it sits in the chain and its digest
+  std::string state;   ///< the Engine's canonical snapshot bytes
+};
+
+/// What `Journal::verify` found in an intact journal.
+struct ChainReport {
+  std::uint64_t events = 0;                       ///< number of event rows
+  std::uint64_t last_seq = 0;                     ///< seq of the head (0 when empty)
+  ChainHash head{};                               ///< chain hash of the head (zeros when empty)
+  std::uint64_t snapshots = 0;                    ///< number of snapshots checked
+  std::optional<std::uint64_t> latest_snapshot;   ///< seq of the newest snapshot, if any
+};
+
+/// An append-only, hash-chained SQLite event store (事件日志).
+///
+/// File layout (docs/journal.md): table `events(seq INTEGER PRIMARY KEY, time, type,
+/// payload, prev_hash, hash)` with `hash = SHA-256(prev_hash ‖ be64(seq) ‖ be64(time) ‖
+/// be32(len(type)) ‖ type ‖ payload)` and `prev_hash` of seq 1 all zeros; table `head`
+/// holding the last seq and hash, updated in the same transaction (so a truncated tail is
+/// detected); table `snapshots`. WAL mode.
+///
+/// Thread safety: every method may be called from any thread; calls are serialized by an
+/// internal mutex. Callbacks run under that mutex and must not call back into the journal.
+class Journal {
+ public:
+  /// Opens (and, unless read-only or `create_if_missing` is false, creates) the journal
+  /// at `path`. Does not walk the chain (see verify()); it checks the file format and
+  /// that the `head` row agrees with the last event row — when it does not, the journal
+  /// opens but every append fails with DATA_LOSS until the damage is dealt with.
+  /// Errors: NOT_FOUND (missing file, no create), FAILED_PRECONDITION (not a jiceng
+  /// journal, or an unknown format version), UNAVAILABLE (locked, I/O), DATA_LOSS
+  /// (SQLite reports the file corrupt).
+  static absl::StatusOr<std::unique_ptr<Journal>> open(const std::string& path,
+                                                       const JournalOptions& options = {});
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  /// Appends `records` in one transaction (BEGIN IMMEDIATE … COMMIT) and returns the seqs
+  /// they were given. Returns only after COMMIT returned: on OK every record is durable
+  /// (to the degree `sync` promises); on error none is, and last_seq()/head() are
+  /// unchanged. An empty span appends nothing and returns {last_seq()+1, last_seq()}.
+  /// Errors: RESOURCE_EXHAUSTED (disk or max_pages full), FAILED_PRECONDITION (read-only,
+  /// or another writer changed the file behind this handle), UNAVAILABLE (locked past
+  /// the busy timeout, I/O error), DATA_LOSS (damaged tail found at open).
+  absl::StatusOr<AppendResult> append(std::span<const JournalRecord> records);
+
+  /// Walks the whole chain from seq 1, verifying every row (as verify() does), and calls
+  /// `fn` for each row with seq > `after_seq`, in order. Stops at the first bad row with
+  /// DATA_LOSS naming its seq, or at the first error `fn` returns. Also checks the tail
+  /// against the `head` row.
+  absl::Status replay(std::uint64_t after_seq,
+                      const std::function<absl::Status(const StoredRecord&)>& fn) const;
+
+  /// Verifies the chain (seqs 1..n without gaps, each prev_hash equal to the previous
+  /// hash, each hash recomputed, tail equal to the `head` row) and every snapshot (digest
+  /// of its state, its anchor equal to the chain hash at its seq, its own row hash).
+  /// DATA_LOSS naming the first bad seq (or snapshot) when anything is off.
+  absl::StatusOr<ChainReport> verify() const;
+
+  /// Stores `state` as the snapshot after events 1..`seq` (0 ≤ seq ≤ last_seq()),
+  /// anchored to the chain hash at `seq`. Replaces an existing snapshot at the same seq.
+  absl::StatusOr<SnapshotInfo> write_snapshot(std::uint64_t seq, std::string_view state);
+
+  /// The newest snapshot, verified (digest and anchor), or nullopt when there is none.
+  absl::StatusOr<std::optional<Snapshot>> latest_snapshot() const;
+
+  /// Number of stored snapshots.
+  absl::StatusOr<std::uint64_t> snapshot_count() const;
+
+  /// Seq of the last acknowledged record (0 when empty).
+  std::uint64_t last_seq() const;
+  /// Chain hash of the last acknowledged record (zeros when empty).
+  ChainHash head() const;
+  /// The file this journal lives in.
+  const std::string& path() const;
+  /// Whether this handle was opened read-only.
+  bool read_only() const;
+
+ private:
+  struct Impl;
+  explicit Journal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Lower-case hexadecimal of `bytes`.
+std::string to_hex(std::span<const std::uint8_t> bytes);
+
+/// Lower-case hex SHA-256 of `bytes` (OpenSSL libcrypto) — the state digest of
+/// Engine::snapshot() bytes.
+std::string sha256_hex(std::string_view bytes);
+
+/// The chain hash of one row: SHA-256(prev ‖ be64(seq) ‖ be64(time) ‖ be32(len(type)) ‖
+/// type ‖ payload). Exposed for tests and external verifiers.
+ChainHash chain_hash(const ChainHash& prev, std::uint64_t seq, Timestamp time,
+                     std::string_view type, std::string_view payload);
+
+}  // namespace jiceng

@@ -1,0 +1,880 @@
+// The SQLite event store behind jiceng::Journal: schema, group-commit append, the
+// SHA-256 hash chain (OpenSSL EVP, one reused context), verification and snapshots.
+#include "jiceng/journal.hpp"
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace jiceng {
+namespace {
+
+// Debian's Abseil keeps its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0).
+absl::string_view av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+constexpr std::string_view kFormat = "jiceng-journal/1";
+constexpr std::string_view kSnapshotTag = "jiceng-snapshot/1";
+constexpr std::size_t kMaxTypeLength = 64;
+
+// The SHA-256 algorithm object, fetched once per process (EVP_MD_fetch is costly; the
+// fetched object is immutable and may be shared by threads).
+const EVP_MD* sha256_md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+void put_be64(std::uint8_t* out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<std::uint8_t>(v & 0xff);
+    v >>= 8;
+  }
+}
+
+void put_be32(std::uint8_t* out, std::uint32_t v) {
+  for (int i = 3; i >= 0; --i) {
+    out[i] = static_cast<std::uint8_t>(v & 0xff);
+    v >>= 8;
+  }
+}
+
+// One reusable EVP_MD_CTX; not thread-safe (each Journal guards its own with its mutex).
+class Hasher {
+ public:
+  Hasher() : ctx_(EVP_MD_CTX_new()) {}
+  ~Hasher() { EVP_MD_CTX_free(ctx_); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  bool ok() const { return ctx_ != nullptr && sha256_md() != nullptr; }
+
+  ChainHash chain(const ChainHash& prev, std::uint64_t seq, Timestamp time, std::string_view type,
+                  std::string_view payload) {
+    // prev ‖ be64(seq) ‖ be64(time) ‖ be32(len(type)) ‖ type, in one buffer: fewer calls.
+    std::uint8_t head[32 + 8 + 8 + 4 + kMaxTypeLength];
+    std::memcpy(head, prev.data(), 32);
+    put_be64(head + 32, seq);
+    put_be64(head + 40, static_cast<std::uint64_t>(time));
+    put_be32(head + 48, static_cast<std::uint32_t>(type.size()));
+    const std::size_t type_len = std::min(type.size(), kMaxTypeLength);
+    std::memcpy(head + 52, type.data(), type_len);
+    ChainHash out{};
+    EVP_DigestInit_ex(ctx_, sha256_md(), nullptr);
+    EVP_DigestUpdate(ctx_, head, 52 + type_len);
+    if (type.size() > kMaxTypeLength) {
+      EVP_DigestUpdate(ctx_, type.data() + kMaxTypeLength, type.size() - kMaxTypeLength);
+    }
+    EVP_DigestUpdate(ctx_, payload.data(), payload.size());
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx_, out.data(), &n);
+    return out;
+  }
+
+  ChainHash snapshot_row(std::uint64_t seq, Timestamp time, const ChainHash& anchor,
+                         std::string_view digest_hex) {
+    std::uint8_t buf[16];
+    put_be64(buf, seq);
+    put_be64(buf + 8, static_cast<std::uint64_t>(time));
+    ChainHash out{};
+    EVP_DigestInit_ex(ctx_, sha256_md(), nullptr);
+    EVP_DigestUpdate(ctx_, kSnapshotTag.data(), kSnapshotTag.size());
+    EVP_DigestUpdate(ctx_, buf, sizeof buf);
+    EVP_DigestUpdate(ctx_, anchor.data(), anchor.size());
+    EVP_DigestUpdate(ctx_, digest_hex.data(), digest_hex.size());
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx_, out.data(), &n);
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+const char* sqlite_code_name(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_ERROR: return "SQLITE_ERROR";
+    case SQLITE_INTERNAL: return "SQLITE_INTERNAL";
+    case SQLITE_PERM: return "SQLITE_PERM";
+    case SQLITE_ABORT: return "SQLITE_ABORT";
+    case SQLITE_BUSY: return "SQLITE_BUSY";
+    case SQLITE_LOCKED: return "SQLITE_LOCKED";
+    case SQLITE_NOMEM: return "SQLITE_NOMEM";
+    case SQLITE_READONLY: return "SQLITE_READONLY";
+    case SQLITE_INTERRUPT: return "SQLITE_INTERRUPT";
+    case SQLITE_IOERR: return "SQLITE_IOERR";
+    case SQLITE_CORRUPT: return "SQLITE_CORRUPT";
+    case SQLITE_NOTFOUND: return "SQLITE_NOTFOUND";
+    case SQLITE_FULL: return "SQLITE_FULL";
+    case SQLITE_CANTOPEN: return "SQLITE_CANTOPEN";
+    case SQLITE_PROTOCOL: return "SQLITE_PROTOCOL";
+    case SQLITE_SCHEMA: return "SQLITE_SCHEMA";
+    case SQLITE_TOOBIG: return "SQLITE_TOOBIG";
+    case SQLITE_CONSTRAINT: return "SQLITE_CONSTRAINT";
+    case SQLITE_MISMATCH: return "SQLITE_MISMATCH";
+    case SQLITE_MISUSE: return "SQLITE_MISUSE";
+    case SQLITE_AUTH: return "SQLITE_AUTH";
+    case SQLITE_NOTADB: return "SQLITE_NOTADB";
+    default: return "SQLITE_?";
+  }
+}
+
+bool file_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Maps a SQLite result code to a canonical absl code, with the path, what was being
+// done and SQLite's own message.
+absl::Status sqlite_status(sqlite3* db, int rc, const std::string& path, std::string_view what) {
+  const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string msg = absl::StrCat("journal ", path, ": ", av(what), ": ", detail, " (",
+                                 sqlite_code_name(rc), ")");
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_NOMEM:
+    case SQLITE_TOOBIG:
+      return absl::ResourceExhaustedError(msg);
+    case SQLITE_READONLY:
+      return absl::FailedPreconditionError(msg);
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return absl::PermissionDeniedError(msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_PROTOCOL:
+    case SQLITE_INTERRUPT:
+      return absl::UnavailableError(msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(msg);
+    case SQLITE_CANTOPEN:
+      return file_exists(path) ? absl::UnavailableError(msg) : absl::NotFoundError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+// Resets a statement (and its bindings) when a scope ends, whatever the outcome.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(sqlite3_stmt* s) : s_(s) {}
+  ~ResetOnExit() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+std::string_view column_bytes(sqlite3_stmt* s, int col) {
+  const void* p = sqlite3_column_blob(s, col);
+  const int n = sqlite3_column_bytes(s, col);
+  if (p == nullptr || n <= 0) return {};
+  return {static_cast<const char*>(p), static_cast<std::size_t>(n)};
+}
+
+std::string_view column_text(sqlite3_stmt* s, int col) {
+  const unsigned char* p = sqlite3_column_text(s, col);
+  const int n = sqlite3_column_bytes(s, col);
+  if (p == nullptr || n <= 0) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)};
+}
+
+bool column_hash(sqlite3_stmt* s, int col, ChainHash* out) {
+  std::string_view b = column_bytes(s, col);
+  if (b.size() != out->size()) return false;
+  std::memcpy(out->data(), b.data(), out->size());
+  return true;
+}
+
+absl::Status check_type(std::string_view type, std::size_t index) {
+  if (type.empty() || type.size() > kMaxTypeLength) {
+    return absl::InvalidArgumentError(absl::StrCat("journal record ", index, ": type '", av(type),
+                                                   "' must be 1..", kMaxTypeLength, " bytes"));
+  }
+  for (char c : type) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "journal record ", index, ": type '", av(type), "' may use only a-z, 0-9, '_' and '.'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct Journal::Impl {
+  std::string path;
+  JournalOptions options;
+  sqlite3* db = nullptr;
+
+  mutable absl::Mutex mu;
+  mutable Hasher hasher ABSL_GUARDED_BY(mu);
+  std::uint64_t last_seq ABSL_GUARDED_BY(mu) = 0;
+  ChainHash head ABSL_GUARDED_BY(mu){};
+  // Not OK when open found the head row and the last event disagreeing, or a COMMIT
+  // failed with an outcome that cannot be known; appends refuse while it is set.
+  absl::Status damaged ABSL_GUARDED_BY(mu);
+
+  Stmt begin_write, begin_read, commit, rollback, insert, select_head, update_head, select_all,
+      select_tail, select_hash_at, insert_snapshot, select_latest_snapshot, select_snapshots,
+      count_snapshots;
+
+  ~Impl() {
+    // Statements first, then the connection (sqlite3_close refuses with live statements).
+    for (Stmt* s : {&begin_write, &begin_read, &commit, &rollback, &insert, &select_head,
+                    &update_head, &select_all, &select_tail, &select_hash_at, &insert_snapshot,
+                    &select_latest_snapshot, &select_snapshots, &count_snapshots}) {
+      s->reset();
+    }
+    if (db != nullptr) sqlite3_close(db);
+  }
+
+  absl::Status error(int rc, std::string_view what) const { return sqlite_status(db, rc, path, what); }
+
+  absl::Status exec(const char* sql, std::string_view what) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) return error(rc, what);
+    return absl::OkStatus();
+  }
+
+  absl::Status prepare(Stmt* out, const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) return error(rc, absl::StrCat("prepare \"", sql, "\""));
+    out->reset(s);
+    return absl::OkStatus();
+  }
+
+  // Runs a statement that returns no rows (BEGIN, COMMIT, …).
+  int run(sqlite3_stmt* s) {
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+  }
+
+  void rollback_if_open() {
+    if (sqlite3_get_autocommit(db) == 0) run(rollback.get());
+  }
+
+  // Reads the head row inside the current transaction.
+  absl::Status read_head(std::uint64_t* seq, ChainHash* hash) {
+    ResetOnExit reset(select_head.get());
+    const int rc = sqlite3_step(select_head.get());
+    if (rc == SQLITE_DONE) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": the head row is missing"));
+    }
+    if (rc != SQLITE_ROW) return error(rc, "read head");
+    const std::int64_t s = sqlite3_column_int64(select_head.get(), 0);
+    if (s < 0 || !column_hash(select_head.get(), 1, hash)) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": the head row is malformed"));
+    }
+    *seq = static_cast<std::uint64_t>(s);
+    return absl::OkStatus();
+  }
+
+  // Reads the last event row; seq 0 and zero hash when there are none.
+  absl::Status read_tail(std::uint64_t* seq, ChainHash* hash) {
+    ResetOnExit reset(select_tail.get());
+    const int rc = sqlite3_step(select_tail.get());
+    if (rc == SQLITE_DONE) {
+      *seq = 0;
+      *hash = ChainHash{};
+      return absl::OkStatus();
+    }
+    if (rc != SQLITE_ROW) return error(rc, "read last event");
+    const std::int64_t s = sqlite3_column_int64(select_tail.get(), 0);
+    if (s <= 0 || !column_hash(select_tail.get(), 1, hash)) {
+      return absl::DataLossError(
+          absl::StrCat("journal ", path, ": seq ", s, ": malformed last event row"));
+    }
+    *seq = static_cast<std::uint64_t>(s);
+    return absl::OkStatus();
+  }
+
+  absl::Status open_schema();
+  absl::Status walk(std::uint64_t after_seq,
+                    const std::function<absl::Status(const StoredRecord&)>* fn,
+                    std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+};
+
+absl::Status Journal::Impl::open_schema() {
+  // What is in the file already? An empty file becomes a journal; a foreign database is
+  // refused rather than written into.
+  Stmt probe;
+  JICENG_RETURN_IF_ERROR(prepare(&probe,
+      "SELECT (SELECT count(*) FROM sqlite_schema),"
+      " (SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='meta')"));
+  int rc = sqlite3_step(probe.get());
+  if (rc != SQLITE_ROW) return error(rc, "read schema");
+  const std::int64_t objects = sqlite3_column_int64(probe.get(), 0);
+  const bool has_meta = sqlite3_column_int64(probe.get(), 1) != 0;
+  probe.reset();
+
+  if (objects == 0) {
+    if (options.read_only) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("journal ", path, ": empty database, not a jiceng journal (opened read-only)"));
+    }
+    JICENG_RETURN_IF_ERROR(exec("PRAGMA journal_mode=WAL", "set WAL mode"));
+    JICENG_RETURN_IF_ERROR(exec(
+        "BEGIN IMMEDIATE;"
+        "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+        " type TEXT NOT NULL, payload BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS head(id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " seq INTEGER NOT NULL, hash BLOB NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS snapshots(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+        " anchor BLOB NOT NULL, digest TEXT NOT NULL, state BLOB NOT NULL, hash BLOB NOT NULL);"
+        "INSERT OR IGNORE INTO meta VALUES('format', 'jiceng-journal/1');"
+        "INSERT OR IGNORE INTO head VALUES(1, 0, zeroblob(32));"
+        "COMMIT;",
+        "create schema"));
+  } else if (!has_meta) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "journal ", path, ": not a jiceng journal (the database has no 'meta' table)"));
+  } else if (!options.read_only) {
+    JICENG_RETURN_IF_ERROR(exec("PRAGMA journal_mode=WAL", "set WAL mode"));
+  }
+
+  Stmt format;
+  JICENG_RETURN_IF_ERROR(prepare(&format, "SELECT value FROM meta WHERE key='format'"));
+  rc = sqlite3_step(format.get());
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error(rc, "read format");
+  const std::string found = rc == SQLITE_ROW ? std::string(column_text(format.get(), 0)) : "";
+  if (found != kFormat) {
+    return absl::FailedPreconditionError(absl::StrCat("journal ", path, ": format '", found,
+                                                      "' is not '", av(kFormat), "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Journal::Impl::walk(std::uint64_t after_seq,
+                                 const std::function<absl::Status(const StoredRecord&)>* fn,
+                                 std::map<std::uint64_t, ChainHash>* anchors,
+                                 ChainReport* report) {
+  // One read transaction: rows and head row come from the same snapshot of the file.
+  int rc = run(begin_read.get());
+  if (rc != SQLITE_DONE) return error(rc, "begin read");
+  struct EndRead {
+    Impl* self;
+    ~EndRead() { self->run(self->commit.get()); }
+  } end_read{this};
+
+  sqlite3_stmt* s = select_all.get();
+  ResetOnExit reset(s);
+  ChainHash prev{};
+  std::uint64_t expected = 1;
+  StoredRecord rec;
+  if (anchors != nullptr) {
+    auto it = anchors->find(0);
+    if (it != anchors->end()) it->second = ChainHash{};
+  }
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const std::int64_t raw_seq = sqlite3_column_int64(s, 0);
+    if (raw_seq <= 0 || static_cast<std::uint64_t>(raw_seq) < expected) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", expected,
+                                              ": unexpected row with seq ", raw_seq));
+    }
+    if (static_cast<std::uint64_t>(raw_seq) != expected) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", expected,
+                                              " is missing (the next row is seq ", raw_seq,
+                                              "): events were deleted"));
+    }
+    rec.seq = expected;
+    rec.time = sqlite3_column_int64(s, 1);
+    rec.type = column_text(s, 2);
+    rec.payload = column_bytes(s, 3);
+    ChainHash stored_prev{};
+    if (!column_hash(s, 4, &stored_prev) || stored_prev != prev) {
+      return absl::DataLossError(absl::StrCat(
+          "journal ", path, ": seq ", expected,
+          ": prev_hash does not match the hash of seq ", expected - 1,
+          " (history was edited, reordered or deleted)"));
+    }
+    if (!column_hash(s, 5, &rec.hash) ||
+        hasher.chain(prev, rec.seq, rec.time, rec.type, rec.payload) != rec.hash) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", expected,
+                                              ": hash mismatch, the row's content was altered"));
+    }
+    if (fn != nullptr && rec.seq > after_seq) {
+      absl::Status st = (*fn)(rec);
+      if (!st.ok()) return st;
+    }
+    if (anchors != nullptr) {
+      auto it = anchors->find(rec.seq);
+      if (it != anchors->end()) it->second = rec.hash;
+    }
+    prev = rec.hash;
+    ++expected;
+  }
+  if (rc != SQLITE_DONE) return error(rc, absl::StrCat("read seq ", expected));
+  const std::uint64_t last = expected - 1;
+
+  std::uint64_t head_seq = 0;
+  ChainHash head_hash{};
+  JICENG_RETURN_IF_ERROR(read_head(&head_seq, &head_hash));
+  if (head_seq > last) {
+    return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", last + 1,
+                                            " is missing: the journal ends at seq ", last,
+                                            " but its head records seq ", head_seq,
+                                            " (truncated tail)"));
+  }
+  if (head_seq < last) {
+    return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", head_seq + 1,
+                                            ": rows beyond the recorded head seq ", head_seq,
+                                            " (written outside the journal)"));
+  }
+  if (head_hash != prev) {
+    return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", last,
+                                            ": hash differs from the one the head records"));
+  }
+  if (report != nullptr) {
+    report->events = last;
+    report->last_seq = last;
+    report->head = prev;
+  }
+  return absl::OkStatus();
+}
+
+Journal::Journal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Journal::~Journal() = default;
+
+absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
+                                                       const JournalOptions& options) {
+  if (path.empty()) return absl::InvalidArgumentError("journal: empty path");
+  if (options.busy_timeout_ms < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("journal ", path, ": busy_timeout_ms ", options.busy_timeout_ms, " < 0"));
+  }
+  if (options.max_pages < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("journal ", path, ": max_pages ", options.max_pages, " < 0"));
+  }
+  const bool create = options.create_if_missing && !options.read_only;
+  if (!create && !file_exists(path)) {
+    return absl::NotFoundError(absl::StrCat("journal ", path, ": no such file"));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->options = options;
+  if (impl->hasher.ok() == false) {
+    return absl::InternalError("journal: OpenSSL SHA-256 is not available");
+  }
+  const int flags = (options.read_only ? SQLITE_OPEN_READONLY
+                                       : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+                    SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
+  if (rc != SQLITE_OK) return impl->error(rc, "open");
+  sqlite3_extended_result_codes(impl->db, 1);
+  sqlite3_busy_timeout(impl->db, options.busy_timeout_ms);
+
+  JICENG_RETURN_IF_ERROR(impl->open_schema());
+  const char* sync = options.sync == SyncMode::kFull     ? "PRAGMA synchronous=FULL"
+                     : options.sync == SyncMode::kNormal ? "PRAGMA synchronous=NORMAL"
+                                                         : "PRAGMA synchronous=OFF";
+  JICENG_RETURN_IF_ERROR(impl->exec(sync, "set synchronous"));
+  if (options.max_pages > 0) {
+    JICENG_RETURN_IF_ERROR(impl->exec(
+        absl::StrCat("PRAGMA max_page_count=", options.max_pages).c_str(), "set max_page_count"));
+  }
+  if (options.read_only) {
+    JICENG_RETURN_IF_ERROR(impl->exec("PRAGMA query_only=1", "set query_only"));
+  }
+
+  Impl& d = *impl;
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.begin_write, "BEGIN IMMEDIATE"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.begin_read, "BEGIN"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.commit, "COMMIT"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.rollback, "ROLLBACK"));
+  JICENG_RETURN_IF_ERROR(d.prepare(
+      &d.insert, "INSERT INTO events(seq, time, type, payload, prev_hash, hash) VALUES(?,?,?,?,?,?)"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.select_head, "SELECT seq, hash FROM head WHERE id = 1"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.update_head, "UPDATE head SET seq = ?, hash = ? WHERE id = 1"));
+  JICENG_RETURN_IF_ERROR(d.prepare(
+      &d.select_all, "SELECT seq, time, type, payload, prev_hash, hash FROM events ORDER BY seq"));
+  JICENG_RETURN_IF_ERROR(
+      d.prepare(&d.select_tail, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.select_hash_at, "SELECT hash FROM events WHERE seq = ?"));
+  JICENG_RETURN_IF_ERROR(d.prepare(
+      &d.insert_snapshot,
+      "INSERT OR REPLACE INTO snapshots(seq, time, anchor, digest, state, hash) VALUES(?,?,?,?,?,?)"));
+  JICENG_RETURN_IF_ERROR(d.prepare(
+      &d.select_latest_snapshot,
+      "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq DESC LIMIT 1"));
+  JICENG_RETURN_IF_ERROR(d.prepare(
+      &d.select_snapshots, "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq"));
+  JICENG_RETURN_IF_ERROR(d.prepare(&d.count_snapshots, "SELECT count(*) FROM snapshots"));
+
+  // Head row and last event, read together; they must agree.
+  {
+    absl::MutexLock lock(&d.mu);
+    rc = d.run(d.begin_read.get());
+    if (rc != SQLITE_DONE) return d.error(rc, "begin read");
+    std::uint64_t head_seq = 0, tail_seq = 0;
+    ChainHash head_hash{}, tail_hash{};
+    absl::Status st = d.read_head(&head_seq, &head_hash);
+    if (st.ok()) st = d.read_tail(&tail_seq, &tail_hash);
+    d.run(d.commit.get());
+    if (absl::IsDataLoss(st)) {
+      d.damaged = st;
+    } else if (!st.ok()) {
+      return st;
+    } else if (head_seq != tail_seq || head_hash != tail_hash) {
+      d.damaged = absl::DataLossError(absl::StrCat(
+          "journal ", path, ": seq ", std::min(head_seq, tail_seq) + 1,
+          ": the head row (seq ", head_seq, ") and the last event (seq ", tail_seq,
+          ") disagree; run verify"));
+    }
+    d.last_seq = head_seq;
+    d.head = head_hash;
+  }
+  return std::unique_ptr<Journal>(new Journal(std::move(impl)));
+}
+
+absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> records) {
+  Impl& d = *impl_;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    JICENG_RETURN_IF_ERROR(check_type(records[i].type, i));
+    if (records[i].payload.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("journal record ", i, ": payload of ", records[i].payload.size(), " bytes is too large"));
+    }
+  }
+  absl::MutexLock lock(&d.mu);
+  // A read-only handle is refused by SQLite itself (SQLITE_READONLY at BEGIN IMMEDIATE).
+  if (!d.damaged.ok()) return d.damaged;
+  if (records.empty()) return AppendResult{d.last_seq + 1, d.last_seq};
+
+  int rc = d.run(d.begin_write.get());
+  if (rc != SQLITE_DONE) {
+    d.rollback_if_open();
+    return d.error(rc, "begin write transaction");
+  }
+  // Another connection (another process, another handle) may have appended since this
+  // handle last wrote; continuing would fork the chain.
+  {
+    std::uint64_t head_seq = 0;
+    ChainHash head_hash{};
+    absl::Status st = d.read_head(&head_seq, &head_hash);
+    if (st.ok() && (head_seq != d.last_seq || head_hash != d.head)) {
+      st = absl::FailedPreconditionError(absl::StrCat(
+          "journal ", d.path, ": another writer moved the head to seq ", head_seq,
+          " behind this handle (at seq ", d.last_seq, "); reopen the journal"));
+    }
+    if (!st.ok()) {
+      d.rollback_if_open();
+      return st;
+    }
+  }
+
+  std::uint64_t seq = d.last_seq;
+  ChainHash prev = d.head;
+  sqlite3_stmt* ins = d.insert.get();
+  for (const JournalRecord& r : records) {
+    ++seq;
+    const ChainHash h = d.hasher.chain(prev, seq, r.time, r.type, r.payload);
+    sqlite3_bind_int64(ins, 1, static_cast<sqlite3_int64>(seq));
+    sqlite3_bind_int64(ins, 2, r.time);
+    sqlite3_bind_text(ins, 3, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 4, r.payload.data(), static_cast<int>(r.payload.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 5, prev.data(), static_cast<int>(prev.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 6, h.data(), static_cast<int>(h.size()), SQLITE_STATIC);
+    rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE) {
+      absl::Status st = d.error(rc, absl::StrCat("insert seq ", seq));
+      sqlite3_clear_bindings(ins);
+      d.rollback_if_open();
+      return st;
+    }
+    prev = h;
+  }
+  sqlite3_clear_bindings(ins);
+  {
+    sqlite3_stmt* up = d.update_head.get();
+    sqlite3_bind_int64(up, 1, static_cast<sqlite3_int64>(seq));
+    sqlite3_bind_blob(up, 2, prev.data(), static_cast<int>(prev.size()), SQLITE_STATIC);
+    rc = sqlite3_step(up);
+    sqlite3_reset(up);
+    sqlite3_clear_bindings(up);
+    if (rc != SQLITE_DONE) {
+      absl::Status st = d.error(rc, "update head");
+      d.rollback_if_open();
+      return st;
+    }
+  }
+  rc = d.run(d.commit.get());
+  if (rc != SQLITE_DONE) {
+    absl::Status st = d.error(rc, absl::StrCat("commit seq ", d.last_seq + 1, "..", seq));
+    d.rollback_if_open();
+    // Normally a failed COMMIT leaves the file as it was. If the head moved anyway (an
+    // I/O error after the WAL frames were written), the outcome is unknown to this
+    // handle: refuse further appends until the journal is reopened and verified.
+    std::uint64_t head_seq = 0;
+    ChainHash head_hash{};
+    absl::Status hs = d.read_head(&head_seq, &head_hash);
+    if (!hs.ok() || head_seq != d.last_seq || head_hash != d.head) {
+      d.damaged = absl::FailedPreconditionError(absl::StrCat(
+          "journal ", d.path, ": a commit failed with an unknown outcome (", st.message(),
+          "); reopen the journal"));
+    }
+    return st;
+  }
+  AppendResult result{d.last_seq + 1, seq};
+  d.last_seq = seq;
+  d.head = prev;
+  return result;
+}
+
+absl::Status Journal::replay(std::uint64_t after_seq,
+                             const std::function<absl::Status(const StoredRecord&)>& fn) const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->walk(after_seq, &fn, nullptr, nullptr);
+}
+
+absl::StatusOr<ChainReport> Journal::verify() const {
+  Impl& d = *impl_;
+  absl::MutexLock lock(&d.mu);
+  // Snapshot seqs first, so the walk can collect the chain hash each one is anchored to.
+  std::map<std::uint64_t, ChainHash> anchors;
+  struct Row {
+    std::uint64_t seq;
+    Timestamp time;
+    ChainHash anchor, hash;
+    std::string digest, state_digest;
+  };
+  std::vector<Row> rows;
+  {
+    sqlite3_stmt* s = d.select_snapshots.get();
+    ResetOnExit reset(s);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      Row r{};
+      const std::int64_t seq = sqlite3_column_int64(s, 0);
+      r.seq = seq < 0 ? 0 : static_cast<std::uint64_t>(seq);
+      r.time = sqlite3_column_int64(s, 1);
+      const bool ok = seq >= 0 && column_hash(s, 2, &r.anchor) && column_hash(s, 5, &r.hash);
+      r.digest = std::string(column_text(s, 3));
+      r.state_digest = sha256_hex(column_bytes(s, 4));
+      if (!ok) {
+        return absl::DataLossError(
+            absl::StrCat("journal ", d.path, ": snapshot at seq ", seq, ": malformed row"));
+      }
+      anchors.emplace(r.seq, ChainHash{});
+      rows.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return d.error(rc, "read snapshots");
+  }
+  ChainReport report;
+  JICENG_RETURN_IF_ERROR(d.walk(0, nullptr, &anchors, &report));
+  for (const Row& r : rows) {
+    if (r.seq > report.last_seq) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", r.seq,
+                                              " lies beyond the last event seq ", report.last_seq));
+    }
+    if (r.state_digest != r.digest) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", r.seq,
+                                              ": state digest ", r.state_digest,
+                                              " differs from the recorded ", r.digest));
+    }
+    if (anchors[r.seq] != r.anchor) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", r.seq,
+                                              ": not anchored to the chain hash of seq ", r.seq));
+    }
+    if (d.hasher.snapshot_row(r.seq, r.time, r.anchor, r.digest) != r.hash) {
+      return absl::DataLossError(
+          absl::StrCat("journal ", d.path, ": snapshot at seq ", r.seq, ": row hash mismatch"));
+    }
+  }
+  report.snapshots = rows.size();
+  if (!rows.empty()) report.latest_snapshot = rows.back().seq;
+  return report;
+}
+
+absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::string_view state) {
+  Impl& d = *impl_;
+  absl::MutexLock lock(&d.mu);
+  if (!d.damaged.ok()) return d.damaged;
+  if (seq > d.last_seq) {
+    return absl::OutOfRangeError(absl::StrCat("journal ", d.path, ": snapshot seq ", seq,
+                                              " is beyond the last event seq ", d.last_seq));
+  }
+  ChainHash anchor{};
+  if (seq == d.last_seq) {
+    anchor = d.head;
+  } else if (seq > 0) {
+    sqlite3_stmt* s = d.select_hash_at.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(seq));
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": seq ", seq, " is missing"));
+    }
+    if (rc != SQLITE_ROW) return d.error(rc, absl::StrCat("read hash of seq ", seq));
+    if (!column_hash(s, 0, &anchor)) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": seq ", seq, ": malformed hash"));
+    }
+  }
+  SnapshotInfo info;
+  info.seq = seq;
+  info.time = absl::ToUnixSeconds(absl::Now());
+  info.digest = sha256_hex(state);
+  const ChainHash row_hash = d.hasher.snapshot_row(seq, info.time, anchor, info.digest);
+  if (state.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("journal ", d.path, ": snapshot of ", state.size(), " bytes is too large"));
+  }
+  sqlite3_stmt* s = d.insert_snapshot.get();
+  ResetOnExit reset(s);
+  sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(seq));
+  sqlite3_bind_int64(s, 2, info.time);
+  sqlite3_bind_blob(s, 3, anchor.data(), 32, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, info.digest.data(), static_cast<int>(info.digest.size()), SQLITE_STATIC);
+  sqlite3_bind_blob(s, 5, state.data(), static_cast<int>(state.size()), SQLITE_STATIC);
+  sqlite3_bind_blob(s, 6, row_hash.data(), 32, SQLITE_STATIC);
+  const int rc = sqlite3_step(s);
+  if (rc != SQLITE_DONE) {
+    absl::Status st = d.error(rc, absl::StrCat("write snapshot at seq ", seq));
+    d.rollback_if_open();
+    return st;
+  }
+  return info;
+}
+
+absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
+  Impl& d = *impl_;
+  absl::MutexLock lock(&d.mu);
+  sqlite3_stmt* s = d.select_latest_snapshot.get();
+  ResetOnExit reset(s);
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) return std::optional<Snapshot>();
+  if (rc != SQLITE_ROW) return d.error(rc, "read latest snapshot");
+  Snapshot snap;
+  const std::int64_t seq = sqlite3_column_int64(s, 0);
+  ChainHash anchor{}, row_hash{};
+  if (seq < 0 || !column_hash(s, 2, &anchor) || !column_hash(s, 5, &row_hash)) {
+    return absl::DataLossError(
+        absl::StrCat("journal ", d.path, ": snapshot at seq ", seq, ": malformed row"));
+  }
+  snap.info.seq = static_cast<std::uint64_t>(seq);
+  snap.info.time = sqlite3_column_int64(s, 1);
+  snap.info.digest = std::string(column_text(s, 3));
+  snap.state = std::string(column_bytes(s, 4));
+  if (sha256_hex(snap.state) != snap.info.digest) {
+    return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
+                                            ": state does not match its digest"));
+  }
+  if (d.hasher.snapshot_row(snap.info.seq, snap.info.time, anchor, snap.info.digest) != row_hash) {
+    return absl::DataLossError(
+        absl::StrCat("journal ", d.path, ": snapshot at seq ", seq, ": row hash mismatch"));
+  }
+  if (snap.info.seq > d.last_seq) {
+    return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
+                                            " lies beyond the last event seq ", d.last_seq));
+  }
+  // Its anchor must be the chain hash at its seq (the walk during replay checks the chain
+  // itself; this ties the snapshot to it).
+  ChainHash at{};
+  if (snap.info.seq == d.last_seq) {
+    at = d.head;
+  } else if (snap.info.seq > 0) {
+    sqlite3_stmt* h = d.select_hash_at.get();
+    ResetOnExit reset_h(h);
+    sqlite3_bind_int64(h, 1, seq);
+    const int hrc = sqlite3_step(h);
+    if (hrc != SQLITE_ROW || !column_hash(h, 0, &at)) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
+                                              ": the event it is anchored to is missing"));
+    }
+  }
+  if (at != anchor) {
+    return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
+                                            ": not anchored to the chain hash of seq ", seq));
+  }
+  return std::optional<Snapshot>(std::move(snap));
+}
+
+absl::StatusOr<std::uint64_t> Journal::snapshot_count() const {
+  Impl& d = *impl_;
+  absl::MutexLock lock(&d.mu);
+  sqlite3_stmt* s = d.count_snapshots.get();
+  ResetOnExit reset(s);
+  const int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) return d.error(rc, "count snapshots");
+  return static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
+}
+
+std::uint64_t Journal::last_seq() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->last_seq;
+}
+
+ChainHash Journal::head() const {
+  absl::MutexLock lock(&impl_->mu);
+  return impl_->head;
+}
+
+const std::string& Journal::path() const { return impl_->path; }
+
+bool Journal::read_only() const { return impl_->options.read_only; }
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(bytes.size() * 2, '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  std::uint8_t out[32];
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out, &n, sha256_md(), nullptr);
+  return to_hex(std::span<const std::uint8_t>(out, 32));
+}
+
+ChainHash chain_hash(const ChainHash& prev, std::uint64_t seq, Timestamp time,
+                     std::string_view type, std::string_view payload) {
+  // Deliberately independent of Hasher: a second implementation of the same layout.
+  std::string buf(prev.begin(), prev.end());
+  std::uint8_t num[20];
+  put_be64(num, seq);
+  put_be64(num + 8, static_cast<std::uint64_t>(time));
+  put_be32(num + 16, static_cast<std::uint32_t>(type.size()));
+  buf.append(reinterpret_cast<const char*>(num), sizeof num);
+  buf.append(type);
+  buf.append(payload);
+  ChainHash out{};
+  unsigned int n = 0;
+  EVP_Digest(buf.data(), buf.size(), out.data(), &n, sha256_md(), nullptr);
+  return out;
+}
+
+}  // namespace jiceng

@@ -1,5 +1,8 @@
 // Tests of durations, deadline_after and DeadlinePolicy (办理时限规则).
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -188,6 +191,38 @@ TEST(DeadlinePolicy, XinfangDefaultsFollowTheRegulations) {
   // Conclude within 60 days of acceptance on 2026-02-12: 2026-04-13 17:30 CST.
   EXPECT_EQ(*deadline_after(WorkCalendar::china(), kThu20260212At10, p.limits("x", Urgency::kNormal).resolve),
             china_time_to_utc(Date(2026, 4, 13), k1730));
+}
+
+// The ```json blocks of docs/calendar.md, in order.
+std::vector<std::string> doc_json_blocks() {
+  std::ifstream in(std::string(JICENG_SOURCE_DIR) + "/docs/calendar.md");
+  std::vector<std::string> blocks;
+  std::string line, block;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside && line == "```json") {
+      inside = true;
+      block.clear();
+    } else if (inside && line == "```") {
+      inside = false;
+      blocks.push_back(block);
+    } else if (inside) {
+      block += line + "\n";
+    }
+  }
+  return blocks;
+}
+
+TEST(DeadlinePolicy, DocumentedExamplesParse) {
+  const auto blocks = doc_json_blocks();
+  ASSERT_EQ(blocks.size(), 2u);
+  auto example = DeadlinePolicy::from_json(blocks[0], "docs/calendar.md");
+  ASSERT_TRUE(example.ok()) << example.status();
+  EXPECT_EQ(format_duration(example->limits("complaint", Urgency::kNormal).resolve), "15wd");
+  // The Guangdong example in the docs is exactly hotline_guangdong().
+  auto guangdong = DeadlinePolicy::from_json(blocks[1], "docs/calendar.md");
+  ASSERT_TRUE(guangdong.ok()) << guangdong.status();
+  EXPECT_TRUE(*guangdong == DeadlinePolicy::hotline_guangdong()) << guangdong->to_json();
 }
 
 struct BadPolicy {

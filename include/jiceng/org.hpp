@@ -323,6 +323,12 @@ class OrgGraph {
   /// The report as JSON (ids, not indices).
   std::string coverage_json(const CoverageReport& report) const;
 
+  /// A human-readable summary: schema, units per level and kind, links, members, posts,
+  /// households.
+  std::string summary_text() const;
+  /// The coverage report as text, listing at most `max_listed` units per finding.
+  std::string coverage_text(const CoverageReport& report, std::size_t max_listed = 20) const;
+
   /// Memory held by the graph.
   OrgMemoryStats memory_stats() const;
 

@@ -248,3 +248,65 @@ std::string OrgGraph::coverage_json(const CoverageReport& r) const {
 }
 
 }  // namespace jiceng
+
+namespace jiceng {
+namespace {
+constexpr std::array<std::string_view, kLevelCount> kLevelNames = {
+    "district 区委", "street/township 街道/镇", "community/village 社区/村",
+    "grid/compound/natural village 网格/小区/自然村", "building/villager group 楼栋/村民小组",
+    "central household 党员中心户"};
+}  // namespace
+
+std::string OrgGraph::summary_text() const {
+  const Impl& im = *impl_;
+  CoverageReport r = coverage();
+  std::string out = cat("schema: ", to_string(im.default_schema), "\nunits: ", im.units(), "\n");
+  for (int l = 0; l < kLevelCount; ++l) append(&out, "  level ", l, " (", kLevelNames[l], "): ", r.per_level[l], "\n");
+  out += "units by kind:\n";
+  for (int k = 0; k < kUnitKindCount; ++k) {
+    if (r.per_kind[k]) append(&out, "  ", to_string(static_cast<UnitKind>(k)), ": ", r.per_kind[k], "\n");
+  }
+  std::array<std::size_t, 4> by_type{};
+  std::size_t tripartite = 0;
+  for (const Link& l : im.links) {
+    ++by_type[static_cast<int>(l.type)];
+    tripartite += l.tripartite;
+  }
+  append(&out, "links: ", im.links.size(), " (joint ", by_type[0], ", manages_members ", by_type[1], ", covers ",
+         by_type[2], ", serves ", by_type[3], "; tripartite agreements ", tripartite, ")\n");
+  std::size_t party = 0;
+  for (auto p : im.member_party) party += p;
+  append(&out, "members: ", im.member_id.size(), " (party members ", party, ")\n");
+  std::size_t secretaries = 0;
+  for (const Post& p : im.posts) secretaries += p.role == PostRole::kSecretary && p.current();
+  append(&out, "posts: ", im.posts.size(), " (secretaries in office ", secretaries, ")\n");
+  append(&out, "households: ", im.households.size(), "\n");
+  return out;
+}
+
+std::string OrgGraph::coverage_text(const CoverageReport& r, std::size_t max_listed) const {
+  std::string out = "coverage report (覆盖情况)\n";
+  auto list = [&](std::string_view title, const std::vector<UnitIndex>& units) {
+    append(&out, "  ", title, ": ", units.size(), "\n");
+    for (std::size_t i = 0; i < units.size() && i < max_listed; ++i) {
+      append(&out, "    ", id(units[i]), " ", name(units[i]), " (", to_string(kind(units[i])), ")\n");
+    }
+    if (units.size() > max_listed) append(&out, "    ... and ", units.size() - max_listed, " more\n");
+  };
+  list("grids without a station (warning)", r.grids_without_station);
+  append(&out, "  compounds without a branch of their own (error): ", r.compounds_without_branch.size(), "\n");
+  for (std::size_t i = 0; i < r.compounds_without_branch.size() && i < max_listed; ++i) {
+    const CompoundGap& c = r.compounds_without_branch[i];
+    append(&out, "    ", c.compound, ": ", c.party_members, " resident party members");
+    if (c.unit != kNoUnit) append(&out, ", within ", id(c.unit), " ", name(c.unit));
+    out += "\n";
+  }
+  if (r.compounds_without_branch.size() > max_listed) {
+    append(&out, "    ... and ", r.compounds_without_branch.size() - max_listed, " more\n");
+  }
+  list("party organizations without a secretary in office (error)", r.units_without_secretary);
+  append(&out, "errors: ", r.error_count(), ", warnings: ", r.warning_count(), "\n");
+  return out;
+}
+
+}  // namespace jiceng

@@ -1,0 +1,922 @@
+// The evaluators: each subject type is read and checked field by field, then every rule
+// of the set that applies to that type reports one finding per check, with the numbers
+// that decided. Thresholds are compared exactly on integers (see DOMAIN.md §0).
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "policy/internal.hpp"
+
+namespace jiceng::policy_internal {
+namespace {
+
+constexpr int kAreaScale = 4;   // areas in 0.0001 m²
+constexpr int kMoneyScale = 2;  // money in fen (0.01 yuan)
+
+constexpr std::string_view kSubjectTypes[] = {"unit",  "committee_slate", "community",         "coverage",
+                                              "grid",  "owners_vote",     "residents_meeting", "petition"};
+
+// The subject type each rule reads; "" = none (read by other parts of the library).
+std::string_view subject_type_of(std::string_view rule) {
+  if (rule == "org.formation") return "unit";
+  if (rule.starts_with("committee.")) return "committee_slate";
+  if (rule.starts_with("community.")) return "community";
+  if (rule.starts_with("coverage.")) return "coverage";
+  if (rule == "grid.practical_projects") return "grid";
+  if (rule == "vote.owners_assembly") return "owners_vote";
+  if (rule == "vote.residents_meeting") return "residents_meeting";
+  if (rule == "petition.caps" || rule == "petition.deadlines" || rule == "petition.escalation_ceiling" ||
+      rule == "petition.routing") {
+    return "petition";
+  }
+  return "";
+}
+
+std::string_view level_name(std::int64_t level) {
+  switch (level) {
+    case 0: return "district";
+    case 1: return "street";
+    case 2: return "community";
+    case 3: return "grid";
+    case 4: return "building";
+    case 5: return "central household";
+    default: return "?";
+  }
+}
+
+// Reads the fields of one JSON object of a subject; errors name the subject and the field.
+class Reader {
+ public:
+  Reader(const json::object& o, std::string subject, std::string prefix = "")
+      : o_(o), subject_(std::move(subject)), prefix_(std::move(prefix)) {}
+
+  absl::Status error(std::string_view key, std::string_view what) const {
+    return absl::InvalidArgumentError(cat(subject_, ": field ", prefix_, key, ": ", what));
+  }
+  const std::string& subject() const { return subject_; }
+  std::string path(std::string_view key) const { return cat(prefix_, key); }
+
+  absl::Status only(std::initializer_list<std::string_view> allowed) const {
+    for (const auto& kv : o_) {
+      if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end()) {
+        return error(kv.key(), cat("unknown field (expected ", join(allowed, ", "), ")"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  const json::value* find(std::string_view key) const { return o_.if_contains(key); }
+
+  absl::StatusOr<std::optional<std::int64_t>> opt_int(std::string_view key, std::int64_t lo, std::int64_t hi) const {
+    const json::value* v = find(key);
+    if (v == nullptr) return std::optional<std::int64_t>();
+    if (!v->is_int64() || v->get_int64() < lo || v->get_int64() > hi) {
+      return error(key, cat("expected an integer in [", lo, ", ", hi, "], got ", describe(*v)));
+    }
+    return std::optional<std::int64_t>(v->get_int64());
+  }
+  absl::StatusOr<std::int64_t> req_int(std::string_view key, std::int64_t lo, std::int64_t hi) const {
+    JICENG_ASSIGN_OR_RETURN(auto v, opt_int(key, lo, hi));
+    if (!v) return error(key, "missing");
+    return *v;
+  }
+  absl::StatusOr<std::optional<bool>> opt_bool(std::string_view key) const {
+    const json::value* v = find(key);
+    if (v == nullptr) return std::optional<bool>();
+    if (!v->is_bool()) return error(key, cat("expected true or false, got ", describe(*v)));
+    return std::optional<bool>(v->get_bool());
+  }
+  absl::StatusOr<bool> req_bool(std::string_view key) const {
+    JICENG_ASSIGN_OR_RETURN(auto v, opt_bool(key));
+    if (!v) return error(key, "missing");
+    return *v;
+  }
+  absl::StatusOr<std::optional<std::string>> opt_string(std::string_view key) const {
+    const json::value* v = find(key);
+    if (v == nullptr) return std::optional<std::string>();
+    if (!v->is_string() || v->get_string().empty()) {
+      return error(key, cat("expected a non-empty string, got ", describe(*v)));
+    }
+    return std::optional<std::string>(std::string(v->get_string()));
+  }
+  absl::StatusOr<std::string> req_string(std::string_view key) const {
+    JICENG_ASSIGN_OR_RETURN(auto v, opt_string(key));
+    if (!v) return error(key, "missing");
+    return *v;
+  }
+  absl::StatusOr<std::string> opt_enum(std::string_view key, std::initializer_list<std::string_view> choices,
+                                       std::string_view fallback) const {
+    const json::value* v = find(key);
+    if (v == nullptr) {
+      if (fallback.empty()) return error(key, "missing");
+      return std::string(fallback);
+    }
+    if (!v->is_string() || std::find(choices.begin(), choices.end(), std::string_view(v->get_string())) == choices.end()) {
+      return error(key, cat("expected one of \"", join(choices, "\", \""), "\", got ", describe(*v)));
+    }
+    return std::string(v->get_string());
+  }
+  absl::StatusOr<std::optional<std::int64_t>> opt_decimal(std::string_view key, int scale) const {
+    const json::value* v = find(key);
+    if (v == nullptr) return std::optional<std::int64_t>();
+    auto d = parse_decimal(*v, scale);
+    if (!d.ok()) return error(key, sv(d.status().message()));
+    return std::optional<std::int64_t>(*d);
+  }
+  absl::StatusOr<std::int64_t> req_decimal(std::string_view key, int scale) const {
+    JICENG_ASSIGN_OR_RETURN(auto v, opt_decimal(key, scale));
+    if (!v) return error(key, "missing");
+    return *v;
+  }
+  absl::StatusOr<const json::array*> opt_array(std::string_view key) const {
+    const json::value* v = find(key);
+    if (v == nullptr) return static_cast<const json::array*>(nullptr);
+    if (!v->is_array()) return error(key, cat("expected an array, got ", describe(*v)));
+    return &v->get_array();
+  }
+  // Each element of an array of objects, as a Reader with the element's path.
+  absl::StatusOr<std::vector<Reader>> objects(std::string_view key, const json::array& arr) const {
+    std::vector<Reader> out;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (!arr[i].is_object()) {
+        return error(cat(key, "[", i, "]"), cat("expected an object, got ", describe(arr[i])));
+      }
+      out.emplace_back(arr[i].get_object(), subject_, cat(prefix_, key, "[", i, "]."));
+    }
+    return out;
+  }
+  absl::StatusOr<std::vector<std::string>> strings(std::string_view key, const json::array& arr) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (!arr[i].is_string() || arr[i].get_string().empty()) {
+        return error(cat(key, "[", i, "]"), cat("expected a non-empty string, got ", describe(arr[i])));
+      }
+      out.emplace_back(arr[i].get_string());
+    }
+    return out;
+  }
+
+ private:
+  const json::object& o_;
+  std::string subject_;
+  std::string prefix_;
+};
+
+absl::Status required_by(const Reader& rd, std::string_view key, std::string_view rule) {
+  return rd.error(key, cat("missing (required by rule ", rule, ")"));
+}
+
+// Collects the findings of one subject.
+struct Out {
+  const std::string& subject_id;
+  std::vector<Finding>& findings;
+  void add(const Rule& r, std::string check, bool passed, std::string evidence, json::object ev) {
+    Finding f;
+    f.rule = r.id;
+    f.check = std::move(check);
+    f.severity = r.severity;
+    f.passed = passed;
+    f.subject = subject_id;
+    f.message_zh = r.message_zh;
+    f.message_en = r.message_en;
+    f.evidence = std::move(evidence);
+    f.evidence_json = json::serialize(ev);
+    findings.push_back(std::move(f));
+  }
+};
+
+// ---- counts against a threshold {"value": n, "inclusive": b} ------------------------
+
+struct Count {
+  std::int64_t value = 0;
+  bool inclusive = true;
+};
+Count count_param(const json::object& params, std::string_view key) {
+  const auto& o = params.at(key).as_object();
+  return Count{o.at("value").as_int64(), o.at("inclusive").as_bool()};
+}
+bool at_least(std::int64_t n, Count c) { return c.inclusive ? n >= c.value : n > c.value; }
+bool at_most(std::int64_t n, Count c) { return c.inclusive ? n <= c.value : n < c.value; }
+std::string min_text(Count c) { return cat(c.inclusive ? "≥ " : "> ", c.value); }
+std::string max_text(Count c) { return cat(c.inclusive ? "≤ " : "< ", c.value); }
+json::object count_json(Count c) { return json::object{{"value", c.value}, {"inclusive", c.inclusive}}; }
+
+// ---- unit: org.formation ---------------------------------------------------------------
+
+struct Unit {
+  std::string form;
+  std::int64_t full = 0, members = 0;
+  std::optional<std::int64_t> committee_size, joint_units;
+};
+
+absl::StatusOr<Unit> read_unit(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "form", "full_members", "members", "committee_size", "joint_units"}));
+  Unit u;
+  JICENG_ASSIGN_OR_RETURN(u.form, rd.opt_enum("form", {"none", "branch", "joint_branch", "general_branch", "primary_committee"}, ""));
+  JICENG_ASSIGN_OR_RETURN(u.full, rd.req_int("full_members", 0, 10'000'000));
+  JICENG_ASSIGN_OR_RETURN(auto members, rd.opt_int("members", 0, 10'000'000));
+  u.members = members.value_or(u.full);
+  if (u.members < u.full) {
+    return rd.error("members", cat(u.members, " party members is fewer than the ", u.full, " full members"));
+  }
+  JICENG_ASSIGN_OR_RETURN(u.committee_size, rd.opt_int("committee_size", 0, 1000));
+  JICENG_ASSIGN_OR_RETURN(u.joint_units, rd.opt_int("joint_units", 1, 100000));
+  if (u.form == "joint_branch" && !u.joint_units) return rd.error("joint_units", "missing (required for form joint_branch)");
+  return u;
+}
+
+absl::Status eval_org_formation(const Rule& r, const Unit& u, const Reader& rd, Out& out) {
+  (void)rd;
+  const Count branch_min = count_param(r.params, "branch_min_full_members");
+  const Count branch_max = count_param(r.params, "branch_max_members");
+  const Count joint_max = count_param(r.params, "joint_branch_max_units");
+  const Count committee_min = count_param(r.params, "committee_min_full_members");
+  const Count general_min = count_param(r.params, "general_branch_min_members");
+  const Count primary_min = count_param(r.params, "primary_committee_min_members");
+  const auto& size = r.params.at("committee_size").as_object();
+  const std::int64_t size_min = size.at("min").as_int64(), size_max = size.at("max").as_int64();
+
+  if (u.form == "none") {
+    bool must = at_least(u.full, branch_min);
+    out.add(r, "form", !must,
+            must ? cat(u.full, " full members ", min_text(branch_min),
+                                ": the unit must form its own branch, not stay without one")
+                 : cat(u.full, " full members, not ", min_text(branch_min),
+                                ": no branch of its own required (joins a joint branch)"),
+            {{"form", u.form}, {"full_members", u.full}, {"branch_min_full_members", count_json(branch_min)}});
+  }
+  if (u.form == "branch") {
+    bool ok = at_least(u.full, branch_min);
+    out.add(r, "form", ok,
+            cat(u.full, " full members", ok ? " " : ", not ", min_text(branch_min),
+                         ok ? ": may form a branch" : ": too few for a branch of its own (join a joint branch)"),
+            {{"form", u.form}, {"full_members", u.full}, {"branch_min_full_members", count_json(branch_min)}});
+  }
+  if (u.form == "joint_branch") {
+    bool ok = at_most(*u.joint_units, joint_max);
+    out.add(r, "joint_units", ok,
+            cat("joint branch covers ", *u.joint_units, " units", ok ? " " : ", not ", max_text(joint_max)),
+            {{"joint_units", *u.joint_units}, {"joint_branch_max_units", count_json(joint_max)}});
+  }
+  if (u.form == "branch" || u.form == "joint_branch") {
+    bool ok = at_most(u.members, branch_max);
+    out.add(r, "size", ok,
+            cat(u.members, " members", ok ? " " : ", not ", max_text(branch_max),
+                         ok ? "" : ": the branch should split or become a general branch"),
+            {{"members", u.members}, {"branch_max_members", count_json(branch_max)}});
+    bool needs = at_least(u.full, committee_min);
+    std::int64_t cs = u.committee_size.value_or(0);
+    bool in_range = cs >= size_min && cs <= size_max;
+    bool passed = needs ? in_range : (cs == 0 || in_range);
+    std::string ev;
+    if (needs) {
+      ev = cs == 0 ? cat(u.full, " full members ", min_text(committee_min), ": a branch committee of ", size_min,
+                                  "–", size_max, " is required, none given")
+                   : cat(u.full, " full members ", min_text(committee_min), ": committee of ", cs,
+                                  in_range ? " within " : " outside ", size_min, "–", size_max);
+    } else {
+      ev = cs == 0 ? cat(u.full, " full members, not ", min_text(committee_min), ": no committee required")
+                   : cat(u.full, " full members, not ", min_text(committee_min), ": optional committee of ", cs,
+                                  in_range ? " within " : " outside ", size_min, "–", size_max);
+    }
+    out.add(r, "committee", passed, std::move(ev),
+            {{"full_members", u.full}, {"committee_size", cs}, {"committee_required", needs},
+             {"committee_min_full_members", count_json(committee_min)}, {"size_min", size_min}, {"size_max", size_max}});
+  }
+  if (u.form == "general_branch" || u.form == "primary_committee") {
+    const Count c = u.form == "general_branch" ? general_min : primary_min;
+    bool ok = at_least(u.members, c);
+    out.add(r, "form", ok,
+            cat(u.members, " members", ok ? " " : ", not ", min_text(c), ok ? ": may form a " : ": too few for a ",
+                         u.form == "general_branch" ? "general branch" : "primary committee"),
+            {{"form", u.form}, {"members", u.members}, {"min_members", count_json(c)}});
+  }
+  return absl::OkStatus();
+}
+
+// ---- committee_slate ---------------------------------------------------------------------
+
+struct Person {
+  std::string name;
+  bool party_member = false;
+  std::vector<std::string> conditions;
+};
+struct Slate {
+  std::vector<Person> candidates;
+  std::optional<std::vector<Person>> new_members;
+  std::optional<std::vector<std::string>> branch_members;
+};
+
+absl::StatusOr<std::vector<Person>> read_people(const Reader& rd, std::string_view key, const json::array& arr,
+                                                bool with_conditions) {
+  std::vector<Person> out;
+  JICENG_ASSIGN_OR_RETURN(auto items, rd.objects(key, arr));
+  for (const auto& it : items) {
+    if (with_conditions) {
+      JICENG_RETURN_IF_ERROR(it.only({"name", "party_member", "conditions"}));
+    } else {
+      JICENG_RETURN_IF_ERROR(it.only({"name", "party_member"}));
+    }
+    Person p;
+    JICENG_ASSIGN_OR_RETURN(p.name, it.req_string("name"));
+    JICENG_ASSIGN_OR_RETURN(p.party_member, it.req_bool("party_member"));
+    if (with_conditions) {
+      JICENG_ASSIGN_OR_RETURN(const json::array* c, it.opt_array("conditions"));
+      if (c != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(p.conditions, it.strings("conditions", *c));
+  }
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+absl::StatusOr<Slate> read_slate(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "candidates", "new_members", "branch_members"}));
+  Slate s;
+  JICENG_ASSIGN_OR_RETURN(const json::array* c, rd.opt_array("candidates"));
+  if (c == nullptr) return rd.error("candidates", "missing");
+  JICENG_ASSIGN_OR_RETURN(s.candidates, read_people(rd, "candidates", *c, true));
+  JICENG_ASSIGN_OR_RETURN(const json::array* nm, rd.opt_array("new_members"));
+  if (nm != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(s.new_members, read_people(rd, "new_members", *nm, false));
+  }
+  JICENG_ASSIGN_OR_RETURN(const json::array* bm, rd.opt_array("branch_members"));
+  if (bm != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(s.branch_members, rd.strings("branch_members", *bm));
+  }
+  return s;
+}
+
+void share_check(const Rule& r, Out& out, std::string_view check, std::string_view who, const std::vector<Person>& people,
+                 std::int64_t min_percent) {
+  std::int64_t n = static_cast<std::int64_t>(people.size());
+  std::int64_t party = std::count_if(people.begin(), people.end(), [](const Person& p) { return p.party_member; });
+  // party / n ≥ min_percent / 100, exactly.
+  bool ok = n > 0 && party * 100 >= min_percent * n;
+  std::string ev = n == 0 ? cat("no ", who, " given")
+                          : cat(party, " of ", n, " ", who, " are party members: ", percent_text(party, n, 1),
+                                         ok ? " ≥ " : ", below ", min_percent, "%");
+  out.add(r, std::string(check), ok, std::move(ev),
+          {{"party_members", party}, {"total", n}, {"min_percent", min_percent}});
+}
+
+absl::Status eval_party_ratio(const Rule& r, const Slate& s, const Reader& rd, Out& out) {
+  const auto& cand = r.params.at("candidates").as_object();
+  const auto& nm = r.params.at("new_members").as_object();
+  if (cand.at("enabled").as_bool()) share_check(r, out, "candidates", "candidates", s.candidates, cand.at("min_percent").as_int64());
+  (void)rd;
+  // Without new members (e.g. a slate before the election) only the candidates are checked.
+  if (nm.at("enabled").as_bool() && s.new_members) {
+    share_check(r, out, "new_members", "new members", *s.new_members, nm.at("min_percent").as_int64());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status eval_negative_list(const Rule& r, const Slate& s, Out& out) {
+  std::map<std::string, std::string> listed;  // id → "zh / en"
+  for (const auto& c : r.params.at("conditions").as_array()) {
+    const auto& o = c.as_object();
+    listed[std::string(o.at("id").as_string())] =
+        cat(std::string_view(o.at("zh").as_string()), " / ", std::string_view(o.at("en").as_string()));
+  }
+  std::vector<std::string> hits;
+  std::set<std::string> unlisted;
+  json::array hits_json;
+  for (const auto& p : s.candidates) {
+    std::vector<std::string> mine;
+    for (const auto& c : p.conditions) {
+      if (listed.contains(c)) {
+        mine.push_back(c);
+      } else {
+        unlisted.insert(c);
+      }
+    }
+    if (!mine.empty()) {
+      std::vector<std::string> described;
+      for (const auto& m : mine) described.push_back(cat(m, " (", listed[m], ")"));
+      hits.push_back(cat(p.name, ": ", join(described, ", ")));
+      json::array conds;
+      for (const auto& m : mine) conds.emplace_back(m);
+      hits_json.emplace_back(json::object{{"name", p.name}, {"conditions", std::move(conds)}});
+    }
+  }
+  std::string ev = hits.empty() ? cat("none of ", s.candidates.size(), " candidates carries any of the ",
+                                               listed.size(), " listed conditions")
+                                : cat(hits.size(), " of ", s.candidates.size(),
+                                               " candidates carry a listed condition: ", join(hits, "; "));
+  if (!unlisted.empty()) absl::StrAppend(&ev, " (conditions not on the list: ", join(unlisted, ", "), ")");
+  json::array unlisted_json;
+  for (const auto& u : unlisted) unlisted_json.emplace_back(u);
+  out.add(r, "candidates", hits.empty(), std::move(ev),
+          {{"candidates", static_cast<std::int64_t>(s.candidates.size())}, {"listed_conditions", static_cast<std::int64_t>(listed.size())},
+           {"disqualified", std::move(hits_json)}, {"unlisted_conditions", std::move(unlisted_json)}});
+  return absl::OkStatus();
+}
+
+absl::Status eval_cross_holding(const Rule& r, const Slate& s, const Reader& rd, Out& out) {
+  if (!s.new_members && !s.branch_members) return absl::OkStatus();  // not applicable: no committees given
+  if (!s.new_members) return required_by(rd, "new_members", r.id);
+  if (!s.branch_members) return required_by(rd, "branch_members", r.id);
+  std::set<std::string> branch(s.branch_members->begin(), s.branch_members->end());
+  std::vector<std::string> shared;
+  for (const auto& p : *s.new_members) {
+    if (branch.contains(p.name)) shared.push_back(p.name);
+  }
+  const std::int64_t min = r.params.at("min_shared").as_int64();
+  const std::int64_t n = static_cast<std::int64_t>(shared.size());
+  bool ok = n >= min;
+  json::array names;
+  for (const auto& x : shared) names.emplace_back(x);
+  out.add(r, "shared", ok,
+          cat(n, " person(s) sit on both the branch committee and the owners' committee",
+                       shared.empty() ? "" : cat(" (", join(shared, ", "), ")"), ok ? ": ≥ " : ", below ",
+                       min),
+          {{"shared", n}, {"names", std::move(names)}, {"min_shared", min}});
+  return absl::OkStatus();
+}
+
+// ---- community -----------------------------------------------------------------------------
+
+struct Community {
+  std::optional<std::int64_t> fund;  // fen
+  std::vector<std::pair<std::string, std::int64_t>> spending;
+  std::optional<std::int64_t> posts, reserve;
+};
+
+absl::StatusOr<Community> read_community(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "year", "service_fund", "spending", "secretary_posts", "reserve_candidates"}));
+  Community c;
+  JICENG_RETURN_IF_ERROR(rd.opt_int("year", 1949, 9999).status());
+  JICENG_ASSIGN_OR_RETURN(c.fund, rd.opt_decimal("service_fund", kMoneyScale));
+  JICENG_ASSIGN_OR_RETURN(const json::array* sp, rd.opt_array("spending"));
+  if (sp != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(auto items, rd.objects("spending", *sp));
+    for (const auto& it : items) {
+      JICENG_RETURN_IF_ERROR(it.only({"item", "amount"}));
+      JICENG_ASSIGN_OR_RETURN(std::string item, it.req_string("item"));
+      JICENG_ASSIGN_OR_RETURN(std::int64_t amount, it.req_decimal("amount", kMoneyScale));
+      c.spending.emplace_back(std::move(item), amount);
+    }
+  }
+  JICENG_ASSIGN_OR_RETURN(c.posts, rd.opt_int("secretary_posts", 0, 100000));
+  JICENG_ASSIGN_OR_RETURN(c.reserve, rd.opt_int("reserve_candidates", 0, 1000000));
+  return c;
+}
+
+absl::Status eval_service_fund(const Rule& r, const Community& c, const Reader& rd, Out& out) {
+  if (!c.fund && c.spending.empty()) return absl::OkStatus();  // not applicable: no fund data
+  if (!c.fund) return required_by(rd, "service_fund", r.id);
+  const std::int64_t min_yuan = r.params.at("min_yuan").as_int64();
+  const absl::int128 min_fen = absl::int128(min_yuan) * 100;
+  bool ok = absl::int128(*c.fund) >= min_fen;
+  out.add(r, "minimum", ok,
+          cat("service fund ", format_decimal(*c.fund, kMoneyScale), " yuan", ok ? " ≥ " : ", below ", min_yuan,
+                       " yuan"),
+          {{"service_fund", format_decimal(*c.fund, kMoneyScale)}, {"min_yuan", min_yuan}});
+  if (r.params.at("spending_within_fund").as_bool()) {
+    absl::int128 spent = 0;
+    for (const auto& s : c.spending) spent += s.second;
+    bool within = spent <= *c.fund;
+    std::string spent_text = spent > absl::int128(INT64_MAX) ? std::string("more than the fund")
+                                                             : format_decimal(static_cast<std::int64_t>(spent), kMoneyScale);
+    out.add(r, "spending", within,
+            cat(c.spending.size(), " spending item(s) total ", spent_text, " yuan", within ? " ≤ " : ", more than ",
+                         "the fund of ", format_decimal(*c.fund, kMoneyScale), " yuan"),
+            {{"spent", spent_text}, {"items", static_cast<std::int64_t>(c.spending.size())},
+             {"service_fund", format_decimal(*c.fund, kMoneyScale)}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status eval_secretary_reserve(const Rule& r, const Community& c, const Reader& rd, Out& out) {
+  if (!c.posts && !c.reserve) return absl::OkStatus();  // not applicable: no reserve data
+  if (!c.posts) return required_by(rd, "secretary_posts", r.id);
+  if (!c.reserve) return required_by(rd, "reserve_candidates", r.id);
+  const std::int64_t per = r.params.at("reserve_per_post").as_int64();
+  const std::int64_t need = per * *c.posts;
+  bool ok = *c.reserve >= need;
+  out.add(r, "reserve", ok,
+          cat(*c.reserve, " reserve candidate(s) for ", *c.posts, " secretary post(s)", ok ? ": ≥ " : ", below ",
+                       need, " (1:", per, ")"),
+          {{"reserve_candidates", *c.reserve}, {"secretary_posts", *c.posts}, {"reserve_per_post", per}, {"required", need}});
+  return absl::OkStatus();
+}
+
+// ---- coverage and grid ------------------------------------------------------------------------
+
+struct Compound {
+  std::string id;
+  std::int64_t party_members = 0;
+  bool has_branch = false;
+};
+struct GridEntry {
+  std::string id;
+  bool has_station = false;
+};
+struct Coverage {
+  std::optional<std::vector<Compound>> compounds;
+  std::optional<std::vector<GridEntry>> grids;
+};
+
+absl::StatusOr<Coverage> read_coverage(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "compounds", "grids"}));
+  Coverage cv;
+  JICENG_ASSIGN_OR_RETURN(const json::array* cs, rd.opt_array("compounds"));
+  if (cs != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(auto items, rd.objects("compounds", *cs));
+    cv.compounds.emplace();
+    for (const auto& it : items) {
+      JICENG_RETURN_IF_ERROR(it.only({"id", "party_members", "has_branch"}));
+      Compound c;
+      JICENG_ASSIGN_OR_RETURN(c.id, it.req_string("id"));
+      JICENG_ASSIGN_OR_RETURN(c.party_members, it.req_int("party_members", 0, 10'000'000));
+      JICENG_ASSIGN_OR_RETURN(c.has_branch, it.req_bool("has_branch"));
+      cv.compounds->push_back(std::move(c));
+    }
+  }
+  JICENG_ASSIGN_OR_RETURN(const json::array* gs, rd.opt_array("grids"));
+  if (gs != nullptr) {
+    JICENG_ASSIGN_OR_RETURN(auto items, rd.objects("grids", *gs));
+    cv.grids.emplace();
+    for (const auto& it : items) {
+      JICENG_RETURN_IF_ERROR(it.only({"id", "has_station"}));
+      GridEntry g;
+      JICENG_ASSIGN_OR_RETURN(g.id, it.req_string("id"));
+      JICENG_ASSIGN_OR_RETURN(g.has_station, it.req_bool("has_station"));
+      cv.grids->push_back(std::move(g));
+    }
+  }
+  return cv;
+}
+
+std::string first_ids(const std::vector<std::string>& ids) {
+  constexpr std::size_t kShown = 10;
+  std::vector<std::string> head(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), kShown)));
+  std::string s = join(head, ", ");
+  if (ids.size() > kShown) absl::StrAppend(&s, ", … (", ids.size() - kShown, " more)");
+  return s;
+}
+
+absl::Status eval_compound_branch(const Rule& r, const Coverage& cv, const Reader& rd, Out& out) {
+  (void)rd;
+  if (!cv.compounds) return absl::OkStatus();  // not applicable: no compounds listed
+  const std::int64_t min = r.params.at("min_party_members").as_int64();
+  std::int64_t eligible = 0;
+  std::vector<std::string> missing;
+  for (const auto& c : *cv.compounds) {
+    if (c.party_members >= min) {
+      ++eligible;
+      if (!c.has_branch) missing.push_back(c.id);
+    }
+  }
+  json::array ids;
+  for (const auto& m : missing) ids.emplace_back(m);
+  out.add(r, "compounds", missing.empty(),
+          missing.empty() ? cat("all ", eligible, " of ", cv.compounds->size(), " compounds with ≥ ", min,
+                                         " party members have their own branch")
+                          : cat(missing.size(), " of ", eligible, " compounds with ≥ ", min,
+                                         " party members have no branch of their own: ", first_ids(missing)),
+          {{"compounds", static_cast<std::int64_t>(cv.compounds->size())}, {"eligible", eligible},
+           {"without_branch", std::move(ids)}, {"min_party_members", min}});
+  return absl::OkStatus();
+}
+
+absl::Status eval_grid_station(const Rule& r, const Coverage& cv, const Reader& rd, Out& out) {
+  (void)rd;
+  if (!cv.grids) return absl::OkStatus();  // not applicable: no grids listed
+  const std::int64_t pct = r.params.at("min_percent").as_int64();
+  const std::int64_t total = static_cast<std::int64_t>(cv.grids->size());
+  std::vector<std::string> without;
+  for (const auto& g : *cv.grids) {
+    if (!g.has_station) without.push_back(g.id);
+  }
+  const std::int64_t with = total - static_cast<std::int64_t>(without.size());
+  bool ok = with * 100 >= pct * total;  // an empty list meets any share
+  json::array ids;
+  for (const auto& w : without) ids.emplace_back(w);
+  out.add(r, "grids", ok,
+          cat(with, " of ", total, " grids have a station: ", total == 0 ? "n/a" : percent_text(with, total, 1),
+                       ok ? " ≥ " : ", below ", pct, "%", without.empty() ? "" : cat("; without: ", first_ids(without))),
+          {{"grids", total}, {"with_station", with}, {"without_station", std::move(ids)}, {"min_percent", pct}});
+  return absl::OkStatus();
+}
+
+absl::Status eval_practical_projects(const Rule& r, std::int64_t projects, Out& out) {
+  const std::int64_t min = r.params.at("min_per_year").as_int64();
+  bool ok = projects >= min;
+  out.add(r, "projects", ok,
+          cat(projects, " practical project(s) this year", ok ? " ≥ " : ", below ", min),
+          {{"practical_projects", projects}, {"min_per_year", min}});
+  return absl::OkStatus();
+}
+
+// ---- votes ----------------------------------------------------------------------------------
+
+struct OwnersVote {
+  std::int64_t item = 0;
+  std::int64_t total_area = 0, part_area = 0, yes_area = 0;  // 0.0001 m²
+  std::int64_t total_owners = 0, part_owners = 0, yes_owners = 0;
+};
+
+absl::StatusOr<OwnersVote> read_owners_vote(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "item", "total_area", "total_owners", "participating_area",
+                                  "participating_owners", "approving_area", "approving_owners"}));
+  OwnersVote v;
+  JICENG_ASSIGN_OR_RETURN(v.item, rd.req_int("item", 1, 9));
+  JICENG_ASSIGN_OR_RETURN(v.total_area, rd.req_decimal("total_area", kAreaScale));
+  JICENG_ASSIGN_OR_RETURN(v.part_area, rd.req_decimal("participating_area", kAreaScale));
+  JICENG_ASSIGN_OR_RETURN(v.yes_area, rd.req_decimal("approving_area", kAreaScale));
+  constexpr std::int64_t kMaxOwners = 1'000'000'000;
+  JICENG_ASSIGN_OR_RETURN(v.total_owners, rd.req_int("total_owners", 1, kMaxOwners));
+  JICENG_ASSIGN_OR_RETURN(v.part_owners, rd.req_int("participating_owners", 0, kMaxOwners));
+  JICENG_ASSIGN_OR_RETURN(v.yes_owners, rd.req_int("approving_owners", 0, kMaxOwners));
+  if (v.total_area == 0) return rd.error("total_area", "must be more than 0");
+  auto area = [](std::int64_t a) { return format_decimal(a, kAreaScale); };
+  if (v.part_area > v.total_area) {
+    return rd.error("participating_area", cat(area(v.part_area), " exceeds total_area ", area(v.total_area)));
+  }
+  if (v.yes_area > v.part_area) {
+    return rd.error("approving_area", cat(area(v.yes_area), " exceeds participating_area ", area(v.part_area)));
+  }
+  if (v.part_owners > v.total_owners) {
+    return rd.error("participating_owners", cat(v.part_owners, " exceeds total_owners ", v.total_owners));
+  }
+  if (v.yes_owners > v.part_owners) {
+    return rd.error("approving_owners", cat(v.yes_owners, " exceeds participating_owners ", v.part_owners));
+  }
+  return v;
+}
+
+json::object ratio_json(const Ratio& r) {
+  return json::object{{"fraction", cat(r.num, "/", r.den)}, {"inclusive", r.inclusive}};
+}
+
+// One exact share check: part of whole against ratio.
+void share(const Rule& r, Out& out, std::string check, std::string_view what, std::string part_text,
+           std::string whole_text, std::int64_t part, std::int64_t whole, const Ratio& ratio, json::object extra) {
+  bool ok = meets(part, whole, ratio);
+  std::string ev = whole == 0 ? cat(what, ": nothing to count (0 of 0), not ", ratio_text(ratio))
+                              : cat(what, ": ", part_text, " of ", whole_text, " = ", percent_text(part, whole, 2),
+                                             ok ? ", " : ", not ", ratio_text(ratio));
+  extra["part"] = part_text;
+  extra["whole"] = whole_text;
+  extra["threshold"] = ratio_json(ratio);
+  out.add(r, std::move(check), ok, std::move(ev), std::move(extra));
+}
+
+absl::Status eval_owners_assembly(const Rule& r, const OwnersVote& v, Out& out) {
+  const auto& q = r.params.at("quorum").as_object();
+  bool special = false;
+  for (const auto& e : r.params.at("special_items").as_array()) special = special || e.as_int64() == v.item;
+  const auto& a = r.params.at(special ? "special" : "ordinary").as_object();
+  const std::string kind = special ? "special" : "ordinary";
+  auto area = [](std::int64_t x) { return cat(format_decimal(x, kAreaScale), " m²"); };
+  auto base = [&]() { return json::object{{"item", v.item}, {"matter", kind}}; };
+  share(r, out, "quorum_area", cat("item ", v.item, " (", kind, "), participating area"), area(v.part_area),
+        area(v.total_area), v.part_area, v.total_area, ratio_param(q.at("area").as_object()), base());
+  share(r, out, "quorum_owners", cat("item ", v.item, " (", kind, "), participating owners"),
+        cat(v.part_owners), cat(v.total_owners), v.part_owners, v.total_owners,
+        ratio_param(q.at("owners").as_object()), base());
+  share(r, out, "approval_area", cat("item ", v.item, " (", kind, "), approving area of participating area"),
+        area(v.yes_area), area(v.part_area), v.yes_area, v.part_area, ratio_param(a.at("area").as_object()), base());
+  share(r, out, "approval_owners", cat("item ", v.item, " (", kind, "), approving owners of participating owners"),
+        cat(v.yes_owners), cat(v.part_owners), v.yes_owners, v.part_owners,
+        ratio_param(a.at("owners").as_object()), base());
+  return absl::OkStatus();
+}
+
+struct ResidentsMeeting {
+  std::int64_t entitled = 0, attending = 0, approving = 0;
+  std::string representation;
+};
+
+absl::StatusOr<ResidentsMeeting> read_residents_meeting(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "representation", "entitled", "attending", "approving"}));
+  ResidentsMeeting m;
+  JICENG_ASSIGN_OR_RETURN(m.representation,
+                          rd.opt_enum("representation", {"residents", "households", "group_representatives"}, "residents"));
+  constexpr std::int64_t kMax = 1'000'000'000;
+  JICENG_ASSIGN_OR_RETURN(m.entitled, rd.req_int("entitled", 1, kMax));
+  JICENG_ASSIGN_OR_RETURN(m.attending, rd.req_int("attending", 0, kMax));
+  JICENG_ASSIGN_OR_RETURN(m.approving, rd.req_int("approving", 0, kMax));
+  if (m.attending > m.entitled) return rd.error("attending", cat(m.attending, " exceeds entitled ", m.entitled));
+  if (m.approving > m.attending) return rd.error("approving", cat(m.approving, " exceeds attending ", m.attending));
+  return m;
+}
+
+absl::Status eval_residents_meeting(const Rule& r, const ResidentsMeeting& m, Out& out) {
+  json::object base{{"representation", m.representation}};
+  share(r, out, "quorum", cat("attending (", m.representation, ")"), cat(m.attending),
+        cat(m.entitled), m.attending, m.entitled, ratio_param(r.params.at("quorum").as_object()), base);
+  share(r, out, "decision", "approving of attending", cat(m.approving), cat(m.attending), m.approving,
+        m.attending, ratio_param(r.params.at("decision").as_object()), base);
+  return absl::OkStatus();
+}
+
+// ---- petition -----------------------------------------------------------------------------
+
+struct Petition {
+  std::string category, urgency, severity;
+  std::optional<std::int64_t> level, dispatched_level, text_bytes;
+  std::int64_t returns = 0, reopens = 0, extensions = 0, reviews = 0;
+  std::optional<jiceng::Duration> extension_total;
+  std::string extension_text;
+};
+
+absl::StatusOr<Petition> read_petition(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "category", "urgency", "severity", "level", "dispatched_level", "returns",
+                                  "reopens", "extensions", "reviews", "extension_total", "text_bytes"}));
+  Petition p;
+  JICENG_ASSIGN_OR_RETURN(p.category, rd.req_string("category"));
+  JICENG_ASSIGN_OR_RETURN(p.urgency, rd.opt_enum("urgency", {"normal", "urgent"}, "normal"));
+  JICENG_ASSIGN_OR_RETURN(p.severity, rd.opt_enum("severity", {"minor", "major", "critical"}, ""));
+  JICENG_ASSIGN_OR_RETURN(p.level, rd.opt_int("level", 0, 5));
+  JICENG_ASSIGN_OR_RETURN(p.dispatched_level, rd.opt_int("dispatched_level", 0, 5));
+  JICENG_ASSIGN_OR_RETURN(p.text_bytes, rd.opt_int("text_bytes", 0, INT64_MAX));
+  for (auto [key, member] : {std::pair{"returns", &Petition::returns}, std::pair{"reopens", &Petition::reopens},
+                             std::pair{"extensions", &Petition::extensions}, std::pair{"reviews", &Petition::reviews}}) {
+    JICENG_ASSIGN_OR_RETURN(auto n, rd.opt_int(key, 0, 1'000'000));
+    p.*member = n.value_or(0);
+  }
+  JICENG_ASSIGN_OR_RETURN(auto ext, rd.opt_string("extension_total"));
+  if (ext) {
+    auto d = jiceng::parse_duration(*ext);
+    if (!d.ok()) return rd.error("extension_total", sv(d.status().message()));
+    p.extension_total = *d;
+    p.extension_text = *ext;
+  }
+  return p;
+}
+
+absl::Status eval_caps(const Rule& r, const Petition& p, Out& out) {
+  auto cap = [&](std::string check, std::string_view what, std::int64_t n, std::string_view param) {
+    const std::int64_t max = r.params.at(param).as_int64();
+    bool ok = n <= max;
+    out.add(r, std::move(check), ok, cat(n, " ", what, ok ? " ≤ " : ", more than ", max),
+            {{"count", n}, {std::string(param), max}});
+  };
+  cap("returns", "return(s) (退单)", p.returns, "max_returns");
+  cap("reopens", "reopening(s) (重办)", p.reopens, "max_reopens");
+  cap("extensions", "extension(s) (延期)", p.extensions, "max_extensions");
+  cap("reviews", "review(s) (复查/复核)", p.reviews, "max_reviews");
+  if (p.text_bytes) cap("text_bytes", "bytes of text", *p.text_bytes, "max_text_bytes");
+  return absl::OkStatus();
+}
+
+// Hours in a duration when it has a fixed length (hours, natural days); working days have none.
+std::optional<std::int64_t> fixed_hours(const jiceng::Duration& d) {
+  if (d.unit == TimeUnit::kHours) return d.amount;
+  if (d.unit == TimeUnit::kNaturalDays) return d.amount * 24;
+  return std::nullopt;
+}
+
+absl::Status eval_deadlines(const Rule& r, const PolicySet::Impl& set, const Petition& p, const Reader& rd, Out& out) {
+  if (!p.extension_total || !set.deadlines) return absl::OkStatus();
+  const Urgency u = p.urgency == "urgent" ? Urgency::kUrgent : Urgency::kNormal;
+  const jiceng::Duration max = set.deadlines->limits(p.category, u).max_extension;
+  const jiceng::Duration got = *p.extension_total;
+  std::int64_t have = 0, limit = 0;
+  if (got.unit == max.unit) {
+    have = got.amount;
+    limit = max.amount;
+  } else if (fixed_hours(got) && fixed_hours(max)) {
+    have = *fixed_hours(got);
+    limit = *fixed_hours(max);
+  } else if (got.amount == 0) {
+    limit = max.amount;
+  } else {
+    return rd.error("extension_total",
+                    cat("\"", p.extension_text, "\" cannot be compared with the policy's max_extension \"",
+                                 jiceng::format_duration(max), "\" (working days have no fixed length; use the same unit)"));
+  }
+  bool ok = have <= limit;  // a max_extension of 0 grants no extension at all
+  out.add(r, "extension_total", ok,
+          cat(p.category, "/", p.urgency, " (", set.deadlines->track(), " track): extended ", p.extension_text,
+                       ok ? " ≤ " : ", more than ", "max_extension ", jiceng::format_duration(max)),
+          {{"category", p.category}, {"urgency", p.urgency}, {"track", set.deadlines->track()},
+           {"extension_total", p.extension_text}, {"max_extension", jiceng::format_duration(max)}});
+  return absl::OkStatus();
+}
+
+absl::Status eval_ceiling(const Rule& r, const Petition& p, Out& out) {
+  if (!p.level) return absl::OkStatus();
+  const std::int64_t ceiling = r.params.at(p.severity).as_int64();
+  bool ok = *p.level >= ceiling;  // a smaller level number is higher up
+  out.add(r, "ceiling", ok,
+          cat(p.severity, " petition at level ", *p.level, " (", level_name(*p.level), ")",
+                       ok ? ", within the ceiling " : ", above the ceiling ", ceiling, " (", level_name(ceiling), ")"),
+          {{"severity", p.severity}, {"level", *p.level}, {"ceiling", ceiling}});
+  return absl::OkStatus();
+}
+
+absl::Status eval_routing(const Rule& r, const Petition& p, Out& out) {
+  if (!p.dispatched_level) return absl::OkStatus();
+  const auto& cats = r.params.at("categories").as_object();
+  const json::value* c = cats.if_contains(p.category);
+  const bool known = c != nullptr;
+  if (!known) c = &cats.at("default");
+  const std::int64_t competent = c->as_object().at("level").as_int64();
+  bool ok = *p.dispatched_level == competent;
+  out.add(r, "level", ok,
+          cat("category ", p.category, known ? "" : " (default routing)", ": dispatched to level ", *p.dispatched_level,
+                       " (", level_name(*p.dispatched_level), ")", ok ? ", the competent level" : ", competent level is ",
+                       ok ? "" : cat(competent, " (", level_name(competent), ")")),
+          {{"category", p.category}, {"routed_by", known ? p.category : std::string("default")},
+           {"dispatched_level", *p.dispatched_level}, {"competent_level", competent}});
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set, const json::object& subject) {
+  const json::value* type_v = subject.if_contains("type");
+  const json::value* id_v = subject.if_contains("id");
+  std::string id = id_v != nullptr && id_v->is_string() ? std::string(id_v->get_string()) : std::string();
+  const std::string where = cat("subject ", id.empty() ? "?" : id);
+  if (type_v == nullptr) return absl::InvalidArgumentError(cat(where, ": field type: missing"));
+  if (!type_v->is_string() ||
+      std::find(std::begin(kSubjectTypes), std::end(kSubjectTypes), std::string_view(type_v->get_string())) ==
+          std::end(kSubjectTypes)) {
+    return absl::InvalidArgumentError(cat(where, ": field type: unknown subject type ", describe(*type_v),
+                                                   " (expected one of ", join(kSubjectTypes, ", "), ")"));
+  }
+  const std::string type(type_v->get_string());
+  if (id_v == nullptr) return absl::InvalidArgumentError(cat(where, " (", type, "): field id: missing"));
+  if (id.empty()) {
+    return absl::InvalidArgumentError(
+        cat(where, " (", type, "): field id: expected a non-empty string, got ", describe(*id_v)));
+  }
+  Reader rd(subject, cat(where, " (", type, ")"));
+  std::vector<Finding> findings;
+  Out out{id, findings};
+
+  // Read and check the whole subject first, so a bad field is an error even when no
+  // rule of this set looks at it.
+  std::optional<Unit> unit;
+  std::optional<Slate> slate;
+  std::optional<Community> community;
+  std::optional<Coverage> coverage;
+  std::optional<std::int64_t> projects;
+  std::optional<OwnersVote> vote;
+  std::optional<ResidentsMeeting> meeting;
+  std::optional<Petition> petition;
+  if (type == "unit") {
+    JICENG_ASSIGN_OR_RETURN(unit, read_unit(rd));
+  } else if (type == "committee_slate") {
+    JICENG_ASSIGN_OR_RETURN(slate, read_slate(rd));
+  } else if (type == "community") {
+    JICENG_ASSIGN_OR_RETURN(community, read_community(rd));
+  } else if (type == "coverage") {
+    JICENG_ASSIGN_OR_RETURN(coverage, read_coverage(rd));
+  } else if (type == "grid") {
+    JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "year", "practical_projects"}));
+    JICENG_RETURN_IF_ERROR(rd.opt_int("year", 1949, 9999).status());
+    JICENG_ASSIGN_OR_RETURN(projects, rd.req_int("practical_projects", 0, 1'000'000));
+  } else if (type == "owners_vote") {
+    JICENG_ASSIGN_OR_RETURN(vote, read_owners_vote(rd));
+  } else if (type == "residents_meeting") {
+    JICENG_ASSIGN_OR_RETURN(meeting, read_residents_meeting(rd));
+  } else if (type == "petition") {
+    JICENG_ASSIGN_OR_RETURN(petition, read_petition(rd));
+  }
+
+  for (const Rule& r : set.rules) {
+    if (subject_type_of(r.id) != type) continue;
+    const std::string_view id_r = r.id;
+    if (id_r == "org.formation") {
+      JICENG_RETURN_IF_ERROR(eval_org_formation(r, *unit, rd, out));
+    } else if (id_r == "committee.party_ratio") {
+      JICENG_RETURN_IF_ERROR(eval_party_ratio(r, *slate, rd, out));
+    } else if (id_r == "committee.negative_list") {
+      JICENG_RETURN_IF_ERROR(eval_negative_list(r, *slate, out));
+    } else if (id_r == "committee.cross_holding") {
+      JICENG_RETURN_IF_ERROR(eval_cross_holding(r, *slate, rd, out));
+    } else if (id_r == "community.service_fund") {
+      JICENG_RETURN_IF_ERROR(eval_service_fund(r, *community, rd, out));
+    } else if (id_r == "community.secretary_reserve") {
+      JICENG_RETURN_IF_ERROR(eval_secretary_reserve(r, *community, rd, out));
+    } else if (id_r == "coverage.compound_branch") {
+      JICENG_RETURN_IF_ERROR(eval_compound_branch(r, *coverage, rd, out));
+    } else if (id_r == "coverage.grid_station") {
+      JICENG_RETURN_IF_ERROR(eval_grid_station(r, *coverage, rd, out));
+    } else if (id_r == "grid.practical_projects") {
+      JICENG_RETURN_IF_ERROR(eval_practical_projects(r, *projects, out));
+    } else if (id_r == "vote.owners_assembly") {
+      JICENG_RETURN_IF_ERROR(eval_owners_assembly(r, *vote, out));
+    } else if (id_r == "vote.residents_meeting") {
+      JICENG_RETURN_IF_ERROR(eval_residents_meeting(r, *meeting, out));
+    } else if (id_r == "petition.caps") {
+      JICENG_RETURN_IF_ERROR(eval_caps(r, *petition, out));
+    } else if (id_r == "petition.deadlines") {
+      JICENG_RETURN_IF_ERROR(eval_deadlines(r, set, *petition, rd, out));
+    } else if (id_r == "petition.escalation_ceiling") {
+      JICENG_RETURN_IF_ERROR(eval_ceiling(r, *petition, out));
+    } else if (id_r == "petition.routing") {
+      JICENG_RETURN_IF_ERROR(eval_routing(r, *petition, out));
+    }
+  }
+  return findings;
+}
+
+}  // namespace jiceng::policy_internal

@@ -1,0 +1,479 @@
+// Parameter schemas of the known rules, schema validation, params merging, and the
+// exact decimal / fraction arithmetic every threshold is decided with.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "policy/internal.hpp"
+
+namespace jiceng::policy_internal {
+namespace {
+
+Schema Int(std::int64_t lo, std::int64_t hi) {
+  Schema s;
+  s.kind = Kind::kInt;
+  s.min_int = lo;
+  s.max_int = hi;
+  return s;
+}
+Schema Number(double lo, double hi) {
+  Schema s;
+  s.kind = Kind::kNumber;
+  s.min_num = lo;
+  s.max_num = hi;
+  return s;
+}
+Schema Bool() {
+  Schema s;
+  s.kind = Kind::kBool;
+  return s;
+}
+Schema String() {
+  Schema s;
+  s.kind = Kind::kString;
+  return s;
+}
+Schema Enum(std::vector<std::string> choices) {
+  Schema s;
+  s.kind = Kind::kEnum;
+  s.choices = std::move(choices);
+  return s;
+}
+Schema DurationSchema() {
+  Schema s;
+  s.kind = Kind::kDuration;
+  return s;
+}
+Schema TimeOfDay() {
+  Schema s;
+  s.kind = Kind::kTimeOfDay;
+  return s;
+}
+Schema Fraction() {
+  Schema s;
+  s.kind = Kind::kFraction;
+  return s;
+}
+Field F(std::string name, Schema s, bool required = true) { return Field{std::move(name), std::move(s), required}; }
+Schema Obj(std::vector<Field> fields) {
+  Schema s;
+  s.kind = Kind::kObject;
+  s.fields = std::move(fields);
+  return s;
+}
+Schema Map(Schema value, std::vector<std::string> required_keys, bool other_values_partial) {
+  Schema s;
+  s.kind = Kind::kMap;
+  s.element = std::make_shared<const Schema>(std::move(value));
+  s.required_keys = std::move(required_keys);
+  s.other_values_partial = other_values_partial;
+  return s;
+}
+Schema Array(Schema element, std::size_t min_items) {
+  Schema s;
+  s.kind = Kind::kArray;
+  s.element = std::make_shared<const Schema>(std::move(element));
+  s.min_items = min_items;
+  return s;
+}
+Schema With(Schema s, std::function<absl::Status(const json::value&, const std::string&)> check) {
+  s.check = std::move(check);
+  return s;
+}
+
+std::string join_path(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : cat(path, ".", key);
+}
+
+absl::Status field_error(const std::string& path, std::string_view what) {
+  return absl::InvalidArgumentError(cat("field ", path.empty() ? "params" : path, ": ", what));
+}
+
+// A threshold count with its sense: {"value": 50, "inclusive": false} = "more than 50".
+Schema Threshold(std::int64_t max) { return Obj({F("value", Int(0, max)), F("inclusive", Bool())}); }
+// A fraction threshold: {"fraction": "2/3", "inclusive": true} = "at least 2/3".
+Schema RatioThreshold() { return Obj({F("fraction", Fraction()), F("inclusive", Bool())}); }
+
+Schema DeadlineStage() {
+  std::vector<Field> fields;
+  for (const char* k : {"accept", "sign", "resolve", "evaluate", "max_extension", "return_window",
+                        "objection_window", "review_request", "review_decide"}) {
+    // Optional here: DeadlinePolicy::from_json decides which fields default.normal must give.
+    fields.push_back(F(k, DurationSchema(), false));
+  }
+  return Obj(std::move(fields));
+}
+
+absl::Status unique_ids(const json::value& v, const std::string& path) {
+  std::set<std::string> seen;
+  const auto& arr = v.as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string id(arr[i].as_object().at("id").as_string());
+    if (!seen.insert(id).second) {
+      return field_error(cat(path, "[", i, "].id"), cat("duplicate condition id \"", id, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string>& order) {
+  absl::flat_hash_map<std::string, Schema> c;
+  auto add = [&](std::string id, Schema s) {
+    order.push_back(id);
+    c.emplace(std::move(id), std::move(s));
+  };
+  add("org.formation",
+      With(Obj({F("branch_min_full_members", Threshold(1000)), F("branch_max_members", Threshold(100000)),
+                F("joint_branch_max_units", Threshold(1000)), F("committee_min_full_members", Threshold(1000)),
+                F("committee_size", Obj({F("min", Int(1, 100)), F("max", Int(1, 100))})),
+                F("general_branch_min_members", Threshold(100000)),
+                F("primary_committee_min_members", Threshold(100000))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& cs = v.as_object().at("committee_size").as_object();
+             if (cs.at("min").as_int64() > cs.at("max").as_int64()) {
+               return field_error(join_path(path, "committee_size"),
+                                  cat("min ", cs.at("min").as_int64(), " exceeds max ", cs.at("max").as_int64()));
+             }
+             return absl::OkStatus();
+           }));
+  Schema share = Obj({F("enabled", Bool()), F("min_percent", Int(0, 100))});
+  add("committee.party_ratio", Obj({F("candidates", share), F("new_members", share)}));
+  add("committee.negative_list",
+      Obj({F("conditions", With(Array(Obj({F("id", String()), F("zh", String()), F("en", String())}), 1), unique_ids))}));
+  add("committee.cross_holding", Obj({F("min_shared", Int(0, 1000))}));
+  add("community.service_fund", Obj({F("min_yuan", Int(0, 1'000'000'000'000)), F("spending_within_fund", Bool())}));
+  add("community.secretary_reserve", Obj({F("reserve_per_post", Int(0, 1000))}));
+  add("coverage.compound_branch", Obj({F("min_party_members", Int(1, 100000))}));
+  add("coverage.grid_station", Obj({F("min_percent", Int(0, 100))}));
+  add("grid.practical_projects", Obj({F("min_per_year", Int(0, 100000))}));
+  Schema area_owners = Obj({F("area", RatioThreshold()), F("owners", RatioThreshold())});
+  add("vote.owners_assembly",
+      Obj({F("quorum", area_owners),
+           F("special_items", With(Array(Int(1, 9), 0),
+                                   [](const json::value& v, const std::string& path) -> absl::Status {
+                                     std::set<std::int64_t> seen;
+                                     for (const auto& e : v.as_array()) {
+                                       if (!seen.insert(e.as_int64()).second) {
+                                         return field_error(path, cat("item ", e.as_int64(), " listed twice"));
+                                       }
+                                     }
+                                     return absl::OkStatus();
+                                   })),
+           F("special", area_owners), F("ordinary", area_owners)}));
+  add("vote.residents_meeting", Obj({F("quorum", RatioThreshold()), F("decision", RatioThreshold())}));
+  add("petition.deadlines",
+      Obj({F("track", Enum({"hotline", "xinfang"})), F("due_time", TimeOfDay(), false),
+           F("categories", Map(Obj({F("normal", DeadlineStage(), false), F("urgent", DeadlineStage(), false)}),
+                               {"default"}, true))}));
+  add("petition.routing",
+      Obj({F("categories",
+             Map(Obj({F("level", Int(1, 3)), F("prefer_property_branch", Bool(), false)}), {"default"}, false))}));
+  add("petition.caps", Obj({F("max_returns", Int(0, 100)), F("max_reopens", Int(0, 100)),
+                            F("max_extensions", Int(0, 100)), F("max_reviews", Int(0, 10)),
+                            F("max_text_bytes", Int(1, 100'000'000))}));
+  add("petition.escalation_ceiling",
+      With(Obj({F("minor", Int(0, 5)), F("major", Int(0, 5)), F("critical", Int(0, 5)),
+                F("supervision", Obj({F("escalate_after_overdue", DurationSchema()), F("urge_before_due", DurationSchema())}))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& o = v.as_object();
+             std::int64_t minor = o.at("minor").as_int64(), major = o.at("major").as_int64(),
+                          critical = o.at("critical").as_int64();
+             // A graver matter may climb at least as high (a smaller level number).
+             if (major > minor) {
+               return field_error(join_path(path, "major"),
+                                  cat("ceiling level ", major, " is lower than minor's ", minor));
+             }
+             if (critical > major) {
+               return field_error(join_path(path, "critical"),
+                                  cat("ceiling level ", critical, " is lower than major's ", major));
+             }
+             return absl::OkStatus();
+           }));
+  add("kpi.weights",
+      With(Obj({F("response", Number(0, 100)), F("solve", Number(0, 100)), F("satisfaction", Number(0, 100)),
+                F("basic_satisfaction_factor", Number(0, 1))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& o = v.as_object();
+             double sum = 0;
+             for (const char* k : {"response", "solve", "satisfaction"}) sum += o.at(k).to_number<double>();
+             if (std::fabs(sum - 100.0) > 1e-9) {
+               return field_error(path.empty() ? "params" : path,
+                                  cat("weights response + solve + satisfaction must sum to 100, got ", sum));
+             }
+             return absl::OkStatus();
+           }));
+  return c;
+}
+
+struct Catalogue {
+  std::vector<std::string> order;
+  absl::flat_hash_map<std::string, Schema> schemas;
+  Catalogue() { schemas = build_catalogue(order); }
+};
+
+const Catalogue& catalogue() {
+  static const Catalogue* c = new Catalogue();
+  return *c;
+}
+
+bool parse_int(std::string_view s, std::int64_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+const Schema* rule_schema(std::string_view rule_id) {
+  const auto& c = catalogue();
+  auto it = c.schemas.find(av(rule_id));
+  return it == c.schemas.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& known_rules() { return catalogue().order; }
+
+std::string describe(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::object: return "an object";
+    case json::kind::array: return "an array";
+    case json::kind::null: return "null";
+    default: {
+      std::string s = json::serialize(v);
+      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      return s;
+    }
+  }
+}
+
+absl::Status validate(const json::value& v, const Schema& s, const std::string& path, bool partial) {
+  switch (s.kind) {
+    case Kind::kInt: {
+      std::int64_t n = 0;
+      if (v.is_int64()) {
+        n = v.get_int64();
+      } else if (v.is_uint64()) {
+        return field_error(path, cat("expected an integer in [", s.min_int, ", ", s.max_int, "], got ", describe(v)));
+      } else {
+        return field_error(path, cat("expected an integer, got ", describe(v)));
+      }
+      if (n < s.min_int || n > s.max_int) {
+        return field_error(path, cat("expected an integer in [", s.min_int, ", ", s.max_int, "], got ", n));
+      }
+      break;
+    }
+    case Kind::kNumber: {
+      if (!v.is_number()) return field_error(path, cat("expected a number, got ", describe(v)));
+      double d = v.to_number<double>();
+      if (!(d >= s.min_num && d <= s.max_num)) {
+        return field_error(path, cat("expected a number in [", s.min_num, ", ", s.max_num, "], got ", describe(v)));
+      }
+      break;
+    }
+    case Kind::kBool:
+      if (!v.is_bool()) return field_error(path, cat("expected true or false, got ", describe(v)));
+      break;
+    case Kind::kString:
+      if (!v.is_string() || v.get_string().empty()) {
+        return field_error(path, cat("expected a non-empty string, got ", describe(v)));
+      }
+      break;
+    case Kind::kEnum: {
+      if (!v.is_string() ||
+          std::find(s.choices.begin(), s.choices.end(), std::string_view(v.get_string())) == s.choices.end()) {
+        return field_error(path, cat("expected one of \"", join(s.choices, "\", \""), "\", got ",
+                                              describe(v)));
+      }
+      break;
+    }
+    case Kind::kDuration: {
+      if (!v.is_string()) return field_error(path, cat("expected a duration string like \"5wd\", got ", describe(v)));
+      auto d = jiceng::parse_duration(std::string_view(v.get_string()));
+      if (!d.ok()) return field_error(path, sv(d.status().message()));
+      break;
+    }
+    case Kind::kTimeOfDay: {
+      std::int64_t h = -1, m = -1;
+      bool ok = v.is_string() && v.get_string().size() == 5 && v.get_string()[2] == ':' &&
+                parse_int(std::string_view(v.get_string()).substr(0, 2), h) &&
+                parse_int(std::string_view(v.get_string()).substr(3, 2), m) && h >= 0 && h <= 23 && m >= 0 && m <= 59;
+      if (!ok) return field_error(path, cat("expected a time of day \"HH:MM\", got ", describe(v)));
+      break;
+    }
+    case Kind::kFraction: {
+      std::int64_t num = -1, den = 0;
+      bool ok = false;
+      if (v.is_string()) {
+        std::string_view t = v.get_string();
+        auto slash = t.find('/');
+        ok = slash != std::string_view::npos && parse_int(t.substr(0, slash), num) &&
+             parse_int(t.substr(slash + 1), den) && num >= 0 && den > 0 && num <= den && den <= 1'000'000;
+      }
+      if (!ok) {
+        return field_error(path, cat("expected a fraction \"a/b\" with 0 ≤ a ≤ b ≤ 1000000, got ", describe(v)));
+      }
+      break;
+    }
+    case Kind::kObject: {
+      if (!v.is_object()) return field_error(path, cat("expected an object, got ", describe(v)));
+      const auto& o = v.get_object();
+      for (const auto& kv : o) {
+        bool known = std::any_of(s.fields.begin(), s.fields.end(), [&](const Field& f) { return f.name == kv.key(); });
+        if (!known) {
+          std::vector<std::string> names;
+          for (const auto& f : s.fields) names.push_back(f.name);
+          return field_error(join_path(path, kv.key()),
+                             cat("unknown parameter (expected one of ", join(names, ", "), ")"));
+        }
+      }
+      for (const auto& f : s.fields) {
+        auto it = o.find(f.name);
+        if (it == o.end()) {
+          if (f.required && !partial) return field_error(join_path(path, f.name), "missing");
+          continue;
+        }
+        if (partial && it->value().is_null()) continue;  // an override's null removes the member
+        JICENG_RETURN_IF_ERROR(validate(it->value(), f.schema, join_path(path, f.name), partial));
+      }
+      break;
+    }
+    case Kind::kMap: {
+      if (!v.is_object()) return field_error(path, cat("expected an object, got ", describe(v)));
+      const auto& o = v.get_object();
+      for (const auto& k : s.required_keys) {
+        if (!partial && !o.contains(k)) return field_error(join_path(path, k), "missing");
+      }
+      for (const auto& kv : o) {
+        std::string_view key = kv.key();
+        bool ident = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+        if (!ident) {
+          return field_error(join_path(path, key), "keys must be lower-case identifiers (a-z, 0-9, _ and -)");
+        }
+        bool required = std::find(s.required_keys.begin(), s.required_keys.end(), key) != s.required_keys.end();
+        if (partial && kv.value().is_null()) continue;  // an override's null removes the key
+        bool value_partial = partial || (s.other_values_partial && !required);
+        JICENG_RETURN_IF_ERROR(validate(kv.value(), *s.element, join_path(path, key), value_partial));
+      }
+      break;
+    }
+    case Kind::kArray: {
+      if (!v.is_array()) return field_error(path, cat("expected an array, got ", describe(v)));
+      const auto& a = v.get_array();
+      if (a.size() < s.min_items) return field_error(path, cat("expected at least ", s.min_items, " item(s)"));
+      // Arrays replace wholesale when merged, so their items are always complete.
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        JICENG_RETURN_IF_ERROR(validate(a[i], *s.element, cat(path, "[", i, "]"), false));
+      }
+      break;
+    }
+  }
+  if (s.check && !partial) JICENG_RETURN_IF_ERROR(s.check(v, path));
+  return absl::OkStatus();
+}
+
+void merge_into(json::object& base, const json::object& over) {
+  for (const auto& kv : over) {
+    if (kv.value().is_null()) {
+      base.erase(kv.key());
+      continue;
+    }
+    auto it = base.find(kv.key());
+    if (it != base.end() && it->value().is_object() && kv.value().is_object()) {
+      merge_into(it->value().get_object(), kv.value().get_object());
+    } else {
+      base[kv.key()] = kv.value();
+    }
+  }
+}
+
+bool meets(std::int64_t part, std::int64_t whole, const Ratio& r) {
+  if (whole <= 0) return false;
+  absl::int128 lhs = absl::int128(part) * r.den;
+  absl::int128 rhs = absl::int128(r.num) * whole;
+  return r.inclusive ? lhs >= rhs : lhs > rhs;
+}
+
+std::string ratio_text(const Ratio& r) {
+  return cat(r.inclusive ? "≥ " : "> ", r.num, "/", r.den);
+}
+
+Ratio ratio_param(const json::object& o) {
+  Ratio r;
+  std::string_view t = o.at("fraction").as_string();
+  auto slash = t.find('/');
+  parse_int(t.substr(0, slash), r.num);
+  parse_int(t.substr(slash + 1), r.den);
+  r.inclusive = o.at("inclusive").as_bool();
+  return r;
+}
+
+absl::StatusOr<std::int64_t> parse_decimal(const json::value& v, int scale) {
+  std::int64_t factor = 1;
+  for (int i = 0; i < scale; ++i) factor *= 10;
+  const std::int64_t limit = INT64_MAX / factor;
+  if (v.is_int64()) {
+    std::int64_t n = v.get_int64();
+    if (n < 0) return absl::InvalidArgumentError(cat("expected a non-negative amount, got ", n));
+    if (n > limit) return absl::InvalidArgumentError(cat("amount ", n, " is too large"));
+    return n * factor;
+  }
+  if (v.is_uint64()) return absl::InvalidArgumentError(cat("amount ", describe(v), " is too large"));
+  if (v.is_double()) {
+    return absl::InvalidArgumentError(cat(
+        "got the floating-point number ", describe(v),
+        "; give a decimal amount as a string (e.g. \"12000.50\") or an integer, so that no boundary is decided by rounding"));
+  }
+  if (!v.is_string()) {
+    return absl::InvalidArgumentError(cat("expected a decimal string or an integer, got ", describe(v)));
+  }
+  std::string_view t = v.get_string();
+  auto dot = t.find('.');
+  std::string_view whole = t.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view() : t.substr(dot + 1);
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!digits(whole) || (dot != std::string_view::npos && !digits(frac))) {
+    return absl::InvalidArgumentError(
+        cat("\"", t, "\" is not a non-negative decimal (digits, optionally a point and more digits)"));
+  }
+  if (static_cast<int>(frac.size()) > scale) {
+    return absl::InvalidArgumentError(cat("\"", t, "\" has more than ", scale, " decimal places"));
+  }
+  std::int64_t w = 0;
+  if (whole.size() > 18 || !parse_int(whole, w) || w > limit) {
+    return absl::InvalidArgumentError(cat("amount \"", t, "\" is too large"));
+  }
+  std::int64_t f = 0;
+  if (!frac.empty()) parse_int(frac, f);
+  for (int i = static_cast<int>(frac.size()); i < scale; ++i) f *= 10;
+  return w * factor + f;
+}
+
+std::string format_decimal(std::int64_t scaled, int scale) {
+  std::int64_t factor = 1;
+  for (int i = 0; i < scale; ++i) factor *= 10;
+  std::string out = cat(scaled / factor);
+  std::int64_t frac = scaled % factor;
+  if (frac == 0) return out;
+  std::string f = cat(frac + factor).substr(1);  // zero-padded to `scale` digits
+  while (!f.empty() && f.back() == '0') f.pop_back();
+  return cat(out, ".", f);
+}
+
+std::string percent_text(std::int64_t part, std::int64_t whole, int decimals) {
+  if (whole <= 0) return "n/a";
+  std::int64_t factor = 1;
+  for (int i = 0; i < decimals; ++i) factor *= 10;
+  absl::int128 q = absl::int128(part) * 100 * factor / whole;  // truncated: never shows a pass that is not one
+  std::int64_t n = static_cast<std::int64_t>(q);
+  std::string out = cat(n / factor);
+  if (decimals > 0) out += cat(".", cat(n % factor + factor).substr(1));
+  return out + "%";
+}
+
+}  // namespace jiceng::policy_internal

@@ -185,9 +185,12 @@ UnitIndex OrgGraph::ancestor_at_level(UnitIndex u, int lvl) const {
 }
 std::vector<UnitIndex> OrgGraph::chain_of_command(UnitIndex u) const {
   const auto& im = *impl_;
-  std::vector<UnitIndex> chain;
-  chain.reserve(static_cast<std::size_t>(im.level[u]) + 1);
-  for (; u != kNoUnit; u = im.parent[u]) chain.push_back(u);
+  // level == depth, so the chain's length is known: one allocation, no growth checks.
+  std::vector<UnitIndex> chain(static_cast<std::size_t>(im.level[u]) + 1);
+  for (UnitIndex& c : chain) {
+    c = u;
+    u = im.parent[u];
+  }
   return chain;
 }
 std::size_t OrgGraph::chain_of_command(UnitIndex u, std::span<UnitIndex> out) const {

@@ -240,6 +240,11 @@ std::string describe(const json::value& v) {
     case json::kind::object: return "an object";
     case json::kind::array: return "an array";
     case json::kind::null: return "null";
+    case json::kind::double_: {
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof buf, v.get_double());  // shortest round-trip form
+      return std::string(buf, res.ptr);
+    }
     default: {
       std::string s = json::serialize(v);
       if (s.size() > 60) s = s.substr(0, 57) + "...";

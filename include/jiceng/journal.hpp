@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -23,6 +24,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "jiceng/engine.hpp"
 #include "jiceng/types.hpp"
 
 namespace jiceng {
@@ -51,6 +54,9 @@ struct JournalOptions {
   /// Policy set a *new* journal's Engine is created with (`open_engine` only). An
   /// existing journal rebuilds its policy from its own events and snapshot.
   std::string policy = "national";
+  /// Start from the newest snapshot when opening an Engine (`open_engine`); false
+  /// replays every event from seq 1 (the chain is verified from seq 1 either way).
+  bool use_snapshots = true;
 };
 
 /// SHA-256 digest, the link of the hash chain (哈希链).
@@ -109,8 +115,10 @@ struct ChainReport {
 /// holding the last seq and hash, updated in the same transaction (so a truncated tail is
 /// detected); table `snapshots`. WAL mode.
 ///
-/// Thread safety: every method may be called from any thread; calls are serialized by an
-/// internal mutex. Callbacks run under that mutex and must not call back into the journal.
+/// Thread safety: every method may be called from any thread; writes are serialized by an
+/// internal mutex. replay() and verify() read through a private read-only connection of
+/// their own (a consistent snapshot of the file, WAL), so their callbacks hold no journal
+/// lock and may even append.
 class Journal {
  public:
   /// Opens (and, unless read-only or `create_if_missing` is false, creates) the journal
@@ -172,6 +180,85 @@ class Journal {
   explicit Journal(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+/// What opening a journaled Engine did; `jiceng replay` prints it.
+struct ReplayReport {
+  std::uint64_t last_seq = 0;                   ///< the journal holds events 1..last_seq
+  std::optional<std::uint64_t> snapshot_seq;    ///< the snapshot restored, if one was used
+  std::uint64_t replayed = 0;                   ///< events applied after the snapshot
+  std::map<std::string, std::uint64_t> counts;  ///< events by type name, whole journal
+  std::string digest;                           ///< state digest after opening
+};
+
+/// The Engine's EventSink on a Journal: each `append` (one command, or one `batch`,
+/// or one `tick`) becomes one journal transaction — group commit. Each event becomes a
+/// row with its time, `to_string(type)` and `Engine::encode_event` bytes; its seq must
+/// be the journal's next one (FAILED_PRECONDITION otherwise: engine and journal out of
+/// step). Thread-safe (the Engine calls it under its writer lock anyway).
+class JournalSink final : public EventSink {
+ public:
+  /// `journal` is not owned and must outlive the sink.
+  explicit JournalSink(Journal* journal);
+  /// Durable when OK; nothing written otherwise (see Journal::append).
+  absl::Status append(std::span<const Event> events) override;
+
+ private:
+  Journal* journal_;
+  absl::Mutex mu_;
+  std::vector<JournalRecord> buffer_ ABSL_GUARDED_BY(mu_);
+};
+
+/// An Engine bound to a journal file (持久化引擎): every command is journaled before it
+/// changes memory; opening rebuilds the state from the file.
+///
+/// Commands and queries go straight to `engine()` (thread-safe as the Engine is). A
+/// command whose journal append fails returns that error and changes nothing, so the
+/// in-memory state always equals the durable state. After an append error whose outcome
+/// SQLite cannot tell (an I/O error during COMMIT), the journal refuses further appends;
+/// reopen to continue from what is on disk.
+class DurableEngine {
+ public:
+  /// Creates or opens the journal at `path`, restores the newest snapshot (unless
+  /// `options.use_snapshots` is false), replays the events after it through
+  /// Engine::decode_event + Engine::apply_event while verifying the whole hash chain, and
+  /// attaches the journal as the engine's sink. A new journal records `set_policy
+  /// (options.policy)` as its first event, so the journal alone rebuilds everything.
+  /// Errors: those of Journal::open; DATA_LOSS naming the first bad seq when the chain,
+  /// a snapshot, or an event's decoding or re-application is off. With `read_only`, the
+  /// engine answers queries and every command fails with FAILED_PRECONDITION.
+  static absl::StatusOr<std::unique_ptr<DurableEngine>> open(const std::string& path,
+                                                             const JournalOptions& options = {});
+  ~DurableEngine();
+  DurableEngine(const DurableEngine&) = delete;
+  DurableEngine& operator=(const DurableEngine&) = delete;
+
+  /// The engine; run commands and queries on it.
+  Engine& engine() { return *engine_; }
+  /// The engine (queries).
+  const Engine& engine() const { return *engine_; }
+  /// The journal underneath.
+  Journal& journal() { return *journal_; }
+  /// The journal underneath (reads, verify).
+  const Journal& journal() const { return *journal_; }
+  /// Writes a snapshot of the current state at the current last seq (taken under the
+  /// engine's writer lock, so state and seq agree); the next open starts from it.
+  absl::StatusOr<SnapshotInfo> write_snapshot();
+  /// Lower-case hex SHA-256 of Engine::snapshot() — equal for equal states.
+  std::string state_digest() const;
+  /// What open found and did.
+  const ReplayReport& open_report() const { return report_; }
+
+ private:
+  DurableEngine() = default;
+  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<JournalSink> sink_;
+  std::unique_ptr<Engine> engine_;  // declared last: destroyed first, before its sink
+  ReplayReport report_;
+};
+
+/// `DurableEngine::open(path, options)`.
+absl::StatusOr<std::unique_ptr<DurableEngine>> open_engine(const std::string& path,
+                                                           const JournalOptions& options = {});
 
 /// Lower-case hexadecimal of `bytes`.
 std::string to_hex(std::span<const std::uint8_t> bytes);

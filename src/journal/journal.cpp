@@ -316,6 +316,12 @@ struct Journal::Impl {
   }
 
   absl::Status open_schema();
+  absl::StatusOr<std::unique_ptr<Impl>> open_reader() const;
+  absl::Status begin_read_txn() {
+    const int rc = run(begin_read.get());
+    return rc == SQLITE_DONE ? absl::OkStatus() : error(rc, "begin read");
+  }
+  void end_read_txn() { run(commit.get()); }
   absl::Status walk(std::uint64_t after_seq,
                     const std::function<absl::Status(const StoredRecord&)>* fn,
                     std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report)
@@ -373,18 +379,35 @@ absl::Status Journal::Impl::open_schema() {
   return absl::OkStatus();
 }
 
+// A private read-only connection to the same file. Walks (replay, verify) run on it so
+// that their callbacks never hold the journal's mutex (a replay callback takes the
+// Engine's lock; commands take the Engine's lock and then the journal's) and appends on
+// the main connection are not blocked by a long walk (WAL readers do not block writers).
+absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() const {
+  auto r = std::make_unique<Impl>();
+  r->path = path;
+  r->options = options;
+  r->options.read_only = true;
+  const int rc = sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) return r->error(rc, "open reader");
+  sqlite3_extended_result_codes(r->db, 1);
+  sqlite3_busy_timeout(r->db, options.busy_timeout_ms);
+  JICENG_RETURN_IF_ERROR(r->prepare(&r->begin_read, "BEGIN"));
+  JICENG_RETURN_IF_ERROR(r->prepare(&r->commit, "COMMIT"));
+  JICENG_RETURN_IF_ERROR(r->prepare(&r->select_head, "SELECT seq, hash FROM head WHERE id = 1"));
+  JICENG_RETURN_IF_ERROR(r->prepare(
+      &r->select_all, "SELECT seq, time, type, payload, prev_hash, hash FROM events ORDER BY seq"));
+  JICENG_RETURN_IF_ERROR(r->prepare(
+      &r->select_snapshots, "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq"));
+  return r;
+}
+
 absl::Status Journal::Impl::walk(std::uint64_t after_seq,
                                  const std::function<absl::Status(const StoredRecord&)>* fn,
                                  std::map<std::uint64_t, ChainHash>* anchors,
                                  ChainReport* report) {
-  // One read transaction: rows and head row come from the same snapshot of the file.
-  int rc = run(begin_read.get());
-  if (rc != SQLITE_DONE) return error(rc, "begin read");
-  struct EndRead {
-    Impl* self;
-    ~EndRead() { self->run(self->commit.get()); }
-  } end_read{this};
-
+  // The caller holds a read transaction: rows and head row come from one snapshot.
+  int rc = SQLITE_OK;
   sqlite3_stmt* s = select_all.get();
   ResetOnExit reset(s);
   ChainHash prev{};
@@ -467,6 +490,11 @@ Journal::~Journal() = default;
 absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
                                                        const JournalOptions& options) {
   if (path.empty()) return absl::InvalidArgumentError("journal: empty path");
+  if (path == ":memory:" || path.rfind("file:", 0) == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "journal ", path, ": a journal is a file path (no URI, no :memory:); the in-memory mode"
+        " is an Engine without a journal"));
+  }
   if (options.busy_timeout_ms < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("journal ", path, ": busy_timeout_ms ", options.busy_timeout_ms, " < 0"));
@@ -533,13 +561,12 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
   // Head row and last event, read together; they must agree.
   {
     absl::MutexLock lock(&d.mu);
-    rc = d.run(d.begin_read.get());
-    if (rc != SQLITE_DONE) return d.error(rc, "begin read");
+    JICENG_RETURN_IF_ERROR(d.begin_read_txn());
     std::uint64_t head_seq = 0, tail_seq = 0;
     ChainHash head_hash{}, tail_hash{};
     absl::Status st = d.read_head(&head_seq, &head_hash);
     if (st.ok()) st = d.read_tail(&tail_seq, &tail_hash);
-    d.run(d.commit.get());
+    d.end_read_txn();
     if (absl::IsDataLoss(st)) {
       d.damaged = st;
     } else if (!st.ok()) {
@@ -653,13 +680,23 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
 
 absl::Status Journal::replay(std::uint64_t after_seq,
                              const std::function<absl::Status(const StoredRecord&)>& fn) const {
-  absl::MutexLock lock(&impl_->mu);
-  return impl_->walk(after_seq, &fn, nullptr, nullptr);
+  JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
+  absl::MutexLock lock(&reader->mu);
+  JICENG_RETURN_IF_ERROR(reader->begin_read_txn());
+  absl::Status st = reader->walk(after_seq, &fn, nullptr, nullptr);
+  reader->end_read_txn();
+  return st;
 }
 
 absl::StatusOr<ChainReport> Journal::verify() const {
-  Impl& d = *impl_;
+  JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
+  Impl& d = *reader;
   absl::MutexLock lock(&d.mu);
+  JICENG_RETURN_IF_ERROR(d.begin_read_txn());
+  struct EndRead {
+    Impl* self;
+    ~EndRead() { self->end_read_txn(); }
+  } end_read{&d};
   // Snapshot seqs first, so the walk can collect the chain hash each one is anchored to.
   std::map<std::uint64_t, ChainHash> anchors;
   struct Row {

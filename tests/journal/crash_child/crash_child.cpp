@@ -4,9 +4,13 @@
 // no batch was half written.
 //
 //   jiceng_journal_crash_child raw PATH SEED
+//   jiceng_journal_crash_child engine PATH SEED
 //
-// Record payloads say which batch they belong to: "first_seq count index filler", so the
-// parent can check every batch is whole.
+// raw: Journal records whose payloads say which batch they belong to ("first_seq count
+// index filler"), so the parent can check every batch is whole.
+// engine: Engine commands through a DurableEngine — single submits, and batches of
+// submits + accepts whose idempotency keys are "b:<batch>:<i>/<n>"; now and then a
+// snapshot. The acknowledged seq is the engine's last seq after the command returned.
 #include <unistd.h>
 
 #include <cstdint>
@@ -18,6 +22,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "jiceng/journal.hpp"
+#include "journal/scenario.hpp"
 
 namespace {
 
@@ -62,6 +67,58 @@ int run_raw(const std::string& path, std::uint32_t seed) {
   }
 }
 
+int run_engine(const std::string& path, std::uint32_t seed) {
+  auto opened = jiceng::open_engine(path, {});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "crash child: %s\n", opened.status().ToString().c_str());
+    return 3;
+  }
+  jiceng::DurableEngine& d = **opened;
+  jiceng::Engine& e = d.engine();
+  auto ack = [&]() { const std::uint64_t s = e.last_seq(); return write_all(1, &s, sizeof s); };
+  if (e.unit_count() == 0) {
+    absl::Status st = jiceng::test::load_sample(e);
+    if (!st.ok()) {
+      std::fprintf(stderr, "crash child: load_org: %s\n", st.ToString().c_str());
+      return 4;
+    }
+    if (!ack()) return 6;
+  }
+  std::mt19937 rng(seed);
+  const jiceng::Timestamp t = jiceng::test::kT0;
+  for (std::uint64_t counter = 0;; ++counter) {
+    const int n = static_cast<int>(e.last_seq() % 100000);
+    const std::uint32_t pick = rng() % 20;
+    absl::Status st;
+    if (pick < 9) {
+      const std::string who = absl::StrCat("S", n % 97);
+      st = e.submit(jiceng::test::resident(who),
+                    jiceng::test::submission(who, absl::StrCat("s:", seed, "-", counter), n), t + n)
+               .status();
+    } else if (pick < 19) {
+      const int size = 2 + static_cast<int>(rng() % 12);
+      st = e.batch([&](jiceng::Engine& en) -> absl::Status {
+        for (int i = 0; i < size; ++i) {
+          const std::string who = absl::StrCat("B", (n + i) % 89);
+          const std::string key = absl::StrCat("b:", seed, "-", counter, ":", i, "/", size);
+          JICENG_ASSIGN_OR_RETURN(jiceng::PetitionId id,
+                                  en.submit(jiceng::test::resident(who),
+                                            jiceng::test::submission(who, key, n + i), t + n));
+          JICENG_RETURN_IF_ERROR(en.accept(jiceng::test::officer(), id, t + n + 1));
+        }
+        return absl::OkStatus();
+      });
+    } else {
+      st = d.write_snapshot().status();
+    }
+    if (!st.ok()) {
+      std::fprintf(stderr, "crash child: %s\n", st.ToString().c_str());
+      return 4;
+    }
+    if (pick < 19 && !ack()) return 6;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +129,7 @@ int main(int argc, char** argv) {
   const std::string mode = argv[1];
   const std::uint32_t seed = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10));
   if (mode == "raw") return run_raw(argv[2], seed);
+  if (mode == "engine") return run_engine(argv[2], seed);
   std::fprintf(stderr, "crash child: unknown mode %s\n", mode.c_str());
   return 2;
 }

@@ -86,6 +86,14 @@ void OrgGraph::Impl::rebuild() {
     if (parent[u] == kNoUnit) boost::depth_first_visit(g, static_cast<std::uint32_t>(u), labeller, color_map);
   }
 
+  // Ancestor rows, filled in pre-order so a parent's row is ready before its children's.
+  ancestors.assign(n * kLevelCount, kNoUnit);
+  for (UnitIndex u : order) {
+    UnitIndex* r = ancestors.data() + static_cast<std::size_t>(u) * kLevelCount;
+    if (parent[u] != kNoUnit) std::copy_n(row(parent[u]), kLevelCount, r);
+    r[level[u]] = u;
+  }
+
   // Link indexes.
   auto by = [this](bool from_side) {
     std::vector<std::uint32_t> idx(links.size());
@@ -178,36 +186,33 @@ bool OrgGraph::is_ancestor_or_self(UnitIndex ancestor, UnitIndex u) const {
 }
 UnitIndex OrgGraph::ancestor_at_level(UnitIndex u, int lvl) const {
   const auto& im = *impl_;
-  int l = im.level[u];
-  if (lvl < 0 || lvl > l) return kNoUnit;
-  for (; l > lvl; --l) u = im.parent[u];
-  return u;
+  if (lvl < 0 || lvl > im.level[u]) return kNoUnit;
+  return im.row(u)[lvl];
 }
 std::vector<UnitIndex> OrgGraph::chain_of_command(UnitIndex u) const {
   const auto& im = *impl_;
-  // level == depth, so the chain's length is known: one allocation, no growth checks.
-  std::vector<UnitIndex> chain(static_cast<std::size_t>(im.level[u]) + 1);
-  for (UnitIndex& c : chain) {
-    c = u;
-    u = im.parent[u];
-  }
+  const int l = im.level[u];
+  const UnitIndex* r = im.row(u);
+  std::vector<UnitIndex> chain(static_cast<std::size_t>(l) + 1);
+  for (int i = 0; i <= l; ++i) chain[static_cast<std::size_t>(i)] = r[l - i];
   return chain;
 }
 std::size_t OrgGraph::chain_of_command(UnitIndex u, std::span<UnitIndex> out) const {
   const auto& im = *impl_;
+  const int l = im.level[u];
+  const UnitIndex* r = im.row(u);
   std::size_t n = 0;
-  for (; u != kNoUnit && n < out.size(); u = im.parent[u]) out[n++] = u;
+  for (int i = l; i >= 0 && n < out.size(); --i) out[n++] = r[i];
   return n;
 }
 UnitIndex OrgGraph::lowest_common_ancestor(UnitIndex a, UnitIndex b) const {
   const auto& im = *impl_;
-  while (im.level[a] > im.level[b]) a = im.parent[a];
-  while (im.level[b] > im.level[a]) b = im.parent[b];
-  while (a != b && a != kNoUnit) {
-    a = im.parent[a];
-    b = im.parent[b];
-  }
-  return a;
+  const UnitIndex* ra = im.row(a);
+  const UnitIndex* rb = im.row(b);
+  const int top = std::min(im.level[a], im.level[b]);
+  UnitIndex common = kNoUnit;
+  for (int l = 0; l <= top && ra[l] == rb[l]; ++l) common = ra[l];
+  return common;
 }
 std::size_t OrgGraph::subtree_size(UnitIndex u) const { return impl_->size[u]; }
 
@@ -372,9 +377,8 @@ std::optional<std::array<UnitIndex, kLevelCount>> OrgGraph::responsible_units(st
   const Household& h = impl_->households[it->second];
   std::array<UnitIndex, kLevelCount> out;
   out.fill(kNoUnit);
-  for (UnitIndex u = h.building; u != kNoUnit; u = impl_->parent[u]) {
-    if (impl_->level[u] < kLevelCount) out[impl_->level[u]] = u;
-  }
+  const UnitIndex* r = impl_->row(h.building);
+  for (int l = 0; l <= impl_->level[h.building]; ++l) out[l] = r[l];
   out[kLevelCount - 1] = h.central;
   return out;
 }
@@ -389,7 +393,7 @@ OrgMemoryStats OrgGraph::memory_stats() const {
   OrgMemoryStats s;
   s.unit_structure_bytes = vec(im.parent) + vec(im.level) + vec(im.kind) + vec(im.schema) + vec(im.schema_explicit) +
                            vec(im.compound) + vec(im.unit_id) + vec(im.unit_name) + map(im.unit_by_id) + vec(im.pre) +
-                           vec(im.size) + vec(im.order) + vec(im.child_begin) + vec(im.child_list) +
+                           vec(im.size) + vec(im.order) + vec(im.ancestors) + vec(im.child_begin) + vec(im.child_list) +
                            vec(im.direct_members) + vec(im.direct_party) + vec(im.subtree_members.tree) +
                            vec(im.subtree_party.tree);
   s.text_bytes = im.text.bytes.capacity();

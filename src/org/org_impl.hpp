@@ -106,6 +106,11 @@ struct OrgGraph::Impl {
   std::vector<std::uint32_t> pre;          // pre-order number
   std::vector<std::uint32_t> size;         // subtree size
   std::vector<UnitIndex> order;            // order[pre[u]] == u
+  // Ancestor rows: ancestors[u * kLevelCount + l] is u's ancestor at level l (u itself at
+  // its own level). Depth is at most 5, so one row answers chain of command, unit at
+  // level and LCA with a single cache-line read instead of a chain of dependent loads.
+  std::vector<UnitIndex> ancestors;
+  const UnitIndex* row(UnitIndex u) const { return ancestors.data() + static_cast<std::size_t>(u) * kLevelCount; }
   std::vector<std::uint32_t> child_begin;  // children of u: child_list[child_begin[u] .. child_begin[u+1])
   std::vector<UnitIndex> child_list;
 

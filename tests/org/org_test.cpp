@@ -597,3 +597,31 @@ TEST(OrgLoad, FileErrors) {
 
 }  // namespace
 }  // namespace jiceng
+
+namespace jiceng {
+namespace {
+
+// The example in docs/org.md is real: it loads, and its JSON Lines twin loads the same.
+TEST(OrgDocs, ExampleLoads) {
+  std::ifstream in(std::string(JICENG_SOURCE_DIR) + "/docs/org.md", std::ios::binary);
+  ASSERT_TRUE(in) << "docs/org.md";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  const auto begin = doc.find("```json\n");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = doc.find("```", begin + 8);
+  const std::string example = doc.substr(begin + 8, end - begin - 8);
+  OrgGraph g;
+  absl::Status s = g.load_json(example, "docs/org.md");
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(g.unit_count(), 7u);
+  EXPECT_EQ(g.household_unit("H-0101"), g.find("320506001001G01B01"));
+  EXPECT_EQ(g.coverage().error_count(), 3u);  // district, street and community have no secretary
+  OrgGraph lines;
+  ASSERT_TRUE(lines.load_json(to_json_lines(g.export_json()), "lines").ok());
+  EXPECT_EQ(lines.export_json(), g.export_json());
+}
+
+}  // namespace
+}  // namespace jiceng

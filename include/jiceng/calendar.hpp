@@ -163,6 +163,7 @@ class WorkCalendar {
   std::int64_t rank(std::int64_t day) const noexcept;       // workdays in [origin, day)
   std::int64_t select(std::int64_t k) const noexcept;       // day of the k-th workday
   absl::Status check_date(Date d) const;
+  bool span_known(std::int64_t from, std::int64_t to) const noexcept;  // every day in [from, to] known
   absl::Status check_span(std::int64_t from, std::int64_t to) const;
   absl::Status unknown_year_error(int year) const;
   std::string covered_range_text() const;

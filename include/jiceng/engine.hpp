@@ -1,0 +1,255 @@
+// jiceng/engine.hpp — the Engine (引擎): one object that owns the org graph (组织体系),
+// the working-day calendar (工作日历), the policy set (政策) and every petition (诉求),
+// and runs the closed loop 民意收集—响应处理—跟踪督促—评估评价 through the transition
+// table of petition.hpp.
+//
+// One call path, no back and forth: a command is checked (state machine row, role,
+// scope, guard), becomes exactly one Event, goes to the EventSink (the journal), and only
+// then changes memory. State is a fold over events.
+//
+// Seams for the layers above (journal, C ABI, KPIs):
+//  1. EventSink — `set_event_sink(sink)`: every command builds its event and calls
+//     `sink->append({event})` BEFORE it changes anything; if the sink fails the command
+//     fails with the sink's status and the state is unchanged. Configuration changes
+//     (load_org, set_policy, load_calendar_csv) are events too.
+//  2. `apply_event(e)` re-applies a recorded event (replay): the same checks and the same
+//     deterministic action, no sink call. Its seq must be the next one. Clock events
+//     (mark_overdue and the system's urge / escalate / close) replay as recorded.
+//  3. `encode_event` / `decode_event`: the canonical, versioned binary form of an Event
+//     (the journal's payload column). Same event ⇒ same bytes.
+//  4. `snapshot()` / `restore()`: the canonical bytes of the whole state (org graph,
+//     policy, calendar years added, every petition with its history, counters, next
+//     seq). Two engines with equal state give byte-identical snapshots; the journal
+//     hashes them as the state digest.
+//  5. `batch(fn)`: every event of the commands run inside `fn` reaches the sink in ONE
+//     append call (one SQLite transaction). If `fn` fails, or the final append fails,
+//     the whole batch is rolled back: the state is exactly as before the batch.
+//  6. Thread safety: one Engine may be shared by threads. Queries take a reader lock;
+//     commands, tick, batch and restore take the writer lock. Inside `batch(fn)` the
+//     calling thread may call any method of the same engine (it holds the lock).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "jiceng/calendar.hpp"
+#include "jiceng/petition.hpp"
+#include "jiceng/types.hpp"
+
+namespace jiceng {
+
+class OrgGraph;
+class PolicySet;
+
+/// Receives every accepted event before the engine applies it (the journal's seam).
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  /// Makes `events` durable, all or nothing. A non-OK status makes the engine refuse
+  /// (and roll back) the command or batch that produced them.
+  virtual absl::Status append(std::span<const Event> events) = 0;
+};
+
+/// What one `tick` did.
+struct TickReport {
+  std::size_t examined = 0;     ///< petitions whose wake-up time had come
+  std::size_t urged = 0;        ///< automatic 催办 events
+  std::size_t overdue = 0;      ///< mark_overdue events
+  std::size_t escalated = 0;    ///< automatic 上报 events
+  std::size_t closed = 0;       ///< automatic 归档 events (no evaluation in time)
+  std::size_t events = 0;       ///< all events produced
+};
+
+/// Counts kept by the engine (cheap, for invariants and KPIs).
+struct EngineStats {
+  std::size_t petitions = 0;
+  std::size_t open = 0;                    ///< received, accepted, dispatched, in_progress, resolved
+  std::array<std::size_t, kStateCount> per_state{};
+  std::uint64_t events = 0;                ///< events recorded (== last seq)
+};
+
+/// Memory held by the petition book, for the DESIGN §8 budget (≤512 bytes per open
+/// petition, text excluded).
+struct EngineMemory {
+  std::size_t petition_bytes = 0;   ///< petition records
+  std::size_t event_bytes = 0;      ///< compact event log
+  std::size_t index_bytes = 0;      ///< deadline heap, idempotency keys, same-matter index, interning
+  std::size_t text_bytes = 0;       ///< petition texts, reasons, answers (side arena)
+  std::size_t document_bytes = 0;   ///< configuration documents (org JSON, policy JSON)
+};
+
+/// Options for a query.
+struct QueryOptions {
+  bool raw_contact = false;  ///< unmasked personal data (names, phones) — ask explicitly
+  std::size_t limit = 0;     ///< at most this many results (0 = all)
+};
+
+/// The engine. Create with `Engine::create`; not copyable (snapshot/restore copies state).
+class Engine {
+ public:
+  /// A fresh engine: the official calendar (WorkCalendar::china()), the given policy set
+  /// (built-in name, e.g. "national" or "suzhou-sip"), an empty org graph.
+  /// These initial settings are not events; a journal records them through set_policy.
+  static absl::StatusOr<std::unique_ptr<Engine>> create(std::string_view policy = "national");
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // --- configuration commands (each is one event) -------------------------------------
+
+  /// Replaces the org graph by the one in `json` (OrgGraph::load_json format), all or
+  /// nothing. FAILED_PRECONDITION when an open petition's current or location unit is
+  /// not in the new graph.
+  absl::Status load_org(std::string_view json, Timestamp now = 0);
+  /// Replaces the policy: a built-in set name, or a policy set JSON document.
+  absl::Status set_policy(std::string_view name_or_json, Timestamp now = 0);
+  /// Adds or replaces calendar years (WorkCalendar::load_csv format).
+  absl::Status load_calendar_csv(std::string_view csv, Timestamp now = 0);
+
+  // --- the eighteen commands -----------------------------------------------------------
+
+  /// 提交: registers a petition; returns its id. With an idempotency key already seen,
+  /// returns the first petition's id and records nothing.
+  absl::StatusOr<PetitionId> submit(const Actor& actor, const EventPayload& submission, Timestamp now);
+  absl::Status accept(const Actor& a, PetitionId id, Timestamp now);                           ///< 受理
+  absl::Status reject(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);  ///< 不予受理
+  absl::Status merge(const Actor& a, PetitionId id, PetitionId into, Timestamp now);           ///< 合并
+  /// 派单: `unit` empty = by policy routing; `designated` = 指定 (return forbidden).
+  absl::Status dispatch(const Actor& a, PetitionId id, std::string_view unit, bool designated, Timestamp now);
+  absl::Status sign(const Actor& a, PetitionId id, Timestamp now);                             ///< 签收
+  absl::Status return_petition(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);  ///< 退单
+  absl::Status escalate(const Actor& a, PetitionId id, std::string_view reason, Timestamp now); ///< 上报
+  absl::Status request_extension(const Actor& a, PetitionId id, Duration amount, std::string_view reason,
+                                 Timestamp now);                                               ///< 申请延期
+  absl::Status grant_extension(const Actor& a, PetitionId id, Timestamp now);                  ///< 批准延期
+  absl::Status deny_extension(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);  ///< 驳回延期
+  absl::Status urge(const Actor& a, PetitionId id, std::string_view note, Timestamp now);      ///< 催办
+  absl::Status supervise(const Actor& a, PetitionId id, std::string_view note, Timestamp now); ///< 督办
+  absl::Status resolve(const Actor& a, PetitionId id, std::string_view answer, Timestamp now); ///< 办结
+  absl::Status evaluate(const Actor& a, PetitionId id, const Evaluation& e, Timestamp now);    ///< 评价
+  absl::Status reopen(const Actor& a, PetitionId id, ReopenKind kind, std::string_view reason,
+                      Timestamp now);                                                          ///< 重办/复查/复核
+  absl::Status close(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);   ///< 归档
+  absl::Status withdraw(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);///< 撤回
+
+  /// Any command by type (for bindings and table-driven tests). Returns the petition id
+  /// (the new one for submit). Configuration types are refused here (use their methods).
+  absl::StatusOr<PetitionId> execute(const Actor& actor, EventType type, PetitionId id,
+                                     const EventPayload& payload, Timestamp now);
+
+  // --- the hot path --------------------------------------------------------------------
+
+  /// Resolves an actor once (interns the id, looks up the unit): NOT_FOUND for an unknown
+  /// unit. The handle stays valid for this engine's lifetime (also across load_org).
+  absl::StatusOr<ActorHandle> resolve_actor(const Actor& actor);
+  /// `execute` with a resolved actor: no string hashing of ids on the way.
+  absl::StatusOr<PetitionId> execute(const ActorHandle& actor, EventType type, PetitionId id,
+                                     const EventPayload& payload, Timestamp now);
+  /// Payload-free commands with a resolved actor (sign, accept, grant_extension,
+  /// routed non-designated dispatch, ...), the fastest path.
+  absl::Status execute(const ActorHandle& actor, EventType type, PetitionId id, Timestamp now);
+
+  // --- the clock -----------------------------------------------------------------------
+
+  /// 跟踪督促: for every petition whose next wake-up time is ≤ now (a deadline-ordered
+  /// heap, so only due items are touched): urge ahead of the deadline, mark overdue at
+  /// the deadline, escalate one level (within the ceiling) after the grace period, and
+  /// close resolved items not evaluated by the evaluation deadline. All its events go to
+  /// the sink in one append; if that fails nothing changes.
+  absl::StatusOr<TickReport> tick(Timestamp now);
+
+  // --- event sourcing ------------------------------------------------------------------
+
+  /// Sets the sink (nullptr = in-memory only). Not owned; must outlive its use.
+  void set_event_sink(EventSink* sink);
+  /// Re-applies a recorded event (replay). FAILED_PRECONDITION when its seq is not the
+  /// next one; DATA_LOSS when it does not apply to the current state as it did when
+  /// recorded. No sink call.
+  absl::Status apply_event(const Event& event);
+  /// Canonical binary encoding (format version 1).
+  static std::string encode_event(const Event& event);
+  /// Appends the encoding to `out` (no temporary string).
+  static void encode_event_to(const Event& event, std::string& out);
+  /// Decodes `encode_event` output. DATA_LOSS for malformed bytes, FAILED_PRECONDITION for
+  /// an unknown format version.
+  static absl::StatusOr<Event> decode_event(std::string_view bytes);
+  /// Canonical bytes of the whole state.
+  std::string snapshot() const;
+  /// Replaces the whole state by a snapshot. All or nothing.
+  absl::Status restore(std::string_view bytes);
+  /// Runs `fn` as one unit: all its events reach the sink in one append; on any error
+  /// (from fn or from the sink) the state rolls back to before the batch and the error
+  /// is returned. Batches do not nest.
+  absl::Status batch(const std::function<absl::Status(Engine&)>& fn);
+
+  // --- queries (reader lock) -----------------------------------------------------------
+
+  /// One petition. NOT_FOUND for an unknown id.
+  absl::StatusOr<PetitionView> get(PetitionId id, const QueryOptions& options = {}) const;
+  /// The id of the petition submitted with this idempotency key, if any.
+  std::optional<PetitionId> find_by_key(std::string_view idempotency_key) const;
+  /// The petition's events in order. NOT_FOUND for an unknown id.
+  absl::StatusOr<std::vector<Event>> history(PetitionId id) const;
+  /// Events with seq in [from_seq, from_seq + max), all petitions and configuration.
+  std::vector<Event> events(std::uint64_t from_seq, std::size_t max) const;
+  /// Ids of petitions in `state`, ascending.
+  std::vector<PetitionId> by_state(State state, const QueryOptions& options = {}) const;
+  /// Ids of petitions whose current unit is in the subtree of `unit`. NOT_FOUND for an
+  /// unknown unit.
+  absl::StatusOr<std::vector<PetitionId>> by_unit_subtree(std::string_view unit,
+                                                          const QueryOptions& options = {}) const;
+  /// Open petitions whose current deadline is ≤ now.
+  std::vector<PetitionId> overdue(Timestamp now, const QueryOptions& options = {}) const;
+  /// Open petitions whose current deadline falls within `workdays` working days of now
+  /// (and is not yet past).
+  absl::StatusOr<std::vector<PetitionId>> due_within(Timestamp now, int workdays,
+                                                     const QueryOptions& options = {}) const;
+  /// Petition as JSON (ids, names of states, events in order); contact masked unless raw.
+  absl::StatusOr<std::string> export_json(PetitionId id, const QueryOptions& options = {}) const;
+
+  /// Counts.
+  EngineStats stats() const;
+  /// Memory of the petition book.
+  EngineMemory memory() const;
+  /// Seq of the last recorded event (0 when none).
+  std::uint64_t last_seq() const;
+  /// The policy in force (parsed).
+  PetitionPolicy policy() const;
+  /// The policy set's name.
+  std::string policy_name() const;
+  /// Number of org units.
+  std::size_t unit_count() const;
+  /// The org graph. Not synchronized: do not call while another thread runs load_org/restore.
+  const OrgGraph& org() const;
+  /// The calendar. Same caveat as org().
+  const WorkCalendar& calendar() const;
+  /// "P00000042".
+  static std::string display_id(PetitionId id);
+  /// Parses "P00000042" or "42".
+  static std::optional<PetitionId> parse_display_id(std::string_view text);
+
+  struct Impl;  ///< internal
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Masks personal data for exports: "张三丰" → "张**", "13812345678" → "138****5678".
+std::string mask_name(std::string_view name);
+/// See mask_name.
+std::string mask_phone(std::string_view phone);
+
+}  // namespace jiceng

@@ -1,0 +1,463 @@
+// Canonical bytes: the event encoding (the journal's payload) and the whole-state
+// snapshot (the journal's state digest), plus the JSON export of one petition.
+//
+// Event format, version 1 (all integers little-endian base-128 varints, signed ones
+// zig-zag encoded, strings as varint length + bytes, every field always present, in
+// this order): 'E' 0x01 | seq | time | actor.id | role | actor.unit | petition | type |
+// petitioner | contact.name | contact.phone | location | category | urgency | severity |
+// channel | text | idempotency_key | flags (same_matter 1, designated 2, explicit_unit 4,
+// automatic 8, contacted 16, solved 32) | linked | unit | reason | extension.amount |
+// extension.unit | satisfaction | reopen_kind | document.
+#include <boost/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "petition/strings.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/policy.hpp"
+#include "petition/engine_impl.hpp"
+
+namespace jiceng {
+
+using pet::kNoIndex;
+using pet::kNoRef;
+using pet::Rec;
+using pet::StoredEvent;
+
+namespace {
+
+constexpr char kEventMagic = 'E';
+constexpr std::uint8_t kEventVersion = 1;
+constexpr std::string_view kSnapshotMagic = "JCSNAP";
+constexpr std::uint8_t kSnapshotVersion = 1;
+
+inline void put_u(std::string& o, std::uint64_t v) {
+  while (v >= 0x80) {
+    o.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  o.push_back(static_cast<char>(v));
+}
+inline void put_i(std::string& o, std::int64_t v) {
+  put_u(o, (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63));
+}
+inline void put_s(std::string& o, std::string_view s) {
+  put_u(o, s.size());
+  o.append(s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  bool u(std::uint64_t* v) {
+    std::uint64_t r = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= b_.size()) return fail();
+      const auto c = static_cast<std::uint8_t>(b_[pos_++]);
+      r |= static_cast<std::uint64_t>(c & 0x7F) << shift;
+      if (!(c & 0x80)) {
+        *v = r;
+        return true;
+      }
+    }
+    return fail();
+  }
+  bool i(std::int64_t* v) {
+    std::uint64_t z;
+    if (!u(&z)) return false;
+    *v = static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));
+    return true;
+  }
+  bool byte(std::uint8_t* v, std::uint8_t max) {
+    std::uint64_t x;
+    if (!u(&x) || x > max) return fail();
+    *v = static_cast<std::uint8_t>(x);
+    return true;
+  }
+  bool s(std::string* out) {
+    std::uint64_t n;
+    if (!u(&n) || n > b_.size() - pos_) return fail();
+    out->assign(b_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+  bool raw(std::string_view* out, std::size_t n) {
+    if (n > b_.size() - pos_) return fail();
+    *out = b_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool done() const { return ok_ && pos_ == b_.size(); }
+  bool ok() const { return ok_; }
+  std::size_t pos() const { return pos_; }
+
+ private:
+  bool fail() {
+    ok_ = false;
+    return false;
+  }
+  std::string_view b_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+bool valid_category_name(std::string_view c) { return !c.empty() && c.size() <= 64; }
+
+}  // namespace
+
+void Engine::encode_event_to(const Event& e, std::string& o) {
+  const EventPayload& p = e.payload;
+  o.push_back(kEventMagic);
+  o.push_back(static_cast<char>(kEventVersion));
+  put_u(o, e.seq);
+  put_i(o, e.time);
+  put_s(o, e.actor.id);
+  put_u(o, static_cast<std::uint8_t>(e.actor.role));
+  put_s(o, e.actor.unit);
+  put_u(o, e.petition);
+  put_u(o, static_cast<std::uint8_t>(e.type));
+  put_s(o, p.petitioner);
+  put_s(o, p.contact.name);
+  put_s(o, p.contact.phone);
+  put_s(o, p.location);
+  put_s(o, p.category);
+  put_u(o, static_cast<std::uint8_t>(p.urgency));
+  put_u(o, static_cast<std::uint8_t>(p.severity));
+  put_u(o, static_cast<std::uint8_t>(p.channel));
+  put_s(o, p.text);
+  put_s(o, p.idempotency_key);
+  put_u(o, (p.same_matter ? 1u : 0u) | (p.designated ? 2u : 0u) | (p.explicit_unit ? 4u : 0u) |
+               (p.automatic ? 8u : 0u) | (p.evaluation.contacted ? 16u : 0u) | (p.evaluation.solved ? 32u : 0u));
+  put_u(o, p.linked);
+  put_s(o, p.unit);
+  put_s(o, p.reason);
+  put_i(o, p.extension.amount);
+  put_u(o, static_cast<std::uint8_t>(p.extension.unit));
+  put_u(o, static_cast<std::uint8_t>(p.evaluation.satisfaction));
+  put_u(o, static_cast<std::uint8_t>(p.reopen_kind));
+  put_s(o, p.document);
+}
+
+std::string Engine::encode_event(const Event& e) {
+  std::string o;
+  o.reserve(64 + e.actor.id.size() + e.actor.unit.size() + e.payload.text.size() + e.payload.reason.size() +
+            e.payload.document.size() + e.payload.location.size() + e.payload.unit.size());
+  encode_event_to(e, o);
+  return o;
+}
+
+absl::StatusOr<Event> Engine::decode_event(std::string_view bytes) {
+  if (bytes.size() < 2 || bytes[0] != kEventMagic) return absl::DataLossError("decode_event: not an encoded event");
+  if (static_cast<std::uint8_t>(bytes[1]) != kEventVersion) {
+    return absl::FailedPreconditionError(
+        pet::cat("decode_event: format version ", static_cast<int>(static_cast<std::uint8_t>(bytes[1])),
+                     " is not supported (this library reads version ", kEventVersion, ")"));
+  }
+  Reader r(bytes.substr(2));
+  Event e;
+  EventPayload& p = e.payload;
+  std::uint8_t role = 0, type = 0, urg = 0, sev = 0, ch = 0, tu = 0, sat = 0, rk = 0;
+  std::uint64_t flags = 0;
+  r.u(&e.seq) && r.i(&e.time) && r.s(&e.actor.id) && r.byte(&role, kRoleCount - 1) && r.s(&e.actor.unit) &&
+      r.u(&e.petition) && r.byte(&type, kEventTypeCount - 1) && r.s(&p.petitioner) && r.s(&p.contact.name) &&
+      r.s(&p.contact.phone) && r.s(&p.location) && r.s(&p.category) && r.byte(&urg, 1) && r.byte(&sev, 2) &&
+      r.byte(&ch, 6) && r.s(&p.text) && r.s(&p.idempotency_key) && r.u(&flags) && r.u(&p.linked) && r.s(&p.unit) &&
+      r.s(&p.reason) && r.i(&p.extension.amount) && r.byte(&tu, 2) && r.byte(&sat, 2) && r.byte(&rk, 2) &&
+      r.s(&p.document);
+  if (!r.done() || flags > 63) {
+    return absl::DataLossError(pet::cat("decode_event: malformed or truncated at byte ", r.pos() + 2));
+  }
+  e.actor.role = static_cast<Role>(role);
+  e.type = static_cast<EventType>(type);
+  p.urgency = static_cast<Urgency>(urg);
+  p.severity = static_cast<Severity>(sev);
+  p.channel = static_cast<Channel>(ch);
+  p.same_matter = flags & 1;
+  p.designated = flags & 2;
+  p.explicit_unit = flags & 4;
+  p.automatic = flags & 8;
+  p.evaluation.contacted = flags & 16;
+  p.evaluation.solved = flags & 32;
+  p.extension.unit = static_cast<TimeUnit>(tu);
+  p.evaluation.satisfaction = static_cast<Satisfaction>(sat);
+  p.reopen_kind = static_cast<ReopenKind>(rk);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------
+// Snapshot
+
+std::string Engine::Impl::snapshot() const {
+  std::string o;
+  o.append(kSnapshotMagic);
+  o.push_back(static_cast<char>(kSnapshotVersion));
+  put_s(o, cfg.policy_set->to_json());
+  put_s(o, cfg.org->unit_count() > 0 ? cfg.org->export_json() : std::string());
+  put_u(o, cfg.calendar_docs.size());
+  for (const auto& d : cfg.calendar_docs) put_s(o, d);
+  put_u(o, recs.size());
+  for (std::uint32_t i = 0; i < recs.size(); ++i) {
+    const Rec& r = recs[i];
+    put_u(o, static_cast<std::uint8_t>(r.state));
+    for (Timestamp t : {r.submitted, r.updated, r.stage_start, r.due, r.resolve_base, r.dispatched_at, r.resolved_at})
+      put_i(o, t);
+    put_s(o, text(r.text));
+    put_s(o, text(r.location));
+    put_s(o, text(r.key));
+    put_s(o, r.cur_unit == kNoRef ? std::string_view() : units.name(r.cur_unit));
+    put_s(o, r.loc_unit == kNoRef ? std::string_view() : units.name(r.loc_unit));
+    put_s(o, actors.name(r.petitioner));
+    put_s(o, cats[r.category].name);
+    put_u(o, r.merged_into == kNoRef ? 0 : r.merged_into + 1ull);
+    put_u(o, r.same_matter_as == kNoRef ? 0 : r.same_matter_as + 1ull);
+    put_i(o, r.ext_granted);
+    put_i(o, r.ext_pending);
+    for (std::uint8_t b : {r.urgency, r.severity, r.channel, r.track, r.flags, r.eval, r.returns, r.reopens,
+                           r.extensions, r.escalations, r.reviews, r.urges, r.supervisions})
+      put_u(o, b);
+    auto c = contacts.find(i);
+    put_s(o, c == contacts.end() ? std::string_view() : std::string_view(c->second.name));
+    put_s(o, c == contacts.end() ? std::string_view() : std::string_view(c->second.phone));
+  }
+  put_u(o, events.size());
+  std::string buf;
+  for (std::uint32_t i = 0; i < events.size(); ++i) {
+    buf.clear();
+    Engine::encode_event_to(public_event(i), buf);
+    put_s(o, buf);
+  }
+  return o;
+}
+
+void Engine::Impl::rebuild_indices() {
+  per_state.fill(0);
+  open_count = 0;
+  by_key.clear();
+  final_matters.clear();
+  heap.clear();
+  for (std::uint32_t i = 0; i < recs.size(); ++i) {
+    Rec& r = recs[i];
+    ++per_state[static_cast<int>(r.state)];
+    if (is_open(r.state)) ++open_count;
+    if (pet::text_len(r.key) > 0) by_key.emplace(std::string(text(r.key)), i);
+    if ((r.flags & pet::kFinal) && r.state == State::kClosed) {
+      final_matters.emplace(pet::MatterKey{r.petitioner, r.category, r.loc_unit}, i);
+    }
+    r.wake = compute_wake(r);
+    if (r.wake != pet::kNoWake) heap.push_back({r.wake, i});
+  }
+  std::make_heap(heap.begin(), heap.end(), std::greater<>());
+}
+
+absl::Status Engine::Impl::restore(std::string_view bytes) {
+  auto bad = [](std::string_view what) {
+    return absl::DataLossError(pet::cat("restore: snapshot is malformed: ", what));
+  };
+  if (bytes.substr(0, kSnapshotMagic.size()) != kSnapshotMagic || bytes.size() < kSnapshotMagic.size() + 1) {
+    return bad("missing JCSNAP header");
+  }
+  if (static_cast<std::uint8_t>(bytes[kSnapshotMagic.size()]) != kSnapshotVersion) {
+    return absl::FailedPreconditionError("restore: unsupported snapshot version");
+  }
+  Reader rd(bytes.substr(kSnapshotMagic.size() + 1));
+  auto t = std::make_unique<Impl>();
+  Impl& n = *t;
+  std::string policy_json, org_json;
+  if (!rd.s(&policy_json) || !rd.s(&org_json)) return bad("configuration");
+  auto set = PolicySet::from_json(policy_json, "snapshot policy");
+  if (!set.ok()) return absl::DataLossError(pet::cat("restore: policy: ", set.status().message()));
+  JICENG_RETURN_IF_ERROR(n.install_policy(std::make_shared<const PolicySet>(*std::move(set))));
+  n.cfg.calendar = WorkCalendar::china();
+  std::uint64_t count;
+  if (!rd.u(&count) || count > bytes.size()) return bad("calendar count");
+  for (std::uint64_t k = 0; k < count; ++k) {
+    std::string csv;
+    if (!rd.s(&csv)) return bad("calendar");
+    JICENG_RETURN_IF_ERROR(n.cfg.calendar.load_csv(csv, "snapshot calendar"));
+    n.cfg.calendar_docs.push_back(std::move(csv));
+  }
+  if (org_json.empty()) {
+    n.cfg.org = pet::OrgData::empty();
+  } else {
+    auto org = pet::OrgData::load(org_json, "snapshot org");
+    if (!org.ok()) return absl::DataLossError(pet::cat("restore: org: ", org.status().message()));
+    n.cfg.org = *std::move(org);
+  }
+  JICENG_RETURN_IF_ERROR(n.install_org(n.cfg.org));
+  auto unit_ref_of = [&n](const std::string& id) -> std::uint32_t {
+    if (id.empty()) return kNoRef;
+    const std::uint32_t r = n.units.intern(id);
+    if (r >= n.ref_to_graph.size()) n.ref_to_graph.resize(n.units.size(), kNoIndex);
+    return r;
+  };
+  if (!rd.u(&count) || count > bytes.size()) return bad("petition count");
+  n.recs.reserve(count);
+  for (std::uint64_t k = 0; k < count; ++k) {
+    Rec r;
+    std::uint8_t st;
+    std::string txt, loc, key, cur, locu, person, cat, cname, cphone;
+    std::uint64_t merged, same;
+    std::int64_t eg, ep;
+    bool ok = rd.byte(&st, kStateCount - 1);
+    for (Timestamp* f : {&r.submitted, &r.updated, &r.stage_start, &r.due, &r.resolve_base, &r.dispatched_at,
+                         &r.resolved_at})
+      ok = ok && rd.i(f);
+    ok = ok && rd.s(&txt) && rd.s(&loc) && rd.s(&key) && rd.s(&cur) && rd.s(&locu) && rd.s(&person) && rd.s(&cat) &&
+         rd.u(&merged) && rd.u(&same) && rd.i(&eg) && rd.i(&ep);
+    for (std::uint8_t* b : {&r.urgency, &r.severity, &r.channel, &r.track, &r.flags, &r.eval, &r.returns, &r.reopens,
+                            &r.extensions, &r.escalations, &r.reviews, &r.urges, &r.supervisions})
+      ok = ok && rd.byte(b, 255);
+    ok = ok && rd.s(&cname) && rd.s(&cphone);
+    if (!ok || r.urgency > 1 || r.severity > 2 || r.channel > 6 || r.track > 1 || merged > count || same > count ||
+        txt.size() > pet::kMaxArenaText || !valid_category_name(cat)) {
+      return bad(pet::cat("petition ", k + 1));
+    }
+    r.state = static_cast<State>(st);
+    r.text = n.add_text(txt);
+    r.location = n.add_text(loc);
+    r.key = n.add_text(key);
+    r.cur_unit = unit_ref_of(cur);
+    r.loc_unit = unit_ref_of(locu);
+    r.petitioner = n.actors.intern(person);
+    r.category = n.intern_category(cat);
+    r.merged_into = merged == 0 ? kNoRef : static_cast<std::uint32_t>(merged - 1);
+    r.same_matter_as = same == 0 ? kNoRef : static_cast<std::uint32_t>(same - 1);
+    r.ext_granted = static_cast<std::int32_t>(eg);
+    r.ext_pending = static_cast<std::int32_t>(ep);
+    if (!cname.empty() || !cphone.empty()) n.contacts[static_cast<std::uint32_t>(k)] = Contact{cname, cphone};
+    n.recs.push_back(r);
+  }
+  if (!rd.u(&count) || count > bytes.size()) return bad("event count");
+  n.events.reserve(count);
+  for (std::uint64_t k = 0; k < count; ++k) {
+    std::string buf;
+    if (!rd.s(&buf)) return bad(pet::cat("event ", k + 1));
+    auto e = Engine::decode_event(buf);
+    if (!e.ok()) return absl::DataLossError(pet::cat("restore: event ", k + 1, ": ", e.status().message()));
+    if (e->seq != k + 1) return bad(pet::cat("event ", k + 1, " has seq ", e->seq));
+    const EventPayload& p = e->payload;
+    StoredEvent ev;
+    ev.time = e->time;
+    ev.type = static_cast<std::uint8_t>(e->type);
+    ev.role = static_cast<std::uint8_t>(e->actor.role);
+    ev.actor = n.actors.intern(e->actor.id);
+    ev.actor_unit = unit_ref_of(e->actor.unit);
+    if (p.automatic) ev.flags |= pet::kEvAutomatic;
+    if (static_cast<int>(e->type) < kPetitionEventCount) {
+      if (e->petition == kNoPetition || e->petition > n.recs.size()) return bad(pet::cat("event ", k + 1));
+      ev.petition = static_cast<std::uint32_t>(e->petition - 1);
+      Rec& r = n.recs[ev.petition];
+      ev.prev = r.last_event;
+      if (r.first_event == kNoRef) r.first_event = static_cast<std::uint32_t>(k);
+      r.last_event = static_cast<std::uint32_t>(k);
+    }
+    if (!p.reason.empty()) ev.aux = n.add_text(p.reason);
+    switch (e->type) {
+      case EventType::kMerge:
+        if (p.linked == kNoPetition) return bad(pet::cat("event ", k + 1));
+        ev.aux = p.linked - 1;
+        break;
+      case EventType::kDispatch:
+      case EventType::kEscalate:
+      case EventType::kReopen:
+        ev.unit = unit_ref_of(p.unit);
+        if (p.designated) ev.flags |= pet::kEvDesignated;
+        if (p.explicit_unit) ev.flags |= pet::kEvExplicit;
+        ev.flags |= static_cast<std::uint16_t>(static_cast<unsigned>(p.reopen_kind) << 7);
+        if (e->type != EventType::kReopen) ev.flags &= static_cast<std::uint16_t>(~(3u << 7));
+        break;
+      case EventType::kRequestExtension:
+        ev.unit = static_cast<std::uint32_t>(p.extension.amount);
+        ev.flags |= static_cast<std::uint16_t>(static_cast<unsigned>(p.extension.unit) << 9);
+        break;
+      case EventType::kEvaluate:
+        ev.flags |= static_cast<std::uint16_t>((p.evaluation.contacted ? pet::kEvContacted : 0) |
+                                               (p.evaluation.solved ? pet::kEvSolved : 0) |
+                                               (static_cast<unsigned>(p.evaluation.satisfaction) << 5));
+        break;
+      case EventType::kLoadOrg:
+      case EventType::kSetPolicy:
+      case EventType::kLoadCalendar:
+        ev.aux = n.documents.size();
+        n.documents.push_back(p.document);
+        break;
+      default:
+        break;
+    }
+    n.events.push_back(ev);
+  }
+  if (!rd.done()) return bad("trailing bytes");
+  n.rebuild_indices();
+  // Install: everything but the lock, the batch owner and the sink.
+  cfg = std::move(n.cfg);
+  due_minute = n.due_minute;
+  units = std::move(n.units);
+  actors = std::move(n.actors);
+
+  categories = std::move(n.categories);
+  cats = std::move(n.cats);
+  ref_to_graph = std::move(n.ref_to_graph);
+  graph_to_ref = std::move(n.graph_to_ref);
+  recs = std::move(n.recs);
+  events = std::move(n.events);
+  arena = std::move(n.arena);
+  documents = std::move(n.documents);
+  by_key = std::move(n.by_key);
+  contacts = std::move(n.contacts);
+  final_matters = std::move(n.final_matters);
+  per_state = n.per_state;
+  heap = std::move(n.heap);
+  open_count = n.open_count;
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON export
+
+absl::StatusOr<std::string> Engine::export_json(PetitionId id, const QueryOptions& o) const {
+  JICENG_ASSIGN_OR_RETURN(PetitionView v, get(id, o));
+  JICENG_ASSIGN_OR_RETURN(std::vector<Event> hist, history(id));
+  namespace json = boost::json;
+  json::object p;
+  p["id"] = v.display_id;
+  p["state"] = to_string(v.state);
+  p["stage"] = to_string(v.stage);
+  p["track"] = to_string(v.track);
+  p["petitioner"] = v.petitioner;
+  p["contact"] = json::object{{"name", v.contact.name}, {"phone", v.contact.phone}};
+  p["location"] = v.location;
+  p["location_unit"] = v.location_unit;
+  p["category"] = v.category;
+  p["urgency"] = to_string(v.urgency);
+  p["severity"] = to_string(v.severity);
+  p["channel"] = to_string(v.channel);
+  p["text"] = v.text;
+  p["current_unit"] = v.current_unit;
+  p["submitted_at"] = v.submitted_at;
+  p["due_at"] = v.due_at == kNoDeadline ? json::value(nullptr) : json::value(v.due_at);
+  p["returns"] = v.returns;
+  p["extensions"] = v.extensions;
+  p["reopenings"] = v.reopenings;
+  p["reviews"] = v.reviews;
+  p["escalations"] = v.escalations;
+  p["designated"] = v.designated;
+  p["overdue"] = v.overdue;
+  p["final_matter"] = v.final_matter;
+  if (v.evaluation) {
+    p["evaluation"] = json::object{{"contacted", v.evaluation->contacted},
+                                   {"solved", v.evaluation->solved},
+                                   {"satisfaction", to_string(v.evaluation->satisfaction)}};
+  }
+  json::array evs;
+  for (const Event& e : hist) {
+    json::object je{{"seq", e.seq},           {"time", e.time},       {"type", to_string(e.type)},
+                    {"actor", e.actor.id},    {"role", to_string(e.actor.role)}, {"unit", e.actor.unit}};
+    if (!e.payload.reason.empty()) je["reason"] = e.payload.reason;
+    if (!e.payload.unit.empty()) je["target_unit"] = e.payload.unit;
+    if (e.payload.automatic) je["automatic"] = true;
+    evs.push_back(std::move(je));
+  }
+  p["events"] = std::move(evs);
+  return json::serialize(p);
+}
+
+}  // namespace jiceng

@@ -1,0 +1,1640 @@
+// The Engine: commands through the transition table, the clock, batches, queries.
+#include <algorithm>
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "petition/strings.hpp"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "jiceng/engine.hpp"
+#include "jiceng/policy.hpp"
+#include "petition/engine_impl.hpp"
+
+namespace jiceng {
+
+using pet::kNoIndex;
+using pet::kNoRef;
+using pet::kNoWake;
+using pet::Rec;
+using pet::StoredEvent;
+
+namespace {
+
+const Date kEpoch(1970, 1, 1);
+constexpr Timestamp kDay = 86400;
+
+inline std::int64_t china_day(Timestamp t) {
+  const Timestamp local = t + kChinaUtcOffsetSeconds;
+  return local >= 0 ? local / kDay : -((-local + kDay - 1) / kDay);
+}
+inline Date date_of_day(std::int64_t day) { return kEpoch + boost::gregorian::days(static_cast<long>(day)); }
+inline Timestamp utc_at(Date d, int minute) {
+  return static_cast<Timestamp>((d - kEpoch).days()) * kDay + minute * 60 - kChinaUtcOffsetSeconds;
+}
+
+const EventPayload& empty_payload() {
+  static const EventPayload p;
+  return p;
+}
+
+bool valid_category(std::string_view c) {
+  if (c.empty() || c.size() > 64) return false;
+  for (char ch : c) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.')) return false;
+  }
+  return true;
+}
+
+std::string allowed_states(EventType e) {
+  std::vector<std::string> s;
+  for (const auto& t : kTransitions) {
+    if (t.event == e && t.from != kInitialState) s.emplace_back(to_string(static_cast<State>(t.from)));
+  }
+  return s.empty() ? std::string("none") : absl::StrJoin(s, ", ");
+}
+
+std::string role_list(RoleMask m) {
+  std::vector<std::string> n;
+  for (int r = 0; r < kRoleCount; ++r)
+    if (m & role_bit(static_cast<Role>(r))) n.emplace_back(to_string(static_cast<Role>(r)));
+  return absl::StrJoin(n, ", ");
+}
+
+std::string duration_text(Duration d) { return format_duration(d); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Interner
+
+std::size_t pet::Interner::memory_bytes() const {
+  std::size_t b = names_.capacity() * sizeof(std::string) + map_.capacity() * (sizeof(std::string) + 8);
+  for (const auto& s : names_) b += s.capacity() > 15 ? s.capacity() : 0;
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------
+// Configuration
+
+std::uint16_t Engine::Impl::intern_category(std::string_view name) {
+  const std::uint32_t r = categories.intern(name);
+  if (r >= cats.size()) {
+    pet::CategoryInfo info;
+    info.name = std::string(name);
+    info.limits[0] = cfg.policy.deadlines.limits(name, Urgency::kNormal);
+    info.limits[1] = cfg.policy.deadlines.limits(name, Urgency::kUrgent);
+    info.route = cfg.policy.route(name);
+    cats.push_back(std::move(info));
+  }
+  return static_cast<std::uint16_t>(r);
+}
+
+void Engine::Impl::recompute_categories() {
+  due_minute = cfg.policy.deadlines.due_minute_of_day();
+  for (auto& c : cats) {
+    c.limits[0] = cfg.policy.deadlines.limits(c.name, Urgency::kNormal);
+    c.limits[1] = cfg.policy.deadlines.limits(c.name, Urgency::kUrgent);
+    c.route = cfg.policy.route(c.name);
+  }
+}
+
+absl::Status Engine::Impl::install_policy(std::shared_ptr<const PolicySet> set) {
+  auto pp = PetitionPolicy::from_policy_set(*set);
+  if (!pp.ok()) return pp.status();
+  cfg.policy_set = std::move(set);
+  cfg.policy = *std::move(pp);
+  recompute_categories();
+  return absl::OkStatus();
+}
+
+std::uint32_t Engine::Impl::unit_ref(std::uint32_t g) { return g < graph_to_ref.size() ? graph_to_ref[g] : kNoRef; }
+
+absl::Status Engine::Impl::install_org(std::shared_ptr<const pet::OrgData> org) {
+  // Every open petition must still find its units.
+  std::vector<std::uint32_t> new_ref_to_graph(units.size(), kNoIndex);
+  for (std::uint32_t ref = 0; ref < units.size(); ++ref) {
+    if (auto g = org->find(units.name(ref))) new_ref_to_graph[ref] = *g;
+  }
+  for (std::uint32_t i = 0; i < recs.size(); ++i) {
+    const Rec& r = recs[i];
+    if (!is_open(r.state)) continue;
+    for (std::uint32_t ref : {r.cur_unit, r.loc_unit}) {
+      if (ref != kNoRef && new_ref_to_graph[ref] == kNoIndex) {
+        return absl::FailedPreconditionError(pet::cat("load_org: open petition ", pid(i), " is at unit ",
+                                                          units.name(ref), ", which the new org graph lacks"));
+      }
+    }
+  }
+  cfg.org = std::move(org);
+  graph_to_ref.assign(cfg.org->unit_count(), kNoRef);
+  for (std::uint32_t g = 0; g < cfg.org->unit_count(); ++g) graph_to_ref[g] = units.intern(cfg.org->id(g));
+  ref_to_graph.assign(units.size(), kNoIndex);
+  for (std::uint32_t g = 0; g < cfg.org->unit_count(); ++g) ref_to_graph[graph_to_ref[g]] = g;
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
+// Time
+
+bool Engine::Impl::deadline(Timestamp start, Duration d, Timestamp* out) const {
+  if (d.amount == 0) {
+    *out = kNoDeadline;
+    return true;
+  }
+  if (d.amount < 0 || d.amount > kMaxDurationAmount) return false;
+  switch (d.unit) {
+    case TimeUnit::kHours:
+      *out = start + d.amount * 3600;
+      return true;
+    case TimeUnit::kNaturalDays: {
+      *out = utc_at(date_of_day(china_day(start) + d.amount), due_minute);
+      return true;
+    }
+    case TimeUnit::kWorkdays: {
+      Date res;
+      if (!cfg.calendar.try_add_workdays(date_of_day(china_day(start)), static_cast<int>(d.amount), &res)) return false;
+      *out = utc_at(res, due_minute);
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::StatusOr<Timestamp> Engine::Impl::deadline_checked(Timestamp start, Duration d) const {
+  Timestamp out;
+  if (deadline(start, d, &out)) return out;
+  return deadline_after(cfg.calendar, start, d, due_minute);
+}
+
+bool Engine::Impl::before(Timestamp due, Duration d, Timestamp* out) const {
+  if (d.amount <= 0 || due == kNoDeadline) return false;
+  switch (d.unit) {
+    case TimeUnit::kHours:
+      *out = due - d.amount * 3600;
+      return true;
+    case TimeUnit::kNaturalDays:
+      *out = due - d.amount * kDay;
+      return true;
+    case TimeUnit::kWorkdays: {
+      const std::int64_t day = china_day(due);
+      const Timestamp tod = due - (day * kDay - kChinaUtcOffsetSeconds);
+      Date res;
+      if (!cfg.calendar.try_add_workdays(date_of_day(day), -static_cast<int>(d.amount), &res)) return false;
+      *out = utc_at(res, 0) + tod;
+      return true;
+    }
+  }
+  return false;
+}
+
+pet::TextRef Engine::Impl::add_text(std::string_view s) {
+  const pet::TextRef r = (static_cast<std::uint64_t>(arena.size()) << 24) | s.size();
+  arena.append(s);
+  return r;
+}
+
+std::string Engine::Impl::unit_name(std::uint32_t ref) const {
+  return ref == kNoRef ? std::string("(none)") : std::string(units.name(ref));
+}
+
+std::uint32_t Engine::Impl::next_higher(const Rec& r) const {
+  const std::uint32_t g = graph_of(r.cur_unit), loc = graph_of(r.loc_unit);
+  if (g == kNoIndex) return kNoIndex;
+  // On the location's chain of command: the parent. Beside it (a property branch or a
+  // resident unit the petition was sent to): the location's unit one level above the
+  // category's competent level (物业 at a grid → the community).
+  if (loc == kNoIndex || cfg.org->is_ancestor_or_self(g, loc)) return cfg.org->parent(g);
+  const int level = std::min(cats[r.category].route.level, cfg.org->level(loc) + 1) - 1;
+  return level < 0 ? kNoIndex : cfg.org->ancestor_at_level(loc, level);
+}
+
+bool Engine::Impl::can_escalate(const Rec& r) const {
+  const std::uint32_t p = next_higher(r);
+  return p != kNoIndex && cfg.org->level(p) >= cfg.policy.escalation.ceiling_level[r.severity];
+}
+
+Timestamp Engine::Impl::compute_wake(const Rec& r) const {
+  if (r.due == kNoDeadline) return kNoWake;
+  switch (r.state) {
+    case State::kResolved:
+      return r.due;
+    case State::kReceived:
+    case State::kAccepted:
+      return (r.flags & pet::kOverdue) ? kNoWake : r.due;
+    case State::kDispatched:
+    case State::kInProgress: {
+      if (!(r.flags & pet::kOverdue)) {
+        Timestamp urge_at;
+        if (!(r.flags & pet::kUrged) && before(r.due, cfg.policy.escalation.urge_before_due, &urge_at) &&
+            urge_at > r.stage_start && urge_at < r.due) {
+          return urge_at;
+        }
+        return r.due;
+      }
+      Timestamp esc;
+      if (can_escalate(r) && cfg.policy.escalation.escalate_after_overdue.amount > 0 &&
+          deadline(r.due, cfg.policy.escalation.escalate_after_overdue, &esc)) {
+        return esc;
+      }
+      return kNoWake;
+    }
+    default:
+      return kNoWake;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks and actions
+
+absl::StatusOr<std::uint32_t> Engine::Impl::index_of(PetitionId id) const {
+  if (id == kNoPetition || id > recs.size()) {
+    return absl::NotFoundError(pet::cat("petition ", Engine::display_id(id), " not found"));
+  }
+  return static_cast<std::uint32_t>(id - 1);
+}
+
+absl::Status Engine::Impl::check_scope(const Transition& row, const ActorHandle& a, const Rec& r, std::uint32_t idx,
+                                       EventType type) const {
+  if (a.role == Role::kSystem) return absl::OkStatus();
+  if (a.role == Role::kResident) {
+    if (a.id_ref == r.petitioner) return absl::OkStatus();
+    return absl::PermissionDeniedError(pet::cat("resident ", actors.name(a.id_ref), " may not ", to_string(type),
+                                                    " petition ", pid(idx), ": scope own-petition (submitted by ",
+                                                    actors.name(r.petitioner), ")"));
+  }
+  if (row.scope == Scope::kAnywhere) return absl::OkStatus();
+  const std::uint32_t target_ref = row.scope == Scope::kLocation ? r.loc_unit : r.cur_unit;
+  const std::uint32_t au = graph_of(a.unit_ref), tu = graph_of(target_ref);
+  bool ok = au != kNoIndex && tu != kNoIndex && cfg.org->is_ancestor_or_self(au, tu);
+  if (ok && row.scope == Scope::kStrictAncestor) ok = au != tu;
+  if (ok) return absl::OkStatus();
+  return absl::PermissionDeniedError(pet::cat(
+      to_string(a.role), " ", actors.name(a.id_ref), " at unit ", unit_name(a.unit_ref), " may not ", to_string(type),
+      " petition ", pid(idx), ": scope ", to_string(row.scope), " requires unit ", unit_name(target_ref),
+      row.scope == Scope::kStrictAncestor ? " or an ancestor above it" : " or an ancestor of it"));
+}
+
+absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPayload& p, Timestamp now, Rec& nr) {
+  const std::uint32_t idx = static_cast<std::uint32_t>(recs.size());
+  if (idx == kNoRef - 1) return absl::ResourceExhaustedError("submit: the engine holds the maximum number of petitions");
+  for (std::string_view s : {std::string_view(p.petitioner), std::string_view(p.location), std::string_view(p.category),
+                             std::string_view(p.text), std::string_view(p.idempotency_key),
+                             std::string_view(p.contact.name), std::string_view(p.contact.phone)}) {
+    if (!is_valid_utf8(s)) return absl::InvalidArgumentError("submit: a text field is not valid UTF-8");
+  }
+  std::string_view petitioner = p.petitioner;
+  if (a.role == Role::kResident) {
+    if (petitioner.empty()) petitioner = actors.name(a.id_ref);
+    if (petitioner != actors.name(a.id_ref)) {
+      return absl::PermissionDeniedError(pet::cat("resident ", actors.name(a.id_ref),
+                                                      " may not submit for resident ", petitioner,
+                                                      ": scope own-petition"));
+    }
+  }
+  if (petitioner.empty()) return absl::InvalidArgumentError("submit: petitioner (resident id) is required");
+  if (p.location.empty()) return absl::InvalidArgumentError("submit: location (household or unit id) is required");
+  if (!valid_category(p.category)) {
+    return absl::InvalidArgumentError(
+        pet::cat("submit: category \"", p.category, "\" must be 1-64 characters of a-z, 0-9, _ - ."));
+  }
+  if (static_cast<int>(p.urgency) > 1 || static_cast<int>(p.severity) > 2 || static_cast<int>(p.channel) > 6) {
+    return absl::InvalidArgumentError("submit: urgency, severity or channel out of range");
+  }
+  const std::size_t cap = std::min<std::size_t>(static_cast<std::size_t>(cfg.policy.caps.max_text_bytes),
+                                                pet::kMaxArenaText);
+  if (p.text.size() > cap) {
+    return absl::InvalidArgumentError(pet::cat("submit: text of ", p.text.size(),
+                                                   " bytes exceeds max_text_bytes ", cap, " of policy ",
+                                                   cfg.policy.name));
+  }
+  if (p.location.size() > 256 || p.idempotency_key.size() > 256 || p.petitioner.size() > 256) {
+    return absl::InvalidArgumentError("submit: petitioner, location and idempotency key are limited to 256 bytes");
+  }
+  std::optional<std::uint32_t> g = cfg.org->household_unit(p.location);
+  if (!g) g = cfg.org->find(p.location);
+  if (!g) {
+    return absl::NotFoundError(
+        pet::cat("submit: location \"", p.location, "\" is neither a household nor a unit of the org graph"));
+  }
+  const std::uint32_t loc_ref = unit_ref(*g);
+  // Scope: staff register only inside their own subtree.
+  if (a.role != Role::kResident && a.role != Role::kSystem) {
+    const std::uint32_t au = graph_of(a.unit_ref);
+    if (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g)) {
+      return absl::PermissionDeniedError(pet::cat(to_string(a.role), " ", actors.name(a.id_ref), " at unit ",
+                                                      unit_name(a.unit_ref), " may not submit at location ",
+                                                      p.location, ": scope location requires unit ",
+                                                      unit_name(loc_ref), " or an ancestor of it"));
+    }
+  }
+  const std::uint32_t person = actors.intern(petitioner);
+  const std::uint16_t cat = intern_category(p.category);
+  // 信访 finality: the same facts after 复查 and 复核 are not accepted again.
+  std::uint32_t same = kNoRef;
+  if (p.linked != kNoPetition) {
+    if (p.linked > recs.size()) {
+      return absl::NotFoundError(pet::cat("submit: linked petition ", Engine::display_id(p.linked), " not found"));
+    }
+    same = static_cast<std::uint32_t>(p.linked - 1);
+    if (recs[same].flags & pet::kFinal) {
+      return absl::FailedPreconditionError(pet::cat(
+          "submit: same matter as petition ", pid(same),
+          ", which is final after review (复查) and re-review (复核); not accepted again (信访工作条例 第三十六条)"));
+    }
+  }
+  if (p.same_matter) {
+    auto it = final_matters.find(pet::MatterKey{person, cat, loc_ref});
+    if (it != final_matters.end()) {
+      return absl::FailedPreconditionError(pet::cat(
+          "submit: same petitioner, category ", p.category, " and location as petition ", pid(it->second),
+          ", which is final after review (复查) and re-review (复核); not accepted again (信访工作条例 第三十六条)"));
+    }
+  }
+  nr = Rec{};
+  nr.submitted = now;
+  nr.petitioner = person;
+  nr.category = cat;
+  nr.urgency = static_cast<std::uint8_t>(p.urgency);
+  nr.severity = static_cast<std::uint8_t>(p.severity);
+  nr.channel = static_cast<std::uint8_t>(p.channel);
+  nr.track = static_cast<std::uint8_t>(cfg.policy.track);
+  nr.loc_unit = loc_ref;
+  nr.cur_unit = loc_ref;
+  nr.same_matter_as = same;
+  if (p.same_matter) nr.flags |= pet::kSameMatter;
+  nr.state = State::kReceived;
+  nr.stage_start = now;
+  nr.updated = now;
+  JICENG_ASSIGN_OR_RETURN(nr.due, deadline_checked(now, limits(nr).accept));
+  nr.text = add_text(p.text);
+  nr.location = add_text(p.location);
+  nr.key = add_text(p.idempotency_key);
+  return absl::OkStatus();
+}
+
+absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::uint32_t idx, const EventPayload& p,
+                                   Timestamp now, Mode mode, Rec& nr, StoredEvent& ev) {
+  if (static_cast<int>(type) >= kPetitionEventCount) {
+    return absl::InvalidArgumentError(pet::cat("event ", to_string(type), " is not a petition command"));
+  }
+  if (static_cast<int>(a.role) >= kRoleCount) return absl::InvalidArgumentError("actor role out of range");
+  ev.time = now;
+  ev.type = static_cast<std::uint8_t>(type);
+  ev.role = static_cast<std::uint8_t>(a.role);
+  ev.actor = a.id_ref;
+  ev.actor_unit = a.unit_ref;
+  if (type == EventType::kSubmit) {
+    const Transition& row = kTransitions[kTransitionLookup[kInitialState][0]];
+    if (!(row.roles & role_bit(a.role))) {
+      return absl::PermissionDeniedError(pet::cat("role ", to_string(a.role), " may not submit; allowed roles: ",
+                                                      role_list(row.roles)));
+    }
+    ev.petition = static_cast<std::uint32_t>(recs.size());
+    return prepare_submit(a, p, now, nr);
+  }
+  if (idx >= recs.size()) return absl::NotFoundError(pet::cat("petition ", pid(idx), " not found"));
+  const Rec& r = recs[idx];
+  const Transition* row = find_transition(static_cast<std::uint8_t>(r.state), type);
+  if (row == nullptr) {
+    return absl::FailedPreconditionError(pet::cat("petition ", pid(idx), " is in state ", to_string(r.state),
+                                                      ": event ", to_string(type), " is not allowed (allowed in: ",
+                                                      allowed_states(type), ")"));
+  }
+  if (!(row->roles & role_bit(a.role))) {
+    return absl::PermissionDeniedError(pet::cat("role ", to_string(a.role), " may not ", to_string(type),
+                                                    " petition ", pid(idx), " in state ", to_string(r.state),
+                                                    "; allowed roles: ", role_list(row->roles)));
+  }
+  JICENG_RETURN_IF_ERROR(check_scope(*row, a, r, idx, type));
+  if (now < r.updated) {
+    return absl::InvalidArgumentError(pet::cat("petition ", pid(idx), ": time ", now,
+                                                   " is before its last event at ", r.updated));
+  }
+  if (p.reason.size() > pet::kMaxArenaText || !is_valid_utf8(p.reason)) {
+    return absl::InvalidArgumentError("reason: not valid UTF-8 or longer than 16 MiB");
+  }
+  if (static_cast<std::int64_t>(p.reason.size()) > cfg.policy.caps.max_text_bytes) {
+    return absl::InvalidArgumentError(pet::cat("reason of ", p.reason.size(), " bytes exceeds max_text_bytes ",
+                                                   cfg.policy.caps.max_text_bytes));
+  }
+  const DeadlineLimits& lim = limits(r);
+  const auto& caps = cfg.policy.caps;
+  const Track track = static_cast<Track>(r.track);
+  const std::string where = pet::cat(to_string(type), " petition ", pid(idx), ": ");
+
+  // Guards (守卫).
+  std::uint32_t target_g = kNoIndex;
+  switch (row->guard) {
+    case Guard::kNone:
+    case Guard::kSubmissionValid:
+      break;
+    case Guard::kReasonGiven:
+    case Guard::kAnswerGiven:
+      if (p.reason.empty()) {
+        return absl::InvalidArgumentError(
+            pet::cat(where, row->guard == Guard::kAnswerGiven ? "an answer is required" : "a reason is required"));
+      }
+      break;
+    case Guard::kMergeTarget: {
+      if (p.linked == kNoPetition || p.linked > recs.size()) {
+        return absl::NotFoundError(pet::cat(where, "target petition ", Engine::display_id(p.linked), " not found"));
+      }
+      const auto t = static_cast<std::uint32_t>(p.linked - 1);
+      if (t == idx) return absl::InvalidArgumentError(pet::cat(where, "a petition cannot merge into itself"));
+      if (is_terminal(recs[t].state)) {
+        return absl::FailedPreconditionError(pet::cat(where, "target ", pid(t), " is ", to_string(recs[t].state)));
+      }
+      break;
+    }
+    case Guard::kRoutable: {
+      const bool is_explicit = mode == Mode::kReplay ? p.explicit_unit : !p.unit.empty();
+      if (is_explicit) {
+        auto g = cfg.org->find(p.unit);
+        if (!g) return absl::NotFoundError(pet::cat(where, "unit \"", p.unit, "\" is not in the org graph"));
+        const std::uint32_t au = graph_of(a.unit_ref);
+        if (a.role != Role::kSystem && (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g))) {
+          return absl::PermissionDeniedError(pet::cat(where, to_string(a.role), " at unit ", unit_name(a.unit_ref),
+                                                          " may not name unit ", p.unit,
+                                                          ": scope unit_or_ancestor (outside the dispatcher's subtree)"));
+        }
+        target_g = *g;
+      } else {
+        const std::uint32_t loc = graph_of(r.loc_unit);
+        const CategoryRoute& route = cats[r.category].route;
+        target_g = cfg.org->level(loc) > route.level ? cfg.org->ancestor_at_level(loc, route.level) : loc;
+        if (target_g == kNoIndex) {
+          return absl::FailedPreconditionError(pet::cat(where, "no level-", route.level, " unit above location ",
+                                                            unit_name(r.loc_unit), " for category ",
+                                                            cats[r.category].name));
+        }
+        if (route.prefer_property_branch && cfg.org->is_grid_like(target_g)) {
+          if (auto pb = cfg.org->serving_property_branch(target_g)) target_g = *pb;
+        }
+        if (mode == Mode::kReplay && !p.unit.empty() && cfg.org->id(target_g) != p.unit) {
+          return absl::DataLossError(pet::cat(where, "replay routed to ", cfg.org->id(target_g),
+                                                  " but the event records ", p.unit));
+        }
+      }
+      break;
+    }
+    case Guard::kReturnAllowed: {
+      if (r.flags & pet::kDesignated) {
+        return absl::FailedPreconditionError(
+            pet::cat(where, "a designated dispatch (指定) may not be returned (潍坊条例 第二十二条)"));
+      }
+      if (r.returns >= caps.max_returns) {
+        return absl::FailedPreconditionError(
+            pet::cat(where, "returned ", r.returns, " times already; policy cap max_returns is ", caps.max_returns));
+      }
+      const Duration window = track == Track::kHotline ? lim.return_window : lim.objection_window;
+      if (window.amount == 0) {
+        return absl::FailedPreconditionError(pet::cat(where, "the policy sets no return window on the ",
+                                                          to_string(track), " track"));
+      }
+      JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.dispatched_at, window));
+      if (now > until) {
+        return absl::FailedPreconditionError(pet::cat(where, "the return window of ", duration_text(window),
+                                                          " after dispatch ended at ", until));
+      }
+      if (p.reason.empty()) return absl::InvalidArgumentError(pet::cat(where, "a reason is required"));
+      break;
+    }
+    case Guard::kBelowCeiling: {
+      const std::uint32_t parent = next_higher(r);
+      const int ceiling = cfg.policy.escalation.ceiling_level[r.severity];
+      if (parent == kNoIndex) {
+        return absl::FailedPreconditionError(pet::cat(where, "unit ", unit_name(r.cur_unit), " has no higher unit"));
+      }
+      if (cfg.org->level(parent) < ceiling) {
+        return absl::FailedPreconditionError(pet::cat(
+            where, "escalation ceiling: ", to_string(static_cast<Severity>(r.severity)), " petitions stop at level ",
+            ceiling, " (小事不出社区、大事不出街道); unit ", unit_name(r.cur_unit), " is at level ",
+            cfg.org->level(graph_of(r.cur_unit))));
+      }
+      target_g = parent;
+      break;
+    }
+    case Guard::kExtensionRequestValid: {
+      const Duration max = lim.max_extension;
+      if (r.ext_pending > 0) return absl::FailedPreconditionError(pet::cat(where, "a request is already pending"));
+      if (r.extensions >= caps.max_extensions) {
+        return absl::FailedPreconditionError(pet::cat(where, "extended ", r.extensions,
+                                                          " times already; policy cap max_extensions is ",
+                                                          caps.max_extensions));
+      }
+      if (p.extension.amount <= 0) return absl::InvalidArgumentError(pet::cat(where, "amount must be positive"));
+      if (max.amount == 0) return absl::FailedPreconditionError(pet::cat(where, "the policy allows no extension"));
+      if (p.extension.unit != max.unit) {
+        return absl::InvalidArgumentError(pet::cat(where, "amount ", duration_text(p.extension),
+                                                       " must be in the unit of the policy maximum ",
+                                                       duration_text(max)));
+      }
+      if (r.ext_granted + p.extension.amount > max.amount) {
+        return absl::FailedPreconditionError(pet::cat(
+            where, "extension of ", duration_text(p.extension), " would bring the total to ",
+            duration_text({r.ext_granted + p.extension.amount, max.unit}), ", over the maximum ", duration_text(max)));
+      }
+      break;
+    }
+    case Guard::kExtensionPending:
+    case Guard::kExtensionPendingReason:
+      if (r.ext_pending == 0) return absl::FailedPreconditionError(pet::cat(where, "no extension request is pending"));
+      if (row->guard == Guard::kExtensionPendingReason && p.reason.empty()) {
+        return absl::InvalidArgumentError(pet::cat(where, "a reason is required"));
+      }
+      break;
+    case Guard::kEvaluationValid:
+      if (static_cast<int>(p.evaluation.satisfaction) > 2) {
+        return absl::InvalidArgumentError(pet::cat(where, "satisfaction out of range"));
+      }
+      break;
+    case Guard::kReopenAllowed: {
+      const ReopenKind kind = p.reopen_kind;
+      if (static_cast<int>(kind) > 2) return absl::InvalidArgumentError(pet::cat(where, "reopen kind out of range"));
+      if (kind == ReopenKind::kReopen) {
+        if (track != Track::kHotline) {
+          return absl::FailedPreconditionError(
+              pet::cat(where, "重办 (reopen) is for the hotline track; on the xinfang track ask for review (复查)"));
+        }
+        if (!(r.flags & pet::kHasEval) || ((r.eval >> 2) & 3) != static_cast<int>(Satisfaction::kUnsatisfied)) {
+          return absl::FailedPreconditionError(pet::cat(where, "only an unsatisfied evaluation may reopen"));
+        }
+        if (r.reopens >= caps.max_reopens) {
+          return absl::FailedPreconditionError(pet::cat(where, "reopened ", r.reopens,
+                                                            " times already; policy cap max_reopens is ",
+                                                            caps.max_reopens));
+        }
+        target_g = graph_of(r.cur_unit);
+      } else {
+        if (track != Track::kXinfang) {
+          return absl::FailedPreconditionError(
+              pet::cat(where, "review (复查/复核) is for the xinfang track; on the hotline track use reopen (重办)"));
+        }
+        if (r.reviews >= caps.max_reviews || r.reviews >= 2) {
+          return absl::FailedPreconditionError(pet::cat(
+              where, "the matter is final after review (复查) and re-review (复核); a further review is refused "
+                     "(信访工作条例 第三十六条)"));
+        }
+        const ReopenKind expected = r.reviews == 0 ? ReopenKind::kReview : ReopenKind::kReReview;
+        if (kind != expected) {
+          return absl::FailedPreconditionError(pet::cat(where, "next step is ", to_string(expected), ", not ",
+                                                            to_string(kind)));
+        }
+        if (lim.review_request.amount > 0) {
+          JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.resolved_at, lim.review_request));
+          if (now > until) {
+            return absl::FailedPreconditionError(pet::cat(where, "the window to ask for ", to_string(kind), " (",
+                                                              duration_text(lim.review_request),
+                                                              " after the answer) ended at ", until));
+          }
+        }
+        target_g = next_higher(r);
+        if (target_g == kNoIndex) {
+          return absl::FailedPreconditionError(pet::cat(where, "unit ", unit_name(r.cur_unit),
+                                                            " has no higher unit to review"));
+        }
+      }
+      break;
+    }
+    case Guard::kPastDue:
+      if (r.due == kNoDeadline || now < r.due || (r.flags & pet::kOverdue)) {
+        return absl::FailedPreconditionError(pet::cat(where, "not past its deadline"));
+      }
+      break;
+  }
+
+  // Action (动作): the new record.
+  nr = r;
+  nr.state = row->to;
+  nr.updated = now;
+  if (nr.state != r.state) nr.stage_start = now;
+  ev.petition = idx;
+  if (p.automatic) ev.flags |= pet::kEvAutomatic;
+  auto fresh = [&](Timestamp due) {
+    nr.due = due;
+    nr.flags &= static_cast<std::uint8_t>(~(pet::kOverdue | pet::kUrged));
+  };
+  auto resolve_limit = [&]() { return nr.reviews > 0 ? lim.review_decide : lim.resolve; };
+  switch (row->action) {
+    case Action::kRegister:
+      break;
+    case Action::kAccept: {
+      nr.resolve_base = now;
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.accept));
+      fresh(d);
+      break;
+    }
+    case Action::kReject:
+    case Action::kWithdraw:
+    case Action::kClose:
+      fresh(kNoDeadline);
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      if (row->action == Action::kClose && track == Track::kXinfang && nr.reviews >= std::min(2, caps.max_reviews)) {
+        nr.flags |= pet::kFinal;
+      }
+      break;
+    case Action::kMerge:
+      fresh(kNoDeadline);
+      nr.merged_into = static_cast<std::uint32_t>(p.linked - 1);
+      ev.aux = p.linked - 1;
+      break;
+    case Action::kDispatch: {
+      nr.cur_unit = unit_ref(target_g);
+      nr.dispatched_at = now;
+      if (p.designated) nr.flags |= pet::kDesignated; else nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.sign));
+      fresh(d);
+      ev.unit = nr.cur_unit;
+      if (p.designated) ev.flags |= pet::kEvDesignated;
+      if (mode == Mode::kReplay ? p.explicit_unit : !p.unit.empty()) ev.flags |= pet::kEvExplicit;
+      break;
+    }
+    case Action::kSign: {
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(nr.resolve_base, resolve_limit()));
+      if (nr.ext_granted > 0 && d != kNoDeadline) {
+        JICENG_ASSIGN_OR_RETURN(d, deadline_checked(d, Duration{nr.ext_granted, lim.max_extension.unit}));
+      }
+      fresh(d);
+      break;
+    }
+    case Action::kReturn: {
+      ++nr.returns;
+      nr.cur_unit = nr.loc_unit;
+      nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.accept));
+      fresh(d);
+      ev.aux = add_text(p.reason);
+      break;
+    }
+    case Action::kEscalate: {
+      if (nr.escalations < 255) ++nr.escalations;
+      nr.cur_unit = unit_ref(target_g);
+      nr.dispatched_at = now;
+      nr.resolve_base = now;
+      nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.sign));
+      fresh(d);
+      ev.unit = nr.cur_unit;
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    }
+    case Action::kRequestExtension:
+      nr.ext_pending = static_cast<std::int32_t>(p.extension.amount);
+      ev.unit = static_cast<std::uint32_t>(p.extension.amount);
+      ev.flags |= static_cast<std::uint16_t>(static_cast<unsigned>(p.extension.unit) << 9);
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    case Action::kGrantExtension: {
+      Timestamp d = nr.due;
+      if (d != kNoDeadline) {
+        JICENG_ASSIGN_OR_RETURN(d, deadline_checked(d, Duration{nr.ext_pending, lim.max_extension.unit}));
+      }
+      nr.ext_granted += nr.ext_pending;
+      nr.ext_pending = 0;
+      ++nr.extensions;
+      fresh(d);
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    }
+    case Action::kDenyExtension:
+      nr.ext_pending = 0;
+      ev.aux = add_text(p.reason);
+      break;
+    case Action::kUrge:
+      if (nr.urges < 255) ++nr.urges;
+      if (p.automatic) nr.flags |= pet::kUrged;
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    case Action::kSupervise:
+      if (nr.supervisions < 255) ++nr.supervisions;
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    case Action::kResolve: {
+      nr.resolved_at = now;
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.evaluate));
+      fresh(d);
+      ev.aux = add_text(p.reason);
+      break;
+    }
+    case Action::kEvaluate: {
+      const auto& e = p.evaluation;
+      nr.eval = static_cast<std::uint8_t>((e.contacted ? 1 : 0) | (e.solved ? 2 : 0) |
+                                          (static_cast<unsigned>(e.satisfaction) << 2));
+      nr.flags |= pet::kHasEval;
+      fresh(kNoDeadline);
+      if (track == Track::kXinfang && nr.reviews >= std::min(2, caps.max_reviews)) nr.flags |= pet::kFinal;
+      ev.flags |= static_cast<std::uint16_t>((e.contacted ? pet::kEvContacted : 0) | (e.solved ? pet::kEvSolved : 0) |
+                                             (static_cast<unsigned>(e.satisfaction) << 5));
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    }
+    case Action::kReopen: {
+      if (p.reopen_kind == ReopenKind::kReopen) {
+        ++nr.reopens;
+      } else {
+        ++nr.reviews;
+      }
+      nr.cur_unit = unit_ref(target_g);
+      nr.dispatched_at = now;
+      nr.resolve_base = now;
+      nr.flags &= static_cast<std::uint8_t>(~(pet::kDesignated | pet::kHasEval));
+      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.sign));
+      fresh(d);
+      ev.unit = nr.cur_unit;
+      ev.flags |= static_cast<std::uint16_t>(static_cast<unsigned>(p.reopen_kind) << 7);
+      if (!p.reason.empty()) ev.aux = add_text(p.reason);
+      break;
+    }
+    case Action::kMarkOverdue:
+      nr.flags |= pet::kOverdue | pet::kEverOverdue;
+      break;
+  }
+  return absl::OkStatus();
+}
+
+void Engine::Impl::push_wake(std::uint32_t idx) {
+  const Timestamp w = recs[idx].wake;
+  if (w == kNoWake) return;
+  heap.push_back({w, idx});
+  std::push_heap(heap.begin(), heap.end(), std::greater<>());
+  if (heap.size() > 2 * open_count + 4096) {
+    heap.clear();
+    for (std::uint32_t i = 0; i < recs.size(); ++i)
+      if (recs[i].wake != kNoWake) heap.push_back({recs[i].wake, i});
+    std::make_heap(heap.begin(), heap.end(), std::greater<>());
+  }
+}
+
+void Engine::Impl::commit(std::uint32_t idx, Rec& nr, StoredEvent& ev) {
+  const auto eidx = static_cast<std::uint32_t>(events.size());
+  const bool is_new = idx >= recs.size();
+  ev.prev = is_new ? kNoRef : recs[idx].last_event;
+  events.push_back(ev);
+  nr.last_event = eidx;
+  if (is_new) nr.first_event = eidx;
+  const Timestamp old_wake = is_new ? kNoWake : recs[idx].wake;
+  nr.wake = compute_wake(nr);
+  if (is_new) {
+    recs.push_back(nr);
+    ++per_state[static_cast<int>(nr.state)];
+    if (is_open(nr.state)) ++open_count;
+    if (pet::text_len(nr.key) > 0) by_key.emplace(std::string(text(nr.key)), idx);
+  } else {
+    Rec& r = recs[idx];
+    --per_state[static_cast<int>(r.state)];
+    ++per_state[static_cast<int>(nr.state)];
+    open_count += static_cast<std::size_t>(is_open(nr.state)) - static_cast<std::size_t>(is_open(r.state));
+    r = nr;
+  }
+  if ((nr.flags & pet::kFinal) && nr.state == State::kClosed) {
+    final_matters.emplace(pet::MatterKey{nr.petitioner, nr.category, nr.loc_unit}, idx);
+  }
+  if (nr.wake != old_wake) push_wake(idx);
+}
+
+absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType type, std::uint32_t idx,
+                                                const EventPayload& p, Timestamp now, Mode mode, bool automatic) {
+  const std::size_t arena_mark = arena.size();
+  Rec nr;
+  StoredEvent ev;
+  const EventPayload* payload = &p;
+  EventPayload automatic_payload;
+  if (automatic && !p.automatic) {
+    automatic_payload = p;
+    automatic_payload.automatic = true;
+    payload = &automatic_payload;
+  }
+  absl::Status st = prepare(a, type, idx, *payload, now, mode, nr, ev);
+  if (!st.ok()) {
+    arena.resize(arena_mark);
+    return st;
+  }
+  if (type == EventType::kSubmit) {
+    idx = ev.petition;
+    if (!p.contact.name.empty() || !p.contact.phone.empty()) contacts[idx] = p.contact;
+  }
+  if (mode == Mode::kLive && sink != nullptr) {
+    if (in_batch) {
+      batch_events.emplace_back();
+      fill_public(batch_events.back(), ev, events.size() + 1, nr);
+    } else {
+      Event e;
+      fill_public(e, ev, events.size() + 1, nr);
+      st = sink->append(std::span<const Event>(&e, 1));
+      if (!st.ok()) {
+        arena.resize(arena_mark);
+        if (type == EventType::kSubmit) contacts.erase(idx);
+        return st;
+      }
+    }
+  }
+  if (in_batch && idx < recs.size()) undo.emplace_back(idx, recs[idx]);
+  commit(idx, nr, ev);
+  return idx;
+}
+
+// ---------------------------------------------------------------------------------------
+// Configuration events
+
+absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::string_view doc, Timestamp now,
+                                      Mode mode) {
+  pet::Config next;
+  std::string recorded;
+  try {
+    switch (type) {
+      case EventType::kLoadOrg: {
+        auto org = pet::OrgData::load(doc, "load_org");
+        if (!org.ok()) return org.status();
+        next.org = *std::move(org);
+        recorded = std::string(doc);
+        break;
+      }
+      case EventType::kSetPolicy: {
+        const bool is_json = !doc.empty() && (doc.front() == '{' || doc.front() == ' ' || doc.front() == '\n');
+        auto set = is_json ? PolicySet::from_json(doc, "set_policy") : PolicySet::load_builtin(doc);
+        if (!set.ok()) return set.status();
+        next.policy_set = std::make_shared<const PolicySet>(*std::move(set));
+        recorded = next.policy_set->to_json();
+        break;
+      }
+      case EventType::kLoadCalendar: {
+        WorkCalendar cal = cfg.calendar;
+        JICENG_RETURN_IF_ERROR(cal.load_csv(doc, "load_calendar"));
+        next.calendar = std::move(cal);
+        recorded = std::string(doc);
+        break;
+      }
+      default:
+        return absl::InvalidArgumentError(pet::cat(to_string(type), " is not a configuration event"));
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(pet::cat(to_string(type), ": ", e.what()));
+  }
+  if (!is_valid_utf8(actor.id) || !is_valid_utf8(actor.unit)) return absl::InvalidArgumentError("actor: not UTF-8");
+  // Validate fully before the sink sees it: apply to a scratch copy of the configuration.
+  pet::Config saved = cfg;
+  auto saved_cats = cats;
+  auto saved_r2g = ref_to_graph;
+  auto saved_g2r = graph_to_ref;
+  const int saved_minute = due_minute;
+  auto undo_cfg = [&] {
+    cfg = saved;
+    cats = saved_cats;
+    ref_to_graph = saved_r2g;
+    graph_to_ref = saved_g2r;
+    due_minute = saved_minute;
+  };
+  absl::Status st;
+  if (type == EventType::kLoadOrg) st = install_org(next.org);
+  if (type == EventType::kSetPolicy) st = install_policy(next.policy_set);
+  if (type == EventType::kLoadCalendar) {
+    cfg.calendar = std::move(next.calendar);
+    cfg.calendar_docs.push_back(recorded);
+  }
+  if (!st.ok()) {
+    undo_cfg();
+    return st;
+  }
+  StoredEvent ev;
+  ev.time = now;
+  ev.type = static_cast<std::uint8_t>(type);
+  ev.role = static_cast<std::uint8_t>(actor.role);
+  ev.actor = actors.intern(actor.id);
+  ev.actor_unit = actor.unit.empty() ? kNoRef : units.intern(actor.unit);
+  if (ev.actor_unit != kNoRef && ev.actor_unit >= ref_to_graph.size()) ref_to_graph.resize(units.size(), kNoIndex);
+  ev.aux = documents.size();
+  if (mode == Mode::kLive && sink != nullptr) {
+    Event e;
+    e.seq = events.size() + 1;
+    e.time = now;
+    e.actor = actor;
+    e.type = type;
+    e.payload.document = recorded;
+    if (in_batch) {
+      batch_events.push_back(std::move(e));
+    } else {
+      st = sink->append(std::span<const Event>(&e, 1));
+      if (!st.ok()) {
+        undo_cfg();
+        return st;
+      }
+    }
+  }
+  if (in_batch && !saved_cfg) saved_cfg = std::move(saved);
+  documents.push_back(std::move(recorded));
+  events.push_back(ev);
+  // Wake times depend on policy and calendar; recompute them all.
+  if (type != EventType::kLoadOrg) {
+    for (std::uint32_t i = 0; i < recs.size(); ++i) {
+      const Timestamp w = compute_wake(recs[i]);
+      if (w != recs[i].wake) {
+        if (in_batch) undo.emplace_back(i, recs[i]);
+        recs[i].wake = w;
+        push_wake(i);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
+// Batches
+
+void Engine::Impl::begin_batch() {
+  in_batch = true;
+  batch_events.clear();
+  undo.clear();
+  saved_cfg.reset();
+  mark_recs = recs.size();
+  mark_events = events.size();
+  mark_arena = arena.size();
+  mark_docs = documents.size();
+}
+
+void Engine::Impl::rollback() {
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+    const auto [idx, before] = *it;
+    if (idx >= recs.size()) continue;
+    Rec& r = recs[idx];
+    --per_state[static_cast<int>(r.state)];
+    ++per_state[static_cast<int>(before.state)];
+    open_count += static_cast<std::size_t>(is_open(before.state)) - static_cast<std::size_t>(is_open(r.state));
+    if ((r.flags & pet::kFinal) && !(before.flags & pet::kFinal)) {
+      final_matters.erase(pet::MatterKey{r.petitioner, r.category, r.loc_unit});
+    }
+    r = before;
+  }
+  while (recs.size() > mark_recs) {
+    const Rec& r = recs.back();
+    --per_state[static_cast<int>(r.state)];
+    if (is_open(r.state)) --open_count;
+    if (pet::text_len(r.key) > 0) by_key.erase(std::string(text(r.key)));
+    contacts.erase(static_cast<std::uint32_t>(recs.size() - 1));
+    recs.pop_back();
+  }
+  events.resize(mark_events);
+  arena.resize(mark_arena);
+  documents.resize(mark_docs);
+  if (saved_cfg) {
+    cfg = *std::move(saved_cfg);
+    saved_cfg.reset();
+    recompute_categories();
+    auto org = cfg.org;
+    (void)install_org(org);  // the saved graph held these petitions before: cannot fail
+  }
+  // Restored records get their wake-up entries back (stale entries are skipped on pop).
+  for (const auto& [idx, before] : undo) {
+    (void)before;
+    if (idx < recs.size()) push_wake(idx);
+  }
+  undo.clear();
+  batch_events.clear();
+  in_batch = false;
+}
+
+absl::Status Engine::Impl::end_batch(absl::Status fn_status) {
+  if (fn_status.ok() && sink != nullptr && !batch_events.empty()) {
+    fn_status = sink->append(std::span<const Event>(batch_events.data(), batch_events.size()));
+  }
+  if (!fn_status.ok()) {
+    rollback();
+    return fn_status;
+  }
+  undo.clear();
+  batch_events.clear();
+  saved_cfg.reset();
+  in_batch = false;
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
+// Actors
+
+absl::StatusOr<ActorHandle> Engine::Impl::resolve(const Actor& a) {
+  if (static_cast<int>(a.role) >= kRoleCount) return absl::InvalidArgumentError("actor: role out of range");
+  if (a.id.empty() || a.id.size() > 256 || !is_valid_utf8(a.id)) {
+    return absl::InvalidArgumentError("actor: id must be 1-256 bytes of UTF-8");
+  }
+  ActorHandle h;
+  h.role = a.role;
+  if (!a.unit.empty()) {
+    auto g = cfg.org->find(a.unit);
+    if (!g) {
+      return absl::NotFoundError(pet::cat("actor ", a.id, ": unit \"", a.unit, "\" is not in the org graph"));
+    }
+    h.unit_ref = unit_ref(*g);
+  } else if (a.role != Role::kResident && a.role != Role::kSystem) {
+    return absl::InvalidArgumentError(pet::cat("actor ", a.id, ": role ", to_string(a.role), " needs a unit"));
+  }
+  h.id_ref = actors.intern(a.id);
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------
+// Engine
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::create(std::string_view policy) {
+  auto impl = std::make_unique<Impl>();
+  impl->cfg.org = pet::OrgData::empty();
+  impl->cfg.calendar = WorkCalendar::china();
+  auto set = PolicySet::load_builtin(policy);
+  if (!set.ok()) return set.status();
+  JICENG_RETURN_IF_ERROR(impl->install_policy(std::make_shared<const PolicySet>(*std::move(set))));
+  JICENG_RETURN_IF_ERROR(impl->install_org(impl->cfg.org));
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+namespace {
+/// Takes the writer lock unless this thread runs a batch on the engine (and holds it).
+class WriteLock {
+ public:
+  explicit WriteLock(Engine::Impl& i) : impl_(i) {
+    if (i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
+      i.mu.Lock();
+      locked_ = true;
+    }
+  }
+  ~WriteLock() {
+    if (locked_) impl_.mu.Unlock();
+  }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+
+ private:
+  Engine::Impl& impl_;
+  bool locked_ = false;
+};
+class ReadLock {
+ public:
+  explicit ReadLock(const Engine::Impl& i) : impl_(i) {
+    if (i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
+      i.mu.ReaderLock();
+      locked_ = true;
+    }
+  }
+  ~ReadLock() {
+    if (locked_) impl_.mu.ReaderUnlock();
+  }
+  ReadLock(const ReadLock&) = delete;
+  ReadLock& operator=(const ReadLock&) = delete;
+
+ private:
+  const Engine::Impl& impl_;
+  bool locked_ = false;
+};
+}  // namespace
+
+absl::Status Engine::load_org(std::string_view json, Timestamp now) {
+  WriteLock l(*impl_);
+  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kLoadOrg, json, now, Impl::Mode::kLive);
+}
+absl::Status Engine::set_policy(std::string_view name_or_json, Timestamp now) {
+  WriteLock l(*impl_);
+  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kSetPolicy, name_or_json, now,
+                           Impl::Mode::kLive);
+}
+absl::Status Engine::load_calendar_csv(std::string_view csv, Timestamp now) {
+  WriteLock l(*impl_);
+  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kLoadCalendar, csv, now, Impl::Mode::kLive);
+}
+
+absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType type, PetitionId id,
+                                           const EventPayload& payload, Timestamp now) {
+  WriteLock l(*impl_);
+  if (static_cast<int>(type) >= kPetitionEventCount) {
+    return absl::InvalidArgumentError(pet::cat(to_string(type), ": use its own Engine method"));
+  }
+  if (actor.id_ref >= impl_->actors.size()) return absl::InvalidArgumentError("actor handle from another engine");
+  std::uint32_t idx = kNoRef;
+  if (type == EventType::kSubmit) {
+    if (!payload.idempotency_key.empty()) {
+      auto it = impl_->by_key.find(payload.idempotency_key);
+      if (it != impl_->by_key.end()) return PetitionId{it->second + 1ull};
+    }
+  } else {
+    JICENG_ASSIGN_OR_RETURN(idx, impl_->index_of(id));
+  }
+  if (payload.automatic) return absl::InvalidArgumentError("automatic events come from tick() only");
+  JICENG_ASSIGN_OR_RETURN(idx, impl_->run(actor, type, idx, payload, now, Impl::Mode::kLive, false));
+  return PetitionId{idx + 1ull};
+}
+
+absl::Status Engine::execute(const ActorHandle& actor, EventType type, PetitionId id, Timestamp now) {
+  WriteLock l(*impl_);
+  if (type == EventType::kSubmit || static_cast<int>(type) >= kPetitionEventCount) {
+    return absl::InvalidArgumentError(pet::cat(to_string(type), " needs a payload"));
+  }
+  if (actor.id_ref >= impl_->actors.size()) return absl::InvalidArgumentError("actor handle from another engine");
+  if (id == kNoPetition || id > impl_->recs.size()) return impl_->index_of(id).status();
+  return impl_->run(actor, type, static_cast<std::uint32_t>(id - 1), empty_payload(), now, Impl::Mode::kLive, false)
+      .status();
+}
+
+absl::StatusOr<ActorHandle> Engine::resolve_actor(const Actor& actor) {
+  WriteLock l(*impl_);
+  return impl_->resolve(actor);
+}
+
+absl::StatusOr<PetitionId> Engine::execute(const Actor& actor, EventType type, PetitionId id,
+                                           const EventPayload& payload, Timestamp now) {
+  ActorHandle h;
+  {
+    WriteLock l(*impl_);
+    JICENG_ASSIGN_OR_RETURN(h, impl_->resolve(actor));
+  }
+  return execute(h, type, id, payload, now);
+}
+
+absl::StatusOr<PetitionId> Engine::submit(const Actor& a, const EventPayload& s, Timestamp now) {
+  return execute(a, EventType::kSubmit, kNoPetition, s, now);
+}
+namespace {
+EventPayload with_reason(std::string_view r) {
+  EventPayload p;
+  p.reason = std::string(r);
+  return p;
+}
+}  // namespace
+absl::Status Engine::accept(const Actor& a, PetitionId id, Timestamp now) {
+  return execute(a, EventType::kAccept, id, {}, now).status();
+}
+absl::Status Engine::reject(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
+  return execute(a, EventType::kReject, id, with_reason(reason), now).status();
+}
+absl::Status Engine::merge(const Actor& a, PetitionId id, PetitionId into, Timestamp now) {
+  EventPayload p;
+  p.linked = into;
+  return execute(a, EventType::kMerge, id, p, now).status();
+}
+absl::Status Engine::dispatch(const Actor& a, PetitionId id, std::string_view unit, bool designated, Timestamp now) {
+  EventPayload p;
+  p.unit = std::string(unit);
+  p.designated = designated;
+  return execute(a, EventType::kDispatch, id, p, now).status();
+}
+absl::Status Engine::sign(const Actor& a, PetitionId id, Timestamp now) {
+  return execute(a, EventType::kSign, id, {}, now).status();
+}
+absl::Status Engine::return_petition(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
+  return execute(a, EventType::kReturn, id, with_reason(reason), now).status();
+}
+absl::Status Engine::escalate(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
+  return execute(a, EventType::kEscalate, id, with_reason(reason), now).status();
+}
+absl::Status Engine::request_extension(const Actor& a, PetitionId id, Duration amount, std::string_view reason,
+                                       Timestamp now) {
+  EventPayload p = with_reason(reason);
+  p.extension = amount;
+  return execute(a, EventType::kRequestExtension, id, p, now).status();
+}
+absl::Status Engine::grant_extension(const Actor& a, PetitionId id, Timestamp now) {
+  return execute(a, EventType::kGrantExtension, id, {}, now).status();
+}
+absl::Status Engine::deny_extension(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
+  return execute(a, EventType::kDenyExtension, id, with_reason(reason), now).status();
+}
+absl::Status Engine::urge(const Actor& a, PetitionId id, std::string_view note, Timestamp now) {
+  return execute(a, EventType::kUrge, id, with_reason(note), now).status();
+}
+absl::Status Engine::supervise(const Actor& a, PetitionId id, std::string_view note, Timestamp now) {
+  return execute(a, EventType::kSupervise, id, with_reason(note), now).status();
+}
+absl::Status Engine::resolve(const Actor& a, PetitionId id, std::string_view answer, Timestamp now) {
+  return execute(a, EventType::kResolve, id, with_reason(answer), now).status();
+}
+absl::Status Engine::evaluate(const Actor& a, PetitionId id, const Evaluation& e, Timestamp now) {
+  EventPayload p;
+  p.evaluation = e;
+  return execute(a, EventType::kEvaluate, id, p, now).status();
+}
+absl::Status Engine::reopen(const Actor& a, PetitionId id, ReopenKind kind, std::string_view reason, Timestamp now) {
+  EventPayload p = with_reason(reason);
+  p.reopen_kind = kind;
+  return execute(a, EventType::kReopen, id, p, now).status();
+}
+absl::Status Engine::close(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
+  return execute(a, EventType::kClose, id, with_reason(reason), now).status();
+}
+absl::Status Engine::withdraw(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
+  return execute(a, EventType::kWithdraw, id, with_reason(reason), now).status();
+}
+
+absl::StatusOr<TickReport> Engine::tick(Timestamp now) {
+  WriteLock l(*impl_);
+  Impl& m = *impl_;
+  const bool own_batch = !m.in_batch;
+  if (own_batch) m.begin_batch();
+  TickReport rep;
+  const ActorHandle system{m.actors.intern("system"), Role::kSystem, kNoRef};
+  EventPayload autop;
+  autop.automatic = true;
+  while (!m.heap.empty() && m.heap.front().wake <= now) {
+    std::pop_heap(m.heap.begin(), m.heap.end(), std::greater<>());
+    const pet::HeapEntry e = m.heap.back();
+    m.heap.pop_back();
+    if (e.idx >= m.recs.size() || m.recs[e.idx].wake != e.wake) continue;  // stale
+    ++rep.examined;
+    for (int step = 0; step < 4; ++step) {
+      const Rec& r = m.recs[e.idx];
+      EventType type;
+      std::size_t* counter;
+      if (r.state == State::kResolved && r.due <= now) {
+        type = EventType::kClose;
+        counter = &rep.closed;
+      } else if (r.state == State::kResolved || !is_open(r.state) || r.due == kNoDeadline) {
+        break;
+      } else if (!(r.flags & pet::kOverdue) && r.due <= now) {
+        type = EventType::kMarkOverdue;
+        counter = &rep.overdue;
+      } else if (!(r.flags & pet::kOverdue) && (r.state == State::kDispatched || r.state == State::kInProgress) &&
+                 !(r.flags & pet::kUrged) && r.wake <= now && r.wake < r.due) {
+        type = EventType::kUrge;
+        counter = &rep.urged;
+      } else if ((r.flags & pet::kOverdue) && r.wake <= now && m.can_escalate(r) &&
+                 (r.state == State::kDispatched || r.state == State::kInProgress)) {
+        type = EventType::kEscalate;
+        counter = &rep.escalated;
+      } else {
+        break;
+      }
+      auto st = m.run(system, type, e.idx, autop, now, Impl::Mode::kLive, true);
+      if (!st.ok()) break;
+      ++*counter;
+      ++rep.events;
+      if (type == EventType::kClose) break;
+    }
+  }
+  if (own_batch) {
+    JICENG_RETURN_IF_ERROR(m.end_batch(absl::OkStatus()));
+  }
+  return rep;
+}
+
+void Engine::set_event_sink(EventSink* sink) {
+  WriteLock l(*impl_);
+  impl_->sink = sink;
+}
+
+absl::Status Engine::apply_event(const Event& e) {
+  WriteLock l(*impl_);
+  Impl& m = *impl_;
+  if (e.seq != m.events.size() + 1) {
+    return absl::FailedPreconditionError(
+        pet::cat("apply_event: seq ", e.seq, " is not the next one (", m.events.size() + 1, ")"));
+  }
+  if (static_cast<int>(e.type) >= kEventTypeCount) return absl::DataLossError("apply_event: unknown event type");
+  if (static_cast<int>(e.type) >= kPetitionEventCount) {
+    auto st = m.run_config(e.actor, e.type, e.payload.document, e.time, Impl::Mode::kReplay);
+    if (!st.ok()) return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": ", st.message()));
+    return absl::OkStatus();
+  }
+  ActorHandle h;
+  {
+    // Replay must not depend on the current graph knowing a historic actor unit.
+    if (static_cast<int>(e.actor.role) >= kRoleCount) return absl::DataLossError("apply_event: role out of range");
+    h.role = e.actor.role;
+    h.id_ref = m.actors.intern(e.actor.id);
+    if (!e.actor.unit.empty()) {
+      h.unit_ref = m.units.intern(e.actor.unit);
+      if (h.unit_ref >= m.ref_to_graph.size()) m.ref_to_graph.resize(m.units.size(), kNoIndex);
+    }
+  }
+  std::uint32_t idx = kNoRef;
+  if (e.type == EventType::kSubmit) {
+    if (e.petition != m.recs.size() + 1) {
+      return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": submit records petition ",
+                                              display_id(e.petition), " but the next is ",
+                                              display_id(m.recs.size() + 1)));
+    }
+    if (!e.payload.idempotency_key.empty() && m.by_key.contains(e.payload.idempotency_key)) {
+      return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": idempotency key used twice"));
+    }
+  } else {
+    if (e.petition == kNoPetition || e.petition > m.recs.size()) {
+      return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": unknown petition"));
+    }
+    idx = static_cast<std::uint32_t>(e.petition - 1);
+  }
+  auto r = m.run(h, e.type, idx, e.payload, e.time, Impl::Mode::kReplay, e.payload.automatic);
+  if (!r.ok()) return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": ", r.status().message()));
+  return absl::OkStatus();
+}
+
+absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
+  Impl& m = *impl_;
+  if (m.batch_owner.load(std::memory_order_acquire) == std::this_thread::get_id()) {
+    return absl::FailedPreconditionError("batch: batches do not nest");
+  }
+  m.mu.Lock();
+  m.batch_owner.store(std::this_thread::get_id(), std::memory_order_release);
+  m.begin_batch();
+  absl::Status st;
+  try {
+    st = fn(*this);
+  } catch (const std::exception& ex) {
+    st = absl::InternalError(pet::cat("batch: exception: ", ex.what()));
+  } catch (...) {
+    st = absl::InternalError("batch: unknown exception");
+  }
+  // Contacts of petitions created in the batch are dropped by rollback (by index).
+  st = m.end_batch(st);
+  m.batch_owner.store(std::thread::id(), std::memory_order_release);
+  m.mu.Unlock();
+  return st;
+}
+
+// ---------------------------------------------------------------------------------------
+// Queries
+
+std::string Engine::display_id(PetitionId id) { return absl::StrFormat("P%08d", id); }
+
+std::optional<PetitionId> Engine::parse_display_id(std::string_view t) {
+  if (!t.empty() && (t.front() == 'P' || t.front() == 'p')) t.remove_prefix(1);
+  if (t.empty() || t.size() > 19) return std::nullopt;
+  PetitionId v = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<PetitionId>(c - '0');
+  }
+  return v == 0 ? std::nullopt : std::optional<PetitionId>(v);
+}
+
+PetitionView Engine::Impl::view(std::uint32_t idx, const QueryOptions& o) const {
+  const Rec& r = recs[idx];
+  PetitionView v;
+  v.id = idx + 1ull;
+  v.display_id = Engine::display_id(v.id);
+  v.idempotency_key = std::string(text(r.key));
+  v.state = r.state;
+  v.stage = stage_of(r.state);
+  v.track = static_cast<Track>(r.track);
+  v.petitioner = std::string(actors.name(r.petitioner));
+  if (auto it = contacts.find(idx); it != contacts.end()) {
+    v.contact = o.raw_contact ? it->second : Contact{mask_name(it->second.name), mask_phone(it->second.phone)};
+  }
+  v.location = std::string(text(r.location));
+  v.location_unit = unit_name(r.loc_unit);
+  v.category = cats[r.category].name;
+  v.urgency = static_cast<Urgency>(r.urgency);
+  v.severity = static_cast<Severity>(r.severity);
+  v.channel = static_cast<Channel>(r.channel);
+  v.text = std::string(text(r.text));
+  v.current_unit = unit_name(r.cur_unit);
+  v.submitted_at = r.submitted;
+  v.updated_at = r.updated;
+  v.stage_started_at = r.stage_start;
+  v.due_at = r.due;
+  v.dispatched_at = r.dispatched_at;
+  v.resolved_at = r.resolved_at;
+  v.returns = r.returns;
+  v.extensions = r.extensions;
+  v.extension_granted = r.ext_granted;
+  v.extension_pending = r.ext_pending;
+  v.reopenings = r.reopens;
+  v.reviews = r.reviews;
+  v.escalations = r.escalations;
+  v.urges = r.urges;
+  v.supervisions = r.supervisions;
+  v.designated = r.flags & pet::kDesignated;
+  v.overdue = r.flags & pet::kOverdue;
+  v.ever_overdue = r.flags & pet::kEverOverdue;
+  v.final_matter = r.flags & pet::kFinal;
+  if (r.flags & pet::kHasEval) {
+    v.evaluation = Evaluation{(r.eval & 1) != 0, (r.eval & 2) != 0, static_cast<Satisfaction>((r.eval >> 2) & 3)};
+  }
+  v.merged_into = r.merged_into == kNoRef ? kNoPetition : r.merged_into + 1ull;
+  v.same_matter_as = r.same_matter_as == kNoRef ? kNoPetition : r.same_matter_as + 1ull;
+  return v;
+}
+
+void Engine::Impl::fill_public(Event& e, const StoredEvent& ev, std::uint64_t seq, const Rec& r) const {
+  e.seq = seq;
+  e.time = ev.time;
+  e.actor.id = std::string(actors.name(ev.actor));
+  e.actor.role = static_cast<Role>(ev.role);
+  e.actor.unit = ev.actor_unit == kNoRef ? std::string() : std::string(units.name(ev.actor_unit));
+  e.type = static_cast<EventType>(ev.type);
+  e.petition = ev.petition == kNoRef ? kNoPetition : ev.petition + 1ull;
+  EventPayload& p = e.payload;
+  p = EventPayload{};
+  p.automatic = ev.flags & pet::kEvAutomatic;
+  auto reason = [&] { p.reason = std::string(text(ev.aux)); };
+  switch (e.type) {
+    case EventType::kSubmit: {
+      p.petitioner = std::string(actors.name(r.petitioner));
+      if (auto it = contacts.find(ev.petition); it != contacts.end()) p.contact = it->second;
+      p.location = std::string(text(r.location));
+      p.category = cats[r.category].name;
+      p.urgency = static_cast<Urgency>(r.urgency);
+      p.severity = static_cast<Severity>(r.severity);
+      p.channel = static_cast<Channel>(r.channel);
+      p.text = std::string(text(r.text));
+      p.idempotency_key = std::string(text(r.key));
+      p.same_matter = r.flags & pet::kSameMatter;
+      p.linked = r.same_matter_as == kNoRef ? kNoPetition : r.same_matter_as + 1ull;
+      break;
+    }
+    case EventType::kMerge:
+      p.linked = ev.aux + 1;
+      break;
+    case EventType::kDispatch:
+      p.unit = unit_name(ev.unit);
+      p.designated = ev.flags & pet::kEvDesignated;
+      p.explicit_unit = ev.flags & pet::kEvExplicit;
+      break;
+    case EventType::kEscalate:
+      p.unit = unit_name(ev.unit);
+      reason();
+      break;
+    case EventType::kReopen:
+      p.unit = unit_name(ev.unit);
+      p.reopen_kind = static_cast<ReopenKind>((ev.flags >> 7) & 3);
+      reason();
+      break;
+    case EventType::kRequestExtension:
+      p.extension = Duration{static_cast<std::int64_t>(ev.unit), static_cast<TimeUnit>((ev.flags >> 9) & 3)};
+      reason();
+      break;
+    case EventType::kEvaluate:
+      p.evaluation = Evaluation{(ev.flags & pet::kEvContacted) != 0, (ev.flags & pet::kEvSolved) != 0,
+                                static_cast<Satisfaction>((ev.flags >> 5) & 3)};
+      reason();
+      break;
+    case EventType::kLoadOrg:
+    case EventType::kSetPolicy:
+    case EventType::kLoadCalendar:
+      p.document = documents[ev.aux];
+      break;
+    case EventType::kMarkOverdue:
+      break;
+    default:
+      reason();
+  }
+}
+
+Event Engine::Impl::public_event(std::uint32_t i) const {
+  Event e;
+  const StoredEvent& ev = events[i];
+  static const Rec kEmpty{};
+  fill_public(e, ev, i + 1ull, ev.petition == kNoRef ? kEmpty : recs[ev.petition]);
+  return e;
+}
+
+absl::StatusOr<PetitionView> Engine::get(PetitionId id, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  JICENG_ASSIGN_OR_RETURN(auto idx, impl_->index_of(id));
+  return impl_->view(idx, o);
+}
+
+std::optional<PetitionId> Engine::find_by_key(std::string_view key) const {
+  ReadLock l(*impl_);
+  auto it = impl_->by_key.find(pet::av(key));
+  if (it == impl_->by_key.end()) return std::nullopt;
+  return it->second + 1ull;
+}
+
+absl::StatusOr<std::vector<Event>> Engine::history(PetitionId id) const {
+  ReadLock l(*impl_);
+  JICENG_ASSIGN_OR_RETURN(auto idx, impl_->index_of(id));
+  std::vector<std::uint32_t> chain;
+  for (std::uint32_t e = impl_->recs[idx].last_event; e != kNoRef; e = impl_->events[e].prev) chain.push_back(e);
+  std::vector<Event> out;
+  out.reserve(chain.size());
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) out.push_back(impl_->public_event(*it));
+  return out;
+}
+
+std::vector<Event> Engine::events(std::uint64_t from_seq, std::size_t max) const {
+  ReadLock l(*impl_);
+  std::vector<Event> out;
+  if (from_seq == 0) from_seq = 1;
+  for (std::uint64_t s = from_seq; s <= impl_->events.size() && out.size() < max; ++s) {
+    out.push_back(impl_->public_event(static_cast<std::uint32_t>(s - 1)));
+  }
+  return out;
+}
+
+namespace {
+template <typename Pred>
+std::vector<PetitionId> scan(const Engine::Impl& m, const QueryOptions& o, Pred pred) {
+  std::vector<PetitionId> out;
+  for (std::uint32_t i = 0; i < m.recs.size(); ++i) {
+    if (pred(m.recs[i])) {
+      out.push_back(i + 1ull);
+      if (o.limit && out.size() >= o.limit) break;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<PetitionId> Engine::by_state(State s, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  return scan(*impl_, o, [s](const Rec& r) { return r.state == s; });
+}
+
+absl::StatusOr<std::vector<PetitionId>> Engine::by_unit_subtree(std::string_view unit, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  const Impl& m = *impl_;
+  auto g = m.cfg.org->find(unit);
+  if (!g) return absl::NotFoundError(pet::cat("unit \"", unit, "\" is not in the org graph"));
+  return scan(m, o, [&](const Rec& r) {
+    const std::uint32_t c = m.graph_of(r.cur_unit);
+    return c != kNoIndex && m.cfg.org->is_ancestor_or_self(*g, c);
+  });
+}
+
+std::vector<PetitionId> Engine::overdue(Timestamp now, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  return scan(*impl_, o, [now](const Rec& r) {
+    return is_open(r.state) && r.state != State::kResolved && r.due != kNoDeadline && r.due <= now;
+  });
+}
+
+absl::StatusOr<std::vector<PetitionId>> Engine::due_within(Timestamp now, int workdays, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  if (workdays < 0) return absl::InvalidArgumentError("due_within: workdays must be ≥ 0");
+  JICENG_ASSIGN_OR_RETURN(Timestamp limit, impl_->deadline_checked(now, Duration{workdays, TimeUnit::kWorkdays}));
+  if (workdays == 0) limit = now;
+  return scan(*impl_, o, [now, limit](const Rec& r) {
+    return is_open(r.state) && r.state != State::kResolved && r.due != kNoDeadline && r.due > now && r.due <= limit;
+  });
+}
+
+EngineStats Engine::stats() const {
+  ReadLock l(*impl_);
+  EngineStats s;
+  s.petitions = impl_->recs.size();
+  s.per_state = impl_->per_state;
+  s.open = impl_->open_count;
+  s.events = impl_->events.size();
+  return s;
+}
+
+EngineMemory Engine::memory() const {
+  ReadLock l(*impl_);
+  const Impl& m = *impl_;
+  EngineMemory mem;
+  mem.petition_bytes = m.recs.capacity() * sizeof(Rec);
+  mem.event_bytes = m.events.capacity() * sizeof(StoredEvent);
+  mem.index_bytes = m.heap.capacity() * sizeof(pet::HeapEntry) + m.by_key.capacity() * (sizeof(std::string) + 8) +
+                    m.final_matters.capacity() * 20 + m.units.memory_bytes() + m.actors.memory_bytes() +
+                    m.contacts.capacity() * (sizeof(Contact) + 8);
+  mem.text_bytes = m.arena.capacity();
+  for (const auto& d : m.documents) mem.document_bytes += d.capacity();
+  return mem;
+}
+
+std::uint64_t Engine::last_seq() const {
+  ReadLock l(*impl_);
+  return impl_->events.size();
+}
+PetitionPolicy Engine::policy() const {
+  ReadLock l(*impl_);
+  return impl_->cfg.policy;
+}
+std::string Engine::policy_name() const {
+  ReadLock l(*impl_);
+  return impl_->cfg.policy.name;
+}
+std::size_t Engine::unit_count() const {
+  ReadLock l(*impl_);
+  return impl_->cfg.org->unit_count();
+}
+const OrgGraph& Engine::org() const { return impl_->cfg.org->graph(); }
+const WorkCalendar& Engine::calendar() const { return impl_->cfg.calendar; }
+
+std::string mask_name(std::string_view name) {
+  if (name.empty()) return "";
+  // Keep the first UTF-8 character, star the rest (one star per character).
+  std::size_t first = 1;
+  const auto c = static_cast<unsigned char>(name[0]);
+  if (c >= 0xF0) first = 4; else if (c >= 0xE0) first = 3; else if (c >= 0xC0) first = 2;
+  first = std::min(first, name.size());
+  std::size_t rest = 0;
+  for (std::size_t i = first; i < name.size(); ++i)
+    if ((static_cast<unsigned char>(name[i]) & 0xC0) != 0x80) ++rest;
+  return pet::cat(name.substr(0, first), std::string(std::max<std::size_t>(rest, 1), '*'));
+}
+
+std::string mask_phone(std::string_view phone) {
+  if (phone.size() <= 4) return std::string(phone.size(), '*');
+  if (phone.size() < 8) return pet::cat(std::string(phone.size() - 4, '*'), phone.substr(phone.size() - 4));
+  return pet::cat(phone.substr(0, 3), std::string(phone.size() - 7, '*'), phone.substr(phone.size() - 4));
+}
+
+std::string Engine::snapshot() const {
+  ReadLock l(*impl_);
+  return impl_->snapshot();
+}
+
+absl::Status Engine::restore(std::string_view bytes) {
+  WriteLock l(*impl_);
+  if (impl_->in_batch) return absl::FailedPreconditionError("restore: not inside a batch");
+  return impl_->restore(bytes);
+}
+
+}  // namespace jiceng

@@ -1,0 +1,207 @@
+// Internal: the Engine's state. Petitions are compact records in one vector; events
+// are 40-byte records in one append-only vector, chained per petition; texts live in a
+// side arena; ids (units, actors, residents, categories) are interned so the hot path
+// compares integers. Everything a snapshot holds is written by value (strings), so the
+// interning order never shows in the canonical bytes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "jiceng/engine.hpp"
+#include "jiceng/policy.hpp"
+#include "petition/org_bridge.hpp"
+#include "petition/strings.hpp"
+
+namespace jiceng::pet {
+
+inline constexpr std::uint32_t kNoRef = 0xFFFFFFFFu;
+inline constexpr Timestamp kNoWake = kNoDeadline;
+
+/// A string in the text arena: offset << 24 | length (texts up to 16 MiB).
+using TextRef = std::uint64_t;
+inline constexpr std::uint64_t kMaxArenaText = (1u << 24) - 1;
+inline std::uint64_t text_off(TextRef t) { return t >> 24; }
+inline std::uint32_t text_len(TextRef t) { return static_cast<std::uint32_t>(t & kMaxArenaText); }
+
+/// Append-only string interning (ids → dense integers).
+class Interner {
+ public:
+  std::uint32_t intern(std::string_view s) {
+    auto it = map_.find(av(s));
+    if (it != map_.end()) return it->second;
+    const auto r = static_cast<std::uint32_t>(names_.size());
+    names_.emplace_back(s);
+    map_.emplace(names_.back(), r);
+    return r;
+  }
+  std::optional<std::uint32_t> find(std::string_view s) const {
+    auto it = map_.find(av(s));
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string_view name(std::uint32_t r) const { return r < names_.size() ? std::string_view(names_[r]) : ""; }
+  std::size_t size() const { return names_.size(); }
+  std::size_t memory_bytes() const;
+
+ private:
+  std::vector<std::string> names_;
+  absl::flat_hash_map<std::string, std::uint32_t> map_;
+};
+
+enum RecFlag : std::uint8_t {
+  kDesignated = 1, kOverdue = 2, kEverOverdue = 4, kUrged = 8, kFinal = 16, kHasEval = 32, kSameMatter = 64,
+};
+
+/// One petition (144 bytes).
+struct Rec {
+  Timestamp submitted = 0, updated = 0, stage_start = 0, due = kNoDeadline, wake = kNoWake;
+  Timestamp resolve_base = 0, dispatched_at = 0, resolved_at = 0;
+  TextRef text = 0, location = 0, key = 0;
+  std::uint32_t cur_unit = kNoRef, loc_unit = kNoRef, petitioner = kNoRef;
+  std::uint32_t first_event = kNoRef, last_event = kNoRef;
+  std::uint32_t merged_into = kNoRef, same_matter_as = kNoRef;  // petition indices
+  std::int32_t ext_granted = 0, ext_pending = 0;
+  std::uint16_t category = 0;
+  State state = State::kReceived;
+  std::uint8_t urgency = 0, severity = 0, channel = 0, track = 0, flags = 0, eval = 0;
+  std::uint8_t returns = 0, reopens = 0, extensions = 0, escalations = 0, reviews = 0, urges = 0, supervisions = 0;
+};
+
+enum EventFlag : std::uint16_t {
+  kEvDesignated = 1, kEvExplicit = 2, kEvAutomatic = 4, kEvContacted = 8, kEvSolved = 16,
+  // bits 5-6: satisfaction; bits 7-8: reopen kind; bits 9-10: extension time unit
+};
+
+/// One event (40 bytes). seq = index + 1.
+struct StoredEvent {
+  Timestamp time = 0;
+  std::uint32_t petition = kNoRef;  // index, kNoRef for configuration events
+  std::uint32_t prev = kNoRef;      // previous event of the same petition
+  std::uint32_t actor = kNoRef;     // interned actor id
+  std::uint32_t actor_unit = kNoRef;
+  std::uint8_t role = 0;
+  std::uint8_t type = 0;
+  std::uint16_t flags = 0;
+  std::uint32_t unit = kNoRef;      // target unit (dispatch, escalate, reopen) or extension amount
+  std::uint64_t aux = 0;            // TextRef of reason/answer, merge target index, or document index
+};
+
+struct HeapEntry {
+  Timestamp wake;
+  std::uint32_t idx;
+  bool operator>(const HeapEntry& o) const { return wake > o.wake || (wake == o.wake && idx > o.idx); }
+};
+
+struct CategoryInfo {
+  std::string name;
+  std::array<DeadlineLimits, 2> limits{};
+  CategoryRoute route{};
+};
+
+/// The configuration (org, policy, calendar), saved whole for a batch rollback.
+struct Config {
+  std::shared_ptr<const OrgData> org;
+  std::shared_ptr<const PolicySet> policy_set;
+  PetitionPolicy policy;
+  WorkCalendar calendar;
+  std::vector<std::string> calendar_docs;
+};
+
+using MatterKey = std::tuple<std::uint32_t, std::uint16_t, std::uint32_t>;  // petitioner, category, location unit
+
+}  // namespace jiceng::pet
+
+namespace jiceng {
+
+struct Engine::Impl {
+  enum class Mode { kLive, kReplay };
+
+  mutable absl::Mutex mu;
+  std::atomic<std::thread::id> batch_owner{};
+
+  pet::Config cfg;
+  int due_minute = 17 * 60 + 30;
+  pet::Interner units, actors, categories;  // actors: actor ids and petitioner ids (one space)
+  std::vector<pet::CategoryInfo> cats;
+  std::vector<std::uint32_t> ref_to_graph;  // unit ref -> graph index (kNoIndex when absent)
+  std::vector<std::uint32_t> graph_to_ref;
+
+  std::vector<pet::Rec> recs;
+  std::vector<pet::StoredEvent> events;
+  std::string arena;
+  std::vector<std::string> documents;
+  absl::flat_hash_map<std::string, std::uint32_t> by_key;
+  absl::flat_hash_map<std::uint32_t, Contact> contacts;
+  absl::flat_hash_map<pet::MatterKey, std::uint32_t> final_matters;
+  std::array<std::size_t, kStateCount> per_state{};
+  std::vector<pet::HeapEntry> heap;
+  std::size_t open_count = 0;
+  EventSink* sink = nullptr;
+
+  // batch state
+  bool in_batch = false;
+  std::vector<Event> batch_events;
+  std::vector<std::pair<std::uint32_t, pet::Rec>> undo;
+  std::size_t mark_recs = 0, mark_events = 0, mark_arena = 0, mark_docs = 0;
+  std::optional<pet::Config> saved_cfg;
+  std::vector<std::pair<std::uint32_t, Contact>> saved_contacts;
+
+  // --- helpers (engine.cpp) ---
+  absl::Status install_policy(std::shared_ptr<const PolicySet> set);
+  absl::Status install_org(std::shared_ptr<const pet::OrgData> org);
+  void recompute_categories();
+  std::uint16_t intern_category(std::string_view name);
+  std::uint32_t unit_ref(std::uint32_t graph_index);
+  std::uint32_t graph_of(std::uint32_t ref) const {
+    return ref < ref_to_graph.size() ? ref_to_graph[ref] : pet::kNoIndex;
+  }
+  bool deadline(Timestamp start, Duration d, Timestamp* out) const;
+  absl::StatusOr<Timestamp> deadline_checked(Timestamp start, Duration d) const;
+  bool before(Timestamp due, Duration d, Timestamp* out) const;
+  const DeadlineLimits& limits(const pet::Rec& r) const { return cats[r.category].limits[r.urgency]; }
+  pet::TextRef add_text(std::string_view s);
+  std::string_view text(pet::TextRef t) const { return std::string_view(arena).substr(pet::text_off(t), pet::text_len(t)); }
+  Timestamp compute_wake(const pet::Rec& r) const;
+  bool can_escalate(const pet::Rec& r) const;
+  std::uint32_t next_higher(const pet::Rec& r) const;
+  std::string unit_name(std::uint32_t ref) const;
+  std::string pid(std::uint32_t idx) const { return Engine::display_id(idx + 1ull); }
+
+  absl::StatusOr<std::uint32_t> run(const ActorHandle& a, EventType type, std::uint32_t idx, const EventPayload& p,
+                                    Timestamp now, Mode mode, bool automatic);
+  absl::Status prepare(const ActorHandle& a, EventType type, std::uint32_t idx, const EventPayload& p, Timestamp now,
+                       Mode mode, pet::Rec& nr, pet::StoredEvent& ev);
+  absl::Status check_scope(const Transition& row, const ActorHandle& a, const pet::Rec& r, std::uint32_t idx,
+                           EventType type) const;
+  absl::Status prepare_submit(const ActorHandle& a, const EventPayload& p, Timestamp now, pet::Rec& nr);
+  void commit(std::uint32_t idx, pet::Rec& nr, pet::StoredEvent& ev);
+  void push_wake(std::uint32_t idx);
+  void rebuild_indices();
+  absl::Status run_config(const Actor& actor, EventType type, std::string_view doc, Timestamp now, Mode mode);
+
+  void fill_public(Event& e, const pet::StoredEvent& ev, std::uint64_t seq, const pet::Rec& r) const;
+  Event public_event(std::uint32_t event_index) const;
+  PetitionView view(std::uint32_t idx, const QueryOptions& o) const;
+
+  void begin_batch();
+  absl::Status end_batch(absl::Status fn_status);
+  void rollback();
+
+  absl::StatusOr<ActorHandle> resolve(const Actor& a);
+  absl::StatusOr<std::uint32_t> index_of(PetitionId id) const;
+
+  std::string snapshot() const;
+  absl::Status restore(std::string_view bytes);
+};
+
+}  // namespace jiceng

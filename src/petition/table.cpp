@@ -1,0 +1,175 @@
+// Names of the state machine's parts, and the artefacts generated from the transition
+// table (the DOT diagram and the permission matrix).
+#include <array>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "petition/strings.hpp"
+#include "absl/strings/str_join.h"
+#include "jiceng/petition.hpp"
+
+namespace jiceng {
+namespace {
+
+constexpr std::array<std::string_view, kStateCount> kStateNames = {
+    "received", "accepted", "rejected", "merged", "dispatched", "in_progress", "resolved", "closed", "withdrawn"};
+constexpr std::array<std::string_view, kStateCount> kStateZh = {
+    "已登记", "已受理", "不予受理", "合并", "已派单", "办理中", "已办结", "已归档", "已撤回"};
+constexpr std::array<std::string_view, kEventTypeCount> kEventNames = {
+    "submit", "accept", "reject", "merge", "dispatch", "sign", "return", "escalate",
+    "request_extension", "grant_extension", "deny_extension", "urge", "supervise", "resolve",
+    "evaluate", "reopen", "close", "withdraw", "mark_overdue", "load_org", "set_policy", "load_calendar"};
+constexpr std::array<std::string_view, kEventTypeCount> kEventZh = {
+    "提交", "受理", "不予受理", "合并", "派单", "签收", "退单", "上报", "申请延期", "批准延期", "驳回延期",
+    "催办", "督办", "办结", "评价", "重办/复查/复核", "归档", "撤回", "超期", "组织架构", "政策", "工作日历"};
+constexpr std::array<std::string_view, 4> kStageNames = {"collection", "handling", "supervision", "evaluation"};
+constexpr std::array<std::string_view, 4> kStageZh = {"民意收集", "响应处理", "跟踪督促", "评估评价"};
+constexpr std::array<std::string_view, 4> kScopeNames = {"anywhere", "location", "unit_or_ancestor", "strict_ancestor"};
+constexpr std::array<std::string_view, kGuardCount> kGuardNames = {
+    "none", "submission_valid", "reason_given", "merge_target", "routable", "return_allowed",
+    "below_ceiling", "extension_request_valid", "extension_pending", "extension_pending_reason",
+    "answer_given", "evaluation_valid", "reopen_allowed", "past_due"};
+constexpr std::array<std::string_view, kActionCount> kActionNames = {
+    "register", "accept", "reject", "merge", "dispatch", "sign", "return", "escalate",
+    "request_extension", "grant_extension", "deny_extension", "urge", "supervise", "resolve",
+    "evaluate", "reopen", "close", "withdraw", "mark_overdue"};
+
+std::string state_label(std::uint8_t s) {
+  return s == kInitialState ? std::string("new") : std::string(kStateNames[s]);
+}
+
+std::string roles_text(RoleMask m) {
+  std::vector<std::string> names;
+  for (int r = 0; r < kRoleCount; ++r)
+    if (m & role_bit(static_cast<Role>(r))) names.emplace_back(to_string(static_cast<Role>(r)));
+  return absl::StrJoin(names, ", ");
+}
+
+}  // namespace
+
+Stage stage_of(State s) {
+  switch (s) {
+    case State::kReceived: case State::kAccepted: case State::kRejected: case State::kMerged:
+    case State::kWithdrawn:
+      return Stage::kCollection;
+    case State::kDispatched: case State::kInProgress: case State::kResolved:
+      return Stage::kHandling;
+    case State::kClosed:
+      return Stage::kEvaluation;
+  }
+  return Stage::kCollection;
+}
+bool is_terminal(State s) { return s == State::kRejected || s == State::kMerged || s == State::kWithdrawn; }
+bool is_open(State s) {
+  return s == State::kReceived || s == State::kAccepted || s == State::kDispatched || s == State::kInProgress ||
+         s == State::kResolved;
+}
+
+std::string_view to_string(State s) { return kStateNames[static_cast<int>(s)]; }
+std::string_view to_string(Stage s) { return kStageNames[static_cast<int>(s)]; }
+std::string_view to_string(EventType e) { return kEventNames[static_cast<int>(e)]; }
+std::string_view to_string(Scope s) { return kScopeNames[static_cast<int>(s)]; }
+std::string_view to_string(Guard g) { return kGuardNames[static_cast<int>(g)]; }
+std::string_view to_string(Action a) { return kActionNames[static_cast<int>(a)]; }
+std::string_view chinese_name(State s) { return kStateZh[static_cast<int>(s)]; }
+std::string_view chinese_name(EventType e) { return kEventZh[static_cast<int>(e)]; }
+std::string_view chinese_name(Stage s) { return kStageZh[static_cast<int>(s)]; }
+std::optional<State> parse_state(std::string_view t) {
+  for (int i = 0; i < kStateCount; ++i)
+    if (kStateNames[i] == t) return static_cast<State>(i);
+  return std::nullopt;
+}
+std::optional<EventType> parse_event_type(std::string_view t) {
+  for (int i = 0; i < kEventTypeCount; ++i)
+    if (kEventNames[i] == t) return static_cast<EventType>(i);
+  return std::nullopt;
+}
+std::string_view to_string(Track t) { return t == Track::kHotline ? "hotline" : "xinfang"; }
+std::string_view to_string(Satisfaction s) {
+  constexpr std::array<std::string_view, 3> n = {"satisfied", "basically_satisfied", "unsatisfied"};
+  return n[static_cast<int>(s)];
+}
+std::optional<Satisfaction> parse_satisfaction(std::string_view t) {
+  for (int i = 0; i < 3; ++i)
+    if (to_string(static_cast<Satisfaction>(i)) == t) return static_cast<Satisfaction>(i);
+  return std::nullopt;
+}
+std::string_view to_string(ReopenKind k) {
+  constexpr std::array<std::string_view, 3> n = {"reopen", "review", "re_review"};
+  return n[static_cast<int>(k)];
+}
+std::optional<ReopenKind> parse_reopen_kind(std::string_view t) {
+  for (int i = 0; i < 3; ++i)
+    if (to_string(static_cast<ReopenKind>(i)) == t) return static_cast<ReopenKind>(i);
+  return std::nullopt;
+}
+
+std::string workflow_dot() {
+  std::string out =
+      "// Generated from jiceng::kTransitions by `jiceng workflow dot`. Do not edit.\n"
+      "digraph petition {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=9];\n  new [shape=point, width=0.15];\n";
+  for (int st = 0; st < 4; ++st) {
+    pet::append(&out, "  subgraph cluster_", kStageNames[st], " {\n    label=\"", kStageNames[st], " ",
+                    kStageZh[st], "\";\n");
+    for (int s = 0; s < kStateCount; ++s) {
+      const auto state = static_cast<State>(s);
+      if (static_cast<int>(stage_of(state)) != st) continue;
+      pet::append(&out, "    ", kStateNames[s], " [label=\"", kStateNames[s], "\\n", kStateZh[s], "\"",
+                      is_terminal(state) ? ", peripheries=2" : "", "];\n");
+    }
+    out += "  }\n";
+  }
+  for (const auto& t : kTransitions) {
+    pet::append(&out, "  ", state_label(t.from), " -> ", kStateNames[static_cast<int>(t.to)], " [label=\"",
+                    kEventNames[static_cast<int>(t.event)]);
+    if (t.guard != Guard::kNone) pet::append(&out, " [", kGuardNames[static_cast<int>(t.guard)], "]");
+    pet::append(&out, "\\n", roles_text(t.roles), "\"",
+                    t.roles == roles::kSystem ? ", style=dashed" : "", "];\n");
+  }
+  out += "}\n";
+  return out;
+}
+
+absl::StatusOr<std::string> workflow_matrix(std::string_view format) {
+  const bool md = format == "markdown";
+  if (!md && format != "csv") {
+    return absl::InvalidArgumentError(pet::cat("workflow matrix: format \"", format, "\" must be markdown or csv"));
+  }
+  std::string out;
+  std::vector<std::string> header = {"event"};
+  for (int r = 0; r < kRoleCount; ++r) header.emplace_back(to_string(static_cast<Role>(r)));
+  if (md) {
+    out = "<!-- Generated from jiceng::kTransitions by `jiceng workflow matrix --format markdown`. Do not edit. -->\n";
+    out += "Cell: the states in which the role may issue the event, and its scope "
+           "(own = the resident's own petitions; unit+anc = the petition's current unit or an ancestor; "
+           "anc = a strict ancestor; loc+anc = the petition's location or an ancestor; any = no unit limit).\n\n";
+    pet::append(&out, "| ", absl::StrJoin(header, " | "), " |\n|");
+    for (std::size_t i = 0; i < header.size(); ++i) out += "---|";
+    out += "\n";
+  } else {
+    pet::append(&out, absl::StrJoin(header, ","), "\n");
+  }
+  constexpr std::array<std::string_view, 4> scope_short = {"any", "loc+anc", "unit+anc", "anc"};
+  for (int e = 0; e < kPetitionEventCount; ++e) {
+    std::vector<std::string> cells = {std::string(kEventNames[e])};
+    for (int r = 0; r < kRoleCount; ++r) {
+      const auto role = static_cast<Role>(r);
+      std::vector<std::string> states;
+      std::string scope;
+      for (const auto& t : kTransitions) {
+        if (static_cast<int>(t.event) != e || !(t.roles & role_bit(role))) continue;
+        states.push_back(state_label(t.from));
+        scope = role == Role::kResident ? "own"
+                : role == Role::kSystem ? "any"
+                                        : std::string(scope_short[static_cast<int>(t.scope)]);
+      }
+      cells.push_back(states.empty() ? std::string(md ? "—" : "")
+                                     : pet::cat(absl::StrJoin(states, md ? ", " : " "), " (", scope, ")"));
+    }
+    pet::append(&out, md ? "| " : "", absl::StrJoin(cells, md ? " | " : ","), md ? " |\n" : "\n");
+  }
+  return out;
+}
+
+}  // namespace jiceng

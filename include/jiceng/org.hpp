@@ -132,7 +132,7 @@ struct MemberTransfer {
 struct Post {
   MemberIndex member = kNoMember;  ///< who holds it
   UnitIndex unit = kNoUnit;        ///< where
-  PostRole role = PostRole::kSecretary;
+  PostRole role = PostRole::kSecretary;  ///< what the post is
   Date start{};                    ///< first day of the term
   std::optional<Date> end;         ///< last day of the term; open-ended when absent
   /// True when the term covers `day`, or (without a day) when it has no end date.
@@ -160,14 +160,14 @@ struct CompoundGap {
 struct CoverageReport {
   std::size_t units = 0;                             ///< all units
   std::array<std::size_t, kLevelCount> per_level{};  ///< units at each level
-  std::array<std::size_t, kUnitKindCount> per_kind{};
+  std::array<std::size_t, kUnitKindCount> per_kind{};  ///< units of each kind, by UnitKind value
   /// Units per (level, kind), only the non-zero pairs, ordered by level then kind.
   struct LevelKind {
-    int level = 0;
-    UnitKind kind = UnitKind::kDistrictCommittee;
-    std::size_t count = 0;
+    int level = 0;                                 ///< the level
+    UnitKind kind = UnitKind::kDistrictCommittee;  ///< the kind
+    std::size_t count = 0;                         ///< units of that kind at that level
   };
-  std::vector<LevelKind> per_level_kind;
+  std::vector<LevelKind> per_level_kind;  ///< see LevelKind
   std::vector<UnitIndex> grids_without_station;      ///< warning
   std::vector<CompoundGap> compounds_without_branch; ///< error
   std::vector<UnitIndex> units_without_secretary;    ///< error

@@ -191,10 +191,14 @@ UnitIndex OrgGraph::ancestor_at_level(UnitIndex u, int lvl) const {
 }
 std::vector<UnitIndex> OrgGraph::chain_of_command(UnitIndex u) const {
   const auto& im = *impl_;
-  const int l = im.level[u];
+  // Start the row's cache miss, then allocate (a fixed capacity, so the allocation does
+  // not wait for the level): the miss and malloc overlap.
   const UnitIndex* r = im.row(u);
-  std::vector<UnitIndex> chain(static_cast<std::size_t>(l) + 1);
-  for (int i = 0; i <= l; ++i) chain[static_cast<std::size_t>(i)] = r[l - i];
+  __builtin_prefetch(r);
+  __builtin_prefetch(&im.level[u]);
+  std::vector<UnitIndex> chain;
+  chain.reserve(kLevelCount);
+  for (int i = im.level[u]; i >= 0; --i) chain.push_back(r[i]);
   return chain;
 }
 std::size_t OrgGraph::chain_of_command(UnitIndex u, std::span<UnitIndex> out) const {

@@ -420,7 +420,8 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
   const DeadlineLimits& lim = limits(r);
   const auto& caps = cfg.policy.caps;
   const Track track = static_cast<Track>(r.track);
-  const std::string where = pet::cat(to_string(type), " petition ", pid(idx), ": ");
+  // Only error paths build the message prefix.
+  auto where = [&] { return pet::cat(to_string(type), " petition ", pid(idx), ": "); };
 
   // Guards (守卫).
   std::uint32_t target_g = kNoIndex;
@@ -432,17 +433,17 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     case Guard::kAnswerGiven:
       if (p.reason.empty()) {
         return absl::InvalidArgumentError(
-            pet::cat(where, row->guard == Guard::kAnswerGiven ? "an answer is required" : "a reason is required"));
+            pet::cat(where(), row->guard == Guard::kAnswerGiven ? "an answer is required" : "a reason is required"));
       }
       break;
     case Guard::kMergeTarget: {
       if (p.linked == kNoPetition || p.linked > recs.size()) {
-        return absl::NotFoundError(pet::cat(where, "target petition ", Engine::display_id(p.linked), " not found"));
+        return absl::NotFoundError(pet::cat(where(), "target petition ", Engine::display_id(p.linked), " not found"));
       }
       const auto t = static_cast<std::uint32_t>(p.linked - 1);
-      if (t == idx) return absl::InvalidArgumentError(pet::cat(where, "a petition cannot merge into itself"));
+      if (t == idx) return absl::InvalidArgumentError(pet::cat(where(), "a petition cannot merge into itself"));
       if (is_terminal(recs[t].state)) {
-        return absl::FailedPreconditionError(pet::cat(where, "target ", pid(t), " is ", to_string(recs[t].state)));
+        return absl::FailedPreconditionError(pet::cat(where(), "target ", pid(t), " is ", to_string(recs[t].state)));
       }
       break;
     }
@@ -450,10 +451,10 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
       const bool is_explicit = mode == Mode::kReplay ? p.explicit_unit : !p.unit.empty();
       if (is_explicit) {
         auto g = cfg.org->find(p.unit);
-        if (!g) return absl::NotFoundError(pet::cat(where, "unit \"", p.unit, "\" is not in the org graph"));
+        if (!g) return absl::NotFoundError(pet::cat(where(), "unit \"", p.unit, "\" is not in the org graph"));
         const std::uint32_t au = graph_of(a.unit_ref);
         if (a.role != Role::kSystem && (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g))) {
-          return absl::PermissionDeniedError(pet::cat(where, to_string(a.role), " at unit ", unit_name(a.unit_ref),
+          return absl::PermissionDeniedError(pet::cat(where(), to_string(a.role), " at unit ", unit_name(a.unit_ref),
                                                           " may not name unit ", p.unit,
                                                           ": scope unit_or_ancestor (outside the dispatcher's subtree)"));
         }
@@ -463,7 +464,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
         const CategoryRoute& route = cats[r.category].route;
         target_g = cfg.org->level(loc) > route.level ? cfg.org->ancestor_at_level(loc, route.level) : loc;
         if (target_g == kNoIndex) {
-          return absl::FailedPreconditionError(pet::cat(where, "no level-", route.level, " unit above location ",
+          return absl::FailedPreconditionError(pet::cat(where(), "no level-", route.level, " unit above location ",
                                                             unit_name(r.loc_unit), " for category ",
                                                             cats[r.category].name));
         }
@@ -471,7 +472,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
           if (auto pb = cfg.org->serving_property_branch(target_g)) target_g = *pb;
         }
         if (mode == Mode::kReplay && !p.unit.empty() && cfg.org->id(target_g) != p.unit) {
-          return absl::DataLossError(pet::cat(where, "replay routed to ", cfg.org->id(target_g),
+          return absl::DataLossError(pet::cat(where(), "replay routed to ", cfg.org->id(target_g),
                                                   " but the event records ", p.unit));
         }
       }
@@ -480,34 +481,34 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     case Guard::kReturnAllowed: {
       if (r.flags & pet::kDesignated) {
         return absl::FailedPreconditionError(
-            pet::cat(where, "a designated dispatch (指定) may not be returned (潍坊条例 第二十二条)"));
+            pet::cat(where(), "a designated dispatch (指定) may not be returned (潍坊条例 第二十二条)"));
       }
       if (r.returns >= caps.max_returns) {
         return absl::FailedPreconditionError(
-            pet::cat(where, "returned ", r.returns, " times already; policy cap max_returns is ", caps.max_returns));
+            pet::cat(where(), "returned ", r.returns, " times already; policy cap max_returns is ", caps.max_returns));
       }
       const Duration window = track == Track::kHotline ? lim.return_window : lim.objection_window;
       if (window.amount == 0) {
-        return absl::FailedPreconditionError(pet::cat(where, "the policy sets no return window on the ",
+        return absl::FailedPreconditionError(pet::cat(where(), "the policy sets no return window on the ",
                                                           to_string(track), " track"));
       }
       JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.dispatched_at, window));
       if (now > until) {
-        return absl::FailedPreconditionError(pet::cat(where, "the return window of ", duration_text(window),
+        return absl::FailedPreconditionError(pet::cat(where(), "the return window of ", duration_text(window),
                                                           " after dispatch ended at ", until));
       }
-      if (p.reason.empty()) return absl::InvalidArgumentError(pet::cat(where, "a reason is required"));
+      if (p.reason.empty()) return absl::InvalidArgumentError(pet::cat(where(), "a reason is required"));
       break;
     }
     case Guard::kBelowCeiling: {
       const std::uint32_t parent = next_higher(r);
       const int ceiling = cfg.policy.escalation.ceiling_level[r.severity];
       if (parent == kNoIndex) {
-        return absl::FailedPreconditionError(pet::cat(where, "unit ", unit_name(r.cur_unit), " has no higher unit"));
+        return absl::FailedPreconditionError(pet::cat(where(), "unit ", unit_name(r.cur_unit), " has no higher unit"));
       }
       if (cfg.org->level(parent) < ceiling) {
         return absl::FailedPreconditionError(pet::cat(
-            where, "escalation ceiling: ", to_string(static_cast<Severity>(r.severity)), " petitions stop at level ",
+            where(), "escalation ceiling: ", to_string(static_cast<Severity>(r.severity)), " petitions stop at level ",
             ceiling, " (小事不出社区、大事不出街道); unit ", unit_name(r.cur_unit), " is at level ",
             cfg.org->level(graph_of(r.cur_unit))));
       }
@@ -516,51 +517,51 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     }
     case Guard::kExtensionRequestValid: {
       const Duration max = lim.max_extension;
-      if (r.ext_pending > 0) return absl::FailedPreconditionError(pet::cat(where, "a request is already pending"));
+      if (r.ext_pending > 0) return absl::FailedPreconditionError(pet::cat(where(), "a request is already pending"));
       if (r.extensions >= caps.max_extensions) {
-        return absl::FailedPreconditionError(pet::cat(where, "extended ", r.extensions,
+        return absl::FailedPreconditionError(pet::cat(where(), "extended ", r.extensions,
                                                           " times already; policy cap max_extensions is ",
                                                           caps.max_extensions));
       }
-      if (p.extension.amount <= 0) return absl::InvalidArgumentError(pet::cat(where, "amount must be positive"));
-      if (max.amount == 0) return absl::FailedPreconditionError(pet::cat(where, "the policy allows no extension"));
+      if (p.extension.amount <= 0) return absl::InvalidArgumentError(pet::cat(where(), "amount must be positive"));
+      if (max.amount == 0) return absl::FailedPreconditionError(pet::cat(where(), "the policy allows no extension"));
       if (p.extension.unit != max.unit) {
-        return absl::InvalidArgumentError(pet::cat(where, "amount ", duration_text(p.extension),
+        return absl::InvalidArgumentError(pet::cat(where(), "amount ", duration_text(p.extension),
                                                        " must be in the unit of the policy maximum ",
                                                        duration_text(max)));
       }
       if (r.ext_granted + p.extension.amount > max.amount) {
         return absl::FailedPreconditionError(pet::cat(
-            where, "extension of ", duration_text(p.extension), " would bring the total to ",
+            where(), "extension of ", duration_text(p.extension), " would bring the total to ",
             duration_text({r.ext_granted + p.extension.amount, max.unit}), ", over the maximum ", duration_text(max)));
       }
       break;
     }
     case Guard::kExtensionPending:
     case Guard::kExtensionPendingReason:
-      if (r.ext_pending == 0) return absl::FailedPreconditionError(pet::cat(where, "no extension request is pending"));
+      if (r.ext_pending == 0) return absl::FailedPreconditionError(pet::cat(where(), "no extension request is pending"));
       if (row->guard == Guard::kExtensionPendingReason && p.reason.empty()) {
-        return absl::InvalidArgumentError(pet::cat(where, "a reason is required"));
+        return absl::InvalidArgumentError(pet::cat(where(), "a reason is required"));
       }
       break;
     case Guard::kEvaluationValid:
       if (static_cast<int>(p.evaluation.satisfaction) > 2) {
-        return absl::InvalidArgumentError(pet::cat(where, "satisfaction out of range"));
+        return absl::InvalidArgumentError(pet::cat(where(), "satisfaction out of range"));
       }
       break;
     case Guard::kReopenAllowed: {
       const ReopenKind kind = p.reopen_kind;
-      if (static_cast<int>(kind) > 2) return absl::InvalidArgumentError(pet::cat(where, "reopen kind out of range"));
+      if (static_cast<int>(kind) > 2) return absl::InvalidArgumentError(pet::cat(where(), "reopen kind out of range"));
       if (kind == ReopenKind::kReopen) {
         if (track != Track::kHotline) {
           return absl::FailedPreconditionError(
-              pet::cat(where, "重办 (reopen) is for the hotline track; on the xinfang track ask for review (复查)"));
+              pet::cat(where(), "重办 (reopen) is for the hotline track; on the xinfang track ask for review (复查)"));
         }
         if (!(r.flags & pet::kHasEval) || ((r.eval >> 2) & 3) != static_cast<int>(Satisfaction::kUnsatisfied)) {
-          return absl::FailedPreconditionError(pet::cat(where, "only an unsatisfied evaluation may reopen"));
+          return absl::FailedPreconditionError(pet::cat(where(), "only an unsatisfied evaluation may reopen"));
         }
         if (r.reopens >= caps.max_reopens) {
-          return absl::FailedPreconditionError(pet::cat(where, "reopened ", r.reopens,
+          return absl::FailedPreconditionError(pet::cat(where(), "reopened ", r.reopens,
                                                             " times already; policy cap max_reopens is ",
                                                             caps.max_reopens));
         }
@@ -568,29 +569,29 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
       } else {
         if (track != Track::kXinfang) {
           return absl::FailedPreconditionError(
-              pet::cat(where, "review (复查/复核) is for the xinfang track; on the hotline track use reopen (重办)"));
+              pet::cat(where(), "review (复查/复核) is for the xinfang track; on the hotline track use reopen (重办)"));
         }
         if (r.reviews >= caps.max_reviews || r.reviews >= 2) {
           return absl::FailedPreconditionError(pet::cat(
-              where, "the matter is final after review (复查) and re-review (复核); a further review is refused "
+              where(), "the matter is final after review (复查) and re-review (复核); a further review is refused "
                      "(信访工作条例 第三十六条)"));
         }
         const ReopenKind expected = r.reviews == 0 ? ReopenKind::kReview : ReopenKind::kReReview;
         if (kind != expected) {
-          return absl::FailedPreconditionError(pet::cat(where, "next step is ", to_string(expected), ", not ",
+          return absl::FailedPreconditionError(pet::cat(where(), "next step is ", to_string(expected), ", not ",
                                                             to_string(kind)));
         }
         if (lim.review_request.amount > 0) {
           JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.resolved_at, lim.review_request));
           if (now > until) {
-            return absl::FailedPreconditionError(pet::cat(where, "the window to ask for ", to_string(kind), " (",
+            return absl::FailedPreconditionError(pet::cat(where(), "the window to ask for ", to_string(kind), " (",
                                                               duration_text(lim.review_request),
                                                               " after the answer) ended at ", until));
           }
         }
         target_g = next_higher(r);
         if (target_g == kNoIndex) {
-          return absl::FailedPreconditionError(pet::cat(where, "unit ", unit_name(r.cur_unit),
+          return absl::FailedPreconditionError(pet::cat(where(), "unit ", unit_name(r.cur_unit),
                                                             " has no higher unit to review"));
         }
       }
@@ -598,7 +599,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     }
     case Guard::kPastDue:
       if (r.due == kNoDeadline || now < r.due || (r.flags & pet::kOverdue)) {
-        return absl::FailedPreconditionError(pet::cat(where, "not past its deadline"));
+        return absl::FailedPreconditionError(pet::cat(where(), "not past its deadline"));
       }
       break;
   }
@@ -1578,8 +1579,8 @@ EngineMemory Engine::memory() const {
   ReadLock l(*impl_);
   const Impl& m = *impl_;
   EngineMemory mem;
-  mem.petition_bytes = m.recs.capacity() * sizeof(Rec);
-  mem.event_bytes = m.events.capacity() * sizeof(StoredEvent);
+  mem.petition_bytes = m.recs.capacity_bytes();
+  mem.event_bytes = m.events.capacity_bytes();
   mem.index_bytes = m.heap.capacity() * sizeof(pet::HeapEntry) + m.by_key.capacity() * (sizeof(std::string) + 8) +
                     m.final_matters.capacity() * 20 + m.units.memory_bytes() + m.actors.memory_bytes() +
                     m.contacts.capacity() * (sizeof(Contact) + 8);

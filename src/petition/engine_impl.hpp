@@ -96,6 +96,38 @@ struct StoredEvent {
   std::uint64_t aux = 0;            // TextRef of reason/answer, merge target index, or document index
 };
 
+/// An append-only array in fixed chunks: no reallocation (no copy of millions of records,
+/// no 2x capacity slack), stable element addresses, O(1) indexing.
+template <typename T, unsigned kShift = 14>
+class Chunked {
+ public:
+  static constexpr std::size_t kChunk = std::size_t{1} << kShift;
+  T& operator[](std::size_t i) { return chunks_[i >> kShift][i & (kChunk - 1)]; }
+  const T& operator[](std::size_t i) const { return chunks_[i >> kShift][i & (kChunk - 1)]; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void push_back(const T& v) {
+    if ((size_ >> kShift) == chunks_.size()) chunks_.push_back(std::unique_ptr<T[]>(new T[kChunk]));
+    (*this)[size_++] = v;
+  }
+  T& back() { return (*this)[size_ - 1]; }
+  const T& back() const { return (*this)[size_ - 1]; }
+  void pop_back() { --size_; }
+  /// Truncates to `n` elements (n <= size()).
+  void resize(std::size_t n) {
+    size_ = n;
+    chunks_.resize((n + kChunk - 1) >> kShift);
+  }
+  void reserve(std::size_t) {}
+  std::size_t capacity_bytes() const {
+    return chunks_.size() * kChunk * sizeof(T) + chunks_.capacity() * sizeof(std::unique_ptr<T[]>);
+  }
+
+ private:
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::size_t size_ = 0;
+};
+
 struct HeapEntry {
   Timestamp wake;
   std::uint32_t idx;
@@ -136,8 +168,8 @@ struct Engine::Impl {
   std::vector<std::uint32_t> ref_to_graph;  // unit ref -> graph index (kNoIndex when absent)
   std::vector<std::uint32_t> graph_to_ref;
 
-  std::vector<pet::Rec> recs;
-  std::vector<pet::StoredEvent> events;
+  pet::Chunked<pet::Rec> recs;
+  pet::Chunked<pet::StoredEvent, 15> events;
   std::string arena;
   std::vector<std::string> documents;
   absl::flat_hash_map<std::string, std::uint32_t> by_key;

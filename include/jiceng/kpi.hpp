@@ -180,6 +180,9 @@ struct KpiOptions {
   /// that sit at the level. Off by default: a ranking compares tree units of one kind of
   /// post (all streets, all communities, …).
   bool include_units_beside_tree = false;
+  /// Rankings only: rank just the units at the level inside this unit's subtree (e.g. the
+  /// communities of one street); empty = every unit at the level.
+  std::string within;
 };
 
 /// One unit in a ranking (排名).

@@ -1,0 +1,496 @@
+// KpiIndex: incremental per-unit × per-day KPI aggregates built from the engine's events.
+//
+// Every petition keeps a 24-byte state here (its unit, submission day, category, state
+// and flags) so that when an event changes it, its old contribution can be retracted
+// from its cell and the new one added. A cell is (unit, submission day) → counters; the
+// category and working-days-to-resolve counters live beside the cells as sorted
+// (day, key) → count entries. A subtree rollup sums the cells of the subtree's units
+// within the period, so its cost depends on units × days, not on petitions.
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "jiceng/engine.hpp"
+#include "jiceng/kpi.hpp"
+#include "kpi/kpi_internal.hpp"
+#include "kpi/org_access.hpp"
+
+namespace jiceng {
+
+using namespace kpi_detail;
+
+namespace {
+
+inline constexpr std::uint32_t kNone = kpi_org::kNone;
+
+enum PFlag : std::uint16_t {
+  kFAccepted = 1, kFDispatched = 2, kFAnswered = 4, kFOverdueNow = 8, kFEverOverdue = 16, kFReopened = 32,
+  kFEscalated = 64, kFHasEval = 128, kFContacted = 256, kFSolved = 512,
+};
+
+/// One petition as the index keeps it (24 bytes).
+struct PState {
+  std::uint32_t unit = kNone;  // dense unit id: the current unit
+  std::uint32_t loc = kNone;   // dense unit id: the location unit
+  std::int32_t day = 0;        // CST day number of submission
+  std::int32_t workdays = -1;  // working days to the latest resolve, -1 when unknown
+  std::uint16_t category = 0;
+  std::uint16_t flags = 0;
+  State state = State::kReceived;
+  std::uint8_t channel = 0;
+  std::uint8_t satisfaction = 0;
+  std::uint8_t pad = 0;
+  bool operator==(const PState&) const = default;
+};
+static_assert(sizeof(PState) == 24, "keep the per-petition state small");
+
+PetitionFacts facts_of(const PState& s) {
+  PetitionFacts f;
+  f.state = s.state;
+  f.channel = static_cast<Channel>(s.channel);
+  f.accepted = s.flags & kFAccepted;
+  f.dispatched = s.flags & kFDispatched;
+  f.answered = s.flags & kFAnswered;
+  f.overdue_now = s.flags & kFOverdueNow;
+  f.ever_overdue = s.flags & kFEverOverdue;
+  f.reopened = s.flags & kFReopened;
+  f.escalated = s.flags & kFEscalated;
+  f.has_eval = s.flags & kFHasEval;
+  f.contacted = s.flags & kFContacted;
+  f.solved = s.flags & kFSolved;
+  f.satisfaction = static_cast<Satisfaction>(s.satisfaction);
+  return f;
+}
+
+/// (unit, day) → counters.
+struct Cell {
+  std::int32_t day = 0;
+  std::array<std::uint32_t, kCounterCount> c{};
+};
+
+/// (unit, day, key) → count; key = kind << 24 | value (kind 0 category, 1 working days).
+struct Extra {
+  std::int32_t day = 0;
+  std::uint32_t key = 0;
+  std::uint32_t count = 0;
+};
+inline constexpr std::uint32_t kKindWorkdays = 1u << 24;
+inline constexpr std::uint32_t kValueMask = (1u << 24) - 1;
+
+struct UnitData {
+  std::vector<Cell> cells;    // sorted by day
+  std::vector<Extra> extras;  // sorted by (day, key)
+};
+
+Cell& cell_at(UnitData& u, std::int32_t day) {
+  auto& v = u.cells;
+  if (v.empty() || v.back().day < day) {
+    v.push_back(Cell{day, {}});
+    return v.back();
+  }
+  auto it = std::lower_bound(v.begin(), v.end(), day, [](const Cell& c, std::int32_t d) { return c.day < d; });
+  if (it == v.end() || it->day != day) it = v.insert(it, Cell{day, {}});
+  return *it;
+}
+
+std::uint32_t& extra_at(UnitData& u, std::int32_t day, std::uint32_t key) {
+  auto& v = u.extras;
+  auto less = [](const Extra& e, std::pair<std::int32_t, std::uint32_t> k) {
+    return e.day < k.first || (e.day == k.first && e.key < k.second);
+  };
+  if (v.empty() || less(v.back(), {day, key})) {
+    v.push_back(Extra{day, key, 0});
+    return v.back().count;
+  }
+  auto it = std::lower_bound(v.begin(), v.end(), std::make_pair(day, key), less);
+  if (it == v.end() || it->day != day || it->key != key) it = v.insert(it, Extra{day, key, 0});
+  return it->count;
+}
+
+}  // namespace
+
+struct KpiIndex::Impl {
+  const Engine* engine = nullptr;
+  std::uint64_t last_seq = 0;
+  absl::flat_hash_map<std::string, std::uint32_t> unit_ids;
+  std::vector<std::string> unit_names;  // dense id → unit id
+  std::vector<UnitData> units;          // dense id → aggregates
+  std::vector<std::uint32_t> graph_to_dense;
+  absl::flat_hash_map<std::string, std::uint16_t> category_ids;
+  std::vector<std::string> category_names;
+  std::vector<PState> pets;
+
+  const OrgGraph& org() const { return engine->org(); }
+
+  /// Re-maps every known unit onto the current org graph.
+  void rebuild_graph_map() {
+    graph_to_dense.assign(kpi_org::unit_count(org()), kNone);
+    for (std::uint32_t d = 0; d < unit_names.size(); ++d) {
+      const std::uint32_t g = kpi_org::find(org(), unit_names[d]);
+      if (g != kNone && g < graph_to_dense.size()) graph_to_dense[g] = d;
+    }
+  }
+
+  std::uint32_t intern_unit(std::string_view id) {
+    auto it = unit_ids.find(av(id));
+    if (it != unit_ids.end()) return it->second;
+    const auto d = static_cast<std::uint32_t>(unit_names.size());
+    unit_names.emplace_back(id);
+    unit_ids.emplace(std::string(id), d);
+    units.emplace_back();
+    const std::uint32_t g = kpi_org::find(org(), id);
+    if (g != kNone) {
+      if (g >= graph_to_dense.size()) graph_to_dense.resize(kpi_org::unit_count(org()), kNone);
+      if (g < graph_to_dense.size()) graph_to_dense[g] = d;
+    }
+    return d;
+  }
+
+  std::uint32_t dense_of_graph(std::uint32_t g) {
+    if (g < graph_to_dense.size() && graph_to_dense[g] != kNone) return graph_to_dense[g];
+    return intern_unit(kpi_org::id(org(), g));
+  }
+
+  std::uint16_t intern_category(std::string_view c) {
+    auto it = category_ids.find(av(c));
+    if (it != category_ids.end()) return it->second;
+    const auto id = static_cast<std::uint16_t>(category_names.size());
+    category_names.emplace_back(c);
+    category_ids.emplace(std::string(c), id);
+    return id;
+  }
+
+  void apply(const PState& s, std::uint32_t sign) {
+    UnitData& u = units[s.unit];
+    Cell& c = cell_at(u, s.day);
+    add_facts<std::uint32_t>(c.c.data(), facts_of(s), sign);
+    extra_at(u, s.day, s.category) += sign;
+    if (is_done(s.state) && s.workdays >= 0) {
+      extra_at(u, s.day, kKindWorkdays | (static_cast<std::uint32_t>(s.workdays) & kValueMask)) += sign;
+    }
+  }
+
+  absl::Status ingest(const Event& e);
+
+  /// Sums the cells of `dense` units within `r`.
+  struct Sum {
+    CounterArray c{};
+    std::vector<std::uint64_t> categories;
+    std::vector<std::uint64_t> workdays;
+  };
+  void sum_unit(std::uint32_t d, const DayRange& r, Sum& s) const {
+    const UnitData& u = units[d];
+    auto it = std::lower_bound(u.cells.begin(), u.cells.end(), r.from,
+                               [](const Cell& c, std::int32_t x) { return c.day < x; });
+    for (; it != u.cells.end() && it->day <= r.to; ++it)
+      for (int i = 0; i < kCounterCount; ++i) s.c[i] += it->c[i];
+    auto et = std::lower_bound(u.extras.begin(), u.extras.end(), r.from,
+                               [](const Extra& e, std::int32_t x) { return e.day < x; });
+    for (; et != u.extras.end() && et->day <= r.to; ++et) {
+      if (et->count == 0) continue;
+      const std::uint32_t v = et->key & kValueMask;
+      auto& vec = (et->key & kKindWorkdays) ? s.workdays : s.categories;
+      if (vec.size() <= v) vec.resize(v + 1, 0);
+      vec[v] += et->count;
+    }
+  }
+
+  KpiCounts to_counts(const Sum& s) const {
+    KpiCounts k;
+    counters_to_counts(s.c, k);
+    for (std::size_t i = 0; i < s.categories.size(); ++i)
+      if (s.categories[i] != 0) k.by_category.emplace_back(category_names[i], s.categories[i]);
+    std::sort(k.by_category.begin(), k.by_category.end());
+    for (std::size_t i = 0; i < s.workdays.size(); ++i)
+      if (s.workdays[i] != 0) k.resolve_workdays.emplace_back(static_cast<std::int32_t>(i), s.workdays[i]);
+    return k;
+  }
+
+  struct Target {
+    std::string id, name;
+    int level = 0;
+    std::vector<std::uint32_t> dense;  // units with data in the subtree
+  };
+  absl::StatusOr<Target> target(std::string_view unit) const {
+    Target t;
+    if (unit.empty()) {
+      t.name = kWholeEngineName;
+      t.dense.resize(units.size());
+      for (std::uint32_t d = 0; d < units.size(); ++d) t.dense[d] = d;
+      return t;
+    }
+    const std::uint32_t g = kpi_org::find(org(), unit);
+    if (g == kNone) return absl::NotFoundError(absl::StrCat("kpi: unit \"", av(unit), "\" is not in the org graph"));
+    t.id = std::string(unit);
+    t.name = std::string(kpi_org::name(org(), g));
+    t.level = kpi_org::level(org(), g);
+    for (std::uint32_t x : kpi_org::subtree(org(), g)) {
+      if (x < graph_to_dense.size() && graph_to_dense[x] != kNone) t.dense.push_back(graph_to_dense[x]);
+    }
+    return t;
+  }
+};
+
+absl::Status KpiIndex::Impl::ingest(const Event& e) {
+  if (e.seq != last_seq + 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("kpi index: event seq ", e.seq, " is not the next one (last ingested ", last_seq, ")"));
+  }
+  if (e.petition == kNoPetition) {
+    if (static_cast<int>(e.type) < kPetitionEventCount) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)), ") names no petition"));
+    }
+    if (e.type == EventType::kLoadOrg) rebuild_graph_map();
+    last_seq = e.seq;
+    return absl::OkStatus();
+  }
+  if (static_cast<int>(e.type) >= kPetitionEventCount) {
+    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)),
+                                                   ") is a configuration event but names petition ",
+                                                   Engine::display_id(e.petition)));
+  }
+  if (e.type == EventType::kSubmit) {
+    if (e.petition != pets.size() + 1) {
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " submits petition ",
+                                                     Engine::display_id(e.petition), " but the next is ",
+                                                     Engine::display_id(pets.size() + 1)));
+    }
+    if (static_cast<int>(e.payload.channel) >= kChannelCount) {
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": channel out of range"));
+    }
+    const std::uint32_t g = kpi_org::resolve_location(org(), e.payload.location);
+    if (g == kNone) {
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": location \"", e.payload.location,
+                                                     "\" is neither a household nor a unit of the org graph"));
+    }
+    if (category_names.size() >= 0xFFFF && !category_ids.contains(e.payload.category)) {
+      return absl::ResourceExhaustedError("kpi index: more than 65535 categories");
+    }
+    PState s;
+    s.unit = s.loc = dense_of_graph(g);
+    s.day = china_day_number(e.time);
+    s.category = intern_category(e.payload.category);
+    s.channel = static_cast<std::uint8_t>(e.payload.channel);
+    s.state = State::kReceived;
+    pets.push_back(s);
+    apply(s, 1);
+    last_seq = e.seq;
+    return absl::OkStatus();
+  }
+  if (e.petition > pets.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)),
+                                                   ") names unknown petition ", Engine::display_id(e.petition)));
+  }
+  const PState old = pets[e.petition - 1];
+  PState s = old;
+  auto fresh = [&] { s.flags &= static_cast<std::uint16_t>(~kFOverdueNow); };
+  auto move_to = [&]() -> absl::Status {
+    if (e.payload.unit.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)), ") records no target unit"));
+    }
+    s.unit = intern_unit(e.payload.unit);
+    s.flags |= kFDispatched;
+    s.state = State::kDispatched;
+    return absl::OkStatus();
+  };
+  switch (e.type) {
+    case EventType::kAccept:
+      s.state = State::kAccepted;
+      s.flags |= kFAccepted;
+      fresh();
+      break;
+    case EventType::kReject:
+      s.state = State::kRejected;
+      fresh();
+      break;
+    case EventType::kMerge:
+      s.state = State::kMerged;
+      fresh();
+      break;
+    case EventType::kWithdraw:
+      s.state = State::kWithdrawn;
+      fresh();
+      break;
+    case EventType::kClose:
+      s.state = State::kClosed;
+      fresh();
+      break;
+    case EventType::kDispatch:
+      JICENG_RETURN_IF_ERROR(move_to());
+      fresh();
+      break;
+    case EventType::kEscalate:
+      JICENG_RETURN_IF_ERROR(move_to());
+      s.flags |= kFEscalated;
+      fresh();
+      break;
+    case EventType::kReopen:
+      JICENG_RETURN_IF_ERROR(move_to());
+      s.flags |= kFReopened;
+      s.flags &= static_cast<std::uint16_t>(~(kFHasEval | kFContacted | kFSolved));
+      s.satisfaction = 0;
+      fresh();
+      break;
+    case EventType::kSign:
+      s.state = State::kInProgress;
+      fresh();
+      break;
+    case EventType::kReturn:
+      s.unit = s.loc;
+      s.state = State::kAccepted;
+      fresh();
+      break;
+    case EventType::kGrantExtension:
+      fresh();
+      break;
+    case EventType::kResolve: {
+      s.state = State::kResolved;
+      s.flags |= kFAnswered;
+      const Timestamp submitted = static_cast<Timestamp>(s.day) * 86400 - kChinaUtcOffsetSeconds;
+      s.workdays = resolve_workdays(engine->calendar(), submitted, e.time);
+      fresh();
+      break;
+    }
+    case EventType::kEvaluate: {
+      const Evaluation& ev = e.payload.evaluation;
+      if (static_cast<int>(ev.satisfaction) > 2) {
+        return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": satisfaction out of range"));
+      }
+      s.state = State::kClosed;
+      s.flags &= static_cast<std::uint16_t>(~(kFContacted | kFSolved));
+      s.flags |= kFHasEval | (ev.contacted ? kFContacted : 0) | (ev.solved ? kFSolved : 0);
+      s.satisfaction = static_cast<std::uint8_t>(ev.satisfaction);
+      fresh();
+      break;
+    }
+    case EventType::kMarkOverdue:
+      s.flags |= kFOverdueNow | kFEverOverdue;
+      break;
+    case EventType::kRequestExtension:
+    case EventType::kDenyExtension:
+    case EventType::kUrge:
+    case EventType::kSupervise:
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": unexpected type ", av(to_string(e.type))));
+  }
+  if (!(s == old)) {
+    apply(old, static_cast<std::uint32_t>(-1));
+    apply(s, 1);
+    pets[e.petition - 1] = s;
+  }
+  last_seq = e.seq;
+  return absl::OkStatus();
+}
+
+KpiIndex::KpiIndex(const Engine& engine) : impl_(std::make_unique<Impl>()) {
+  impl_->engine = &engine;
+  impl_->rebuild_graph_map();
+}
+KpiIndex::~KpiIndex() = default;
+KpiIndex::KpiIndex(KpiIndex&&) noexcept = default;
+KpiIndex& KpiIndex::operator=(KpiIndex&&) noexcept = default;
+
+absl::Status KpiIndex::update(std::size_t max_events) {
+  constexpr std::size_t kChunk = 1 << 16;
+  std::size_t done = 0;
+  while (max_events == 0 || done < max_events) {
+    const std::size_t want = max_events == 0 ? kChunk : std::min(kChunk, max_events - done);
+    const std::vector<Event> chunk = impl_->engine->events(impl_->last_seq + 1, want);
+    if (chunk.empty()) break;
+    for (const Event& e : chunk) JICENG_RETURN_IF_ERROR(impl_->ingest(e));
+    done += chunk.size();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status KpiIndex::ingest(const Event& event) { return impl_->ingest(event); }
+std::uint64_t KpiIndex::last_seq() const { return impl_->last_seq; }
+std::size_t KpiIndex::petitions() const { return impl_->pets.size(); }
+
+absl::StatusOr<KpiReport> KpiIndex::rollup(std::string_view unit, const KpiPeriod& period,
+                                           const KpiOptions& options) const {
+  JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(*impl_->engine, options));
+  JICENG_ASSIGN_OR_RETURN(Impl::Target t, impl_->target(unit));
+  const DayRange r = day_range(period);
+  Impl::Sum s;
+  for (std::uint32_t d : t.dense) impl_->sum_unit(d, r, s);
+  return make_kpi_report(std::move(t.id), std::move(t.name), t.level, period, impl_->to_counts(s), w);
+}
+
+absl::StatusOr<std::vector<KpiRankEntry>> KpiIndex::ranking(int level, const KpiPeriod& period,
+                                                            const KpiOptions& options) const {
+  if (level < 0 || level > 5) return absl::InvalidArgumentError(absl::StrCat("kpi ranking: level ", level, " is outside 0..5"));
+  JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(*impl_->engine, options));
+  KpiOptions fixed = options;
+  fixed.weights = w;
+  std::vector<KpiRankEntry> out;
+  const OrgGraph& g = impl_->org();
+  JICENG_ASSIGN_OR_RETURN(const std::uint32_t within, ranking_scope(g, options));
+  for (std::uint32_t u : kpi_org::units_at_level(g, level)) {
+    if (!options.include_units_beside_tree && !kpi_org::is_tree_kind(g, u)) continue;
+    if (within != kNone && !kpi_org::is_ancestor_or_self(g, within, u)) continue;
+    JICENG_ASSIGN_OR_RETURN(KpiReport r, rollup(kpi_org::id(g, u), period, fixed));
+    out.push_back({0, std::move(r)});
+  }
+  finish_ranking(out);
+  return out;
+}
+
+absl::StatusOr<std::vector<KpiTrendPoint>> KpiIndex::trend(std::string_view unit, const KpiPeriod& period,
+                                                           const KpiOptions& options) const {
+  JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(*impl_->engine, options));
+  JICENG_ASSIGN_OR_RETURN(Impl::Target t, impl_->target(unit));
+  const DayRange range = day_range(period);
+  std::int32_t first = INT32_MAX, last = INT32_MIN;
+  for (std::uint32_t d : t.dense) {
+    for (const Cell& c : impl_->units[d].cells) {
+      if (c.c[kReceived] == 0 || !range.contains(c.day)) continue;
+      first = std::min(first, c.day);
+      last = std::max(last, c.day);
+    }
+  }
+  if (period.from) first = range.from;
+  if (period.to) last = range.to;
+  std::vector<KpiTrendPoint> out;
+  for (const auto& [ym, r] : months_between(first, last)) {
+    Impl::Sum s;
+    for (std::uint32_t d : t.dense) impl_->sum_unit(d, r, s);
+    KpiPeriod p{date_of_day_number(r.from), date_of_day_number(r.to)};
+    out.push_back({ym.first, ym.second, make_kpi_report(t.id, t.name, t.level, p, impl_->to_counts(s), w)});
+  }
+  return out;
+}
+
+KpiIndexMemory KpiIndex::memory() const {
+  KpiIndexMemory m;
+  m.petition_bytes = impl_->pets.capacity() * sizeof(PState);
+  for (const auto& u : impl_->units) {
+    m.aggregate_bytes += u.cells.capacity() * sizeof(Cell) + u.extras.capacity() * sizeof(Extra);
+    m.cells += u.cells.size();
+  }
+  m.aggregate_bytes += impl_->units.capacity() * sizeof(UnitData);
+  for (const auto& n : impl_->unit_names) m.other_bytes += n.capacity() + sizeof(std::string) + 16;
+  for (const auto& n : impl_->category_names) m.other_bytes += n.capacity() + sizeof(std::string) + 16;
+  m.other_bytes += impl_->graph_to_dense.capacity() * sizeof(std::uint32_t);
+  return m;
+}
+
+absl::StatusOr<KpiBundle> build_kpi_bundle(const KpiIndex& index, std::string_view unit, int level,
+                                           const KpiPeriod& period, const KpiOptions& options) {
+  KpiBundle b;
+  JICENG_ASSIGN_OR_RETURN(b.report, index.rollup(unit, period, options));
+  const int rank_level = level >= 0 ? level : (unit.empty() ? 1 : b.report.level + 1);
+  if (rank_level <= 5) {
+    KpiOptions within = options;
+    within.within = std::string(unit);
+    JICENG_ASSIGN_OR_RETURN(b.ranking, index.ranking(rank_level, period, within));
+    b.ranking_level = rank_level;
+  }
+  JICENG_ASSIGN_OR_RETURN(b.trend, index.trend(unit, period, options));
+  return b;
+}
+
+}  // namespace jiceng

@@ -1,0 +1,157 @@
+// The oracle: KPIs by a straightforward full scan over every petition (PetitionView for
+// the state and flags, the petition's history for what the view does not keep).
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "jiceng/engine.hpp"
+#include "jiceng/kpi.hpp"
+#include "kpi/kpi_internal.hpp"
+#include "kpi/org_access.hpp"
+
+namespace jiceng {
+
+using namespace kpi_detail;
+
+namespace {
+
+struct Target {
+  std::uint32_t unit = kpi_org::kNone;  // kNone = whole engine
+  std::string id, name;
+  int level = 0;
+};
+
+absl::StatusOr<Target> find_target(const Engine& engine, std::string_view unit) {
+  Target t;
+  if (unit.empty()) {
+    t.name = kWholeEngineName;
+    return t;
+  }
+  const OrgGraph& g = engine.org();
+  t.unit = kpi_org::find(g, unit);
+  if (t.unit == kpi_org::kNone) return absl::NotFoundError(absl::StrCat("kpi: unit \"", av(unit), "\" is not in the org graph"));
+  t.id = std::string(unit);
+  t.name = std::string(kpi_org::name(g, t.unit));
+  t.level = kpi_org::level(g, t.unit);
+  return t;
+}
+
+struct Scanned {
+  std::int32_t day = 0;
+  std::string category;
+  std::int32_t workdays = -1;
+  PetitionFacts facts;
+};
+
+/// Visits every petition whose current unit is in the target's subtree.
+template <typename Fn>
+absl::Status scan(const Engine& engine, const Target& t, Fn&& fn) {
+  const OrgGraph& g = engine.org();
+  const WorkCalendar& cal = engine.calendar();
+  const std::size_t n = engine.stats().petitions;
+  for (PetitionId id = 1; id <= n; ++id) {
+    JICENG_ASSIGN_OR_RETURN(PetitionView v, engine.get(id));
+    if (t.unit != kpi_org::kNone) {
+      const std::uint32_t u = kpi_org::find(g, v.current_unit);
+      if (u == kpi_org::kNone || !kpi_org::is_ancestor_or_self(g, t.unit, u)) continue;
+    }
+    JICENG_ASSIGN_OR_RETURN(std::vector<Event> history, engine.history(id));
+    Scanned s;
+    s.day = china_day_number(v.submitted_at);
+    s.category = v.category;
+    PetitionFacts& f = s.facts;
+    f.state = v.state;
+    f.channel = v.channel;
+    for (const Event& e : history) {
+      f.accepted |= e.type == EventType::kAccept;
+      f.dispatched |= e.type == EventType::kDispatch || e.type == EventType::kEscalate || e.type == EventType::kReopen;
+      f.answered |= e.type == EventType::kResolve;
+    }
+    f.overdue_now = v.overdue;
+    f.ever_overdue = v.ever_overdue;
+    f.reopened = v.reopenings + v.reviews > 0;
+    f.escalated = v.escalations > 0;
+    if (v.evaluation) {
+      f.has_eval = true;
+      f.contacted = v.evaluation->contacted;
+      f.solved = v.evaluation->solved;
+      f.satisfaction = v.evaluation->satisfaction;
+    }
+    if (is_done(v.state)) s.workdays = resolve_workdays(cal, v.submitted_at, v.resolved_at);
+    fn(s);
+  }
+  return absl::OkStatus();
+}
+
+struct Sum {
+  CounterArray c{};
+  Tallies tallies;
+  void add(const Scanned& s) {
+    add_facts<std::uint64_t>(c.data(), s.facts, 1);
+    tallies.categories[s.category] += 1;
+    if (is_done(s.facts.state) && s.workdays >= 0) tallies.workdays[s.workdays] += 1;
+  }
+  KpiCounts counts() {
+    KpiCounts k;
+    counters_to_counts(c, k);
+    tallies.finish(k);
+    return k;
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<KpiReport> compute_kpis(const Engine& engine, std::string_view unit, const KpiPeriod& period,
+                                       const KpiOptions& options) {
+  JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(engine, options));
+  JICENG_ASSIGN_OR_RETURN(Target t, find_target(engine, unit));
+  const DayRange range = day_range(period);
+  Sum sum;
+  JICENG_RETURN_IF_ERROR(scan(engine, t, [&](const Scanned& s) {
+    if (range.contains(s.day)) sum.add(s);
+  }));
+  return make_kpi_report(t.id, t.name, t.level, period, sum.counts(), w);
+}
+
+absl::StatusOr<std::vector<KpiRankEntry>> compute_ranking(const Engine& engine, int level, const KpiPeriod& period,
+                                                          const KpiOptions& options) {
+  if (level < 0 || level > 5) return absl::InvalidArgumentError(absl::StrCat("kpi ranking: level ", level, " is outside 0..5"));
+  std::vector<KpiRankEntry> out;
+  const OrgGraph& g = engine.org();
+  JICENG_ASSIGN_OR_RETURN(const std::uint32_t within, ranking_scope(g, options));
+  for (std::uint32_t u : kpi_org::units_at_level(g, level)) {
+    if (!options.include_units_beside_tree && !kpi_org::is_tree_kind(g, u)) continue;
+    if (within != kpi_org::kNone && !kpi_org::is_ancestor_or_self(g, within, u)) continue;
+    JICENG_ASSIGN_OR_RETURN(KpiReport r, compute_kpis(engine, kpi_org::id(g, u), period, options));
+    out.push_back({0, std::move(r)});
+  }
+  finish_ranking(out);
+  return out;
+}
+
+absl::StatusOr<std::vector<KpiTrendPoint>> compute_trend(const Engine& engine, std::string_view unit,
+                                                         const KpiPeriod& period, const KpiOptions& options) {
+  JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(engine, options));
+  JICENG_ASSIGN_OR_RETURN(Target t, find_target(engine, unit));
+  const DayRange range = day_range(period);
+  std::vector<Scanned> rows;
+  std::int32_t first = INT32_MAX, last = INT32_MIN;
+  JICENG_RETURN_IF_ERROR(scan(engine, t, [&](const Scanned& s) {
+    if (!range.contains(s.day)) return;
+    rows.push_back(s);
+    first = std::min(first, s.day);
+    last = std::max(last, s.day);
+  }));
+  if (period.from) first = range.from;
+  if (period.to) last = range.to;
+  std::vector<KpiTrendPoint> out;
+  for (const auto& [ym, r] : months_between(first, last)) {
+    Sum sum;
+    for (const auto& s : rows)
+      if (r.contains(s.day)) sum.add(s);
+    KpiPeriod p{date_of_day_number(r.from), date_of_day_number(r.to)};
+    out.push_back({ym.first, ym.second, make_kpi_report(t.id, t.name, t.level, p, sum.counts(), w)});
+  }
+  return out;
+}
+
+}  // namespace jiceng

@@ -1,0 +1,240 @@
+// Open311 GeoReport v2 export: petitions as service requests, categories as services.
+#include "jiceng/open311.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "jiceng/engine.hpp"
+#include "jiceng/policy.hpp"
+#include "kpi/kpi_internal.hpp"
+#include "kpi/org_access.hpp"
+
+namespace jiceng {
+
+namespace json = boost::json;
+
+std::string w3c_datetime(Timestamp utc) {
+  const Timestamp local = utc + kChinaUtcOffsetSeconds;
+  const std::int32_t day = kpi_detail::china_day_number(utc);
+  const Timestamp sec = local - static_cast<Timestamp>(day) * 86400;
+  const Date d = kpi_detail::date_of_day_number(day);
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d+08:00", static_cast<int>(d.year()),
+                         static_cast<int>(d.month()), static_cast<int>(d.day()), static_cast<int>(sec / 3600),
+                         static_cast<int>(sec / 60 % 60), static_cast<int>(sec % 60));
+}
+
+namespace {
+
+/// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when invalid.
+std::size_t utf8_len(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  std::size_t n;
+  std::uint32_t cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n;
+}
+
+/// Plain text: control characters other than tab and newline become spaces.
+std::string plain_text(std::string_view s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    o += (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F ? ' ' : ch;
+  }
+  return o;
+}
+
+/// Masks mainland mobile numbers (11 digits starting with 1) inside free text.
+std::string mask_phones_in_text(std::string_view s) {
+  std::string o;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] >= '0' && s[i] <= '9') {
+      std::size_t j = i;
+      while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+      const std::string_view run = s.substr(i, j - i);
+      o += (run.size() == 11 && run[0] == '1') ? mask_phone(run) : std::string(run);
+      i = j;
+    } else {
+      o += s[i++];
+    }
+  }
+  return o;
+}
+
+struct CategoryText {
+  const char* id;
+  const char* zh;
+  const char* en;
+  const char* keywords;
+};
+constexpr CategoryText kKnownCategories[] = {
+    {"property", "物业服务", "Property management", "物业,物业管理,三方协议,property"},
+    {"government_consultation", "政务咨询", "Government consultation", "政务咨询,政策,办事,consultation"},
+    {"illegal_construction", "违法建设", "Illegal construction", "违建,违法建设,construction"},
+    {"street_stalls", "占道经营", "Street stalls", "摊贩,占道经营,stalls"},
+    {"parking", "停车管理", "Parking", "停车,车位,parking"},
+    {"noise", "噪声扰民", "Noise", "噪声,噪音,扰民,noise"},
+    {"charging", "电动车充电", "E-bike charging", "充电,电动车,charging"},
+    {"drains", "排水管网", "Drains", "下水道,排水,管网,drains"},
+    {"elderly_meals", "老年助餐", "Meals for the elderly", "助餐,养老,elderly,meals"},
+    {"disputes", "矛盾纠纷", "Disputes", "纠纷,调解,邻里,disputes"},
+};
+
+const CategoryText* known(std::string_view id) {
+  for (const auto& c : kKnownCategories)
+    if (id == c.id) return &c;
+  return nullptr;
+}
+
+std::string service_name(std::string_view id) {
+  if (const auto* k = known(id)) return absl::StrCat(k->zh, " ", k->en);
+  return std::string(id);
+}
+
+std::string level_group(int level) {
+  switch (level) {
+    case 0: return "district 区级";
+    case 1: return "street 街道";
+    case 2: return "community 社区";
+    case 3: return "grid 网格";
+    default: return absl::StrCat("level ", level);
+  }
+}
+
+}  // namespace
+
+std::string truncate_utf8_chars(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size() && chars < max_chars; ++chars) {
+    const std::size_t n = utf8_len(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a bad byte
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311Options& options) {
+  try {
+    const PetitionPolicy policy = engine.policy();
+    const OrgGraph& org = engine.org();
+    auto scrub = [&](std::string_view s) {
+      std::string t = truncate_utf8_chars(plain_text(s), options.max_description_chars);
+      return options.raw_personal_data ? t : mask_phones_in_text(t);
+    };
+    auto unit_name = [&](const std::string& id) -> std::string {
+      const std::uint32_t u = kpi_org::find(org, id);
+      return u == kpi_org::kNone ? id : std::string(kpi_org::name(org, u));
+    };
+    std::set<std::string> categories;
+    for (const auto& [id, _] : policy.routes) categories.insert(id);
+    for (const auto& id : policy.deadlines.categories()) categories.insert(id);
+    categories.erase("default");
+
+    json::array requests;
+    const std::size_t n = engine.stats().petitions;
+    for (PetitionId id = 1; id <= n; ++id) {
+      QueryOptions q;
+      q.raw_contact = options.raw_personal_data;
+      JICENG_ASSIGN_OR_RETURN(PetitionView v, engine.get(id, q));
+      JICENG_ASSIGN_OR_RETURN(std::vector<Event> history, engine.history(id));
+      categories.insert(v.category);
+      const bool open = is_open(v.state);
+      // The latest reason or answer, for status_notes.
+      std::string last_note;
+      for (const Event& e : history) {
+        if (!e.payload.reason.empty()) last_note = e.payload.reason;
+      }
+      std::string notes = absl::StrCat(kpi_detail::av(to_string(v.state)), " ", kpi_detail::av(chinese_name(v.state)));
+      if (v.merged_into != kNoPetition) absl::StrAppend(&notes, "; merged into ", Engine::display_id(v.merged_into));
+      if (v.overdue) absl::StrAppend(&notes, "; overdue 超期");
+      if (!last_note.empty()) absl::StrAppend(&notes, ": ", last_note);
+      json::object r;
+      r["service_request_id"] = v.display_id;
+      r["status"] = open ? "open" : "closed";
+      r["status_notes"] = scrub(notes);
+      r["service_name"] = service_name(v.category);
+      r["service_code"] = v.category;
+      r["description"] = scrub(v.text);
+      r["agency_responsible"] = unit_name(v.current_unit);
+      r["service_notice"] = absl::StrCat(kpi_detail::av(to_string(v.track)), " track; urgency ",
+                                         kpi_detail::av(to_string(v.urgency)), "; channel ",
+                                         kpi_detail::av(to_string(v.channel)));
+      r["requested_datetime"] = w3c_datetime(v.submitted_at);
+      // A closed request was last updated when it entered its final state.
+      r["updated_datetime"] = w3c_datetime(open ? v.updated_at : v.stage_started_at);
+      r["expected_datetime"] =
+          open && v.due_at != kNoDeadline ? json::value(w3c_datetime(v.due_at)) : json::value(nullptr);
+      r["address"] = unit_name(v.location_unit);
+      r["address_id"] = v.location_unit;
+      r["zipcode"] = nullptr;
+      r["lat"] = nullptr;
+      r["long"] = nullptr;
+      r["media_url"] = nullptr;
+      requests.push_back(std::move(r));
+    }
+
+    json::array services;
+    for (const std::string& id : categories) {
+      const CategoryText* k = known(id);
+      const CategoryRoute route = policy.route(id);
+      json::object s;
+      s["service_code"] = id;
+      s["service_name"] = service_name(id);
+      s["description"] = absl::StrCat(k ? absl::StrCat(k->zh, " / ", k->en) : id, ": handled at the ",
+                                       level_group(route.level), " level",
+                                       route.prefer_property_branch ? ", by the property branch where a tripartite "
+                                                                      "agreement (三方协议) exists"
+                                                                    : "",
+                                       "; resolve within ",
+                                       format_duration(policy.deadlines.limits(id, Urgency::kNormal).resolve), ".");
+      s["metadata"] = false;
+      s["type"] = "realtime";
+      s["keywords"] = k ? std::string(k->keywords) : id;
+      s["group"] = level_group(route.level);
+      services.push_back(std::move(s));
+    }
+    Open311Export out;
+    out.requests = requests.size();
+    out.services = services.size();
+    out.requests_json = json::serialize(requests);
+    out.services_json = json::serialize(services);
+    return out;
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("open311 export: ", e.what()));
+  }
+}
+
+}  // namespace jiceng

@@ -1,0 +1,310 @@
+"""The Pythonic layer's machinery: typed exceptions, status checks, string and buffer
+helpers, enums, time conversion."""
+
+import ctypes
+import datetime as _dt
+import enum
+import json
+
+from . import _capi as C
+
+CST = _dt.timezone(_dt.timedelta(hours=8), "CST")
+
+
+# --- exceptions ------------------------------------------------------------------------------
+
+class JicengError(Exception):
+    """Base of every error the library reports; ``code`` is the jc_status name."""
+
+    code = "UNKNOWN"
+    status = C.JC_UNKNOWN
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class Cancelled(JicengError):
+    code, status = "CANCELLED", C.JC_CANCELLED
+
+
+class InvalidArgument(JicengError, ValueError):
+    code, status = "INVALID_ARGUMENT", C.JC_INVALID_ARGUMENT
+
+
+class DeadlineExceeded(JicengError):
+    code, status = "DEADLINE_EXCEEDED", C.JC_DEADLINE_EXCEEDED
+
+
+class NotFound(JicengError, LookupError):
+    code, status = "NOT_FOUND", C.JC_NOT_FOUND
+
+
+class AlreadyExists(JicengError):
+    code, status = "ALREADY_EXISTS", C.JC_ALREADY_EXISTS
+
+
+class PermissionDenied(JicengError):
+    code, status = "PERMISSION_DENIED", C.JC_PERMISSION_DENIED
+
+
+class ResourceExhausted(JicengError):
+    code, status = "RESOURCE_EXHAUSTED", C.JC_RESOURCE_EXHAUSTED
+
+
+class IllegalTransition(JicengError):
+    """FAILED_PRECONDITION: the state machine (or a guard, cap, window) refuses the command."""
+    code, status = "FAILED_PRECONDITION", C.JC_FAILED_PRECONDITION
+
+
+FailedPrecondition = IllegalTransition
+
+
+class Aborted(JicengError):
+    code, status = "ABORTED", C.JC_ABORTED
+
+
+class OutOfRange(JicengError, ValueError):
+    code, status = "OUT_OF_RANGE", C.JC_OUT_OF_RANGE
+
+
+class Unimplemented(JicengError, NotImplementedError):
+    code, status = "UNIMPLEMENTED", C.JC_UNIMPLEMENTED
+
+
+class InternalError(JicengError):
+    code, status = "INTERNAL", C.JC_INTERNAL
+
+
+class Unavailable(JicengError):
+    code, status = "UNAVAILABLE", C.JC_UNAVAILABLE
+
+
+class DataLoss(JicengError):
+    code, status = "DATA_LOSS", C.JC_DATA_LOSS
+
+
+class Unauthenticated(JicengError):
+    code, status = "UNAUTHENTICATED", C.JC_UNAUTHENTICATED
+
+
+_ERRORS = {cls.status: cls for cls in (
+    Cancelled, JicengError, InvalidArgument, DeadlineExceeded, NotFound, AlreadyExists, PermissionDenied,
+    ResourceExhausted, IllegalTransition, Aborted, OutOfRange, Unimplemented, InternalError, Unavailable,
+    DataLoss, Unauthenticated)}
+
+
+def error_for(status, message):
+    cls = _ERRORS.get(status, JicengError)
+    return cls(message, status)
+
+
+def check(rc):
+    """Raises the typed exception for a non-OK jc_status, with the library's message."""
+    if rc != C.JC_OK:
+        raise error_for(rc, (C.jc_last_error() or b"").decode("utf-8", "replace"))
+
+
+# --- strings ----------------------------------------------------------------------------------
+
+def enc(s, what="text"):
+    """str -> UTF-8 bytes (None stays None)."""
+    if s is None:
+        return None
+    if isinstance(s, bytes):
+        return s
+    if not isinstance(s, str):
+        raise TypeError("%s must be str, got %s" % (what, type(s).__name__))
+    return s.encode("utf-8", "surrogatepass")
+
+
+def take_string(fn, *args):
+    """Calls fn(char **out, *args) and returns the library string as str (freed)."""
+    out = ctypes.c_void_p()
+    check(fn(ctypes.byref(out), *args))
+    try:
+        return ctypes.string_at(out.value).decode("utf-8") if out.value else ""
+    finally:
+        C.jc_string_free(out)
+
+
+def take_json(fn, *args):
+    return json.loads(take_string(fn, *args))
+
+
+def buffer_string(fn, *args, size=128):
+    """Calls fn(buf, size, &len, *args) under the caller-buffer rules, growing once."""
+    n = ctypes.c_size_t(0)
+    buf = ctypes.create_string_buffer(size)
+    rc = fn(buf, size, ctypes.byref(n), *args)
+    if rc == C.JC_OUT_OF_RANGE and n.value + 1 > size:
+        buf = ctypes.create_string_buffer(n.value + 1)
+        rc = fn(buf, n.value + 1, ctypes.byref(n), *args)
+    check(rc)
+    return buf.raw[:n.value].decode("utf-8")
+
+
+def buffer_array(fn, ctype, *args, size=64):
+    """Calls fn(buf, capacity, &count, *args) for an array, growing once."""
+    n = ctypes.c_size_t(0)
+    arr = (ctype * size)()
+    rc = fn(arr, size, ctypes.byref(n), *args)
+    if rc == C.JC_OUT_OF_RANGE and n.value > size:
+        arr = (ctype * n.value)()
+        rc = fn(arr, n.value, ctypes.byref(n), *args)
+    check(rc)
+    return list(arr[:n.value])
+
+
+# --- enums ------------------------------------------------------------------------------------
+
+class _NamedEnum(enum.IntEnum):
+    @classmethod
+    def of(cls, value):
+        """Accepts a member, its int value or its name ("in_progress")."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            try:
+                return cls[value.upper()]
+            except KeyError:
+                raise InvalidArgument("%r is not a %s (one of %s)" % (
+                    value, cls.__name__, ", ".join(m.name.lower() for m in cls))) from None
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidArgument("%r is not a %s" % (value, cls.__name__)) from None
+
+    def __str__(self):
+        return self.name.lower()
+
+
+class Role(_NamedEnum):
+    RESIDENT = 0
+    GRID_WORKER = 1
+    HUB_HEAD = 2
+    BUILDING_LEADER = 3
+    COMMUNITY_SECRETARY = 4
+    COMMUNITY_STAFF = 5
+    RED_STEWARD_LEAD = 6
+    STREET_OFFICER = 7
+    DISTRICT_OFFICER = 8
+    PROPERTY_COMPANY = 9
+    SYSTEM = 10
+
+
+class State(_NamedEnum):
+    RECEIVED = 0
+    ACCEPTED = 1
+    REJECTED = 2
+    MERGED = 3
+    DISPATCHED = 4
+    IN_PROGRESS = 5
+    RESOLVED = 6
+    CLOSED = 7
+    WITHDRAWN = 8
+
+
+class Event(_NamedEnum):
+    SUBMIT = 0
+    ACCEPT = 1
+    REJECT = 2
+    MERGE = 3
+    DISPATCH = 4
+    SIGN = 5
+    RETURN = 6
+    ESCALATE = 7
+    REQUEST_EXTENSION = 8
+    GRANT_EXTENSION = 9
+    DENY_EXTENSION = 10
+    URGE = 11
+    SUPERVISE = 12
+    RESOLVE = 13
+    EVALUATE = 14
+    REOPEN = 15
+    CLOSE = 16
+    WITHDRAW = 17
+    MARK_OVERDUE = 18
+    LOAD_ORG = 19
+    SET_POLICY = 20
+    LOAD_CALENDAR = 21
+
+
+class Urgency(_NamedEnum):
+    NORMAL = 0
+    URGENT = 1
+
+
+class Severity(_NamedEnum):
+    MINOR = 0
+    MAJOR = 1
+    CRITICAL = 2
+
+
+class Channel(_NamedEnum):
+    ONLINE_PLATFORM = 0
+    WECHAT_ACCOUNT = 1
+    MINI_PROGRAM = 2
+    PHOTO_REPORT = 3
+    DOOR_TO_DOOR = 4
+    MEETING = 5
+    HOTLINE = 6
+
+
+class Satisfaction(_NamedEnum):
+    SATISFIED = 0
+    BASICALLY_SATISFIED = 1
+    UNSATISFIED = 2
+
+
+class ReopenKind(_NamedEnum):
+    REOPEN = 0
+    REVIEW = 1
+    RE_REVIEW = 2
+
+
+class DayKind(_NamedEnum):
+    WORKDAY = 0
+    WEEKEND = 1
+    HOLIDAY = 2
+    MAKEUP_WORKDAY = 3
+
+
+# --- dates and time ---------------------------------------------------------------------------
+
+def to_jc_date(d):
+    if isinstance(d, str):
+        out = C.jc_date()
+        check(C.jc_date_parse(ctypes.byref(out), enc(d)))
+        return out
+    if isinstance(d, _dt.datetime):
+        raise TypeError("a calendar day is a datetime.date, not a datetime.datetime")
+    if not isinstance(d, _dt.date):
+        raise TypeError("expected datetime.date, got %s" % type(d).__name__)
+    return C.jc_date(d.year, d.month, d.day)
+
+
+def from_jc_date(d):
+    return _dt.date(d.year, d.month, d.day)
+
+
+def to_ts(t):
+    """An aware datetime (or int UTC seconds) -> int UTC seconds."""
+    if isinstance(t, bool):
+        raise TypeError("timestamp must be an aware datetime or int seconds")
+    if isinstance(t, int):
+        return t
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is None or t.tzinfo.utcoffset(t) is None:
+            raise InvalidArgument("timestamp %s is naive; give it a tzinfo (e.g. jiceng.CST or timezone.utc)" % t)
+        return int(t.timestamp())
+    raise TypeError("timestamp must be an aware datetime or int seconds, got %s" % type(t).__name__)
+
+
+def from_ts(t):
+    """int UTC seconds -> aware datetime in China Standard Time (None for JC_NO_DEADLINE)."""
+    if t is None or t == C.JC_NO_DEADLINE:
+        return None
+    return _dt.datetime.fromtimestamp(t, CST)

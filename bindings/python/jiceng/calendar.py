@@ -1,0 +1,105 @@
+"""The working-day calendar (工作日历): official holidays and make-up working days 2004–2026."""
+
+import ctypes
+
+from . import _capi as C
+from ._core import (DayKind, buffer_string, check, enc, from_jc_date, from_ts, to_jc_date, to_ts)
+
+
+class Calendar:
+    """A working-day calendar. ``Calendar.china()`` is the official schedule; ``Calendar()``
+    is empty. Close with ``close()``, ``with`` or garbage collection. Calendars borrowed from an
+    engine (``engine.calendar``) are read-only views that live as long as the engine."""
+
+    def __init__(self, _handle=None, _owner=None):
+        if _handle is None:
+            h = C.jc_calendar_p()
+            check(C.jc_calendar_new(ctypes.byref(h)))
+            _handle = h
+        self._h = _handle
+        self._owner = _owner  # keeps a borrowed view's engine alive
+
+    @classmethod
+    def china(cls):
+        h = C.jc_calendar_p()
+        check(C.jc_calendar_china(ctypes.byref(h)))
+        return cls(h)
+
+    @classmethod
+    def from_csv(cls, text, source_name="calendar.csv"):
+        cal = cls()
+        cal.load_csv(text, source_name)
+        return cal
+
+    def close(self):
+        if self._h is not None and self._owner is None:
+            C.jc_calendar_free(self._h)
+        self._h = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("calendar is closed")
+        return self._h
+
+    def load_csv(self, text, source_name="calendar.csv"):
+        data = enc(text)
+        check(C.jc_calendar_load_csv(self._handle, data, len(data), enc(source_name)))
+
+    def set_weekend_only(self, on=True):
+        check(C.jc_calendar_set_weekend_only(self._handle, 1 if on else 0))
+
+    @property
+    def years(self):
+        a, b = ctypes.c_int(), ctypes.c_int()
+        check(C.jc_calendar_years(ctypes.byref(a), ctypes.byref(b), self._handle))
+        return (a.value, b.value)
+
+    def is_workday(self, day):
+        out = ctypes.c_int()
+        check(C.jc_calendar_is_workday(ctypes.byref(out), self._handle, to_jc_date(day)))
+        return bool(out.value)
+
+    def day_kind(self, day):
+        out = ctypes.c_int()
+        check(C.jc_calendar_day_kind(ctypes.byref(out), self._handle, to_jc_date(day)))
+        return DayKind(out.value)
+
+    def add_workdays(self, day, n):
+        out = C.jc_date()
+        check(C.jc_calendar_add_workdays(ctypes.byref(out), self._handle, to_jc_date(day), int(n)))
+        return from_jc_date(out)
+
+    def workdays_between(self, a, b):
+        out = ctypes.c_int()
+        check(C.jc_calendar_workdays_between(ctypes.byref(out), self._handle, to_jc_date(a), to_jc_date(b)))
+        return out.value
+
+    def next_workday(self, day):
+        out = C.jc_date()
+        check(C.jc_calendar_next_workday(ctypes.byref(out), self._handle, to_jc_date(day)))
+        return from_jc_date(out)
+
+    def holiday_name(self, day):
+        """English name of the holiday on ``day``, or None."""
+        name = buffer_string(C.jc_calendar_holiday_name, self._handle, to_jc_date(day), size=64)
+        return name or None
+
+    def deadline_after(self, start, duration, due_minute_of_day=-1):
+        """The deadline ``duration`` ("2h", "15d", "5wd") after ``start`` (aware datetime)."""
+        out = ctypes.c_int64()
+        check(C.jc_calendar_deadline_after(ctypes.byref(out), self._handle, to_ts(start), enc(duration),
+                                           int(due_minute_of_day)))
+        return from_ts(out.value)

@@ -1,0 +1,383 @@
+"""The Engine (引擎): org graph + calendar + policy + petitions (+ a durable journal), and the
+petition closed loop (诉求闭环) 民意收集—响应处理—跟踪督促—评估评价."""
+
+import ctypes
+import dataclasses
+import json
+import os
+from typing import Optional
+
+from . import _capi as C
+from ._core import (Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
+                    buffer_string, check, enc, from_ts, take_json, take_string, to_ts)
+from .calendar import Calendar
+from .org import Org
+
+_SYNC = {"full": 0, "normal": 1, "off": 2}
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who issues a command (行为人): an id, a role and (except residents and the system) a unit."""
+    id: str
+    role: Role = Role.RESIDENT
+    unit: Optional[str] = None
+
+    def _c(self):
+        return C.jc_actor(enc(self.id, "actor id"), int(Role.of(self.role)), enc(self.unit, "actor unit"))
+
+
+@dataclasses.dataclass(frozen=True)
+class TickReport:
+    examined: int
+    urged: int
+    overdue: int
+    escalated: int
+    closed: int
+    events: int
+
+
+class ActorHandle:
+    """An actor resolved once against one engine (the hot path of ``Petitions.execute``)."""
+
+    __slots__ = ("actor", "_c")
+
+    def __init__(self, actor, handle):
+        self.actor = actor
+        self._c = handle
+
+
+class Engine:
+    """``Engine(policy="suzhou-sip", journal=None)``: in memory, or durable on a SQLite
+    journal file (every command is on disk before it returns; reopening rebuilds the state).
+
+    Thread-safe like the C++ engine. Close with ``close()``, ``with`` or garbage collection."""
+
+    def __init__(self, policy="national", journal=None, sync="full", read_only=False):
+        o = C.jc_engine_options()
+        check(C.jc_engine_options_init(ctypes.byref(o), C.JC_ENGINE_OPTIONS_VERSION))
+        o.policy = enc(policy)
+        o.journal = enc(os.fspath(journal)) if journal is not None else None
+        if sync not in _SYNC:
+            raise ValueError("sync must be one of %s" % ", ".join(_SYNC))
+        o.sync = _SYNC[sync]
+        o.read_only = 1 if read_only else 0
+        h = C.jc_engine_p()
+        check(C.jc_engine_open(ctypes.byref(h), ctypes.byref(o)))
+        self._h = h
+        self.journal_path = journal
+        self.org = Org(_engine=self)
+        self.petitions = Petitions(self)
+
+    def close(self):
+        if getattr(self, "_h", None) is not None:
+            C.jc_engine_free(self._h)
+        self._h = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("engine is closed")
+        return self._h
+
+    # --- configuration (each is one event) --------------------------------------------------
+    @property
+    def policy_name(self):
+        return buffer_string(C.jc_engine_policy_name, self._handle)
+
+    def set_policy(self, name_or_json, now=0):
+        if isinstance(name_or_json, dict):
+            name_or_json = json.dumps(name_or_json, ensure_ascii=False)
+        check(C.jc_engine_set_policy(self._handle, enc(name_or_json), to_ts(now)))
+
+    def load_calendar_csv(self, text, now=0):
+        data = enc(text)
+        check(C.jc_engine_load_calendar_csv(self._handle, data, len(data), to_ts(now)))
+
+    @property
+    def calendar(self):
+        """The engine's calendar (read-only view)."""
+        h = C.jc_calendar_p()
+        check(C.jc_engine_calendar(ctypes.byref(h), self._handle))
+        return Calendar(h, _owner=self)
+
+    # --- the clock, batches, state ------------------------------------------------------------
+    def tick(self, now):
+        """跟踪督促: urge, mark overdue, escalate, auto-close as policy says."""
+        r = C.jc_tick_report()
+        check(C.jc_engine_tick(ctypes.byref(r), self._handle, to_ts(now)))
+        return TickReport(r.examined, r.urged, r.overdue, r.escalated, r.closed, r.events)
+
+    def batch(self, fn):
+        """Runs ``fn(engine)`` as one unit: one journal transaction; if ``fn`` raises, the
+        engine rolls back to before the batch and the exception propagates."""
+        box = {}
+
+        def body(_engine, _user):
+            try:
+                box["result"] = fn(self)
+                return C.JC_OK
+            except BaseException as e:  # noqa: B902 - carried across the C frame, re-raised below
+                box["error"] = e
+                return getattr(e, "status", C.JC_ABORTED) or C.JC_ABORTED
+
+        cb = C.jc_batch_fn(body)
+        rc = C.jc_engine_batch(self._handle, cb, None)
+        if "error" in box:
+            raise box["error"]
+        check(rc)
+        return box.get("result")
+
+    def stats(self):
+        return take_json(C.jc_engine_stats_json, self._handle)
+
+    @property
+    def last_seq(self):
+        out = ctypes.c_uint64()
+        check(C.jc_engine_last_seq(ctypes.byref(out), self._handle))
+        return out.value
+
+    def snapshot(self):
+        """The canonical bytes of the whole state."""
+        out = ctypes.c_void_p()
+        n = ctypes.c_size_t()
+        check(C.jc_engine_snapshot(ctypes.byref(out), ctypes.byref(n), self._handle))
+        try:
+            return ctypes.string_at(out.value, n.value)
+        finally:
+            C.jc_string_free(out)
+
+    def restore(self, data):
+        check(C.jc_engine_restore(self._handle, bytes(data), len(data)))
+
+    def digest(self):
+        """Hex SHA-256 of the state (equal states, equal digests)."""
+        return buffer_string(C.jc_engine_digest, self._handle, size=65)
+
+    def journal_snapshot(self):
+        """Writes a snapshot into the journal; returns the seq it stands for."""
+        out = ctypes.c_uint64()
+        check(C.jc_engine_journal_snapshot(ctypes.byref(out), self._handle))
+        return out.value
+
+    # --- KPIs ---------------------------------------------------------------------------------
+    def kpi(self, unit=None, period=None, ranking_level=None, trend=False, weights=None,
+            include_units_beside_tree=False):
+        """KPIs (考核指标) of ``unit``'s subtree (None: the whole engine) for ``period`` =
+        (from_date, to_date) (either may be None): counts, 三率 and the composite score, 办结率,
+        overdue / reopen / escalation rates, working days to resolve, shares. With
+        ``ranking_level`` or ``trend`` the result is a bundle {"report", "ranking_level",
+        "ranking", "trend"} (ranking of the units at ``ranking_level``, -1 = the level below
+        ``unit``; monthly trend). Returns a dict."""
+        if C.jc_engine_kpi_json is None:
+            raise NotImplementedError("this libjiceng was built without the KPI area")
+        q = C.jc_kpi_query()
+        check(C.jc_kpi_query_init(ctypes.byref(q), C.JC_KPI_QUERY_VERSION))
+        q.unit = enc(unit)
+        if period is not None:
+            start, end = period
+            q.from_date = enc(start.isoformat() if hasattr(start, "isoformat") else start)
+            q.to_date = enc(end.isoformat() if hasattr(end, "isoformat") else end)
+        q.bundle = 1 if (ranking_level is not None or trend) else 0
+        q.ranking_level = -1 if ranking_level is None else int(ranking_level)
+        q.include_units_beside_tree = 1 if include_units_beside_tree else 0
+        if weights is not None:
+            q.weights_json = enc(json.dumps(weights))
+        return take_json(C.jc_engine_kpi_json, self._handle, ctypes.byref(q))
+
+
+def workflow_dot():
+    """The petition state machine as Graphviz DOT (generated from the transition table)."""
+    return take_string(C.jc_workflow_dot)
+
+
+def workflow_matrix(fmt="markdown"):
+    """The permission matrix (权限矩阵), "markdown" or "csv"."""
+    return take_string(C.jc_workflow_matrix, enc(fmt))
+
+
+class Petitions:
+    """The petition commands and queries of one engine (``engine.petitions``).
+
+    Every command takes the ``actor`` first, the petition id, and ``now`` (an aware datetime
+    or int UTC seconds) last; a refused command raises (PermissionDenied, IllegalTransition,
+    NotFound, InvalidArgument, ...) and changes nothing."""
+
+    def __init__(self, engine):
+        self._e = engine
+
+    @property
+    def _h(self):
+        return self._e._handle
+
+    @staticmethod
+    def _actor(actor):
+        if isinstance(actor, Actor):
+            return ctypes.byref(actor._c())
+        raise TypeError("actor must be a jiceng.Actor")
+
+    # --- commands --------------------------------------------------------------------------
+    def submit(self, actor, *, location, category, text, petitioner=None, contact_name=None, contact_phone=None,
+               urgency=Urgency.NORMAL, severity=Severity.MINOR, channel=Channel.ONLINE_PLATFORM,
+               idempotency_key=None, same_matter_as=None, now=0):
+        """提交: returns the petition id (the first one's for a repeated idempotency key)."""
+        s = C.jc_submission()
+        check(C.jc_submission_init(ctypes.byref(s), C.JC_SUBMISSION_VERSION))
+        s.petitioner = enc(petitioner if petitioner is not None else actor.id)
+        s.contact_name = enc(contact_name)
+        s.contact_phone = enc(contact_phone)
+        s.location = enc(location, "location")
+        s.category = enc(category, "category")
+        s.text = enc(text, "text")
+        s.urgency = int(Urgency.of(urgency))
+        s.severity = int(Severity.of(severity))
+        s.channel = int(Channel.of(channel))
+        s.idempotency_key = enc(idempotency_key)
+        if same_matter_as:
+            s.same_matter = 1
+            s.linked = int(same_matter_as)
+        out = ctypes.c_uint64()
+        check(C.jc_engine_submit(ctypes.byref(out), self._h, self._actor(actor), ctypes.byref(s), to_ts(now)))
+        return out.value
+
+    def accept(self, actor, petition, now=0):
+        check(C.jc_engine_accept(self._h, self._actor(actor), petition, to_ts(now)))
+
+    def reject(self, actor, petition, reason, now=0):
+        check(C.jc_engine_reject(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+
+    def merge(self, actor, petition, into, now=0):
+        check(C.jc_engine_merge(self._h, self._actor(actor), petition, into, to_ts(now)))
+
+    def dispatch(self, actor, petition, unit=None, designated=False, now=0):
+        check(C.jc_engine_dispatch(self._h, self._actor(actor), petition, enc(unit), 1 if designated else 0,
+                                   to_ts(now)))
+
+    def sign(self, actor, petition, now=0):
+        check(C.jc_engine_sign(self._h, self._actor(actor), petition, to_ts(now)))
+
+    def return_(self, actor, petition, reason, now=0):
+        """退单 (``return`` is a Python keyword)."""
+        check(C.jc_engine_return(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+
+    def escalate(self, actor, petition, reason=None, now=0):
+        check(C.jc_engine_escalate(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+
+    def request_extension(self, actor, petition, duration, reason=None, now=0):
+        """申请延期 by ``duration`` ("5wd", "3d", "48h")."""
+        check(C.jc_engine_request_extension(self._h, self._actor(actor), petition, enc(duration), enc(reason),
+                                            to_ts(now)))
+
+    def grant_extension(self, actor, petition, now=0):
+        check(C.jc_engine_grant_extension(self._h, self._actor(actor), petition, to_ts(now)))
+
+    def deny_extension(self, actor, petition, reason, now=0):
+        check(C.jc_engine_deny_extension(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+
+    def urge(self, actor, petition, note=None, now=0):
+        check(C.jc_engine_urge(self._h, self._actor(actor), petition, enc(note), to_ts(now)))
+
+    def supervise(self, actor, petition, note=None, now=0):
+        check(C.jc_engine_supervise(self._h, self._actor(actor), petition, enc(note), to_ts(now)))
+
+    def resolve(self, actor, petition, answer, now=0):
+        check(C.jc_engine_resolve(self._h, self._actor(actor), petition, enc(answer), to_ts(now)))
+
+    def evaluate(self, actor, petition, satisfaction=Satisfaction.SATISFIED, contacted=True, solved=True, now=0):
+        check(C.jc_engine_evaluate(self._h, self._actor(actor), petition, 1 if contacted else 0, 1 if solved else 0,
+                                   int(Satisfaction.of(satisfaction)), to_ts(now)))
+
+    def reopen(self, actor, petition, reason, kind=ReopenKind.REOPEN, now=0):
+        check(C.jc_engine_reopen(self._h, self._actor(actor), petition, int(ReopenKind.of(kind)), enc(reason),
+                                 to_ts(now)))
+
+    def close(self, actor, petition, reason=None, now=0):
+        check(C.jc_engine_close(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+
+    def withdraw(self, actor, petition, reason=None, now=0):
+        check(C.jc_engine_withdraw(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+
+    # --- the hot path ------------------------------------------------------------------------
+    def resolve_actor(self, actor):
+        h = C.jc_actor_handle()
+        check(C.jc_engine_resolve_actor(ctypes.byref(h), self._h, ctypes.byref(actor._c())))
+        return ActorHandle(actor, h)
+
+    def execute(self, handle, event, petition, now):
+        """A payload-free command (accept, sign, routed dispatch, grant_extension, urge, ...)
+        with a resolved actor: the fastest path. ``now`` is int UTC seconds."""
+        rc = C.jc_engine_execute(self._h, ctypes.byref(handle._c), event, petition, now)
+        if rc:
+            check(rc)
+
+    def execute_many(self, handle, event, petitions, now):
+        """``execute`` for many petitions in one call (批量受理, 批量签收 …). ``petitions`` is a
+        sequence of ids (an ``array.array("Q")`` is passed without copying). Returns the list of
+        ids whose command was refused; raises only for a bad handle or event."""
+        import array
+        if not isinstance(petitions, array.array) or petitions.typecode != "Q":
+            petitions = array.array("Q", petitions)
+        n = len(petitions)
+        if n == 0:
+            return []
+        ids = (ctypes.c_uint64 * n).from_buffer(petitions)
+        results = (ctypes.c_int * n)()
+        rc = C.jc_engine_execute_many(results, self._h, ctypes.byref(handle._c), int(event), ids, n, to_ts(now))
+        if rc in (C.JC_INVALID_ARGUMENT,) and not any(results):
+            check(rc)
+        return [petitions[i] for i in range(n) if results[i]]
+
+    # --- queries --------------------------------------------------------------------------------
+    def get(self, petition, raw_contact=False):
+        """The petition as a dict (contact data masked unless ``raw_contact``)."""
+        return take_json(C.jc_engine_petition_json, self._h, petition, 1 if raw_contact else 0)
+
+    def history(self, petition, raw_contact=False):
+        """The petition's events, oldest first (list of dicts)."""
+        return take_json(C.jc_engine_history_json, self._h, petition, 1 if raw_contact else 0)
+
+    def state(self, petition):
+        out = ctypes.c_int()
+        check(C.jc_engine_state(ctypes.byref(out), self._h, petition))
+        return State(out.value)
+
+    def deadline(self, petition):
+        """The current stage's deadline (aware datetime, CST), or None."""
+        out = ctypes.c_int64()
+        check(C.jc_engine_deadline(ctypes.byref(out), self._h, petition))
+        return from_ts(out.value)
+
+    def current_unit(self, petition):
+        return buffer_string(C.jc_engine_current_unit, self._h, petition, size=64) or None
+
+    def find_by_key(self, key):
+        out = ctypes.c_uint64()
+        rc = C.jc_engine_find_by_key(ctypes.byref(out), self._h, enc(key))
+        if rc == C.JC_NOT_FOUND:
+            return None
+        check(rc)
+        return out.value
+
+    def by_state(self, state):
+        return buffer_array(C.jc_engine_by_state, ctypes.c_uint64, self._h, int(State.of(state)), size=256)
+
+    def by_unit(self, unit):
+        return buffer_array(C.jc_engine_by_unit, ctypes.c_uint64, self._h, enc(unit), size=256)
+
+    def overdue(self, now):
+        return buffer_array(C.jc_engine_overdue, ctypes.c_uint64, self._h, to_ts(now), size=256)
+
+    def due_within(self, now, workdays):
+        return buffer_array(C.jc_engine_due_within, ctypes.c_uint64, self._h, to_ts(now), int(workdays), size=256)

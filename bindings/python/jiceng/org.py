@@ -1,0 +1,203 @@
+"""The party organization hierarchy (党组织体系): units, the chain of command, coverage."""
+
+import ctypes
+import json
+import os
+
+from . import _capi as C
+from ._core import buffer_array, buffer_string, check, enc, take_json, take_string, to_jc_date
+
+
+class Org:
+    """An organization graph. ``Org()`` is an empty owned graph; ``engine.org`` is a read-only
+    view of an engine's graph whose ``load`` replaces the engine's graph (one event).
+
+    Units are named by their string ids everywhere; the dense index is an implementation
+    detail (``index(id)`` when you need it)."""
+
+    def __init__(self, _handle=None, _engine=None):
+        if _handle is None and _engine is None:
+            h = C.jc_org_p()
+            check(C.jc_org_new(ctypes.byref(h)))
+            _handle = h
+        self._own = _handle
+        self._engine = _engine
+
+    def close(self):
+        if self._own is not None and self._engine is None:
+            C.jc_org_free(self._own)
+        self._own = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def _h(self):
+        if self._engine is not None:
+            h = C.jc_org_p()
+            check(C.jc_engine_org(ctypes.byref(h), self._engine._handle))
+            return h
+        if self._own is None:
+            raise ValueError("org is closed")
+        return self._own
+
+    # --- loading ---------------------------------------------------------------------------
+    def load(self, path, now=0):
+        """Loads a JSON / JSON Lines file (into an engine: replaces its graph)."""
+        path = os.fspath(path)
+        if self._engine is not None:
+            from ._core import to_ts
+            check(C.jc_engine_load_org_file(self._engine._handle, enc(path), to_ts(now)))
+        else:
+            check(C.jc_org_load_file(self._h, enc(path)))
+
+    def load_json(self, text, source_name="org.json", now=0):
+        if not isinstance(text, (str, bytes)):
+            text = json.dumps(text, ensure_ascii=False)
+        data = enc(text)
+        if self._engine is not None:
+            from ._core import to_ts
+            check(C.jc_engine_load_org(self._engine._handle, data, len(data), to_ts(now)))
+        else:
+            check(C.jc_org_load_json(self._h, data, len(data), enc(source_name)))
+
+    def load_sample(self, now=0):
+        """The bundled sample district (吴中区, data/sample-district.json)."""
+        if self._engine is not None:
+            from ._core import to_ts
+            check(C.jc_engine_load_sample_org(self._engine._handle, to_ts(now)))
+        else:
+            check(C.jc_org_load_sample(self._h))
+
+    @staticmethod
+    def generate_json(units=10000, seed=1, members=True):
+        """A deterministic synthetic city (JSON text) of exactly ``units`` units."""
+        o = C.jc_city_options()
+        check(C.jc_city_options_init(ctypes.byref(o), C.JC_CITY_OPTIONS_VERSION))
+        o.units, o.seed, o.members = units, seed, 1 if members else 0
+        return take_string(C.jc_org_generate_json, ctypes.byref(o))
+
+    # --- queries ---------------------------------------------------------------------------
+    def __len__(self):
+        n = ctypes.c_size_t()
+        check(C.jc_org_unit_count(ctypes.byref(n), self._h))
+        return n.value
+
+    def __contains__(self, unit_id):
+        try:
+            self.index(unit_id)
+            return True
+        except LookupError:
+            return False
+
+    def index(self, unit_id):
+        out = ctypes.c_uint32()
+        check(C.jc_org_find(ctypes.byref(out), self._h, enc(unit_id, "unit id")))
+        return out.value
+
+    def _id(self, h, u):
+        return buffer_string(C.jc_org_unit_id, h, u, size=64)
+
+    def unit(self, unit_id):
+        """The unit as a dict (id, name, level, kind, schema, parent, children, counts)."""
+        h = self._h
+        return take_json(C.jc_org_unit_json, h, self._index(h, unit_id))
+
+    def _index(self, h, unit_id):
+        out = ctypes.c_uint32()
+        check(C.jc_org_find(ctypes.byref(out), h, enc(unit_id, "unit id")))
+        return out.value
+
+    def name(self, unit_id):
+        h = self._h
+        return buffer_string(C.jc_org_unit_name, h, self._index(h, unit_id))
+
+    def level(self, unit_id):
+        h = self._h
+        out = ctypes.c_int()
+        check(C.jc_org_level(ctypes.byref(out), h, self._index(h, unit_id)))
+        return out.value
+
+    def parent(self, unit_id):
+        h = self._h
+        out = ctypes.c_uint32()
+        check(C.jc_org_parent(ctypes.byref(out), h, self._index(h, unit_id)))
+        return None if out.value == C.JC_NO_UNIT else self._id(h, out.value)
+
+    def ancestors(self, unit_id):
+        """The chain of command: the unit, its parent, ..., the district root (ids)."""
+        h = self._h
+        chain = buffer_array(C.jc_org_ancestors, ctypes.c_uint32, h, self._index(h, unit_id), size=8)
+        return [self._id(h, u) for u in chain]
+
+    def children(self, unit_id):
+        h = self._h
+        kids = buffer_array(C.jc_org_children, ctypes.c_uint32, h, self._index(h, unit_id))
+        return [self._id(h, u) for u in kids]
+
+    def ancestor_at_level(self, unit_id, level):
+        h = self._h
+        out = ctypes.c_uint32()
+        check(C.jc_org_ancestor_at_level(ctypes.byref(out), h, self._index(h, unit_id), int(level)))
+        return self._id(h, out.value)
+
+    def is_ancestor(self, ancestor_id, unit_id):
+        """True when ``ancestor_id`` is ``unit_id`` or one of its ancestors (O(1))."""
+        h = self._h
+        out = ctypes.c_int()
+        check(C.jc_org_is_ancestor(ctypes.byref(out), h, self._index(h, ancestor_id), self._index(h, unit_id)))
+        return bool(out.value)
+
+    def lca(self, a, b):
+        """The lowest common ancestor's id (None when in different trees)."""
+        h = self._h
+        out = ctypes.c_uint32()
+        check(C.jc_org_lca(ctypes.byref(out), h, self._index(h, a), self._index(h, b)))
+        return None if out.value == C.JC_NO_UNIT else self._id(h, out.value)
+
+    def subtree_size(self, unit_id):
+        h = self._h
+        out = ctypes.c_size_t()
+        check(C.jc_org_subtree_size(ctypes.byref(out), h, self._index(h, unit_id)))
+        return out.value
+
+    def subtree_members(self, unit_id):
+        """(members, party members) with their relation in the subtree."""
+        h = self._h
+        m, p = ctypes.c_size_t(), ctypes.c_size_t()
+        check(C.jc_org_subtree_members(ctypes.byref(m), ctypes.byref(p), h, self._index(h, unit_id)))
+        return (m.value, p.value)
+
+    def responsible_units(self, household_id):
+        """Ids of the units responsible for a household, by level 0..5 (None where none)."""
+        h = self._h
+        out = (ctypes.c_uint32 * 6)()
+        check(C.jc_org_responsible_units(out, h, enc(household_id, "household id")))
+        return [None if u == C.JC_NO_UNIT else self._id(h, u) for u in out]
+
+    def coverage(self, as_of=None, compound_branch_threshold=3):
+        """The coverage report (覆盖情况) as a dict."""
+        o = C.jc_coverage_options()
+        check(C.jc_coverage_options_init(ctypes.byref(o), C.JC_COVERAGE_OPTIONS_VERSION))
+        o.as_of = enc(as_of.isoformat() if hasattr(as_of, "isoformat") else as_of)
+        o.compound_branch_threshold = compound_branch_threshold
+        return take_json(C.jc_org_coverage_json, self._h, ctypes.byref(o))
+
+    def export_json(self):
+        return take_string(C.jc_org_export_json, self._h)
+
+    def export_dot(self, root_id, depth=-1):
+        return take_string(C.jc_org_export_dot, self._h, enc(root_id, "unit id"), int(depth))
+
+    def transfer_member(self, member_id, to_unit_id, day):
+        """组织关系转接 (owned graphs only)."""
+        check(C.jc_org_transfer_member(self._h, enc(member_id), enc(to_unit_id), to_jc_date(day)))

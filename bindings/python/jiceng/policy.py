@@ -1,0 +1,135 @@
+"""Policy sets (政策规则集): load, inspect, evaluate subjects, and run policy test files.
+
+    >>> import jiceng
+    >>> p = jiceng.Policy.builtin("suzhou-sip")
+    >>> p.evaluate({"type": "committee_slate", "id": "s1", "candidates": [...]})
+    >>> jiceng.policy.run_tests(["tests/policy/cases"]).failed
+"""
+
+import ctypes
+import dataclasses
+import json
+import os
+from typing import List
+
+from . import _capi as C
+from ._core import buffer_string, check, enc, take_json, take_string
+
+
+class Policy:
+    """A resolved, immutable policy set (safe to share between threads)."""
+
+    def __init__(self, _handle):
+        self._h = _handle
+
+    @classmethod
+    def builtin(cls, name):
+        h = C.jc_policy_p()
+        check(C.jc_policy_load_builtin(ctypes.byref(h), enc(name)))
+        return cls(h)
+
+    @classmethod
+    def from_file(cls, path):
+        h = C.jc_policy_p()
+        check(C.jc_policy_load_file(ctypes.byref(h), enc(os.fspath(path))))
+        return cls(h)
+
+    @classmethod
+    def from_json(cls, text, source_name="policy.json"):
+        if not isinstance(text, (str, bytes)):
+            text = json.dumps(text, ensure_ascii=False)
+        data = enc(text)
+        h = C.jc_policy_p()
+        check(C.jc_policy_from_json(ctypes.byref(h), data, len(data), enc(source_name)))
+        return cls(h)
+
+    @classmethod
+    def load(cls, spec, base_dir=None):
+        """A built-in name, a path (``*.json`` or containing ``/``; relative to ``base_dir``)
+        or a policy document (dict)."""
+        if isinstance(spec, dict):
+            return cls.from_json(spec)
+        if spec.endswith(".json") or "/" in spec:
+            path = os.path.normpath(os.path.join(base_dir, spec)) if base_dir else spec
+            return cls.from_file(path)
+        return cls.builtin(spec)
+
+    def close(self):
+        if self._h is not None:
+            C.jc_policy_free(self._h)
+        self._h = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("policy is closed")
+        return self._h
+
+    @property
+    def name(self):
+        return buffer_string(C.jc_policy_name, self._handle)
+
+    def info(self):
+        """{"name", "description", "chain", "rules"}."""
+        return take_json(C.jc_policy_info_json, self._handle)
+
+    @property
+    def rules(self):
+        return self.info()["rules"]
+
+    def rule_params(self, rule):
+        return take_json(C.jc_policy_rule_params_json, self._handle, enc(rule))
+
+    def to_json(self):
+        return take_string(C.jc_policy_to_json, self._handle)
+
+    def evaluate(self, subject):
+        """Findings (list of dicts) for a subject (dict or JSON text with a "type")."""
+        if not isinstance(subject, (str, bytes)):
+            subject = json.dumps(subject, ensure_ascii=False)
+        data = enc(subject)
+        return take_json(C.jc_policy_evaluate, self._handle, data, len(data))
+
+
+def builtin_names():
+    return take_json(C.jc_policy_builtin_names_json)
+
+
+@dataclasses.dataclass
+class PolicyCaseResult:
+    file: str
+    name: str
+    passed: bool
+    mismatches: List[dict]
+
+
+@dataclasses.dataclass
+class PolicyTestReport:
+    passed: int
+    failed: int
+    summary: str
+    cases: List[PolicyCaseResult]
+
+
+def run_tests(paths):
+    """Runs policy test files / folders (like ``jiceng policy test``) in the library."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    encoded = [enc(os.fspath(p)) for p in paths]
+    arr = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
+    failed = ctypes.c_size_t()
+    report = json.loads(take_string(C.jc_policy_run_tests, ctypes.byref(failed), arr, len(encoded)))
+    return PolicyTestReport(report["passed"], report["failed"], report["summary"],
+                            [PolicyCaseResult(**c) for c in report["cases"]])

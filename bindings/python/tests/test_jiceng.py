@@ -1,0 +1,465 @@
+"""unittest suite of the Python bindings (run by ctest with JICENG_LIBRARY set)."""
+
+import datetime as dt
+import gc
+import os
+import shutil
+import tempfile
+import unittest
+import weakref
+
+import jiceng
+import jiceng.testing
+from jiceng import Actor, Role
+
+SOURCE_DIR = os.environ.get("JICENG_SOURCE_DIR",
+                            os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+CASES = os.path.join(SOURCE_DIR, "tests", "policy", "cases")
+
+MON = dt.datetime(2025, 1, 6, 9, 0, tzinfo=jiceng.CST)
+HOUSEHOLD = "H-G01B01-0101"
+STREET, COMMUNITY, GRID, BUILDING = "320506001", "320506001001", "320506001001G01", "320506001001G01B01"
+
+RESIDENT = Actor("R-1", Role.RESIDENT)
+OFFICER = Actor("S-1", Role.STREET_OFFICER, STREET)
+SECRETARY = Actor("C-1", Role.COMMUNITY_SECRETARY, COMMUNITY)
+STAFF = Actor("C-2", "community_staff", COMMUNITY)
+
+
+def hours(n):
+    return MON + dt.timedelta(hours=n)
+
+
+def new_engine(**kw):
+    e = jiceng.Engine(policy=kw.pop("policy", "suzhou-sip"), **kw)
+    e.org.load_sample(now=MON - dt.timedelta(days=1))
+    return e
+
+
+def submit(e, key=None, **kw):
+    return e.petitions.submit(RESIDENT, location=HOUSEHOLD, category="noise", text="楼下广场舞噪音扰民",
+                              contact_name="张三丰", contact_phone="13812345678", idempotency_key=key,
+                              channel="mini_program", now=MON, **kw)
+
+
+class LibraryTests(unittest.TestCase):
+    def test_loaded_and_versioned(self):
+        self.assertEqual(jiceng.__version__, "0.1.0")
+        self.assertTrue(os.path.exists(jiceng.library_path) or "libjiceng" in jiceng.library_path)
+
+    def test_every_header_function_is_declared(self):
+        # The mirror declares argtypes for every JC_API function of the header.
+        import re
+        with open(os.path.join(SOURCE_DIR, "capi", "jiceng.h"), encoding="utf-8") as f:
+            header = f.read()
+        names = set(re.findall(r"JC_API\s+[^;(]*?\b(jc_\w+)\s*\(", header))
+        self.assertGreater(len(names), 100)
+        from jiceng import _capi
+        declared = {n for n, _, _ in _capi._FUNCTIONS} | {n for n, _, _ in _capi._OPTIONAL_FUNCTIONS}
+        self.assertEqual(names - declared, set())
+        self.assertEqual(declared - names, set())
+        for n in names:
+            f = getattr(_capi, n)
+            self.assertIsNotNone(f, n)
+            self.assertIsNotNone(f.argtypes, n)
+
+    def test_wrong_argument_types_fail_in_python(self):
+        from jiceng import _capi
+        import ctypes
+        with self.assertRaises(ctypes.ArgumentError):
+            _capi.jc_engine_state(None, None, "not a number")
+
+
+class CalendarTests(unittest.TestCase):
+    def test_official_schedule(self):
+        with jiceng.Calendar.china() as cal:
+            self.assertEqual(cal.years, (2004, 2026))
+            self.assertFalse(cal.is_workday(dt.date(2024, 10, 1)))
+            self.assertTrue(cal.is_workday(dt.date(2024, 10, 12)))  # make-up Saturday
+            self.assertEqual(cal.day_kind(dt.date(2024, 10, 12)), jiceng.DayKind.MAKEUP_WORKDAY)
+            self.assertEqual(cal.add_workdays(dt.date(2024, 9, 30), 1), dt.date(2024, 10, 8))
+            self.assertEqual(cal.workdays_between(dt.date(2024, 9, 30), dt.date(2024, 10, 8)), 1)
+            self.assertEqual(cal.next_workday(dt.date(2024, 10, 1)), dt.date(2024, 10, 8))
+            self.assertEqual(cal.holiday_name(dt.date(2024, 10, 1)), "National Day")
+            self.assertIsNone(cal.holiday_name(dt.date(2024, 10, 9)))
+            due = cal.deadline_after(MON, "1wd")
+            self.assertEqual(due, dt.datetime(2025, 1, 7, 17, 30, tzinfo=jiceng.CST))
+            self.assertEqual(due.utcoffset(), dt.timedelta(hours=8))
+
+    def test_errors(self):
+        cal = jiceng.Calendar.china()
+        with self.assertRaises(jiceng.OutOfRange) as ctx:
+            cal.is_workday(dt.date(2031, 3, 3))
+        self.assertIn("2031", str(ctx.exception))
+        cal.set_weekend_only()
+        self.assertTrue(cal.is_workday(dt.date(2031, 3, 3)))
+        with self.assertRaises(jiceng.InvalidArgument):
+            cal.deadline_after(MON, "2x")
+        with self.assertRaises(jiceng.InvalidArgument):
+            cal.deadline_after(dt.datetime(2025, 1, 6, 9), "1wd")  # naive
+        with self.assertRaises(TypeError):
+            cal.is_workday(dt.datetime(2025, 1, 6, 9, tzinfo=jiceng.CST))
+        self.assertIsInstance(jiceng.OutOfRange("x"), jiceng.JicengError)
+
+    def test_csv_years(self):
+        cal = jiceng.Calendar.from_csv("2030-10-01,holiday,National Day,国庆节\n")
+        self.assertFalse(cal.is_workday(dt.date(2030, 10, 1)))
+        with self.assertRaises(jiceng.InvalidArgument):
+            cal.load_csv("2031-01-01,holyday,x,y\n", "bad.csv")
+        with self.assertRaises(jiceng.OutOfRange):
+            cal.is_workday(dt.date(2031, 1, 1))
+
+    def test_closed_on_gc(self):
+        cal = jiceng.Calendar.china()
+        ref = weakref.ref(cal)
+        del cal
+        gc.collect()
+        self.assertIsNone(ref())
+
+
+class OrgTests(unittest.TestCase):
+    def setUp(self):
+        self.org = jiceng.Org()
+        self.org.load_sample()
+
+    def tearDown(self):
+        self.org.close()
+
+    def test_hierarchy(self):
+        self.assertGreater(len(self.org), 40)
+        self.assertEqual(self.org.ancestors(BUILDING), [BUILDING, GRID, COMMUNITY, STREET, "320506"])
+        self.assertEqual(self.org.parent(BUILDING), GRID)
+        self.assertIsNone(self.org.parent("320506"))
+        self.assertEqual(self.org.level(BUILDING), 4)
+        self.assertEqual(self.org.ancestor_at_level(BUILDING, 2), COMMUNITY)
+        self.assertTrue(self.org.is_ancestor(STREET, BUILDING))
+        self.assertFalse(self.org.is_ancestor(BUILDING, STREET))
+        self.assertEqual(self.org.lca(BUILDING, "320506001002C01B01"), STREET)
+        self.assertEqual(self.org.subtree_size("320506"), len(self.org))
+        self.assertIn(BUILDING, self.org.children(GRID))
+        self.assertEqual(self.org.name("320506"), "吴中区委")
+        unit = self.org.unit(BUILDING)
+        self.assertEqual(unit["kind"], "building_group")
+        self.assertEqual(unit["parent"], GRID)
+        units = self.org.responsible_units(HOUSEHOLD)
+        self.assertEqual(units[2], COMMUNITY)
+        self.assertEqual(units[4], BUILDING)
+        self.assertIn(GRID, self.org)
+        self.assertNotIn("nowhere", self.org)
+        cov = self.org.coverage(as_of=dt.date(2025, 1, 6))
+        self.assertIn("grids_without_station", cov)
+        self.assertIn("digraph", self.org.export_dot(COMMUNITY, 1))
+
+    def test_errors_change_nothing(self):
+        before = self.org.export_json()
+        with self.assertRaises(jiceng.NotFound) as ctx:
+            self.org.ancestors("no-such-unit")
+        self.assertIn("no-such-unit", str(ctx.exception))
+        self.assertIsInstance(ctx.exception, LookupError)
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.org.load_json({"units": [{"id": "X", "name": "x", "level": 3, "kind": "grid_branch",
+                                           "parent": STREET}]}, "bad.json")
+        with self.assertRaises(jiceng.NotFound):
+            self.org.load("/nonexistent/org.json")
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.org.index("\udcff")  # a lone surrogate is not UTF-8
+        self.assertEqual(self.org.export_json(), before)
+
+    def test_generated_city(self):
+        text = jiceng.Org.generate_json(units=300, seed=3)
+        with jiceng.Org() as org:
+            org.load_json(text)
+            self.assertEqual(len(org), 300)
+
+
+class PolicyTests(unittest.TestCase):
+    SLATE = {"type": "committee_slate", "id": "s1",
+             "candidates": [{"name": "c%d" % i, "party_member": i < 3} for i in range(10)]}
+
+    def test_builtin_and_evaluate(self):
+        p = jiceng.Policy.builtin("suzhou-sip")
+        self.assertEqual(p.name, "suzhou-sip")
+        self.assertIn("national", p.info()["chain"])
+        self.assertIn("committee.party_ratio", p.rules)
+        findings = p.evaluate(self.SLATE)
+        self.assertTrue(any(f["rule"] == "committee.party_ratio" for f in findings))
+        self.assertIn("wuzhong", jiceng.policy.builtin_names())
+        again = jiceng.Policy.from_json(p.to_json())
+        self.assertEqual(len(again.evaluate(self.SLATE)), len(findings))
+
+    def test_errors(self):
+        with self.assertRaises(jiceng.NotFound):
+            jiceng.Policy.builtin("atlantis")
+        with self.assertRaises(jiceng.InvalidArgument) as ctx:
+            jiceng.Policy.from_json("{", "broken.json")
+        self.assertIn("broken.json", ctx.exception.message)
+        self.assertEqual(ctx.exception.code, "INVALID_ARGUMENT")
+        with self.assertRaises(jiceng.InvalidArgument):
+            jiceng.Policy.builtin("national").evaluate({"type": "spaceship"})
+        with self.assertRaises(jiceng.NotFound):
+            jiceng.Policy.builtin("national").rule_params("no.such.rule")
+
+    @unittest.skipUnless(os.path.isdir(CASES), "no policy cases")
+    def test_run_tests_in_the_library(self):
+        report = jiceng.policy.run_tests([CASES])
+        self.assertEqual(report.failed, 0, [c for c in report.cases if not c.passed][:3])
+        self.assertGreater(report.passed, 10)
+        self.assertTrue(report.summary.endswith("0 failed"))
+        with self.assertRaises(jiceng.NotFound):
+            jiceng.policy.run_tests(["/nonexistent/cases"])
+
+
+class HelperTests(jiceng.testing.PolicyTestCase):
+    policy = "suzhou-sip"
+
+    def test_assert_findings(self):
+        slate = PolicyTests.SLATE
+        self.assertFindings(slate, {"committee.party_ratio": "pass"})
+        self.assertFindings(slate, [{"rule": "committee.party_ratio", "check": "candidates", "outcome": "pass"}])
+        with self.assertRaises(AssertionError) as ctx:
+            self.assertFindings(slate, {"committee.party_ratio": "fail"})
+        self.assertIn("expected fail, got pass", str(ctx.exception))
+        two = dict(slate, candidates=slate["candidates"][:2] + [{"name": "x%d" % i, "party_member": False}
+                                                                  for i in range(8)])
+        self.assertFindings(two, {("committee.party_ratio", "candidates"): "fail"})
+        self.assertPolicyError({"type": "spaceship"}, code="INVALID_ARGUMENT")
+
+
+# Every case of the policy engineer's case files, one test method each.
+if os.path.isdir(CASES):
+    PolicyCaseFiles = jiceng.testing.policy_case_tests(CASES)
+
+
+class EngineTests(unittest.TestCase):
+    def setUp(self):
+        self.e = new_engine()
+        self.p = self.e.petitions
+
+    def tearDown(self):
+        self.e.close()
+
+    def test_closed_loop(self):
+        pid = submit(self.e, key="k-1")
+        self.assertEqual(submit(self.e, key="k-1"), pid)
+        self.assertEqual(self.p.find_by_key("k-1"), pid)
+        self.assertIsNone(self.p.find_by_key("k-2"))
+        self.assertEqual(self.p.state(pid), jiceng.State.RECEIVED)
+        self.p.accept(OFFICER, pid, now=hours(1))
+        self.p.dispatch(SECRETARY, pid, now=hours(2))
+        routed = self.p.current_unit(pid)  # by policy, on the building's chain below the street
+        self.assertTrue(self.e.org.is_ancestor(routed, BUILDING))
+        self.assertGreaterEqual(self.e.org.level(routed), 2)
+        due = self.p.deadline(pid)
+        self.assertIsInstance(due, dt.datetime)
+        self.assertIsNotNone(due.tzinfo)
+        self.p.sign(STAFF, pid, now=hours(3))
+        self.p.urge(SECRETARY, pid, "请加快", now=hours(4))
+        self.p.resolve(STAFF, pid, "已协调", now=hours(5))
+        self.p.evaluate(RESIDENT, pid, "satisfied", now=hours(6))
+        self.assertEqual(self.p.state(pid), jiceng.State.CLOSED)
+        view = self.p.get(pid)
+        self.assertEqual(view["state"], "closed")
+        self.assertEqual(view["contact"]["phone"], "138****5678")
+        self.assertEqual(self.p.get(pid, raw_contact=True)["contact"]["phone"], "13812345678")
+        events = [ev["type"] for ev in self.p.history(pid)]
+        self.assertEqual(events, ["submit", "accept", "dispatch", "sign", "urge", "resolve", "evaluate"])
+        self.assertEqual(self.p.by_state("closed"), [pid])
+        self.assertEqual(self.p.by_unit(STREET), [pid])
+        self.assertEqual(self.e.stats()["petitions"], 1)
+
+    def test_every_command(self):
+        a = submit(self.e)
+        self.p.reject(OFFICER, a, "不属于受理范围", now=hours(1))
+        b, c = submit(self.e), submit(self.e)
+        self.p.merge(OFFICER, c, b, now=hours(1))
+        w = submit(self.e)
+        self.p.withdraw(RESIDENT, w, "已解决", now=hours(1))
+        grid_worker = Actor("G-1", Role.GRID_WORKER, GRID)
+        self.p.accept(OFFICER, b, now=hours(1))
+        self.p.dispatch(SECRETARY, b, GRID, now=hours(1))
+        self.p.return_(grid_worker, b, "非本网格事项", now=hours(2))
+        self.p.dispatch(SECRETARY, b, GRID, designated=True, now=hours(3))
+        with self.assertRaises(jiceng.IllegalTransition):
+            self.p.return_(grid_worker, b, "again", now=hours(4))
+        self.p.sign(grid_worker, b, now=hours(4))
+        self.p.escalate(grid_worker, b, "需社区协调", now=hours(5))
+        self.p.sign(STAFF, b, now=hours(6))
+        self.p.supervise(OFFICER, b, "街道督办", now=hours(6))
+        self.p.request_extension(STAFF, b, "2wd", "需协调物业", now=hours(7))
+        self.p.grant_extension(SECRETARY, b, now=hours(8))
+        self.p.resolve(STAFF, b, "已处理", now=hours(9))
+        self.p.close(SECRETARY, b, now=hours(10))
+        with self.assertRaises(jiceng.IllegalTransition):  # only an unsatisfied evaluation reopens
+            self.p.reopen(RESIDENT, b, "问题复发", now=hours(11))
+        kinds = {ev["type"] for ev in self.p.history(b)}
+        self.assertTrue({"return", "escalate", "supervise", "request_extension", "grant_extension",
+                         "close"} <= kinds)
+        r = submit(self.e)
+        self.p.accept(OFFICER, r, now=hours(1))
+        self.p.dispatch(SECRETARY, r, COMMUNITY, now=hours(1))
+        self.p.sign(STAFF, r, now=hours(2))
+        self.p.resolve(STAFF, r, "已处理", now=hours(3))
+        self.p.evaluate(RESIDENT, r, "unsatisfied", solved=False, now=hours(4))
+        self.p.reopen(RESIDENT, r, "问题复发", now=hours(5))
+        self.assertEqual(self.p.state(r), jiceng.State.DISPATCHED)
+        self.assertIn("reopen", [ev["type"] for ev in self.p.history(r)])
+        self.assertEqual(self.p.state(c), jiceng.State.MERGED)
+        self.assertEqual(self.p.state(w), jiceng.State.WITHDRAWN)
+
+    def test_refusals_are_typed_and_change_nothing(self):
+        pid = submit(self.e)
+        before = self.e.digest()
+        with self.assertRaises(jiceng.PermissionDenied):
+            self.p.accept(RESIDENT, pid, now=hours(1))
+        with self.assertRaises(jiceng.IllegalTransition) as ctx:
+            self.p.sign(STAFF, pid, now=hours(1))
+        self.assertIn("jc_engine_sign", ctx.exception.message)
+        self.assertIs(jiceng.FailedPrecondition, jiceng.IllegalTransition)
+        with self.assertRaises(jiceng.NotFound):
+            self.p.accept(OFFICER, 999, now=hours(1))
+        with self.assertRaises(jiceng.NotFound):
+            self.p.accept(Actor("x", Role.STREET_OFFICER, "no-such-unit"), pid, now=hours(1))
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.p.accept(Actor("x", "mayor", STREET), pid, now=hours(1))
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.p.reject(OFFICER, pid, None, now=hours(1))
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.p.request_extension(STAFF, pid, "five days", now=hours(1))
+        with self.assertRaises(TypeError):
+            self.p.accept(("x", 7, STREET), pid, now=hours(1))
+        self.assertEqual(self.e.digest(), before)
+
+    def test_hot_path(self):
+        pid = submit(self.e)
+        officer = self.p.resolve_actor(OFFICER)
+        staff = self.p.resolve_actor(STAFF)
+        now = int(hours(1).timestamp())
+        self.p.execute(officer, jiceng.Event.ACCEPT, pid, now)
+        self.p.execute(officer, jiceng.Event.DISPATCH, pid, now)
+        self.p.execute(staff, jiceng.Event.SIGN, pid, now + 60)
+        self.assertEqual(self.p.state(pid), jiceng.State.IN_PROGRESS)
+        with self.assertRaises(jiceng.IllegalTransition):
+            self.p.execute(staff, jiceng.Event.SIGN, pid, now + 120)
+        with self.assertRaises(jiceng.NotFound):
+            self.p.resolve_actor(Actor("x", Role.STREET_OFFICER, "nowhere"))
+        many = [submit(self.e) for _ in range(3)]
+        self.assertEqual(self.p.execute_many(officer, jiceng.Event.ACCEPT, many, now), [])
+        self.assertEqual({self.p.state(m) for m in many}, {jiceng.State.ACCEPTED})
+        self.assertEqual(self.p.execute_many(officer, jiceng.Event.ACCEPT, [many[0], 4242], now), [many[0], 4242])
+
+    def test_tick_and_queries(self):
+        pid = submit(self.e)
+        report = self.e.tick(MON + dt.timedelta(days=30))
+        self.assertIsInstance(report, jiceng.TickReport)
+        self.assertGreaterEqual(report.overdue, 1)
+        self.assertEqual(self.p.overdue(MON + dt.timedelta(days=30)), [pid])
+        self.assertTrue(self.p.get(pid)["ever_overdue"])
+
+    def test_batch(self):
+        before = self.e.digest()
+
+        def failing(engine):
+            submit(engine)
+            submit(engine)
+            raise RuntimeError("host gave up")
+
+        with self.assertRaises(RuntimeError):
+            self.e.batch(failing)
+        self.assertEqual(self.e.digest(), before)
+
+        def refused(engine):
+            pid = submit(engine)
+            engine.petitions.accept(RESIDENT, pid, now=hours(1))
+
+        with self.assertRaises(jiceng.PermissionDenied):
+            self.e.batch(refused)
+        self.assertEqual(self.e.digest(), before)
+        ids = self.e.batch(lambda engine: [submit(engine) for _ in range(3)])
+        self.assertEqual(len(ids), 3)
+        self.assertEqual(self.e.stats()["petitions"], 3)
+
+    def test_snapshot_restore_and_config(self):
+        submit(self.e)
+        data = self.e.snapshot()
+        with jiceng.Engine() as other:
+            other.restore(data)
+            self.assertEqual(other.digest(), self.e.digest())
+            with self.assertRaises(jiceng.DataLoss):
+                other.restore(data[: len(data) // 2])
+            self.assertEqual(other.digest(), self.e.digest())
+        self.assertEqual(self.e.policy_name, "suzhou-sip")
+        self.e.set_policy("national")
+        self.assertEqual(self.e.policy_name, "national")
+        self.assertTrue(self.e.calendar.is_workday(dt.date(2025, 1, 6)))
+        self.assertEqual(self.e.org.ancestors(GRID), [GRID, COMMUNITY, STREET, "320506"])
+        with self.assertRaises(jiceng.NotFound):
+            self.e.org.load("/nonexistent/org.json")
+        self.assertIn("digraph", jiceng.workflow_dot())
+        self.assertIn("sign", jiceng.workflow_matrix("csv"))
+
+    def test_kpi(self):
+        if jiceng._capi.jc_engine_kpi_json is None:
+            self.skipTest("library built without KPIs")
+        for i in range(4):
+            pid = submit(self.e)
+            self.p.accept(OFFICER, pid, now=hours(1))
+            self.p.dispatch(SECRETARY, pid, now=hours(1))
+            self.p.sign(STAFF, pid, now=hours(2))
+            self.p.resolve(STAFF, pid, "ok", now=hours(3))
+            self.p.evaluate(RESIDENT, pid, "satisfied" if i < 3 else "unsatisfied", solved=i < 3, now=hours(4))
+        k = self.e.kpi()
+        self.assertEqual(k["counts"]["received"], 4)
+        self.assertAlmostEqual(k["rates"]["solve"], 0.75)
+        sub = self.e.kpi(unit=COMMUNITY, period=(dt.date(2025, 1, 1), dt.date(2025, 1, 31)))
+        self.assertEqual(sub["counts"]["received"], 4)
+        other = self.e.kpi(unit="320506101")
+        self.assertEqual(other["counts"]["received"], 0)
+        self.assertIsNone(other["rates"]["solve"])
+        bundle = self.e.kpi(unit=STREET, ranking_level=2, trend=True)
+        self.assertIn("ranking", bundle)
+        with self.assertRaises(jiceng.NotFound):
+            self.e.kpi(unit="nowhere")
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.e.kpi(period=("2025-02-30", None))
+
+    def test_closed_engine(self):
+        e = jiceng.Engine()
+        e.close()
+        with self.assertRaises(ValueError):
+            e.petitions.state(1)
+        e.close()  # twice is fine
+
+
+class JournalTests(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="jiceng_py_")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_durable_engine(self):
+        path = os.path.join(self.dir, "j.db")
+        with new_engine(journal=path, sync="normal") as e:
+            pid = submit(e)
+            e.petitions.accept(OFFICER, pid, now=hours(1))
+            seq = e.journal_snapshot()
+            e.petitions.dispatch(SECRETARY, pid, now=hours(2))
+            digest = e.digest()
+        with jiceng.Engine(journal=path) as e:
+            self.assertEqual(e.digest(), digest)
+            self.assertEqual(e.petitions.state(pid), jiceng.State.DISPATCHED)
+        with jiceng.Journal(path) as j:
+            r = j.verify()
+            self.assertEqual(r.latest_snapshot, seq)
+            self.assertEqual(r.events, j.last_seq)
+            self.assertEqual(len(r.head), 64)
+            self.assertEqual(j.snapshot_count, 1)
+            self.assertIn("digest", j.latest_snapshot())
+        with self.assertRaises(jiceng.NotFound):
+            jiceng.Journal(os.path.join(self.dir, "missing.db"))
+        self.assertEqual(jiceng.sha256_hex(b"abc"),
+                         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,180 @@
+// capi/calendar.cpp — the working-day calendar (工作日历) through the C ABI.
+#include "capi/date_util.hpp"
+#include "capi/internal.hpp"
+#include "jiceng/calendar.hpp"
+
+namespace {
+
+jc_status need_cal(const jc_calendar* c, const char* fn) {
+  if (c == nullptr || c->cal == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": calendar is NULL");
+  return JC_OK;
+}
+
+jc_status need_owned(const jc_calendar* c, const char* fn) {
+  JC_CHECK(need_cal(c, fn));
+  if (c->owned == nullptr)
+    return jc::fail(JC_FAILED_PRECONDITION,
+                    std::string(fn) + ": this calendar is borrowed from an engine and is read-only; "
+                                      "use jc_engine_load_calendar_csv");
+  return JC_OK;
+}
+
+jc_status make(jc_calendar** out, jiceng::WorkCalendar cal) {
+  auto owned = std::make_unique<jiceng::WorkCalendar>(std::move(cal));
+  auto* h = new jc_calendar;
+  h->owned = owned.release();
+  h->cal = h->owned;
+  *out = h;
+  return JC_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+jc_status jc_calendar_china(jc_calendar** out) {
+  JC_GUARD("jc_calendar_china") {
+    JC_CHECK(jc::need(out, "jc_calendar_china", "out"));
+    return make(out, jiceng::WorkCalendar::china());
+  });
+}
+
+jc_status jc_calendar_new(jc_calendar** out) {
+  JC_GUARD("jc_calendar_new") {
+    JC_CHECK(jc::need(out, "jc_calendar_new", "out"));
+    return make(out, jiceng::WorkCalendar());
+  });
+}
+
+void jc_calendar_free(jc_calendar* cal) {
+  if (cal == nullptr || cal->owned == nullptr) return;  // borrowed handles belong to their engine
+  delete cal->owned;
+  delete cal;
+}
+
+jc_status jc_calendar_load_csv(jc_calendar* cal, const char* csv, size_t len, const char* source_name) {
+  JC_GUARD("jc_calendar_load_csv") {
+    JC_CHECK(need_owned(cal, "jc_calendar_load_csv"));
+    std::string_view text, source;
+    JC_CHECK(jc::text(&text, csv, len, "jc_calendar_load_csv", "csv"));
+    JC_CHECK(jc::text(&source, source_name, "jc_calendar_load_csv", "source_name", true));
+    return jc::from_status(cal->owned->load_csv(text, source.empty() ? "calendar.csv" : source), "jc_calendar_load_csv");
+  });
+}
+
+jc_status jc_calendar_set_weekend_only(jc_calendar* cal, int on) {
+  JC_GUARD("jc_calendar_set_weekend_only") {
+    JC_CHECK(need_owned(cal, "jc_calendar_set_weekend_only"));
+    cal->owned->set_weekend_only_for_unknown_years(on != 0);
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_years(int* first_year, int* last_year, const jc_calendar* cal) {
+  JC_GUARD("jc_calendar_years") {
+    JC_CHECK(need_cal(cal, "jc_calendar_years"));
+    if (first_year != nullptr) *first_year = cal->cal->first_year();
+    if (last_year != nullptr) *last_year = cal->cal->last_year();
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_is_workday(int* out, const jc_calendar* cal, jc_date d) {
+  JC_GUARD("jc_calendar_is_workday") {
+    JC_CHECK(jc::need(out, "jc_calendar_is_workday", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_is_workday"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_is_workday"));
+    auto r = cal->cal->is_workday(bd);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_is_workday");
+    *out = *r ? 1 : 0;
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_day_kind(int* out, const jc_calendar* cal, jc_date d) {
+  JC_GUARD("jc_calendar_day_kind") {
+    JC_CHECK(jc::need(out, "jc_calendar_day_kind", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_day_kind"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_day_kind"));
+    auto r = cal->cal->day_info(bd);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_day_kind");
+    *out = static_cast<int>(r->kind);
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_add_workdays(jc_date* out, const jc_calendar* cal, jc_date d, int n) {
+  JC_GUARD("jc_calendar_add_workdays") {
+    JC_CHECK(jc::need(out, "jc_calendar_add_workdays", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_add_workdays"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_add_workdays"));
+    jiceng::Date r;
+    if (cal->cal->try_add_workdays(bd, n, &r)) {  // the allocation-free path
+      *out = jc::from_boost_date(r);
+      return JC_OK;
+    }
+    auto s = cal->cal->add_workdays(bd, n);  // only for the message
+    if (!s.ok()) return jc::from_status(s.status(), "jc_calendar_add_workdays");
+    *out = jc::from_boost_date(*s);
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_workdays_between(int* out, const jc_calendar* cal, jc_date a, jc_date b) {
+  JC_GUARD("jc_calendar_workdays_between") {
+    JC_CHECK(jc::need(out, "jc_calendar_workdays_between", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_workdays_between"));
+    jiceng::Date da, db;
+    JC_CHECK(jc::to_boost_date(&da, a, "jc_calendar_workdays_between"));
+    JC_CHECK(jc::to_boost_date(&db, b, "jc_calendar_workdays_between"));
+    auto r = cal->cal->workdays_between(da, db);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_workdays_between");
+    *out = *r;
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_next_workday(jc_date* out, const jc_calendar* cal, jc_date d) {
+  JC_GUARD("jc_calendar_next_workday") {
+    JC_CHECK(jc::need(out, "jc_calendar_next_workday", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_next_workday"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_next_workday"));
+    auto r = cal->cal->next_workday(bd);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_next_workday");
+    *out = jc::from_boost_date(*r);
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_holiday_name(char* buf, size_t size, size_t* out_len, const jc_calendar* cal, jc_date d) {
+  JC_GUARD("jc_calendar_holiday_name") {
+    JC_CHECK(need_cal(cal, "jc_calendar_holiday_name"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_holiday_name"));
+    auto r = cal->cal->holiday_name(bd);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_holiday_name");
+    return jc::out_buffer(buf, size, out_len, *r, "jc_calendar_holiday_name");
+  });
+}
+
+jc_status jc_calendar_deadline_after(int64_t* out, const jc_calendar* cal, int64_t start, const char* duration,
+                                     int due_minute_of_day) {
+  JC_GUARD("jc_calendar_deadline_after") {
+    JC_CHECK(jc::need(out, "jc_calendar_deadline_after", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_deadline_after"));
+    std::string_view text;
+    JC_CHECK(jc::text(&text, duration, "jc_calendar_deadline_after", "duration"));
+    auto d = jiceng::parse_duration(text);
+    if (!d.ok()) return jc::from_status(d.status(), "jc_calendar_deadline_after");
+    auto r = jiceng::deadline_after(*cal->cal, start, *d, due_minute_of_day < 0 ? 17 * 60 + 30 : due_minute_of_day);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_deadline_after");
+    *out = *r;
+    return JC_OK;
+  });
+}
+
+}  // extern "C"

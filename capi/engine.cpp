@@ -1,0 +1,719 @@
+// capi/engine.cpp — the Engine (引擎) and the petition closed loop (诉求闭环) through the
+// C ABI: configuration, the eighteen commands, the hot path, the clock, batches, queries,
+// snapshots.
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "capi/engine_handle.hpp"
+#include "capi/internal.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/journal.hpp"
+
+namespace jc {
+jc_status read_file(std::string* out, std::string_view path, const char* fn);  // capi/org.cpp
+}
+
+namespace {
+
+using jiceng::Engine;
+using jiceng::EventType;
+
+jc_status need_engine(const jc_engine* e, const char* fn) {
+  if (e == nullptr || e->engine == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": engine is NULL");
+  return JC_OK;
+}
+
+/// Converts a jc_actor, checking every field.
+jc_status to_actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
+  if (a == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": actor is NULL");
+  std::string_view id, unit;
+  JC_CHECK(jc::text(&id, a->id, fn, "actor.id"));
+  JC_CHECK(jc::text(&unit, a->unit, fn, "actor.unit", true));
+  JC_CHECK(jc::role(&out->role, a->role, fn));
+  out->id.assign(id);
+  out->unit.assign(unit);
+  return JC_OK;
+}
+
+/// The check word that binds an actor handle to its engine.
+std::uint32_t handle_check(const jc_engine* e, std::uint32_t id_ref, std::uint32_t role, std::uint32_t unit_ref) {
+  std::uint64_t h = reinterpret_cast<std::uintptr_t>(e) ^ 0x9E3779B97F4A7C15ull;
+  for (std::uint64_t v : {std::uint64_t{id_ref}, std::uint64_t{role}, std::uint64_t{unit_ref}}) {
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h *= 0xBF58476D1CE4E5B9ull;
+  }
+  const auto c = static_cast<std::uint32_t>(h ^ (h >> 32));
+  return c == 0 ? 1u : c;  // a zero-filled handle never checks
+}
+
+/// Runs one command through the C++ API given a ready Actor.
+template <class F>
+jc_status command(jc_engine* e, const jc_actor* a, const char* fn, F&& call) {
+  JC_CHECK(need_engine(e, fn));
+  jiceng::Actor actor;
+  JC_CHECK(to_actor(&actor, a, fn));
+  return jc::from_status(call(*e->engine, actor), fn);
+}
+
+std::string masked(std::string_view s, bool phone, bool raw) {
+  if (raw || s.empty()) return std::string(s);
+  return phone ? jiceng::mask_phone(s) : jiceng::mask_name(s);
+}
+
+boost::json::value ts(jiceng::Timestamp t) {
+  if (t == jiceng::kNoDeadline) return nullptr;
+  return t;
+}
+
+boost::json::object view_json(const jiceng::PetitionView& v) {
+  boost::json::object o;
+  o["id"] = v.id;
+  o["display_id"] = v.display_id;
+  o["idempotency_key"] = v.idempotency_key;
+  o["state"] = jiceng::to_string(v.state);
+  o["stage"] = jiceng::to_string(v.stage);
+  o["track"] = jiceng::to_string(v.track);
+  o["petitioner"] = v.petitioner;
+  o["contact"] = boost::json::object{{"name", v.contact.name}, {"phone", v.contact.phone}};
+  o["location"] = v.location;
+  o["location_unit"] = v.location_unit;
+  o["category"] = v.category;
+  o["urgency"] = jiceng::to_string(v.urgency);
+  o["severity"] = jiceng::to_string(v.severity);
+  o["channel"] = jiceng::to_string(v.channel);
+  o["text"] = v.text;
+  o["current_unit"] = v.current_unit;
+  o["submitted_at"] = v.submitted_at;
+  o["updated_at"] = v.updated_at;
+  o["stage_started_at"] = v.stage_started_at;
+  o["due_at"] = ts(v.due_at);
+  o["dispatched_at"] = v.dispatched_at;
+  o["resolved_at"] = v.resolved_at;
+  o["returns"] = v.returns;
+  o["extensions"] = v.extensions;
+  o["extension_granted"] = v.extension_granted;
+  o["extension_pending"] = v.extension_pending;
+  o["reopenings"] = v.reopenings;
+  o["reviews"] = v.reviews;
+  o["escalations"] = v.escalations;
+  o["urges"] = v.urges;
+  o["supervisions"] = v.supervisions;
+  o["designated"] = v.designated;
+  o["overdue"] = v.overdue;
+  o["ever_overdue"] = v.ever_overdue;
+  o["final_matter"] = v.final_matter;
+  if (v.evaluation) {
+    o["evaluation"] = boost::json::object{{"contacted", v.evaluation->contacted},
+                                          {"solved", v.evaluation->solved},
+                                          {"satisfaction", jiceng::to_string(v.evaluation->satisfaction)}};
+  } else {
+    o["evaluation"] = nullptr;
+  }
+  o["merged_into"] = v.merged_into;
+  o["same_matter_as"] = v.same_matter_as;
+  return o;
+}
+
+boost::json::object event_json(const jiceng::Event& ev, bool raw) {
+  boost::json::object o;
+  o["seq"] = ev.seq;
+  o["time"] = ev.time;
+  o["type"] = jiceng::to_string(ev.type);
+  o["petition"] = ev.petition;
+  o["actor"] = boost::json::object{
+      {"id", ev.actor.id}, {"role", jiceng::to_string(ev.actor.role)}, {"unit", ev.actor.unit}};
+  const jiceng::EventPayload& p = ev.payload;
+  boost::json::object pl;
+  auto put = [&](const char* k, std::string_view v) {
+    if (!v.empty()) pl[k] = v;
+  };
+  put("petitioner", p.petitioner);
+  put("contact_name", masked(p.contact.name, false, raw));
+  put("contact_phone", masked(p.contact.phone, true, raw));
+  put("location", p.location);
+  put("category", p.category);
+  put("text", p.text);
+  put("idempotency_key", p.idempotency_key);
+  put("unit", p.unit);
+  put("reason", p.reason);
+  if (ev.type == EventType::kSubmit) {
+    pl["urgency"] = jiceng::to_string(p.urgency);
+    pl["severity"] = jiceng::to_string(p.severity);
+    pl["channel"] = jiceng::to_string(p.channel);
+  }
+  if (p.same_matter) pl["same_matter"] = true;
+  if (p.linked != jiceng::kNoPetition) pl["linked"] = p.linked;
+  if (p.designated) pl["designated"] = true;
+  if (p.explicit_unit) pl["explicit_unit"] = true;
+  if (p.automatic) pl["automatic"] = true;
+  if (ev.type == EventType::kRequestExtension) pl["extension"] = jiceng::format_duration(p.extension);
+  if (ev.type == EventType::kEvaluate) {
+    pl["evaluation"] = boost::json::object{{"contacted", p.evaluation.contacted},
+                                           {"solved", p.evaluation.solved},
+                                           {"satisfaction", jiceng::to_string(p.evaluation.satisfaction)}};
+  }
+  if (ev.type == EventType::kReopen) pl["reopen_kind"] = jiceng::to_string(p.reopen_kind);
+  o["payload"] = std::move(pl);
+  return o;
+}
+
+jc_status write_ids(std::uint64_t* buf, std::size_t capacity, std::size_t* out_count,
+                    const std::vector<jiceng::PetitionId>& ids, const char* fn) {
+  bool write = false;
+  JC_CHECK(jc::check_array(buf, capacity, out_count, ids.size(), fn, &write));
+  if (write)
+    for (std::size_t i = 0; i < ids.size(); ++i) buf[i] = ids[i];
+  return JC_OK;
+}
+
+jc_status need_state(int state, const char* fn) {
+  if (state < 0 || state >= jiceng::kStateCount)
+    return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": state ", state, " is not a jc_state (0..8)"));
+  return JC_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+jc_status jc_engine_options_init(jc_engine_options* opts, unsigned int version) {
+  JC_GUARD("jc_engine_options_init") {
+    JC_CHECK(jc::need(opts, "jc_engine_options_init", "opts"));
+    if (version != JC_ENGINE_OPTIONS_VERSION)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_options_init: unknown version ", version));
+    *opts = jc_engine_options JC_ENGINE_OPTIONS_INIT;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_open(jc_engine** out, const jc_engine_options* opts) {
+  JC_GUARD("jc_engine_open") {
+    JC_CHECK(jc::need(out, "jc_engine_open", "out"));
+    jc_engine_options o = JC_ENGINE_OPTIONS_INIT;
+    if (opts != nullptr) {
+      if (opts->version != JC_ENGINE_OPTIONS_VERSION)
+        return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_open: unknown options version ", opts->version));
+      o = *opts;
+    }
+    std::string_view policy, journal;
+    JC_CHECK(jc::text(&policy, o.policy, "jc_engine_open", "policy", true));
+    JC_CHECK(jc::text(&journal, o.journal, "jc_engine_open", "journal", true));
+    if (o.sync < JC_SYNC_FULL || o.sync > JC_SYNC_OFF)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_open: sync ", o.sync, " is not a jc_sync_mode"));
+    auto h = std::make_unique<jc_engine>();
+    if (journal.empty()) {
+      auto e = Engine::create(policy.empty() ? "national" : policy);
+      if (!e.ok()) return jc::from_status(e.status(), "jc_engine_open");
+      h->owned = std::move(*e);
+      h->engine = h->owned.get();
+    } else {
+      jiceng::JournalOptions jo;
+      jo.sync = static_cast<jiceng::SyncMode>(o.sync);
+      jo.read_only = o.read_only != 0;
+      jo.policy = policy.empty() ? "national" : std::string(policy);
+      auto d = jiceng::DurableEngine::open(std::string(journal), jo);
+      if (!d.ok()) return jc::from_status(d.status(), "jc_engine_open");
+      h->durable = std::move(*d);
+      h->engine = &h->durable->engine();
+    }
+    *out = h.release();
+    return JC_OK;
+  });
+}
+
+void jc_engine_free(jc_engine* engine) { delete engine; }
+
+jc_status jc_engine_load_org(jc_engine* engine, const char* json, size_t len, int64_t now) {
+  JC_GUARD("jc_engine_load_org") {
+    JC_CHECK(need_engine(engine, "jc_engine_load_org"));
+    std::string_view t;
+    JC_CHECK(jc::text(&t, json, len, "jc_engine_load_org", "json"));
+    return jc::from_status(engine->engine->load_org(t, now), "jc_engine_load_org");
+  });
+}
+
+jc_status jc_engine_load_org_file(jc_engine* engine, const char* path, int64_t now) {
+  JC_GUARD("jc_engine_load_org_file") {
+    JC_CHECK(need_engine(engine, "jc_engine_load_org_file"));
+    std::string_view p;
+    JC_CHECK(jc::text(&p, path, "jc_engine_load_org_file", "path"));
+    std::string data;
+    JC_CHECK(jc::read_file(&data, p, "jc_engine_load_org_file"));
+    return jc::from_status(engine->engine->load_org(data, now), "jc_engine_load_org_file");
+  });
+}
+
+jc_status jc_engine_load_sample_org(jc_engine* engine, int64_t now) {
+  JC_GUARD("jc_engine_load_sample_org") {
+    JC_CHECK(need_engine(engine, "jc_engine_load_sample_org"));
+    return jc::from_status(engine->engine->load_org(jc::sample_org_json(), now), "jc_engine_load_sample_org");
+  });
+}
+
+jc_status jc_engine_set_policy(jc_engine* engine, const char* name_or_json, int64_t now) {
+  JC_GUARD("jc_engine_set_policy") {
+    JC_CHECK(need_engine(engine, "jc_engine_set_policy"));
+    std::string_view t;
+    JC_CHECK(jc::text(&t, name_or_json, "jc_engine_set_policy", "name_or_json"));
+    return jc::from_status(engine->engine->set_policy(t, now), "jc_engine_set_policy");
+  });
+}
+
+jc_status jc_engine_load_calendar_csv(jc_engine* engine, const char* csv, size_t len, int64_t now) {
+  JC_GUARD("jc_engine_load_calendar_csv") {
+    JC_CHECK(need_engine(engine, "jc_engine_load_calendar_csv"));
+    std::string_view t;
+    JC_CHECK(jc::text(&t, csv, len, "jc_engine_load_calendar_csv", "csv"));
+    return jc::from_status(engine->engine->load_calendar_csv(t, now), "jc_engine_load_calendar_csv");
+  });
+}
+
+jc_status jc_engine_org(const jc_org** out, jc_engine* engine) {
+  JC_GUARD("jc_engine_org") {
+    JC_CHECK(jc::need(out, "jc_engine_org", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_org"));
+    engine->org_view.owned = nullptr;
+    engine->org_view.graph = &engine->engine->org();
+    *out = &engine->org_view;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_calendar(const jc_calendar** out, jc_engine* engine) {
+  JC_GUARD("jc_engine_calendar") {
+    JC_CHECK(jc::need(out, "jc_engine_calendar", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_calendar"));
+    engine->cal_view.owned = nullptr;
+    engine->cal_view.cal = &engine->engine->calendar();
+    *out = &engine->cal_view;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_policy_name(char* buf, size_t size, size_t* out_len, jc_engine* engine) {
+  JC_GUARD("jc_engine_policy_name") {
+    JC_CHECK(need_engine(engine, "jc_engine_policy_name"));
+    return jc::out_buffer(buf, size, out_len, engine->engine->policy_name(), "jc_engine_policy_name");
+  });
+}
+
+jc_status jc_engine_resolve_actor(jc_actor_handle* out, jc_engine* engine, const jc_actor* actor) {
+  JC_GUARD("jc_engine_resolve_actor") {
+    JC_CHECK(jc::need(out, "jc_engine_resolve_actor", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_resolve_actor"));
+    jiceng::Actor a;
+    JC_CHECK(to_actor(&a, actor, "jc_engine_resolve_actor"));
+    auto h = engine->engine->resolve_actor(a);
+    if (!h.ok()) return jc::from_status(h.status(), "jc_engine_resolve_actor");
+    out->id_ref = h->id_ref;
+    out->role = static_cast<std::uint32_t>(h->role);
+    out->unit_ref = h->unit_ref;
+    out->check = handle_check(engine, out->id_ref, out->role, out->unit_ref);
+    return JC_OK;
+  });
+}
+
+jc_status jc_submission_init(jc_submission* s, unsigned int version) {
+  JC_GUARD("jc_submission_init") {
+    JC_CHECK(jc::need(s, "jc_submission_init", "s"));
+    if (version != JC_SUBMISSION_VERSION)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_submission_init: unknown version ", version));
+    *s = jc_submission JC_SUBMISSION_INIT;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_submit(uint64_t* out, jc_engine* engine, const jc_actor* actor, const jc_submission* s,
+                           int64_t now) {
+  constexpr const char* fn = "jc_engine_submit";
+  JC_GUARD(fn) {
+    JC_CHECK(jc::need(out, fn, "out"));
+    JC_CHECK(need_engine(engine, fn));
+    jiceng::Actor a;
+    JC_CHECK(to_actor(&a, actor, fn));
+    JC_CHECK(jc::need(s, fn, "submission"));
+    if (s->version != JC_SUBMISSION_VERSION)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": unknown submission version ", s->version));
+    std::string_view petitioner, name, phone, location, category, body, key;
+    JC_CHECK(jc::text(&petitioner, s->petitioner, fn, "submission.petitioner", true));
+    JC_CHECK(jc::text(&name, s->contact_name, fn, "submission.contact_name", true));
+    JC_CHECK(jc::text(&phone, s->contact_phone, fn, "submission.contact_phone", true));
+    JC_CHECK(jc::text(&location, s->location, fn, "submission.location"));
+    JC_CHECK(jc::text(&category, s->category, fn, "submission.category"));
+    JC_CHECK(jc::text(&body, s->text, fn, "submission.text"));
+    JC_CHECK(jc::text(&key, s->idempotency_key, fn, "submission.idempotency_key", true));
+    if (s->urgency < 0 || s->urgency > 1)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": urgency ", s->urgency, " is not a jc_urgency"));
+    if (s->severity < 0 || s->severity > 2)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": severity ", s->severity, " is not a jc_severity"));
+    if (s->channel < 0 || s->channel > 6)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": channel ", s->channel, " is not a jc_channel"));
+    jiceng::EventPayload p;
+    p.petitioner.assign(petitioner);
+    p.contact.name.assign(name);
+    p.contact.phone.assign(phone);
+    p.location.assign(location);
+    p.category.assign(category);
+    p.urgency = static_cast<jiceng::Urgency>(s->urgency);
+    p.severity = static_cast<jiceng::Severity>(s->severity);
+    p.channel = static_cast<jiceng::Channel>(s->channel);
+    p.text.assign(body);
+    p.idempotency_key.assign(key);
+    p.same_matter = s->same_matter != 0;
+    p.linked = s->linked;
+    auto id = engine->engine->submit(a, p, now);
+    if (!id.ok()) return jc::from_status(id.status(), fn);
+    *out = *id;
+    return JC_OK;
+  });
+}
+
+#define JC_SIMPLE_COMMAND(name, method)                                                                     \
+  jc_status jc_engine_##name(jc_engine* engine, const jc_actor* actor, uint64_t petition, int64_t now) {    \
+    JC_GUARD("jc_engine_" #name) {                                                                          \
+      return command(engine, actor, "jc_engine_" #name,                                                     \
+                     [&](Engine& e, const jiceng::Actor& a) { return e.method(a, petition, now); });        \
+    });                                                                                                     \
+  }
+
+#define JC_TEXT_COMMAND(name, method, what, optional)                                                       \
+  jc_status jc_engine_##name(jc_engine* engine, const jc_actor* actor, uint64_t petition, const char* arg,  \
+                             int64_t now) {                                                                 \
+    JC_GUARD("jc_engine_" #name) {                                                                          \
+      std::string_view t;                                                                                   \
+      JC_CHECK(jc::text(&t, arg, "jc_engine_" #name, what, optional));                                      \
+      return command(engine, actor, "jc_engine_" #name,                                                     \
+                     [&](Engine& e, const jiceng::Actor& a) { return e.method(a, petition, t, now); });     \
+    });                                                                                                     \
+  }
+
+JC_SIMPLE_COMMAND(accept, accept)
+JC_SIMPLE_COMMAND(sign, sign)
+JC_SIMPLE_COMMAND(grant_extension, grant_extension)
+JC_TEXT_COMMAND(reject, reject, "reason", false)
+JC_TEXT_COMMAND(return, return_petition, "reason", false)
+JC_TEXT_COMMAND(escalate, escalate, "reason", true)
+JC_TEXT_COMMAND(deny_extension, deny_extension, "reason", false)
+JC_TEXT_COMMAND(urge, urge, "note", true)
+JC_TEXT_COMMAND(supervise, supervise, "note", true)
+JC_TEXT_COMMAND(resolve, resolve, "answer", false)
+JC_TEXT_COMMAND(close, close, "reason", true)
+JC_TEXT_COMMAND(withdraw, withdraw, "reason", true)
+
+jc_status jc_engine_merge(jc_engine* engine, const jc_actor* actor, uint64_t petition, uint64_t into, int64_t now) {
+  JC_GUARD("jc_engine_merge") {
+    return command(engine, actor, "jc_engine_merge",
+                   [&](Engine& e, const jiceng::Actor& a) { return e.merge(a, petition, into, now); });
+  });
+}
+
+jc_status jc_engine_dispatch(jc_engine* engine, const jc_actor* actor, uint64_t petition, const char* unit,
+                             int designated, int64_t now) {
+  JC_GUARD("jc_engine_dispatch") {
+    std::string_view u;
+    JC_CHECK(jc::text(&u, unit, "jc_engine_dispatch", "unit", true));
+    return command(engine, actor, "jc_engine_dispatch", [&](Engine& e, const jiceng::Actor& a) {
+      return e.dispatch(a, petition, u, designated != 0, now);
+    });
+  });
+}
+
+jc_status jc_engine_request_extension(jc_engine* engine, const jc_actor* actor, uint64_t petition,
+                                      const char* duration, const char* reason, int64_t now) {
+  constexpr const char* fn = "jc_engine_request_extension";
+  JC_GUARD(fn) {
+    std::string_view d, r;
+    JC_CHECK(jc::text(&d, duration, fn, "duration"));
+    JC_CHECK(jc::text(&r, reason, fn, "reason", true));
+    auto dur = jiceng::parse_duration(d);
+    if (!dur.ok()) return jc::from_status(dur.status(), fn);
+    return command(engine, actor, fn, [&](Engine& e, const jiceng::Actor& a) {
+      return e.request_extension(a, petition, *dur, r, now);
+    });
+  });
+}
+
+jc_status jc_engine_evaluate(jc_engine* engine, const jc_actor* actor, uint64_t petition, int contacted, int solved,
+                             int satisfaction, int64_t now) {
+  constexpr const char* fn = "jc_engine_evaluate";
+  JC_GUARD(fn) {
+    if (satisfaction < 0 || satisfaction > 2)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": satisfaction ", satisfaction, " is not a jc_satisfaction"));
+    jiceng::Evaluation ev{contacted != 0, solved != 0, static_cast<jiceng::Satisfaction>(satisfaction)};
+    return command(engine, actor, fn,
+                   [&](Engine& e, const jiceng::Actor& a) { return e.evaluate(a, petition, ev, now); });
+  });
+}
+
+jc_status jc_engine_reopen(jc_engine* engine, const jc_actor* actor, uint64_t petition, int kind, const char* reason,
+                           int64_t now) {
+  constexpr const char* fn = "jc_engine_reopen";
+  JC_GUARD(fn) {
+    if (kind < 0 || kind > 2)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": kind ", kind, " is not a jc_reopen_kind"));
+    std::string_view r;
+    JC_CHECK(jc::text(&r, reason, fn, "reason"));
+    return command(engine, actor, fn, [&](Engine& e, const jiceng::Actor& a) {
+      return e.reopen(a, petition, static_cast<jiceng::ReopenKind>(kind), r, now);
+    });
+  });
+}
+
+jc_status jc_engine_execute(jc_engine* engine, const jc_actor_handle* actor, int event_type, uint64_t petition,
+                            int64_t now) {
+  // The hot path: no allocation, no string work on success.
+  constexpr const char* fn = "jc_engine_execute";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    JC_CHECK(jc::need(actor, fn, "actor"));
+    if (actor->role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
+        actor->check != handle_check(engine, actor->id_ref, actor->role, actor->unit_ref))
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor "
+                                                            "on this engine"));
+    if (event_type <= JC_EVENT_SUBMIT || event_type >= jiceng::kCommandEventCount)
+      return jc::fail(JC_INVALID_ARGUMENT,
+                      jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
+    const jiceng::ActorHandle h{actor->id_ref, static_cast<jiceng::Role>(actor->role), actor->unit_ref};
+    const absl::Status s = engine->engine->execute(h, static_cast<EventType>(event_type), petition, now);
+    if (s.ok()) [[likely]]
+      return JC_OK;
+    return jc::from_status(s, fn);
+  });
+}
+
+jc_status jc_engine_execute_many(jc_status* results, jc_engine* engine, const jc_actor_handle* actor, int event_type,
+                                 const uint64_t* petitions, size_t count, int64_t now) {
+  constexpr const char* fn = "jc_engine_execute_many";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    JC_CHECK(jc::need(actor, fn, "actor"));
+    if (petitions == nullptr && count != 0) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": petitions is NULL"));
+    if (actor->role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
+        actor->check != handle_check(engine, actor->id_ref, actor->role, actor->unit_ref))
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor "
+                                                       "on this engine"));
+    if (event_type <= JC_EVENT_SUBMIT || event_type >= jiceng::kCommandEventCount)
+      return jc::fail(JC_INVALID_ARGUMENT,
+                      jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
+    const jiceng::ActorHandle h{actor->id_ref, static_cast<jiceng::Role>(actor->role), actor->unit_ref};
+    jc_status first = JC_OK;
+    for (size_t i = 0; i < count; ++i) {
+      const absl::Status s = engine->engine->execute(h, static_cast<EventType>(event_type), petitions[i], now);
+      jc_status rc = JC_OK;
+      if (!s.ok()) {
+        if (first == JC_OK) {
+          first = jc::from_status(s, fn);
+          rc = first;
+        } else {
+          rc = static_cast<jc_status>(static_cast<int>(s.code()) <= 16 ? static_cast<int>(s.code()) : 2);
+        }
+      }
+      if (results != nullptr) results[i] = rc;
+    }
+    return first;
+  });
+}
+
+jc_status jc_engine_tick(jc_tick_report* out, jc_engine* engine, int64_t now) {
+  JC_GUARD("jc_engine_tick") {
+    JC_CHECK(need_engine(engine, "jc_engine_tick"));
+    auto r = engine->engine->tick(now);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_engine_tick");
+    if (out != nullptr) *out = jc_tick_report{r->examined, r->urged, r->overdue, r->escalated, r->closed, r->events};
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_batch(jc_engine* engine, jc_batch_fn fn, void* user_data) {
+  JC_GUARD("jc_engine_batch") {
+    JC_CHECK(need_engine(engine, "jc_engine_batch"));
+    JC_CHECK(jc::need(reinterpret_cast<const void*>(fn), "jc_engine_batch", "fn"));
+    jc_status inner = JC_OK;
+    std::string inner_message;
+    const absl::Status s = engine->engine->batch([&](Engine&) -> absl::Status {
+      inner = fn(engine, user_data);
+      if (inner == JC_OK) return absl::OkStatus();
+      inner_message = jc_last_error();
+      return absl::Status(static_cast<absl::StatusCode>(inner), "batch function failed");
+    });
+    if (inner != JC_OK) {  // keep the callback's own message
+      return jc::fail(inner, inner_message.empty() ? std::string("jc_engine_batch: batch function failed")
+                                                   : inner_message);
+    }
+    return jc::from_status(s, "jc_engine_batch");
+  });
+}
+
+jc_status jc_engine_state(int* out, jc_engine* engine, uint64_t petition) {
+  JC_GUARD("jc_engine_state") {
+    JC_CHECK(jc::need(out, "jc_engine_state", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_state"));
+    auto v = engine->engine->get(petition);
+    if (!v.ok()) return jc::from_status(v.status(), "jc_engine_state");
+    *out = static_cast<int>(v->state);
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_deadline(int64_t* out, jc_engine* engine, uint64_t petition) {
+  JC_GUARD("jc_engine_deadline") {
+    JC_CHECK(jc::need(out, "jc_engine_deadline", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_deadline"));
+    auto v = engine->engine->get(petition);
+    if (!v.ok()) return jc::from_status(v.status(), "jc_engine_deadline");
+    *out = v->due_at;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_current_unit(char* buf, size_t size, size_t* out_len, jc_engine* engine, uint64_t petition) {
+  JC_GUARD("jc_engine_current_unit") {
+    JC_CHECK(need_engine(engine, "jc_engine_current_unit"));
+    auto v = engine->engine->get(petition);
+    if (!v.ok()) return jc::from_status(v.status(), "jc_engine_current_unit");
+    return jc::out_buffer(buf, size, out_len, v->current_unit, "jc_engine_current_unit");
+  });
+}
+
+jc_status jc_engine_petition_json(char** out, jc_engine* engine, uint64_t petition, int raw_contact) {
+  JC_GUARD("jc_engine_petition_json") {
+    JC_CHECK(jc::need(out, "jc_engine_petition_json", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_petition_json"));
+    jiceng::QueryOptions q;
+    q.raw_contact = raw_contact != 0;
+    auto v = engine->engine->get(petition, q);
+    if (!v.ok()) return jc::from_status(v.status(), "jc_engine_petition_json");
+    return jc::out_string(out, boost::json::serialize(view_json(*v)), "jc_engine_petition_json");
+  });
+}
+
+jc_status jc_engine_history_json(char** out, jc_engine* engine, uint64_t petition, int raw_contact) {
+  JC_GUARD("jc_engine_history_json") {
+    JC_CHECK(jc::need(out, "jc_engine_history_json", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_history_json"));
+    auto h = engine->engine->history(petition);
+    if (!h.ok()) return jc::from_status(h.status(), "jc_engine_history_json");
+    boost::json::array a;
+    for (const auto& ev : *h) a.emplace_back(event_json(ev, raw_contact != 0));
+    return jc::out_string(out, boost::json::serialize(a), "jc_engine_history_json");
+  });
+}
+
+jc_status jc_engine_find_by_key(uint64_t* out, jc_engine* engine, const char* key) {
+  JC_GUARD("jc_engine_find_by_key") {
+    JC_CHECK(jc::need(out, "jc_engine_find_by_key", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_find_by_key"));
+    std::string_view k;
+    JC_CHECK(jc::text(&k, key, "jc_engine_find_by_key", "key"));
+    auto id = engine->engine->find_by_key(k);
+    if (!id) return jc::fail(JC_NOT_FOUND, jc::cat("jc_engine_find_by_key: no petition with key \"", k, "\""));
+    *out = *id;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_by_state(uint64_t* buf, size_t capacity, size_t* out_count, jc_engine* engine, int state) {
+  JC_GUARD("jc_engine_by_state") {
+    JC_CHECK(need_engine(engine, "jc_engine_by_state"));
+    JC_CHECK(need_state(state, "jc_engine_by_state"));
+    return write_ids(buf, capacity, out_count, engine->engine->by_state(static_cast<jiceng::State>(state)),
+                     "jc_engine_by_state");
+  });
+}
+
+jc_status jc_engine_by_unit(uint64_t* buf, size_t capacity, size_t* out_count, jc_engine* engine, const char* unit) {
+  JC_GUARD("jc_engine_by_unit") {
+    JC_CHECK(need_engine(engine, "jc_engine_by_unit"));
+    std::string_view u;
+    JC_CHECK(jc::text(&u, unit, "jc_engine_by_unit", "unit"));
+    auto ids = engine->engine->by_unit_subtree(u);
+    if (!ids.ok()) return jc::from_status(ids.status(), "jc_engine_by_unit");
+    return write_ids(buf, capacity, out_count, *ids, "jc_engine_by_unit");
+  });
+}
+
+jc_status jc_engine_overdue(uint64_t* buf, size_t capacity, size_t* out_count, jc_engine* engine, int64_t now) {
+  JC_GUARD("jc_engine_overdue") {
+    JC_CHECK(need_engine(engine, "jc_engine_overdue"));
+    return write_ids(buf, capacity, out_count, engine->engine->overdue(now), "jc_engine_overdue");
+  });
+}
+
+jc_status jc_engine_due_within(uint64_t* buf, size_t capacity, size_t* out_count, jc_engine* engine, int64_t now,
+                               int workdays) {
+  JC_GUARD("jc_engine_due_within") {
+    JC_CHECK(need_engine(engine, "jc_engine_due_within"));
+    auto ids = engine->engine->due_within(now, workdays);
+    if (!ids.ok()) return jc::from_status(ids.status(), "jc_engine_due_within");
+    return write_ids(buf, capacity, out_count, *ids, "jc_engine_due_within");
+  });
+}
+
+jc_status jc_engine_stats_json(char** out, jc_engine* engine) {
+  JC_GUARD("jc_engine_stats_json") {
+    JC_CHECK(jc::need(out, "jc_engine_stats_json", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_stats_json"));
+    const jiceng::EngineStats s = engine->engine->stats();
+    boost::json::object per;
+    for (int i = 0; i < jiceng::kStateCount; ++i)
+      per[jiceng::to_string(static_cast<jiceng::State>(i))] = s.per_state[static_cast<std::size_t>(i)];
+    boost::json::object o{{"petitions", s.petitions}, {"open", s.open}, {"events", s.events}};
+    o["per_state"] = std::move(per);
+    o["units"] = engine->engine->unit_count();
+    o["policy"] = engine->engine->policy_name();
+    return jc::out_string(out, boost::json::serialize(o), "jc_engine_stats_json");
+  });
+}
+
+jc_status jc_engine_last_seq(uint64_t* out, jc_engine* engine) {
+  JC_GUARD("jc_engine_last_seq") {
+    JC_CHECK(jc::need(out, "jc_engine_last_seq", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_last_seq"));
+    *out = engine->engine->last_seq();
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_snapshot(char** out, size_t* out_len, jc_engine* engine) {
+  JC_GUARD("jc_engine_snapshot") {
+    JC_CHECK(jc::need(out, "jc_engine_snapshot", "out"));
+    JC_CHECK(jc::need(out_len, "jc_engine_snapshot", "out_len"));
+    JC_CHECK(need_engine(engine, "jc_engine_snapshot"));
+    return jc::out_string(out, engine->engine->snapshot(), "jc_engine_snapshot", out_len);
+  });
+}
+
+jc_status jc_engine_restore(jc_engine* engine, const char* bytes, size_t len) {
+  JC_GUARD("jc_engine_restore") {
+    JC_CHECK(need_engine(engine, "jc_engine_restore"));
+    if (bytes == nullptr) return jc::fail(JC_INVALID_ARGUMENT, "jc_engine_restore: bytes is NULL");
+    if (len == JC_NUL_TERMINATED) return jc::fail(JC_INVALID_ARGUMENT, "jc_engine_restore: snapshot bytes need a length");
+    if (engine->durable != nullptr)
+      return jc::fail(JC_FAILED_PRECONDITION,
+                      "jc_engine_restore: this engine writes a journal; a restore would bypass it");
+    JC_CHECK(jc::from_status(engine->engine->restore(std::string_view(bytes, len)), "jc_engine_restore"));
+    std::lock_guard<std::mutex> lock(engine->kpi_mu);
+    engine->kpi.reset();  // the history was replaced: rebuild the KPI index on next use
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_digest(char* buf, size_t size, size_t* out_len, jc_engine* engine) {
+  JC_GUARD("jc_engine_digest") {
+    JC_CHECK(need_engine(engine, "jc_engine_digest"));
+    return jc::out_buffer(buf, size, out_len, jiceng::sha256_hex(engine->engine->snapshot()), "jc_engine_digest");
+  });
+}
+
+jc_status jc_sha256_hex(char* buf, size_t size, size_t* out_len, const char* bytes, size_t len) {
+  JC_GUARD("jc_sha256_hex") {
+    if (bytes == nullptr && len != 0) return jc::fail(JC_INVALID_ARGUMENT, "jc_sha256_hex: bytes is NULL");
+    if (len == JC_NUL_TERMINATED) len = std::strlen(bytes);
+    return jc::out_buffer(buf, size, out_len, jiceng::sha256_hex(std::string_view(bytes == nullptr ? "" : bytes, len)),
+                          "jc_sha256_hex");
+  });
+}
+
+}  // extern "C"

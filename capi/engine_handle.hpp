@@ -1,0 +1,29 @@
+// capi/engine_handle.hpp — the jc_engine handle: the C++ Engine, its optional journal
+// (事件日志) and KPI index, and the borrowed org / calendar views handed to C callers.
+// Included by the translation units that see engine.hpp (never with org.hpp).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "capi/internal.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/journal.hpp"
+#include "jiceng/kpi.hpp"
+
+struct jc_engine {
+  // Destroyed in reverse order: the KPI index (which reads the engine) first.
+  std::unique_ptr<jiceng::DurableEngine> durable;  // set when opened on a journal
+  std::unique_ptr<jiceng::Engine> owned;           // set for an in-memory engine
+  jiceng::Engine* engine = nullptr;                // the one in use
+  jc_org org_view;
+  jc_calendar cal_view;
+  std::mutex kpi_mu;
+  std::unique_ptr<jiceng::KpiIndex> kpi;
+};
+
+namespace jc {
+/// The bundled sample district JSON (capi/org.cpp).
+std::string_view sample_org_json();
+}  // namespace jc

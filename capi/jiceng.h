@@ -1,0 +1,779 @@
+/* jiceng.h — the stable C ABI of jiceng (基层), party-led grassroots governance as
+ * Suzhou practises it: the party organization hierarchy (党组织体系), the working-day
+ * calendar (工作日历), policy sets (政策规则集), the petition closed loop (诉求闭环) and
+ * its durable journal (事件日志).
+ *
+ * This is the only C header of the library and is valid C99 on its own. Conventions
+ * (libgit2 / DuckDB style):
+ *  - Opaque handles: jc_engine, jc_org, jc_calendar, jc_policy, jc_journal. Each
+ *    constructor (`*_new`, `*_open`, `*_load_*`) has its `*_free`; `*_free(NULL)` is a no-op.
+ *  - Every function returns a jc_status (JC_OK = 0); out-parameters come first. On an
+ *    error the out-parameters are untouched and jc_last_error() gives the calling thread's
+ *    message. Nothing throws, nothing aborts: NULL handles, NULL or invalid UTF-8 text,
+ *    wrong lengths, unknown ids and out-of-range values are error codes.
+ *  - Strings in: UTF-8. A `(text, len)` pair takes `len` bytes; `len == JC_NUL_TERMINATED`
+ *    reads up to the NUL. Strings out: either `char **out` — a NUL-terminated string the
+ *    library allocated, released with jc_string_free() — or a caller buffer
+ *    `(char *buf, size_t size, size_t *out_len)`.
+ *  - Caller buffers (strings and arrays): `*out_len` always receives the length needed
+ *    (without the NUL for strings). `buf == NULL && size == 0` is a size query (JC_OK);
+ *    a non-NULL buffer too small is JC_OUT_OF_RANGE and is not written.
+ *  - Dates are jc_date {year, month, day} values (China Standard Time calendar days);
+ *    jc_date_parse / jc_date_format convert from / to "YYYY-MM-DD". Timestamps are
+ *    int64_t UTC seconds.
+ *  - Thread safety: functions on different handles may run in parallel. A jc_engine may
+ *    be shared between threads (queries in parallel, commands serialized); jc_org,
+ *    jc_calendar and jc_policy handles are safe for concurrent reads, and their mutating
+ *    calls (load, transfer, set) need exclusive access. jc_journal calls are serialized
+ *    internally.
+ */
+#ifndef JICENG_H
+#define JICENG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define JC_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define JC_API __attribute__((visibility("default")))
+#else
+#define JC_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** ABI version: bumped (with the abidw baseline capi/jiceng.abi) on any incompatible change. */
+#define JC_ABI_VERSION 1
+/** Library version this header belongs to. */
+#define JC_VERSION_MAJOR 0
+#define JC_VERSION_MINOR 1
+#define JC_VERSION_PATCH 0
+
+/** For `(text, len)` pairs: the text is NUL-terminated, read up to the NUL. */
+#define JC_NUL_TERMINATED ((size_t)-1)
+/** "No unit" (an absent parent or ancestor). */
+#define JC_NO_UNIT 0xFFFFFFFFu
+/** A deadline that does not apply. */
+#define JC_NO_DEADLINE INT64_MAX
+
+/* ======================================================================================
+ * Status and errors
+ * ==================================================================================== */
+
+/** Result of every call; the numeric values are Abseil's canonical codes. */
+typedef enum jc_status {
+  JC_OK = 0,
+  JC_CANCELLED = 1,
+  JC_UNKNOWN = 2,
+  JC_INVALID_ARGUMENT = 3,   /**< malformed input, NULL, invalid UTF-8, unknown enum value */
+  JC_DEADLINE_EXCEEDED = 4,
+  JC_NOT_FOUND = 5,          /**< unknown id (unit, petition, rule, file, policy set) */
+  JC_ALREADY_EXISTS = 6,
+  JC_PERMISSION_DENIED = 7,  /**< the actor's role or scope does not allow the command */
+  JC_RESOURCE_EXHAUSTED = 8, /**< out of memory, disk full */
+  JC_FAILED_PRECONDITION = 9,/**< illegal transition, read-only handle, wrong state */
+  JC_ABORTED = 10,
+  JC_OUT_OF_RANGE = 11,      /**< date outside the calendar, caller buffer too small */
+  JC_UNIMPLEMENTED = 12,
+  JC_INTERNAL = 13,          /**< a bug: an unexpected exception inside the library */
+  JC_UNAVAILABLE = 14,       /**< journal locked or I/O error */
+  JC_DATA_LOSS = 15,         /**< journal hash chain broken, corrupt snapshot */
+  JC_UNAUTHENTICATED = 16
+} jc_status;
+
+/**
+ * The message of the last failed call on the calling thread ("" when none). Borrowed:
+ * valid until the next failing jc_* call on this thread. Successful calls leave it as is.
+ * Thread-safe (thread-local).
+ */
+JC_API const char *jc_last_error(void);
+
+/** The code of the last failed call on the calling thread (JC_OK when none). Thread-safe. */
+JC_API jc_status jc_last_error_code(void);
+
+/** Clears the calling thread's last error. Thread-safe. */
+JC_API void jc_clear_error(void);
+
+/** "OK", "INVALID_ARGUMENT", ...; "UNKNOWN_STATUS" for a value outside the enum. Static string. */
+JC_API const char *jc_status_name(int status);
+
+/** Library version, "0.1.0". Static string. */
+JC_API const char *jc_version(void);
+
+/** JC_ABI_VERSION of the loaded library, to compare with the header's at run time. */
+JC_API unsigned int jc_abi_version(void);
+
+/** Releases a string (or byte buffer) the library allocated. NULL is a no-op. */
+JC_API void jc_string_free(char *str);
+
+/* ======================================================================================
+ * Enumerations (values are stable; each has a *_name and *_parse function)
+ * ==================================================================================== */
+
+/** Actor roles (角色). */
+typedef enum jc_role {
+  JC_ROLE_RESIDENT = 0,             /**< 居民 */
+  JC_ROLE_GRID_WORKER = 1,          /**< 网格员 */
+  JC_ROLE_HUB_HEAD = 2,             /**< 枢纽长 */
+  JC_ROLE_BUILDING_LEADER = 3,      /**< 楼组长 */
+  JC_ROLE_COMMUNITY_SECRETARY = 4,  /**< 社区书记 */
+  JC_ROLE_COMMUNITY_STAFF = 5,      /**< 社区工作人员 */
+  JC_ROLE_RED_STEWARD_LEAD = 6,     /**< 红色管家项目负责人 */
+  JC_ROLE_STREET_OFFICER = 7,       /**< 街道干部 */
+  JC_ROLE_DISTRICT_OFFICER = 8,     /**< 区级干部 */
+  JC_ROLE_PROPERTY_COMPANY = 9,     /**< 物业公司 */
+  JC_ROLE_SYSTEM = 10               /**< the clock */
+} jc_role;
+
+/** Petition states (诉求状态). */
+typedef enum jc_state {
+  JC_STATE_RECEIVED = 0, JC_STATE_ACCEPTED = 1, JC_STATE_REJECTED = 2, JC_STATE_MERGED = 3,
+  JC_STATE_DISPATCHED = 4, JC_STATE_IN_PROGRESS = 5, JC_STATE_RESOLVED = 6, JC_STATE_CLOSED = 7,
+  JC_STATE_WITHDRAWN = 8
+} jc_state;
+
+/** Events (事件): the eighteen commands, the clock's mark_overdue, configuration events. */
+typedef enum jc_event_type {
+  JC_EVENT_SUBMIT = 0, JC_EVENT_ACCEPT = 1, JC_EVENT_REJECT = 2, JC_EVENT_MERGE = 3,
+  JC_EVENT_DISPATCH = 4, JC_EVENT_SIGN = 5, JC_EVENT_RETURN = 6, JC_EVENT_ESCALATE = 7,
+  JC_EVENT_REQUEST_EXTENSION = 8, JC_EVENT_GRANT_EXTENSION = 9, JC_EVENT_DENY_EXTENSION = 10,
+  JC_EVENT_URGE = 11, JC_EVENT_SUPERVISE = 12, JC_EVENT_RESOLVE = 13, JC_EVENT_EVALUATE = 14,
+  JC_EVENT_REOPEN = 15, JC_EVENT_CLOSE = 16, JC_EVENT_WITHDRAW = 17, JC_EVENT_MARK_OVERDUE = 18,
+  JC_EVENT_LOAD_ORG = 19, JC_EVENT_SET_POLICY = 20, JC_EVENT_LOAD_CALENDAR = 21
+} jc_event_type;
+
+/** Urgency (紧急程度). */
+typedef enum jc_urgency { JC_URGENCY_NORMAL = 0, JC_URGENCY_URGENT = 1 } jc_urgency;
+/** Severity (严重程度): bounds escalation (minor: community, major: street, critical: district). */
+typedef enum jc_severity { JC_SEVERITY_MINOR = 0, JC_SEVERITY_MAJOR = 1, JC_SEVERITY_CRITICAL = 2 } jc_severity;
+/** Channel (渠道). */
+typedef enum jc_channel {
+  JC_CHANNEL_ONLINE_PLATFORM = 0, JC_CHANNEL_WECHAT_ACCOUNT = 1, JC_CHANNEL_MINI_PROGRAM = 2,
+  JC_CHANNEL_PHOTO_REPORT = 3, JC_CHANNEL_DOOR_TO_DOOR = 4, JC_CHANNEL_MEETING = 5, JC_CHANNEL_HOTLINE = 6
+} jc_channel;
+/** Satisfaction in an evaluation (满意度). */
+typedef enum jc_satisfaction {
+  JC_SATISFIED = 0, JC_BASICALLY_SATISFIED = 1, JC_UNSATISFIED = 2
+} jc_satisfaction;
+/** Kinds of reopen: 重办 (hotline), 复查 and 复核 (信访). */
+typedef enum jc_reopen_kind { JC_REOPEN = 0, JC_REOPEN_REVIEW = 1, JC_REOPEN_RE_REVIEW = 2 } jc_reopen_kind;
+/** Day kinds of the calendar. */
+typedef enum jc_day_kind {
+  JC_DAY_WORKDAY = 0, JC_DAY_WEEKEND = 1, JC_DAY_HOLIDAY = 2, JC_DAY_MAKEUP_WORKDAY = 3
+} jc_day_kind;
+
+/**
+ * Name of an enum value: `kind` is one of "role", "state", "event", "urgency", "severity",
+ * "channel", "satisfaction", "reopen_kind", "day_kind", "unit_kind". `*out` receives a
+ * static string (e.g. "in_progress"). JC_INVALID_ARGUMENT for an unknown kind or value.
+ */
+JC_API jc_status jc_enum_name(const char **out, const char *kind, int value);
+
+/**
+ * Parses an enum value by name (same kinds as jc_enum_name), e.g. ("event", "sign").
+ * JC_INVALID_ARGUMENT for NULL, invalid UTF-8 or an unknown name.
+ */
+JC_API jc_status jc_enum_parse(int *out, const char *kind, const char *name);
+
+/* ======================================================================================
+ * Dates and time
+ * ==================================================================================== */
+
+/** A calendar day. */
+typedef struct jc_date {
+  int32_t year;
+  int32_t month; /**< 1..12 */
+  int32_t day;   /**< 1..31 */
+} jc_date;
+
+/** Parses a strict "YYYY-MM-DD". JC_INVALID_ARGUMENT when malformed or not a real day. */
+JC_API jc_status jc_date_parse(jc_date *out, const char *text);
+
+/**
+ * Formats `d` as "YYYY-MM-DD" into `buf` (11 bytes with the NUL suffice). Caller-buffer
+ * rules above; JC_INVALID_ARGUMENT when `d` is not a real day.
+ */
+JC_API jc_status jc_date_format(char *buf, size_t size, size_t *out_len, jc_date d);
+
+/** The calendar day of UTC instant `utc` in China Standard Time (UTC+8). */
+JC_API jc_status jc_china_date(jc_date *out, int64_t utc);
+
+/** The UTC instant of local (CST) minute `minute_of_day` on day `d`. */
+JC_API jc_status jc_china_time_to_utc(int64_t *out, jc_date d, int minute_of_day);
+
+/* ======================================================================================
+ * Calendar (工作日历)
+ * ==================================================================================== */
+
+/** A working-day calendar. */
+typedef struct jc_calendar jc_calendar;
+
+/** A new calendar holding a copy of the official schedule 2004–2026. Free with jc_calendar_free. */
+JC_API jc_status jc_calendar_china(jc_calendar **out);
+
+/** A new empty calendar (no year covered). Free with jc_calendar_free. */
+JC_API jc_status jc_calendar_new(jc_calendar **out);
+
+/** Releases a calendar from jc_calendar_china/new. NULL is a no-op; borrowed handles are ignored. */
+JC_API void jc_calendar_free(jc_calendar *cal);
+
+/**
+ * Adds (or replaces) years from CSV text (`date,kind,name_en,name_zh` rows). All or
+ * nothing. `source_name` (may be NULL) prefixes messages. JC_INVALID_ARGUMENT with the
+ * line for malformed rows; JC_FAILED_PRECONDITION on a handle borrowed from an engine.
+ * Needs exclusive access.
+ */
+JC_API jc_status jc_calendar_load_csv(jc_calendar *cal, const char *csv, size_t len, const char *source_name);
+
+/** Treat dates of uncovered years by weekend rules alone (on != 0) instead of JC_OUT_OF_RANGE. */
+JC_API jc_status jc_calendar_set_weekend_only(jc_calendar *cal, int on);
+
+/** First and last covered year (0 when none). Either out may be NULL. */
+JC_API jc_status jc_calendar_years(int *first_year, int *last_year, const jc_calendar *cal);
+
+/** `*out` = 1 when `d` is a working day, else 0. JC_OUT_OF_RANGE for an uncovered year. O(1). */
+JC_API jc_status jc_calendar_is_workday(int *out, const jc_calendar *cal, jc_date d);
+
+/** Kind of `d` (a jc_day_kind). */
+JC_API jc_status jc_calendar_day_kind(int *out, const jc_calendar *cal, jc_date d);
+
+/** n = 0: d or the next working day; n > 0: n-th working day after d; n < 0: before. O(1). */
+JC_API jc_status jc_calendar_add_workdays(jc_date *out, const jc_calendar *cal, jc_date d, int n);
+
+/** Working days in [a, b) (negative when b < a). */
+JC_API jc_status jc_calendar_workdays_between(int *out, const jc_calendar *cal, jc_date a, jc_date b);
+
+/** First working day strictly after `d`. */
+JC_API jc_status jc_calendar_next_workday(jc_date *out, const jc_calendar *cal, jc_date d);
+
+/** English name of the holiday on `d` ("" when none) into a caller buffer. */
+JC_API jc_status jc_calendar_holiday_name(char *buf, size_t size, size_t *out_len, const jc_calendar *cal,
+                                          jc_date d);
+
+/**
+ * The deadline `duration` ("2h", "15d", "5wd") after `start` (UTC seconds), due at local
+ * minute `due_minute_of_day` for day-based durations (-1: 17:30). JC_INVALID_ARGUMENT for
+ * a malformed duration.
+ */
+JC_API jc_status jc_calendar_deadline_after(int64_t *out, const jc_calendar *cal, int64_t start,
+                                            const char *duration, int due_minute_of_day);
+
+/* ======================================================================================
+ * Organization (党组织体系)
+ * ==================================================================================== */
+
+/** An organization graph: owned (jc_org_new) or borrowed from an engine (jc_engine_org). */
+typedef struct jc_org jc_org;
+
+/** A new empty graph. Free with jc_org_free. */
+JC_API jc_status jc_org_new(jc_org **out);
+
+/** Releases a graph from jc_org_new. NULL is a no-op; borrowed handles are ignored. */
+JC_API void jc_org_free(jc_org *org);
+
+/**
+ * Merges a JSON document or JSON Lines (docs/org.md) into the graph, all or nothing;
+ * messages name `source_name`, the record and the field. JC_INVALID_ARGUMENT for bad
+ * data; JC_FAILED_PRECONDITION on a borrowed handle. Needs exclusive access; invalidates
+ * buffers obtained earlier but not unit indices.
+ */
+JC_API jc_status jc_org_load_json(jc_org *org, const char *text, size_t len, const char *source_name);
+
+/** Reads `path` and merges it (JC_NOT_FOUND when the file cannot be read). */
+JC_API jc_status jc_org_load_file(jc_org *org, const char *path);
+
+/** Merges the bundled sample district (data/sample-district.json). */
+JC_API jc_status jc_org_load_sample(jc_org *org);
+
+/** Options for jc_org_generate (a deterministic synthetic city). */
+typedef struct jc_city_options {
+  unsigned int version;  /**< JC_CITY_OPTIONS_VERSION */
+  uint64_t units;        /**< exact number of units (>= 1) */
+  uint64_t seed;         /**< random seed */
+  int members;           /**< non-zero: generate members, posts and households */
+} jc_city_options;
+#define JC_CITY_OPTIONS_VERSION 1
+#define JC_CITY_OPTIONS_INIT {JC_CITY_OPTIONS_VERSION, 10000u, 1u, 1}
+/** Initializes `opts` to the defaults of `version`. JC_INVALID_ARGUMENT for an unknown version. */
+JC_API jc_status jc_city_options_init(jc_city_options *opts, unsigned int version);
+
+/** The generated city as a JSON document (library string). */
+JC_API jc_status jc_org_generate_json(char **out, const jc_city_options *opts);
+
+/** The whole graph as a JSON document (library string). */
+JC_API jc_status jc_org_export_json(char **out, const jc_org *org);
+
+/** Graphviz DOT of the subtree at unit id `root`, `depth` levels (negative: all). */
+JC_API jc_status jc_org_export_dot(char **out, const jc_org *org, const char *root, int depth);
+
+/** Number of units. */
+JC_API jc_status jc_org_unit_count(size_t *out, const jc_org *org);
+
+/** The dense index of the unit with id `id`. JC_NOT_FOUND for an unknown id. */
+JC_API jc_status jc_org_find(uint32_t *out, const jc_org *org, const char *id);
+
+/** Id of unit `unit` into a caller buffer. JC_NOT_FOUND for an index out of range. */
+JC_API jc_status jc_org_unit_id(char *buf, size_t size, size_t *out_len, const jc_org *org, uint32_t unit);
+
+/** Name of unit `unit` (UTF-8) into a caller buffer. */
+JC_API jc_status jc_org_unit_name(char *buf, size_t size, size_t *out_len, const jc_org *org, uint32_t unit);
+
+/** Level (0 district .. 5) of a unit. */
+JC_API jc_status jc_org_level(int *out, const jc_org *org, uint32_t unit);
+
+/** Parent of a unit (JC_NO_UNIT for a root). */
+JC_API jc_status jc_org_parent(uint32_t *out, const jc_org *org, uint32_t unit);
+
+/**
+ * A unit as JSON: {"id","name","level","kind","schema","compound","parent","children",
+ * "subtree_size","members","party_members"} (library string).
+ */
+JC_API jc_status jc_org_unit_json(char **out, const jc_org *org, uint32_t unit);
+
+/**
+ * The chain of command u, parent, ..., root into `buf` (caller array of `capacity`
+ * indices); `*out_count` = the chain's length. Caller-buffer rules above. No allocation.
+ */
+JC_API jc_status jc_org_ancestors(uint32_t *buf, size_t capacity, size_t *out_count, const jc_org *org,
+                                  uint32_t unit);
+
+/** Direct children of a unit, in index order, into a caller array. */
+JC_API jc_status jc_org_children(uint32_t *buf, size_t capacity, size_t *out_count, const jc_org *org,
+                                 uint32_t unit);
+
+/** The ancestor of `unit` at `level` (itself when at that level). JC_NOT_FOUND when none. */
+JC_API jc_status jc_org_ancestor_at_level(uint32_t *out, const jc_org *org, uint32_t unit, int level);
+
+/** `*out` = 1 when `ancestor` is `unit` or one of its ancestors. O(1). */
+JC_API jc_status jc_org_is_ancestor(int *out, const jc_org *org, uint32_t ancestor, uint32_t unit);
+
+/** Lowest common ancestor of `a` and `b` (JC_NO_UNIT when in different trees). */
+JC_API jc_status jc_org_lca(uint32_t *out, const jc_org *org, uint32_t a, uint32_t b);
+
+/** Units in the subtree of `unit`, itself included. O(1). */
+JC_API jc_status jc_org_subtree_size(size_t *out, const jc_org *org, uint32_t unit);
+
+/** Members (all, party) with their relation in the subtree of `unit`. Either out may be NULL. */
+JC_API jc_status jc_org_subtree_members(size_t *members, size_t *party_members, const jc_org *org,
+                                        uint32_t unit);
+
+/**
+ * Responsible units of a household (`out[L]` = its building's level-L ancestor, out[5] =
+ * its central household; JC_NO_UNIT where none). JC_NOT_FOUND for an unknown household.
+ */
+JC_API jc_status jc_org_responsible_units(uint32_t out[6], const jc_org *org, const char *household);
+
+/** Options of the coverage report (覆盖情况). */
+typedef struct jc_coverage_options {
+  unsigned int version;           /**< JC_COVERAGE_OPTIONS_VERSION */
+  const char *as_of;              /**< "YYYY-MM-DD" posts must cover, or NULL: open-ended posts */
+  int compound_branch_threshold;  /**< party members that require a compound branch (default 3) */
+} jc_coverage_options;
+#define JC_COVERAGE_OPTIONS_VERSION 1
+#define JC_COVERAGE_OPTIONS_INIT {JC_COVERAGE_OPTIONS_VERSION, NULL, 3}
+/** Initializes `opts` to the defaults of `version`. */
+JC_API jc_status jc_coverage_options_init(jc_coverage_options *opts, unsigned int version);
+
+/** The coverage report as JSON (library string); `opts` may be NULL for defaults. */
+JC_API jc_status jc_org_coverage_json(char **out, const jc_org *org, const jc_coverage_options *opts);
+
+/**
+ * Moves a party member's organizational relation (组织关系转接) to unit `to_unit` on
+ * `date`. All or nothing. JC_FAILED_PRECONDITION on a borrowed handle.
+ */
+JC_API jc_status jc_org_transfer_member(jc_org *org, const char *member, const char *to_unit, jc_date date);
+
+/* ======================================================================================
+ * Policy (政策规则集)
+ * ==================================================================================== */
+
+/** A resolved, immutable policy set. Safe to share between threads. */
+typedef struct jc_policy jc_policy;
+
+/** Loads a built-in set ("national", "suzhou-sip", "wuzhong", "changshu", ...). JC_NOT_FOUND otherwise. */
+JC_API jc_status jc_policy_load_builtin(jc_policy **out, const char *name);
+
+/** Loads a set from a file (its `extends` resolves beside it, then to built-ins). */
+JC_API jc_status jc_policy_load_file(jc_policy **out, const char *path);
+
+/** Loads a set from JSON text. */
+JC_API jc_status jc_policy_from_json(jc_policy **out, const char *text, size_t len, const char *source_name);
+
+/** Releases a policy. NULL is a no-op. */
+JC_API void jc_policy_free(jc_policy *policy);
+
+/** The set's name into a caller buffer. */
+JC_API jc_status jc_policy_name(char *buf, size_t size, size_t *out_len, const jc_policy *policy);
+
+/**
+ * Facts about the set as JSON: {"name","description","chain":[...],"rules":[...]}
+ * (library string).
+ */
+JC_API jc_status jc_policy_info_json(char **out, const jc_policy *policy);
+
+/** The rule's merged parameters as JSON. JC_NOT_FOUND for a rule the set lacks. */
+JC_API jc_status jc_policy_rule_params_json(char **out, const jc_policy *policy, const char *rule);
+
+/** The fully resolved set as JSON (library string). */
+JC_API jc_status jc_policy_to_json(char **out, const jc_policy *policy);
+
+/** Names of the built-in sets as a JSON array (library string). */
+JC_API jc_status jc_policy_builtin_names_json(char **out);
+
+/**
+ * Evaluates a subject (JSON object with a "type") and returns the findings as a JSON
+ * array of {rule, severity, passed, subject, message_zh, message_en, evidence,
+ * evidence_json, check}. JC_INVALID_ARGUMENT names the bad field.
+ */
+JC_API jc_status jc_policy_evaluate(char **out, const jc_policy *policy, const char *subject_json, size_t len);
+
+/**
+ * Runs policy test case files / folders `paths[0..count)` and returns the report as JSON:
+ * {"passed","failed","summary","cases":[{"file","name","passed","mismatches":[...]}]}.
+ * `*failed` (may be NULL) receives the failed count. JC_NOT_FOUND for a missing path.
+ */
+JC_API jc_status jc_policy_run_tests(char **out, size_t *failed, const char *const *paths, size_t count);
+
+/* ======================================================================================
+ * Engine: the petition closed loop (诉求闭环)
+ * ==================================================================================== */
+
+/** An engine: org graph + calendar + policy + petitions (+ a journal when opened on one). */
+typedef struct jc_engine jc_engine;
+
+/** Durability of journal commits. */
+typedef enum jc_sync_mode { JC_SYNC_FULL = 0, JC_SYNC_NORMAL = 1, JC_SYNC_OFF = 2 } jc_sync_mode;
+
+/** Options of jc_engine_open. */
+typedef struct jc_engine_options {
+  unsigned int version;  /**< JC_ENGINE_OPTIONS_VERSION */
+  const char *policy;    /**< built-in policy set name; NULL = "national" */
+  const char *journal;   /**< SQLite journal path, or NULL for in-memory only */
+  int sync;              /**< jc_sync_mode for the journal */
+  int read_only;         /**< non-zero: open the journal read-only */
+} jc_engine_options;
+#define JC_ENGINE_OPTIONS_VERSION 1
+#define JC_ENGINE_OPTIONS_INIT {JC_ENGINE_OPTIONS_VERSION, NULL, NULL, JC_SYNC_FULL, 0}
+/** Initializes `opts` to the defaults of `version`. */
+JC_API jc_status jc_engine_options_init(jc_engine_options *opts, unsigned int version);
+
+/**
+ * Opens an engine; `opts` may be NULL (in memory, policy "national"). With a journal:
+ * load its latest snapshot, replay and verify the rest (JC_DATA_LOSS when the chain is
+ * broken); every later command is durable before it returns. Free with jc_engine_free.
+ */
+JC_API jc_status jc_engine_open(jc_engine **out, const jc_engine_options *opts);
+
+/** Releases an engine (and closes its journal). NULL is a no-op. Not while other threads use it. */
+JC_API void jc_engine_free(jc_engine *engine);
+
+/** Replaces the org graph (one event), all or nothing. `now` is the event time. */
+JC_API jc_status jc_engine_load_org(jc_engine *engine, const char *json, size_t len, int64_t now);
+/** Reads `path` and replaces the org graph with it. */
+JC_API jc_status jc_engine_load_org_file(jc_engine *engine, const char *path, int64_t now);
+/** Replaces the org graph with the bundled sample district. */
+JC_API jc_status jc_engine_load_sample_org(jc_engine *engine, int64_t now);
+/** Replaces the policy: a built-in name or a policy set JSON document. */
+JC_API jc_status jc_engine_set_policy(jc_engine *engine, const char *name_or_json, int64_t now);
+/** Adds or replaces calendar years from CSV. */
+JC_API jc_status jc_engine_load_calendar_csv(jc_engine *engine, const char *csv, size_t len, int64_t now);
+
+/**
+ * The engine's org graph as a borrowed, read-only handle (do not free). Valid until the
+ * next jc_engine_load_org*, jc_engine_restore or jc_engine_free on this engine.
+ */
+JC_API jc_status jc_engine_org(const jc_org **out, jc_engine *engine);
+/** The engine's calendar as a borrowed, read-only handle; same lifetime rule as jc_engine_org. */
+JC_API jc_status jc_engine_calendar(const jc_calendar **out, jc_engine *engine);
+/** Name of the policy in force into a caller buffer. */
+JC_API jc_status jc_engine_policy_name(char *buf, size_t size, size_t *out_len, jc_engine *engine);
+
+/** Who issues a command (行为人). Strings are borrowed for the duration of the call. */
+typedef struct jc_actor {
+  const char *id;    /**< actor id (required) */
+  int role;          /**< a jc_role */
+  const char *unit;  /**< org unit id; NULL or "" for residents and the system */
+} jc_actor;
+
+/**
+ * An actor resolved once against one engine (jc_engine_resolve_actor): the hot-path
+ * form. Treat as opaque; valid for the lifetime of the engine that made it.
+ */
+typedef struct jc_actor_handle {
+  uint32_t id_ref;
+  uint32_t role;
+  uint32_t unit_ref;
+  uint32_t check; /**< binds the handle to its engine; a forged or foreign handle is refused */
+} jc_actor_handle;
+
+/** Resolves an actor. JC_NOT_FOUND for an unknown unit; JC_INVALID_ARGUMENT for a bad role. */
+JC_API jc_status jc_engine_resolve_actor(jc_actor_handle *out, jc_engine *engine, const jc_actor *actor);
+
+/** The fields of a submission (提交). Strings are borrowed for the duration of the call. */
+typedef struct jc_submission {
+  unsigned int version;         /**< JC_SUBMISSION_VERSION */
+  const char *petitioner;       /**< resident id */
+  const char *contact_name;     /**< personal data, masked in exports (may be NULL) */
+  const char *contact_phone;    /**< personal data, masked in exports (may be NULL) */
+  const char *location;         /**< household id or unit id */
+  const char *category;         /**< category id from policy, e.g. "property" */
+  int urgency;                  /**< jc_urgency */
+  int severity;                 /**< jc_severity */
+  int channel;                  /**< jc_channel */
+  const char *text;             /**< petition text (capped by policy) */
+  const char *idempotency_key;  /**< host key, or NULL: the same key twice returns the first petition */
+  int same_matter;              /**< non-zero: same facts as petition `linked` */
+  uint64_t linked;              /**< earlier petition on the same facts, or 0 */
+} jc_submission;
+#define JC_SUBMISSION_VERSION 1
+#define JC_SUBMISSION_INIT {JC_SUBMISSION_VERSION, NULL, NULL, NULL, NULL, NULL, \
+  JC_URGENCY_NORMAL, JC_SEVERITY_MINOR, JC_CHANNEL_ONLINE_PLATFORM, NULL, NULL, 0, 0u}
+/** Initializes `s` to the defaults of `version`. */
+JC_API jc_status jc_submission_init(jc_submission *s, unsigned int version);
+
+/*
+ * Commands (one event each). Common errors: JC_INVALID_ARGUMENT (NULL handle or actor,
+ * bad text), JC_NOT_FOUND (unknown petition or unit), JC_PERMISSION_DENIED (role or scope),
+ * JC_FAILED_PRECONDITION (the state machine has no such transition, or its guard fails:
+ * caps, windows, ceilings), plus journal errors (JC_UNAVAILABLE, JC_RESOURCE_EXHAUSTED,
+ * JC_DATA_LOSS). A refused command changes nothing. Commands serialize on the engine.
+ */
+
+/** 提交: `*out` = the new petition id (or the first one for a repeated idempotency key). */
+JC_API jc_status jc_engine_submit(uint64_t *out, jc_engine *engine, const jc_actor *actor,
+                                  const jc_submission *submission, int64_t now);
+/** 受理. */
+JC_API jc_status jc_engine_accept(jc_engine *engine, const jc_actor *actor, uint64_t petition, int64_t now);
+/** 不予受理 with a reason. */
+JC_API jc_status jc_engine_reject(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                  const char *reason, int64_t now);
+/** 合并 into petition `into`. */
+JC_API jc_status jc_engine_merge(jc_engine *engine, const jc_actor *actor, uint64_t petition, uint64_t into,
+                                 int64_t now);
+/** 派单: `unit` NULL or "" = by policy routing; `designated` non-zero = 指定 (no return). */
+JC_API jc_status jc_engine_dispatch(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                    const char *unit, int designated, int64_t now);
+/** 签收. */
+JC_API jc_status jc_engine_sign(jc_engine *engine, const jc_actor *actor, uint64_t petition, int64_t now);
+/** 退单 with a reason. */
+JC_API jc_status jc_engine_return(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                  const char *reason, int64_t now);
+/** 上报 one level up. */
+JC_API jc_status jc_engine_escalate(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                    const char *reason, int64_t now);
+/** 申请延期 by `duration` ("5wd", "3d", "48h"). */
+JC_API jc_status jc_engine_request_extension(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                             const char *duration, const char *reason, int64_t now);
+/** 批准延期. */
+JC_API jc_status jc_engine_grant_extension(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                           int64_t now);
+/** 驳回延期 with a reason. */
+JC_API jc_status jc_engine_deny_extension(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                          const char *reason, int64_t now);
+/** 催办 with a note (may be NULL). */
+JC_API jc_status jc_engine_urge(jc_engine *engine, const jc_actor *actor, uint64_t petition, const char *note,
+                                int64_t now);
+/** 督办 with a note (may be NULL). */
+JC_API jc_status jc_engine_supervise(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                     const char *note, int64_t now);
+/** 办结 with the answer. */
+JC_API jc_status jc_engine_resolve(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                   const char *answer, int64_t now);
+/** 评价: contacted (响应), solved (解决), satisfaction (a jc_satisfaction). */
+JC_API jc_status jc_engine_evaluate(jc_engine *engine, const jc_actor *actor, uint64_t petition, int contacted,
+                                    int solved, int satisfaction, int64_t now);
+/** 重办 / 复查 / 复核 (`kind` a jc_reopen_kind) with a reason. */
+JC_API jc_status jc_engine_reopen(jc_engine *engine, const jc_actor *actor, uint64_t petition, int kind,
+                                  const char *reason, int64_t now);
+/** 归档 with a reason (may be NULL). */
+JC_API jc_status jc_engine_close(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                 const char *reason, int64_t now);
+/** 撤回 by the petitioner, with a reason (may be NULL). */
+JC_API jc_status jc_engine_withdraw(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                    const char *reason, int64_t now);
+
+/**
+ * The hot path: a payload-free command (`event_type` one of accept, sign,
+ * grant_extension, routed dispatch, urge, supervise, close, withdraw, ...) with a
+ * resolved actor. No allocation on success.
+ */
+JC_API jc_status jc_engine_execute(jc_engine *engine, const jc_actor_handle *actor, int event_type,
+                                   uint64_t petition, int64_t now);
+
+/**
+ * The hot path in bulk (批量受理 / 批量签收 …): `event_type` for each of `count` petitions
+ * with one resolved actor; `results[i]` (may be NULL) receives each command's status. The
+ * commands are independent (use jc_engine_batch for all or nothing). Returns JC_OK when all
+ * succeeded, else the first failure's status, with its message.
+ */
+JC_API jc_status jc_engine_execute_many(jc_status *results, jc_engine *engine, const jc_actor_handle *actor,
+                                        int event_type, const uint64_t *petitions, size_t count, int64_t now);
+
+/** What a tick did. */
+typedef struct jc_tick_report {
+  uint64_t examined, urged, overdue, escalated, closed, events;
+} jc_tick_report;
+
+/** 跟踪督促: the clock at `now` (urge, mark overdue, escalate, auto-close). `out` may be NULL. */
+JC_API jc_status jc_engine_tick(jc_tick_report *out, jc_engine *engine, int64_t now);
+
+/**
+ * Runs `fn(engine, user_data)` as one batch: its commands reach the journal in one
+ * transaction; when `fn` returns non-JC_OK (or the append fails) the engine rolls back to
+ * before the batch and that status is returned. `fn` may call any jc_engine_* function
+ * on the same engine from the same thread; batches do not nest.
+ */
+typedef jc_status (*jc_batch_fn)(jc_engine *engine, void *user_data);
+JC_API jc_status jc_engine_batch(jc_engine *engine, jc_batch_fn fn, void *user_data);
+
+/* --- queries (parallel readers) ------------------------------------------------------ */
+
+/** State of a petition (a jc_state). JC_NOT_FOUND for an unknown id. */
+JC_API jc_status jc_engine_state(int *out, jc_engine *engine, uint64_t petition);
+/** Deadline of the petition's current stage (UTC seconds; JC_NO_DEADLINE when none). */
+JC_API jc_status jc_engine_deadline(int64_t *out, jc_engine *engine, uint64_t petition);
+/** Current unit of a petition (unit id) into a caller buffer ("" before dispatch routing). */
+JC_API jc_status jc_engine_current_unit(char *buf, size_t size, size_t *out_len, jc_engine *engine,
+                                        uint64_t petition);
+/** A petition as JSON (every field of the view); contact masked unless `raw_contact`. */
+JC_API jc_status jc_engine_petition_json(char **out, jc_engine *engine, uint64_t petition, int raw_contact);
+/**
+ * A petition's events as a JSON array of {seq, time, type, petition, actor:{id,role,unit},
+ * payload:{...fields that are set}}; contact data masked unless `raw_contact`.
+ */
+JC_API jc_status jc_engine_history_json(char **out, jc_engine *engine, uint64_t petition, int raw_contact);
+/** The petition submitted with idempotency key `key`. JC_NOT_FOUND when none. */
+JC_API jc_status jc_engine_find_by_key(uint64_t *out, jc_engine *engine, const char *key);
+
+/** Ids of petitions in `state`, ascending, into a caller array (caller-buffer rules). */
+JC_API jc_status jc_engine_by_state(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
+                                    int state);
+/** Ids of petitions whose current unit is in the subtree of unit id `unit`. */
+JC_API jc_status jc_engine_by_unit(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
+                                   const char *unit);
+/** Ids of open petitions whose current deadline is <= now. */
+JC_API jc_status jc_engine_overdue(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
+                                   int64_t now);
+/** Ids of open petitions due within `workdays` working days of now (not yet past). */
+JC_API jc_status jc_engine_due_within(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
+                                      int64_t now, int workdays);
+
+/** Counts: {"petitions","open","events","per_state":{...}} (library string). */
+JC_API jc_status jc_engine_stats_json(char **out, jc_engine *engine);
+/** Seq of the last recorded event (0 when none). */
+JC_API jc_status jc_engine_last_seq(uint64_t *out, jc_engine *engine);
+
+/* --- state, snapshots, journal -------------------------------------------------------- */
+
+/**
+ * The canonical bytes of the whole state (library buffer of `*out_len` bytes, NUL added;
+ * release with jc_string_free). Two engines with equal state give identical bytes.
+ */
+JC_API jc_status jc_engine_snapshot(char **out, size_t *out_len, jc_engine *engine);
+/** Replaces the whole state by snapshot bytes, all or nothing (JC_DATA_LOSS for bad bytes). */
+JC_API jc_status jc_engine_restore(jc_engine *engine, const char *bytes, size_t len);
+/** Lower-case hex SHA-256 of the snapshot bytes (the state digest) into `buf` (65 bytes). */
+JC_API jc_status jc_engine_digest(char *buf, size_t size, size_t *out_len, jc_engine *engine);
+/**
+ * Writes a snapshot of the current state into the engine's journal, so that the next
+ * open replays only later events. `*out_seq` (may be NULL) = the seq it stands for.
+ * JC_FAILED_PRECONDITION for an engine without a journal.
+ */
+JC_API jc_status jc_engine_journal_snapshot(uint64_t *out_seq, jc_engine *engine);
+
+/* --- KPIs (考核指标) -------------------------------------------------------------------- */
+
+/** What jc_engine_kpi_json computes. */
+typedef struct jc_kpi_query {
+  unsigned int version;           /**< JC_KPI_QUERY_VERSION */
+  const char *unit;               /**< subtree root unit id; NULL or "": every petition */
+  const char *from_date;          /**< first submission day "YYYY-MM-DD", or NULL: open */
+  const char *to_date;            /**< last submission day "YYYY-MM-DD", or NULL: open */
+  int bundle;                     /**< non-zero: {"report","ranking_level","ranking","trend"} */
+  int ranking_level;              /**< bundle only: level ranked, -1 = the level below `unit` */
+  int include_units_beside_tree;  /**< count units beside the tree in rankings */
+  const char *weights_json;       /**< composite weights {"response","solve","satisfaction",
+                                       "basic_satisfaction_factor"}, or NULL: the policy's */
+} jc_kpi_query;
+#define JC_KPI_QUERY_VERSION 1
+#define JC_KPI_QUERY_INIT {JC_KPI_QUERY_VERSION, NULL, NULL, NULL, 0, -1, 0, NULL}
+/** Initializes `q` to the defaults of `version`. */
+JC_API jc_status jc_kpi_query_init(jc_kpi_query *q, unsigned int version);
+
+/**
+ * KPIs of a unit's subtree over a period, as JSON (library string): counts, the three
+ * rates 响应率/解决率/满意率 and the composite score, 办结率, on-time, overdue, reopen and
+ * escalation rates (null when the denominator is 0), working days to resolve (median,
+ * p90), category and channel shares; with `bundle`, also the ranking of the units at one
+ * level and the monthly trend. Served by an incremental index the engine keeps up to date
+ * on each call. JC_NOT_FOUND for an unknown unit; JC_INVALID_ARGUMENT for a bad date,
+ * period or weights. Thread-safe (KPI calls on one engine serialize among themselves).
+ */
+JC_API jc_status jc_engine_kpi_json(char **out, jc_engine *engine, const jc_kpi_query *query);
+
+/** The workflow diagram (Graphviz DOT) generated from the transition table. */
+JC_API jc_status jc_workflow_dot(char **out);
+/** The permission matrix, `format` "markdown" or "csv". */
+JC_API jc_status jc_workflow_matrix(char **out, const char *format);
+
+/* ======================================================================================
+ * Journal (事件日志): the SQLite event store on its own, for verification and audit
+ * ==================================================================================== */
+
+/** An open journal file. */
+typedef struct jc_journal jc_journal;
+
+/** Options of jc_journal_open. */
+typedef struct jc_journal_options {
+  unsigned int version;    /**< JC_JOURNAL_OPTIONS_VERSION */
+  int sync;                /**< jc_sync_mode */
+  int busy_timeout_ms;     /**< wait for another writer's lock */
+  int read_only;           /**< non-zero: read-only */
+  int create_if_missing;   /**< non-zero: create the file */
+} jc_journal_options;
+#define JC_JOURNAL_OPTIONS_VERSION 1
+#define JC_JOURNAL_OPTIONS_INIT {JC_JOURNAL_OPTIONS_VERSION, JC_SYNC_FULL, 5000, 0, 1}
+/** Initializes `opts` to the defaults of `version`. */
+JC_API jc_status jc_journal_options_init(jc_journal_options *opts, unsigned int version);
+
+/**
+ * Opens a journal (`opts` may be NULL for defaults). JC_NOT_FOUND (missing, no create),
+ * JC_FAILED_PRECONDITION (not a journal), JC_UNAVAILABLE, JC_DATA_LOSS. Free with jc_journal_free.
+ */
+JC_API jc_status jc_journal_open(jc_journal **out, const char *path, const jc_journal_options *opts);
+/** Closes a journal. NULL is a no-op. */
+JC_API void jc_journal_free(jc_journal *journal);
+
+/** What jc_journal_verify found. */
+typedef struct jc_chain_report {
+  uint64_t events;           /**< event rows */
+  uint64_t last_seq;         /**< seq of the head (0 when empty) */
+  uint64_t snapshots;        /**< snapshots checked */
+  int has_snapshot;          /**< non-zero when latest_snapshot is set */
+  uint64_t latest_snapshot;  /**< seq of the newest snapshot */
+  char head[65];             /**< hex chain hash of the head (NUL-terminated) */
+} jc_chain_report;
+
+/** Verifies the whole hash chain and every snapshot. JC_DATA_LOSS naming the first bad seq. */
+JC_API jc_status jc_journal_verify(jc_chain_report *out, const jc_journal *journal);
+/** Seq of the last event (0 when empty). */
+JC_API jc_status jc_journal_last_seq(uint64_t *out, const jc_journal *journal);
+/** Number of stored snapshots. */
+JC_API jc_status jc_journal_snapshot_count(uint64_t *out, const jc_journal *journal);
+/**
+ * The newest snapshot's facts as JSON {"seq","time","digest"} (library string), or "null"
+ * when there is none.
+ */
+JC_API jc_status jc_journal_latest_snapshot_json(char **out, const jc_journal *journal);
+
+/** Lower-case hex SHA-256 of `len` bytes into `buf` (65 bytes). */
+JC_API jc_status jc_sha256_hex(char *buf, size_t size, size_t *out_len, const char *bytes, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JICENG_H */

@@ -1,0 +1,115 @@
+// C ABI call overhead against the direct C++ call (DESIGN §8: ≤ 1.2×) on the hot org
+// queries: the chain of command into a caller buffer, "is A inside B's subtree", the
+// ancestor at a level — over a generated city of 100,000 units, same process.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "capi_ratio.hpp"
+#include "jiceng.h"
+#include "jiceng/org.hpp"
+#include "jiceng/org_generator.hpp"
+
+namespace {
+
+struct City {
+  jiceng::OrgGraph graph;
+  jc_org* org = nullptr;
+  std::vector<std::uint32_t> probes;
+  City() {
+    jiceng::CityGenSpec spec;
+    spec.units = 100000;
+    spec.seed = 11;
+    spec.members = false;
+    const std::string json = jiceng::generate_city_json(spec).value();
+    if (!graph.load_json(json, "city.json").ok()) std::abort();
+    if (jc_org_new(&org) != JC_OK || jc_org_load_json(org, json.data(), json.size(), "city.json") != JC_OK) std::abort();
+    std::uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 4096; ++i) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      probes.push_back(static_cast<std::uint32_t>(x % graph.unit_count()));
+    }
+  }
+};
+
+City& city() {
+  static City c;
+  return c;
+}
+
+void BM_DirectAncestors(benchmark::State& state) {
+  City& c = city();
+  jiceng::UnitIndex buf[8];
+  std::size_t i = 0;
+  for (auto _ : state) {
+    std::size_t n = c.graph.chain_of_command(c.probes[i++ & 4095], std::span<jiceng::UnitIndex>(buf, 8));
+    benchmark::DoNotOptimize(n);
+    benchmark::DoNotOptimize(buf);
+  }
+}
+BENCHMARK(BM_DirectAncestors);
+
+void BM_CapiAncestors(benchmark::State& state) {
+  City& c = city();
+  uint32_t buf[8];
+  size_t n = 0;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    jc_status rc = jc_org_ancestors(buf, 8, &n, c.org, c.probes[i++ & 4095]);
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(buf);
+  }
+}
+BENCHMARK(BM_CapiAncestors);
+
+void BM_DirectIsAncestor(benchmark::State& state) {
+  City& c = city();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    bool r = c.graph.is_ancestor_or_self(c.probes[i & 4095], c.probes[(i + 1) & 4095]);
+    ++i;
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_DirectIsAncestor);
+
+void BM_CapiIsAncestor(benchmark::State& state) {
+  City& c = city();
+  std::size_t i = 0;
+  int r = 0;
+  for (auto _ : state) {
+    jc_status rc = jc_org_is_ancestor(&r, c.org, c.probes[i & 4095], c.probes[(i + 1) & 4095]);
+    ++i;
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_CapiIsAncestor);
+
+void BM_DirectAncestorAtLevel(benchmark::State& state) {
+  City& c = city();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    jiceng::UnitIndex a = c.graph.ancestor_at_level(c.probes[i++ & 4095], 1);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_DirectAncestorAtLevel);
+
+void BM_CapiAncestorAtLevel(benchmark::State& state) {
+  City& c = city();
+  std::size_t i = 0;
+  uint32_t a = 0;
+  for (auto _ : state) {
+    jc_status rc = jc_org_ancestor_at_level(&a, c.org, c.probes[i++ & 4095], 1);
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_CapiAncestorAtLevel);
+
+}  // namespace
+
+int main(int argc, char** argv) { return capi_bench::run(argc, argv); }

@@ -5,7 +5,8 @@
 //
 // The summary at the end prints the ratios from the medians of the repetitions.
 // Environment: JICENG_BENCH_DIR (default /tmp) for the database files,
-// JICENG_BENCH_REPLAY_EVENTS (default 10,000,000) for the replay journal size.
+// JICENG_BENCH_REPLAY_EVENTS (default 10,000,000) for the raw replay journal size,
+// JICENG_BENCH_ENGINE_EVENTS (default 1,000,000) for the Engine replay journal size.
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "jiceng/journal.hpp"
+#include "../tests/journal/scenario.hpp"
 
 namespace {
 
@@ -213,6 +215,62 @@ void BM_RawSqliteScan(benchmark::State& state) {
   sqlite3_close(db);
 }
 
+// --- Engine replay: open = decode + apply every event, chain verified ---------------
+
+std::uint64_t engine_events() {
+  const char* env = std::getenv("JICENG_BENCH_ENGINE_EVENTS");
+  return env != nullptr ? std::strtoull(env, nullptr, 10) : 1'000'000ull;
+}
+
+// A journal of real Engine events: the sample district, then petitions taken through the
+// whole loop (submit, accept, dispatch, sign, resolve, evaluate), 1,000 commands a batch.
+const std::string& engine_db() {
+  static const std::string path = [] {
+    const std::string p = fresh_db("engine.db");
+    jiceng::JournalOptions o;
+    o.sync = jiceng::SyncMode::kOff;
+    auto d = jiceng::open_engine(p, o);
+    if (!d.ok() || !jiceng::test::load_sample((*d)->engine()).ok()) std::abort();
+    jiceng::Engine& e = (*d)->engine();
+    int n = 0;
+    while (e.last_seq() < engine_events()) {
+      absl::Status st = e.batch([&](jiceng::Engine& en) -> absl::Status {
+        for (int k = 0; k < 166; ++k, ++n) {
+          JICENG_RETURN_IF_ERROR(jiceng::test::lifecycle(en, n, 5, jiceng::test::kT0 + n).status());
+        }
+        return absl::OkStatus();
+      });
+      if (!st.ok()) {
+        std::fprintf(stderr, "engine journal: %s\n", std::string(st.message()).c_str());
+        std::abort();
+      }
+    }
+    return p;
+  }();
+  return path;
+}
+
+void BM_EngineReplayFromStart(benchmark::State& state) {
+  const std::string& path = engine_db();
+  jiceng::JournalOptions o;
+  o.read_only = true;
+  o.use_snapshots = false;
+  std::uint64_t n = 0;
+  for (auto _ : state) {
+    auto d = jiceng::open_engine(path, o);
+    if (!d.ok()) {
+      state.SkipWithError(std::string(d.status().message()).c_str());
+      break;
+    }
+    n = (*d)->open_report().replayed;
+    state.PauseTiming();
+    d->reset();  // freeing a million petitions is not replay
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.counters["events"] = static_cast<double>(n);
+}
+
 BENCHMARK(BM_JournalAppend)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
 BENCHMARK(BM_RawSqliteInsert)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
 BENCHMARK(BM_RawSqliteInsertWithHashColumns)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
@@ -220,6 +278,7 @@ BENCHMARK(BM_JournalAppend)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime(
 BENCHMARK(BM_RawSqliteInsert)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(3);
 BENCHMARK(BM_JournalReplay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
 BENCHMARK(BM_RawSqliteScan)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
+BENCHMARK(BM_EngineReplayFromStart)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
 
 // Collects items/s per benchmark (the median when repeated) for the ratio summary.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -263,6 +322,7 @@ int main(int argc, char** argv) {
   const double raw1 = reporter.rate("BM_RawSqliteInsert/1/repeats:3/real_time");
   const double replay = reporter.rate("BM_JournalReplay/iterations:1/repeats:3/real_time");
   const double scan = reporter.rate("BM_RawSqliteScan/iterations:1/repeats:3/real_time");
+  const double engine_replay = reporter.rate("BM_EngineReplayFromStart/iterations:1/repeats:3/real_time");
   std::printf("\nsummary (WAL, synchronous=FULL, batches of 1000; medians where repeated)\n");
   if (journal > 0) std::printf("  journal append, group commit : %12.0f events/s (target >= 200000)\n", journal);
   if (raw > 0) std::printf("  raw SQLite insert, same rows   : %12.0f rows/s\n", raw);
@@ -274,6 +334,10 @@ int main(int argc, char** argv) {
   if (replay > 0) std::printf("  journal replay (verify chain) : %12.0f events/s over %llu events\n", replay,
                               static_cast<unsigned long long>(replay_events()));
   if (scan > 0) std::printf("  raw SQLite scan, same rows    : %12.0f rows/s\n", scan);
+  if (engine_replay > 0) {
+    std::printf("  Engine open from seq 1        : %12.0f events/s over %llu events (decode + apply +"
+                " chain)\n", engine_replay, static_cast<unsigned long long>(engine_events()));
+  }
   benchmark::Shutdown();
   std::error_code ec;
   std::filesystem::remove_all(bench_dir(), ec);

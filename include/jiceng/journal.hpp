@@ -17,14 +17,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "jiceng/engine.hpp"
 #include "jiceng/types.hpp"
 
@@ -204,8 +205,8 @@ class JournalSink final : public EventSink {
 
  private:
   Journal* journal_;
-  absl::Mutex mu_;
-  std::vector<JournalRecord> buffer_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;
+  std::vector<JournalRecord> buffer_;  // reused encoding buffers, guarded by mu_
 };
 
 /// An Engine bound to a journal file (持久化引擎): every command is journaled before it

@@ -20,7 +20,7 @@ JournalSink::JournalSink(Journal* journal) : journal_(journal) {}
 
 absl::Status JournalSink::append(std::span<const Event> events) {
   if (events.empty()) return absl::OkStatus();
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   const std::uint64_t next = journal_->last_seq() + 1;
   if (buffer_.size() < events.size()) buffer_.resize(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {

@@ -10,12 +10,11 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -229,13 +228,15 @@ struct Journal::Impl {
   JournalOptions options;
   sqlite3* db = nullptr;
 
-  mutable absl::Mutex mu;
-  mutable Hasher hasher ABSL_GUARDED_BY(mu);
-  std::uint64_t last_seq ABSL_GUARDED_BY(mu) = 0;
-  ChainHash head ABSL_GUARDED_BY(mu){};
+  // std::mutex rather than absl::Mutex: ThreadSanitizer sees pthread locks even when
+  // Abseil itself was built without instrumentation (as Debian's is).
+  mutable std::mutex mu;  // guards everything below and the connection
+  mutable Hasher hasher;
+  std::uint64_t last_seq = 0;
+  ChainHash head{};
   // Not OK when open found the head row and the last event disagreeing, or a COMMIT
   // failed with an outcome that cannot be known; appends refuse while it is set.
-  absl::Status damaged ABSL_GUARDED_BY(mu);
+  absl::Status damaged;
 
   Stmt begin_write, begin_read, commit, rollback, insert, select_head, update_head, select_all,
       select_tail, select_hash_at, insert_snapshot, select_latest_snapshot, select_snapshots,
@@ -324,8 +325,7 @@ struct Journal::Impl {
   void end_read_txn() { run(commit.get()); }
   absl::Status walk(std::uint64_t after_seq,
                     const std::function<absl::Status(const StoredRecord&)>* fn,
-                    std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+                    std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report);
 };
 
 absl::Status Journal::Impl::open_schema() {
@@ -560,7 +560,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
 
   // Head row and last event, read together; they must agree.
   {
-    absl::MutexLock lock(&d.mu);
+    std::lock_guard<std::mutex> lock(d.mu);
     JICENG_RETURN_IF_ERROR(d.begin_read_txn());
     std::uint64_t head_seq = 0, tail_seq = 0;
     ChainHash head_hash{}, tail_hash{};
@@ -592,7 +592,7 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
           absl::StrCat("journal record ", i, ": payload of ", records[i].payload.size(), " bytes is too large"));
     }
   }
-  absl::MutexLock lock(&d.mu);
+  std::lock_guard<std::mutex> lock(d.mu);
   // A read-only handle is refused by SQLite itself (SQLITE_READONLY at BEGIN IMMEDIATE).
   if (!d.damaged.ok()) return d.damaged;
   if (records.empty()) return AppendResult{d.last_seq + 1, d.last_seq};
@@ -681,7 +681,7 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
 absl::Status Journal::replay(std::uint64_t after_seq,
                              const std::function<absl::Status(const StoredRecord&)>& fn) const {
   JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
-  absl::MutexLock lock(&reader->mu);
+  std::lock_guard<std::mutex> lock(reader->mu);
   JICENG_RETURN_IF_ERROR(reader->begin_read_txn());
   absl::Status st = reader->walk(after_seq, &fn, nullptr, nullptr);
   reader->end_read_txn();
@@ -691,7 +691,7 @@ absl::Status Journal::replay(std::uint64_t after_seq,
 absl::StatusOr<ChainReport> Journal::verify() const {
   JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
   Impl& d = *reader;
-  absl::MutexLock lock(&d.mu);
+  std::lock_guard<std::mutex> lock(d.mu);
   JICENG_RETURN_IF_ERROR(d.begin_read_txn());
   struct EndRead {
     Impl* self;
@@ -755,7 +755,7 @@ absl::StatusOr<ChainReport> Journal::verify() const {
 
 absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::string_view state) {
   Impl& d = *impl_;
-  absl::MutexLock lock(&d.mu);
+  std::lock_guard<std::mutex> lock(d.mu);
   if (!d.damaged.ok()) return d.damaged;
   if (seq > d.last_seq) {
     return absl::OutOfRangeError(absl::StrCat("journal ", d.path, ": snapshot seq ", seq,
@@ -805,7 +805,7 @@ absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::str
 
 absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
   Impl& d = *impl_;
-  absl::MutexLock lock(&d.mu);
+  std::lock_guard<std::mutex> lock(d.mu);
   sqlite3_stmt* s = d.select_latest_snapshot.get();
   ResetOnExit reset(s);
   const int rc = sqlite3_step(s);
@@ -858,7 +858,7 @@ absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
 
 absl::StatusOr<std::uint64_t> Journal::snapshot_count() const {
   Impl& d = *impl_;
-  absl::MutexLock lock(&d.mu);
+  std::lock_guard<std::mutex> lock(d.mu);
   sqlite3_stmt* s = d.count_snapshots.get();
   ResetOnExit reset(s);
   const int rc = sqlite3_step(s);
@@ -867,12 +867,12 @@ absl::StatusOr<std::uint64_t> Journal::snapshot_count() const {
 }
 
 std::uint64_t Journal::last_seq() const {
-  absl::MutexLock lock(&impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->last_seq;
 }
 
 ChainHash Journal::head() const {
-  absl::MutexLock lock(&impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->head;
 }
 

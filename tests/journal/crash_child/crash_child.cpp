@@ -5,12 +5,15 @@
 //
 //   jiceng_journal_crash_child raw PATH SEED
 //   jiceng_journal_crash_child engine PATH SEED
+//   jiceng_journal_crash_child fixture PATH COUNT   (for the CLI checks: COUNT petitions)
+//   jiceng_journal_crash_child tamper PATH SEQ      (edits the payload of SEQ in place)
 //
 // raw: Journal records whose payloads say which batch they belong to ("first_seq count
 // index filler"), so the parent can check every batch is whole.
 // engine: Engine commands through a DurableEngine — single submits, and batches of
 // submits + accepts whose idempotency keys are "b:<batch>:<i>/<n>"; now and then a
 // snapshot. The acknowledged seq is the engine's last seq after the command returned.
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -119,6 +122,38 @@ int run_engine(const std::string& path, std::uint32_t seed) {
   }
 }
 
+// A journal for the CLI checks: the sample district and COUNT petitions along the loop.
+int run_fixture(const std::string& path, int count) {
+  auto opened = jiceng::open_engine(path, {});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "fixture: %s\n", opened.status().ToString().c_str());
+    return 3;
+  }
+  jiceng::Engine& e = (*opened)->engine();
+  absl::Status st = jiceng::test::load_sample(e);
+  for (int n = 0; st.ok() && n < count; ++n) {
+    st = jiceng::test::lifecycle(e, n, n % 6, jiceng::test::kT0 + n * 600).status();
+  }
+  if (!st.ok()) {
+    std::fprintf(stderr, "fixture: %s\n", st.ToString().c_str());
+    return 4;
+  }
+  std::printf("fixture: %llu events, state digest %s\n",
+              static_cast<unsigned long long>(e.last_seq()), (*opened)->state_digest().c_str());
+  return 0;
+}
+
+// Edits one event's payload behind the journal's back (as an attacker or a bad disk would).
+int run_tamper(const std::string& path, long long seq) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return 3;
+  const std::string sql = absl::StrCat("UPDATE events SET payload = payload || x'00' WHERE seq = ", seq);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  const int changed = sqlite3_changes(db);
+  sqlite3_close(db);
+  return rc == SQLITE_OK && changed == 1 ? 0 : 4;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,6 +165,8 @@ int main(int argc, char** argv) {
   const std::uint32_t seed = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10));
   if (mode == "raw") return run_raw(argv[2], seed);
   if (mode == "engine") return run_engine(argv[2], seed);
+  if (mode == "fixture") return run_fixture(argv[2], static_cast<int>(seed));
+  if (mode == "tamper") return run_tamper(argv[2], static_cast<long long>(seed));
   std::fprintf(stderr, "crash child: unknown mode %s\n", mode.c_str());
   return 2;
 }

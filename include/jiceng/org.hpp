@@ -114,18 +114,18 @@ std::string_view to_string(PostRole);
 /// Parses a role string; nullopt when unknown.
 std::optional<PostRole> parse_post_role(std::string_view);
 
-/// A calendar date (China Standard Time), as days since 1970-01-01.
-using Date = std::chrono::sys_days;
-/// Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
-std::optional<Date> parse_date(std::string_view);
-/// Formats as "YYYY-MM-DD".
-std::string format_date(Date);
+/// Parses a calendar day (China Standard Time) "YYYY-MM-DD", as used for post terms and
+/// transfers; nullopt when malformed or not a real date. (The org area keeps days as
+/// std::chrono::sys_days so it needs nothing from the calendar area.)
+std::optional<std::chrono::sys_days> parse_iso_day(std::string_view);
+/// Formats a calendar day as "YYYY-MM-DD".
+std::string format_iso_day(std::chrono::sys_days);
 
 /// One step of a member's organizational-relation history (组织关系转接).
 struct MemberTransfer {
   UnitIndex from = kNoUnit;  ///< unit the relation left
   UnitIndex to = kNoUnit;    ///< unit the relation moved to
-  Date date{};               ///< date of the transfer
+  std::chrono::sys_days date{};  ///< date of the transfer
 };
 
 /// A post held by a member at a unit, with its term (任期).
@@ -133,16 +133,16 @@ struct Post {
   MemberIndex member = kNoMember;  ///< who holds it
   UnitIndex unit = kNoUnit;        ///< where
   PostRole role = PostRole::kSecretary;  ///< what the post is
-  Date start{};                    ///< first day of the term
-  std::optional<Date> end;         ///< last day of the term; open-ended when absent
+  std::chrono::sys_days start{};             ///< first day of the term
+  std::optional<std::chrono::sys_days> end;  ///< last day of the term; open-ended when absent
   /// True when the term covers `day`, or (without a day) when it has no end date.
-  bool current(std::optional<Date> day = std::nullopt) const;
+  bool current(std::optional<std::chrono::sys_days> day = std::nullopt) const;
 };
 
 /// Settings for the coverage report.
 struct CoverageOptions {
   /// Posts count when their term covers this day; when absent, open-ended posts count.
-  std::optional<Date> as_of;
+  std::optional<std::chrono::sys_days> as_of;
   /// A compound (小区) with at least this many resident party members needs its own branch.
   int compound_branch_threshold = 3;
 };
@@ -287,7 +287,7 @@ class OrgGraph {
   /// 转接), keeping the history. Fails, changing nothing, for an unknown member or unit,
   /// a non-party member, a unit that cannot hold relations, the same unit, or a date
   /// before the last transfer.
-  absl::Status transfer_member(std::string_view member_id, std::string_view to_unit_id, Date date);
+  absl::Status transfer_member(std::string_view member_id, std::string_view to_unit_id, std::chrono::sys_days date);
   /// Members whose organizational relation is at `u` (not its subtree), by index.
   std::vector<MemberIndex> members_of(UnitIndex u) const;
   /// Members with their relation at `u`.
@@ -305,7 +305,7 @@ class OrgGraph {
   std::vector<Post> posts_at(UnitIndex u) const;
   /// Holder of `role` at `u` whose term covers `as_of` (or, without a day, is open-ended).
   std::optional<MemberIndex> post_holder(UnitIndex u, PostRole role,
-                                         std::optional<Date> as_of = std::nullopt) const;
+                                         std::optional<std::chrono::sys_days> as_of = std::nullopt) const;
 
   /// Number of households.
   std::size_t household_count() const;

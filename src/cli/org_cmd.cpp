@@ -83,7 +83,7 @@ void add_org(CLI::App& app, int& exit_code) {
     CoverageOptions options;
     options.compound_branch_threshold = args->threshold;
     if (!args->as_of.empty()) {
-      options.as_of = parse_date(args->as_of);
+      options.as_of = parse_iso_day(args->as_of);
       if (!options.as_of) {
         std::cerr << "jiceng org check: --as-of '" << args->as_of << "' is not a date YYYY-MM-DD\n";
         exit_code = 2;

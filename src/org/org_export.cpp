@@ -82,7 +82,7 @@ std::string OrgGraph::export_json() const {
         put(out, im.id_of(t.from));
         out += ", \"to\": ";
         put(out, im.id_of(t.to));
-        append(&out, ", \"date\": \"", format_date(t.date), "\"}");
+        append(&out, ", \"date\": \"", format_iso_day(t.date), "\"}");
       }
       out += "]";
     }
@@ -96,8 +96,8 @@ std::string OrgGraph::export_json() const {
     put(out, im.member_id_of(p.member));
     out += ", \"unit\": ";
     put(out, im.id_of(p.unit));
-    append(&out, ", \"role\": \"", to_string(p.role), "\", \"start\": \"", format_date(p.start), "\"");
-    if (p.end) append(&out, ", \"end\": \"", format_date(*p.end), "\"");
+    append(&out, ", \"role\": \"", to_string(p.role), "\", \"start\": \"", format_iso_day(p.start), "\"");
+    if (p.end) append(&out, ", \"end\": \"", format_iso_day(*p.end), "\"");
     out += "}";
   }
   out += "],\n\"households\": [";

@@ -286,7 +286,7 @@ std::span<const MemberTransfer> OrgGraph::transfer_history(MemberIndex m) const 
   return impl_->member_transfers[m];
 }
 
-absl::Status OrgGraph::transfer_member(std::string_view member_id, std::string_view to_unit_id, Date date) {
+absl::Status OrgGraph::transfer_member(std::string_view member_id, std::string_view to_unit_id, std::chrono::sys_days date) {
   auto& im = *impl_;
   auto m = find_member(member_id);
   if (!m) return absl::NotFoundError(cat("transfer: unknown member '", member_id, "'"));
@@ -307,8 +307,8 @@ absl::Status OrgGraph::transfer_member(std::string_view member_id, std::string_v
   }
   auto& history = im.member_transfers[*m];
   if (!history.empty() && date < history.back().date) {
-    return absl::InvalidArgumentError(cat("transfer of member ", member_id, ": date ", format_date(date),
-                                                   " is before the last transfer on ", format_date(history.back().date)));
+    return absl::InvalidArgumentError(cat("transfer of member ", member_id, ": date ", format_iso_day(date),
+                                                   " is before the last transfer on ", format_iso_day(history.back().date)));
   }
   // Everything checked: commit. Only allocation can fail below.
   history.push_back({from, *to, date});
@@ -357,7 +357,7 @@ std::vector<Post> OrgGraph::posts_at(UnitIndex u) const {
   }
   return out;
 }
-std::optional<MemberIndex> OrgGraph::post_holder(UnitIndex u, PostRole role, std::optional<Date> as_of) const {
+std::optional<MemberIndex> OrgGraph::post_holder(UnitIndex u, PostRole role, std::optional<std::chrono::sys_days> as_of) const {
   for (const Post& p : impl_->posts) {
     if (p.unit == u && p.role == role && p.current(as_of)) return p.member;
   }

@@ -148,12 +148,12 @@ std::string_view link_rule_text(LinkType type) {
   return "";
 }
 
-bool Post::current(std::optional<Date> day) const {
+bool Post::current(std::optional<std::chrono::sys_days> day) const {
   if (!day) return !end.has_value();
   return start <= *day && (!end || *day <= *end);
 }
 
-std::optional<Date> parse_date(std::string_view s) {
+std::optional<std::chrono::sys_days> parse_iso_day(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   int y = 0;
   unsigned m = 0, d = 0;
@@ -167,8 +167,8 @@ std::optional<Date> parse_date(std::string_view s) {
   return std::chrono::sys_days{ymd};
 }
 
-std::string format_date(Date date) {
-  std::chrono::year_month_day ymd{date};
+std::string format_iso_day(std::chrono::sys_days day) {
+  std::chrono::year_month_day ymd{day};
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));

@@ -40,7 +40,7 @@ struct LinkRec {
 };
 struct TransferRec {
   std::string from, to;
-  Date date{};
+  std::chrono::sys_days date{};
 };
 struct MemberRec {
   std::string where;
@@ -53,8 +53,8 @@ struct PostRec {
   std::string where;
   std::string member, unit;
   PostRole role = PostRole::kSecretary;
-  Date start{};
-  std::optional<Date> end;
+  std::chrono::sys_days start{};
+  std::optional<std::chrono::sys_days> end;
 };
 struct HouseholdRec {
   std::string where;
@@ -143,12 +143,12 @@ class Reader {
     if (!b) return invalid(key, "missing");
     return *b;
   }
-  absl::StatusOr<std::optional<Date>> opt_date(std::string_view key) const {
+  absl::StatusOr<std::optional<std::chrono::sys_days>> opt_date(std::string_view key) const {
     JICENG_ASSIGN_OR_RETURN(auto s, opt_string(key));
-    if (!s) return std::optional<Date>();
-    auto d = parse_date(*s);
+    if (!s) return std::optional<std::chrono::sys_days>();
+    auto d = parse_iso_day(*s);
     if (!d) return invalid(key, cat("'", *s, "' is not a date YYYY-MM-DD"));
-    return std::optional<Date>(*d);
+    return std::optional<std::chrono::sys_days>(*d);
   }
   template <typename E>
   absl::StatusOr<E> req_enum(std::string_view key, std::optional<E> (*parse)(std::string_view),
@@ -730,7 +730,7 @@ class Validator {
       if (!seen.insert({p.member, p.unit, p.role, p.start.time_since_epoch().count()}).second) {
         return fail(absl::StatusCode::kAlreadyExists, source_, r.where, "start",
                     cat("duplicate post: member ", r.member, " as ", to_string(r.role), " at ", r.unit,
-                                 " from ", format_date(r.start)));
+                                 " from ", format_iso_day(r.start)));
       }
       out.posts.push_back(p);
     }

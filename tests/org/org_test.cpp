@@ -129,13 +129,13 @@ TEST(OrgVocabulary, LevelSchemas) {
 }
 
 TEST(OrgVocabulary, Dates) {
-  auto d = parse_date("2024-02-29");
+  auto d = parse_iso_day("2024-02-29");
   ASSERT_TRUE(d.has_value());
-  EXPECT_EQ(format_date(*d), "2024-02-29");
-  EXPECT_EQ(parse_date("2023-02-29"), std::nullopt);
-  EXPECT_EQ(parse_date("2023-2-01"), std::nullopt);
-  EXPECT_EQ(parse_date("2023-13-01"), std::nullopt);
-  EXPECT_EQ(parse_date("20230101xx"), std::nullopt);
+  EXPECT_EQ(format_iso_day(*d), "2024-02-29");
+  EXPECT_EQ(parse_iso_day("2023-02-29"), std::nullopt);
+  EXPECT_EQ(parse_iso_day("2023-2-01"), std::nullopt);
+  EXPECT_EQ(parse_iso_day("2023-13-01"), std::nullopt);
+  EXPECT_EQ(parse_iso_day("20230101xx"), std::nullopt);
 }
 
 TEST_F(DistrictTest, UnitBasics) {
@@ -225,7 +225,7 @@ TEST_F(DistrictTest, Members) {
   EXPECT_EQ(g.residence_unit(*m5), u("B4"));
   ASSERT_EQ(g.transfer_history(*m5).size(), 1u);
   EXPECT_EQ(g.transfer_history(*m5)[0].from, u("G2"));
-  EXPECT_EQ(format_date(g.transfer_history(*m5)[0].date), "2023-04-12");
+  EXPECT_EQ(format_iso_day(g.transfer_history(*m5)[0].date), "2023-04-12");
   auto m4 = g.find_member("m4");
   EXPECT_FALSE(g.is_party_member(*m4));
   EXPECT_EQ(g.org_unit(*m4), kNoUnit);
@@ -248,8 +248,8 @@ TEST_F(DistrictTest, Posts) {
   EXPECT_EQ(g.posts_at(u("G1")).size(), 2u);
   EXPECT_EQ(g.post_holder(u("G1"), PostRole::kSecretary), g.find_member("m2"));
   EXPECT_EQ(g.post_holder(u("G2"), PostRole::kSecretary), std::nullopt);  // term ended
-  EXPECT_EQ(g.post_holder(u("G2"), PostRole::kSecretary, parse_date("2022-06-01")), g.find_member("m6"));
-  EXPECT_EQ(g.post_holder(u("G2"), PostRole::kSecretary, parse_date("2023-01-01")), std::nullopt);
+  EXPECT_EQ(g.post_holder(u("G2"), PostRole::kSecretary, *parse_iso_day("2022-06-01")), g.find_member("m6"));
+  EXPECT_EQ(g.post_holder(u("G2"), PostRole::kSecretary, *parse_iso_day("2023-01-01")), std::nullopt);
   EXPECT_EQ(g.post_holder(u("ST1"), PostRole::kHubHead), g.find_member("m4"));
   EXPECT_EQ(g.post_holder(u("B2"), PostRole::kBuildingLeader), g.find_member("m3"));
 }
@@ -287,7 +287,7 @@ TEST_F(DistrictTest, Coverage) {
   EXPECT_EQ(r.warning_count(), 1u);
 
   CoverageOptions opt;
-  opt.as_of = parse_date("2022-06-01");
+  opt.as_of = *parse_iso_day("2022-06-01");
   opt.compound_branch_threshold = 2;
   CoverageReport r2 = g.coverage(opt);
   EXPECT_THAT(ids(r2.units_without_secretary), ElementsAre("D", "S1", "J1", "C2", "K1", "PB", "S2", "V", "VB"));
@@ -307,7 +307,7 @@ TEST_F(DistrictTest, Coverage) {
 TEST_F(DistrictTest, TransferKeepsHistoryAndCounts) {
   const std::string before = g.export_json();
   OrgGraph snapshot = g;  // deep copy
-  ASSERT_TRUE(g.transfer_member("m2", "K1", *parse_date("2024-03-01")).ok());
+  ASSERT_TRUE(g.transfer_member("m2", "K1", *parse_iso_day("2024-03-01")).ok());
   auto m2 = *g.find_member("m2");
   EXPECT_EQ(g.org_unit(m2), u("K1"));
   ASSERT_EQ(g.transfer_history(m2).size(), 1u);
@@ -319,7 +319,7 @@ TEST_F(DistrictTest, TransferKeepsHistoryAndCounts) {
   EXPECT_EQ(g.subtree_party_member_count(u("C2")), 2u);
   EXPECT_EQ(g.subtree_party_member_count(u("S1")), 5u);
   // A second transfer continues the history; the export carries it and reloads.
-  ASSERT_TRUE(g.transfer_member("m2", "VB", *parse_date("2024-05-01")).ok());
+  ASSERT_TRUE(g.transfer_member("m2", "VB", *parse_iso_day("2024-05-01")).ok());
   EXPECT_EQ(g.transfer_history(m2).size(), 2u);
   OrgGraph reloaded;
   ASSERT_TRUE(reloaded.load_json(g.export_json(), "export").ok());
@@ -337,13 +337,13 @@ TEST_F(DistrictTest, TransferErrorsChangeNothing) {
     EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(text)));
     EXPECT_EQ(g.export_json(), before);
   };
-  Date d = *parse_date("2024-03-01");
+  std::chrono::sys_days d = *parse_iso_day("2024-03-01");
   expect_error(g.transfer_member("m99", "K1", d), absl::StatusCode::kNotFound, "unknown member 'm99'");
   expect_error(g.transfer_member("m2", "XX", d), absl::StatusCode::kNotFound, "unknown unit 'XX'");
   expect_error(g.transfer_member("m4", "K1", d), absl::StatusCode::kFailedPrecondition, "not a party member");
   expect_error(g.transfer_member("m2", "ST1", d), absl::StatusCode::kInvalidArgument, "cannot hold");
   expect_error(g.transfer_member("m2", "G1", d), absl::StatusCode::kFailedPrecondition, "already at G1");
-  expect_error(g.transfer_member("m5", "G1", *parse_date("2023-01-01")), absl::StatusCode::kInvalidArgument,
+  expect_error(g.transfer_member("m5", "G1", *parse_iso_day("2023-01-01")), absl::StatusCode::kInvalidArgument,
                "before the last transfer");
   EXPECT_EQ(g.member_count(u("G1")), 2u);
 }

@@ -1,4 +1,4 @@
-# CLI checks of `jiceng org …` and `jiceng demo`, run by ctest beside the org unit tests.
+# CLI checks of `jiceng org …`, run by ctest beside the org unit tests.
 if(TARGET jiceng_cli)
   set(org_sample ${PROJECT_SOURCE_DIR}/data/sample-district.json)
   set(org_gen ${PROJECT_BINARY_DIR}/org-generated-city.json)
@@ -21,8 +21,6 @@ if(TARGET jiceng_cli)
     set_tests_properties(${name} PROPERTIES LABELS "org;cli" TIMEOUT 120)
   endfunction()
 
-  org_cli(org_cli_demo "demo" 0
-          OUT "units: 44.*level 3 \\(grid/compound/natural village[^\n]*: 12.*grids without a station \\(warning\\): 1.*龙桥苑: 4 resident party members.*errors: 2, warnings: 1")
   org_cli(org_cli_summary "org|summary|${org_sample}" 0
           OUT "schema: urban_grid\nunits: 44\n.*grid_branch: 3\n.*members: 32 \\(party members 29\\)")
   org_cli(org_cli_check_sample "org|check|${org_sample}" 1

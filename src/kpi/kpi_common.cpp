@@ -343,7 +343,12 @@ KpiReport make_kpi_report(std::string unit, std::string unit_name, int level, co
 
 namespace {
 
-json::value opt(const std::optional<double>& v) { return v ? json::value(*v) : json::value(nullptr); }
+/// A number as JSON: integral values as integers ("10", not Boost's "1E1").
+json::value jnum(double x) {
+  if (std::fabs(x) < 9.0e15 && x == std::floor(x)) return json::value(static_cast<std::int64_t>(x));
+  return json::value(x);
+}
+json::value opt(const std::optional<double>& v) { return v ? jnum(*v) : json::value(nullptr); }
 json::value opt(const std::optional<std::int32_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
 json::object report_object(const KpiReport& r) {
@@ -356,10 +361,10 @@ json::object report_object(const KpiReport& r) {
   period["to"] = r.period.to ? json::value(format_day(*r.period.to)) : json::value(nullptr);
   o["period"] = std::move(period);
   json::object w;
-  w["response"] = r.weights.response;
-  w["solve"] = r.weights.solve;
-  w["satisfaction"] = r.weights.satisfaction;
-  w["basic_satisfaction_factor"] = r.weights.basic_satisfaction_factor;
+  w["response"] = jnum(r.weights.response);
+  w["solve"] = jnum(r.weights.solve);
+  w["satisfaction"] = jnum(r.weights.satisfaction);
+  w["basic_satisfaction_factor"] = jnum(r.weights.basic_satisfaction_factor);
   o["weights"] = std::move(w);
   const auto& c = r.counts;
   json::object counts;
@@ -404,7 +409,7 @@ json::object report_object(const KpiReport& r) {
   o["resolve_workdays"] = std::move(wd);
   auto shares = [](const std::vector<KpiShare>& v) {
     json::array a;
-    for (const auto& s : v) a.push_back(json::object{{"key", s.key}, {"count", s.count}, {"share", s.share}});
+    for (const auto& s : v) a.push_back(json::object{{"key", s.key}, {"count", s.count}, {"share", jnum(s.share)}});
     return a;
   };
   o["category_shares"] = shares(r.category_shares);

@@ -6,16 +6,9 @@
 if(TARGET jiceng_kpi_tests)
   set_property(TARGET jiceng_kpi_tests PROPERTY LINK_LIBRARIES
     jiceng_kpi GTest::gtest GTest::gmock GTest::gtest_main jiceng_warnings)
-  # TEMPORARY: calendar.cpp and org_kinds.cpp both define jiceng::parse_date(std::string_view)
-  # (calendar.hpp and org.hpp declare it with different return types), so any program that
-  # links the engine fails with "multiple definition". The org objects come first in this
-  # link line, so org's definition wins; nothing linked here calls calendar's. Remove once
-  # the two areas rename one of them.
-  target_link_options(jiceng_kpi_tests PRIVATE -Wl,--allow-multiple-definition)
 endif()
 add_executable(jiceng_kpi_make_journal ${PROJECT_SOURCE_DIR}/tests/kpi/make_journal/make_journal.cpp)
 target_link_libraries(jiceng_kpi_make_journal PRIVATE jiceng_kpi jiceng_journal GTest::gtest jiceng_warnings)
-target_link_options(jiceng_kpi_make_journal PRIVATE -Wl,--allow-multiple-definition)  # see above
 target_include_directories(jiceng_kpi_make_journal PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
 
 if(TARGET jiceng_cli)

@@ -1,0 +1,472 @@
+// The demo's report (月度报告): every figure comes from kpi.hpp (KpiIndex over the
+// engine's events), the org coverage report and PolicySet::evaluate; this file only
+// arranges them — report.json for machines, aligned text for a terminal.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "demo/internal.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/kpi.hpp"
+#include "jiceng/policy.hpp"
+
+namespace jiceng::demo {
+namespace {
+
+namespace json = boost::json;
+
+// --- formatting helpers ------------------------------------------------------------------
+
+json::value rate(const std::optional<double>& r) {
+  if (!r) return nullptr;
+  return std::round(*r * 10000.0) / 10000.0;
+}
+std::string pct(const std::optional<double>& r) {
+  return r ? absl::StrFormat("%.1f%%", *r * 100.0) : std::string("—");
+}
+std::string points(const std::optional<double>& r) { return r ? absl::StrFormat("%.1f", *r * 100.0) : std::string("—"); }
+std::string thousands(std::uint64_t v) {
+  const std::string digits = std::to_string(v);
+  std::string s;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
+    s.push_back(digits[i]);
+  }
+  return s;
+}
+// Terminal columns of UTF-8 text: CJK and full-width characters take two.
+std::size_t columns(std::string_view s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = c;
+    std::size_t len = 1;
+    if (c >= 0xF0) { len = 4; cp = c & 0x07; }
+    else if (c >= 0xE0) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xC0) { len = 2; cp = c & 0x1F; }
+    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += len;
+    w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+                           (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000))
+             ? 2
+             : 1;
+  }
+  return w;
+}
+std::string left(std::string_view s, std::size_t width) {
+  std::string out(s);
+  const std::size_t w = columns(s);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+std::string right(std::string_view s, std::size_t width) {
+  const std::size_t w = columns(s);
+  std::string out = w < width ? std::string(width - w, ' ') : std::string();
+  out.append(s);
+  return out;
+}
+
+// Deterministic, indented JSON (Boost.JSON keeps insertion order).
+void pretty(const json::value& v, std::string& out, int indent) {
+  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
+  const std::string pad_in(static_cast<std::size_t>(indent + 1) * 2, ' ');
+  if (v.is_object()) {
+    const auto& o = v.get_object();
+    if (o.empty()) { out += "{}"; return; }
+    out += "{\n";
+    bool first = true;
+    for (const auto& kv : o) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad_in;
+      out += json::serialize(json::string(kv.key()));
+      out += ": ";
+      pretty(kv.value(), out, indent + 1);
+    }
+    out.push_back('\n');
+    out.append(pad);
+    out.push_back('}');
+  } else if (v.is_array()) {
+    const auto& a = v.get_array();
+    if (a.empty()) { out += "[]"; return; }
+    // Arrays of scalars stay on one line.
+    const bool flat = std::all_of(a.begin(), a.end(), [](const json::value& x) {
+      return !x.is_object() && !(x.is_array() && !x.get_array().empty() && x.get_array()[0].is_object());
+    });
+    if (flat) {
+      out += json::serialize(a);
+      return;
+    }
+    out += "[\n";
+    bool first = true;
+    for (const auto& x : a) {
+      if (!first) out += ",\n";
+      first = false;
+      out += pad_in;
+      pretty(x, out, indent + 1);
+    }
+    out.push_back('\n');
+    out.append(pad);
+    out.push_back(']');
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+// One unit's row: the figures the street table and community lists show.
+json::object unit_row(const KpiReport& r, int rank) {
+  json::object o;
+  if (rank > 0) o["rank"] = rank;
+  o["id"] = r.unit;
+  o["name"] = r.unit_name;
+  o["received"] = r.counts.received;
+  o["accepted"] = r.counts.accepted;
+  o["done"] = r.counts.done;
+  o["closed"] = r.counts.closed;
+  o["open_past_deadline"] = r.counts.open_past_deadline;
+  o["ever_overdue"] = r.counts.ever_overdue;
+  o["closed_late"] = r.counts.closed_late;
+  o["escalated"] = r.counts.escalated;
+  o["reopened"] = r.counts.reopened;
+  o["evaluated"] = r.counts.evaluated;
+  o["response_rate"] = rate(r.rates.response);
+  o["solve_rate"] = rate(r.rates.solve);
+  o["satisfaction_rate"] = rate(r.rates.satisfaction);
+  o["composite"] = rate(r.rates.composite);
+  o["completion_rate"] = rate(r.rates.completion);
+  o["on_time_rate"] = rate(r.rates.on_time);
+  o["overdue_rate"] = rate(r.rates.overdue);
+  o["escalation_rate"] = rate(r.rates.escalation);
+  o["resolve_workdays_median"] = r.resolve_workdays_median ? json::value(*r.resolve_workdays_median) : json::value(nullptr);
+  o["resolve_workdays_p90"] = r.resolve_workdays_p90 ? json::value(*r.resolve_workdays_p90) : json::value(nullptr);
+  return o;
+}
+
+// --- policy findings ---------------------------------------------------------------------
+
+struct RuleTally {
+  std::string rule, severity, message_zh, message_en;
+  std::size_t checks = 0, failed = 0;
+  std::vector<std::pair<std::string, std::string>> examples;  // subject, evidence
+};
+
+absl::Status tally(const PolicySet& set, const std::string& subject, std::map<std::string, RuleTally>& out,
+                   std::vector<std::string>& order) {
+  JICENG_ASSIGN_OR_RETURN(std::vector<Finding> fs, set.evaluate(subject));
+  for (const Finding& f : fs) {
+    auto [it, inserted] = out.try_emplace(f.rule);
+    RuleTally& t = it->second;
+    if (inserted) {
+      order.push_back(f.rule);
+      t.rule = f.rule;
+      t.severity = std::string(to_string(f.severity));
+      t.message_zh = f.message_zh;
+      t.message_en = f.message_en;
+    }
+    ++t.checks;
+    if (!f.passed) {
+      ++t.failed;
+      if (t.examples.size() < 5) t.examples.emplace_back(f.subject, f.evidence);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& set, const District& d,
+                                         const OrgFacts& org, const SimStats& sim, const DemoOptions& options,
+                                         const std::vector<DemoFile>& files) {
+  // --- KPIs, all through the incremental index ------------------------------------------
+  KpiIndex index(engine);
+  JICENG_RETURN_IF_ERROR(index.update());
+  JICENG_ASSIGN_OR_RETURN(KpiPeriod period, parse_kpi_period(sim.first_day, sim.last_day));
+  JICENG_ASSIGN_OR_RETURN(KpiReport whole, index.rollup("", period));
+  JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> streets, index.ranking(1, period));
+  JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> communities, index.ranking(2, period));
+  JICENG_ASSIGN_OR_RETURN(std::vector<KpiTrendPoint> trend, index.trend("", period));
+  const std::string industry_id = d.units[static_cast<std::size_t>(d.industry)].id;
+  JICENG_ASSIGN_OR_RETURN(KpiReport property, index.rollup(industry_id, period));
+
+  // --- policy findings --------------------------------------------------------------------
+  std::map<std::string, RuleTally> rules;
+  std::vector<std::string> rule_order;
+  const int year = std::stoi(sim.first_day.substr(0, 4));
+  {
+    json::object cov;
+    cov["type"] = "coverage";
+    cov["id"] = d.units[static_cast<std::size_t>(d.district)].id;
+    json::array grids;
+    std::vector<std::string> without(org.grids_without_station.begin(), org.grids_without_station.end());
+    std::sort(without.begin(), without.end());
+    for (int g : d.grids) {
+      const std::string& id = d.units[static_cast<std::size_t>(g)].id;
+      grids.push_back(json::object{{"id", id}, {"has_station", !std::binary_search(without.begin(), without.end(), id)}});
+    }
+    cov["grids"] = std::move(grids);
+    json::array compounds;
+    for (const auto& c : org.compounds_without_branch) {
+      compounds.push_back(json::object{{"id", c.compound}, {"party_members", c.party_members}, {"has_branch", false}});
+    }
+    cov["compounds"] = std::move(compounds);
+    JICENG_RETURN_IF_ERROR(tally(set, json::serialize(cov), rules, rule_order));
+  }
+  for (std::size_t i = 0; i < d.communities.size(); ++i) {
+    json::object c;
+    c["type"] = "community";
+    c["id"] = d.units[static_cast<std::size_t>(d.communities[i])].id;
+    c["year"] = year;
+    c["service_fund"] = d.service_fund_yuan[i];
+    json::array sp;
+    for (const auto& [item, amount] : d.spending[i]) sp.push_back(json::object{{"item", item}, {"amount", amount}});
+    c["spending"] = std::move(sp);
+    c["secretary_posts"] = 1;
+    c["reserve_candidates"] = d.reserve_candidates[i];
+    JICENG_RETURN_IF_ERROR(tally(set, json::serialize(c), rules, rule_order));
+  }
+  for (std::size_t i = 0; i < d.grids.size(); ++i) {
+    const std::string& id = d.units[static_cast<std::size_t>(d.grids[i])].id;
+    json::object g{{"type", "grid"}, {"id", id}, {"year", year}, {"practical_projects", d.practical_projects[i]}};
+    JICENG_RETURN_IF_ERROR(tally(set, json::serialize(g), rules, rule_order));
+    json::object u{{"type", "unit"},
+                   {"id", id},
+                   {"form", "branch"},
+                   {"full_members", d.grid_party_members[i]},
+                   {"committee_size", d.grid_committee_size[i]}};
+    JICENG_RETURN_IF_ERROR(tally(set, json::serialize(u), rules, rule_order));
+  }
+
+  // --- report.json ------------------------------------------------------------------------
+  json::object root;
+  root["title"] = "jiceng demo: one year of petitions in the default district (吴中区)";
+  root["seed"] = options.seed;
+  root["period"] = json::object{{"from", sim.first_day}, {"to", sim.last_day}, {"days", options.days}};
+  json::array chain;
+  for (const auto& n : set.chain()) chain.push_back(json::string(n));
+  root["policy"] = json::object{{"name", engine.policy_name()}, {"chain", std::move(chain)}};
+  json::object district;
+  district["id"] = d.units[static_cast<std::size_t>(d.district)].id;
+  district["name"] = d.units[static_cast<std::size_t>(d.district)].name;
+  district["streets_and_towns"] = d.streets.size();
+  district["communities"] = d.communities.size();
+  district["grid_branches"] = d.grids.size();
+  district["stations"] = d.stations;
+  district["buildings"] = d.buildings;
+  district["central_households"] = d.central_households;
+  district["households"] = org.households;
+  district["members"] = org.members;
+  district["posts"] = d.posts;
+  district["units"] = org.units;
+  district["links"] = org.links;
+  json::object kinds;
+  for (const auto& [k, n] : org.per_kind) kinds[k] = n;
+  district["units_per_kind"] = std::move(kinds);
+  root["district"] = std::move(district);
+
+  const EngineStats es = engine.stats();
+  json::object simj;
+  simj["petitions"] = sim.submitted;
+  simj["events"] = es.events;
+  simj["open_at_end"] = es.open;
+  simj["retries_absorbed"] = sim.retries_absorbed;
+  simj["commands_refused"] = sim.refused;
+  json::object refusals;
+  for (const auto& [m, n] : sim.refusals) refusals[m] = n;
+  simj["refusals"] = std::move(refusals);
+  json::object cmds;
+  for (const auto& [c, n] : sim.commands) cmds[c] = n;
+  simj["commands"] = std::move(cmds);
+  simj["ticks"] = sim.ticks;
+  simj["clock"] = json::object{{"urged", sim.tick_urged},
+                               {"marked_overdue", sim.tick_overdue},
+                               {"escalated", sim.tick_escalated},
+                               {"closed_without_evaluation", sim.tick_closed}};
+  json::object per_state;
+  for (int s = 0; s < kStateCount; ++s) per_state[to_string(static_cast<State>(s))] = es.per_state[static_cast<std::size_t>(s)];
+  simj["per_state"] = std::move(per_state);
+  root["simulation"] = std::move(simj);
+
+  root["kpi"] = json::parse(kpi_report_json(whole));
+  json::array street_rows;
+  for (const auto& e : streets) street_rows.push_back(unit_row(e.report, e.rank));
+  root["streets"] = std::move(street_rows);
+  root["property_companies"] = unit_row(property, 0);
+  json::array top, bottom;
+  const std::size_t k = std::min<std::size_t>(5, communities.size());
+  for (std::size_t i = 0; i < k; ++i) top.push_back(unit_row(communities[i].report, communities[i].rank));
+  for (std::size_t i = communities.size() - k; i < communities.size(); ++i) {
+    bottom.push_back(unit_row(communities[i].report, communities[i].rank));
+  }
+  root["communities"] = json::object{{"count", communities.size()}, {"top", std::move(top)}, {"bottom", std::move(bottom)}};
+  json::array tr;
+  for (const auto& p : trend) {
+    json::object o = unit_row(p.report, 0);
+    o.erase("id");
+    o.erase("name");
+    json::object m;
+    m["month"] = absl::StrFormat("%04d-%02d", p.year, p.month);
+    for (auto& kv : o) m[kv.key()] = kv.value();
+    tr.push_back(std::move(m));
+  }
+  root["trend"] = std::move(tr);
+
+  json::object findings;
+  findings["coverage"] = json::object{
+      {"grids_without_station", org.grids_without_station.size()},
+      {"compounds_without_branch", org.compounds_without_branch.size()},
+      {"units_without_secretary", org.units_without_secretary.size()},
+      {"units_without_secretary_ids", [&] {
+         json::array a;
+         for (const auto& u : org.units_without_secretary) a.push_back(json::string(u));
+         return a;
+       }()},
+      {"compounds_without_branch_list", [&] {
+         json::array a;
+         for (const auto& c : org.compounds_without_branch) {
+           a.push_back(json::object{{"compound", c.compound}, {"unit", c.unit}, {"party_members", c.party_members}});
+         }
+         return a;
+       }()}};
+  findings["org_summary_text"] = org.summary_text;
+  findings["org_coverage_text"] = org.coverage_text;
+  json::array rule_rows;
+  for (const auto& id : rule_order) {
+    const RuleTally& t = rules.at(id);
+    json::array ex;
+    for (const auto& [s, e] : t.examples) ex.push_back(json::object{{"subject", s}, {"evidence", e}});
+    rule_rows.push_back(json::object{{"rule", t.rule},
+                                     {"severity", t.severity},
+                                     {"checks", t.checks},
+                                     {"failed", t.failed},
+                                     {"message_zh", t.message_zh},
+                                     {"message_en", t.message_en},
+                                     {"examples", std::move(ex)}});
+  }
+  findings["rules"] = std::move(rule_rows);
+  root["findings"] = std::move(findings);
+  json::array fl;
+  for (const auto& f : files) fl.push_back(json::object{{"file", f.path}, {"what", f.description}});
+  root["files"] = std::move(fl);
+
+  ReportParts parts;
+  pretty(root, parts.json, 0);
+  parts.json += "\n";
+
+  // --- the terminal report ----------------------------------------------------------------
+  std::string& t = parts.text;
+  const auto& dj = root["district"].as_object();
+  absl::StrAppend(&t, "jiceng demo — ", d.units[static_cast<std::size_t>(d.district)].name, ", policy ",
+                  engine.policy_name(), " (");
+  for (std::size_t i = 0; i < set.chain().size(); ++i) absl::StrAppend(&t, i ? " → " : "", set.chain()[i]);
+  absl::StrAppend(&t, "), seed ", options.seed, "\n");
+  absl::StrAppend(&t, "Simulated ", sim.first_day, " … ", sim.last_day, ": ", thousands(sim.submitted),
+                  " petitions, ", thousands(es.events), " events journaled, ", sim.refused,
+                  " commands refused, ", thousands(es.open), " still open\n\n");
+  absl::StrAppend(&t, "District 区情\n  ", dj.at("streets_and_towns").as_uint64(), " streets and towns 街道/镇, ",
+                  dj.at("communities").as_uint64(), " communities 社区, ", dj.at("grid_branches").as_uint64(),
+                  " grid branches 网格党支部, ", d.stations, " stations 先锋枢纽驿站,\n  ", thousands(d.buildings),
+                  " buildings 楼栋党小组, ", thousands(d.central_households), " central households 党员中心户, ",
+                  thousands(org.households), " households, ", thousands(org.members), " members, ",
+                  thousands(d.posts), " posts\n\n");
+
+  const KpiCounts& c = whole.counts;
+  absl::StrAppend(&t, "KPIs 全区考核指标 (", period.to_string(), ")\n");
+  auto line = [&](std::string_view label, const std::string& value, std::string_view note = "") {
+    absl::StrAppend(&t, "  ", left(label, 30), right(value, 10), note.empty() ? "" : "   ", std::string(note), "\n");
+  };
+  line("received 登记", thousands(c.received));
+  line("accepted 受理", thousands(c.accepted), absl::StrCat("rejected ", c.rejected, ", merged ", c.merged,
+                                                            ", withdrawn ", c.withdrawn));
+  line("done 办结 (resolved or closed)", thousands(c.done), absl::StrCat("closed 归档 ", thousands(c.closed)));
+  line("响应率 response", pct(whole.rates.response), absl::StrCat("over ", thousands(c.evaluated), " evaluated"));
+  line("解决率 solve", pct(whole.rates.solve));
+  line("满意率 satisfaction", pct(whole.rates.satisfaction),
+       absl::StrFormat("satisfied + %.1f × basically satisfied", whole.weights.basic_satisfaction_factor));
+  line("综合成绩 composite", points(whole.rates.composite),
+       absl::StrFormat("weights %g/%g/%g", whole.weights.response, whole.weights.solve, whole.weights.satisfaction));
+  line("办结率 completion", pct(whole.rates.completion));
+  line("按时办结率 on time", pct(whole.rates.on_time),
+       absl::StrCat("late ", thousands(c.closed_late), ", open past deadline ", thousands(c.open_past_deadline)));
+  line("超期率 overdue", pct(whole.rates.overdue), absl::StrCat(thousands(c.ever_overdue), " ever overdue"));
+  line("重办率 reopen", pct(whole.rates.reopen), absl::StrCat(thousands(c.reopened), " reopened"));
+  line("上报率 escalation", pct(whole.rates.escalation), absl::StrCat(thousands(c.escalated), " escalated"));
+  line("办结用时 working days", absl::StrCat(whole.resolve_workdays_median ? std::to_string(*whole.resolve_workdays_median) : "—",
+                                            " / ", whole.resolve_workdays_p90 ? std::to_string(*whole.resolve_workdays_p90) : "—"),
+       "median / p90");
+  // Shares as "key 12.3%" items, wrapped under their label.
+  auto shares = [&](std::string_view label, const std::vector<KpiShare>& items) {
+    std::string lineb = absl::StrCat("  ", std::string(label), " ");
+    const std::size_t indent = columns(lineb);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      std::string item = absl::StrCat(items[i].key, " ", pct(items[i].share), i + 1 < items.size() ? "," : "");
+      if (i > 0 && columns(lineb) + 1 + item.size() > 96) {
+        absl::StrAppend(&t, lineb, "\n");
+        lineb = std::string(indent, ' ');
+      } else if (i > 0) {
+        lineb += ' ';
+      }
+      lineb += item;
+    }
+    absl::StrAppend(&t, lineb, "\n");
+  };
+  shares("categories 类别:", whole.category_shares);
+  shares("channels 渠道:", whole.channel_shares);
+  absl::StrAppend(&t, "\n");
+
+  auto table_header = [&](std::string_view title) {
+    absl::StrAppend(&t, std::string(title), "\n  ", right("#", 3), "  ", left("unit 单位", 26), right("received", 9),
+                    right("办结率", 8), right("满意率", 8), right("综合", 7), right("超期未办", 9),
+                    right("曾超期", 8), right("上报", 7), "\n");
+  };
+  auto table_row = [&](const KpiReport& r, int rank) {
+    absl::StrAppend(&t, "  ", right(rank > 0 ? std::to_string(rank) : "", 3), "  ", left(r.unit_name, 26),
+                    right(thousands(r.counts.received), 9), right(pct(r.rates.completion), 8),
+                    right(pct(r.rates.satisfaction), 8), right(points(r.rates.composite), 7),
+                    right(thousands(r.counts.open_past_deadline), 9), right(thousands(r.counts.ever_overdue), 8),
+                    right(thousands(r.counts.escalated), 7), "\n");
+  };
+  table_header("Streets and towns 街道/镇, by composite score (超期未办 = open past deadline, 曾超期 = ever overdue)");
+  for (const auto& e : streets) table_row(e.report, e.rank);
+  table_row(property, 0);
+  absl::StrAppend(&t, "  (the last row: property companies 物业公司 under the 物业行业党委, which handle property matters\n"
+                      "   routed to them under a tripartite agreement 三方协议)\n\n");
+  table_header(absl::StrCat("Top communities 社区 (of ", communities.size(), ")"));
+  for (std::size_t i = 0; i < k; ++i) table_row(communities[i].report, communities[i].rank);
+  table_header("Bottom communities");
+  for (std::size_t i = communities.size() - k; i < communities.size(); ++i) {
+    table_row(communities[i].report, communities[i].rank);
+  }
+  absl::StrAppend(&t, "\nPolicy findings 政策检查 (", engine.policy_name(), ")\n");
+  absl::StrAppend(&t, "  coverage 覆盖: ", org.grids_without_station.size(), " of ", d.grids.size(),
+                  " grids without a station; ", org.compounds_without_branch.size(),
+                  " compounds without their own branch; ", org.units_without_secretary.size(),
+                  " party organizations without a secretary in office\n");
+  auto indented = [&](const std::string& block) {
+    for (absl::string_view l : absl::StrSplit(block, '\n', absl::SkipEmpty())) absl::StrAppend(&t, "    ", l, "\n");
+  };
+  absl::StrAppend(&t, "  organization 组织体系 (OrgGraph summary):\n");
+  indented(org.summary_text);
+  indented(org.coverage_text);
+  absl::StrAppend(&t, "  rules 规则 (PolicySet::evaluate over the coverage, each community, each grid branch):\n");
+  for (const auto& id : rule_order) {
+    const RuleTally& r = rules.at(id);
+    absl::StrAppend(&t, "  ", left(absl::StrCat("[", r.severity, "]"), 10), left(r.rule, 30), right(std::to_string(r.failed), 5),
+                    " of ", r.checks, " checks failed", r.failed ? " — " : "", r.failed ? r.message_zh : "", "\n");
+    if (!r.examples.empty()) {
+      absl::StrAppend(&t, "            e.g. ", r.examples.front().first, ": ", r.examples.front().second, "\n");
+    }
+  }
+  absl::StrAppend(&t, "\nFiles 文件 (in ", options.out_dir, ")\n");
+  for (const auto& f : files) absl::StrAppend(&t, "  ", left(f.path, 22), f.description, "\n");
+  return parts;
+}
+
+}  // namespace jiceng::demo

@@ -31,8 +31,10 @@ absl::StatusOr<OrgFacts> org_facts(const District& district) {
   if (!root) return absl::InternalError("default district: root unit missing after load");
   // District, streets and towns, communities: the 三级联动 levels.
   f.dot = g.export_dot(*root, 2);
-  // Left to right: 115 communities read as a column, not a 40,000-pixel row.
-  if (const std::size_t brace = f.dot.find('{'); brace != std::string::npos) {
+  // Left to right: 115 communities read as a column, not a 40,000-point row.
+  if (const std::size_t tb = f.dot.find("rankdir=TB"); tb != std::string::npos) {
+    f.dot.replace(tb, 10, "rankdir=LR");
+  } else if (const std::size_t brace = f.dot.find('{'); brace != std::string::npos) {
     f.dot.insert(brace + 1, "\n  rankdir=LR;");
   }
   f.summary_text = g.summary_text();

@@ -1,9 +1,51 @@
 # tests/journal/tests.cmake — extra pieces of the journal tests: the crash-test child
-# (a separate executable the test forks, runs and SIGKILLs), and CLI checks.
+# (a separate executable the test forks, runs and SIGKILLs; it also makes the CLI
+# fixtures), and checks of `jiceng replay|verify|snapshot` through ctest.
 add_executable(jiceng_journal_crash_child ${PROJECT_SOURCE_DIR}/tests/journal/crash_child/crash_child.cpp)
-target_link_libraries(jiceng_journal_crash_child PRIVATE jiceng jiceng_warnings)
+target_link_libraries(jiceng_journal_crash_child PRIVATE jiceng_journal SQLite::SQLite3 jiceng_warnings)
 target_include_directories(jiceng_journal_crash_child PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
 target_compile_definitions(jiceng_journal_crash_child PRIVATE JICENG_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_dependencies(jiceng_journal_tests jiceng_journal_crash_child)
 target_compile_definitions(jiceng_journal_tests PRIVATE
   JICENG_JOURNAL_CRASH_CHILD="$<TARGET_FILE:jiceng_journal_crash_child>")
+# The journal needs only its own area and what it depends on (petition and below): link
+# the tests against jiceng_journal alone so they do not wait for unrelated areas.
+set_property(TARGET jiceng_journal_tests PROPERTY LINK_LIBRARIES
+  jiceng_journal SQLite::SQLite3 GTest::gtest GTest::gmock GTest::gtest_main jiceng_warnings)
+
+# The CLI, checked through ctest: a fixture journal made by the child, then the commands.
+# The wrapper prints "exit=<code>" so each check sees both the output and the exit code.
+if(TARGET jiceng_cli)
+  set(jdb ${PROJECT_BINARY_DIR}/journal_cli/fixture.db)
+  add_test(NAME journal_cli_fixture COMMAND /bin/sh -c
+    "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" fixture \"$1/fixture.db\" 40 && \"$0\" fixture \"$1/tampered.db\" 12 && \"$0\" tamper \"$1/tampered.db\" 7"
+    $<TARGET_FILE:jiceng_journal_crash_child> ${PROJECT_BINARY_DIR}/journal_cli)
+  set_tests_properties(journal_cli_fixture PROPERTIES LABELS journal FIXTURES_SETUP journal_cli_db)
+
+  function(jiceng_journal_cli name regex)
+    add_test(NAME journal_cli_${name}
+      COMMAND /bin/sh -c "\"$0\" \"$@\" 2>&1; echo exit=$?" $<TARGET_FILE:jiceng_cli> ${ARGN})
+    set_tests_properties(journal_cli_${name} PROPERTIES LABELS journal
+      FIXTURES_REQUIRED journal_cli_db PASS_REGULAR_EXPRESSION "${regex}")
+  endfunction()
+
+  jiceng_journal_cli(verify_ok
+    "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nexit=0\n$" verify ${jdb})
+  jiceng_journal_cli(replay
+    "events: seq 1\\.\\.[0-9]+ \\([0-9]+ events, chain verified\\)\nsnapshot: none used\n.*  load_org +1\n.*  set_policy +1\n  sign +[0-9]+\n  submit +40\nstate digest: [0-9a-f]+\nexit=0\n$"
+    replay ${jdb})
+  jiceng_journal_cli(verify_tampered
+    "^jiceng verify: journal .*tampered\\.db: seq 7: hash mismatch, the row's content was altered\nexit=1\n$"
+    verify ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
+  jiceng_journal_cli(replay_tampered "seq 7: hash mismatch.*\nexit=1\n$"
+    replay ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
+  jiceng_journal_cli(verify_missing "^jiceng verify: journal /nonexistent/x\\.db: no such file\nexit=1\n$"
+    verify /nonexistent/x.db)
+  # Snapshot, then replay from it and from the start: same digest.
+  add_test(NAME journal_cli_snapshot_digests COMMAND /bin/sh -c
+    "\"$0\" snapshot \"$1\" && a=$(\"$0\" replay \"$1\" | grep -e 'snapshot: seq' -e digest) && b=$(\"$0\" replay --from-start \"$1\" | grep digest) && echo \"$a\" && echo \"$b\" && [ \"$(echo \"$a\" | grep digest)\" = \"$b\" ] && \"$0\" verify \"$1\""
+    $<TARGET_FILE:jiceng_cli> ${jdb})
+  set_tests_properties(journal_cli_snapshot_digests PROPERTIES LABELS journal
+    FIXTURES_REQUIRED journal_cli_db
+    PASS_REGULAR_EXPRESSION "snapshot: seq [0-9]+\nstate digest: ([0-9a-f]+)\nstate digest: [0-9a-f]+\nok: .*1 snapshot \\(latest at seq [0-9]+\\)")
+endif()

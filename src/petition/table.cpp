@@ -45,6 +45,27 @@ std::string roles_text(RoleMask m) {
   return absl::StrJoin(names, ", ");
 }
 
+struct RoleGroup {
+  std::string_view name;
+  RoleMask mask;
+};
+constexpr RoleGroup kGroups[] = {
+    {"resident", roles::kResident},       {"system", roles::kSystem},
+    {"handlers", roles::kHandlers},       {"dispatchers", roles::kDispatchers},
+    {"intake", roles::kIntake},           {"supervisors", roles::kSupervisors},
+    {"callback", roles::kCallback},       {"on_behalf", roles::kSubmitOnBehalf},
+};
+
+// The roles of a row as named groups when one or two groups make it up exactly.
+std::string roles_short(RoleMask m) {
+  for (const auto& a : kGroups) {
+    if (a.mask == m) return std::string(a.name);
+    for (const auto& b : kGroups)
+      if (&a < &b && (a.mask | b.mask) == m && (a.mask & b.mask) == 0) return pet::cat(a.name, " | ", b.name);
+  }
+  return roles_text(m);
+}
+
 }  // namespace
 
 Stage stage_of(State s) {
@@ -124,10 +145,16 @@ std::string workflow_dot() {
     pet::append(&out, "  ", state_label(t.from), " -> ", kStateNames[static_cast<int>(t.to)], " [label=\"",
                     kEventNames[static_cast<int>(t.event)]);
     if (t.guard != Guard::kNone) pet::append(&out, " [", kGuardNames[static_cast<int>(t.guard)], "]");
-    pet::append(&out, "\\n", roles_text(t.roles), "\"",
+    pet::append(&out, "\\n", roles_short(t.roles), "\"",
                     t.roles == roles::kSystem ? ", style=dashed" : "", "];\n");
   }
-  out += "}\n";
+  // Legend: the role groups used on the edges.
+  out += "  legend [shape=note, fontsize=9, label=\"roles\\l";
+  for (const auto& g : kGroups) {
+    if (g.mask == roles::kResident || g.mask == roles::kSystem) continue;
+    pet::append(&out, g.name, ": ", roles_text(g.mask), "\\l");
+  }
+  out += "\"];\n}\n";
   return out;
 }
 

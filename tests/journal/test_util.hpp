@@ -47,8 +47,12 @@ struct ChildRun {
 };
 
 /// Runs argv[0] with argv; its stdout (8-byte seqs) and stderr are captured. After
-/// `kill_after_ms` it gets SIGKILL, at whatever instruction it is executing.
-inline ChildRun run_child_and_kill(const std::vector<std::string>& argv, int kill_after_ms) {
+/// `kill_after_ms` it gets SIGKILL, at whatever instruction it is executing. With
+/// `from_first_ack` the delay counts from the child's first acknowledgement (so slow
+/// start-ups, e.g. under a sanitizer, still leave it time to append), waiting at most
+/// 30 s for it.
+inline ChildRun run_child_and_kill(const std::vector<std::string>& argv, int kill_after_ms,
+                                   bool from_first_ack = false) {
   ChildRun out;
   int outp[2], errp[2];
   if (::pipe(outp) != 0 || ::pipe(errp) != 0) return out;
@@ -84,8 +88,18 @@ inline ChildRun run_child_and_kill(const std::vector<std::string>& argv, int kil
     }
     return any;
   };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kill_after_ms);
+  const auto start = std::chrono::steady_clock::now();
+  auto deadline = start + std::chrono::milliseconds(kill_after_ms);
+  bool counting = !from_first_ack;
   for (;;) {
+    if (!counting) {
+      if (bytes.size() >= 8) {
+        counting = true;
+        deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kill_after_ms);
+      } else if (std::chrono::steady_clock::now() - start < std::chrono::seconds(30)) {
+        deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+      }
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           deadline - std::chrono::steady_clock::now())
                           .count();

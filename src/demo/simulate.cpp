@@ -386,7 +386,8 @@ class Sim {
                           v.escalations == 0 && v.reopenings == 0;
         if (may_return) {
           // Only within the return window after dispatch (退单时限); later, sign it.
-          const Duration window = policy_.deadlines.limits(kCategories[pl.category].id, v.urgency).return_window;
+          const DeadlineLimits& lim = policy_.deadlines.limits(kCategories[pl.category].id, v.urgency);
+          const Duration window = v.track == Track::kHotline ? lim.return_window : lim.objection_window;
           absl::StatusOr<Timestamp> until =
               deadline_after(cal_, v.dispatched_at, window, policy_.deadlines.due_minute_of_day());
           may_return = window.amount > 0 && until.ok() && now <= *until;
@@ -471,8 +472,9 @@ class Sim {
           JICENG_ASSIGN_OR_RETURN(a, resident(pl.household));
         }
         if (!run(EventType::kEvaluate, a, id, p, now)) return absl::OkStatus();
-        if (p.evaluation.satisfaction == Satisfaction::kUnsatisfied && pl.reopen_if_unsatisfied &&
-            v.reopenings < policy_.caps.max_reopens) {
+        const bool can_reopen = v.track == Track::kHotline ? v.reopenings < policy_.caps.max_reopens
+                                                           : v.reviews < std::min(2, policy_.caps.max_reviews);
+        if (p.evaluation.satisfaction == Satisfaction::kUnsatisfied && pl.reopen_if_unsatisfied && can_reopen) {
           wake(id, now + 3600 * rng_.range(1, 24));
         }
         return absl::OkStatus();
@@ -480,8 +482,14 @@ class Sim {
       case State::kClosed: {
         if (!v.evaluation || v.evaluation->satisfaction != Satisfaction::kUnsatisfied) return absl::OkStatus();
         JICENG_ASSIGN_OR_RETURN(ActorHandle a, resident(pl.household));
-        p.reopen_kind = ReopenKind::kReopen;
-        p.reason = "问题没有解决，要求重新办理";
+        // Hotline: 重办 at the same unit; 信访: 复查, then 复核, by the next higher unit.
+        if (v.track == Track::kHotline) {
+          p.reopen_kind = ReopenKind::kReopen;
+          p.reason = "问题没有解决，要求重新办理";
+        } else {
+          p.reopen_kind = v.reviews == 0 ? ReopenKind::kReview : ReopenKind::kReReview;
+          p.reason = v.reviews == 0 ? "对处理意见不服，申请复查" : "对复查意见不服，申请复核";
+        }
         if (run(EventType::kReopen, a, id, p, now)) {
           pl.slow_resolve = false;
           pl.extension = pl.escalate = false;

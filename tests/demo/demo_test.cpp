@@ -94,6 +94,20 @@ TEST(Demo, RunsTheWholeLoopWithoutARefusedCommand) {
   }
 }
 
+TEST(Demo, RunsUnderOtherPolicySetsToo) {
+  // The 信访 track: objections within its window, review (复查) and re-review (复核).
+  for (const char* policy : {"national-xinfang", "changshu"}) {
+    DemoOptions o = quick(3);
+    o.policy = policy;
+    o.days = 75;
+    absl::StatusOr<DemoResult> r = run_demo(o);
+    ASSERT_TRUE(r.ok()) << policy << ": " << r.status();
+    EXPECT_EQ(r->refused, 0u) << policy << ": " << r->report_json.substr(r->report_json.find("\"refusals\""), 1500);
+    const json::object root = json::parse(r->report_json).as_object();
+    EXPECT_EQ(root.at("policy").as_object().at("name"), policy);
+  }
+}
+
 TEST(Demo, SameSeedSameReportOtherSeedOtherReport) {
   absl::StatusOr<DemoResult> a = run_demo(quick(11));
   absl::StatusOr<DemoResult> b = run_demo(quick(11));

@@ -799,11 +799,11 @@ absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType 
   Rec nr;
   StoredEvent ev;
   const EventPayload* payload = &p;
-  EventPayload automatic_payload;
+  std::optional<EventPayload> automatic_payload;  // only the clock's events need a copy
   if (automatic && !p.automatic) {
     automatic_payload = p;
-    automatic_payload.automatic = true;
-    payload = &automatic_payload;
+    automatic_payload->automatic = true;
+    payload = &*automatic_payload;
   }
   absl::Status st = prepare(a, type, idx, *payload, now, mode, nr, ev);
   if (!st.ok()) {

@@ -970,6 +970,7 @@ void Engine::Impl::rollback() {
     --per_state[static_cast<int>(r.state)];
     if (is_open(r.state)) --open_count;
     if (pet::text_len(r.key) > 0) by_key.erase(std::string(text(r.key)));
+    if (r.flags & pet::kFinal) final_matters.erase(pet::MatterKey{r.petitioner, r.category, r.loc_unit});
     contacts.erase(static_cast<std::uint32_t>(recs.size() - 1));
     recs.pop_back();
   }

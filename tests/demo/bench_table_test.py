@@ -111,6 +111,21 @@ class BenchTable(unittest.TestCase):
         _, by, _ = self.run_table(progs)
         self.assertEqual(by["journal ≥ 0.8× raw SQLite inserts"]["status"], "FAIL")
 
+    def test_org_bench_snake_case_names(self):
+        progs = good()
+        progs["org_bench"] = ([it("ancestors/cpp/min_time:0.500", items_per_second=2e7),
+                               it("ancestors/sqlite/min_time:1.000", items_per_second=1e5),
+                               it("unit_at_level/cpp/min_time:0.500", items_per_second=3e8),
+                               it("unit_at_level/sqlite/min_time:1.000", items_per_second=2e5),
+                               it("is_ancestor/cpp/min_time:0.500", items_per_second=4e8),
+                               it("is_ancestor/sqlite/min_time:1.000", items_per_second=4e6)],
+                              "memory per unit: 190.0 B structure (text excluded; budget 256)")
+        _, by, others = self.run_table(progs)
+        self.assertEqual(by["chain of command ≥ 100× SQLite CTE"]["ratio"], "200x")
+        self.assertEqual(by["responsible unit ≥ 100× SQLite CTE"]["status"], "PASS")
+        self.assertEqual(by["is-inside-subtree ≥ 100× SQLite CTE"]["ratio"], "100x")
+        self.assertNotIn("ancestors/cpp/min_time:0.500", [o["target"] for o in others])
+
     def test_a_missing_program_is_reported(self):
         progs = good()
         del progs["kpi_bench"]

@@ -43,7 +43,6 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "jiceng/calendar.hpp"
 #include "jiceng/petition.hpp"
 #include "jiceng/types.hpp"

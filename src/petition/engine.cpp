@@ -1055,12 +1055,12 @@ class WriteLock {
  public:
   explicit WriteLock(Engine::Impl& i) : impl_(i) {
     if (i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
-      i.mu.Lock();
+      i.mu.lock();
       locked_ = true;
     }
   }
   ~WriteLock() {
-    if (locked_) impl_.mu.Unlock();
+    if (locked_) impl_.mu.unlock();
   }
   WriteLock(const WriteLock&) = delete;
   WriteLock& operator=(const WriteLock&) = delete;
@@ -1073,12 +1073,12 @@ class ReadLock {
  public:
   explicit ReadLock(const Engine::Impl& i) : impl_(i) {
     if (i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
-      i.mu.ReaderLock();
+      i.mu.lock_shared();
       locked_ = true;
     }
   }
   ~ReadLock() {
-    if (locked_) impl_.mu.ReaderUnlock();
+    if (locked_) impl_.mu.unlock_shared();
   }
   ReadLock(const ReadLock&) = delete;
   ReadLock& operator=(const ReadLock&) = delete;
@@ -1330,7 +1330,7 @@ absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
   if (m.batch_owner.load(std::memory_order_acquire) == std::this_thread::get_id()) {
     return absl::FailedPreconditionError("batch: batches do not nest");
   }
-  m.mu.Lock();
+  m.mu.lock();
   m.batch_owner.store(std::this_thread::get_id(), std::memory_order_release);
   m.begin_batch();
   absl::Status st;
@@ -1344,7 +1344,7 @@ absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
   // Contacts of petitions created in the batch are dropped by rollback (by index).
   st = m.end_batch(st);
   m.batch_owner.store(std::thread::id(), std::memory_order_release);
-  m.mu.Unlock();
+  m.mu.unlock();
   return st;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -16,7 +17,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "jiceng/engine.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/org_bridge.hpp"
@@ -158,7 +158,10 @@ namespace jiceng {
 struct Engine::Impl {
   enum class Mode { kLive, kReplay };
 
-  mutable absl::Mutex mu;
+  // std::shared_mutex rather than absl::Mutex: Debian's Abseil is a prebuilt library
+  // without ThreadSanitizer instrumentation, so TSan cannot see absl::Mutex's ordering and
+  // reports false races; pthread rwlocks are intercepted by every sanitizer.
+  mutable std::shared_mutex mu;
   std::atomic<std::thread::id> batch_owner{};
 
   pet::Config cfg;

@@ -28,6 +28,43 @@ jc_status make(jc_calendar** out, jiceng::WorkCalendar cal) {
   return JC_OK;
 }
 
+/// Why a hot call with a jc_date was refused (cold path).
+[[gnu::cold, gnu::noinline]] jc_status hot_error(const char* fn, const void* out, const jc_calendar* cal,
+                                                  jc_date d) noexcept {
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+  if (cal == nullptr || cal->cal == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "calendar is NULL");
+  try {
+    return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": date ", d.year, "-", d.month, "-", d.day, " is not a real day"));
+  } catch (...) {
+    return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "date is not a real day");
+  }
+}
+
+/// Why a hot call with a jc_day was refused (cold path).
+[[gnu::cold, gnu::noinline]] jc_status hot_day_error(const char* fn, const void* out, const jc_calendar* cal,
+                                                      std::int32_t day) noexcept {
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+  if (cal == nullptr || cal->cal == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "calendar is NULL");
+  try {
+    return jc::fail(JC_OUT_OF_RANGE, jc::cat(fn, ": day number ", day, " is outside ", JC_MIN_DAY, "..", JC_MAX_DAY,
+                                             " (1400-01-01..9999-12-31)"));
+  } catch (...) {
+    return jc::fail_nothrow(JC_OUT_OF_RANGE, fn, "day number out of range");
+  }
+}
+
+/// The calendar's own message for a refused add_workdays (cold path).
+[[gnu::cold, gnu::noinline]] jc_status add_error(const char* fn, const jc_calendar* cal, std::int32_t day,
+                                                  int n) noexcept {
+  try {
+    auto s = cal->cal->add_workdays(jc::boost_of(day), n);
+    if (s.ok()) return jc::fail(JC_INTERNAL, jc::cat(fn, ": try_add_workdays and add_workdays disagree"));
+    return jc::from_status(s.status(), fn);
+  } catch (...) {
+    return jc::from_exception(fn);
+  }
+}
+
 }  // namespace
 
 extern "C" {
@@ -79,17 +116,32 @@ jc_status jc_calendar_years(int* first_year, int* last_year, const jc_calendar* 
   });
 }
 
-jc_status jc_calendar_is_workday(int* out, const jc_calendar* cal, jc_date d) {
-  JC_GUARD("jc_calendar_is_workday") {
-    JC_CHECK(jc::need(out, "jc_calendar_is_workday", "out"));
-    JC_CHECK(need_cal(cal, "jc_calendar_is_workday"));
-    jiceng::Date bd;
-    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_is_workday"));
-    auto r = cal->cal->is_workday(bd);
-    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_is_workday");
-    *out = *r ? 1 : 0;
-    return JC_OK;
-  });
+// The hot calls: checks inline, the message built only on the cold path, no Status on
+// success (try_add_workdays), dates converted with integer arithmetic.
+
+jc_status jc_calendar_is_workday(int* out, const jc_calendar* cal, jc_date d) try {
+  std::int32_t day = 0;
+  if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_of(d, &day)) [[unlikely]]
+    return hot_error("jc_calendar_is_workday", out, cal, d);
+  auto r = cal->cal->is_workday(jc::boost_of(day));
+  if (!r.ok()) [[unlikely]]
+    return jc::from_status(r.status(), "jc_calendar_is_workday");
+  *out = *r ? 1 : 0;
+  return JC_OK;
+} catch (...) {
+  return jc::from_exception("jc_calendar_is_workday");
+}
+
+jc_status jc_calendar_is_workday_day(int* out, const jc_calendar* cal, jc_day day) try {
+  if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_ok(day)) [[unlikely]]
+    return hot_day_error("jc_calendar_is_workday_day", out, cal, day);
+  auto r = cal->cal->is_workday(jc::boost_of(day));
+  if (!r.ok()) [[unlikely]]
+    return jc::from_status(r.status(), "jc_calendar_is_workday_day");
+  *out = *r ? 1 : 0;
+  return JC_OK;
+} catch (...) {
+  return jc::from_exception("jc_calendar_is_workday_day");
 }
 
 jc_status jc_calendar_day_kind(int* out, const jc_calendar* cal, jc_date d) {
@@ -106,21 +158,26 @@ jc_status jc_calendar_day_kind(int* out, const jc_calendar* cal, jc_date d) {
 }
 
 jc_status jc_calendar_add_workdays(jc_date* out, const jc_calendar* cal, jc_date d, int n) {
-  JC_GUARD("jc_calendar_add_workdays") {
-    JC_CHECK(jc::need(out, "jc_calendar_add_workdays", "out"));
-    JC_CHECK(need_cal(cal, "jc_calendar_add_workdays"));
-    jiceng::Date bd;
-    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_add_workdays"));
-    jiceng::Date r;
-    if (cal->cal->try_add_workdays(bd, n, &r)) {  // the allocation-free path
-      *out = jc::from_boost_date(r);
-      return JC_OK;
-    }
-    auto s = cal->cal->add_workdays(bd, n);  // only for the message
-    if (!s.ok()) return jc::from_status(s.status(), "jc_calendar_add_workdays");
-    *out = jc::from_boost_date(*s);
+  std::int32_t day = 0;
+  if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_of(d, &day)) [[unlikely]]
+    return hot_error("jc_calendar_add_workdays", out, cal, d);
+  jiceng::Date r;
+  if (cal->cal->try_add_workdays(jc::boost_of(day), n, &r)) [[likely]] {  // noexcept, allocation-free
+    *out = jc::from_boost_date(r);
     return JC_OK;
-  });
+  }
+  return add_error("jc_calendar_add_workdays", cal, day, n);
+}
+
+JC_HOT jc_status jc_calendar_add_workdays_day(jc_day* out, const jc_calendar* cal, jc_day day, int n) {
+  if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_ok(day)) [[unlikely]]
+    return hot_day_error("jc_calendar_add_workdays_day", out, cal, day);
+  jiceng::Date r;
+  if (cal->cal->try_add_workdays(jc::boost_of(day), n, &r)) [[likely]] {
+    *out = jc::day_of(r);
+    return JC_OK;
+  }
+  return add_error("jc_calendar_add_workdays_day", cal, day, n);
 }
 
 jc_status jc_calendar_workdays_between(int* out, const jc_calendar* cal, jc_date a, jc_date b) {

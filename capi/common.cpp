@@ -167,22 +167,22 @@ constexpr const char* kStatusNames[] = {
 }  // namespace
 
 jc_status to_boost_date(jiceng::Date* out, jc_date d, const char* fn) {
-  if (d.year < 1400 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31)
-    return fail(JC_INVALID_ARGUMENT,
-                jc::cat(fn, ": date ", d.year, "-", d.month, "-", d.day, " is not a real day"));
-  try {
-    *out = jiceng::Date(static_cast<unsigned short>(d.year), static_cast<unsigned short>(d.month),
-                        static_cast<unsigned short>(d.day));
-  } catch (const std::exception&) {
-    return fail(JC_INVALID_ARGUMENT,
-                jc::cat(fn, ": date ", d.year, "-", d.month, "-", d.day, " is not a real day"));
-  }
+  std::int32_t day = 0;
+  if (!day_of(d, &day))
+    return fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": date ", d.year, "-", d.month, "-", d.day, " is not a real day"));
+  *out = boost_of(day);
   return JC_OK;
 }
 
-jc_date from_boost_date(jiceng::Date d) {
-  const auto ymd = d.year_month_day();
-  return jc_date{static_cast<int32_t>(ymd.year), static_cast<int32_t>(ymd.month), static_cast<int32_t>(ymd.day)};
+jc_status fail_nothrow(jc_status code, const char* fn, std::string_view what) noexcept {
+  try {
+    return fail(code, jc::cat(fn, ": ", what));
+  } catch (...) {
+    ThreadError& e = thread_error();
+    e.code = code;
+    e.message.clear();  // no memory for the message: keep the code
+    return code;
+  }
 }
 
 }  // namespace jc
@@ -236,6 +236,28 @@ jc_status jc_enum_parse(int* out, const char* kind, const char* name) {
       }
     }
     return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_enum_parse: \"", n, "\" is not a ", k));
+  });
+}
+
+jc_status jc_day_from_date(jc_day* out, jc_date d) {
+  if (out != nullptr && jc::day_of(d, out)) [[likely]]
+    return JC_OK;
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, "jc_day_from_date", "out is NULL");
+  JC_GUARD("jc_day_from_date") {
+    return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_day_from_date: date ", d.year, "-", d.month, "-", d.day,
+                                                 " is not a real day in 1400..9999"));
+  });
+}
+
+jc_status jc_day_to_date(jc_date* out, jc_day day) {
+  if (out != nullptr && jc::day_ok(day)) [[likely]] {
+    *out = jc::civil_from_days(day);
+    return JC_OK;
+  }
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, "jc_day_to_date", "out is NULL");
+  JC_GUARD("jc_day_to_date") {
+    return jc::fail(JC_OUT_OF_RANGE, jc::cat("jc_day_to_date: day number ", day, " is outside ", JC_MIN_DAY, "..",
+                                             JC_MAX_DAY, " (1400-01-01..9999-12-31)"));
   });
 }
 

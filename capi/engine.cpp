@@ -218,6 +218,7 @@ jc_status jc_engine_open(jc_engine** out, const jc_engine_options* opts) {
       h->durable = std::move(*d);
       h->engine = &h->durable->engine();
     }
+    jc::refresh_views(h.get());
     *out = h.release();
     return JC_OK;
   });
@@ -230,7 +231,9 @@ jc_status jc_engine_load_org(jc_engine* engine, const char* json, size_t len, in
     JC_CHECK(need_engine(engine, "jc_engine_load_org"));
     std::string_view t;
     JC_CHECK(jc::text(&t, json, len, "jc_engine_load_org", "json"));
-    return jc::from_status(engine->engine->load_org(t, now), "jc_engine_load_org");
+    const absl::Status st = engine->engine->load_org(t, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, "jc_engine_load_org");
   });
 }
 
@@ -241,14 +244,18 @@ jc_status jc_engine_load_org_file(jc_engine* engine, const char* path, int64_t n
     JC_CHECK(jc::text(&p, path, "jc_engine_load_org_file", "path"));
     std::string data;
     JC_CHECK(jc::read_file(&data, p, "jc_engine_load_org_file"));
-    return jc::from_status(engine->engine->load_org(data, now), "jc_engine_load_org_file");
+    const absl::Status st = engine->engine->load_org(data, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, "jc_engine_load_org_file");
   });
 }
 
 jc_status jc_engine_load_sample_org(jc_engine* engine, int64_t now) {
   JC_GUARD("jc_engine_load_sample_org") {
     JC_CHECK(need_engine(engine, "jc_engine_load_sample_org"));
-    return jc::from_status(engine->engine->load_org(jc::sample_org_json(), now), "jc_engine_load_sample_org");
+    const absl::Status st = engine->engine->load_org(jc::sample_org_json(), now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, "jc_engine_load_sample_org");
   });
 }
 
@@ -257,7 +264,9 @@ jc_status jc_engine_set_policy(jc_engine* engine, const char* name_or_json, int6
     JC_CHECK(need_engine(engine, "jc_engine_set_policy"));
     std::string_view t;
     JC_CHECK(jc::text(&t, name_or_json, "jc_engine_set_policy", "name_or_json"));
-    return jc::from_status(engine->engine->set_policy(t, now), "jc_engine_set_policy");
+    const absl::Status st = engine->engine->set_policy(t, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, "jc_engine_set_policy");
   });
 }
 
@@ -266,7 +275,9 @@ jc_status jc_engine_load_calendar_csv(jc_engine* engine, const char* csv, size_t
     JC_CHECK(need_engine(engine, "jc_engine_load_calendar_csv"));
     std::string_view t;
     JC_CHECK(jc::text(&t, csv, len, "jc_engine_load_calendar_csv", "csv"));
-    return jc::from_status(engine->engine->load_calendar_csv(t, now), "jc_engine_load_calendar_csv");
+    const absl::Status st = engine->engine->load_calendar_csv(t, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, "jc_engine_load_calendar_csv");
   });
 }
 
@@ -274,9 +285,7 @@ jc_status jc_engine_org(const jc_org** out, jc_engine* engine) {
   JC_GUARD("jc_engine_org") {
     JC_CHECK(jc::need(out, "jc_engine_org", "out"));
     JC_CHECK(need_engine(engine, "jc_engine_org"));
-    engine->org_view.owned = nullptr;
-    engine->org_view.graph = &engine->engine->org();
-    *out = &engine->org_view;
+    *out = &engine->org_view;  // kept current by refresh_views
     return JC_OK;
   });
 }
@@ -285,8 +294,6 @@ jc_status jc_engine_calendar(const jc_calendar** out, jc_engine* engine) {
   JC_GUARD("jc_engine_calendar") {
     JC_CHECK(jc::need(out, "jc_engine_calendar", "out"));
     JC_CHECK(need_engine(engine, "jc_engine_calendar"));
-    engine->cal_view.owned = nullptr;
-    engine->cal_view.cal = &engine->engine->calendar();
     *out = &engine->cal_view;
     return JC_OK;
   });
@@ -538,6 +545,7 @@ jc_status jc_engine_batch(jc_engine* engine, jc_batch_fn fn, void* user_data) {
       inner_message = jc_last_error();
       return absl::Status(static_cast<absl::StatusCode>(inner), "batch function failed");
     });
+    jc::refresh_views(engine);  // a rolled-back batch may have restored an earlier graph
     if (inner != JC_OK) {  // keep the callback's own message
       return jc::fail(inner, inner_message.empty() ? std::string("jc_engine_batch: batch function failed")
                                                    : inner_message);
@@ -693,7 +701,9 @@ jc_status jc_engine_restore(jc_engine* engine, const char* bytes, size_t len) {
     if (engine->durable != nullptr)
       return jc::fail(JC_FAILED_PRECONDITION,
                       "jc_engine_restore: this engine writes a journal; a restore would bypass it");
-    JC_CHECK(jc::from_status(engine->engine->restore(std::string_view(bytes, len)), "jc_engine_restore"));
+    const absl::Status st = engine->engine->restore(std::string_view(bytes, len));
+    jc::refresh_views(engine);
+    JC_CHECK(jc::from_status(st, "jc_engine_restore"));
     std::lock_guard<std::mutex> lock(engine->kpi_mu);
     engine->kpi.reset();  // the history was replaced: rebuild the KPI index on next use
     return JC_OK;

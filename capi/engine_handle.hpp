@@ -24,6 +24,17 @@ struct jc_engine {
 };
 
 namespace jc {
+/// Points the borrowed org / calendar views at the engine's current graph and calendar
+/// and caches the unit count; called after every call that can replace or change them
+/// (open, configuration, restore, batches), so a view handle stays usable.
+inline void refresh_views(jc_engine* e) {
+  e->org_view.owned = nullptr;
+  e->org_view.graph = &e->engine->org();
+  e->org_view.units = static_cast<std::uint32_t>(e->engine->unit_count());
+  e->cal_view.owned = nullptr;
+  e->cal_view.cal = &e->engine->calendar();
+}
+
 /// The bundled sample district JSON (capi/org.cpp).
 std::string_view sample_org_json();
 }  // namespace jc

@@ -31,6 +31,10 @@ class Engine;
 struct jc_org {
   jiceng::OrgGraph* owned = nullptr;        // deleted by jc_org_free (capi/org.cpp)
   const jiceng::OrgGraph* graph = nullptr;  // what queries read
+  // graph->unit_count(), refreshed after every call that can change the graph (loads,
+  // engine configuration, restore, batches): the hot queries check a unit index against
+  // it with one compare instead of an out-of-line call. 0 while `graph` is NULL.
+  std::uint32_t units = 0;
 };
 
 /// jc_calendar: an owned calendar or a read-only view of an engine's calendar.
@@ -66,8 +70,13 @@ std::string cat(const A&... a) {
 jc_status fail(jc_status code, std::string message);
 /// Translates a Status (OK → JC_OK; otherwise records "fn: message").
 jc_status from_status(const absl::Status& s, const char* fn);
-/// The current exception as a status (called from catch blocks only).
-jc_status from_exception(const char* fn) noexcept;
+/// The current exception as a status (called from catch blocks only). Never inlined, so
+/// a [[gnu::flatten]] hot wrapper does not pull it in.
+[[gnu::cold, gnu::noinline]] jc_status from_exception(const char* fn) noexcept;
+
+/// For the hot wrappers: inline every callee (across translation units under LTO), except
+/// the cold error paths, which are [[gnu::noinline]].
+#define JC_HOT [[gnu::flatten]]
 
 /// Runs `body` (returning jc_status) and turns every escaping exception into a status.
 template <class F>
@@ -106,6 +115,72 @@ jc_status check_array(const void* buf, std::size_t capacity, std::size_t* out_co
 
 /// Parses a jc_role value.
 jc_status role(jiceng::Role* out, int value, const char* fn);
+
+/// fail() for the cold paths of noexcept hot calls: records the message when memory
+/// allows (only the code otherwise). Never throws.
+[[gnu::cold, gnu::noinline]] jc_status fail_nothrow(jc_status code, const char* fn, std::string_view what) noexcept;
+
+// --- calendar days as integers (jc_day: days since 1970-01-01) -------------------------------
+// Integer conversions (H. Hinnant's civil-days algorithms), no Boost and no exceptions, so
+// the hot calendar calls convert in a few instructions.
+
+/// First and last day the library accepts (1400-01-01 .. 9999-12-31, Boost.Gregorian's range).
+inline constexpr std::int32_t kMinDay = -208188;
+inline constexpr std::int32_t kMaxDay = 2932896;
+
+/// Days since 1970-01-01 of a proleptic Gregorian y-m-d (no range check).
+constexpr std::int32_t days_from_civil(std::int32_t y, std::int32_t m, std::int32_t d) noexcept {
+  y -= m <= 2;
+  const std::int32_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int32_t yoe = y - era * 400;
+  const std::int32_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// The y-m-d of a day number (Neri & Schneider, "Euclidean affine functions and their
+/// application to calendar algorithms", 2022: unsigned multiplies and shifts only, a
+/// short dependency chain). Valid for the whole kMinDay..kMaxDay range.
+constexpr jc_date civil_from_days(std::int32_t day) noexcept {
+  constexpr std::uint32_t kShift = 82;  // whole 400-year eras added so the arithmetic is unsigned
+  constexpr std::uint32_t kK = 719468 + 146097 * kShift;
+  constexpr std::uint32_t kL = 400 * kShift;
+  const std::uint32_t n = static_cast<std::uint32_t>(day) + kK;
+  const std::uint32_t n1 = 4 * n + 3;
+  const std::uint32_t c = n1 / 146097;
+  const std::uint32_t nc = n1 % 146097 / 4;
+  const std::uint32_t n2 = 4 * nc + 3;
+  const std::uint64_t p2 = std::uint64_t{2939745} * n2;
+  const std::uint32_t z = static_cast<std::uint32_t>(p2 >> 32);
+  const std::uint32_t ny = static_cast<std::uint32_t>(p2) / 2939745 / 4;
+  const std::uint32_t y = 100 * c + z;
+  const std::uint32_t n3 = 2141 * ny + 197913;
+  const std::uint32_t m = n3 / 65536;
+  const std::uint32_t d = n3 % 65536 / 2141;
+  const std::uint32_t j = ny >= 306;
+  return jc_date{static_cast<std::int32_t>(y - kL + j), static_cast<std::int32_t>(j ? m - 12 : m),
+                 static_cast<std::int32_t>(d + 1)};
+}
+
+constexpr bool same(jc_date a, jc_date b) { return a.year == b.year && a.month == b.month && a.day == b.day; }
+static_assert(same(civil_from_days(0), jc_date{1970, 1, 1}) && same(civil_from_days(11016), jc_date{2000, 2, 29}));
+static_assert(same(civil_from_days(kMinDay), jc_date{1400, 1, 1}) && same(civil_from_days(kMaxDay), jc_date{9999, 12, 31}));
+static_assert(same(civil_from_days(20094), jc_date{2025, 1, 6}) && same(civil_from_days(-1), jc_date{1969, 12, 31}));
+static_assert(days_from_civil(1970, 1, 1) == 0 && days_from_civil(2000, 3, 1) == 11017);
+static_assert(days_from_civil(1400, 1, 1) == kMinDay && days_from_civil(9999, 12, 31) == kMaxDay);
+
+/// True and `*out` = its day number when `d` is a real day in 1400..9999.
+inline bool day_of(jc_date d, std::int32_t* out) noexcept {
+  if (d.year < 1400 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1) return false;
+  static constexpr std::int8_t kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
+  if (d.day > kDays[d.month - 1] + (d.month == 2 && leap)) return false;
+  *out = days_from_civil(d.year, d.month, d.day);
+  return true;
+}
+
+/// True when `day` is in the accepted range.
+inline bool day_ok(std::int32_t day) noexcept { return day >= kMinDay && day <= kMaxDay; }
 
 }  // namespace jc
 

@@ -19,8 +19,9 @@
  *    (without the NUL for strings). `buf == NULL && size == 0` is a size query (JC_OK);
  *    a non-NULL buffer too small is JC_OUT_OF_RANGE and is not written.
  *  - Dates are jc_date {year, month, day} values (China Standard Time calendar days);
- *    jc_date_parse / jc_date_format convert from / to "YYYY-MM-DD". Timestamps are
- *    int64_t UTC seconds.
+ *    jc_date_parse / jc_date_format convert from / to "YYYY-MM-DD". The hot calendar
+ *    calls also come in a jc_day form (int32_t days since 1970-01-01), the cheapest to
+ *    pass and convert. Timestamps are int64_t UTC seconds.
  *  - Thread safety: functions on different handles may run in parallel. A jc_engine may
  *    be shared between threads (queries in parallel, commands serialized); jc_org,
  *    jc_calendar and jc_policy handles are safe for concurrent reads, and their mutating
@@ -189,6 +190,21 @@ typedef struct jc_date {
   int32_t day;   /**< 1..31 */
 } jc_date;
 
+/**
+ * A calendar day as a day number: days since 1970-01-01 (so 1970-01-01 is 0, 2025-01-06
+ * is 20094). Python: `d.toordinal() - 719163`. Valid from JC_MIN_DAY (1400-01-01) to
+ * JC_MAX_DAY (9999-12-31).
+ */
+typedef int32_t jc_day;
+#define JC_MIN_DAY (-208188)
+#define JC_MAX_DAY 2932896
+
+/** The day number of `d`. JC_INVALID_ARGUMENT when `d` is not a real day in 1400..9999. O(1), integer only. */
+JC_API jc_status jc_day_from_date(jc_day *out, jc_date d);
+
+/** The date of day number `day`. JC_OUT_OF_RANGE outside JC_MIN_DAY..JC_MAX_DAY. */
+JC_API jc_status jc_day_to_date(jc_date *out, jc_day day);
+
 /** Parses a strict "YYYY-MM-DD". JC_INVALID_ARGUMENT when malformed or not a real day. */
 JC_API jc_status jc_date_parse(jc_date *out, const char *text);
 
@@ -242,6 +258,16 @@ JC_API jc_status jc_calendar_day_kind(int *out, const jc_calendar *cal, jc_date 
 
 /** n = 0: d or the next working day; n > 0: n-th working day after d; n < 0: before. O(1). */
 JC_API jc_status jc_calendar_add_workdays(jc_date *out, const jc_calendar *cal, jc_date d, int n);
+
+/**
+ * jc_calendar_add_workdays on day numbers: the hot form (no conversion beyond an add; no
+ * allocation on success). JC_OUT_OF_RANGE when `day` is outside JC_MIN_DAY..JC_MAX_DAY or
+ * the walk leaves the covered years; JC_INVALID_ARGUMENT for NULL.
+ */
+JC_API jc_status jc_calendar_add_workdays_day(jc_day *out, const jc_calendar *cal, jc_day day, int n);
+
+/** jc_calendar_is_workday on a day number (hot form). */
+JC_API jc_status jc_calendar_is_workday_day(int *out, const jc_calendar *cal, jc_day day);
 
 /** Working days in [a, b) (negative when b < a). */
 JC_API jc_status jc_calendar_workdays_between(int *out, const jc_calendar *cal, jc_date a, jc_date b);
@@ -482,8 +508,10 @@ JC_API jc_status jc_engine_set_policy(jc_engine *engine, const char *name_or_jso
 JC_API jc_status jc_engine_load_calendar_csv(jc_engine *engine, const char *csv, size_t len, int64_t now);
 
 /**
- * The engine's org graph as a borrowed, read-only handle (do not free). Valid until the
- * next jc_engine_load_org*, jc_engine_restore or jc_engine_free on this engine.
+ * The engine's org graph as a borrowed, read-only handle (do not free). It lives as long
+ * as the engine and always shows the engine's current graph (jc_engine_load_org*,
+ * jc_engine_restore and batches update it), but must not be read while another thread
+ * runs one of those calls. Unit indices change when the graph is replaced.
  */
 JC_API jc_status jc_engine_org(const jc_org **out, jc_engine *engine);
 /** The engine's calendar as a borrowed, read-only handle; same lifetime rule as jc_engine_org. */

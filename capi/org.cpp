@@ -52,12 +52,30 @@ jc_status need_owned(const jc_org* o, const char* fn) {
   return JC_OK;
 }
 
-jc_status need_unit(const jc_org* o, std::uint32_t u, const char* fn) {
-  JC_CHECK(need_org(o, fn));
-  const std::size_t n = o->graph->unit_count();
-  if (u >= n) return jc::fail(JC_NOT_FOUND, jc::cat(fn, ": unit index ", u, " is out of range (", n, " units)"));
-  return JC_OK;
+/// Why a unit-index call was refused (cold path): NULL out / org, or an index out of range.
+[[gnu::cold, gnu::noinline]] jc_status unit_error(const char* fn, const void* out, const jc_org* o, std::uint32_t a,
+                                                   std::uint32_t b) noexcept {
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+  if (o == nullptr || o->graph == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "org is NULL");
+  const std::uint32_t bad = a >= o->units ? a : b;
+  try {
+    return jc::fail(JC_NOT_FOUND, jc::cat(fn, ": unit index ", bad, " is out of range (", o->units, " units)"));
+  } catch (...) {
+    return jc::fail_nothrow(JC_NOT_FOUND, fn, "unit index out of range");
+  }
 }
+
+/// A usable handle and a unit index in range: one compare against the cached count.
+inline bool unit_ok(const jc_org* o, std::uint32_t u) { return o != nullptr && u < o->units; }
+
+jc_status need_unit(const jc_org* o, std::uint32_t u, const char* fn) {
+  if (unit_ok(o, u)) [[likely]]
+    return JC_OK;
+  return unit_error(fn, &u, o, u, u);
+}
+
+/// Re-reads the unit count after a call that may have changed the graph.
+void refresh(jc_org* o) { o->units = static_cast<std::uint32_t>(o->graph->unit_count()); }
 
 jc_status find_unit(std::uint32_t* out, const jc_org* o, const char* id, const char* fn) {
   std::string_view v;
@@ -84,6 +102,32 @@ jc_status write_units(std::uint32_t* buf, std::size_t capacity, std::size_t* out
   if (write)
     for (std::size_t i = 0; i < units.size(); ++i) buf[i] = units[i];
   return JC_OK;
+}
+
+/// jc_org_ancestors beyond the fast path: size queries and small buffers.
+[[gnu::noinline]] jc_status ancestors_slow(uint32_t* buf, size_t capacity, size_t* out_count, const jc_org* org,
+                                           uint32_t unit) noexcept {
+  JC_GUARD("jc_org_ancestors") {
+    if (buf == nullptr && capacity != 0)
+      return jc::fail(JC_INVALID_ARGUMENT, "jc_org_ancestors: buf is NULL but capacity is not 0");
+    const std::size_t needed = static_cast<std::size_t>(org->graph->level(unit)) + 1;
+    if (buf != nullptr && capacity >= needed) {
+      const std::size_t n = org->graph->chain_of_command(unit, std::span<jiceng::UnitIndex>(buf, capacity));
+      if (out_count != nullptr) *out_count = n;
+      return JC_OK;
+    }
+    return write_units(buf, capacity, out_count, org->graph->chain_of_command(unit), "jc_org_ancestors");
+  });
+}
+
+/// Why jc_org_ancestor_at_level found nothing (cold path).
+[[gnu::cold, gnu::noinline]] jc_status no_ancestor_at_level(const jc_org* org, uint32_t unit, int level) noexcept {
+  JC_GUARD("jc_org_ancestor_at_level") {
+    if (level < 0 || level >= jiceng::kLevelCount)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_org_ancestor_at_level: level ", level, " is not in 0..5"));
+    return jc::fail(JC_NOT_FOUND, jc::cat("jc_org_ancestor_at_level: unit ", org->graph->id(unit),
+                                          " has no ancestor at level ", level));
+  });
 }
 
 }  // namespace
@@ -114,7 +158,9 @@ jc_status jc_org_load_json(jc_org* org, const char* text, size_t len, const char
     std::string_view t, s;
     JC_CHECK(jc::text(&t, text, len, "jc_org_load_json", "text"));
     JC_CHECK(jc::text(&s, source_name, "jc_org_load_json", "source_name", true));
-    return jc::from_status(org->owned->load_json(t, s.empty() ? "org.json" : s), "jc_org_load_json");
+    const absl::Status st = org->owned->load_json(t, s.empty() ? "org.json" : s);
+    refresh(org);
+    return jc::from_status(st, "jc_org_load_json");
   });
 }
 
@@ -125,15 +171,18 @@ jc_status jc_org_load_file(jc_org* org, const char* path) {
     JC_CHECK(jc::text(&p, path, "jc_org_load_file", "path"));
     std::string data;
     JC_CHECK(jc::read_file(&data, p, "jc_org_load_file"));
-    return jc::from_status(org->owned->load_json(data, p), "jc_org_load_file");
+    const absl::Status st = org->owned->load_json(data, p);
+    refresh(org);
+    return jc::from_status(st, "jc_org_load_file");
   });
 }
 
 jc_status jc_org_load_sample(jc_org* org) {
   JC_GUARD("jc_org_load_sample") {
     JC_CHECK(need_owned(org, "jc_org_load_sample"));
-    return jc::from_status(org->owned->load_json(jiceng::sample_district_json(), "sample-district.json"),
-                           "jc_org_load_sample");
+    const absl::Status st = org->owned->load_json(jiceng::sample_district_json(), "sample-district.json");
+    refresh(org);
+    return jc::from_status(st, "jc_org_load_sample");
   });
 }
 
@@ -260,19 +309,19 @@ jc_status jc_org_unit_json(char** out, const jc_org* org, uint32_t unit) {
   });
 }
 
-jc_status jc_org_ancestors(uint32_t* buf, size_t capacity, size_t* out_count, const jc_org* org, uint32_t unit) {
-  JC_GUARD("jc_org_ancestors") {
-    JC_CHECK(need_unit(org, unit, "jc_org_ancestors"));
-    if (buf == nullptr && capacity != 0)
-      return jc::fail(JC_INVALID_ARGUMENT, "jc_org_ancestors: buf is NULL but capacity is not 0");
-    const std::size_t needed = static_cast<std::size_t>(org->graph->level(unit)) + 1;
-    if (buf != nullptr && capacity >= needed) {  // the allocation-free path
-      const std::size_t n = org->graph->chain_of_command(unit, std::span<jiceng::UnitIndex>(buf, capacity));
-      if (out_count != nullptr) *out_count = n;
-      return JC_OK;
-    }
-    return write_units(buf, capacity, out_count, org->graph->chain_of_command(unit), "jc_org_ancestors");
-  });
+// The hot queries: inline checks against the cached unit count, the message built only
+// on the cold paths. Their callees are plain array reads that cannot throw.
+
+JC_HOT jc_status jc_org_ancestors(uint32_t* buf, size_t capacity, size_t* out_count, const jc_org* org,
+                                  uint32_t unit) {
+  if (!unit_ok(org, unit)) [[unlikely]]
+    return unit_error("jc_org_ancestors", &unit, org, unit, unit);
+  if (buf != nullptr && capacity >= jiceng::kLevelCount) [[likely]] {  // any chain fits: no allocation
+    const std::size_t n = org->graph->chain_of_command(unit, std::span<jiceng::UnitIndex>(buf, capacity));
+    if (out_count != nullptr) *out_count = n;
+    return JC_OK;
+  }
+  return ancestors_slow(buf, capacity, out_count, org, unit);
 }
 
 jc_status jc_org_children(uint32_t* buf, size_t capacity, size_t* out_count, const jc_org* org, uint32_t unit) {
@@ -282,29 +331,21 @@ jc_status jc_org_children(uint32_t* buf, size_t capacity, size_t* out_count, con
   });
 }
 
-jc_status jc_org_ancestor_at_level(uint32_t* out, const jc_org* org, uint32_t unit, int level) {
-  JC_GUARD("jc_org_ancestor_at_level") {
-    JC_CHECK(jc::need(out, "jc_org_ancestor_at_level", "out"));
-    JC_CHECK(need_unit(org, unit, "jc_org_ancestor_at_level"));
-    if (level < 0 || level >= jiceng::kLevelCount)
-      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_org_ancestor_at_level: level ", level, " is not in 0..5"));
-    const auto a = org->graph->ancestor_at_level(unit, level);
-    if (a == jiceng::kNoUnit)
-      return jc::fail(JC_NOT_FOUND, jc::cat("jc_org_ancestor_at_level: unit ", org->graph->id(unit),
-                                                 " has no ancestor at level ", level));
-    *out = a;
-    return JC_OK;
-  });
+JC_HOT jc_status jc_org_ancestor_at_level(uint32_t* out, const jc_org* org, uint32_t unit, int level) {
+  if (out == nullptr || !unit_ok(org, unit)) [[unlikely]]
+    return unit_error("jc_org_ancestor_at_level", out, org, unit, unit);
+  const auto a = org->graph->ancestor_at_level(unit, level);  // kNoUnit for a level out of 0..level(unit)
+  if (a == jiceng::kNoUnit) [[unlikely]]
+    return no_ancestor_at_level(org, unit, level);
+  *out = a;
+  return JC_OK;
 }
 
-jc_status jc_org_is_ancestor(int* out, const jc_org* org, uint32_t ancestor, uint32_t unit) {
-  JC_GUARD("jc_org_is_ancestor") {
-    JC_CHECK(jc::need(out, "jc_org_is_ancestor", "out"));
-    JC_CHECK(need_unit(org, ancestor, "jc_org_is_ancestor"));
-    JC_CHECK(need_unit(org, unit, "jc_org_is_ancestor"));
-    *out = org->graph->is_ancestor_or_self(ancestor, unit) ? 1 : 0;
-    return JC_OK;
-  });
+JC_HOT jc_status jc_org_is_ancestor(int* out, const jc_org* org, uint32_t ancestor, uint32_t unit) {
+  if (out == nullptr || org == nullptr || ancestor >= org->units || unit >= org->units) [[unlikely]]
+    return unit_error("jc_org_is_ancestor", out, org, ancestor, unit);
+  *out = org->graph->is_ancestor_or_self(ancestor, unit) ? 1 : 0;
+  return JC_OK;
 }
 
 jc_status jc_org_lca(uint32_t* out, const jc_org* org, uint32_t a, uint32_t b) {

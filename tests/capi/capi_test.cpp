@@ -194,6 +194,55 @@ TEST(CapiCommon, DatesAndTime) {
   EXPECT_STATUS(JC_OUT_OF_RANGE, jc_china_date(&d, INT64_MAX));
 }
 
+TEST(CapiCommon, DayNumbersMatchDatesOverTheWholeRange) {
+  jc_day day = 0;
+  ASSERT_OK(jc_day_from_date(&day, jc_date{1970, 1, 1}));
+  EXPECT_EQ(day, 0);
+  ASSERT_OK(jc_day_from_date(&day, jc_date{2025, 1, 6}));
+  EXPECT_EQ(day, 20094);  // Python: date(2025, 1, 6).toordinal() - 719163
+  ASSERT_OK(jc_day_from_date(&day, jc_date{1400, 1, 1}));
+  EXPECT_EQ(day, JC_MIN_DAY);
+  ASSERT_OK(jc_day_from_date(&day, jc_date{9999, 12, 31}));
+  EXPECT_EQ(day, JC_MAX_DAY);
+  // Every day of 1400..9999: the date of day n+1 is the day after the date of day n, and
+  // the round trip is exact (so both directions agree with the Gregorian calendar).
+  jc_date prev{1399, 12, 31};
+  const int kMonthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (jc_day n = JC_MIN_DAY; n <= JC_MAX_DAY; ++n) {
+    jc_date d{};
+    ASSERT_EQ(jc_day_to_date(&d, n), JC_OK) << n;
+    const bool leap = (prev.year % 4 == 0 && prev.year % 100 != 0) || prev.year % 400 == 0;
+    const int month_days = kMonthDays[prev.month - 1] + (prev.month == 2 && leap ? 1 : 0);
+    jc_date next = prev;
+    if (++next.day > month_days) {
+      next.day = 1;
+      if (++next.month > 12) next.month = 1, ++next.year;
+    }
+    ASSERT_TRUE(d.year == next.year && d.month == next.month && d.day == next.day)
+        << n << ": " << d.year << "-" << d.month << "-" << d.day;
+    jc_day back = 0;
+    ASSERT_EQ(jc_day_from_date(&back, d), JC_OK);
+    ASSERT_EQ(back, n);
+    prev = d;
+  }
+  // Bad input: an error with a message, out untouched.
+  day = 77;
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_day_from_date(&day, jc_date{2023, 2, 29}));
+  EXPECT_NE(last_error().find("2023-2-29"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_day_from_date(&day, jc_date{1399, 12, 31}));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_day_from_date(&day, jc_date{2024, 13, 1}));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_day_from_date(&day, jc_date{2024, 4, 31}));
+  EXPECT_EQ(day, 77);
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_day_from_date(nullptr, jc_date{2024, 4, 1}));
+  EXPECT_NE(last_error().find("out is NULL"), std::string::npos);
+  jc_date d{1, 2, 3};
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_day_to_date(&d, JC_MAX_DAY + 1));
+  EXPECT_NE(last_error().find("2932897"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_day_to_date(&d, INT32_MIN));
+  EXPECT_EQ(d.year, 1);
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_day_to_date(nullptr, 0));
+}
+
 // ---------------------------------------------------------------------------------------
 // Calendar
 
@@ -246,6 +295,62 @@ TEST(CapiCalendar, OfficialSchedule) {
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_is_workday(nullptr, c, jc_date{2024, 2, 1}));
   jc_calendar_free(c);
   jc_calendar_free(nullptr);
+}
+
+TEST(CapiCalendar, HotDayNumberCalls) {
+  jc_calendar* c = nullptr;
+  ASSERT_OK(jc_calendar_china(&c));
+  jc_day sep30 = 0, oct8 = 0, oct12 = 0, out = 0;
+  ASSERT_OK(jc_day_from_date(&sep30, jc_date{2024, 9, 30}));
+  ASSERT_OK(jc_day_from_date(&oct8, jc_date{2024, 10, 8}));
+  ASSERT_OK(jc_day_from_date(&oct12, jc_date{2024, 10, 12}));
+  ASSERT_OK(jc_calendar_add_workdays_day(&out, c, sep30, 1));  // over the Golden Week
+  EXPECT_EQ(out, oct8);
+  ASSERT_OK(jc_calendar_add_workdays_day(&out, c, oct8, -1));
+  EXPECT_EQ(out, sep30);
+  // The day form agrees with the jc_date form for every start in 2024 and n in -12..12.
+  for (jc_day d = sep30 - 273; d < sep30 + 92; ++d) {
+    jc_date date{};
+    ASSERT_OK(jc_day_to_date(&date, d));
+    for (int n = -12; n <= 12; ++n) {
+      jc_date r{};
+      ASSERT_OK(jc_calendar_add_workdays(&r, c, date, n));
+      jc_day rd = 0;
+      ASSERT_OK(jc_calendar_add_workdays_day(&rd, c, d, n));
+      jc_day expect = 0;
+      ASSERT_OK(jc_day_from_date(&expect, r));
+      ASSERT_EQ(rd, expect) << d << " " << n;
+    }
+    int w1 = -1, w2 = -2;
+    ASSERT_OK(jc_calendar_is_workday(&w1, c, date));
+    ASSERT_OK(jc_calendar_is_workday_day(&w2, c, d));
+    ASSERT_EQ(w1, w2) << d;
+  }
+  int w = -1;
+  ASSERT_OK(jc_calendar_is_workday_day(&w, c, oct12));  // Saturday make-up day
+  EXPECT_EQ(w, 1);
+  // Errors: code, message naming the call and the cause, out untouched.
+  out = 42;
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_add_workdays_day(&out, c, sep30 + 365 * 3, 1));  // 2027
+  EXPECT_NE(last_error().find("jc_calendar_add_workdays_day"), std::string::npos) << last_error();
+  EXPECT_NE(last_error().find("2027"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_add_workdays_day(&out, c, JC_MIN_DAY - 1, 1));
+  EXPECT_NE(last_error().find("-208189"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_add_workdays_day(&out, c, INT32_MAX, 1));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays_day(&out, nullptr, sep30, 1));
+  EXPECT_NE(last_error().find("calendar is NULL"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays_day(nullptr, c, sep30, 1));
+  EXPECT_NE(last_error().find("out is NULL"), std::string::npos) << last_error();
+  EXPECT_EQ(out, 42);
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_is_workday_day(&w, c, sep30 + 365 * 8));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_is_workday_day(&w, nullptr, sep30));
+  jc_date d{7, 7, 7};
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(&d, c, jc_date{2024, 2, 30}, 1));
+  EXPECT_NE(last_error().find("2024-2-30"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_add_workdays(&d, c, jc_date{2026, 12, 20}, 20));
+  EXPECT_NE(last_error().find("2027"), std::string::npos) << last_error();
+  EXPECT_EQ(d.year, 7);
+  jc_calendar_free(c);
 }
 
 TEST(CapiCalendar, LoadCsvIsAllOrNothing) {
@@ -383,6 +488,88 @@ TEST_F(CapiOrg, UnknownIdsAndIndices) {
   char* out = nullptr;
   EXPECT_STATUS(JC_NOT_FOUND, jc_org_export_dot(&out, org_, "nope", 2));
   EXPECT_EQ(out, nullptr);
+}
+
+TEST_F(CapiOrg, HotQueriesRefuseBadHandlesAndIndices) {
+  size_t n = 0;
+  ASSERT_OK(jc_org_unit_count(&n, org_));
+  const uint32_t last = static_cast<uint32_t>(n - 1), past = static_cast<uint32_t>(n);
+  int is = 5;
+  ASSERT_OK(jc_org_is_ancestor(&is, org_, find(kDistrict), last));
+  EXPECT_EQ(is, 1);
+  is = 5;
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, org_, past, 0));
+  EXPECT_NE(last_error().find("unit index " + std::to_string(past) + " is out of range (" + std::to_string(n) +
+                              " units)"),
+            std::string::npos)
+      << last_error();
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, org_, 0, past));
+  EXPECT_NE(last_error().find("jc_org_is_ancestor: unit index " + std::to_string(past)), std::string::npos);
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, org_, JC_NO_UNIT, JC_NO_UNIT));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_is_ancestor(&is, nullptr, 0, 0));
+  EXPECT_NE(last_error().find("org is NULL"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_is_ancestor(nullptr, org_, 0, 0));
+  EXPECT_NE(last_error().find("out is NULL"), std::string::npos) << last_error();
+  EXPECT_EQ(is, 5);
+  uint32_t a = 9;
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_ancestor_at_level(&a, org_, past, 0));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestor_at_level(&a, nullptr, 0, 0));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestor_at_level(nullptr, org_, 0, 0));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestor_at_level(&a, org_, 0, -1));
+  EXPECT_NE(last_error().find("level -1 is not in 0..5"), std::string::npos) << last_error();
+  EXPECT_EQ(a, 9u);
+  uint32_t chain[6] = {1, 1, 1, 1, 1, 1};
+  size_t count = 99;
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_ancestors(chain, 6, &count, org_, past));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestors(chain, 6, &count, nullptr, 0));
+  EXPECT_NE(last_error().find("org is NULL"), std::string::npos) << last_error();
+  EXPECT_EQ(count, 99u);
+  EXPECT_EQ(chain[0], 1u);
+  ASSERT_OK(jc_org_ancestors(chain, 6, nullptr, org_, find(kBuilding)));  // out_count may be NULL
+  EXPECT_EQ(id_of(chain[1]), kGrid);
+  // An empty graph has no valid index.
+  jc_org* empty = nullptr;
+  ASSERT_OK(jc_org_new(&empty));
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, empty, 0, 0));
+  EXPECT_NE(last_error().find("(0 units)"), std::string::npos) << last_error();
+  jc_org_free(empty);
+}
+
+TEST(CapiEngineOrg, BorrowedViewFollowsTheEngineGraph) {
+  jc_engine* e = nullptr;
+  ASSERT_OK(jc_engine_open(&e, nullptr));
+  const jc_org* view = nullptr;
+  ASSERT_OK(jc_engine_org(&view, e));
+  int is = 0;
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, view, 0, 0));  // no graph yet
+  ASSERT_OK(jc_engine_load_sample_org(e, kMon));
+  const jc_org* again = nullptr;
+  ASSERT_OK(jc_engine_org(&again, e));
+  EXPECT_EQ(again, view);  // one view per engine, kept current
+  size_t n = 0;
+  ASSERT_OK(jc_org_unit_count(&n, view));
+  ASSERT_GT(n, 40u);
+  ASSERT_OK(jc_org_is_ancestor(&is, view, 0, static_cast<uint32_t>(n - 1)));
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, view, 0, static_cast<uint32_t>(n)));
+  // A smaller graph: indices past its end are refused at once.
+  const std::string small = R"({"schema":"urban_grid","units":[{"id":"D","name":"区","level":0,"kind":"district_committee"},)"
+                            R"({"id":"S","name":"街道","level":1,"kind":"street_committee","parent":"D"}]})";
+  ASSERT_OK(jc_engine_load_org(e, small.data(), small.size(), kMon + 1));
+  ASSERT_OK(jc_org_unit_count(&n, view));
+  EXPECT_EQ(n, 2u);
+  ASSERT_OK(jc_org_is_ancestor(&is, view, 0, 1));
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, view, 0, 2));
+  EXPECT_NE(last_error().find("(2 units)"), std::string::npos) << last_error();
+  // A batch that loads a graph and fails rolls the graph back; the view follows.
+  const jc_batch_fn load_then_fail = [](jc_engine* eng, void*) -> jc_status {
+    if (jc_engine_load_sample_org(eng, kMon + 2) != JC_OK) return JC_INTERNAL;
+    return JC_ABORTED;
+  };
+  EXPECT_STATUS(JC_ABORTED, jc_engine_batch(e, load_then_fail, nullptr));
+  ASSERT_OK(jc_org_unit_count(&n, view));
+  EXPECT_EQ(n, 2u);
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, view, 0, 40));
+  jc_engine_free(e);
 }
 
 TEST_F(CapiOrg, BadLoadChangesNothing) {

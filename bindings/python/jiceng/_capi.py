@@ -79,6 +79,12 @@ class jc_date(Structure):
     _fields_ = [("year", c_int32), ("month", c_int32), ("day", c_int32)]
 
 
+jc_day = c_int32  # days since 1970-01-01 (date.toordinal() - JC_DAY_ORDINAL_OFFSET)
+JC_MIN_DAY = -208188
+JC_MAX_DAY = 2932896
+JC_DAY_ORDINAL_OFFSET = 719163
+
+
 class jc_city_options(Structure):
     _fields_ = [("version", c_uint), ("units", c_uint64), ("seed", c_uint64), ("members", c_int)]
 
@@ -183,6 +189,8 @@ _FUNCTIONS = [
     ("jc_string_free", None, [c_void_p]),
     ("jc_enum_name", jc_status, [POINTER(c_char_p), c_char_p, c_int]),
     ("jc_enum_parse", jc_status, [POINTER(c_int), c_char_p, c_char_p]),
+    ("jc_day_from_date", jc_status, [POINTER(jc_day), jc_date]),
+    ("jc_day_to_date", jc_status, [POINTER(jc_date), jc_day]),
     ("jc_date_parse", jc_status, [POINTER(jc_date), c_char_p]),
     ("jc_date_format", jc_status, [c_char_p, c_size_t, POINTER(c_size_t), jc_date]),
     ("jc_china_date", jc_status, [POINTER(jc_date), c_int64]),
@@ -197,6 +205,8 @@ _FUNCTIONS = [
     ("jc_calendar_is_workday", jc_status, [POINTER(c_int), jc_calendar_p, jc_date]),
     ("jc_calendar_day_kind", jc_status, [POINTER(c_int), jc_calendar_p, jc_date]),
     ("jc_calendar_add_workdays", jc_status, [POINTER(jc_date), jc_calendar_p, jc_date, c_int]),
+    ("jc_calendar_add_workdays_day", jc_status, [POINTER(jc_day), jc_calendar_p, jc_day, c_int]),
+    ("jc_calendar_is_workday_day", jc_status, [POINTER(c_int), jc_calendar_p, jc_day]),
     ("jc_calendar_workdays_between", jc_status, [POINTER(c_int), jc_calendar_p, jc_date, jc_date]),
     ("jc_calendar_next_workday", jc_status, [POINTER(jc_date), jc_calendar_p, jc_date]),
     ("jc_calendar_holiday_name", jc_status, [c_char_p, c_size_t, POINTER(c_size_t), jc_calendar_p, jc_date]),

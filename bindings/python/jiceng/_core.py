@@ -286,6 +286,30 @@ def to_jc_date(d):
     return C.jc_date(d.year, d.month, d.day)
 
 
+_ORDINAL_OFFSET = C.JC_DAY_ORDINAL_OFFSET
+_date_type = _dt.date
+_datetime_type = _dt.datetime
+
+
+def to_jc_day(d):
+    """A datetime.date (or "YYYY-MM-DD") -> jc_day (days since 1970-01-01)."""
+    if type(d) is _date_type:  # the common case first, without isinstance chains
+        return d.toordinal() - _ORDINAL_OFFSET
+    if isinstance(d, str):
+        out = C.jc_day()
+        check(C.jc_day_from_date(ctypes.byref(out), to_jc_date(d)))  # strict parse, then the day number
+        return out.value
+    if isinstance(d, _datetime_type):
+        raise TypeError("a calendar day is a datetime.date, not a datetime.datetime")
+    if not isinstance(d, _date_type):
+        raise TypeError("expected datetime.date, got %s" % type(d).__name__)
+    return d.toordinal() - _ORDINAL_OFFSET
+
+
+def from_jc_day(n):
+    return _date_type.fromordinal(n + _ORDINAL_OFFSET)
+
+
 def from_jc_date(d):
     return _dt.date(d.year, d.month, d.day)
 

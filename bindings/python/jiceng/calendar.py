@@ -3,7 +3,8 @@
 import ctypes
 
 from . import _capi as C
-from ._core import (DayKind, buffer_string, check, enc, from_jc_date, from_ts, to_jc_date, to_ts)
+from ._core import (DayKind, buffer_string, check, enc, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
+                    to_ts)
 
 
 class Calendar:
@@ -69,7 +70,7 @@ class Calendar:
 
     def is_workday(self, day):
         out = ctypes.c_int()
-        check(C.jc_calendar_is_workday(ctypes.byref(out), self._handle, to_jc_date(day)))
+        check(C.jc_calendar_is_workday_day(ctypes.byref(out), self._handle, to_jc_day(day)))
         return bool(out.value)
 
     def day_kind(self, day):
@@ -78,9 +79,11 @@ class Calendar:
         return DayKind(out.value)
 
     def add_workdays(self, day, n):
-        out = C.jc_date()
-        check(C.jc_calendar_add_workdays(ctypes.byref(out), self._handle, to_jc_date(day), int(n)))
-        return from_jc_date(out)
+        """The n-th working day after ``day`` (n = 0: ``day`` or the next working day;
+        n < 0: before). Passes day numbers (jc_day), the cheapest form to convert."""
+        out = C.jc_day()
+        check(C.jc_calendar_add_workdays_day(ctypes.byref(out), self._handle, to_jc_day(day), int(n)))
+        return from_jc_day(out.value)
 
     def workdays_between(self, a, b):
         out = ctypes.c_int()

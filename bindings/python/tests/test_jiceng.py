@@ -1,5 +1,6 @@
 """unittest suite of the Python bindings (run by ctest with JICENG_LIBRARY set)."""
 
+import ctypes
 import datetime as dt
 import gc
 import os
@@ -100,6 +101,31 @@ class CalendarTests(unittest.TestCase):
         with self.assertRaises(TypeError):
             cal.is_workday(dt.datetime(2025, 1, 6, 9, tzinfo=jiceng.CST))
         self.assertIsInstance(jiceng.OutOfRange("x"), jiceng.JicengError)
+
+    def test_day_numbers_match_dates(self):
+        # The calendar passes day numbers (days since 1970-01-01) through the ABI.
+        from jiceng import _capi as C
+        for d in (dt.date(1400, 1, 1), dt.date(1970, 1, 1), dt.date(2024, 2, 29), dt.date(9999, 12, 31)):
+            n = C.jc_day()
+            self.assertEqual(C.jc_day_from_date(ctypes.byref(n), C.jc_date(d.year, d.month, d.day)), C.JC_OK)
+            self.assertEqual(n.value, d.toordinal() - 719163)
+        with jiceng.Calendar.china() as cal:
+            start = dt.date(2024, 1, 1)
+            for i in range(366):
+                d = start + dt.timedelta(days=i)
+                for n in (-3, 0, 1, 5):
+                    r = cal.add_workdays(d, n)
+                    self.assertTrue(cal.is_workday(r))
+                    if n > 0 and cal.is_workday(d):  # from a working day a: between(a, add(a, n)) == n
+                        self.assertEqual(cal.workdays_between(d, r), n)
+            self.assertEqual(cal.add_workdays("2024-09-30", 1), dt.date(2024, 10, 8))
+            with self.assertRaises(jiceng.OutOfRange) as ctx:
+                cal.add_workdays(dt.date(1399, 12, 31), 1)
+            self.assertIn("jc_calendar_add_workdays_day", str(ctx.exception))
+            with self.assertRaises(jiceng.InvalidArgument):
+                cal.add_workdays("2024-02-30", 1)
+            with self.assertRaises(TypeError):
+                cal.add_workdays(dt.datetime(2024, 9, 30, tzinfo=jiceng.CST), 1)
 
     def test_csv_years(self):
         cal = jiceng.Calendar.from_csv("2030-10-01,holiday,National Day,国庆节\n")

@@ -19,14 +19,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "calendar/absl_compat.hpp"
+#include "common/strings.hpp"
 #include "calendar/embedded_holidays.hpp"
 
 namespace jiceng {
 namespace {
 
 namespace bg = boost::gregorian;
-using calendar_internal::av;
+using internal::av;
 using DayInt = bg::date::date_int_type;
 
 constexpr std::int64_t kMinDay = 2232400;  // 1400-01-01, Boost's first date

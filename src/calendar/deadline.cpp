@@ -8,14 +8,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "calendar/absl_compat.hpp"
+#include "common/strings.hpp"
 #include "jiceng/calendar.hpp"
 
 namespace jiceng {
 namespace {
 
 namespace json = boost::json;
-using calendar_internal::av;
+using internal::av;
 
 constexpr std::string_view kDefaultCategory = "default";
 constexpr std::int64_t kEpochDay = 2440588;  // Boost day number of 1970-01-01

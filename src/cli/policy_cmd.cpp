@@ -14,14 +14,13 @@
 #include <boost/json.hpp>
 
 #include "cli/registry.hpp"
+#include "common/strings.hpp"
 #include "jiceng/policy.hpp"
 
 namespace jiceng::cli {
 namespace {
 
 namespace json = boost::json;
-
-std::string_view sv(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 
 /// A built-in name, or a file when a file of that name exists (or it looks like a path).
 absl::StatusOr<PolicySet> load_policy(const std::string& name_or_file) {
@@ -49,7 +48,7 @@ bool read_text(const std::string& path, std::string& out) {
 int run_test(const std::vector<std::string>& paths, bool verbose) {
   auto report = run_policy_tests(paths);
   if (!report.ok()) {
-    std::cerr << "jiceng policy test: " << sv(report.status().message()) << "\n";
+    std::cerr << "jiceng policy test: " << internal::sv(report.status().message()) << "\n";
     return 2;
   }
   for (const auto& c : report->cases) {
@@ -77,7 +76,7 @@ std::string pad(std::string s, std::size_t width) {
 int run_check(const std::string& policy, const std::string& subject_path, bool as_json) {
   auto set = load_policy(policy);
   if (!set.ok()) {
-    std::cerr << "jiceng policy check: " << sv(set.status().message()) << "\n";
+    std::cerr << "jiceng policy check: " << internal::sv(set.status().message()) << "\n";
     return 2;
   }
   std::string text;
@@ -100,7 +99,7 @@ int run_check(const std::string& policy, const std::string& subject_path, bool a
     if (!f.ok()) {
       std::cerr << "jiceng policy check: " << subject_path
                 << (subjects.size() > 1 ? "[" + std::to_string(i) + "]" : std::string()) << ": "
-                << sv(f.status().message()) << "\n";
+                << internal::sv(f.status().message()) << "\n";
       return 2;
     }
     all.insert(all.end(), f->begin(), f->end());
@@ -136,7 +135,7 @@ int run_check(const std::string& policy, const std::string& subject_path, bool a
 int run_show(const std::string& policy, const std::string& rule) {
   auto set = load_policy(policy);
   if (!set.ok()) {
-    std::cerr << "jiceng policy show: " << sv(set.status().message()) << "\n";
+    std::cerr << "jiceng policy show: " << internal::sv(set.status().message()) << "\n";
     return 2;
   }
   if (rule.empty()) {
@@ -145,7 +144,7 @@ int run_show(const std::string& policy, const std::string& rule) {
   }
   auto params = set->rule_params_json(rule);
   if (!params.ok()) {
-    std::cerr << "jiceng policy show: " << sv(params.status().message()) << "\n";
+    std::cerr << "jiceng policy show: " << internal::sv(params.status().message()) << "\n";
     return 2;
   }
   std::cout << *params << "\n";

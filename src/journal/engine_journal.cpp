@@ -5,16 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/strings.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/petition.hpp"
 
 namespace jiceng {
-namespace {
-
-absl::string_view av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-}  // namespace
 
 JournalSink::JournalSink(Journal* journal) : journal_(journal) {}
 
@@ -27,7 +23,7 @@ absl::Status JournalSink::append(std::span<const Event> events) {
     const Event& e = events[i];
     if (e.seq != next + i) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "journal ", journal_->path(), ": event seq ", e.seq, " (", av(to_string(e.type)),
+          "journal ", journal_->path(), ": event seq ", e.seq, " (", internal::av(to_string(e.type)),
           ") is not the journal's next seq ", next + i, "; engine and journal are out of step"));
     }
     JournalRecord& r = buffer_[i];
@@ -85,14 +81,14 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::open(const std::st
     }
     if (e->seq != r.seq || e->time != r.time || to_string(e->type) != r.type) {
       return absl::DataLossError(absl::StrCat(
-          "journal ", path, ": seq ", r.seq, ": the row (", av(r.type), " at ", r.time,
-          ") and its payload (seq ", e->seq, ", ", av(to_string(e->type)), " at ", e->time,
+          "journal ", path, ": seq ", r.seq, ": the row (", internal::av(r.type), " at ", r.time,
+          ") and its payload (seq ", e->seq, ", ", internal::av(to_string(e->type)), " at ", e->time,
           ") disagree"));
     }
     absl::Status applied = engine.apply_event(*e);
     if (!applied.ok()) {
       return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", r.seq, " (",
-                                              av(r.type), "): replay failed: ", applied.message()));
+                                              internal::av(r.type), "): replay failed: ", applied.message()));
     }
     ++report.replayed;
     return absl::OkStatus();

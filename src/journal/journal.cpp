@@ -17,12 +17,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/strings.hpp"
 
 namespace jiceng {
 namespace {
-
-// Debian's Abseil keeps its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0).
-absl::string_view av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 constexpr std::string_view kFormat = "jiceng-journal/1";
 constexpr std::string_view kSnapshotTag = "jiceng-snapshot/1";
@@ -138,7 +136,7 @@ bool file_exists(const std::string& path) {
 // done and SQLite's own message.
 absl::Status sqlite_status(sqlite3* db, int rc, const std::string& path, std::string_view what) {
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  std::string msg = absl::StrCat("journal ", path, ": ", av(what), ": ", detail, " (",
+  std::string msg = absl::StrCat("journal ", path, ": ", internal::av(what), ": ", detail, " (",
                                  sqlite_code_name(rc), ")");
   switch (rc & 0xff) {
     case SQLITE_FULL:
@@ -209,13 +207,13 @@ bool column_hash(sqlite3_stmt* s, int col, ChainHash* out) {
 
 absl::Status check_type(std::string_view type, std::size_t index) {
   if (type.empty() || type.size() > kMaxTypeLength) {
-    return absl::InvalidArgumentError(absl::StrCat("journal record ", index, ": type '", av(type),
+    return absl::InvalidArgumentError(absl::StrCat("journal record ", index, ": type '", internal::av(type),
                                                    "' must be 1..", kMaxTypeLength, " bytes"));
   }
   for (char c : type) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "journal record ", index, ": type '", av(type), "' may use only a-z, 0-9, '_' and '.'"));
+          "journal record ", index, ": type '", internal::av(type), "' may use only a-z, 0-9, '_' and '.'"));
     }
   }
   return absl::OkStatus();
@@ -374,7 +372,7 @@ absl::Status Journal::Impl::open_schema() {
   const std::string found = rc == SQLITE_ROW ? std::string(column_text(format.get(), 0)) : "";
   if (found != kFormat) {
     return absl::FailedPreconditionError(absl::StrCat("journal ", path, ": format '", found,
-                                                      "' is not '", av(kFormat), "'"));
+                                                      "' is not '", internal::av(kFormat), "'"));
   }
   return absl::OkStatus();
 }

@@ -39,7 +39,7 @@ absl::StatusOr<Date> parse_day(std::string_view s) {
       y < 1400 || m < 1 || m > 12 || d < 1 ||
       d > boost::gregorian::gregorian_calendar::end_of_month_day(static_cast<unsigned short>(y),
                                                                  static_cast<unsigned short>(m))) {
-    return absl::InvalidArgumentError(absl::StrCat("date \"", kpi_detail::av(s), "\" is not a real YYYY-MM-DD day"));
+    return absl::InvalidArgumentError(absl::StrCat("date \"", internal::av(s), "\" is not a real YYYY-MM-DD day"));
   }
   return Date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
 }
@@ -703,7 +703,7 @@ absl::StatusOr<std::string> render_kpi_bundle(const KpiBundle& bundle, std::stri
   if (format == "json") return kpi_bundle_json(bundle) + "\n";
   if (format == "csv") return render_csv(bundle);
   if (format == "html") return render_html(bundle);
-  return absl::InvalidArgumentError(absl::StrCat("report format \"", av(format), "\" must be table, json, csv or html"));
+  return absl::InvalidArgumentError(absl::StrCat("report format \"", internal::av(format), "\" must be table, json, csv or html"));
 }
 
 }  // namespace jiceng

@@ -132,7 +132,7 @@ struct KpiIndex::Impl {
   }
 
   std::uint32_t intern_unit(std::string_view id) {
-    auto it = unit_ids.find(av(id));
+    auto it = unit_ids.find(internal::av(id));
     if (it != unit_ids.end()) return it->second;
     const auto d = static_cast<std::uint32_t>(unit_names.size());
     unit_names.emplace_back(id);
@@ -152,7 +152,7 @@ struct KpiIndex::Impl {
   }
 
   std::uint16_t intern_category(std::string_view c) {
-    auto it = category_ids.find(av(c));
+    auto it = category_ids.find(internal::av(c));
     if (it != category_ids.end()) return it->second;
     const auto id = static_cast<std::uint16_t>(category_names.size());
     category_names.emplace_back(c);
@@ -220,7 +220,7 @@ struct KpiIndex::Impl {
       return t;
     }
     const std::uint32_t g = kpi_org::find(org(), unit);
-    if (g == kNone) return absl::NotFoundError(absl::StrCat("kpi: unit \"", av(unit), "\" is not in the org graph"));
+    if (g == kNone) return absl::NotFoundError(absl::StrCat("kpi: unit \"", internal::av(unit), "\" is not in the org graph"));
     t.id = std::string(unit);
     t.name = std::string(kpi_org::name(org(), g));
     t.level = kpi_org::level(org(), g);
@@ -239,14 +239,14 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
   if (e.petition == kNoPetition) {
     if (static_cast<int>(e.type) < kPetitionEventCount) {
       return absl::InvalidArgumentError(
-          absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)), ") names no petition"));
+          absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)), ") names no petition"));
     }
     if (e.type == EventType::kLoadOrg) rebuild_graph_map();
     last_seq = e.seq;
     return absl::OkStatus();
   }
   if (static_cast<int>(e.type) >= kPetitionEventCount) {
-    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)),
+    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)),
                                                    ") is a configuration event but names petition ",
                                                    Engine::display_id(e.petition)));
   }
@@ -279,7 +279,7 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
     return absl::OkStatus();
   }
   if (e.petition > pets.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)),
+    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)),
                                                    ") names unknown petition ", Engine::display_id(e.petition)));
   }
   const PState old = pets[e.petition - 1];
@@ -288,7 +288,7 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
   auto move_to = [&]() -> absl::Status {
     if (e.payload.unit.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("kpi index: event ", e.seq, " (", av(to_string(e.type)), ") records no target unit"));
+          absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)), ") records no target unit"));
     }
     s.unit = intern_unit(e.payload.unit);
     s.flags |= kFDispatched;
@@ -374,7 +374,7 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
     case EventType::kSupervise:
       break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": unexpected type ", av(to_string(e.type))));
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": unexpected type ", internal::av(to_string(e.type))));
   }
   if (!(s == old)) {
     apply(old, static_cast<std::uint32_t>(-1));

@@ -10,15 +10,11 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/string_view.h"
+#include "common/strings.hpp"
 #include "jiceng/kpi.hpp"
 #include "kpi/org_access.hpp"
 
 namespace jiceng::kpi_detail {
-
-/// std::string_view → absl::string_view: Debian's Abseil has its own string_view type,
-/// so StrCat and hash lookups need the conversion spelled out.
-inline absl::string_view av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 /// The scalar counters of KpiCounts, then one per channel.
 enum Counter : int {

@@ -28,7 +28,7 @@ absl::StatusOr<Target> find_target(const Engine& engine, std::string_view unit) 
   }
   const OrgGraph& g = engine.org();
   t.unit = kpi_org::find(g, unit);
-  if (t.unit == kpi_org::kNone) return absl::NotFoundError(absl::StrCat("kpi: unit \"", av(unit), "\" is not in the org graph"));
+  if (t.unit == kpi_org::kNone) return absl::NotFoundError(absl::StrCat("kpi: unit \"", internal::av(unit), "\" is not in the org graph"));
   t.id = std::string(unit);
   t.name = std::string(kpi_org::name(g, t.unit));
   t.level = kpi_org::level(g, t.unit);

@@ -177,7 +177,7 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
       for (const Event& e : history) {
         if (!e.payload.reason.empty()) last_note = e.payload.reason;
       }
-      std::string notes = absl::StrCat(kpi_detail::av(to_string(v.state)), " ", kpi_detail::av(chinese_name(v.state)));
+      std::string notes = absl::StrCat(internal::av(to_string(v.state)), " ", internal::av(chinese_name(v.state)));
       if (v.merged_into != kNoPetition) absl::StrAppend(&notes, "; merged into ", Engine::display_id(v.merged_into));
       if (v.overdue) absl::StrAppend(&notes, "; overdue 超期");
       if (!last_note.empty()) absl::StrAppend(&notes, ": ", last_note);
@@ -189,9 +189,9 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
       r["service_code"] = v.category;
       r["description"] = scrub(v.text);
       r["agency_responsible"] = unit_name(v.current_unit);
-      r["service_notice"] = absl::StrCat(kpi_detail::av(to_string(v.track)), " track; urgency ",
-                                         kpi_detail::av(to_string(v.urgency)), "; channel ",
-                                         kpi_detail::av(to_string(v.channel)));
+      r["service_notice"] = absl::StrCat(internal::av(to_string(v.track)), " track; urgency ",
+                                         internal::av(to_string(v.urgency)), "; channel ",
+                                         internal::av(to_string(v.channel)));
       r["requested_datetime"] = w3c_datetime(v.submitted_at);
       // A closed request was last updated when it entered its final state.
       r["updated_datetime"] = w3c_datetime(open ? v.updated_at : v.stage_started_at);

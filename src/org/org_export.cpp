@@ -16,7 +16,7 @@ namespace {
 void put(std::string& out, std::string_view s) { out += boost::json::serialize(boost::json::string_view(s.data(), s.size())); }
 
 std::string dot_quote(std::string_view s) {
-  return cat("\"", absl::StrReplaceAll(av(s), {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}}), "\"");
+  return internal::cat("\"", absl::StrReplaceAll(internal::av(s), {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}}), "\"");
 }
 
 }  // namespace
@@ -34,12 +34,12 @@ std::string OrgGraph::export_json() const {
     put(out, im.id_of(u));
     out += ", \"name\": ";
     put(out, name(u));
-    append(&out, ", \"level\": ", im.level[u], ", \"kind\": \"", to_string(im.kind[u]), "\"");
+    internal::append(&out, ", \"level\": ", im.level[u], ", \"kind\": \"", to_string(im.kind[u]), "\"");
     if (im.parent[u] != kNoUnit) {
       out += ", \"parent\": ";
       put(out, im.id_of(im.parent[u]));
     }
-    if (im.schema_explicit[u]) append(&out, ", \"schema\": \"", to_string(im.schema[u]), "\"");
+    if (im.schema_explicit[u]) internal::append(&out, ", \"schema\": \"", to_string(im.schema[u]), "\"");
     if (im.compound[u] != Impl::kNoLabel) {
       out += ", \"compound\": ";
       put(out, im.compound_labels[im.compound[u]]);
@@ -50,7 +50,7 @@ std::string OrgGraph::export_json() const {
   for (std::size_t i = 0; i < im.links.size(); ++i) {
     const Link& l = im.links[i];
     out += i ? ",\n" : "\n";
-    append(&out, "{\"type\": \"", to_string(l.type), "\", \"from\": ");
+    internal::append(&out, "{\"type\": \"", to_string(l.type), "\", \"from\": ");
     put(out, im.id_of(l.from));
     out += ", \"to\": ";
     put(out, im.id_of(l.to));
@@ -64,7 +64,7 @@ std::string OrgGraph::export_json() const {
     put(out, im.member_id_of(m));
     out += ", \"name\": ";
     put(out, member_name(m));
-    append(&out, ", \"party_member\": ", im.member_party[m] ? "true" : "false");
+    internal::append(&out, ", \"party_member\": ", im.member_party[m] ? "true" : "false");
     if (im.member_org[m] != kNoUnit) {
       out += ", \"org_unit\": ";
       put(out, im.id_of(im.member_org[m]));
@@ -82,7 +82,7 @@ std::string OrgGraph::export_json() const {
         put(out, im.id_of(t.from));
         out += ", \"to\": ";
         put(out, im.id_of(t.to));
-        append(&out, ", \"date\": \"", format_iso_day(t.date), "\"}");
+        internal::append(&out, ", \"date\": \"", format_iso_day(t.date), "\"}");
       }
       out += "]";
     }
@@ -96,8 +96,8 @@ std::string OrgGraph::export_json() const {
     put(out, im.member_id_of(p.member));
     out += ", \"unit\": ";
     put(out, im.id_of(p.unit));
-    append(&out, ", \"role\": \"", to_string(p.role), "\", \"start\": \"", format_iso_day(p.start), "\"");
-    if (p.end) append(&out, ", \"end\": \"", format_iso_day(*p.end), "\"");
+    internal::append(&out, ", \"role\": \"", to_string(p.role), "\", \"start\": \"", format_iso_day(p.start), "\"");
+    if (p.end) internal::append(&out, ", \"end\": \"", format_iso_day(*p.end), "\"");
     out += "}";
   }
   out += "],\n\"households\": [";
@@ -128,17 +128,17 @@ std::string OrgGraph::export_dot(UnitIndex root, int depth) const {
     if (im.level[u] > max_level) continue;
     shown[u] = 1;
     const bool beside = !tree_level_of(im.kind[u]).has_value();
-    append(&out, "  ", dot_quote(im.id_of(u)), " [label=",
-                    dot_quote(cat(name(u), "\n", to_string(im.kind[u]), " · ", im.id_of(u))),
+    internal::append(&out, "  ", dot_quote(im.id_of(u)), " [label=",
+                    dot_quote(internal::cat(name(u), "\n", to_string(im.kind[u]), " · ", im.id_of(u))),
                     beside ? ", style=rounded" : "", "];\n");
   }
   for (UnitIndex u : subtree(root)) {
     if (!shown[u] || u == root) continue;
-    append(&out, "  ", dot_quote(im.id_of(im.parent[u])), " -> ", dot_quote(im.id_of(u)), ";\n");
+    internal::append(&out, "  ", dot_quote(im.id_of(im.parent[u])), " -> ", dot_quote(im.id_of(u)), ";\n");
   }
   for (const Link& l : im.links) {
     if (!shown[l.from] || !shown[l.to]) continue;
-    append(&out, "  ", dot_quote(im.id_of(l.from)), " -> ", dot_quote(im.id_of(l.to)),
+    internal::append(&out, "  ", dot_quote(im.id_of(l.from)), " -> ", dot_quote(im.id_of(l.to)),
                     " [style=dashed, constraint=false, label=", dot_quote(to_string(l.type)),
                     l.tripartite ? ", color=darkgreen" : "", "];\n");
   }
@@ -260,11 +260,11 @@ constexpr std::array<std::string_view, kLevelCount> kLevelNames = {
 std::string OrgGraph::summary_text() const {
   const Impl& im = *impl_;
   CoverageReport r = coverage();
-  std::string out = cat("schema: ", to_string(im.default_schema), "\nunits: ", im.units(), "\n");
-  for (int l = 0; l < kLevelCount; ++l) append(&out, "  level ", l, " (", kLevelNames[l], "): ", r.per_level[l], "\n");
+  std::string out = internal::cat("schema: ", to_string(im.default_schema), "\nunits: ", im.units(), "\n");
+  for (int l = 0; l < kLevelCount; ++l) internal::append(&out, "  level ", l, " (", kLevelNames[l], "): ", r.per_level[l], "\n");
   out += "units by kind:\n";
   for (int k = 0; k < kUnitKindCount; ++k) {
-    if (r.per_kind[k]) append(&out, "  ", to_string(static_cast<UnitKind>(k)), ": ", r.per_kind[k], "\n");
+    if (r.per_kind[k]) internal::append(&out, "  ", to_string(static_cast<UnitKind>(k)), ": ", r.per_kind[k], "\n");
   }
   std::array<std::size_t, 4> by_type{};
   std::size_t tripartite = 0;
@@ -272,40 +272,40 @@ std::string OrgGraph::summary_text() const {
     ++by_type[static_cast<int>(l.type)];
     tripartite += l.tripartite;
   }
-  append(&out, "links: ", im.links.size(), " (joint ", by_type[0], ", manages_members ", by_type[1], ", covers ",
+  internal::append(&out, "links: ", im.links.size(), " (joint ", by_type[0], ", manages_members ", by_type[1], ", covers ",
          by_type[2], ", serves ", by_type[3], "; tripartite agreements ", tripartite, ")\n");
   std::size_t party = 0;
   for (auto p : im.member_party) party += p;
-  append(&out, "members: ", im.member_id.size(), " (party members ", party, ")\n");
+  internal::append(&out, "members: ", im.member_id.size(), " (party members ", party, ")\n");
   std::size_t secretaries = 0;
   for (const Post& p : im.posts) secretaries += p.role == PostRole::kSecretary && p.current();
-  append(&out, "posts: ", im.posts.size(), " (secretaries in office ", secretaries, ")\n");
-  append(&out, "households: ", im.households.size(), "\n");
+  internal::append(&out, "posts: ", im.posts.size(), " (secretaries in office ", secretaries, ")\n");
+  internal::append(&out, "households: ", im.households.size(), "\n");
   return out;
 }
 
 std::string OrgGraph::coverage_text(const CoverageReport& r, std::size_t max_listed) const {
   std::string out = "coverage report (覆盖情况)\n";
   auto list = [&](std::string_view title, const std::vector<UnitIndex>& units) {
-    append(&out, "  ", title, ": ", units.size(), "\n");
+    internal::append(&out, "  ", title, ": ", units.size(), "\n");
     for (std::size_t i = 0; i < units.size() && i < max_listed; ++i) {
-      append(&out, "    ", id(units[i]), " ", name(units[i]), " (", to_string(kind(units[i])), ")\n");
+      internal::append(&out, "    ", id(units[i]), " ", name(units[i]), " (", to_string(kind(units[i])), ")\n");
     }
-    if (units.size() > max_listed) append(&out, "    ... and ", units.size() - max_listed, " more\n");
+    if (units.size() > max_listed) internal::append(&out, "    ... and ", units.size() - max_listed, " more\n");
   };
   list("grids without a station (warning)", r.grids_without_station);
-  append(&out, "  compounds without a branch of their own (error): ", r.compounds_without_branch.size(), "\n");
+  internal::append(&out, "  compounds without a branch of their own (error): ", r.compounds_without_branch.size(), "\n");
   for (std::size_t i = 0; i < r.compounds_without_branch.size() && i < max_listed; ++i) {
     const CompoundGap& c = r.compounds_without_branch[i];
-    append(&out, "    ", c.compound, ": ", c.party_members, " resident party members");
-    if (c.unit != kNoUnit) append(&out, ", within ", id(c.unit), " ", name(c.unit));
+    internal::append(&out, "    ", c.compound, ": ", c.party_members, " resident party members");
+    if (c.unit != kNoUnit) internal::append(&out, ", within ", id(c.unit), " ", name(c.unit));
     out += "\n";
   }
   if (r.compounds_without_branch.size() > max_listed) {
-    append(&out, "    ... and ", r.compounds_without_branch.size() - max_listed, " more\n");
+    internal::append(&out, "    ... and ", r.compounds_without_branch.size() - max_listed, " more\n");
   }
   list("party organizations without a secretary in office (error)", r.units_without_secretary);
-  append(&out, "errors: ", r.error_count(), ", warnings: ", r.warning_count(), "\n");
+  internal::append(&out, "errors: ", r.error_count(), ", warnings: ", r.warning_count(), "\n");
   return out;
 }
 

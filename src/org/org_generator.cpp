@@ -68,19 +68,19 @@ class CityWriter {
 
  private:
   static void section(std::string& out, std::string_view key, std::string& body, bool comma) {
-    append(&out, "\"", key, "\": [");
+    internal::append(&out, "\"", key, "\": [");
     if (!body.empty()) {
       body.resize(body.size() - 2);  // drop the last ",\n"
-      append(&out, "\n", body, "\n");
+      internal::append(&out, "\n", body, "\n");
     }
     out += comma ? "],\n" : "]\n";
   }
 
   void record(std::string& to, std::string_view type, std::string_view fields) {
     if (jsonl_) {
-      append(&to, "{\"record\": \"", type, "\", ", fields, "}\n");
+      internal::append(&to, "{\"record\": \"", type, "\", ", fields, "}\n");
     } else {
-      append(&to, "{", fields, "},\n");
+      internal::append(&to, "{", fields, "},\n");
     }
   }
 
@@ -89,22 +89,22 @@ class CityWriter {
             std::string_view extra = {}) {
     if (count_ >= spec_.units) return false;
     ++count_;
-    std::string f = cat("\"id\": ", q(id), ", \"name\": ", q(name), ", \"level\": ", level, ", \"kind\": \"",
+    std::string f = internal::cat("\"id\": ", q(id), ", \"name\": ", q(name), ", \"level\": ", level, ", \"kind\": \"",
                                  to_string(kind), "\"");
-    if (!parent.empty()) append(&f, ", \"parent\": ", q(parent));
-    if (!extra.empty()) append(&f, ", ", extra);
+    if (!parent.empty()) internal::append(&f, ", \"parent\": ", q(parent));
+    if (!extra.empty()) internal::append(&f, ", ", extra);
     record(units_, "unit", f);
     return true;
   }
 
   void link(LinkType type, const std::string& from, const std::string& to, bool tripartite = false) {
     record(links_, "link",
-           cat("\"type\": \"", to_string(type), "\", \"from\": ", q(from), ", \"to\": ", q(to),
+           internal::cat("\"type\": \"", to_string(type), "\", \"from\": ", q(from), ", \"to\": ", q(to),
                         tripartite ? ", \"tripartite_agreement\": true" : ""));
   }
 
   std::string person_name() {
-    return cat(kSurnames[rng_.below(kSurnames.size())], kGiven[rng_.below(kGiven.size())]);
+    return internal::cat(kSurnames[rng_.below(kSurnames.size())], kGiven[rng_.below(kGiven.size())]);
   }
 
   /// Adds a member; returns its id, or "" when members are off.
@@ -112,10 +112,10 @@ class CityWriter {
     if (!spec_.members) return {};
     char buf[24];
     std::snprintf(buf, sizeof buf, "M%08zu", ++members_count_);
-    std::string f = cat("\"id\": \"", buf, "\", \"name\": ", q(person_name()),
+    std::string f = internal::cat("\"id\": \"", buf, "\", \"name\": ", q(person_name()),
                                  ", \"party_member\": ", party ? "true" : "false");
-    if (!org.empty()) append(&f, ", \"org_unit\": ", q(org));
-    if (!residence.empty()) append(&f, ", \"residence_unit\": ", q(residence));
+    if (!org.empty()) internal::append(&f, ", \"org_unit\": ", q(org));
+    if (!residence.empty()) internal::append(&f, ", \"residence_unit\": ", q(residence));
     record(members_, "member", f);
     return buf;
   }
@@ -126,7 +126,7 @@ class CityWriter {
     std::snprintf(date, sizeof date, "%04d-%02d-%02d", 2021 + rng_.between(0, 2), rng_.between(1, 12),
                   rng_.between(1, 28));
     record(posts_, "post",
-           cat("\"member\": \"", member_id, "\", \"unit\": ", q(unit_id), ", \"role\": \"", to_string(role),
+           internal::cat("\"member\": \"", member_id, "\", \"unit\": ", q(unit_id), ", \"role\": \"", to_string(role),
                         "\", \"start\": \"", date, "\""));
   }
 
@@ -139,12 +139,12 @@ class CityWriter {
   static std::string num(std::string_view prefix, int n, int width = 2) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%0*d", width, n);
-    return cat(prefix, buf);
+    return internal::cat(prefix, buf);
   }
 
   std::string place(std::size_t i) {
     std::string_view p = kPlaceNames[i % kPlaceNames.size()];
-    return i < kPlaceNames.size() ? std::string(p) : cat(p, i / kPlaceNames.size() + 1);
+    return i < kPlaceNames.size() ? std::string(p) : internal::cat(p, i / kPlaceNames.size() + 1);
   }
 
   void generate() {
@@ -159,8 +159,8 @@ class CityWriter {
   void street(const std::string& district, int s) {
     const bool rural = rng_.chance(spec_.rural_street_rate);
     const std::string id = num(district, s, 3);
-    const std::string name = rural ? cat(place(static_cast<std::size_t>(s - 1)), "镇党委")
-                                   : cat(place(static_cast<std::size_t>(s - 1)), "街道党工委");
+    const std::string name = rural ? internal::cat(place(static_cast<std::size_t>(s - 1)), "镇党委")
+                                   : internal::cat(place(static_cast<std::size_t>(s - 1)), "街道党工委");
     if (!unit(id, name, 1, rural ? UnitKind::kTownshipCommittee : UnitKind::kStreetCommittee, district,
               rural ? "\"schema\": \"rural\"" : "")) {
       return;
@@ -191,7 +191,7 @@ class CityWriter {
     const UnitKind kind = r < 70 ? UnitKind::kCommunityCommittee
                           : r < 95 ? UnitKind::kCommunityGeneralBranch
                                    : UnitKind::kCommunityBranch;
-    const std::string name = cat(place(rng_.below(64)), rural ? "村" : "社区",
+    const std::string name = internal::cat(place(rng_.below(64)), rural ? "村" : "社区",
                                           kind == UnitKind::kCommunityCommittee ? "党委"
                                           : kind == UnitKind::kCommunityGeneralBranch ? "党总支" : "党支部");
     if (!unit(id, name, 2, kind, street_id, compound ? "\"schema\": \"compound\"" : "")) return {};
@@ -221,7 +221,7 @@ class CityWriter {
       const int villages = rng_.between(3, 5);
       for (int v = 1; v <= villages; ++v) {
         const std::string vid = num(id + "V", v);
-        if (!unit(vid, cat(place(rng_.below(64)), "自然村党支部"), 3, UnitKind::kVillageBranch, id)) break;
+        if (!unit(vid, internal::cat(place(rng_.below(64)), "自然村党支部"), 3, UnitKind::kVillageBranch, id)) break;
         secretary(vid);
         if (rng_.chance(spec_.station_rate)) station(vid);
         buildings(vid, UnitKind::kVillagerGroup, "村民小组党小组", "Z", "");
@@ -243,7 +243,7 @@ class CityWriter {
     for (int g = 1; g <= areas; ++g) {
       if (compound) {
         const std::string cb = num(id + "C", g);
-        if (!unit(cb, cat(place(rng_.below(64)), "花园小区党支部"), 3, UnitKind::kCompoundBranch, id)) break;
+        if (!unit(cb, internal::cat(place(rng_.below(64)), "花园小区党支部"), 3, UnitKind::kCompoundBranch, id)) break;
         secretary(cb);
         link(LinkType::kServes, property_branch, cb, rng_.chance(0.8));
         if (rng_.chance(spec_.station_rate)) station(cb);
@@ -253,7 +253,7 @@ class CityWriter {
         buildings(cb, UnitKind::kBuildingGroup, "幢党小组", "B", "");
       } else {
         const std::string gid = num(id + "G", g);
-        if (!unit(gid, cat("第", g, "网格党支部"), 3, UnitKind::kGridBranch, id)) break;
+        if (!unit(gid, internal::cat("第", g, "网格党支部"), 3, UnitKind::kGridBranch, id)) break;
         secretary(gid);
         post(member(rng_.chance(0.6), gid, ""), gid, PostRole::kGridWorker);
         if (rng_.chance(spec_.station_rate)) station(gid);
@@ -277,15 +277,15 @@ class CityWriter {
                  const std::string& compound_label) {
     const int n = std::max(1, rng_.between(spec_.buildings_per_grid - 3, spec_.buildings_per_grid + 3));
     for (int b = 1; b <= n; ++b) {
-      const std::string bid = num(cat(parent, letter), b);
-      std::string extra = compound_label.empty() ? "" : cat("\"compound\": ", q(compound_label));
-      if (!unit(bid, cat(b, suffix), 4, kind, parent, extra)) return;
+      const std::string bid = num(internal::cat(parent, letter), b);
+      std::string extra = compound_label.empty() ? "" : internal::cat("\"compound\": ", q(compound_label));
+      if (!unit(bid, internal::cat(b, suffix), 4, kind, parent, extra)) return;
       const int centrals = std::max(1, rng_.between(1, 2 * spec_.central_households_per_building - 1));
       const int party = rng_.between(0, 2 * spec_.party_members_per_building);
       std::vector<std::string> central_ids;
       for (int h = 1; h <= centrals; ++h) {
         const std::string hid = num(bid + "H", h, 1);
-        if (!unit(hid, cat("党员中心户", b, "-", h), 5, UnitKind::kCentralHousehold, bid)) break;
+        if (!unit(hid, internal::cat("党员中心户", b, "-", h), 5, UnitKind::kCentralHousehold, bid)) break;
         central_ids.push_back(hid);
       }
       if (!spec_.members) continue;
@@ -301,7 +301,7 @@ class CityWriter {
       for (const std::string& c : central_ids) {
         for (int k = 1; k <= spec_.households_per_central; ++k) {
           record(households_, "household",
-                 cat("\"id\": ", q(num(c + "-", k, 1)), ", \"building\": ", q(bid),
+                 internal::cat("\"id\": ", q(num(c + "-", k, 1)), ", \"building\": ", q(bid),
                               ", \"central_household\": ", q(c)));
         }
       }
@@ -328,7 +328,7 @@ absl::StatusOr<std::string> generate_city_json(const CityGenSpec& spec, bool jso
   try {
     return CityWriter(spec, json_lines).run();
   } catch (const std::exception& e) {
-    return absl::ResourceExhaustedError(cat("generate_city: ", e.what()));
+    return absl::ResourceExhaustedError(internal::cat("generate_city: ", e.what()));
   }
 }
 

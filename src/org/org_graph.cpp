@@ -153,7 +153,7 @@ OrgGraph& OrgGraph::operator=(const OrgGraph& other) {
 
 std::size_t OrgGraph::unit_count() const { return impl_->units(); }
 std::optional<UnitIndex> OrgGraph::find(std::string_view id) const {
-  auto it = impl_->unit_by_id.find(av(id));
+  auto it = impl_->unit_by_id.find(internal::av(id));
   if (it == impl_->unit_by_id.end()) return std::nullopt;
   return it->second;
 }
@@ -273,7 +273,7 @@ std::vector<UnitIndex> OrgGraph::joint_committee_members(UnitIndex jc) const {
 
 std::size_t OrgGraph::member_count() const { return impl_->member_id.size(); }
 std::optional<MemberIndex> OrgGraph::find_member(std::string_view id) const {
-  auto it = impl_->member_by_id.find(av(id));
+  auto it = impl_->member_by_id.find(internal::av(id));
   if (it == impl_->member_by_id.end()) return std::nullopt;
   return it->second;
 }
@@ -289,25 +289,25 @@ std::span<const MemberTransfer> OrgGraph::transfer_history(MemberIndex m) const 
 absl::Status OrgGraph::transfer_member(std::string_view member_id, std::string_view to_unit_id, std::chrono::sys_days date) {
   auto& im = *impl_;
   auto m = find_member(member_id);
-  if (!m) return absl::NotFoundError(cat("transfer: unknown member '", member_id, "'"));
+  if (!m) return absl::NotFoundError(internal::cat("transfer: unknown member '", member_id, "'"));
   auto to = find(to_unit_id);
-  if (!to) return absl::NotFoundError(cat("transfer of member ", member_id, ": unknown unit '", to_unit_id, "'"));
+  if (!to) return absl::NotFoundError(internal::cat("transfer of member ", member_id, ": unknown unit '", to_unit_id, "'"));
   if (!im.member_party[*m]) {
     return absl::FailedPreconditionError(
-        cat("transfer of member ", member_id, ": not a party member, so there is no organizational relation to move"));
+        internal::cat("transfer of member ", member_id, ": not a party member, so there is no organizational relation to move"));
   }
   if (!can_hold_relations(im.kind[*to])) {
-    return absl::InvalidArgumentError(cat("transfer of member ", member_id, ": unit ", to_unit_id, " (",
+    return absl::InvalidArgumentError(internal::cat("transfer of member ", member_id, ": unit ", to_unit_id, " (",
                                                    to_string(im.kind[*to]), ") cannot hold organizational relations"));
   }
   UnitIndex from = im.member_org[*m];
   if (from == *to) {
     return absl::FailedPreconditionError(
-        cat("transfer of member ", member_id, ": relation is already at ", to_unit_id));
+        internal::cat("transfer of member ", member_id, ": relation is already at ", to_unit_id));
   }
   auto& history = im.member_transfers[*m];
   if (!history.empty() && date < history.back().date) {
-    return absl::InvalidArgumentError(cat("transfer of member ", member_id, ": date ", format_iso_day(date),
+    return absl::InvalidArgumentError(internal::cat("transfer of member ", member_id, ": date ", format_iso_day(date),
                                                    " is before the last transfer on ", format_iso_day(history.back().date)));
   }
   // Everything checked: commit. Only allocation can fail below.
@@ -366,17 +366,17 @@ std::optional<MemberIndex> OrgGraph::post_holder(UnitIndex u, PostRole role, std
 
 std::size_t OrgGraph::household_count() const { return impl_->households.size(); }
 std::optional<UnitIndex> OrgGraph::household_unit(std::string_view household_id) const {
-  auto it = impl_->household_by_id.find(av(household_id));
+  auto it = impl_->household_by_id.find(internal::av(household_id));
   if (it == impl_->household_by_id.end()) return std::nullopt;
   return impl_->households[it->second].building;
 }
 std::optional<UnitIndex> OrgGraph::household_central(std::string_view household_id) const {
-  auto it = impl_->household_by_id.find(av(household_id));
+  auto it = impl_->household_by_id.find(internal::av(household_id));
   if (it == impl_->household_by_id.end() || impl_->households[it->second].central == kNoUnit) return std::nullopt;
   return impl_->households[it->second].central;
 }
 std::optional<std::array<UnitIndex, kLevelCount>> OrgGraph::responsible_units(std::string_view household_id) const {
-  auto it = impl_->household_by_id.find(av(household_id));
+  auto it = impl_->household_by_id.find(internal::av(household_id));
   if (it == impl_->household_by_id.end()) return std::nullopt;
   const Household& h = impl_->households[it->second];
   std::array<UnitIndex, kLevelCount> out;

@@ -9,33 +9,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
+#include "common/strings.hpp"
 #include "jiceng/org.hpp"
 
 namespace jiceng {
-
-// Debian's Abseil has its own string_view type (ABSL_OPTION_USE_STD_STRING_VIEW 0), so
-// std::string_view must be converted before it meets Abseil.
-inline absl::string_view av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-template <typename T>
-decltype(auto) alpha(const T& v) {
-  if constexpr (std::is_convertible_v<const T&, std::string_view> && !std::is_arithmetic_v<T>) {
-    return av(std::string_view(v));
-  } else {
-    return (v);
-  }
-}
-/// absl::StrCat that also takes std::string_view.
-template <typename... A>
-std::string cat(const A&... a) {
-  return absl::StrCat(alpha(a)...);
-}
-/// absl::StrAppend that also takes std::string_view.
-template <typename... A>
-void append(std::string* out, const A&... a) {
-  absl::StrAppend(out, alpha(a)...);
-}
 
 /// Where a string lives in a text arena.
 struct TextRef {

@@ -71,7 +71,7 @@ struct Batch {
 };
 
 std::string printable(std::string_view s) {
-  return is_valid_utf8(s) ? std::string(s) : absl::CHexEscape(av(s));
+  return is_valid_utf8(s) ? std::string(s) : absl::CHexEscape(internal::av(s));
 }
 
 /// Reads the fields of one record, producing errors that name the record and field.
@@ -83,8 +83,8 @@ class Reader {
   const std::string& where() const { return where_; }
 
   absl::Status error(absl::StatusCode code, std::string_view field, std::string_view reason) const {
-    if (field.empty()) return absl::Status(code, cat(source_, ": ", where_, ": ", reason));
-    return absl::Status(code, cat(source_, ": ", where_, ", field \"", field, "\": ", reason));
+    if (field.empty()) return absl::Status(code, internal::cat(source_, ": ", where_, ": ", reason));
+    return absl::Status(code, internal::cat(source_, ": ", where_, ", field \"", field, "\": ", reason));
   }
   absl::Status invalid(std::string_view field, std::string_view reason) const {
     return error(absl::StatusCode::kInvalidArgument, field, reason);
@@ -94,7 +94,7 @@ class Reader {
     for (const auto& kv : obj_) {
       std::string_view k = kv.key();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        return invalid(printable(k), cat("unknown field (allowed: ", absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), ", "), ")"));
+        return invalid(printable(k), internal::cat("unknown field (allowed: ", absl::StrJoin(std::vector<std::string>(allowed.begin(), allowed.end()), ", "), ")"));
       }
     }
     return absl::OkStatus();
@@ -109,7 +109,7 @@ class Reader {
   absl::StatusOr<std::optional<std::string>> opt_string(std::string_view key) const {
     const json::value* v = get(key);
     if (!v) return std::optional<std::string>();
-    if (!v->is_string()) return invalid(key, cat("expected a string, got ", kind_name(*v)));
+    if (!v->is_string()) return invalid(key, internal::cat("expected a string, got ", kind_name(*v)));
     std::string_view s = v->get_string();
     if (!is_valid_utf8(s)) return invalid(key, "invalid UTF-8");
     if (s.empty()) return invalid(key, "must not be empty");
@@ -125,7 +125,7 @@ class Reader {
     if (!v) return std::optional<std::int64_t>();
     if (v->is_int64()) return std::optional<std::int64_t>(v->get_int64());
     if (v->is_uint64() && v->get_uint64() <= 1u << 30) return std::optional<std::int64_t>(v->get_uint64());
-    return invalid(key, cat("expected an integer, got ", kind_name(*v)));
+    return invalid(key, internal::cat("expected an integer, got ", kind_name(*v)));
   }
   absl::StatusOr<std::int64_t> req_int(std::string_view key) const {
     JICENG_ASSIGN_OR_RETURN(auto i, opt_int(key));
@@ -135,7 +135,7 @@ class Reader {
   absl::StatusOr<std::optional<bool>> opt_bool(std::string_view key) const {
     const json::value* v = get(key);
     if (!v) return std::optional<bool>();
-    if (!v->is_bool()) return invalid(key, cat("expected true or false, got ", kind_name(*v)));
+    if (!v->is_bool()) return invalid(key, internal::cat("expected true or false, got ", kind_name(*v)));
     return std::optional<bool>(v->get_bool());
   }
   absl::StatusOr<bool> req_bool(std::string_view key) const {
@@ -147,7 +147,7 @@ class Reader {
     JICENG_ASSIGN_OR_RETURN(auto s, opt_string(key));
     if (!s) return std::optional<std::chrono::sys_days>();
     auto d = parse_iso_day(*s);
-    if (!d) return invalid(key, cat("'", *s, "' is not a date YYYY-MM-DD"));
+    if (!d) return invalid(key, internal::cat("'", *s, "' is not a date YYYY-MM-DD"));
     return std::optional<std::chrono::sys_days>(*d);
   }
   template <typename E>
@@ -155,7 +155,7 @@ class Reader {
                              std::string_view what) const {
     JICENG_ASSIGN_OR_RETURN(std::string s, req_string(key));
     auto e = parse(s);
-    if (!e) return invalid(key, cat("unknown ", what, " '", s, "'"));
+    if (!e) return invalid(key, internal::cat("unknown ", what, " '", s, "'"));
     return *e;
   }
 
@@ -187,11 +187,11 @@ absl::Status read_unit(const Reader& r, bool jsonl, Batch& b) {
   UnitRec u;
   u.where = r.where();
   JICENG_ASSIGN_OR_RETURN(u.id, r.req_string("id"));
-  u.where = cat(r.where(), " (unit ", u.id, ")");
+  u.where = internal::cat(r.where(), " (unit ", u.id, ")");
   JICENG_ASSIGN_OR_RETURN(u.name, r.req_string("name"));
   JICENG_ASSIGN_OR_RETURN(std::int64_t level, r.req_int("level"));
   if (level < 0 || level >= kLevelCount) {
-    return r.invalid("level", cat("unit ", u.id, ": level ", level, " is outside 0..", kLevelCount - 1));
+    return r.invalid("level", internal::cat("unit ", u.id, ": level ", level, " is outside 0..", kLevelCount - 1));
   }
   u.level = static_cast<int>(level);
   JICENG_ASSIGN_OR_RETURN(u.kind, r.req_enum<UnitKind>("kind", &parse_unit_kind, "unit kind"));
@@ -199,7 +199,7 @@ absl::Status read_unit(const Reader& r, bool jsonl, Batch& b) {
   JICENG_ASSIGN_OR_RETURN(auto schema, r.opt_string("schema"));
   if (schema) {
     u.schema = parse_area_schema(*schema);
-    if (!u.schema) return r.invalid("schema", cat("unknown schema '", *schema, "' (urban_grid, compound, rural)"));
+    if (!u.schema) return r.invalid("schema", internal::cat("unknown schema '", *schema, "' (urban_grid, compound, rural)"));
   }
   JICENG_ASSIGN_OR_RETURN(u.compound, r.opt_string("compound"));
   b.units.push_back(std::move(u));
@@ -228,19 +228,19 @@ absl::Status read_member(std::string_view source, const Reader& r, bool jsonl, B
                                : r.only({"id", "name", "party_member", "org_unit", "residence_unit", "transfers"}));
   MemberRec m;
   JICENG_ASSIGN_OR_RETURN(m.id, r.req_string("id"));
-  m.where = cat(r.where(), " (member ", m.id, ")");
+  m.where = internal::cat(r.where(), " (member ", m.id, ")");
   JICENG_ASSIGN_OR_RETURN(m.name, r.req_string("name"));
   JICENG_ASSIGN_OR_RETURN(m.party, r.req_bool("party_member"));
   JICENG_ASSIGN_OR_RETURN(m.org, r.opt_string("org_unit"));
   JICENG_ASSIGN_OR_RETURN(m.residence, r.opt_string("residence_unit"));
   if (m.party && !m.org) return r.invalid("org_unit", "missing (a party member's organizational relation)");
   if (const json::value* t = r.get("transfers")) {
-    if (!t->is_array()) return r.invalid("transfers", cat("expected an array, got ", Reader::kind_name(*t)));
+    if (!t->is_array()) return r.invalid("transfers", internal::cat("expected an array, got ", Reader::kind_name(*t)));
     if (!m.party && !t->get_array().empty()) return r.invalid("transfers", "only a party member has relation transfers");
     std::size_t i = 0;
     for (const json::value& e : t->get_array()) {
-      std::string where = cat(m.where, ", transfers[", i++, "]");
-      if (!e.is_object()) return r.invalid("transfers", cat("transfers[", i - 1, "]: expected an object"));
+      std::string where = internal::cat(m.where, ", transfers[", i++, "]");
+      if (!e.is_object()) return r.invalid("transfers", internal::cat("transfers[", i - 1, "]: expected an object"));
       Reader tr(source, where, e.get_object());
       JICENG_RETURN_IF_ERROR(tr.only({"from", "to", "date"}));
       TransferRec x;
@@ -278,7 +278,7 @@ absl::Status read_household(const Reader& r, bool jsonl, Batch& b) {
                                : r.only({"id", "building", "central_household"}));
   HouseholdRec h;
   JICENG_ASSIGN_OR_RETURN(h.id, r.req_string("id"));
-  h.where = cat(r.where(), " (household ", h.id, ")");
+  h.where = internal::cat(r.where(), " (household ", h.id, ")");
   JICENG_ASSIGN_OR_RETURN(h.building, r.req_string("building"));
   JICENG_ASSIGN_OR_RETURN(h.central, r.opt_string("central_household"));
   b.households.push_back(std::move(h));
@@ -308,34 +308,34 @@ absl::StatusOr<json::value> parse_value(std::string_view text, std::string_view 
   std::size_t n = p.write(text.data(), text.size(), ec);
   if (!ec) return p.release();
   auto [line, col] = line_col(text, n);
-  std::string at = line_base ? cat("line ", line_base, ", column ", col)
-                             : cat("line ", line, ", column ", col);
-  return absl::InvalidArgumentError(cat(source, ": ", where.empty() ? "" : where, where.empty() ? "" : ": ",
+  std::string at = line_base ? internal::cat("line ", line_base, ", column ", col)
+                             : internal::cat("line ", line, ", column ", col);
+  return absl::InvalidArgumentError(internal::cat(source, ": ", where.empty() ? "" : where, where.empty() ? "" : ": ",
                                                  "invalid JSON at ", at, ": ", ec.message()));
 }
 
 absl::Status read_document(std::string_view text, std::string_view source, Batch& b) {
   json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
   JICENG_ASSIGN_OR_RETURN(json::value doc, parse_value(text, source, "", 0, sp));
-  if (!doc.is_object()) return absl::InvalidArgumentError(cat(source, ": the document must be a JSON object"));
+  if (!doc.is_object()) return absl::InvalidArgumentError(internal::cat(source, ": the document must be a JSON object"));
   const json::object& top = doc.get_object();
   Reader r(source, "document", top);
   JICENG_RETURN_IF_ERROR(r.only({"schema", "units", "links", "members", "posts", "households"}));
   JICENG_ASSIGN_OR_RETURN(auto schema, r.opt_string("schema"));
   if (schema) {
     b.schema = parse_area_schema(*schema);
-    if (!b.schema) return r.invalid("schema", cat("unknown schema '", *schema, "' (urban_grid, compound, rural)"));
+    if (!b.schema) return r.invalid("schema", internal::cat("unknown schema '", *schema, "' (urban_grid, compound, rural)"));
   }
   auto each = [&](std::string_view key, auto&& fn) -> absl::Status {
     const json::value* v = r.get(key);
     if (!v) return absl::OkStatus();
-    if (!v->is_array()) return r.invalid(key, cat("expected an array, got ", Reader::kind_name(*v)));
+    if (!v->is_array()) return r.invalid(key, internal::cat("expected an array, got ", Reader::kind_name(*v)));
     std::size_t i = 0;
     for (const json::value& e : v->get_array()) {
-      std::string where = cat(key, "[", i++, "]");
+      std::string where = internal::cat(key, "[", i++, "]");
       if (!e.is_object()) {
         return absl::InvalidArgumentError(
-            cat(source, ": ", where, ": expected an object, got ", Reader::kind_name(e)));
+            internal::cat(source, ": ", where, ": expected an object, got ", Reader::kind_name(e)));
       }
       JICENG_RETURN_IF_ERROR(fn(Reader(source, where, e.get_object())));
     }
@@ -361,10 +361,10 @@ absl::Status read_lines(std::string_view text, std::string_view source, Batch& b
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     alignas(std::max_align_t) unsigned char buffer[8192];
     json::monotonic_resource mr(buffer, sizeof buffer);
-    std::string where = cat("line ", line_no);
+    std::string where = internal::cat("line ", line_no);
     JICENG_ASSIGN_OR_RETURN(json::value v, parse_value(line, source, "", line_no, json::storage_ptr(&mr)));
     if (!v.is_object()) {
-      return absl::InvalidArgumentError(cat(source, ": ", where, ": expected an object, got ", Reader::kind_name(v)));
+      return absl::InvalidArgumentError(internal::cat(source, ": ", where, ": expected an object, got ", Reader::kind_name(v)));
     }
     Reader r(source, where, v.get_object());
     JICENG_ASSIGN_OR_RETURN(std::string record, r.req_string("record"));
@@ -373,7 +373,7 @@ absl::Status read_lines(std::string_view text, std::string_view source, Batch& b
       JICENG_RETURN_IF_ERROR(r.only({"record", "schema"}));
       JICENG_ASSIGN_OR_RETURN(std::string s, r.req_string("schema"));
       b.schema = parse_area_schema(s);
-      if (!b.schema) return r.invalid("schema", cat("unknown schema '", s, "' (urban_grid, compound, rural)"));
+      if (!b.schema) return r.invalid("schema", internal::cat("unknown schema '", s, "' (urban_grid, compound, rural)"));
     } else if (record == "unit") {
       JICENG_RETURN_IF_ERROR(read_unit(r, true, b));
     } else if (record == "link") {
@@ -385,7 +385,7 @@ absl::Status read_lines(std::string_view text, std::string_view source, Batch& b
     } else if (record == "household") {
       JICENG_RETURN_IF_ERROR(read_household(r, true, b));
     } else {
-      return r.invalid("record", cat("unknown record type '", printable(record),
+      return r.invalid("record", internal::cat("unknown record type '", printable(record),
                                               "' (schema, unit, link, member, post, household)"));
     }
     any_record = true;
@@ -412,7 +412,7 @@ bool looks_like_json_lines(std::string_view text) {
 
 absl::Status fail(absl::StatusCode code, std::string_view source, std::string_view where, std::string_view field,
                   std::string_view reason) {
-  return absl::Status(code, cat(source, ": ", where, ", field \"", field, "\": ", reason));
+  return absl::Status(code, internal::cat(source, ": ", where, ", field \"", field, "\": ", reason));
 }
 
 /// The batch checked against the graph, with every reference resolved to an index.
@@ -443,7 +443,7 @@ class Validator {
 
  private:
   std::optional<UnitIndex> unit(std::string_view id) const {
-    if (auto it = im_.unit_by_id.find(av(id)); it != im_.unit_by_id.end()) return it->second;
+    if (auto it = im_.unit_by_id.find(internal::av(id)); it != im_.unit_by_id.end()) return it->second;
     if (auto it = new_units_.find(id); it != new_units_.end()) return it->second;
     return std::nullopt;
   }
@@ -456,7 +456,7 @@ class Validator {
     return u != kNoUnit && level(u) == lvl ? u : kNoUnit;
   }
   std::string describe(UnitIndex u) const {
-    return cat("level ", level(u), " (", to_string(kind(u)), ")");
+    return internal::cat("level ", level(u), " (", to_string(kind(u)), ")");
   }
 
   absl::Status units(Resolved& out) {
@@ -466,12 +466,12 @@ class Validator {
       const UnitRec& u = b_.units[i];
       if (im_.unit_by_id.contains(u.id)) {
         return fail(absl::StatusCode::kAlreadyExists, source_, u.where, "id",
-                    cat("duplicate unit id '", u.id, "' (already in the graph)"));
+                    internal::cat("duplicate unit id '", u.id, "' (already in the graph)"));
       }
       auto [it, inserted] = new_units_.emplace(u.id, n0_ + static_cast<UnitIndex>(i));
       if (!inserted) {
         return fail(absl::StatusCode::kAlreadyExists, source_, u.where, "id",
-                    cat("duplicate unit id '", u.id, "' (also ", b_.units[it->second - n0_].where, ")"));
+                    internal::cat("duplicate unit id '", u.id, "' (also ", b_.units[it->second - n0_].where, ")"));
       }
     }
     parent_.assign(n, kNoUnit);
@@ -482,7 +482,7 @@ class Validator {
       if (!u.parent) {
         if (u.kind != UnitKind::kDistrictCommittee || u.level != 0) {
           return fail(absl::StatusCode::kInvalidArgument, source_, u.where, "parent",
-                      cat("missing; only a level 0 district_committee may have no parent, and unit ", u.id,
+                      internal::cat("missing; only a level 0 district_committee may have no parent, and unit ", u.id,
                                    " is level ", u.level, " (", to_string(u.kind), ")"));
         }
         continue;
@@ -490,16 +490,16 @@ class Validator {
       auto p = unit(*u.parent);
       if (!p) {
         return fail(absl::StatusCode::kNotFound, source_, u.where, "parent",
-                    cat("unit ", u.id, ": unknown parent '", *u.parent, "'"));
+                    internal::cat("unit ", u.id, ": unknown parent '", *u.parent, "'"));
       }
       if (*p == n0_ + i) {
         return fail(absl::StatusCode::kInvalidArgument, source_, u.where, "parent",
-                    cat("unit ", u.id, " cannot be its own parent"));
+                    internal::cat("unit ", u.id, " cannot be its own parent"));
       }
       parent_[i] = *p;
       if (natural && *natural != u.level) {
         return fail(absl::StatusCode::kInvalidArgument, source_, u.where, "level",
-                    cat("unit ", u.id, ": kind ", to_string(u.kind), " belongs at level ", *natural,
+                    internal::cat("unit ", u.id, ": kind ", to_string(u.kind), " belongs at level ", *natural,
                                  ", not level ", u.level));
       }
     }
@@ -544,7 +544,7 @@ class Validator {
       UnitIndex p = parent_[i];
       if (u.level != level(p) + 1 || !may_sit_under(out.schema[i], kind(p), u.kind)) {
         return fail(absl::StatusCode::kInvalidArgument, source_, u.where, "parent",
-                    cat("unit ", u.id, ": level ", u.level, " (", to_string(u.kind), ") cannot sit under ",
+                    internal::cat("unit ", u.id, ": level ", u.level, " (", to_string(u.kind), ") cannot sit under ",
                                  describe(p), " ", id(p), " in schema ", to_string(out.schema[i])));
       }
     }
@@ -554,7 +554,7 @@ class Validator {
 
   absl::Status resolve(std::string_view where, std::string_view field, std::string_view ref, UnitIndex& out) const {
     auto u = unit(ref);
-    if (!u) return fail(absl::StatusCode::kNotFound, source_, where, field, cat("unknown unit '", ref, "'"));
+    if (!u) return fail(absl::StatusCode::kNotFound, source_, where, field, internal::cat("unknown unit '", ref, "'"));
     out = *u;
     return absl::OkStatus();
   }
@@ -570,16 +570,16 @@ class Validator {
       JICENG_RETURN_IF_ERROR(resolve(r.where, "to", r.to, l.to));
       if (l.from == l.to) {
         return fail(absl::StatusCode::kInvalidArgument, source_, r.where, "to",
-                    cat("a ", to_string(r.type), " link from unit ", r.from, " to itself"));
+                    internal::cat("a ", to_string(r.type), " link from unit ", r.from, " to itself"));
       }
       if (!link_allowed(r.type, kind(l.from), kind(l.to))) {
         return fail(absl::StatusCode::kInvalidArgument, source_, r.where, "type",
-                    cat("link ", r.from, " (", to_string(kind(l.from)), ") -> ", r.to, " (",
+                    internal::cat("link ", r.from, " (", to_string(kind(l.from)), ") -> ", r.to, " (",
                                  to_string(kind(l.to)), ") is not allowed: ", link_rule_text(r.type)));
       }
       if (!seen.insert({l.from, l.to, l.type}).second) {
         return fail(absl::StatusCode::kAlreadyExists, source_, r.where, "to",
-                    cat("duplicate ", to_string(r.type), " link ", r.from, " -> ", r.to));
+                    internal::cat("duplicate ", to_string(r.type), " link ", r.from, " -> ", r.to));
       }
       out.links.push_back(l);
     }
@@ -649,7 +649,7 @@ class Validator {
     }
     const LinkRec& r = b_.links[blame - first_new];
     return fail(absl::StatusCode::kInvalidArgument, source_, r.where, "to",
-                cat(to_string(r.type), " link ", r.from, " -> ", r.to, " closes a cycle of cross links: ",
+                internal::cat(to_string(r.type), " link ", r.from, " -> ", r.to, " closes a cycle of cross links: ",
                              absl::StrJoin(path, " -> ")));
   }
 
@@ -659,18 +659,18 @@ class Validator {
       const MemberRec& m = b_.members[i];
       if (im_.member_by_id.contains(m.id)) {
         return fail(absl::StatusCode::kAlreadyExists, source_, m.where, "id",
-                    cat("duplicate member id '", m.id, "' (already in the graph)"));
+                    internal::cat("duplicate member id '", m.id, "' (already in the graph)"));
       }
       if (auto [it, inserted] = ids.emplace(m.id, i); !inserted) {
         return fail(absl::StatusCode::kAlreadyExists, source_, m.where, "id",
-                    cat("duplicate member id '", m.id, "' (also ", b_.members[it->second].where, ")"));
+                    internal::cat("duplicate member id '", m.id, "' (also ", b_.members[it->second].where, ")"));
       }
       UnitIndex org = kNoUnit, res = kNoUnit;
       if (m.org) {
         JICENG_RETURN_IF_ERROR(resolve(m.where, "org_unit", *m.org, org));
         if (!can_hold_relations(kind(org))) {
           return fail(absl::StatusCode::kInvalidArgument, source_, m.where, "org_unit",
-                      cat("unit ", *m.org, " (", to_string(kind(org)), ") cannot hold organizational relations"));
+                      internal::cat("unit ", *m.org, " (", to_string(kind(org)), ") cannot hold organizational relations"));
         }
       }
       if (m.residence) JICENG_RETURN_IF_ERROR(resolve(m.where, "residence_unit", *m.residence, res));
@@ -678,13 +678,13 @@ class Validator {
       for (std::size_t t = 0; t < m.transfers.size(); ++t) {
         const TransferRec& tr = m.transfers[t];
         MemberTransfer x;
-        std::string field = cat("transfers[", t, "]");
+        std::string field = internal::cat("transfers[", t, "]");
         JICENG_RETURN_IF_ERROR(resolve(m.where, field + ".from", tr.from, x.from));
         JICENG_RETURN_IF_ERROR(resolve(m.where, field + ".to", tr.to, x.to));
         x.date = tr.date;
         if (!history.empty() && history.back().to != x.from) {
           return fail(absl::StatusCode::kInvalidArgument, source_, m.where, field + ".from",
-                      cat("the relation left ", tr.from, " but the previous transfer moved it to ",
+                      internal::cat("the relation left ", tr.from, " but the previous transfer moved it to ",
                                    id(history.back().to)));
         }
         if (!history.empty() && x.date < history.back().date) {
@@ -695,7 +695,7 @@ class Validator {
       }
       if (!history.empty() && history.back().to != org) {
         return fail(absl::StatusCode::kInvalidArgument, source_, m.where, "org_unit",
-                    cat("the last transfer moved the relation to ", id(history.back().to), ", not ",
+                    internal::cat("the last transfer moved the relation to ", id(history.back().to), ", not ",
                                  m.org.value_or("(none)")));
       }
       out.member_units.emplace_back(org, res);
@@ -716,12 +716,12 @@ class Validator {
       } else if (auto jt = new_members_.find(r.member); jt != new_members_.end()) {
         p.member = m0 + static_cast<MemberIndex>(jt->second);
       } else {
-        return fail(absl::StatusCode::kNotFound, source_, r.where, "member", cat("unknown member '", r.member, "'"));
+        return fail(absl::StatusCode::kNotFound, source_, r.where, "member", internal::cat("unknown member '", r.member, "'"));
       }
       JICENG_RETURN_IF_ERROR(resolve(r.where, "unit", r.unit, p.unit));
       if (!role_allowed_at(r.role, kind(p.unit))) {
         return fail(absl::StatusCode::kInvalidArgument, source_, r.where, "role",
-                    cat("a ", to_string(r.role), " post cannot be held at unit ", r.unit, " (",
+                    internal::cat("a ", to_string(r.role), " post cannot be held at unit ", r.unit, " (",
                                  to_string(kind(p.unit)), ")"));
       }
       p.role = r.role;
@@ -729,7 +729,7 @@ class Validator {
       p.end = r.end;
       if (!seen.insert({p.member, p.unit, p.role, p.start.time_since_epoch().count()}).second) {
         return fail(absl::StatusCode::kAlreadyExists, source_, r.where, "start",
-                    cat("duplicate post: member ", r.member, " as ", to_string(r.role), " at ", r.unit,
+                    internal::cat("duplicate post: member ", r.member, " as ", to_string(r.role), " at ", r.unit,
                                  " from ", format_iso_day(r.start)));
       }
       out.posts.push_back(p);
@@ -743,28 +743,28 @@ class Validator {
       const HouseholdRec& h = b_.households[i];
       if (im_.household_by_id.contains(h.id)) {
         return fail(absl::StatusCode::kAlreadyExists, source_, h.where, "id",
-                    cat("duplicate household id '", h.id, "' (already in the graph)"));
+                    internal::cat("duplicate household id '", h.id, "' (already in the graph)"));
       }
       if (auto [it, inserted] = ids.emplace(h.id, i); !inserted) {
         return fail(absl::StatusCode::kAlreadyExists, source_, h.where, "id",
-                    cat("duplicate household id '", h.id, "' (also ", b_.households[it->second].where, ")"));
+                    internal::cat("duplicate household id '", h.id, "' (also ", b_.households[it->second].where, ")"));
       }
       UnitIndex building = kNoUnit, central = kNoUnit;
       JICENG_RETURN_IF_ERROR(resolve(h.where, "building", h.building, building));
       if (kind(building) != UnitKind::kBuildingGroup && kind(building) != UnitKind::kVillagerGroup) {
         return fail(absl::StatusCode::kInvalidArgument, source_, h.where, "building",
-                    cat("unit ", h.building, " is ", describe(building),
+                    internal::cat("unit ", h.building, " is ", describe(building),
                                  "; a household links to a building_group or villager_group"));
       }
       if (h.central) {
         JICENG_RETURN_IF_ERROR(resolve(h.where, "central_household", *h.central, central));
         if (kind(central) != UnitKind::kCentralHousehold) {
           return fail(absl::StatusCode::kInvalidArgument, source_, h.where, "central_household",
-                      cat("unit ", *h.central, " is ", describe(central), ", not a central_household"));
+                      internal::cat("unit ", *h.central, " is ", describe(central), ", not a central_household"));
         }
         if (ancestor_at(central, 3) != ancestor_at(building, 3)) {
           return fail(absl::StatusCode::kInvalidArgument, source_, h.where, "central_household",
-                      cat("central household ", *h.central, " is not in the same grid/compound/village as building ",
+                      internal::cat("central household ", *h.central, " is not in the same grid/compound/village as building ",
                                    h.building));
         }
       }
@@ -855,18 +855,18 @@ absl::Status OrgGraph::load_json(std::string_view text, std::string_view source_
     apply(*impl_, batch, resolved);
     return absl::OkStatus();
   } catch (const std::bad_alloc&) {
-    return absl::ResourceExhaustedError(cat(source_name, ": out of memory while loading"));
+    return absl::ResourceExhaustedError(internal::cat(source_name, ": out of memory while loading"));
   } catch (const std::exception& e) {
-    return absl::InternalError(cat(source_name, ": ", e.what()));
+    return absl::InternalError(internal::cat(source_name, ": ", e.what()));
   }
 }
 
 absl::Status OrgGraph::load_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(cat(path, ": cannot open file"));
+  if (!in) return absl::NotFoundError(internal::cat(path, ": cannot open file"));
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(cat(path, ": read error"));
+  if (in.bad()) return absl::DataLossError(internal::cat(path, ": read error"));
   return load_json(ss.str(), path);
 }
 

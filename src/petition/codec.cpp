@@ -11,7 +11,7 @@
 #include <boost/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/engine_impl.hpp"
@@ -149,7 +149,7 @@ absl::StatusOr<Event> Engine::decode_event(std::string_view bytes) {
   if (bytes.size() < 2 || bytes[0] != kEventMagic) return absl::DataLossError("decode_event: not an encoded event");
   if (static_cast<std::uint8_t>(bytes[1]) != kEventVersion) {
     return absl::FailedPreconditionError(
-        pet::cat("decode_event: format version ", static_cast<int>(static_cast<std::uint8_t>(bytes[1])),
+        internal::cat("decode_event: format version ", static_cast<int>(static_cast<std::uint8_t>(bytes[1])),
                      " is not supported (this library reads version ", kEventVersion, ")"));
   }
   Reader r(bytes.substr(2));
@@ -164,7 +164,7 @@ absl::StatusOr<Event> Engine::decode_event(std::string_view bytes) {
       r.s(&p.reason) && r.i(&p.extension.amount) && r.byte(&tu, 2) && r.byte(&sat, 2) && r.byte(&rk, 2) &&
       r.s(&p.document);
   if (!r.done() || flags > 63) {
-    return absl::DataLossError(pet::cat("decode_event: malformed or truncated at byte ", r.pos() + 2));
+    return absl::DataLossError(internal::cat("decode_event: malformed or truncated at byte ", r.pos() + 2));
   }
   e.actor.role = static_cast<Role>(role);
   e.type = static_cast<EventType>(type);
@@ -250,7 +250,7 @@ void Engine::Impl::rebuild_indices() {
 
 absl::Status Engine::Impl::restore(std::string_view bytes) {
   auto bad = [](std::string_view what) {
-    return absl::DataLossError(pet::cat("restore: snapshot is malformed: ", what));
+    return absl::DataLossError(internal::cat("restore: snapshot is malformed: ", what));
   };
   if (bytes.substr(0, kSnapshotMagic.size()) != kSnapshotMagic || bytes.size() < kSnapshotMagic.size() + 1) {
     return bad("missing JCSNAP header");
@@ -264,7 +264,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   std::string policy_json, org_json;
   if (!rd.s(&policy_json) || !rd.s(&org_json)) return bad("configuration");
   auto set = PolicySet::from_json(policy_json, "snapshot policy");
-  if (!set.ok()) return absl::DataLossError(pet::cat("restore: policy: ", set.status().message()));
+  if (!set.ok()) return absl::DataLossError(internal::cat("restore: policy: ", set.status().message()));
   JICENG_RETURN_IF_ERROR(n.install_policy(std::make_shared<const PolicySet>(*std::move(set))));
   n.cfg.calendar = WorkCalendar::china();
   std::uint64_t count;
@@ -279,7 +279,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     n.cfg.org = pet::OrgData::empty();
   } else {
     auto org = pet::OrgData::load(org_json, "snapshot org");
-    if (!org.ok()) return absl::DataLossError(pet::cat("restore: org: ", org.status().message()));
+    if (!org.ok()) return absl::DataLossError(internal::cat("restore: org: ", org.status().message()));
     n.cfg.org = *std::move(org);
   }
   JICENG_RETURN_IF_ERROR(n.install_org(n.cfg.org));
@@ -309,7 +309,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     ok = ok && rd.s(&cname) && rd.s(&cphone);
     if (!ok || r.urgency > 1 || r.severity > 2 || r.channel > 6 || r.track > 1 || merged > count || same > count ||
         txt.size() > pet::kMaxArenaText || !valid_category_name(cat)) {
-      return bad(pet::cat("petition ", k + 1));
+      return bad(internal::cat("petition ", k + 1));
     }
     r.state = static_cast<State>(st);
     r.text = n.add_text(txt);
@@ -330,10 +330,10 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   n.events.reserve(count);
   for (std::uint64_t k = 0; k < count; ++k) {
     std::string buf;
-    if (!rd.s(&buf)) return bad(pet::cat("event ", k + 1));
+    if (!rd.s(&buf)) return bad(internal::cat("event ", k + 1));
     auto e = Engine::decode_event(buf);
-    if (!e.ok()) return absl::DataLossError(pet::cat("restore: event ", k + 1, ": ", e.status().message()));
-    if (e->seq != k + 1) return bad(pet::cat("event ", k + 1, " has seq ", e->seq));
+    if (!e.ok()) return absl::DataLossError(internal::cat("restore: event ", k + 1, ": ", e.status().message()));
+    if (e->seq != k + 1) return bad(internal::cat("event ", k + 1, " has seq ", e->seq));
     const EventPayload& p = e->payload;
     StoredEvent ev;
     ev.time = e->time;
@@ -343,7 +343,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     ev.actor_unit = unit_ref_of(e->actor.unit);
     if (p.automatic) ev.flags |= pet::kEvAutomatic;
     if (static_cast<int>(e->type) < kPetitionEventCount) {
-      if (e->petition == kNoPetition || e->petition > n.recs.size()) return bad(pet::cat("event ", k + 1));
+      if (e->petition == kNoPetition || e->petition > n.recs.size()) return bad(internal::cat("event ", k + 1));
       ev.petition = static_cast<std::uint32_t>(e->petition - 1);
       Rec& r = n.recs[ev.petition];
       ev.prev = r.last_event;
@@ -353,7 +353,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     if (!p.reason.empty()) ev.aux = n.add_text(p.reason);
     switch (e->type) {
       case EventType::kMerge:
-        if (p.linked == kNoPetition) return bad(pet::cat("event ", k + 1));
+        if (p.linked == kNoPetition) return bad(internal::cat("event ", k + 1));
         ev.aux = p.linked - 1;
         break;
       case EventType::kDispatch:

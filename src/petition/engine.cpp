@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "jiceng/engine.hpp"
@@ -120,7 +120,7 @@ absl::Status Engine::Impl::install_org(std::shared_ptr<const pet::OrgData> org) 
     if (!is_open(r.state)) continue;
     for (std::uint32_t ref : {r.cur_unit, r.loc_unit}) {
       if (ref != kNoRef && new_ref_to_graph[ref] == kNoIndex) {
-        return absl::FailedPreconditionError(pet::cat("load_org: open petition ", pid(i), " is at unit ",
+        return absl::FailedPreconditionError(internal::cat("load_org: open petition ", pid(i), " is at unit ",
                                                           units.name(ref), ", which the new org graph lacks"));
       }
     }
@@ -248,7 +248,7 @@ Timestamp Engine::Impl::compute_wake(const Rec& r) const {
 
 absl::StatusOr<std::uint32_t> Engine::Impl::index_of(PetitionId id) const {
   if (id == kNoPetition || id > recs.size()) {
-    return absl::NotFoundError(pet::cat("petition ", Engine::display_id(id), " not found"));
+    return absl::NotFoundError(internal::cat("petition ", Engine::display_id(id), " not found"));
   }
   return static_cast<std::uint32_t>(id - 1);
 }
@@ -258,7 +258,7 @@ absl::Status Engine::Impl::check_scope(const Transition& row, const ActorHandle&
   if (a.role == Role::kSystem) return absl::OkStatus();
   if (a.role == Role::kResident) {
     if (a.id_ref == r.petitioner) return absl::OkStatus();
-    return absl::PermissionDeniedError(pet::cat("resident ", actors.name(a.id_ref), " may not ", to_string(type),
+    return absl::PermissionDeniedError(internal::cat("resident ", actors.name(a.id_ref), " may not ", to_string(type),
                                                     " petition ", pid(idx), ": scope own-petition (submitted by ",
                                                     actors.name(r.petitioner), ")"));
   }
@@ -268,7 +268,7 @@ absl::Status Engine::Impl::check_scope(const Transition& row, const ActorHandle&
   bool ok = au != kNoIndex && tu != kNoIndex && cfg.org->is_ancestor_or_self(au, tu);
   if (ok && row.scope == Scope::kStrictAncestor) ok = au != tu;
   if (ok) return absl::OkStatus();
-  return absl::PermissionDeniedError(pet::cat(
+  return absl::PermissionDeniedError(internal::cat(
       to_string(a.role), " ", actors.name(a.id_ref), " at unit ", unit_name(a.unit_ref), " may not ", to_string(type),
       " petition ", pid(idx), ": scope ", to_string(row.scope), " requires unit ", unit_name(target_ref),
       row.scope == Scope::kStrictAncestor ? " or an ancestor above it" : " or an ancestor of it"));
@@ -286,7 +286,7 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   if (a.role == Role::kResident) {
     if (petitioner.empty()) petitioner = actors.name(a.id_ref);
     if (petitioner != actors.name(a.id_ref)) {
-      return absl::PermissionDeniedError(pet::cat("resident ", actors.name(a.id_ref),
+      return absl::PermissionDeniedError(internal::cat("resident ", actors.name(a.id_ref),
                                                       " may not submit for resident ", petitioner,
                                                       ": scope own-petition"));
     }
@@ -295,7 +295,7 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   if (p.location.empty()) return absl::InvalidArgumentError("submit: location (household or unit id) is required");
   if (!valid_category(p.category)) {
     return absl::InvalidArgumentError(
-        pet::cat("submit: category \"", p.category, "\" must be 1-64 characters of a-z, 0-9, _ - ."));
+        internal::cat("submit: category \"", p.category, "\" must be 1-64 characters of a-z, 0-9, _ - ."));
   }
   if (static_cast<int>(p.urgency) > 1 || static_cast<int>(p.severity) > 2 || static_cast<int>(p.channel) > 6) {
     return absl::InvalidArgumentError("submit: urgency, severity or channel out of range");
@@ -303,7 +303,7 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   const std::size_t cap = std::min<std::size_t>(static_cast<std::size_t>(cfg.policy.caps.max_text_bytes),
                                                 pet::kMaxArenaText);
   if (p.text.size() > cap) {
-    return absl::InvalidArgumentError(pet::cat("submit: text of ", p.text.size(),
+    return absl::InvalidArgumentError(internal::cat("submit: text of ", p.text.size(),
                                                    " bytes exceeds max_text_bytes ", cap, " of policy ",
                                                    cfg.policy.name));
   }
@@ -314,14 +314,14 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   if (!g) g = cfg.org->find(p.location);
   if (!g) {
     return absl::NotFoundError(
-        pet::cat("submit: location \"", p.location, "\" is neither a household nor a unit of the org graph"));
+        internal::cat("submit: location \"", p.location, "\" is neither a household nor a unit of the org graph"));
   }
   const std::uint32_t loc_ref = unit_ref(*g);
   // Scope: staff register only inside their own subtree.
   if (a.role != Role::kResident && a.role != Role::kSystem) {
     const std::uint32_t au = graph_of(a.unit_ref);
     if (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g)) {
-      return absl::PermissionDeniedError(pet::cat(to_string(a.role), " ", actors.name(a.id_ref), " at unit ",
+      return absl::PermissionDeniedError(internal::cat(to_string(a.role), " ", actors.name(a.id_ref), " at unit ",
                                                       unit_name(a.unit_ref), " may not submit at location ",
                                                       p.location, ": scope location requires unit ",
                                                       unit_name(loc_ref), " or an ancestor of it"));
@@ -333,11 +333,11 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   std::uint32_t same = kNoRef;
   if (p.linked != kNoPetition) {
     if (p.linked > recs.size()) {
-      return absl::NotFoundError(pet::cat("submit: linked petition ", Engine::display_id(p.linked), " not found"));
+      return absl::NotFoundError(internal::cat("submit: linked petition ", Engine::display_id(p.linked), " not found"));
     }
     same = static_cast<std::uint32_t>(p.linked - 1);
     if (recs[same].flags & pet::kFinal) {
-      return absl::FailedPreconditionError(pet::cat(
+      return absl::FailedPreconditionError(internal::cat(
           "submit: same matter as petition ", pid(same),
           ", which is final after review (复查) and re-review (复核); not accepted again (信访工作条例 第三十六条)"));
     }
@@ -345,7 +345,7 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   if (p.same_matter) {
     auto it = final_matters.find(pet::MatterKey{person, cat, loc_ref});
     if (it != final_matters.end()) {
-      return absl::FailedPreconditionError(pet::cat(
+      return absl::FailedPreconditionError(internal::cat(
           "submit: same petitioner, category ", p.category, " and location as petition ", pid(it->second),
           ", which is final after review (复查) and re-review (复核); not accepted again (信访工作条例 第三十六条)"));
     }
@@ -375,7 +375,7 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
 absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::uint32_t idx, const EventPayload& p,
                                    Timestamp now, Mode mode, Rec& nr, StoredEvent& ev) {
   if (static_cast<int>(type) >= kPetitionEventCount) {
-    return absl::InvalidArgumentError(pet::cat("event ", to_string(type), " is not a petition command"));
+    return absl::InvalidArgumentError(internal::cat("event ", to_string(type), " is not a petition command"));
   }
   if (static_cast<int>(a.role) >= kRoleCount) return absl::InvalidArgumentError("actor role out of range");
   ev.time = now;
@@ -386,42 +386,42 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
   if (type == EventType::kSubmit) {
     const Transition& row = kTransitions[kTransitionLookup[kInitialState][0]];
     if (!(row.roles & role_bit(a.role))) {
-      return absl::PermissionDeniedError(pet::cat("role ", to_string(a.role), " may not submit; allowed roles: ",
+      return absl::PermissionDeniedError(internal::cat("role ", to_string(a.role), " may not submit; allowed roles: ",
                                                       role_list(row.roles)));
     }
     ev.petition = static_cast<std::uint32_t>(recs.size());
     return prepare_submit(a, p, now, nr);
   }
-  if (idx >= recs.size()) return absl::NotFoundError(pet::cat("petition ", pid(idx), " not found"));
+  if (idx >= recs.size()) return absl::NotFoundError(internal::cat("petition ", pid(idx), " not found"));
   const Rec& r = recs[idx];
   const Transition* row = find_transition(static_cast<std::uint8_t>(r.state), type);
   if (row == nullptr) {
-    return absl::FailedPreconditionError(pet::cat("petition ", pid(idx), " is in state ", to_string(r.state),
+    return absl::FailedPreconditionError(internal::cat("petition ", pid(idx), " is in state ", to_string(r.state),
                                                       ": event ", to_string(type), " is not allowed (allowed in: ",
                                                       allowed_states(type), ")"));
   }
   if (!(row->roles & role_bit(a.role))) {
-    return absl::PermissionDeniedError(pet::cat("role ", to_string(a.role), " may not ", to_string(type),
+    return absl::PermissionDeniedError(internal::cat("role ", to_string(a.role), " may not ", to_string(type),
                                                     " petition ", pid(idx), " in state ", to_string(r.state),
                                                     "; allowed roles: ", role_list(row->roles)));
   }
   JICENG_RETURN_IF_ERROR(check_scope(*row, a, r, idx, type));
   if (now < r.updated) {
-    return absl::InvalidArgumentError(pet::cat("petition ", pid(idx), ": time ", now,
+    return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", now,
                                                    " is before its last event at ", r.updated));
   }
   if (p.reason.size() > pet::kMaxArenaText || !is_valid_utf8(p.reason)) {
     return absl::InvalidArgumentError("reason: not valid UTF-8 or longer than 16 MiB");
   }
   if (static_cast<std::int64_t>(p.reason.size()) > cfg.policy.caps.max_text_bytes) {
-    return absl::InvalidArgumentError(pet::cat("reason of ", p.reason.size(), " bytes exceeds max_text_bytes ",
+    return absl::InvalidArgumentError(internal::cat("reason of ", p.reason.size(), " bytes exceeds max_text_bytes ",
                                                    cfg.policy.caps.max_text_bytes));
   }
   const DeadlineLimits& lim = limits(r);
   const auto& caps = cfg.policy.caps;
   const Track track = static_cast<Track>(r.track);
   // Only error paths build the message prefix.
-  auto where = [&] { return pet::cat(to_string(type), " petition ", pid(idx), ": "); };
+  auto where = [&] { return internal::cat(to_string(type), " petition ", pid(idx), ": "); };
 
   // Guards (守卫).
   std::uint32_t target_g = kNoIndex;
@@ -433,17 +433,17 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     case Guard::kAnswerGiven:
       if (p.reason.empty()) {
         return absl::InvalidArgumentError(
-            pet::cat(where(), row->guard == Guard::kAnswerGiven ? "an answer is required" : "a reason is required"));
+            internal::cat(where(), row->guard == Guard::kAnswerGiven ? "an answer is required" : "a reason is required"));
       }
       break;
     case Guard::kMergeTarget: {
       if (p.linked == kNoPetition || p.linked > recs.size()) {
-        return absl::NotFoundError(pet::cat(where(), "target petition ", Engine::display_id(p.linked), " not found"));
+        return absl::NotFoundError(internal::cat(where(), "target petition ", Engine::display_id(p.linked), " not found"));
       }
       const auto t = static_cast<std::uint32_t>(p.linked - 1);
-      if (t == idx) return absl::InvalidArgumentError(pet::cat(where(), "a petition cannot merge into itself"));
+      if (t == idx) return absl::InvalidArgumentError(internal::cat(where(), "a petition cannot merge into itself"));
       if (is_terminal(recs[t].state)) {
-        return absl::FailedPreconditionError(pet::cat(where(), "target ", pid(t), " is ", to_string(recs[t].state)));
+        return absl::FailedPreconditionError(internal::cat(where(), "target ", pid(t), " is ", to_string(recs[t].state)));
       }
       break;
     }
@@ -451,10 +451,10 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
       const bool is_explicit = mode == Mode::kReplay ? p.explicit_unit : !p.unit.empty();
       if (is_explicit) {
         auto g = cfg.org->find(p.unit);
-        if (!g) return absl::NotFoundError(pet::cat(where(), "unit \"", p.unit, "\" is not in the org graph"));
+        if (!g) return absl::NotFoundError(internal::cat(where(), "unit \"", p.unit, "\" is not in the org graph"));
         const std::uint32_t au = graph_of(a.unit_ref);
         if (a.role != Role::kSystem && (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g))) {
-          return absl::PermissionDeniedError(pet::cat(where(), to_string(a.role), " at unit ", unit_name(a.unit_ref),
+          return absl::PermissionDeniedError(internal::cat(where(), to_string(a.role), " at unit ", unit_name(a.unit_ref),
                                                           " may not name unit ", p.unit,
                                                           ": scope unit_or_ancestor (outside the dispatcher's subtree)"));
         }
@@ -464,7 +464,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
         const CategoryRoute& route = cats[r.category].route;
         target_g = cfg.org->level(loc) > route.level ? cfg.org->ancestor_at_level(loc, route.level) : loc;
         if (target_g == kNoIndex) {
-          return absl::FailedPreconditionError(pet::cat(where(), "no level-", route.level, " unit above location ",
+          return absl::FailedPreconditionError(internal::cat(where(), "no level-", route.level, " unit above location ",
                                                             unit_name(r.loc_unit), " for category ",
                                                             cats[r.category].name));
         }
@@ -472,7 +472,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
           if (auto pb = cfg.org->serving_property_branch(target_g)) target_g = *pb;
         }
         if (mode == Mode::kReplay && !p.unit.empty() && cfg.org->id(target_g) != p.unit) {
-          return absl::DataLossError(pet::cat(where(), "replay routed to ", cfg.org->id(target_g),
+          return absl::DataLossError(internal::cat(where(), "replay routed to ", cfg.org->id(target_g),
                                                   " but the event records ", p.unit));
         }
       }
@@ -481,33 +481,33 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     case Guard::kReturnAllowed: {
       if (r.flags & pet::kDesignated) {
         return absl::FailedPreconditionError(
-            pet::cat(where(), "a designated dispatch (指定) may not be returned (潍坊条例 第二十二条)"));
+            internal::cat(where(), "a designated dispatch (指定) may not be returned (潍坊条例 第二十二条)"));
       }
       if (r.returns >= caps.max_returns) {
         return absl::FailedPreconditionError(
-            pet::cat(where(), "returned ", r.returns, " times already; policy cap max_returns is ", caps.max_returns));
+            internal::cat(where(), "returned ", r.returns, " times already; policy cap max_returns is ", caps.max_returns));
       }
       const Duration window = track == Track::kHotline ? lim.return_window : lim.objection_window;
       if (window.amount == 0) {
-        return absl::FailedPreconditionError(pet::cat(where(), "the policy sets no return window on the ",
+        return absl::FailedPreconditionError(internal::cat(where(), "the policy sets no return window on the ",
                                                           to_string(track), " track"));
       }
       JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.dispatched_at, window));
       if (now > until) {
-        return absl::FailedPreconditionError(pet::cat(where(), "the return window of ", duration_text(window),
+        return absl::FailedPreconditionError(internal::cat(where(), "the return window of ", duration_text(window),
                                                           " after dispatch ended at ", until));
       }
-      if (p.reason.empty()) return absl::InvalidArgumentError(pet::cat(where(), "a reason is required"));
+      if (p.reason.empty()) return absl::InvalidArgumentError(internal::cat(where(), "a reason is required"));
       break;
     }
     case Guard::kBelowCeiling: {
       const std::uint32_t parent = next_higher(r);
       const int ceiling = cfg.policy.escalation.ceiling_level[r.severity];
       if (parent == kNoIndex) {
-        return absl::FailedPreconditionError(pet::cat(where(), "unit ", unit_name(r.cur_unit), " has no higher unit"));
+        return absl::FailedPreconditionError(internal::cat(where(), "unit ", unit_name(r.cur_unit), " has no higher unit"));
       }
       if (cfg.org->level(parent) < ceiling) {
-        return absl::FailedPreconditionError(pet::cat(
+        return absl::FailedPreconditionError(internal::cat(
             where(), "escalation ceiling: ", to_string(static_cast<Severity>(r.severity)), " petitions stop at level ",
             ceiling, " (小事不出社区、大事不出街道); unit ", unit_name(r.cur_unit), " is at level ",
             cfg.org->level(graph_of(r.cur_unit))));
@@ -517,21 +517,21 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     }
     case Guard::kExtensionRequestValid: {
       const Duration max = lim.max_extension;
-      if (r.ext_pending > 0) return absl::FailedPreconditionError(pet::cat(where(), "a request is already pending"));
+      if (r.ext_pending > 0) return absl::FailedPreconditionError(internal::cat(where(), "a request is already pending"));
       if (r.extensions >= caps.max_extensions) {
-        return absl::FailedPreconditionError(pet::cat(where(), "extended ", r.extensions,
+        return absl::FailedPreconditionError(internal::cat(where(), "extended ", r.extensions,
                                                           " times already; policy cap max_extensions is ",
                                                           caps.max_extensions));
       }
-      if (p.extension.amount <= 0) return absl::InvalidArgumentError(pet::cat(where(), "amount must be positive"));
-      if (max.amount == 0) return absl::FailedPreconditionError(pet::cat(where(), "the policy allows no extension"));
+      if (p.extension.amount <= 0) return absl::InvalidArgumentError(internal::cat(where(), "amount must be positive"));
+      if (max.amount == 0) return absl::FailedPreconditionError(internal::cat(where(), "the policy allows no extension"));
       if (p.extension.unit != max.unit) {
-        return absl::InvalidArgumentError(pet::cat(where(), "amount ", duration_text(p.extension),
+        return absl::InvalidArgumentError(internal::cat(where(), "amount ", duration_text(p.extension),
                                                        " must be in the unit of the policy maximum ",
                                                        duration_text(max)));
       }
       if (r.ext_granted + p.extension.amount > max.amount) {
-        return absl::FailedPreconditionError(pet::cat(
+        return absl::FailedPreconditionError(internal::cat(
             where(), "extension of ", duration_text(p.extension), " would bring the total to ",
             duration_text({r.ext_granted + p.extension.amount, max.unit}), ", over the maximum ", duration_text(max)));
       }
@@ -539,29 +539,29 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     }
     case Guard::kExtensionPending:
     case Guard::kExtensionPendingReason:
-      if (r.ext_pending == 0) return absl::FailedPreconditionError(pet::cat(where(), "no extension request is pending"));
+      if (r.ext_pending == 0) return absl::FailedPreconditionError(internal::cat(where(), "no extension request is pending"));
       if (row->guard == Guard::kExtensionPendingReason && p.reason.empty()) {
-        return absl::InvalidArgumentError(pet::cat(where(), "a reason is required"));
+        return absl::InvalidArgumentError(internal::cat(where(), "a reason is required"));
       }
       break;
     case Guard::kEvaluationValid:
       if (static_cast<int>(p.evaluation.satisfaction) > 2) {
-        return absl::InvalidArgumentError(pet::cat(where(), "satisfaction out of range"));
+        return absl::InvalidArgumentError(internal::cat(where(), "satisfaction out of range"));
       }
       break;
     case Guard::kReopenAllowed: {
       const ReopenKind kind = p.reopen_kind;
-      if (static_cast<int>(kind) > 2) return absl::InvalidArgumentError(pet::cat(where(), "reopen kind out of range"));
+      if (static_cast<int>(kind) > 2) return absl::InvalidArgumentError(internal::cat(where(), "reopen kind out of range"));
       if (kind == ReopenKind::kReopen) {
         if (track != Track::kHotline) {
           return absl::FailedPreconditionError(
-              pet::cat(where(), "重办 (reopen) is for the hotline track; on the xinfang track ask for review (复查)"));
+              internal::cat(where(), "重办 (reopen) is for the hotline track; on the xinfang track ask for review (复查)"));
         }
         if (!(r.flags & pet::kHasEval) || ((r.eval >> 2) & 3) != static_cast<int>(Satisfaction::kUnsatisfied)) {
-          return absl::FailedPreconditionError(pet::cat(where(), "only an unsatisfied evaluation may reopen"));
+          return absl::FailedPreconditionError(internal::cat(where(), "only an unsatisfied evaluation may reopen"));
         }
         if (r.reopens >= caps.max_reopens) {
-          return absl::FailedPreconditionError(pet::cat(where(), "reopened ", r.reopens,
+          return absl::FailedPreconditionError(internal::cat(where(), "reopened ", r.reopens,
                                                             " times already; policy cap max_reopens is ",
                                                             caps.max_reopens));
         }
@@ -569,29 +569,29 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
       } else {
         if (track != Track::kXinfang) {
           return absl::FailedPreconditionError(
-              pet::cat(where(), "review (复查/复核) is for the xinfang track; on the hotline track use reopen (重办)"));
+              internal::cat(where(), "review (复查/复核) is for the xinfang track; on the hotline track use reopen (重办)"));
         }
         if (r.reviews >= caps.max_reviews || r.reviews >= 2) {
-          return absl::FailedPreconditionError(pet::cat(
+          return absl::FailedPreconditionError(internal::cat(
               where(), "the matter is final after review (复查) and re-review (复核); a further review is refused "
                      "(信访工作条例 第三十六条)"));
         }
         const ReopenKind expected = r.reviews == 0 ? ReopenKind::kReview : ReopenKind::kReReview;
         if (kind != expected) {
-          return absl::FailedPreconditionError(pet::cat(where(), "next step is ", to_string(expected), ", not ",
+          return absl::FailedPreconditionError(internal::cat(where(), "next step is ", to_string(expected), ", not ",
                                                             to_string(kind)));
         }
         if (lim.review_request.amount > 0) {
           JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.resolved_at, lim.review_request));
           if (now > until) {
-            return absl::FailedPreconditionError(pet::cat(where(), "the window to ask for ", to_string(kind), " (",
+            return absl::FailedPreconditionError(internal::cat(where(), "the window to ask for ", to_string(kind), " (",
                                                               duration_text(lim.review_request),
                                                               " after the answer) ended at ", until));
           }
         }
         target_g = next_higher(r);
         if (target_g == kNoIndex) {
-          return absl::FailedPreconditionError(pet::cat(where(), "unit ", unit_name(r.cur_unit),
+          return absl::FailedPreconditionError(internal::cat(where(), "unit ", unit_name(r.cur_unit),
                                                             " has no higher unit to review"));
         }
       }
@@ -599,7 +599,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     }
     case Guard::kPastDue:
       if (r.due == kNoDeadline || now < r.due || (r.flags & pet::kOverdue)) {
-        return absl::FailedPreconditionError(pet::cat(where(), "not past its deadline"));
+        return absl::FailedPreconditionError(internal::cat(where(), "not past its deadline"));
       }
       break;
   }
@@ -866,10 +866,10 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
         break;
       }
       default:
-        return absl::InvalidArgumentError(pet::cat(to_string(type), " is not a configuration event"));
+        return absl::InvalidArgumentError(internal::cat(to_string(type), " is not a configuration event"));
     }
   } catch (const std::exception& e) {
-    return absl::InternalError(pet::cat(to_string(type), ": ", e.what()));
+    return absl::InternalError(internal::cat(to_string(type), ": ", e.what()));
   }
   if (!is_valid_utf8(actor.id) || !is_valid_utf8(actor.unit)) return absl::InvalidArgumentError("actor: not UTF-8");
   // Validate fully before the sink sees it: apply to a scratch copy of the configuration.
@@ -1022,11 +1022,11 @@ absl::StatusOr<ActorHandle> Engine::Impl::resolve(const Actor& a) {
   if (!a.unit.empty()) {
     auto g = cfg.org->find(a.unit);
     if (!g) {
-      return absl::NotFoundError(pet::cat("actor ", a.id, ": unit \"", a.unit, "\" is not in the org graph"));
+      return absl::NotFoundError(internal::cat("actor ", a.id, ": unit \"", a.unit, "\" is not in the org graph"));
     }
     h.unit_ref = unit_ref(*g);
   } else if (a.role != Role::kResident && a.role != Role::kSystem) {
-    return absl::InvalidArgumentError(pet::cat("actor ", a.id, ": role ", to_string(a.role), " needs a unit"));
+    return absl::InvalidArgumentError(internal::cat("actor ", a.id, ": role ", to_string(a.role), " needs a unit"));
   }
   h.id_ref = actors.intern(a.id);
   return h;
@@ -1107,7 +1107,7 @@ absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType t
                                            const EventPayload& payload, Timestamp now) {
   WriteLock l(*impl_);
   if (static_cast<int>(type) >= kPetitionEventCount) {
-    return absl::InvalidArgumentError(pet::cat(to_string(type), ": use its own Engine method"));
+    return absl::InvalidArgumentError(internal::cat(to_string(type), ": use its own Engine method"));
   }
   if (actor.id_ref >= impl_->actors.size()) return absl::InvalidArgumentError("actor handle from another engine");
   std::uint32_t idx = kNoRef;
@@ -1127,7 +1127,7 @@ absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType t
 absl::Status Engine::execute(const ActorHandle& actor, EventType type, PetitionId id, Timestamp now) {
   WriteLock l(*impl_);
   if (type == EventType::kSubmit || static_cast<int>(type) >= kPetitionEventCount) {
-    return absl::InvalidArgumentError(pet::cat(to_string(type), " needs a payload"));
+    return absl::InvalidArgumentError(internal::cat(to_string(type), " needs a payload"));
   }
   if (actor.id_ref >= impl_->actors.size()) return absl::InvalidArgumentError("actor handle from another engine");
   if (id == kNoPetition || id > impl_->recs.size()) return impl_->index_of(id).status();
@@ -1285,12 +1285,12 @@ absl::Status Engine::apply_event(const Event& e) {
   Impl& m = *impl_;
   if (e.seq != m.events.size() + 1) {
     return absl::FailedPreconditionError(
-        pet::cat("apply_event: seq ", e.seq, " is not the next one (", m.events.size() + 1, ")"));
+        internal::cat("apply_event: seq ", e.seq, " is not the next one (", m.events.size() + 1, ")"));
   }
   if (static_cast<int>(e.type) >= kEventTypeCount) return absl::DataLossError("apply_event: unknown event type");
   if (static_cast<int>(e.type) >= kPetitionEventCount) {
     auto st = m.run_config(e.actor, e.type, e.payload.document, e.time, Impl::Mode::kReplay);
-    if (!st.ok()) return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": ", st.message()));
+    if (!st.ok()) return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": ", st.message()));
     return absl::OkStatus();
   }
   ActorHandle h;
@@ -1307,21 +1307,21 @@ absl::Status Engine::apply_event(const Event& e) {
   std::uint32_t idx = kNoRef;
   if (e.type == EventType::kSubmit) {
     if (e.petition != m.recs.size() + 1) {
-      return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": submit records petition ",
+      return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": submit records petition ",
                                               display_id(e.petition), " but the next is ",
                                               display_id(m.recs.size() + 1)));
     }
     if (!e.payload.idempotency_key.empty() && m.by_key.contains(e.payload.idempotency_key)) {
-      return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": idempotency key used twice"));
+      return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": idempotency key used twice"));
     }
   } else {
     if (e.petition == kNoPetition || e.petition > m.recs.size()) {
-      return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": unknown petition"));
+      return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": unknown petition"));
     }
     idx = static_cast<std::uint32_t>(e.petition - 1);
   }
   auto r = m.run(h, e.type, idx, e.payload, e.time, Impl::Mode::kReplay, e.payload.automatic);
-  if (!r.ok()) return absl::DataLossError(pet::cat("apply_event seq ", e.seq, ": ", r.status().message()));
+  if (!r.ok()) return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": ", r.status().message()));
   return absl::OkStatus();
 }
 
@@ -1337,7 +1337,7 @@ absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
   try {
     st = fn(*this);
   } catch (const std::exception& ex) {
-    st = absl::InternalError(pet::cat("batch: exception: ", ex.what()));
+    st = absl::InternalError(internal::cat("batch: exception: ", ex.what()));
   } catch (...) {
     st = absl::InternalError("batch: unknown exception");
   }
@@ -1493,7 +1493,7 @@ absl::StatusOr<PetitionView> Engine::get(PetitionId id, const QueryOptions& o) c
 
 std::optional<PetitionId> Engine::find_by_key(std::string_view key) const {
   ReadLock l(*impl_);
-  auto it = impl_->by_key.find(pet::av(key));
+  auto it = impl_->by_key.find(internal::av(key));
   if (it == impl_->by_key.end()) return std::nullopt;
   return it->second + 1ull;
 }
@@ -1542,7 +1542,7 @@ absl::StatusOr<std::vector<PetitionId>> Engine::by_unit_subtree(std::string_view
   ReadLock l(*impl_);
   const Impl& m = *impl_;
   auto g = m.cfg.org->find(unit);
-  if (!g) return absl::NotFoundError(pet::cat("unit \"", unit, "\" is not in the org graph"));
+  if (!g) return absl::NotFoundError(internal::cat("unit \"", unit, "\" is not in the org graph"));
   return scan(m, o, [&](const Rec& r) {
     const std::uint32_t c = m.graph_of(r.cur_unit);
     return c != kNoIndex && m.cfg.org->is_ancestor_or_self(*g, c);
@@ -1619,13 +1619,13 @@ std::string mask_name(std::string_view name) {
   std::size_t rest = 0;
   for (std::size_t i = first; i < name.size(); ++i)
     if ((static_cast<unsigned char>(name[i]) & 0xC0) != 0x80) ++rest;
-  return pet::cat(name.substr(0, first), std::string(std::max<std::size_t>(rest, 1), '*'));
+  return internal::cat(name.substr(0, first), std::string(std::max<std::size_t>(rest, 1), '*'));
 }
 
 std::string mask_phone(std::string_view phone) {
   if (phone.size() <= 4) return std::string(phone.size(), '*');
-  if (phone.size() < 8) return pet::cat(std::string(phone.size() - 4, '*'), phone.substr(phone.size() - 4));
-  return pet::cat(phone.substr(0, 3), std::string(phone.size() - 7, '*'), phone.substr(phone.size() - 4));
+  if (phone.size() < 8) return internal::cat(std::string(phone.size() - 4, '*'), phone.substr(phone.size() - 4));
+  return internal::cat(phone.substr(0, 3), std::string(phone.size() - 7, '*'), phone.substr(phone.size() - 4));
 }
 
 std::string Engine::snapshot() const {

@@ -20,7 +20,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/org_bridge.hpp"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 
 namespace jiceng::pet {
 
@@ -37,7 +37,7 @@ inline std::uint32_t text_len(TextRef t) { return static_cast<std::uint32_t>(t &
 class Interner {
  public:
   std::uint32_t intern(std::string_view s) {
-    auto it = map_.find(av(s));
+    auto it = map_.find(internal::av(s));
     if (it != map_.end()) return it->second;
     const auto r = static_cast<std::uint32_t>(names_.size());
     names_.emplace_back(s);
@@ -45,7 +45,7 @@ class Interner {
     return r;
   }
   std::optional<std::uint32_t> find(std::string_view s) const {
-    auto it = map_.find(av(s));
+    auto it = map_.find(internal::av(s));
     if (it == map_.end()) return std::nullopt;
     return it->second;
   }

@@ -5,7 +5,7 @@
 #include <exception>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "jiceng/org.hpp"
 
 namespace jiceng::pet {
@@ -28,7 +28,7 @@ absl::StatusOr<std::shared_ptr<const OrgData>> OrgData::load(std::string_view js
     d->build_arrays();
     return std::shared_ptr<const OrgData>(std::move(d));
   } catch (const std::exception& e) {
-    return absl::InternalError(pet::cat(source, ": loading the org graph failed: ", e.what()));
+    return absl::InternalError(internal::cat(source, ": loading the org graph failed: ", e.what()));
   }
 }
 

@@ -7,7 +7,7 @@
 #include <boost/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "jiceng/petition.hpp"
 #include "jiceng/policy.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 namespace json = boost::json;
 
 absl::Status field_error(std::string_view rule, std::string_view field, std::string_view what) {
-  return absl::InvalidArgumentError(pet::cat("policy rule ", rule, ": ", field, ": ", what));
+  return absl::InvalidArgumentError(internal::cat("policy rule ", rule, ": ", field, ": ", what));
 }
 
 absl::StatusOr<json::object> params(const PolicySet& set, std::string_view rule) {
@@ -33,7 +33,7 @@ absl::StatusOr<int> get_int(const json::object& o, std::string_view rule, std::s
   const json::value* v = o.if_contains(key);
   if (!v || !v->is_int64()) return field_error(rule, key, "missing or not an integer");
   const auto x = v->as_int64();
-  if (x < lo || x > hi) return field_error(rule, key, pet::cat(x, " is outside [", lo, ", ", hi, "]"));
+  if (x < lo || x > hi) return field_error(rule, key, internal::cat(x, " is outside [", lo, ", ", hi, "]"));
   return static_cast<int>(x);
 }
 
@@ -60,7 +60,7 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
     if (set.has_rule("petition.deadlines")) {
       auto text = set.rule_params_json("petition.deadlines");
       if (!text.ok()) return text.status();
-      auto dp = DeadlinePolicy::from_json(*text, pet::cat(set.name(), ": petition.deadlines"));
+      auto dp = DeadlinePolicy::from_json(*text, internal::cat(set.name(), ": petition.deadlines"));
       if (!dp.ok()) return dp.status();
       p.deadlines = *std::move(dp);
     }
@@ -72,14 +72,14 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
       const json::value* cats = o->if_contains("categories");
       if (!cats || !cats->is_object()) return field_error(rule, "categories", "missing or not an object");
       for (const auto& [key, val] : cats->as_object()) {
-        const std::string field = pet::cat("categories.", std::string_view(key));
+        const std::string field = internal::cat("categories.", std::string_view(key));
         if (!val.is_object()) return field_error(rule, field, "not an object");
         CategoryRoute r;
         auto level = get_int(val.as_object(), rule, "level", 0, 5);
         if (!level.ok()) return field_error(rule, field, std::string(level.status().message()));
         r.level = *level;
         if (const json::value* b = val.as_object().if_contains("prefer_property_branch")) {
-          if (!b->is_bool()) return field_error(rule, pet::cat(field, ".prefer_property_branch"), "not a boolean");
+          if (!b->is_bool()) return field_error(rule, internal::cat(field, ".prefer_property_branch"), "not a boolean");
           r.prefer_property_branch = b->as_bool();
         }
         if (key == "default") {
@@ -127,7 +127,7 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
     }
     return p;
   } catch (const std::exception& e) {
-    return absl::InternalError(pet::cat("policy ", set.name(), ": reading petition rules: ", e.what()));
+    return absl::InternalError(internal::cat("policy ", set.name(), ": reading petition rules: ", e.what()));
   }
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "absl/strings/str_join.h"
 #include "jiceng/petition.hpp"
 
@@ -61,7 +61,7 @@ std::string roles_short(RoleMask m) {
   for (const auto& a : kGroups) {
     if (a.mask == m) return std::string(a.name);
     for (const auto& b : kGroups)
-      if (&a < &b && (a.mask | b.mask) == m && (a.mask & b.mask) == 0) return pet::cat(a.name, " | ", b.name);
+      if (&a < &b && (a.mask | b.mask) == m && (a.mask & b.mask) == 0) return internal::cat(a.name, " | ", b.name);
   }
   return roles_text(m);
 }
@@ -131,28 +131,28 @@ std::string workflow_dot() {
       "digraph petition {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
       "  edge [fontname=\"Helvetica\", fontsize=9];\n  new [shape=point, width=0.15];\n";
   for (int st = 0; st < 4; ++st) {
-    pet::append(&out, "  subgraph cluster_", kStageNames[st], " {\n    label=\"", kStageNames[st], " ",
+    internal::append(&out, "  subgraph cluster_", kStageNames[st], " {\n    label=\"", kStageNames[st], " ",
                     kStageZh[st], "\";\n");
     for (int s = 0; s < kStateCount; ++s) {
       const auto state = static_cast<State>(s);
       if (static_cast<int>(stage_of(state)) != st) continue;
-      pet::append(&out, "    ", kStateNames[s], " [label=\"", kStateNames[s], "\\n", kStateZh[s], "\"",
+      internal::append(&out, "    ", kStateNames[s], " [label=\"", kStateNames[s], "\\n", kStateZh[s], "\"",
                       is_terminal(state) ? ", peripheries=2" : "", "];\n");
     }
     out += "  }\n";
   }
   for (const auto& t : kTransitions) {
-    pet::append(&out, "  ", state_label(t.from), " -> ", kStateNames[static_cast<int>(t.to)], " [label=\"",
+    internal::append(&out, "  ", state_label(t.from), " -> ", kStateNames[static_cast<int>(t.to)], " [label=\"",
                     kEventNames[static_cast<int>(t.event)]);
-    if (t.guard != Guard::kNone) pet::append(&out, " [", kGuardNames[static_cast<int>(t.guard)], "]");
-    pet::append(&out, "\\n", roles_short(t.roles), "\"",
+    if (t.guard != Guard::kNone) internal::append(&out, " [", kGuardNames[static_cast<int>(t.guard)], "]");
+    internal::append(&out, "\\n", roles_short(t.roles), "\"",
                     t.roles == roles::kSystem ? ", style=dashed" : "", "];\n");
   }
   // Legend: the role groups used on the edges.
   out += "  legend [shape=note, fontsize=9, label=\"roles\\l";
   for (const auto& g : kGroups) {
     if (g.mask == roles::kResident || g.mask == roles::kSystem) continue;
-    pet::append(&out, g.name, ": ", roles_text(g.mask), "\\l");
+    internal::append(&out, g.name, ": ", roles_text(g.mask), "\\l");
   }
   out += "\"];\n}\n";
   return out;
@@ -161,7 +161,7 @@ std::string workflow_dot() {
 absl::StatusOr<std::string> workflow_matrix(std::string_view format) {
   const bool md = format == "markdown";
   if (!md && format != "csv") {
-    return absl::InvalidArgumentError(pet::cat("workflow matrix: format \"", format, "\" must be markdown or csv"));
+    return absl::InvalidArgumentError(internal::cat("workflow matrix: format \"", format, "\" must be markdown or csv"));
   }
   std::string out;
   std::vector<std::string> header = {"event"};
@@ -171,11 +171,11 @@ absl::StatusOr<std::string> workflow_matrix(std::string_view format) {
     out += "Cell: the states in which the role may issue the event, and its scope "
            "(own = the resident's own petitions; unit+anc = the petition's current unit or an ancestor; "
            "anc = a strict ancestor; loc+anc = the petition's location or an ancestor; any = no unit limit).\n\n";
-    pet::append(&out, "| ", absl::StrJoin(header, " | "), " |\n|");
+    internal::append(&out, "| ", absl::StrJoin(header, " | "), " |\n|");
     for (std::size_t i = 0; i < header.size(); ++i) out += "---|";
     out += "\n";
   } else {
-    pet::append(&out, absl::StrJoin(header, ","), "\n");
+    internal::append(&out, absl::StrJoin(header, ","), "\n");
   }
   constexpr std::array<std::string_view, 4> scope_short = {"any", "loc+anc", "unit+anc", "anc"};
   for (int e = 0; e < kPetitionEventCount; ++e) {
@@ -192,9 +192,9 @@ absl::StatusOr<std::string> workflow_matrix(std::string_view format) {
                                         : std::string(scope_short[static_cast<int>(t.scope)]);
       }
       cells.push_back(states.empty() ? std::string(md ? "—" : "")
-                                     : pet::cat(absl::StrJoin(states, md ? ", " : " "), " (", scope, ")"));
+                                     : internal::cat(absl::StrJoin(states, md ? ", " : " "), " (", scope, ")"));
     }
-    pet::append(&out, md ? "| " : "", absl::StrJoin(cells, md ? " | " : ","), md ? " |\n" : "\n");
+    internal::append(&out, md ? "| " : "", absl::StrJoin(cells, md ? " | " : ","), md ? " |\n" : "\n");
   }
   return out;
 }

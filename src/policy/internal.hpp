@@ -17,7 +17,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
+#include "common/strings.hpp"
 #include "jiceng/calendar.hpp"
 #include "jiceng/policy.hpp"
 
@@ -25,21 +25,10 @@ namespace jiceng::policy_internal {
 
 namespace json = boost::json;
 
-/// This platform's Abseil has its own string_view type: convert for StrCat and friends.
-inline absl::string_view av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-inline absl::string_view conv(std::string_view s) { return av(s); }
-inline const std::string& conv(const std::string& s) { return s; }
-inline const char* conv(const char* s) { return s; }
-template <typename T>
-  requires(!std::is_convertible_v<const T&, std::string_view>)
-const T& conv(const T& t) {
-  return t;
-}
-/// absl::StrCat over std::string_view, Boost.JSON strings, numbers and std::string.
-template <typename... Args>
-std::string cat(const Args&... args) {
-  return absl::StrCat(conv(args)...);
-}
+// The shared string helpers (Debian's Abseil has its own string_view type).
+using internal::av;
+using internal::cat;
+using internal::sv;
 /// Joins the items of a range of strings or string views.
 template <typename Range>
 std::string join(const Range& items, std::string_view sep) {
@@ -52,8 +41,6 @@ std::string join(const Range& items, std::string_view sep) {
   }
   return out;
 }
-/// A std::string_view of an absl::string_view (e.g. Status::message()).
-inline std::string_view sv(absl::string_view s) { return std::string_view(s.data(), s.size()); }
 
 // ---- parameter schemas --------------------------------------------------------------
 

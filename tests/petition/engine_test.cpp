@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "petition/fixture.hpp"
 
 namespace jiceng::testing {
@@ -571,7 +571,7 @@ TEST(PetitionEngine, ThreadsShareOneEngine) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      const std::string who = pet::cat("rt", t);
+      const std::string who = jiceng::internal::cat("rt", t);
       for (int i = 0; i < kEach; ++i) {
         auto id = e->submit(resident(who), submission("noise", kHousehold, who), kT0);
         if (!id.ok() || !e->accept(grid_worker(), *id, kT0 + 1).ok()) ++failures;

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 
 namespace jiceng::testing {
 
@@ -94,42 +94,42 @@ std::string check_invariants(const Engine& e, Timestamp now) {
   std::size_t sum = 0, open = 0;
   for (int i = 0; i < kStateCount; ++i) {
     const auto ids = e.by_state(static_cast<State>(i));
-    if (ids.size() != s.per_state[i]) return pet::cat("per_state[", i, "] ", s.per_state[i], " vs ", ids.size());
+    if (ids.size() != s.per_state[i]) return jiceng::internal::cat("per_state[", i, "] ", s.per_state[i], " vs ", ids.size());
     sum += ids.size();
     if (is_open(static_cast<State>(i))) open += ids.size();
   }
-  if (sum != s.petitions) return pet::cat("states add up to ", sum, ", petitions ", s.petitions);
-  if (open != s.open) return pet::cat("open ", s.open, " vs ", open);
+  if (sum != s.petitions) return jiceng::internal::cat("states add up to ", sum, ", petitions ", s.petitions);
+  if (open != s.open) return jiceng::internal::cat("open ", s.open, " vs ", open);
   std::vector<int> seen(s.petitions + 1, 0);
   for (int i = 0; i < kStateCount; ++i)
     for (PetitionId id : e.by_state(static_cast<State>(i))) {
-      if (++seen[id] > 1) return pet::cat("petition ", id, " in two states");
+      if (++seen[id] > 1) return jiceng::internal::cat("petition ", id, " in two states");
     }
   std::uint64_t events = 0;
   for (PetitionId id = 1; id <= s.petitions; ++id) {
     auto v = e.get(id);
-    if (!v.ok()) return pet::cat("get ", id, ": ", v.status().ToString());
+    if (!v.ok()) return jiceng::internal::cat("get ", id, ": ", v.status().ToString());
     if (v->due_at != kNoDeadline) {
-      if (v->due_at <= v->submitted_at) return pet::cat("petition ", id, " due before submission");
+      if (v->due_at <= v->submitted_at) return jiceng::internal::cat("petition ", id, " due before submission");
       const bool fresh = v->state == State::kReceived || v->state == State::kAccepted ||
                          v->state == State::kDispatched || v->state == State::kResolved;
       if (fresh && v->due_at <= v->stage_started_at)
-        return pet::cat("petition ", id, " due ", v->due_at, " not after its start ", v->stage_started_at);
+        return jiceng::internal::cat("petition ", id, " due ", v->due_at, " not after its start ", v->stage_started_at);
     }
     if (!is_open(v->state) && v->state != State::kClosed && v->due_at != kNoDeadline)
-      return pet::cat("terminal petition ", id, " has a deadline");
-    if (v->extension_granted > 0 && v->extensions == 0) return pet::cat("petition ", id, " extension count");
+      return jiceng::internal::cat("terminal petition ", id, " has a deadline");
+    if (v->extension_granted > 0 && v->extensions == 0) return jiceng::internal::cat("petition ", id, " extension count");
     auto h = e.history(id);
     if (!h.ok() || h->empty() || h->front().type != EventType::kSubmit)
-      return pet::cat("petition ", id, " history does not start with submit");
+      return jiceng::internal::cat("petition ", id, " history does not start with submit");
     for (std::size_t k = 1; k < h->size(); ++k) {
       if ((*h)[k].seq <= (*h)[k - 1].seq || (*h)[k].time < (*h)[k - 1].time)
-        return pet::cat("petition ", id, " history out of order");
+        return jiceng::internal::cat("petition ", id, " history out of order");
     }
-    if (h->back().time > now) return pet::cat("petition ", id, " has an event in the future");
+    if (h->back().time > now) return jiceng::internal::cat("petition ", id, " has an event in the future");
     events += h->size();
   }
-  if (events > s.events) return pet::cat("petition events ", events, " > all events ", s.events);
+  if (events > s.events) return jiceng::internal::cat("petition events ", events, " > all events ", s.events);
   return "";
 }
 

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "petition/strings.hpp"
+#include "common/strings.hpp"
 #include "petition/fixture.hpp"
 
 namespace jiceng::testing {
@@ -59,7 +59,7 @@ TEST(PetitionTable, EveryLegalTransition) {
   for (int i = 0; i < kTransitionCount; ++i) {
     const Transition& row = kTransitions[i];
     if (row.from == kInitialState) continue;
-    SCOPED_TRACE(pet::cat("row ", i, ": ", to_string(static_cast<State>(row.from)), " + ", to_string(row.event)));
+    SCOPED_TRACE(jiceng::internal::cat("row ", i, ": ", to_string(static_cast<State>(row.from)), " + ", to_string(row.event)));
     auto e = make_engine();
     Timestamp now;
     PetitionId id = prepare_row(*e, row, &now);
@@ -112,7 +112,7 @@ TEST(PetitionTable, EveryRoleEventScopeCell) {
     if (row.from == kInitialState) continue;
     for (int ro = 0; ro < kRoleCount; ++ro) {
       const auto role = static_cast<Role>(ro);
-      SCOPED_TRACE(pet::cat(to_string(static_cast<State>(row.from)), " + ", to_string(row.event), " by ",
+      SCOPED_TRACE(jiceng::internal::cat(to_string(static_cast<State>(row.from)), " + ", to_string(row.event), " by ",
                                 to_string(role)));
       const bool allowed = row.roles & role_bit(role);
       // In scope.
@@ -188,7 +188,7 @@ TEST(PetitionTable, HandWrittenKeyCells) {
       {State::kInProgress, EventType::kMarkOverdue, Role::kSystem, true},
   };
   for (const Cell& c : cells) {
-    SCOPED_TRACE(pet::cat(to_string(c.from), " + ", to_string(c.event), " by ", to_string(c.role)));
+    SCOPED_TRACE(jiceng::internal::cat(to_string(c.from), " + ", to_string(c.event), " by ", to_string(c.role)));
     const Transition* row = find_transition(static_cast<std::uint8_t>(c.from), c.event);
     ASSERT_NE(row, nullptr);
     EXPECT_EQ((row->roles & role_bit(c.role)) != 0, c.allowed) << "table disagrees with the expectation";
@@ -218,7 +218,7 @@ TEST(PetitionTable, GeneratedDotAndMatrixFollowTheTable) {
   EXPECT_NE(dot.find("digraph petition"), std::string::npos);
   for (const auto& t : kTransitions) {
     const std::string edge =
-        pet::cat(t.from == kInitialState ? "new" : std::string(to_string(static_cast<State>(t.from))), " -> ",
+        jiceng::internal::cat(t.from == kInitialState ? "new" : std::string(to_string(static_cast<State>(t.from))), " -> ",
                      to_string(t.to), " [label=\"", to_string(t.event));
     EXPECT_NE(dot.find(edge), std::string::npos) << edge;
   }

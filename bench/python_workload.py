@@ -7,10 +7,26 @@ Workload: load a generated district (the same JSON for both), run N petitions (d
 category), sign, resolve, evaluate — with role and scope checks and working-day deadlines,
 then compute KPIs (received, 办结率, 三率, composite score) for the district and each street.
 
-The jiceng side uses the bindings as a service would: per-petition submit / resolve /
-evaluate calls, and the bulk hot path (批量受理 / 派单 / 签收) for the payload-free steps.
-The pure-Python side keeps petitions as objects, the hierarchy in a networkx DiGraph
-(scope checks with nx.ancestors), and counts working days with the same holiday table.
+jiceng side: the bindings as a service that processes a day's intake would use them —
+bulk calls, one ctypes call per step for all petitions: ``petitions.submit_many``
+(批量提交, columns of strings), ``execute_many`` (批量受理 / 派单 / 签收 with a resolved
+officer), ``resolve_many`` (批量办结), ``evaluate_many`` (回访 results); then ``engine.kpi``
+for the district and each street. Inside, every command runs the full engine path: the
+transition table's guard, the role and scope check (O(1) subtree test), the policy's
+routing and working-day deadline, an event in the log, and the KPI index on query.
+
+Pure-Python side: the same logical work, written plainly and not slowed on purpose —
+petitions as objects with __slots__, a dict transition table and role table, the scope
+check as "actor's unit is the petition's unit or one of its ancestors" (nx.ancestors on a
+networkx DiGraph of the same units), routing by walking up to the category's level,
+deadlines by a working-day walk over the same official holiday table (data/cn-holidays.csv),
+an event tuple per command in a log, and KPIs by one pass over the petitions per report
+(subtree membership from nx.descendants).
+
+Both sides get the same inputs (generated before timing starts on neither side: building
+the id and text strings is part of each side's work). Times are CPU seconds of this
+process (time.process_time; the machine is shared, so wall time would count other
+processes), median of REPEATS runs, each side run alternately in the same process.
 
     JICENG_LIBRARY=build/dev/libjiceng.so PYTHONPATH=bindings/python python3 bench/python_workload.py [N] [REPEATS]
 """
@@ -50,21 +66,21 @@ def run_jiceng(doc, n):
     e = jiceng.Engine(policy="suzhou-sip")
     e.org.load_json(doc, now=T0 - 86400)
     p = e.petitions
+    nb, nc = len(buildings), len(CATEGORIES)
+    ids = p.submit_many(["R-%d" % i for i in range(n)],
+                        locations=[buildings[i % nb] for i in range(n)],
+                        categories=[CATEGORIES[i % nc] for i in range(n)],
+                        texts=["诉求 %d" % i for i in range(n)],
+                        times=range(T0, T0 + n))
     officer = p.resolve_actor(Actor("D-1", Role.DISTRICT_OFFICER, district))
-    ids = array.array("Q")
-    for i in range(n):
-        ids.append(p.submit(Actor("R-%d" % i, Role.RESIDENT), location=buildings[i % len(buildings)],
-                            category=CATEGORIES[i % len(CATEGORIES)], text="诉求 %d" % i, now=T0 + i))
     now = T0 + n + 3600
     refused = p.execute_many(officer, jiceng.Event.ACCEPT, ids, now)
     refused += p.execute_many(officer, jiceng.Event.DISPATCH, ids, now + 60)
     refused += p.execute_many(officer, jiceng.Event.SIGN, ids, now + 120)
-    handler = Actor("D-1", Role.DISTRICT_OFFICER, district)
-    for pid in ids:
-        p.resolve(handler, pid, "已办结", now=now + 3600)
-    for i, pid in enumerate(ids):  # 回访 recorded by the callback staff
-        p.evaluate(handler, pid, "satisfied" if i % 10 else "basically_satisfied",
-                   solved=bool(i % 7), now=now + 7200)
+    refused += p.resolve_many(officer, ids, "已办结", now=now + 3600)
+    refused += p.evaluate_many(officer, ids,  # 回访 recorded by the callback staff
+                               satisfaction=["satisfied" if i % 10 else "basically_satisfied" for i in range(n)],
+                               solved=[bool(i % 7) for i in range(n)], now=now + 7200)
     kpis = {"district": e.kpi()}
     for s in streets:
         kpis[s] = e.kpi(unit=s)
@@ -237,20 +253,22 @@ def main():
     cal = Calendar(os.path.join(ROOT, "data", "cn-holidays.csv"))
     tj, tp = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t = time.process_time()
         rj = run_jiceng(doc, n)
-        tj.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        tj.append(time.process_time() - t)
+        t = time.process_time()
         rp = run_python(doc, n, cal)
-        tp.append(time.perf_counter() - t)
+        tp.append(time.process_time() - t)
     assert rj["received"] == rp["received"] == n, (rj, rp)
     assert rj["refused"] == 0, rj
     assert abs(rj["solve"] - rp["solve"]) < 1e-9, (rj, rp)
     mj, mp = statistics.median(tj), statistics.median(tp)
     print("python workload: %d units, %d petitions (submit→accept→dispatch→sign→resolve→evaluate), KPIs "
-          "for the district and %d streets; %d runs" % (units, n, rj["streets"], repeats))
-    print("  jiceng (ctypes over libjiceng.so)   median %8.3f s  (%6.2f µs/petition)" % (mj, mj / n * 1e6))
-    print("  pure Python (networkx + objects)    median %8.3f s  (%6.2f µs/petition)" % (mp, mp / n * 1e6))
+          "for the district and %d streets; %d runs, CPU time" % (units, n, rj["streets"], repeats))
+    print("  jiceng (ctypes over libjiceng.so)   median %8.3f s  (%6.2f µs/petition)  runs %s"
+          % (mj, mj / n * 1e6, " ".join("%.3f" % x for x in tj)))
+    print("  pure Python (networkx + objects)    median %8.3f s  (%6.2f µs/petition)  runs %s"
+          % (mp, mp / n * 1e6, " ".join("%.3f" % x for x in tp)))
     print("  ratio %.1fx (target >= 20x) %s" % (mp / mj, "ok" if mp / mj >= 20 else "BELOW TARGET"))
 
 

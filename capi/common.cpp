@@ -78,6 +78,17 @@ jc_status text(std::string_view* out, const char* p, std::size_t len, const char
   return JC_OK;
 }
 
+bool text_ok(std::string_view* out, const char* p, bool optional) noexcept {
+  if (p == nullptr) {
+    *out = {};
+    return optional;
+  }
+  const std::string_view v(p);
+  if (!jiceng::is_valid_utf8(v)) return false;
+  *out = v;
+  return true;
+}
+
 jc_status out_string(char** out, std::string_view s, const char* fn, std::size_t* out_len) {
   char* p = static_cast<char*>(std::malloc(s.size() + 1));
   if (p == nullptr) return fail(JC_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");

@@ -168,6 +168,45 @@ jc_status write_ids(std::uint64_t* buf, std::size_t capacity, std::size_t* out_c
   return JC_OK;
 }
 
+/// Checks a resolved actor handle against its engine and converts it.
+jc_status actor_handle(jiceng::ActorHandle* out, const jc_engine* e, const jc_actor_handle* actor, const char* fn) {
+  JC_CHECK(jc::need(actor, fn, "actor"));
+  if (actor->role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
+      actor->check != handle_check(e, actor->id_ref, actor->role, actor->unit_ref))
+    return jc::fail(JC_INVALID_ARGUMENT,
+                    jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor on this engine"));
+  *out = jiceng::ActorHandle{actor->id_ref, static_cast<jiceng::Role>(actor->role), actor->unit_ref};
+  return JC_OK;
+}
+
+/// Collects the outcomes of a bulk call: the first failure keeps its message.
+struct BulkOutcome {
+  const char* fn;
+  jc_status* results;
+  jc_status first = JC_OK;
+  void record(std::size_t i, jc_status rc) {
+    if (results != nullptr) results[i] = rc;
+  }
+  void record(std::size_t i, const absl::Status& s) {
+    jc_status rc = JC_OK;
+    if (!s.ok()) [[unlikely]] {
+      if (first == JC_OK) {
+        first = jc::from_status(s, fn);
+        rc = first;
+      } else {
+        const int c = static_cast<int>(s.code());
+        rc = static_cast<jc_status>(c >= 0 && c <= 16 ? c : 2);
+      }
+    }
+    record(i, rc);
+  }
+  /// A refusal found by the wrapper itself (bad element).
+  void refuse(std::size_t i, jc_status rc, std::string message) {
+    if (first == JC_OK) first = jc::fail(rc, std::move(message));
+    record(i, rc);
+  }
+};
+
 jc_status need_state(int state, const char* fn) {
   if (state < 0 || state >= jiceng::kStateCount)
     return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": state ", state, " is not a jc_state (0..8)"));
@@ -495,31 +534,161 @@ jc_status jc_engine_execute_many(jc_status* results, jc_engine* engine, const jc
   constexpr const char* fn = "jc_engine_execute_many";
   JC_GUARD(fn) {
     JC_CHECK(need_engine(engine, fn));
-    JC_CHECK(jc::need(actor, fn, "actor"));
+    jiceng::ActorHandle h;
+    JC_CHECK(actor_handle(&h, engine, actor, fn));
     if (petitions == nullptr && count != 0) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": petitions is NULL"));
-    if (actor->role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
-        actor->check != handle_check(engine, actor->id_ref, actor->role, actor->unit_ref))
-      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor "
-                                                       "on this engine"));
     if (event_type <= JC_EVENT_SUBMIT || event_type >= jiceng::kCommandEventCount)
       return jc::fail(JC_INVALID_ARGUMENT,
                       jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
-    const jiceng::ActorHandle h{actor->id_ref, static_cast<jiceng::Role>(actor->role), actor->unit_ref};
-    jc_status first = JC_OK;
-    for (size_t i = 0; i < count; ++i) {
-      const absl::Status s = engine->engine->execute(h, static_cast<EventType>(event_type), petitions[i], now);
-      jc_status rc = JC_OK;
-      if (!s.ok()) {
-        if (first == JC_OK) {
-          first = jc::from_status(s, fn);
-          rc = first;
-        } else {
-          rc = static_cast<jc_status>(static_cast<int>(s.code()) <= 16 ? static_cast<int>(s.code()) : 2);
-        }
+    BulkOutcome out{fn, results};
+    for (size_t i = 0; i < count; ++i)
+      out.record(i, engine->engine->execute(h, static_cast<EventType>(event_type), petitions[i], now));
+    return out.first;
+  });
+}
+
+jc_status jc_submission_columns_init(jc_submission_columns* c, unsigned int version) {
+  JC_GUARD("jc_submission_columns_init") {
+    JC_CHECK(jc::need(c, "jc_submission_columns_init", "c"));
+    if (version != JC_SUBMISSION_COLUMNS_VERSION)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_submission_columns_init: unknown version ", version));
+    *c = jc_submission_columns JC_SUBMISSION_COLUMNS_INIT;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_submit_many(uint64_t* ids, jc_status* results, jc_engine* engine, const jc_submission_columns* c,
+                                int64_t now) {
+  constexpr const char* fn = "jc_engine_submit_many";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    JC_CHECK(jc::need(c, fn, "columns"));
+    if (c->version != JC_SUBMISSION_COLUMNS_VERSION)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": unknown columns version ", c->version));
+    const std::size_t n = c->count;
+    if (n == 0) return JC_OK;
+    JC_CHECK(jc::need(ids, fn, "ids"));
+    JC_CHECK(jc::need(c->actor_ids, fn, "columns.actor_ids"));
+    JC_CHECK(jc::need(c->locations, fn, "columns.locations"));
+    JC_CHECK(jc::need(c->categories, fn, "columns.categories"));
+    JC_CHECK(jc::need(c->texts, fn, "columns.texts"));
+    BulkOutcome out{fn, results};
+    jiceng::Actor actor;
+    jiceng::EventPayload p;
+    for (std::size_t i = 0; i < n; ++i) {
+      ids[i] = 0;
+      const auto opt = [&](const char* const* col) -> const char* { return col == nullptr ? nullptr : col[i]; };
+      const int role = c->actor_roles == nullptr ? JC_ROLE_RESIDENT : c->actor_roles[i];
+      const int urgency = c->urgencies == nullptr ? 0 : c->urgencies[i];
+      const int severity = c->severities == nullptr ? 0 : c->severities[i];
+      const int channel = c->channels == nullptr ? 0 : c->channels[i];
+      std::string_view id, unit, petitioner, name, phone, location, category, body, key;
+      const char* item = nullptr;  // the first bad field, for the message
+      if (jc::text_ok(&id, c->actor_ids[i], false) == false) item = "actor_ids";
+      else if (!jc::text_ok(&unit, opt(c->actor_units), true)) item = "actor_units";
+      else if (!jc::text_ok(&petitioner, opt(c->petitioners), true)) item = "petitioners";
+      else if (!jc::text_ok(&name, opt(c->contact_names), true)) item = "contact_names";
+      else if (!jc::text_ok(&phone, opt(c->contact_phones), true)) item = "contact_phones";
+      else if (!jc::text_ok(&location, c->locations[i], false)) item = "locations";
+      else if (!jc::text_ok(&category, c->categories[i], false)) item = "categories";
+      else if (!jc::text_ok(&body, c->texts[i], false)) item = "texts";
+      else if (!jc::text_ok(&key, opt(c->idempotency_keys), true)) item = "idempotency_keys";
+      else if (role < 0 || role >= jiceng::kRoleCount) item = "actor_roles";
+      else if (urgency < 0 || urgency > 1) item = "urgencies";
+      else if (severity < 0 || severity > 2) item = "severities";
+      else if (channel < 0 || channel > 6) item = "channels";
+      if (item != nullptr) {
+        out.refuse(i, JC_INVALID_ARGUMENT,
+                   jc::cat(fn, ": petition ", i, ": columns.", item, "[", i, "] is NULL, invalid UTF-8 or out of range"));
+        continue;
       }
-      if (results != nullptr) results[i] = rc;
+      actor.id.assign(id);
+      actor.role = static_cast<jiceng::Role>(role);
+      actor.unit.assign(unit);
+      p.petitioner.assign(petitioner.empty() ? id : petitioner);
+      p.contact.name.assign(name);
+      p.contact.phone.assign(phone);
+      p.location.assign(location);
+      p.category.assign(category);
+      p.text.assign(body);
+      p.idempotency_key.assign(key);
+      p.urgency = static_cast<jiceng::Urgency>(urgency);
+      p.severity = static_cast<jiceng::Severity>(severity);
+      p.channel = static_cast<jiceng::Channel>(channel);
+      auto r = engine->engine->submit(actor, p, c->times == nullptr ? now : c->times[i]);
+      if (r.ok()) [[likely]] {
+        ids[i] = *r;
+        out.record(i, JC_OK);
+      } else {
+        out.record(i, r.status());
+      }
     }
-    return first;
+    return out.first;
+  });
+}
+
+jc_status jc_engine_execute_text_many(jc_status* results, jc_engine* engine, const jc_actor_handle* actor,
+                                      int event_type, const uint64_t* petitions, const char* const* texts,
+                                      size_t count, int64_t now) {
+  constexpr const char* fn = "jc_engine_execute_text_many";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    jiceng::ActorHandle h;
+    JC_CHECK(actor_handle(&h, engine, actor, fn));
+    switch (event_type) {
+      case JC_EVENT_RESOLVE: case JC_EVENT_REJECT: case JC_EVENT_RETURN: case JC_EVENT_DENY_EXTENSION:
+      case JC_EVENT_ESCALATE: case JC_EVENT_CLOSE: case JC_EVENT_WITHDRAW: case JC_EVENT_URGE:
+      case JC_EVENT_SUPERVISE:
+        break;
+      default:
+        return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": event type ", event_type,
+                                                     " is not a command with one text (resolve, reject, return, "
+                                                     "deny_extension, escalate, close, withdraw, urge, supervise)"));
+    }
+    if (petitions == nullptr && count != 0) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": petitions is NULL"));
+    BulkOutcome out{fn, results};
+    jiceng::EventPayload p;
+    const auto type = static_cast<EventType>(event_type);
+    for (std::size_t i = 0; i < count; ++i) {
+      std::string_view t;
+      if (!jc::text_ok(&t, texts == nullptr ? nullptr : texts[i], true)) {
+        out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": texts[", i, "] is not valid UTF-8"));
+        continue;
+      }
+      p.reason.assign(t);
+      auto r = engine->engine->execute(h, type, petitions[i], p, now);
+      out.record(i, r.ok() ? absl::OkStatus() : r.status());
+    }
+    return out.first;
+  });
+}
+
+jc_status jc_engine_evaluate_many(jc_status* results, jc_engine* engine, const jc_actor_handle* actor,
+                                  const uint64_t* petitions, const jc_evaluation* evaluations, size_t count,
+                                  int64_t now) {
+  constexpr const char* fn = "jc_engine_evaluate_many";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    jiceng::ActorHandle h;
+    JC_CHECK(actor_handle(&h, engine, actor, fn));
+    if (count != 0 && (petitions == nullptr || evaluations == nullptr))
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": ", petitions == nullptr ? "petitions" : "evaluations",
+                                                   " is NULL"));
+    BulkOutcome out{fn, results};
+    jiceng::EventPayload p;
+    for (std::size_t i = 0; i < count; ++i) {
+      const jc_evaluation& ev = evaluations[i];
+      if (ev.satisfaction < 0 || ev.satisfaction > 2) {
+        out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": evaluations[", i, "].satisfaction ", ev.satisfaction,
+                                                   " is not a jc_satisfaction"));
+        continue;
+      }
+      p.evaluation = jiceng::Evaluation{ev.contacted != 0, ev.solved != 0,
+                                        static_cast<jiceng::Satisfaction>(ev.satisfaction)};
+      auto r = engine->engine->execute(h, EventType::kEvaluate, petitions[i], p, now);
+      out.record(i, r.ok() ? absl::OkStatus() : r.status());
+    }
+    return out.first;
   });
 }
 

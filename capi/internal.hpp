@@ -104,6 +104,10 @@ inline jc_status text(std::string_view* out, const char* p, const char* fn, cons
   return text(out, p, JC_NUL_TERMINATED, fn, what, optional);
 }
 
+/// text() without recording an error: true and `*out` when `p` is valid UTF-8 (or NULL
+/// and `optional`). For bulk calls that report per element.
+bool text_ok(std::string_view* out, const char* p, bool optional) noexcept;
+
 /// A malloc'd NUL-terminated copy for the caller (released with jc_string_free).
 jc_status out_string(char** out, std::string_view s, const char* fn, std::size_t* out_len = nullptr);
 /// Copies `s` into the caller buffer under the caller-buffer rules of jiceng.h.

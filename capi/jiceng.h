@@ -640,6 +640,75 @@ JC_API jc_status jc_engine_execute(jc_engine *engine, const jc_actor_handle *act
 JC_API jc_status jc_engine_execute_many(jc_status *results, jc_engine *engine, const jc_actor_handle *actor,
                                         int event_type, const uint64_t *petitions, size_t count, int64_t now);
 
+/*
+ * Bulk commands (批量办理): one call for many petitions, so a binding (ctypes, cffi, JNI)
+ * pays its per-call cost once per batch, not once per petition. The commands are
+ * independent, in array order (use jc_engine_batch for all or nothing); `results[i]` (may
+ * be NULL) receives each one's status; the call returns JC_OK when all succeeded, else
+ * the first failure's status, with its message in jc_last_error(). A bad argument of the
+ * call itself (NULL engine, forged actor handle, wrong event type, NULL array with a
+ * non-zero count) is reported before anything runs, and nothing changes.
+ */
+
+/**
+ * Columns of a bulk submission (jc_engine_submit_many): element i of every array
+ * describes petition i. Arrays marked "or NULL" may be NULL for their default; the
+ * others must hold `count` entries. Strings are borrowed for the duration of the call.
+ */
+typedef struct jc_submission_columns {
+  unsigned int version;                 /**< JC_SUBMISSION_COLUMNS_VERSION */
+  size_t count;                         /**< number of petitions */
+  const char *const *actor_ids;         /**< who submits (required) */
+  const int *actor_roles;               /**< jc_role, or NULL: JC_ROLE_RESIDENT */
+  const char *const *actor_units;       /**< or NULL: none (residents) */
+  const char *const *petitioners;       /**< or NULL: the actor ids */
+  const char *const *contact_names;     /**< or NULL: none (personal data, masked in exports) */
+  const char *const *contact_phones;    /**< or NULL: none */
+  const char *const *locations;         /**< household or unit ids (required) */
+  const char *const *categories;        /**< category ids (required) */
+  const char *const *texts;             /**< petition texts (required) */
+  const int *urgencies;                 /**< jc_urgency, or NULL: JC_URGENCY_NORMAL */
+  const int *severities;                /**< jc_severity, or NULL: JC_SEVERITY_MINOR */
+  const int *channels;                  /**< jc_channel, or NULL: JC_CHANNEL_ONLINE_PLATFORM */
+  const char *const *idempotency_keys;  /**< or NULL: none (a NULL element: none) */
+  const int64_t *times;                 /**< submission times, or NULL: `now` for all */
+} jc_submission_columns;
+#define JC_SUBMISSION_COLUMNS_VERSION 1
+#define JC_SUBMISSION_COLUMNS_INIT {JC_SUBMISSION_COLUMNS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, \
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+/** Initializes `c` to the defaults of `version` (count 0, every array NULL). */
+JC_API jc_status jc_submission_columns_init(jc_submission_columns *c, unsigned int version);
+
+/**
+ * 批量提交: submits `cols->count` petitions; `ids[i]` receives petition i's id (0 when it
+ * was refused). `ids` must hold `count` entries. A NULL element in a required column
+ * refuses that petition only (JC_INVALID_ARGUMENT in `results[i]`).
+ */
+JC_API jc_status jc_engine_submit_many(uint64_t *ids, jc_status *results, jc_engine *engine,
+                                       const jc_submission_columns *cols, int64_t now);
+
+/**
+ * A command that carries one text, for many petitions with one resolved actor:
+ * `event_type` one of JC_EVENT_RESOLVE (the answer), REJECT, RETURN, DENY_EXTENSION
+ * (the reason), ESCALATE, CLOSE, WITHDRAW (reason, may be NULL), URGE, SUPERVISE (note,
+ * may be NULL). `texts` holds `count` strings, or is NULL for "no text" everywhere.
+ */
+JC_API jc_status jc_engine_execute_text_many(jc_status *results, jc_engine *engine, const jc_actor_handle *actor,
+                                             int event_type, const uint64_t *petitions, const char *const *texts,
+                                             size_t count, int64_t now);
+
+/** An evaluation (评价): contacted (响应), solved (解决), satisfaction (a jc_satisfaction). */
+typedef struct jc_evaluation {
+  int contacted;
+  int solved;
+  int satisfaction;
+} jc_evaluation;
+
+/** 批量评价: evaluates petition i with `evaluations[i]` (one resolved actor, e.g. the 回访 staff). */
+JC_API jc_status jc_engine_evaluate_many(jc_status *results, jc_engine *engine, const jc_actor_handle *actor,
+                                         const uint64_t *petitions, const jc_evaluation *evaluations, size_t count,
+                                         int64_t now);
+
 /** What a tick did. */
 typedef struct jc_tick_report {
   uint64_t examined, urged, overdue, escalated, closed, events;

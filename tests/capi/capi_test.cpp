@@ -920,6 +920,104 @@ TEST(CapiEngine, HotPathWithResolvedActors) {
   jc_engine_free(e);
 }
 
+TEST(CapiEngine, BulkLoopSubmitToEvaluation) {
+  jc_engine* e = sample_engine();
+  const char* residents[4] = {"R-1", "R-2", "R-3", "R-4"};
+  const char* locations[4] = {kHousehold, kHousehold, kHousehold, kHousehold};
+  const char* categories[4] = {"noise", "noise", "noise", "noise"};
+  const char* texts[4] = {"噪音一", "噪音二", "噪音三", "噪音四"};
+  const char* keys[4] = {"k1", nullptr, "k3", "k4"};
+  const int64_t times[4] = {kMon, kMon + 1, kMon + 2, kMon + 3};
+  jc_submission_columns cols;
+  ASSERT_OK(jc_submission_columns_init(&cols, JC_SUBMISSION_COLUMNS_VERSION));
+  cols.count = 4;
+  cols.actor_ids = residents;
+  cols.locations = locations;
+  cols.categories = categories;
+  cols.texts = texts;
+  cols.idempotency_keys = keys;
+  cols.times = times;
+  uint64_t ids[4] = {};
+  jc_status results[4];
+  ASSERT_OK(jc_engine_submit_many(ids, results, e, &cols, kMon));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(results[i], JC_OK);
+    EXPECT_EQ(state_of(e, ids[i]), JC_STATE_RECEIVED);
+  }
+  uint64_t by_key = 0;
+  ASSERT_OK(jc_engine_find_by_key(&by_key, e, "k3"));
+  EXPECT_EQ(by_key, ids[2]);
+  char* js = nullptr;
+  ASSERT_OK(jc_engine_petition_json(&js, e, ids[1], 0));
+  const std::string pj = take(js);
+  EXPECT_NE(pj.find("\"petitioner\":\"R-2\""), std::string::npos) << pj;
+  EXPECT_NE(pj.find("噪音二"), std::string::npos) << pj;
+  // A bad element refuses that petition only, with a message naming the column and index.
+  const std::string before = digest(e);
+  const char* bad_texts[4] = {"ok", nullptr, "\xC0\xAF", "ok"};
+  const char* unknown[4] = {kHousehold, kHousehold, kHousehold, "H-nowhere"};
+  cols.texts = bad_texts;
+  cols.locations = unknown;
+  cols.idempotency_keys = nullptr;
+  uint64_t ids2[4] = {9, 9, 9, 9};
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit_many(ids2, results, e, &cols, kMon));
+  EXPECT_NE(last_error().find("columns.texts[1]"), std::string::npos) << last_error();
+  EXPECT_EQ(results[0], JC_OK);
+  EXPECT_EQ(results[1], JC_INVALID_ARGUMENT);
+  EXPECT_EQ(results[2], JC_INVALID_ARGUMENT);
+  EXPECT_NE(results[3], JC_OK);
+  EXPECT_NE(ids2[0], 0u);
+  EXPECT_EQ(ids2[1], 0u);
+  EXPECT_EQ(ids2[3], 0u);
+  // Call-level errors change nothing.
+  const std::string after_one = digest(e);
+  EXPECT_NE(after_one, before);
+  cols.texts = nullptr;
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit_many(ids2, results, e, &cols, kMon));
+  EXPECT_NE(last_error().find("columns.texts is NULL"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit_many(nullptr, results, e, &cols, kMon));
+  cols.version = 99;
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit_many(ids2, results, e, &cols, kMon));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit_many(ids2, results, nullptr, &cols, kMon));
+  EXPECT_EQ(digest(e), after_one);
+
+  // The rest of the loop in bulk with one resolved officer.
+  jc_actor_handle officer;
+  ASSERT_OK(jc_engine_resolve_actor(&officer, e, &kStreetOfficer));
+  ASSERT_OK(jc_engine_execute_many(nullptr, e, &officer, JC_EVENT_ACCEPT, ids, 4, kMon + kHour));
+  ASSERT_OK(jc_engine_execute_many(nullptr, e, &officer, JC_EVENT_DISPATCH, ids, 4, kMon + kHour));
+  ASSERT_OK(jc_engine_execute_many(nullptr, e, &officer, JC_EVENT_SIGN, ids, 4, kMon + 2 * kHour));
+  const char* answers[4] = {"已处理", "已处理", "已处理", "已处理"};
+  EXPECT_STATUS(JC_INVALID_ARGUMENT,
+                jc_engine_execute_text_many(results, e, &officer, JC_EVENT_SIGN, ids, answers, 4, kMon + 3 * kHour));
+  EXPECT_NE(last_error().find("not a command with one text"), std::string::npos) << last_error();
+  ASSERT_OK(jc_engine_execute_text_many(results, e, &officer, JC_EVENT_RESOLVE, ids, answers, 4, kMon + 3 * kHour));
+  for (uint64_t id : ids) EXPECT_EQ(state_of(e, id), JC_STATE_RESOLVED);
+  const std::string resolved = digest(e);
+  jc_evaluation evs[4] = {{1, 1, JC_SATISFIED}, {1, 0, JC_BASICALLY_SATISFIED}, {1, 1, 7}, {0, 0, JC_UNSATISFIED}};
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_evaluate_many(results, e, &officer, ids, evs, 4, kMon + 4 * kHour));
+  EXPECT_NE(last_error().find("evaluations[2].satisfaction 7"), std::string::npos) << last_error();
+  EXPECT_EQ(results[0], JC_OK);
+  EXPECT_EQ(results[2], JC_INVALID_ARGUMENT);
+  EXPECT_EQ(results[3], JC_OK);
+  EXPECT_EQ(state_of(e, ids[2]), JC_STATE_RESOLVED);  // the refused one is unchanged
+  EXPECT_NE(state_of(e, ids[0]), JC_STATE_RESOLVED);
+  ASSERT_OK(jc_engine_history_json(&js, e, ids[1], 0));
+  const std::string hist = take(js);
+  EXPECT_NE(hist.find("\"satisfaction\":\"basically_satisfied\""), std::string::npos) << hist;
+  EXPECT_NE(hist.find("\"reason\":\"已处理\""), std::string::npos) << hist;
+  EXPECT_NE(digest(e), resolved);
+  jc_actor_handle forged = officer;
+  forged.check ^= 1;
+  const std::string now_state = digest(e);
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_evaluate_many(results, e, &forged, ids, evs, 4, kMon));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_evaluate_many(results, e, &officer, ids, nullptr, 4, kMon));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT,
+                jc_engine_execute_text_many(results, e, &forged, JC_EVENT_RESOLVE, ids, answers, 4, kMon));
+  EXPECT_EQ(digest(e), now_state);
+  jc_engine_free(e);
+}
+
 TEST(CapiEngine, TickMarksOverdue) {
   jc_engine* e = sample_engine();
   const uint64_t id = submit(e);

@@ -113,6 +113,23 @@ class jc_submission(Structure):
                 ("idempotency_key", c_char_p), ("same_matter", c_int), ("linked", c_uint64)]
 
 
+class jc_submission_columns(Structure):
+    _fields_ = [("version", c_uint), ("count", c_size_t), ("actor_ids", POINTER(c_char_p)),
+                ("actor_roles", POINTER(c_int)), ("actor_units", POINTER(c_char_p)),
+                ("petitioners", POINTER(c_char_p)), ("contact_names", POINTER(c_char_p)),
+                ("contact_phones", POINTER(c_char_p)), ("locations", POINTER(c_char_p)),
+                ("categories", POINTER(c_char_p)), ("texts", POINTER(c_char_p)), ("urgencies", POINTER(c_int)),
+                ("severities", POINTER(c_int)), ("channels", POINTER(c_int)),
+                ("idempotency_keys", POINTER(c_char_p)), ("times", POINTER(c_int64))]
+
+
+JC_SUBMISSION_COLUMNS_VERSION = 1
+
+
+class jc_evaluation(Structure):
+    _fields_ = [("contacted", c_int), ("solved", c_int), ("satisfaction", c_int)]
+
+
 class jc_tick_report(Structure):
     _fields_ = [("examined", c_uint64), ("urged", c_uint64), ("overdue", c_uint64),
                 ("escalated", c_uint64), ("closed", c_uint64), ("events", c_uint64)]
@@ -288,6 +305,13 @@ _FUNCTIONS = [
     ("jc_engine_execute", jc_status, [jc_engine_p, POINTER(jc_actor_handle), c_int, c_uint64, c_int64]),
     ("jc_engine_execute_many", jc_status, [POINTER(c_int), jc_engine_p, POINTER(jc_actor_handle), c_int,
                                            POINTER(c_uint64), c_size_t, c_int64]),
+    ("jc_submission_columns_init", jc_status, [POINTER(jc_submission_columns), c_uint]),
+    ("jc_engine_submit_many", jc_status, [POINTER(c_uint64), POINTER(c_int), jc_engine_p,
+                                          POINTER(jc_submission_columns), c_int64]),
+    ("jc_engine_execute_text_many", jc_status, [POINTER(c_int), jc_engine_p, POINTER(jc_actor_handle), c_int,
+                                                POINTER(c_uint64), POINTER(c_char_p), c_size_t, c_int64]),
+    ("jc_engine_evaluate_many", jc_status, [POINTER(c_int), jc_engine_p, POINTER(jc_actor_handle),
+                                            POINTER(c_uint64), POINTER(jc_evaluation), c_size_t, c_int64]),
     ("jc_engine_tick", jc_status, [POINTER(jc_tick_report), jc_engine_p, c_int64]),
     ("jc_engine_batch", jc_status, [jc_engine_p, jc_batch_fn, c_void_p]),
     ("jc_engine_state", jc_status, [POINTER(c_int), jc_engine_p, c_uint64]),

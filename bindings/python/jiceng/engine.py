@@ -339,6 +339,170 @@ class Petitions:
             check(rc)
         return [petitions[i] for i in range(n) if results[i]]
 
+    # --- bulk commands (one C call for many petitions) ------------------------------------------
+    def submit_many(self, actors, *, locations, categories, texts, petitioners=None, contact_names=None,
+                    contact_phones=None, urgency=None, severity=None, channel=None, idempotency_keys=None,
+                    times=None, now=0):
+        """批量提交: submits ``len(locations)`` petitions in one call. ``actors`` is a sequence
+        of ``Actor`` or of resident id strings; every other argument is a sequence of the same
+        length, or (``urgency``, ``severity``, ``channel``) one value for all, or None for the
+        default. ``times`` gives each submission's time (int UTC seconds), else ``now``.
+
+        Returns an ``array("Q")`` of petition ids, 0 where a petition was refused; when any
+        was refused, raises the first refusal's typed exception after the others were
+        applied, with ``.ids`` (the array) and ``.statuses`` attached."""
+        n = len(locations)
+        cols = C.jc_submission_columns()
+        check(C.jc_submission_columns_init(ctypes.byref(cols), C.JC_SUBMISSION_COLUMNS_VERSION))
+        cols.count = n
+        if n == 0:
+            import array
+            return array.array("Q")
+        keep = []  # the arrays must outlive the call
+
+        def strings(seq, what, optional=False):
+            if seq is None:
+                return None
+            if len(seq) != n:
+                raise ValueError("%s has %d entries, expected %d" % (what, len(seq), n))
+            cache = {}
+            out = []
+            for v in seq:  # repeated values (locations, categories) are encoded once
+                b = cache.get(v)
+                if b is None:
+                    b = cache[v] = enc(v, what) if v is not None or not optional else None
+                out.append(b)
+            arr = (ctypes.c_char_p * n)(*out)
+            keep.append(arr)
+            return arr
+
+        def ints(seq, what, conv):
+            if seq is None:
+                return None
+            if isinstance(seq, (int, str)) or hasattr(seq, "name"):
+                v = int(conv(seq))
+                arr = (ctypes.c_int * n)(*([v] * n))
+            else:
+                if len(seq) != n:
+                    raise ValueError("%s has %d entries, expected %d" % (what, len(seq), n))
+                arr = (ctypes.c_int * n)(*[int(conv(v)) for v in seq])
+            keep.append(arr)
+            return arr
+
+        if len(actors) != n:
+            raise ValueError("actors has %d entries, expected %d" % (len(actors), n))
+        if all(isinstance(a, str) for a in actors):
+            cols.actor_ids = strings(actors, "actors")
+        else:
+            acts = [Actor(a) if isinstance(a, str) else a for a in actors]
+            if not all(isinstance(a, Actor) for a in acts):
+                raise TypeError("actors must be jiceng.Actor or resident id strings")
+            cols.actor_ids = strings([a.id for a in acts], "actor id")
+            cols.actor_roles = ints([a.role for a in acts], "actor role", Role.of)
+            cols.actor_units = strings([a.unit for a in acts], "actor unit", optional=True)
+        cols.petitioners = strings(petitioners, "petitioners", optional=True)
+        cols.contact_names = strings(contact_names, "contact_names", optional=True)
+        cols.contact_phones = strings(contact_phones, "contact_phones", optional=True)
+        cols.locations = strings(locations, "locations")
+        cols.categories = strings(categories, "categories")
+        cols.texts = strings(texts, "texts")
+        cols.urgencies = ints(urgency, "urgency", Urgency.of)
+        cols.severities = ints(severity, "severity", Severity.of)
+        cols.channels = ints(channel, "channel", Channel.of)
+        cols.idempotency_keys = strings(idempotency_keys, "idempotency_keys", optional=True)
+        if times is not None:
+            if len(times) != n:
+                raise ValueError("times has %d entries, expected %d" % (len(times), n))
+            t = (ctypes.c_int64 * n)(*[to_ts(x) for x in times])
+            keep.append(t)
+            cols.times = t
+        import array
+        ids = array.array("Q", bytes(8 * n))
+        results = (ctypes.c_int * n)()
+        rc = C.jc_engine_submit_many((ctypes.c_uint64 * n).from_buffer(ids), results, self._h, ctypes.byref(cols),
+                                     to_ts(now))
+        if rc:
+            self._raise_bulk(rc, ids, results)
+        return ids
+
+    @staticmethod
+    def _raise_bulk(rc, ids, results):
+        from ._core import error_for
+        err = error_for(rc, (C.jc_last_error() or b"").decode("utf-8", "replace"))
+        err.ids = ids
+        err.statuses = list(results)
+        raise err
+
+    @staticmethod
+    def _id_array(petitions):
+        import array
+        if not isinstance(petitions, array.array) or petitions.typecode != "Q":
+            petitions = array.array("Q", petitions)
+        return petitions
+
+    def execute_text_many(self, handle, event, petitions, texts, now):
+        """A command with one text (resolve's answer, a reason or a note) for many petitions
+        with a resolved actor. ``texts`` is one string for all, a sequence (one per
+        petition), or None. Returns the list of ids whose command was refused; raises only
+        for a bad handle or event."""
+        petitions = self._id_array(petitions)
+        n = len(petitions)
+        if n == 0:
+            return []
+        if texts is None:
+            arr = None
+        elif isinstance(texts, (str, bytes)):
+            arr = (ctypes.c_char_p * n)(*([enc(texts)] * n))
+        else:
+            if len(texts) != n:
+                raise ValueError("texts has %d entries, expected %d" % (len(texts), n))
+            arr = (ctypes.c_char_p * n)(*[enc(t) for t in texts])
+        results = (ctypes.c_int * n)()
+        rc = C.jc_engine_execute_text_many(results, self._h, ctypes.byref(handle._c), int(Event.of(event)),
+                                           (ctypes.c_uint64 * n).from_buffer(petitions), arr, n, to_ts(now))
+        return self._refused(rc, petitions, results)
+
+    def resolve_many(self, handle, petitions, answer, now):
+        """批量办结 with ``answer`` (one for all, or one per petition). Returns refused ids."""
+        return self.execute_text_many(handle, Event.RESOLVE, petitions, answer, now)
+
+    def evaluate_many(self, handle, petitions, satisfaction=Satisfaction.SATISFIED, solved=True, contacted=True,
+                      now=0):
+        """批量评价 (回访 results recorded by ``handle``'s actor): each of ``satisfaction``,
+        ``solved`` and ``contacted`` is one value for all or a sequence, one per petition.
+        Returns the list of refused ids."""
+        petitions = self._id_array(petitions)
+        n = len(petitions)
+        if n == 0:
+            return []
+
+        def column(v, conv, what):
+            if isinstance(v, (bool, int, str)) or hasattr(v, "name"):
+                return [conv(v)] * n
+            if len(v) != n:
+                raise ValueError("%s has %d entries, expected %d" % (what, len(v), n))
+            return [conv(x) for x in v]
+
+        sat = column(satisfaction, lambda x: int(Satisfaction.of(x)), "satisfaction")
+        sol = column(solved, lambda x: 1 if x else 0, "solved")
+        con = column(contacted, lambda x: 1 if x else 0, "contacted")
+        import array
+        flat = array.array("i", bytes(12 * n))  # jc_evaluation is three ints, no padding
+        flat[0::3] = array.array("i", con)
+        flat[1::3] = array.array("i", sol)
+        flat[2::3] = array.array("i", sat)
+        evs = (C.jc_evaluation * n).from_buffer(flat)
+        results = (ctypes.c_int * n)()
+        rc = C.jc_engine_evaluate_many(results, self._h, ctypes.byref(handle._c),
+                                       (ctypes.c_uint64 * n).from_buffer(petitions), evs, n, to_ts(now))
+        return self._refused(rc, petitions, results)
+
+    @staticmethod
+    def _refused(rc, petitions, results):
+        if rc == C.JC_INVALID_ARGUMENT and not any(results):
+            check(rc)  # the call itself was refused (bad handle, event, arrays)
+        return [petitions[i] for i in range(len(petitions)) if results[i]]
+
     # --- queries --------------------------------------------------------------------------------
     def get(self, petition, raw_contact=False):
         """The petition as a dict (contact data masked unless ``raw_contact``)."""

@@ -256,6 +256,63 @@ if os.path.isdir(CASES):
     PolicyCaseFiles = jiceng.testing.policy_case_tests(CASES)
 
 
+class BulkTests(unittest.TestCase):
+    def setUp(self):
+        self.engine = jiceng.Engine(policy="suzhou-sip")
+        self.engine.org.load_sample(now=MON - dt.timedelta(days=1))
+
+    def tearDown(self):
+        self.engine.close()
+
+    def test_the_loop_in_bulk(self):
+        p = self.engine.petitions
+        n = 50
+        ids = p.submit_many(["R-%d" % i for i in range(n)], locations=["H-G01B01-0101"] * n,
+                            categories=["noise"] * n, texts=["噪音 %d" % i for i in range(n)],
+                            channel="hotline", now=MON)
+        self.assertEqual(len(ids), n)
+        self.assertEqual(len(set(ids)), n)
+        self.assertEqual(p.get(ids[3])["petitioner"], "R-3")
+        self.assertEqual(p.get(ids[3])["channel"], "hotline")
+        officer = p.resolve_actor(Actor("S-1", Role.STREET_OFFICER, "320506001"))
+        later = MON + dt.timedelta(hours=1)
+        for ev in (jiceng.Event.ACCEPT, jiceng.Event.DISPATCH, jiceng.Event.SIGN):
+            self.assertEqual(p.execute_many(officer, ev, ids, int(later.timestamp())), [])
+        self.assertEqual(p.resolve_many(officer, ids, "已处理", now=later), [])
+        self.assertEqual({p.state(i) for i in ids}, {jiceng.State.RESOLVED})
+        sats = ["satisfied" if i % 2 else "unsatisfied" for i in range(n)]
+        self.assertEqual(p.evaluate_many(officer, ids, satisfaction=sats, solved=[i % 3 > 0 for i in range(n)],
+                                         now=later + dt.timedelta(hours=1)), [])
+        ev = [h for h in p.history(ids[4]) if h["type"] == "evaluate"][0]["payload"]["evaluation"]
+        self.assertEqual(ev, {"contacted": True, "solved": True, "satisfaction": "unsatisfied"})
+        ev = [h for h in p.history(ids[3]) if h["type"] == "evaluate"][0]["payload"]["evaluation"]
+        self.assertEqual(ev, {"contacted": True, "solved": False, "satisfaction": "satisfied"})
+        k = self.engine.kpi()
+        self.assertEqual(k["counts"]["received"], n)
+
+    def test_refusals(self):
+        p = self.engine.petitions
+        with self.assertRaises(jiceng.NotFound) as ctx:
+            p.submit_many(["R-1", "R-2"], locations=["H-G01B01-0101", "H-nowhere"], categories=["noise"] * 2,
+                          texts=["a", "b"], now=MON)
+        self.assertIn("H-nowhere", str(ctx.exception))
+        ids = ctx.exception.ids
+        self.assertNotEqual(ids[0], 0)  # the good one went in
+        self.assertEqual(ids[1], 0)
+        self.assertEqual(ctx.exception.statuses[1], jiceng.NotFound.status)
+        with self.assertRaises(ValueError):
+            p.submit_many(["R-1"], locations=["H-G01B01-0101"] * 2, categories=["noise"], texts=["a"], now=MON)
+        officer = p.resolve_actor(Actor("S-1", Role.STREET_OFFICER, "320506001"))
+        before = self.engine.digest()
+        self.assertEqual(p.resolve_many(officer, [ids[0], 999], "x", now=MON), [ids[0], 999])
+        self.assertEqual(self.engine.digest(), before)
+        with self.assertRaises(jiceng.InvalidArgument):
+            p.execute_text_many(officer, jiceng.Event.SIGN, [ids[0]], "x", MON)
+        with self.assertRaises(jiceng.InvalidArgument):
+            p.evaluate_many(officer, [ids[0]], satisfaction="delighted", now=MON)
+        self.assertEqual(self.engine.digest(), before)
+
+
 class EngineTests(unittest.TestCase):
     def setUp(self):
         self.e = new_engine()

@@ -101,7 +101,11 @@ class Builder {
     links.push_back(std::move(o));
   }
   std::string person_name() {
-    return absl::StrCat(kSurnames[rng.next() % std::size(kSurnames)], kGiven[rng.next() % std::size(kGiven)]);
+    // One draw per statement: argument evaluation order differs between compilers, and the
+    // district must be the same whichever built it.
+    const char* given = kGiven[rng.next() % std::size(kGiven)];
+    const char* surname = kSurnames[rng.next() % std::size(kSurnames)];
+    return absl::StrCat(surname, given);
   }
   std::string member(bool party, int org_unit, int residence = -1) {
     std::string id = absl::StrCat("M", pad(++member_seq, 6));
@@ -186,8 +190,9 @@ class Builder {
           kind = real[static_cast<std::size_t>(ci)]->kind;
         } else {
           do {
-            cname = absl::StrCat(kFirst[rng.next() % std::size(kFirst)], kSecond[rng.next() % std::size(kSecond)],
-                                 "社区");
+            const char* second = kSecond[rng.next() % std::size(kSecond)];
+            const char* first = kFirst[rng.next() % std::size(kFirst)];
+            cname = absl::StrCat(first, second, "社区");
           } while (!used_names.insert(cname).second);
           const int f = rng.range(0, 9);
           kind = f < 6 ? "community_committee" : f < 9 ? "community_general_branch" : "community_branch";

@@ -252,8 +252,13 @@ class Sim {
     const CategorySpec& cat = kCategories[plan.category];
     EventPayload p;
     p.petitioner = absl::StrCat("R", hh.id);
-    p.contact.name = absl::StrCat(kSurnames[rng_.next() % std::size(kSurnames)], kGiven[rng_.next() % std::size(kGiven)]);
-    p.contact.phone = absl::StrCat("13", rng_.range(0, 9), rng_.range(10000000, 99999999));
+    // One draw per statement: argument evaluation order differs between compilers.
+    const char* given = kGiven[rng_.next() % std::size(kGiven)];
+    const char* surname = kSurnames[rng_.next() % std::size(kSurnames)];
+    p.contact.name = absl::StrCat(surname, given);
+    const auto phone_tail = rng_.range(10000000, 99999999);
+    const auto phone_digit = rng_.range(0, 9);
+    p.contact.phone = absl::StrCat("13", phone_digit, phone_tail);
     p.location = hh.id;
     p.category = cat.id;
     p.channel = channel;

@@ -11,6 +11,41 @@ from . import _capi as C
 CST = _dt.timezone(_dt.timedelta(hours=8), "CST")
 
 
+class _Handle:
+    """Owns one library handle: ``close()`` (also on ``with`` exit and garbage collection)
+    releases it through ``_release``; ``_handle`` raises once closed."""
+
+    _h = None
+    _what = "handle"
+
+    def _release(self, h):
+        raise TypeError("a handle class must define _release")
+
+    def close(self):
+        h = getattr(self, "_h", None)
+        self._h = None
+        if h is not None:
+            self._release(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("%s is closed" % self._what)
+        return self._h
+
+
 # --- exceptions ------------------------------------------------------------------------------
 
 class JicengError(Exception):
@@ -70,7 +105,7 @@ class OutOfRange(JicengError, ValueError):
     code, status = "OUT_OF_RANGE", C.JC_OUT_OF_RANGE
 
 
-class Unimplemented(JicengError, NotImplementedError):
+class Unimplemented(JicengError):
     code, status = "UNIMPLEMENTED", C.JC_UNIMPLEMENTED
 
 

@@ -3,11 +3,11 @@
 import ctypes
 
 from . import _capi as C
-from ._core import (DayKind, buffer_string, check, enc, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
+from ._core import (_Handle, DayKind, buffer_string, check, enc, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
                     to_ts)
 
 
-class Calendar:
+class Calendar(_Handle):
     """A working-day calendar. ``Calendar.china()`` is the official schedule; ``Calendar()``
     is empty. Close with ``close()``, ``with`` or garbage collection. Calendars borrowed from an
     engine (``engine.calendar``) are read-only views that live as long as the engine."""
@@ -32,28 +32,11 @@ class Calendar:
         cal.load_csv(text, source_name)
         return cal
 
-    def close(self):
-        if self._h is not None and self._owner is None:
-            C.jc_calendar_free(self._h)
-        self._h = None
+    _what = "calendar"
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    @property
-    def _handle(self):
-        if self._h is None:
-            raise ValueError("calendar is closed")
-        return self._h
+    def _release(self, h):
+        if self._owner is None:  # a borrowed view of an engine's calendar is not freed
+            C.jc_calendar_free(h)
 
     def load_csv(self, text, source_name="calendar.csv"):
         data = enc(text)

@@ -8,7 +8,7 @@ import os
 from typing import Optional
 
 from . import _capi as C
-from ._core import (Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
+from ._core import (_Handle, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
                     buffer_string, check, enc, from_ts, take_json, take_string, to_ts)
 from .calendar import Calendar
 from .org import Org
@@ -47,7 +47,7 @@ class ActorHandle:
         self._c = handle
 
 
-class Engine:
+class Engine(_Handle):
     """``Engine(policy="suzhou-sip", journal=None)``: in memory, or durable on a SQLite
     journal file (every command is on disk before it returns; reopening rebuilds the state).
 
@@ -69,28 +69,10 @@ class Engine:
         self.org = Org(_engine=self)
         self.petitions = Petitions(self)
 
-    def close(self):
-        if getattr(self, "_h", None) is not None:
-            C.jc_engine_free(self._h)
-        self._h = None
+    _what = "engine"
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    @property
-    def _handle(self):
-        if self._h is None:
-            raise ValueError("engine is closed")
-        return self._h
+    def _release(self, h):
+        C.jc_engine_free(h)
 
     # --- configuration (each is one event) --------------------------------------------------
     @property
@@ -182,7 +164,7 @@ class Engine:
         "ranking", "trend"} (ranking of the units at ``ranking_level``, -1 = the level below
         ``unit``; monthly trend). Returns a dict."""
         if C.jc_engine_kpi_json is None:
-            raise NotImplementedError("this libjiceng was built without the KPI area")
+            raise Unimplemented("this libjiceng was built without the KPI area")
         q = C.jc_kpi_query()
         check(C.jc_kpi_query_init(ctypes.byref(q), C.JC_KPI_QUERY_VERSION))
         q.unit = enc(unit)

@@ -6,7 +6,7 @@ import os
 from typing import Optional
 
 from . import _capi as C
-from ._core import buffer_string, check, enc, take_json
+from ._core import _Handle, buffer_string, check, enc, take_json
 
 _SYNC = {"full": 0, "normal": 1, "off": 2}
 
@@ -20,7 +20,7 @@ class ChainReport:
     head: str
 
 
-class Journal:
+class Journal(_Handle):
     """A journal file opened for audit (``read_only=True`` by default)."""
 
     def __init__(self, path, read_only=True, create_if_missing=False, sync="full", busy_timeout_ms=5000):
@@ -34,28 +34,10 @@ class Journal:
         check(C.jc_journal_open(ctypes.byref(h), enc(os.fspath(path)), ctypes.byref(o)))
         self._h = h
 
-    def close(self):
-        if getattr(self, "_h", None) is not None:
-            C.jc_journal_free(self._h)
-        self._h = None
+    _what = "journal"
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    @property
-    def _handle(self):
-        if self._h is None:
-            raise ValueError("journal is closed")
-        return self._h
+    def _release(self, h):
+        C.jc_journal_free(h)
 
     def verify(self):
         """Walks the whole hash chain and every snapshot; raises DataLoss naming the first bad seq."""

@@ -13,10 +13,10 @@ import os
 from typing import List
 
 from . import _capi as C
-from ._core import buffer_string, check, enc, take_json, take_string
+from ._core import _Handle, buffer_string, check, enc, take_json, take_string
 
 
-class Policy:
+class Policy(_Handle):
     """A resolved, immutable policy set (safe to share between threads)."""
 
     def __init__(self, _handle):
@@ -54,28 +54,10 @@ class Policy:
             return cls.from_file(path)
         return cls.builtin(spec)
 
-    def close(self):
-        if self._h is not None:
-            C.jc_policy_free(self._h)
-        self._h = None
+    _what = "policy"
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-    @property
-    def _handle(self):
-        if self._h is None:
-            raise ValueError("policy is closed")
-        return self._h
+    def _release(self, h):
+        C.jc_policy_free(h)
 
     @property
     def name(self):

@@ -513,6 +513,37 @@ class EngineTests(unittest.TestCase):
         e.close()  # twice is fine
 
 
+class HandleTests(unittest.TestCase):
+    """Every handle class closes on ``with`` exit, says it is closed afterwards, and closes
+    twice without harm; a borrowed calendar view never frees its engine's calendar."""
+
+    def test_with_closes_every_handle(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        makers = [
+            ("policy", lambda: jiceng.Policy.builtin("national"), lambda h: h.name),
+            ("engine", lambda: jiceng.Engine(), lambda h: h.policy_name),
+            ("calendar", jiceng.Calendar.china, lambda h: h.is_workday(dt.date(2026, 2, 14))),
+            ("journal", lambda: jiceng.Journal(os.path.join(tmp, "j.db"), read_only=False,
+                                               create_if_missing=True), lambda h: h.verify()),
+        ]
+        for what, make, use in makers:
+            with self.subTest(what):
+                with make() as h:
+                    use(h)
+                with self.assertRaises(ValueError) as ctx:
+                    use(h)
+                self.assertIn(what + " is closed", str(ctx.exception))
+                h.close()
+
+    def test_borrowed_calendar_outlives_nothing(self):
+        e = jiceng.Engine()
+        cal = e.calendar
+        cal.close()  # a view: the engine's calendar must stay usable
+        self.assertTrue(e.calendar.is_workday(dt.date(2026, 2, 14)))
+        e.close()
+
+
 class JournalTests(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="jiceng_py_")

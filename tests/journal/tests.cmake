@@ -18,7 +18,7 @@ set_property(TARGET jiceng_journal_tests PROPERTY LINK_LIBRARIES
 if(TARGET jiceng_cli)
   set(jdb ${PROJECT_BINARY_DIR}/journal_cli/fixture.db)
   add_test(NAME journal_cli_fixture COMMAND /bin/sh -c
-    "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" fixture \"$1/fixture.db\" 40 && \"$0\" fixture \"$1/tampered.db\" 12 && \"$0\" tamper \"$1/tampered.db\" 7"
+    "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" fixture \"$1/fixture.db\" 40 && \"$0\" fixture \"$1/snapshot.db\" 40 && \"$0\" fixture \"$1/tampered.db\" 12 && \"$0\" tamper \"$1/tampered.db\" 7"
     $<TARGET_FILE:jiceng_journal_crash_child> ${PROJECT_BINARY_DIR}/journal_cli)
   set_tests_properties(journal_cli_fixture PROPERTIES LABELS journal FIXTURES_SETUP journal_cli_db)
 
@@ -41,10 +41,11 @@ if(TARGET jiceng_cli)
     replay ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
   jiceng_journal_cli(verify_missing "^jiceng verify: journal /nonexistent/x\\.db: no such file\nexit=1\n$"
     verify /nonexistent/x.db)
-  # Snapshot, then replay from it and from the start: same digest.
+  # Snapshot, then replay from it and from the start: same digest. It writes to a journal of
+  # its own, so the checks above (which expect no snapshot) can run beside it.
   add_test(NAME journal_cli_snapshot_digests COMMAND /bin/sh -c
     "\"$0\" snapshot \"$1\" && a=$(\"$0\" replay \"$1\" | grep -e 'snapshot: seq' -e digest) && b=$(\"$0\" replay --from-start \"$1\" | grep digest) && echo \"$a\" && echo \"$b\" && [ \"$(echo \"$a\" | grep digest)\" = \"$b\" ] && \"$0\" verify \"$1\""
-    $<TARGET_FILE:jiceng_cli> ${jdb})
+    $<TARGET_FILE:jiceng_cli> ${PROJECT_BINARY_DIR}/journal_cli/snapshot.db)
   set_tests_properties(journal_cli_snapshot_digests PROPERTIES LABELS journal
     FIXTURES_REQUIRED journal_cli_db
     PASS_REGULAR_EXPRESSION "snapshot: seq [0-9]+\nstate digest: ([0-9a-f]+)\nstate digest: [0-9a-f]+\nok: .*1 snapshot \\(latest at seq [0-9]+\\)")

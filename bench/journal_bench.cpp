@@ -86,25 +86,25 @@ void BM_JournalAppend(benchmark::State& state) {
 
 // --- raw SQLite inserts of the same rows ------------------------------------------
 
-// `hash_columns`: also write two 32-byte blobs per row (the bytes the chain adds, but
-// constant — no hashing); without, the table is the journal's minus the hash columns.
-void raw_insert(benchmark::State& state, bool hash_columns) {
+// `hash_column`: also write a 32-byte blob per row (the bytes the chain adds, but
+// constant — no hashing); without, the table is the journal's minus the hash column.
+void raw_insert(benchmark::State& state, bool hash_column) {
   const auto batch = static_cast<std::size_t>(state.range(0));
-  const std::string path = fresh_db(absl::StrCat("raw-", hash_columns, "-", batch, ".db"));
+  const std::string path = fresh_db(absl::StrCat("raw-", hash_column, "-", batch, ".db"));
   sqlite3* db = nullptr;
   check(sqlite3_open(path.c_str(), &db), db, "open");
   exec(db, "PRAGMA journal_mode=WAL");
   exec(db, "PRAGMA synchronous=FULL");
-  exec(db, hash_columns
+  exec(db, hash_column
                ? "CREATE TABLE events(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, type TEXT NOT NULL,"
-                 " payload BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)"
+                 " payload BLOB NOT NULL, hash BLOB NOT NULL)"
                : "CREATE TABLE events(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, type TEXT NOT NULL,"
                  " payload BLOB NOT NULL)");
   sqlite3_stmt *begin = nullptr, *commit = nullptr, *ins = nullptr;
   check(sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr), db, "prepare");
   check(sqlite3_prepare_v2(db,
-                           hash_columns ? "INSERT INTO events VALUES(?,?,?,?,?,?)"
+                           hash_column ? "INSERT INTO events VALUES(?,?,?,?,?)"
                                         : "INSERT INTO events VALUES(?,?,?,?)",
                            -1, &ins, nullptr),
         db, "prepare");
@@ -119,9 +119,8 @@ void raw_insert(benchmark::State& state, bool hash_columns) {
       sqlite3_bind_int64(ins, 2, r.time);
       sqlite3_bind_text(ins, 3, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
       sqlite3_bind_blob(ins, 4, r.payload.data(), static_cast<int>(r.payload.size()), SQLITE_STATIC);
-      if (hash_columns) {
+      if (hash_column) {
         sqlite3_bind_blob(ins, 5, blob.data(), 32, SQLITE_STATIC);
-        sqlite3_bind_blob(ins, 6, blob.data(), 32, SQLITE_STATIC);
       }
       check(sqlite3_step(ins), db, "insert");
       sqlite3_reset(ins);
@@ -137,7 +136,7 @@ void raw_insert(benchmark::State& state, bool hash_columns) {
 }
 
 void BM_RawSqliteInsert(benchmark::State& state) { raw_insert(state, false); }
-void BM_RawSqliteInsertWithHashColumns(benchmark::State& state) { raw_insert(state, true); }
+void BM_RawSqliteInsertWithHashColumn(benchmark::State& state) { raw_insert(state, true); }
 
 // --- replay -----------------------------------------------------------------------
 
@@ -195,7 +194,7 @@ void BM_RawSqliteScan(benchmark::State& state) {
   sqlite3* db = nullptr;
   check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), db, "open");
   sqlite3_stmt* s = nullptr;
-  check(sqlite3_prepare_v2(db, "SELECT seq, time, type, payload, prev_hash, hash FROM events ORDER BY seq",
+  check(sqlite3_prepare_v2(db, "SELECT seq, time, type, payload, hash FROM events ORDER BY seq",
                            -1, &s, nullptr),
         db, "prepare");
   std::uint64_t n = 0, bytes = 0;
@@ -273,7 +272,7 @@ void BM_EngineReplayFromStart(benchmark::State& state) {
 
 BENCHMARK(BM_JournalAppend)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
 BENCHMARK(BM_RawSqliteInsert)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
-BENCHMARK(BM_RawSqliteInsertWithHashColumns)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
+BENCHMARK(BM_RawSqliteInsertWithHashColumn)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5);
 BENCHMARK(BM_JournalAppend)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(3);
 BENCHMARK(BM_RawSqliteInsert)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(3);
 BENCHMARK(BM_JournalReplay)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
@@ -317,7 +316,7 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const double journal = reporter.rate("BM_JournalAppend/1000/repeats:5/real_time");
   const double raw = reporter.rate("BM_RawSqliteInsert/1000/repeats:5/real_time");
-  const double raw_cols = reporter.rate("BM_RawSqliteInsertWithHashColumns/1000/repeats:5/real_time");
+  const double raw_cols = reporter.rate("BM_RawSqliteInsertWithHashColumn/1000/repeats:5/real_time");
   const double journal1 = reporter.rate("BM_JournalAppend/1/repeats:3/real_time");
   const double raw1 = reporter.rate("BM_RawSqliteInsert/1/repeats:3/real_time");
   const double replay = reporter.rate("BM_JournalReplay/iterations:1/repeats:3/real_time");
@@ -326,9 +325,9 @@ int main(int argc, char** argv) {
   std::printf("\nsummary (WAL, synchronous=FULL, batches of 1000; medians where repeated)\n");
   if (journal > 0) std::printf("  journal append, group commit : %12.0f events/s (target >= 200000)\n", journal);
   if (raw > 0) std::printf("  raw SQLite insert, same rows   : %12.0f rows/s\n", raw);
-  if (raw_cols > 0) std::printf("  raw insert + 2 constant blobs  : %12.0f rows/s\n", raw_cols);
+  if (raw_cols > 0) std::printf("  raw insert + constant hash blob: %11.0f rows/s\n", raw_cols);
   if (journal > 0 && raw > 0) std::printf("  ratio journal / raw           : %12.2f x  (target >= 0.80)\n", journal / raw);
-  if (journal > 0 && raw_cols > 0) std::printf("  ratio journal / raw + blobs   : %12.2f x\n", journal / raw_cols);
+  if (journal > 0 && raw_cols > 0) std::printf("  ratio journal / raw + blob    : %12.2f x\n", journal / raw_cols);
   if (journal1 > 0) std::printf("  journal, 1 transaction/event  : %12.0f events/s\n", journal1);
   if (raw1 > 0) std::printf("  raw, 1 transaction/row        : %12.0f rows/s\n", raw1);
   if (replay > 0) std::printf("  journal replay (verify chain) : %12.0f events/s over %llu events\n", replay,

@@ -111,8 +111,8 @@ struct ChainReport {
 /// An append-only, hash-chained SQLite event store (事件日志).
 ///
 /// File layout (docs/journal.md): table `events(seq INTEGER PRIMARY KEY, time, type,
-/// payload, prev_hash, hash)` with `hash = SHA-256(prev_hash ‖ be64(seq) ‖ be64(time) ‖
-/// be32(len(type)) ‖ type ‖ payload)` and `prev_hash` of seq 1 all zeros; table `head`
+/// payload, hash)` with `hash(n) = SHA-256(hash(n-1) ‖ be64(seq) ‖ be64(time) ‖
+/// be32(len(type)) ‖ type ‖ payload)` and `hash(0)` all zeros; table `head`
 /// holding the last seq and hash, updated in the same transaction (so a truncated tail is
 /// detected); table `snapshots`. WAL mode.
 ///
@@ -151,8 +151,8 @@ class Journal {
   absl::Status replay(std::uint64_t after_seq,
                       const std::function<absl::Status(const StoredRecord&)>& fn) const;
 
-  /// Verifies the chain (seqs 1..n without gaps, each prev_hash equal to the previous
-  /// hash, each hash recomputed, tail equal to the `head` row) and every snapshot (digest
+  /// Verifies the chain (seqs 1..n without gaps, each hash recomputed over the previous
+  /// one, tail equal to the `head` row) and every snapshot (digest
   /// of its state, its anchor equal to the chain hash at its seq, its own row hash).
   /// DATA_LOSS naming the first bad seq (or snapshot) when anything is off.
   absl::StatusOr<ChainReport> verify() const;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -22,9 +23,13 @@
 namespace jiceng {
 namespace {
 
-constexpr std::string_view kFormat = "jiceng-journal/1";
+constexpr std::string_view kFormat = "jiceng-journal/2";
 constexpr std::string_view kSnapshotTag = "jiceng-snapshot/1";
 constexpr std::size_t kMaxTypeLength = 64;
+// Rows per INSERT statement in append, largest first (5 parameters a row, far under
+// SQLite's limit): a batch is written through the largest that fits, then smaller ones.
+constexpr std::array<std::size_t, 3> kInsertSizes = {100, 10, 1};
+constexpr std::size_t kRowsPerInsert = kInsertSizes[0];
 
 // The SHA-256 algorithm object, fetched once per process (EVP_MD_fetch is costly; the
 // fetched object is immutable and may be shared by threads).
@@ -59,23 +64,23 @@ class Hasher {
 
   ChainHash chain(const ChainHash& prev, std::uint64_t seq, Timestamp time, std::string_view type,
                   std::string_view payload) {
-    // prev ‖ be64(seq) ‖ be64(time) ‖ be32(len(type)) ‖ type, in one buffer: fewer calls.
-    std::uint8_t head[32 + 8 + 8 + 4 + kMaxTypeLength];
-    std::memcpy(head, prev.data(), 32);
-    put_be64(head + 32, seq);
-    put_be64(head + 40, static_cast<std::uint64_t>(time));
-    put_be32(head + 48, static_cast<std::uint32_t>(type.size()));
-    const std::size_t type_len = std::min(type.size(), kMaxTypeLength);
-    std::memcpy(head + 52, type.data(), type_len);
+    // prev ‖ be64(seq) ‖ be64(time) ‖ be32(len(type)) ‖ type ‖ payload, copied into one
+    // reused buffer and hashed with a single update: per-call EVP overhead is a large
+    // part of the cost at ~100-byte rows.
+    const std::size_t n = 52 + type.size() + payload.size();
+    if (buf_.size() < n) buf_.resize(std::max<std::size_t>(n, 2 * buf_.size()));
+    std::uint8_t* b = buf_.data();
+    std::memcpy(b, prev.data(), 32);
+    put_be64(b + 32, seq);
+    put_be64(b + 40, static_cast<std::uint64_t>(time));
+    put_be32(b + 48, static_cast<std::uint32_t>(type.size()));
+    if (!type.empty()) std::memcpy(b + 52, type.data(), type.size());
+    if (!payload.empty()) std::memcpy(b + 52 + type.size(), payload.data(), payload.size());
     ChainHash out{};
     EVP_DigestInit_ex(ctx_, sha256_md(), nullptr);
-    EVP_DigestUpdate(ctx_, head, 52 + type_len);
-    if (type.size() > kMaxTypeLength) {
-      EVP_DigestUpdate(ctx_, type.data() + kMaxTypeLength, type.size() - kMaxTypeLength);
-    }
-    EVP_DigestUpdate(ctx_, payload.data(), payload.size());
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(ctx_, out.data(), &n);
+    EVP_DigestUpdate(ctx_, b, n);
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_, out.data(), &len);
     return out;
   }
 
@@ -97,6 +102,7 @@ class Hasher {
 
  private:
   EVP_MD_CTX* ctx_;
+  std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(512);
 };
 
 const char* sqlite_code_name(int rc) {
@@ -236,13 +242,15 @@ struct Journal::Impl {
   // failed with an outcome that cannot be known; appends refuse while it is set.
   absl::Status damaged;
 
-  Stmt begin_write, begin_read, commit, rollback, insert, select_head, update_head, select_all,
+  std::array<Stmt, kInsertSizes.size()> inserts;  // one per kInsertSizes entry
+  Stmt begin_write, begin_read, commit, rollback, select_head, update_head, select_all,
       select_tail, select_hash_at, insert_snapshot, select_latest_snapshot, select_snapshots,
       count_snapshots;
 
   ~Impl() {
     // Statements first, then the connection (sqlite3_close refuses with live statements).
-    for (Stmt* s : {&begin_write, &begin_read, &commit, &rollback, &insert, &select_head,
+    for (Stmt& s : inserts) s.reset();
+    for (Stmt* s : {&begin_write, &begin_read, &commit, &rollback, &select_head,
                     &update_head, &select_all, &select_tail, &select_hash_at, &insert_snapshot,
                     &select_latest_snapshot, &select_snapshots, &count_snapshots}) {
       s->reset();
@@ -349,12 +357,12 @@ absl::Status Journal::Impl::open_schema() {
         "BEGIN IMMEDIATE;"
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
         "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
-        " type TEXT NOT NULL, payload BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+        " type TEXT NOT NULL, payload BLOB NOT NULL, hash BLOB NOT NULL);"
         "CREATE TABLE IF NOT EXISTS head(id INTEGER PRIMARY KEY CHECK (id = 1),"
         " seq INTEGER NOT NULL, hash BLOB NOT NULL);"
         "CREATE TABLE IF NOT EXISTS snapshots(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
         " anchor BLOB NOT NULL, digest TEXT NOT NULL, state BLOB NOT NULL, hash BLOB NOT NULL);"
-        "INSERT OR IGNORE INTO meta VALUES('format', 'jiceng-journal/1');"
+        "INSERT OR IGNORE INTO meta VALUES('format', 'jiceng-journal/2');"
         "INSERT OR IGNORE INTO head VALUES(1, 0, zeroblob(32));"
         "COMMIT;",
         "create schema"));
@@ -394,7 +402,7 @@ absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() cons
   JICENG_RETURN_IF_ERROR(r->prepare(&r->commit, "COMMIT"));
   JICENG_RETURN_IF_ERROR(r->prepare(&r->select_head, "SELECT seq, hash FROM head WHERE id = 1"));
   JICENG_RETURN_IF_ERROR(r->prepare(
-      &r->select_all, "SELECT seq, time, type, payload, prev_hash, hash FROM events ORDER BY seq"));
+      &r->select_all, "SELECT seq, time, type, payload, hash FROM events ORDER BY seq"));
   JICENG_RETURN_IF_ERROR(r->prepare(
       &r->select_snapshots, "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq"));
   return r;
@@ -430,17 +438,14 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
     rec.time = sqlite3_column_int64(s, 1);
     rec.type = column_text(s, 2);
     rec.payload = column_bytes(s, 3);
-    ChainHash stored_prev{};
-    if (!column_hash(s, 4, &stored_prev) || stored_prev != prev) {
+    // The row stores only its own hash; the link to seq-1 is that this hash was
+    // computed over seq-1's. An edited, moved or forged row fails here or at the next seq.
+    if (!column_hash(s, 4, &rec.hash) ||
+        hasher.chain(prev, rec.seq, rec.time, rec.type, rec.payload) != rec.hash) {
       return absl::DataLossError(absl::StrCat(
           "journal ", path, ": seq ", expected,
-          ": prev_hash does not match the hash of seq ", expected - 1,
-          " (history was edited, reordered or deleted)"));
-    }
-    if (!column_hash(s, 5, &rec.hash) ||
-        hasher.chain(prev, rec.seq, rec.time, rec.type, rec.payload) != rec.hash) {
-      return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", expected,
-                                              ": hash mismatch, the row's content was altered"));
+          ": hash mismatch: the row's content, or the hash of seq ", expected - 1,
+          " it chains to, was altered (history was edited, reordered or deleted)"));
     }
     if (fn != nullptr && rec.seq > after_seq) {
       absl::Status st = (*fn)(rec);
@@ -537,12 +542,15 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
   JICENG_RETURN_IF_ERROR(d.prepare(&d.begin_read, "BEGIN"));
   JICENG_RETURN_IF_ERROR(d.prepare(&d.commit, "COMMIT"));
   JICENG_RETURN_IF_ERROR(d.prepare(&d.rollback, "ROLLBACK"));
-  JICENG_RETURN_IF_ERROR(d.prepare(
-      &d.insert, "INSERT INTO events(seq, time, type, payload, prev_hash, hash) VALUES(?,?,?,?,?,?)"));
+  for (std::size_t n = 0; n < kInsertSizes.size(); ++n) {
+    std::string sql = "INSERT INTO events(seq, time, type, payload, hash) VALUES(?,?,?,?,?)";
+    for (std::size_t k = 1; k < kInsertSizes[n]; ++k) sql += ",(?,?,?,?,?)";
+    JICENG_RETURN_IF_ERROR(d.prepare(&d.inserts[n], sql.c_str()));
+  }
   JICENG_RETURN_IF_ERROR(d.prepare(&d.select_head, "SELECT seq, hash FROM head WHERE id = 1"));
   JICENG_RETURN_IF_ERROR(d.prepare(&d.update_head, "UPDATE head SET seq = ?, hash = ? WHERE id = 1"));
   JICENG_RETURN_IF_ERROR(d.prepare(
-      &d.select_all, "SELECT seq, time, type, payload, prev_hash, hash FROM events ORDER BY seq"));
+      &d.select_all, "SELECT seq, time, type, payload, hash FROM events ORDER BY seq"));
   JICENG_RETURN_IF_ERROR(
       d.prepare(&d.select_tail, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"));
   JICENG_RETURN_IF_ERROR(d.prepare(&d.select_hash_at, "SELECT hash FROM events WHERE seq = ?"));
@@ -617,29 +625,43 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
     }
   }
 
+  // Rows go in through multi-row INSERTs (the overhead of step, reset and cursor setup is
+  // paid once per chunk, not per row). Hashes live in `hashes` until their chunk is stepped.
   std::uint64_t seq = d.last_seq;
   ChainHash prev = d.head;
-  sqlite3_stmt* ins = d.insert.get();
-  for (const JournalRecord& r : records) {
-    ++seq;
-    const ChainHash h = d.hasher.chain(prev, seq, r.time, r.type, r.payload);
-    sqlite3_bind_int64(ins, 1, static_cast<sqlite3_int64>(seq));
-    sqlite3_bind_int64(ins, 2, r.time);
-    sqlite3_bind_text(ins, 3, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(ins, 4, r.payload.data(), static_cast<int>(r.payload.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(ins, 5, prev.data(), static_cast<int>(prev.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(ins, 6, h.data(), static_cast<int>(h.size()), SQLITE_STATIC);
+  std::array<ChainHash, kRowsPerInsert> hashes;
+  std::size_t i = 0;
+  while (i < records.size()) {
+    std::size_t n = 0;
+    while (kInsertSizes[n] > records.size() - i) ++n;  // ends at size 1
+    const std::size_t take = kInsertSizes[n];
+    sqlite3_stmt* ins = d.inserts[n].get();
+    const std::uint64_t first = seq + 1;
+    for (std::size_t k = 0; k < take; ++k) {
+      const JournalRecord& r = records[i + k];
+      ++seq;
+      hashes[k] = d.hasher.chain(prev, seq, r.time, r.type, r.payload);
+      prev = hashes[k];
+      const int p = static_cast<int>(5 * k);
+      sqlite3_bind_int64(ins, p + 1, static_cast<sqlite3_int64>(seq));
+      sqlite3_bind_int64(ins, p + 2, r.time);
+      sqlite3_bind_text(ins, p + 3, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(ins, p + 4, r.payload.data(), static_cast<int>(r.payload.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(ins, p + 5, hashes[k].data(), 32, SQLITE_STATIC);
+    }
     rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     if (rc != SQLITE_DONE) {
-      absl::Status st = d.error(rc, absl::StrCat("insert seq ", seq));
+      absl::Status st = d.error(rc, take == 1 ? absl::StrCat("insert seq ", first)
+                                              : absl::StrCat("insert seq ", first, "..", seq));
       sqlite3_clear_bindings(ins);
       d.rollback_if_open();
       return st;
     }
-    prev = h;
+    i += take;
   }
-  sqlite3_clear_bindings(ins);
+  // Bindings point into `records` and `hashes`; drop them before returning.
+  for (Stmt& ins : d.inserts) sqlite3_clear_bindings(ins.get());
   {
     sqlite3_stmt* up = d.update_head.get();
     sqlite3_bind_int64(up, 1, static_cast<sqlite3_int64>(seq));

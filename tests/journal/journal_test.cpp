@@ -171,8 +171,11 @@ TEST(Journal, TamperingIsDetectedAtTheFirstBadSeq) {
       {"edit time", "UPDATE events SET time = time + 1 WHERE seq = 4", "seq 4: hash mismatch"},
       {"edit type", "UPDATE events SET type = 'close' WHERE seq = 9", "seq 9: hash mismatch"},
       {"edit hash", "UPDATE events SET hash = zeroblob(32) WHERE seq = 5", "seq 5: hash mismatch"},
-      {"edit prev_hash", "UPDATE events SET prev_hash = zeroblob(32) WHERE seq = 3",
-       "seq 3: prev_hash does not match"},
+      // Row 3 replaced by a copy of row 2 (content and hash): caught at 3, whose hash
+      // was not computed over seq 3 and row 2's hash.
+      {"copy a row", "UPDATE events SET (time, type, payload, hash) = (SELECT time, type, payload, hash"
+       " FROM events WHERE seq = 2) WHERE seq = 3",
+       "seq 3: hash mismatch"},
       {"delete middle", "DELETE FROM events WHERE seq = 6", "seq 6 is missing"},
       {"delete range", "DELETE FROM events WHERE seq BETWEEN 2 AND 4", "seq 2 is missing"},
       {"delete first", "DELETE FROM events WHERE seq = 1", "seq 1 is missing"},
@@ -180,13 +183,13 @@ TEST(Journal, TamperingIsDetectedAtTheFirstBadSeq) {
       {"reorder",
        "UPDATE events SET seq = -5 WHERE seq = 5; UPDATE events SET seq = 5 WHERE seq = 6;"
        " UPDATE events SET seq = 6 WHERE seq = -5;",
-       "seq 5: prev_hash does not match"},
+       "seq 5: hash mismatch"},
       // Swap only the payloads of 8 and 9.
       {"swap payloads",
        "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 9) WHERE seq = 8;",
        "seq 8: hash mismatch"},
       {"truncated tail", "DELETE FROM events WHERE seq > 10", "seq 11 is missing"},
-      {"appended outside", "INSERT INTO events SELECT 13, time, type, payload, hash, hash FROM events WHERE seq = 12",
+      {"appended outside", "INSERT INTO events SELECT 13, time, type, payload, hash FROM events WHERE seq = 12",
        "seq 13: hash mismatch"},
       {"head moved back", "UPDATE head SET seq = 11, hash = (SELECT hash FROM events WHERE seq = 11)",
        "seq 12: rows beyond the recorded head seq 11"},
@@ -215,6 +218,31 @@ TEST(Journal, TamperingIsDetectedAtTheFirstBadSeq) {
     EXPECT_EQ(r.code(), absl::StatusCode::kDataLoss);
     EXPECT_EQ(r.message(), v.status().message());
   }
+}
+
+// The stored row carries only its own hash, so a forger who rewrites a row and
+// recomputes that row's hash correctly still breaks the link at the next seq.
+TEST(Journal, ForgedRowWithRecomputedHashIsCaughtAtTheNextSeq) {
+  TempDir dir;
+  const std::string path = dir.file("j.db");
+  std::vector<Row> rows;
+  {
+    auto j = Journal::open(path);
+    ASSERT_TRUE(j.ok());
+    ASSERT_TRUE((*j)->append(make_records(8, 1)).ok());
+    rows = read_all(**j);
+  }
+  ASSERT_EQ(rows.size(), 8u);
+  const ChainHash forged = chain_hash(rows[2].hash, 4, rows[3].time, rows[3].type, "forged");
+  ASSERT_NE(forged, rows[3].hash);
+  raw_sql(path, absl::StrCat("UPDATE events SET payload = CAST('forged' AS BLOB), hash = x'",
+                             to_hex(forged), "' WHERE seq = 4"));
+  auto j = Journal::open(path);
+  ASSERT_TRUE(j.ok()) << j.status();
+  auto v = (*j)->verify();
+  ASSERT_EQ(v.status().code(), absl::StatusCode::kDataLoss) << v.status();
+  EXPECT_THAT(v.status().message(), HasSubstr("seq 5: hash mismatch"));
+  EXPECT_THAT(v.status().message(), HasSubstr("the hash of seq 4 it chains to"));
 }
 
 TEST(Journal, DamagedTailRefusesAppends) {
@@ -294,11 +322,16 @@ TEST(Journal, SnapshotsAreAnchoredAndVerified) {
   EXPECT_EQ((*j)->latest_snapshot().status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST(Journal, DiskFullIsResourceExhaustedAndChangesNothing) {
+// Batches of 20 go in through 10-row INSERTs; of 137 through 100-, 10- and 1-row ones:
+// a failure inside any of them must leave nothing of the batch behind.
+class JournalDiskFull : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(JournalDiskFull, IsResourceExhaustedAndChangesNothing) {
+  const std::size_t batch = GetParam();
   TempDir dir;
   const std::string path = dir.file("j.db");
   JournalOptions opts;
-  opts.max_pages = 40;  // 40 pages of 4 KiB: a tiny "disk"
+  opts.max_pages = 40 + static_cast<int>(batch / 4);  // a tiny "disk" of 4 KiB pages
   auto j = Journal::open(path, opts);
   ASSERT_TRUE(j.ok()) << j.status();
   absl::Status failure;
@@ -306,7 +339,7 @@ TEST(Journal, DiskFullIsResourceExhaustedAndChangesNothing) {
   for (int i = 0; i < 1000 && failure.ok(); ++i) {
     const std::uint64_t before_seq = (*j)->last_seq();
     const ChainHash before_head = (*j)->head();
-    auto recs = make_records(20, static_cast<std::uint64_t>(i));
+    auto recs = make_records(batch, static_cast<std::uint64_t>(i));
     for (auto& r : recs) r.payload += std::string(300, 'p');
     auto r = (*j)->append(recs);
     if (r.ok()) {
@@ -325,16 +358,48 @@ TEST(Journal, DiskFullIsResourceExhaustedAndChangesNothing) {
   // The file holds exactly the acknowledged batches, and the chain verifies.
   auto report = (*j)->verify();
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_EQ(report->last_seq, batches * 20);
-  EXPECT_EQ(read_all(**j).size(), batches * 20);
+  EXPECT_EQ(report->last_seq, batches * batch);
+  EXPECT_EQ(read_all(**j).size(), batches * batch);
   // With room again (reopened without the limit), appending continues the chain.
   j->reset();
   auto j2 = Journal::open(path);
   ASSERT_TRUE(j2.ok());
-  auto r = (*j2)->append(make_records(20, 9999));
+  auto r = (*j2)->append(make_records(batch, 9999));
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->first_seq, batches * 20 + 1);
+  EXPECT_EQ(r->first_seq, batches * batch + 1);
   EXPECT_TRUE((*j2)->verify().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(BatchSizes, JournalDiskFull, ::testing::Values(20, 137));
+
+// Every split of a batch into 100-, 10- and 1-row INSERTs stores the records in order
+// with the documented chain.
+TEST(Journal, EveryBatchSizeChainsExactly) {
+  TempDir dir;
+  auto j = Journal::open(dir.file("j.db"));
+  ASSERT_TRUE(j.ok()) << j.status();
+  std::vector<JournalRecord> all;
+  std::uint64_t tag = 0;
+  for (std::size_t n : {1, 9, 10, 11, 99, 100, 101, 211, 1000, 3}) {
+    auto recs = make_records(n, ++tag);
+    auto r = (*j)->append(recs);
+    ASSERT_TRUE(r.ok()) << n << ": " << r.status();
+    EXPECT_EQ(r->first_seq, all.size() + 1);
+    EXPECT_EQ(r->last_seq, all.size() + n);
+    all.insert(all.end(), recs.begin(), recs.end());
+  }
+  auto rows = read_all(**j);
+  ASSERT_EQ(rows.size(), all.size());
+  ChainHash prev{};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].seq, i + 1);
+    ASSERT_EQ(rows[i].payload, all[i].payload) << "seq " << i + 1;
+    ASSERT_EQ(rows[i].type, all[i].type) << "seq " << i + 1;
+    prev = chain_hash(prev, i + 1, all[i].time, all[i].type, all[i].payload);
+    ASSERT_EQ(rows[i].hash, prev) << "seq " << i + 1;
+  }
+  EXPECT_EQ((*j)->head(), prev);
+  EXPECT_TRUE((*j)->verify().ok());
 }
 
 TEST(Journal, ReadOnlyJournalRefusesWritesAndStillReads) {

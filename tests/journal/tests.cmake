@@ -35,7 +35,7 @@ if(TARGET jiceng_cli)
     "events: seq 1\\.\\.[0-9]+ \\([0-9]+ events, chain verified\\)\nsnapshot: none used\n.*  load_org +1\n.*  set_policy +1\n  sign +[0-9]+\n  submit +40\nstate digest: [0-9a-f]+\nexit=0\n$"
     replay ${jdb})
   jiceng_journal_cli(verify_tampered
-    "^jiceng verify: journal .*tampered\\.db: seq 7: hash mismatch, the row's content was altered\nexit=1\n$"
+    "^jiceng verify: journal .*tampered\\.db: seq 7: hash mismatch: the row's content, or the hash of seq 6 it chains to, was altered[^\n]*\nexit=1\n$"
     verify ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
   jiceng_journal_cli(replay_tampered "seq 7: hash mismatch.*\nexit=1\n$"
     replay ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)

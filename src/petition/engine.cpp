@@ -23,6 +23,16 @@ namespace {
 const Date kEpoch(1970, 1, 1);
 constexpr Timestamp kDay = 86400;
 
+// Command times are bounded so that deadline arithmetic (now plus up to kMaxDurationAmount
+// days or hours, in China time) can neither overflow nor leave Boost.Date_Time's range.
+constexpr Timestamp kMinCommandTime = -2209017600;  // 1900-01-01 00:00 China time
+constexpr Timestamp kEndCommandTime = 221845363200;  // 9000-01-01 00:00 China time
+absl::Status check_time(Timestamp now) {
+  if (now >= kMinCommandTime && now < kEndCommandTime) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      internal::cat("time ", now, " is outside the supported range 1900-01-01..8999-12-31 (China time)"));
+}
+
 inline std::int64_t china_day(Timestamp t) {
   const Timestamp local = t + kChinaUtcOffsetSeconds;
   return local >= 0 ? local / kDay : -((-local + kDay - 1) / kDay);
@@ -378,6 +388,7 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     return absl::InvalidArgumentError(internal::cat("event ", to_string(type), " is not a petition command"));
   }
   if (static_cast<int>(a.role) >= kRoleCount) return absl::InvalidArgumentError("actor role out of range");
+  JICENG_RETURN_IF_ERROR(check_time(now));
   ev.time = now;
   ev.type = static_cast<std::uint8_t>(type);
   ev.role = static_cast<std::uint8_t>(a.role);
@@ -1227,6 +1238,7 @@ absl::Status Engine::withdraw(const Actor& a, PetitionId id, std::string_view re
 absl::StatusOr<TickReport> Engine::tick(Timestamp now) {
   WriteLock l(*impl_);
   Impl& m = *impl_;
+  JICENG_RETURN_IF_ERROR(check_time(now));  // before any wake-up leaves the heap
   const bool own_batch = !m.in_batch;
   if (own_batch) m.begin_batch();
   TickReport rep;

@@ -1038,6 +1038,58 @@ TEST(CapiEngine, TickMarksOverdue) {
   jc_engine_free(e);
 }
 
+// Found by tests/fuzz/fuzz_capi_bulk (regression input submit-at-int64-max): a command
+// time near INT64_MAX overflowed the deadline arithmetic (UB; a wrapped deadline in
+// release builds), and a tick at such a time dropped wake-ups it then failed to run.
+// Command and tick times outside 1900..8999 are refused and change nothing.
+TEST(CapiEngine, CommandTimesOutOfRangeAreRefused) {
+  jc_engine* e = sample_engine();
+  const uint64_t id = submit(e);
+  const std::string before = digest(e);
+  jc_submission s = JC_SUBMISSION_INIT;
+  s.petitioner = "R-1";
+  s.location = kHousehold;
+  s.category = "noise";
+  s.text = "时间错误";
+  uint64_t out = 0;
+  for (int64_t t : {INT64_MAX, INT64_MAX - 86400, INT64_MIN, int64_t{-2209017601}, int64_t{221845363200}}) {
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit(&out, e, &kResident, &s, t));
+    EXPECT_NE(last_error().find("outside the supported range"), std::string::npos) << last_error();
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_accept(e, &kStreetOfficer, id, t));
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_tick(nullptr, e, t));
+  }
+  // The bulk path refuses each item the same way.
+  const char* who[2] = {"R-1", "R-2"};
+  const char* where[2] = {kHousehold, kHousehold};
+  const char* what[2] = {"noise", "noise"};
+  const char* text[2] = {"一", "二"};
+  const int64_t times[2] = {INT64_MAX, kMon};
+  jc_submission_columns cols = JC_SUBMISSION_COLUMNS_INIT;
+  cols.count = 1;
+  cols.actor_ids = who;
+  cols.locations = where;
+  cols.categories = what;
+  cols.texts = text;
+  cols.times = times;
+  uint64_t ids[2] = {7, 7};
+  jc_status results[2];
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit_many(ids, results, e, &cols, kMon));
+  EXPECT_EQ(ids[0], 0u);
+  EXPECT_EQ(digest(e), before);
+  // The petition is still due and a tick in range still marks it overdue.
+  jc_tick_report r;
+  ASSERT_OK(jc_engine_tick(&r, e, kMon + 30 * 86400));
+  EXPECT_EQ(r.overdue, 1u);
+  // The edges of the range pass the time check (the calendar then has no holiday table
+  // for those years: its own error).
+  for (int64_t t : {int64_t{221845363199}, int64_t{-2209017600}}) {
+    EXPECT_STATUS(JC_OUT_OF_RANGE, jc_engine_submit(&out, e, &kResident, &s, t));
+    EXPECT_NE(last_error().find("holiday table"), std::string::npos) << last_error();
+  }
+  ASSERT_OK(jc_engine_tick(nullptr, e, int64_t{221845363199}));
+  jc_engine_free(e);
+}
+
 struct BatchData {
   uint64_t ids[3];
   bool fail_at_end;

@@ -158,9 +158,10 @@ jc_status jc_calendar_day_kind(int* out, const jc_calendar* cal, jc_date d) {
 }
 
 jc_status jc_calendar_add_workdays(jc_date* out, const jc_calendar* cal, jc_date d, int n) {
+  const std::int32_t y = d.year, m = d.month, dd = d.day;  // into registers (see jc::day_of)
   std::int32_t day = 0;
-  if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_of(d, &day)) [[unlikely]]
-    return hot_error("jc_calendar_add_workdays", out, cal, d);
+  if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_of(y, m, dd, &day)) [[unlikely]]
+    return hot_error("jc_calendar_add_workdays", out, cal, jc_date{y, m, dd});
   jiceng::Date r;
   if (cal->cal->try_add_workdays(jc::boost_of(day), n, &r)) [[likely]] {  // noexcept, allocation-free
     *out = jc::from_boost_date(r);

@@ -173,15 +173,41 @@ static_assert(same(civil_from_days(20094), jc_date{2025, 1, 6}) && same(civil_fr
 static_assert(days_from_civil(1970, 1, 1) == 0 && days_from_civil(2000, 3, 1) == 11017);
 static_assert(days_from_civil(1400, 1, 1) == kMinDay && days_from_civil(9999, 12, 31) == kMaxDay);
 
-/// True and `*out` = its day number when `d` is a real day in 1400..9999.
-inline bool day_of(jc_date d, std::int32_t* out) noexcept {
-  if (d.year < 1400 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1) return false;
-  static constexpr std::int8_t kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
-  if (d.day > kDays[d.month - 1] + (d.month == 2 && leap)) return false;
-  *out = days_from_civil(d.year, d.month, d.day);
+/// Days from March 1 to the first of month m (index m - 1), the year taken to start in
+/// March so that February, the one month of varying length, comes last.
+inline constexpr std::uint16_t kMarchDayOfYear[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
+
+/// days_from_civil() for years 1..: unsigned, so every division is a shift or one
+/// multiply (y/400 is (y/100)/4), and the month's offset comes from a table. The hot
+/// jc_date calls convert with this (no range check).
+constexpr std::int32_t days_from_civil_ad(std::uint32_t y, std::uint32_t m, std::uint32_t d) noexcept {
+  y -= m <= 2;  // January and February belong to the previous March-based year
+  const std::uint32_t c = y / 100;
+  return static_cast<std::int32_t>(y * 365 + y / 4 - c + c / 4 + kMarchDayOfYear[m - 1] + d - 1) - 719468;
+}
+static_assert(days_from_civil_ad(1970, 1, 1) == 0 && days_from_civil_ad(2000, 3, 1) == 11017 &&
+              days_from_civil_ad(2000, 2, 29) == 11016 && days_from_civil_ad(1900, 3, 1) == -25508 &&
+              days_from_civil_ad(1400, 1, 1) == kMinDay && days_from_civil_ad(9999, 12, 31) == kMaxDay);
+
+/// True and `*out` = its day number when y-m-d is a real day in 1400..9999. Takes the
+/// fields as scalars: hot callers unpack a jc_date argument into registers first, as GCC
+/// otherwise spills the by-value struct and reloads half of an 8-byte store. Days 1..28
+/// exist in every month, so only the 29th..31st look at the month's length.
+inline bool day_of(std::int32_t y, std::int32_t m, std::int32_t d, std::int32_t* out) noexcept {
+  const auto yi = static_cast<std::uint32_t>(y - 1400);
+  const auto mi = static_cast<std::uint32_t>(m - 1);
+  const auto di = static_cast<std::uint32_t>(d - 1);
+  if (yi > 9999 - 1400 || mi > 11 || di > 30) return false;
+  if (di >= 28) {
+    static constexpr std::int8_t kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > kDays[mi] + (m == 2 && leap)) return false;
+  }
+  *out = days_from_civil_ad(static_cast<std::uint32_t>(y), static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d));
   return true;
 }
+/// True and `*out` = its day number when `d` is a real day in 1400..9999.
+inline bool day_of(jc_date d, std::int32_t* out) noexcept { return day_of(d.year, d.month, d.day, out); }
 
 /// True when `day` is in the accepted range.
 inline bool day_ok(std::int32_t day) noexcept { return day >= kMinDay && day <= kMaxDay; }

@@ -52,10 +52,9 @@ jc_status need_owned(const jc_org* o, const char* fn) {
   return JC_OK;
 }
 
-/// Why a unit-index call was refused (cold path): NULL out / org, or an index out of range.
-[[gnu::cold, gnu::noinline]] jc_status unit_error(const char* fn, const void* out, const jc_org* o, std::uint32_t a,
-                                                   std::uint32_t b) noexcept {
-  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+/// Why a unit-index call was refused (cold path): NULL org or an index out of range.
+[[gnu::cold, gnu::noinline]] jc_status unit_range_error(const char* fn, const jc_org* o, std::uint32_t a,
+                                                         std::uint32_t b) noexcept {
   if (o == nullptr || o->graph == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "org is NULL");
   const std::uint32_t bad = a >= o->units ? a : b;
   try {
@@ -65,13 +64,22 @@ jc_status need_owned(const jc_org* o, const char* fn) {
   }
 }
 
+/// Why a unit-index call with an out parameter was refused (cold path): NULL out first.
+/// The parameters come in the hot functions' order (out, org, unit...) and the name
+/// last, so the hot path needs no register moves to reach it.
+[[gnu::cold, gnu::noinline]] jc_status unit_error(const void* out, const jc_org* o, std::uint32_t a, std::uint32_t b,
+                                                   const char* fn) noexcept {
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+  return unit_range_error(fn, o, a, b);
+}
+
 /// A usable handle and a unit index in range: one compare against the cached count.
 inline bool unit_ok(const jc_org* o, std::uint32_t u) { return o != nullptr && u < o->units; }
 
 jc_status need_unit(const jc_org* o, std::uint32_t u, const char* fn) {
   if (unit_ok(o, u)) [[likely]]
     return JC_OK;
-  return unit_error(fn, &u, o, u, u);
+  return unit_range_error(fn, o, u, u);
 }
 
 /// Re-reads the unit count after a call that may have changed the graph.
@@ -120,8 +128,10 @@ jc_status write_units(std::uint32_t* buf, std::size_t capacity, std::size_t* out
   });
 }
 
-/// Why jc_org_ancestor_at_level found nothing (cold path).
-[[gnu::cold, gnu::noinline]] jc_status no_ancestor_at_level(const jc_org* org, uint32_t unit, int level) noexcept {
+/// Why jc_org_ancestor_at_level found nothing (cold path). `out` is unused: the
+/// parameters mirror jc_org_ancestor_at_level's so its hot path moves no registers.
+[[gnu::cold, gnu::noinline]] jc_status no_ancestor_at_level(const void* /*out*/, const jc_org* org, uint32_t unit,
+                                                             int level) noexcept {
   JC_GUARD("jc_org_ancestor_at_level") {
     if (level < 0 || level >= jiceng::kLevelCount)
       return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_org_ancestor_at_level: level ", level, " is not in 0..5"));
@@ -310,14 +320,16 @@ jc_status jc_org_unit_json(char** out, const jc_org* org, uint32_t unit) {
 }
 
 // The hot queries: inline checks against the cached unit count, the message built only
-// on the cold paths. Their callees are plain array reads that cannot throw.
+// on the cold paths, the graph's arrays read in place through OrgGraph::tree_arrays()
+// (inline, one load from the graph), which cannot throw.
 
 JC_HOT jc_status jc_org_ancestors(uint32_t* buf, size_t capacity, size_t* out_count, const jc_org* org,
                                   uint32_t unit) {
   if (!unit_ok(org, unit)) [[unlikely]]
-    return unit_error("jc_org_ancestors", &unit, org, unit, unit);
+    return unit_range_error("jc_org_ancestors", org, unit, unit);
   if (buf != nullptr && capacity >= jiceng::kLevelCount) [[likely]] {  // any chain fits: no allocation
-    const std::size_t n = org->graph->chain_of_command(unit, std::span<jiceng::UnitIndex>(buf, capacity));
+    const std::size_t n =
+        org->graph->tree_arrays().chain_of_command(unit, std::span<jiceng::UnitIndex>(buf, capacity));
     if (out_count != nullptr) *out_count = n;
     return JC_OK;
   }
@@ -333,18 +345,25 @@ jc_status jc_org_children(uint32_t* buf, size_t capacity, size_t* out_count, con
 
 JC_HOT jc_status jc_org_ancestor_at_level(uint32_t* out, const jc_org* org, uint32_t unit, int level) {
   if (out == nullptr || !unit_ok(org, unit)) [[unlikely]]
-    return unit_error("jc_org_ancestor_at_level", out, org, unit, unit);
-  const auto a = org->graph->ancestor_at_level(unit, level);  // kNoUnit for a level out of 0..level(unit)
-  if (a == jiceng::kNoUnit) [[unlikely]]
-    return no_ancestor_at_level(org, unit, level);
-  *out = a;
+    return unit_error(out, org, unit, unit, "jc_org_ancestor_at_level");
+  const jiceng::OrgGraph::TreeArrays& t = org->graph->tree_arrays();
+  // A level in 0..level(unit) always has an ancestor (levels are depths), so this one
+  // unsigned compare (a negative level wraps high) is the whole not-found test.
+  if (static_cast<unsigned>(level) > static_cast<unsigned>(t.level(unit))) [[unlikely]]
+    return no_ancestor_at_level(out, org, unit, level);
+  *out = t.ancestor_at_level(unit, level);
   return JC_OK;
 }
 
 JC_HOT jc_status jc_org_is_ancestor(int* out, const jc_org* org, uint32_t ancestor, uint32_t unit) {
-  if (out == nullptr || org == nullptr || ancestor >= org->units || unit >= org->units) [[unlikely]]
-    return unit_error("jc_org_is_ancestor", out, org, ancestor, unit);
-  *out = org->graph->is_ancestor_or_self(ancestor, unit) ? 1 : 0;
+  // Two compares rather than one against max(ancestor, unit): each fuses with its branch.
+  if (out == nullptr || org == nullptr) [[unlikely]]
+    return unit_error(out, org, ancestor, unit, "jc_org_is_ancestor");
+  if (ancestor >= org->units) [[unlikely]]
+    return unit_error(out, org, ancestor, unit, "jc_org_is_ancestor");
+  if (unit >= org->units) [[unlikely]]
+    return unit_error(out, org, ancestor, unit, "jc_org_is_ancestor");
+  *out = org->graph->tree_arrays().is_ancestor_or_self(ancestor, unit) ? 1 : 0;
   return JC_OK;
 }
 

@@ -253,6 +253,43 @@ class OrgGraph {
   /// Number of units in the subtree of `u`, u included. O(1).
   std::size_t subtree_size(UnitIndex u) const;
 
+  /// The compact per-unit arrays behind the O(1) tree queries (level, pre-order intervals,
+  /// ancestor rows), read in place by inline code: a hot caller that holds the graph
+  /// behind a handle (the C ABI's jc_org) reaches them in one load from the graph instead
+  /// of going through the pimpl. Same answers as the named queries above. Indices are not
+  /// checked (`u` must be below unit_count()); valid until the next load.
+  class TreeArrays {
+   public:
+    /// Level of `u` (see level()).
+    int level(UnitIndex u) const noexcept { return level_[u]; }
+    /// See OrgGraph::is_ancestor_or_self().
+    bool is_ancestor_or_self(UnitIndex ancestor, UnitIndex u) const noexcept {
+      return pre_[u] - pre_[ancestor] < size_[ancestor];  // unsigned wrap-around: one compare
+    }
+    /// See OrgGraph::ancestor_at_level(); kNoUnit when `lvl` is not in 0..level(u).
+    UnitIndex ancestor_at_level(UnitIndex u, int lvl) const noexcept {
+      if (static_cast<unsigned>(lvl) > level_[u]) return kNoUnit;  // negative wraps high
+      return rows_[static_cast<std::size_t>(u) * kLevelCount + static_cast<unsigned>(lvl)];
+    }
+    /// See OrgGraph::chain_of_command(UnitIndex, std::span<UnitIndex>).
+    std::size_t chain_of_command(UnitIndex u, std::span<UnitIndex> out) const noexcept {
+      const std::size_t l = level_[u];
+      const UnitIndex* r = rows_ + static_cast<std::size_t>(u) * kLevelCount;
+      const std::size_t n = l + 1 < out.size() ? l + 1 : out.size();
+      for (std::size_t i = 0; i < n; ++i) out[i] = r[l - i];
+      return n;
+    }
+
+   private:
+    friend class OrgGraph;
+    const std::uint8_t* level_ = nullptr;
+    const std::uint32_t* pre_ = nullptr;
+    const std::uint32_t* size_ = nullptr;
+    const UnitIndex* rows_ = nullptr;  // kLevelCount per unit
+  };
+  /// The arrays above, kept current by every call that changes the graph.
+  const TreeArrays& tree_arrays() const noexcept { return tree_; }
+
   /// Number of cross links.
   std::size_t link_count() const;
   /// Units `u` links to with `type`, in link order.
@@ -335,7 +372,11 @@ class OrgGraph {
   struct Impl;  ///< defined in src/org
 
  private:
+  /// Points tree_ at impl_'s arrays (after construction, copy, move and every load).
+  void sync_tree_arrays() noexcept;
+
   std::unique_ptr<Impl> impl_;
+  TreeArrays tree_;
 };
 
 /// The bundled sample district (data/sample-district.json), embedded at build time.

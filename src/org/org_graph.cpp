@@ -139,14 +139,38 @@ void OrgGraph::Impl::rebuild_member_counts() {
 
 // --- construction ---
 
-OrgGraph::OrgGraph() : impl_(std::make_unique<Impl>()) {}
+OrgGraph::OrgGraph() : impl_(std::make_unique<Impl>()) { sync_tree_arrays(); }
 OrgGraph::~OrgGraph() = default;
-OrgGraph::OrgGraph(OrgGraph&&) noexcept = default;
-OrgGraph& OrgGraph::operator=(OrgGraph&&) noexcept = default;
-OrgGraph::OrgGraph(const OrgGraph& other) : impl_(std::make_unique<Impl>(*other.impl_)) {}
-OrgGraph& OrgGraph::operator=(const OrgGraph& other) {
-  if (this != &other) impl_ = std::make_unique<Impl>(*other.impl_);
+// Moving the unique_ptr keeps the Impl (and its arrays) where it is, so the moved-to
+// graph's view stays right; the moved-from one's is cleared with its impl_.
+OrgGraph::OrgGraph(OrgGraph&& other) noexcept : impl_(std::move(other.impl_)) {
+  sync_tree_arrays();
+  other.sync_tree_arrays();
+}
+OrgGraph& OrgGraph::operator=(OrgGraph&& other) noexcept {
+  impl_ = std::move(other.impl_);
+  sync_tree_arrays();
+  other.sync_tree_arrays();
   return *this;
+}
+OrgGraph::OrgGraph(const OrgGraph& other) : impl_(std::make_unique<Impl>(*other.impl_)) { sync_tree_arrays(); }
+OrgGraph& OrgGraph::operator=(const OrgGraph& other) {
+  if (this != &other) {
+    impl_ = std::make_unique<Impl>(*other.impl_);
+    sync_tree_arrays();
+  }
+  return *this;
+}
+
+void OrgGraph::sync_tree_arrays() noexcept {
+  if (!impl_) {
+    tree_ = TreeArrays{};
+    return;
+  }
+  tree_.level_ = impl_->level.data();
+  tree_.pre_ = impl_->pre.data();
+  tree_.size_ = impl_->size.data();
+  tree_.rows_ = impl_->ancestors.data();
 }
 
 // --- units ---
@@ -179,16 +203,12 @@ std::span<const UnitIndex> OrgGraph::subtree(UnitIndex u) const {
   const auto& im = *impl_;
   return std::span<const UnitIndex>(im.order.data() + im.pre[u], im.size[u]);
 }
+// The O(1) tree queries are the inline TreeArrays ones (one copy of each formula, shared
+// with the C ABI's hot calls).
 bool OrgGraph::is_ancestor_or_self(UnitIndex ancestor, UnitIndex u) const {
-  const auto& im = *impl_;
-  // Unsigned wrap-around turns the two comparisons of the interval test into one.
-  return im.pre[u] - im.pre[ancestor] < im.size[ancestor];
+  return tree_.is_ancestor_or_self(ancestor, u);
 }
-UnitIndex OrgGraph::ancestor_at_level(UnitIndex u, int lvl) const {
-  const auto& im = *impl_;
-  if (lvl < 0 || lvl > im.level[u]) return kNoUnit;
-  return im.row(u)[lvl];
-}
+UnitIndex OrgGraph::ancestor_at_level(UnitIndex u, int lvl) const { return tree_.ancestor_at_level(u, lvl); }
 std::vector<UnitIndex> OrgGraph::chain_of_command(UnitIndex u) const {
   const auto& im = *impl_;
   // Start the row's cache miss, then allocate (a fixed capacity, so the allocation does
@@ -202,12 +222,7 @@ std::vector<UnitIndex> OrgGraph::chain_of_command(UnitIndex u) const {
   return chain;
 }
 std::size_t OrgGraph::chain_of_command(UnitIndex u, std::span<UnitIndex> out) const {
-  const auto& im = *impl_;
-  const int l = im.level[u];
-  const UnitIndex* r = im.row(u);
-  std::size_t n = 0;
-  for (int i = l; i >= 0 && n < out.size(); --i) out[n++] = r[i];
-  return n;
+  return tree_.chain_of_command(u, out);
 }
 UnitIndex OrgGraph::lowest_common_ancestor(UnitIndex a, UnitIndex b) const {
   const auto& im = *impl_;

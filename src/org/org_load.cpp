@@ -843,6 +843,11 @@ void apply(OrgGraph::Impl& im, Batch& b, Resolved& r) {
 }  // namespace
 
 absl::Status OrgGraph::load_json(std::string_view text, std::string_view source_name) {
+  // apply() grows the unit arrays; re-point tree_arrays() on every way out.
+  struct Sync {
+    OrgGraph* g;
+    ~Sync() { g->sync_tree_arrays(); }
+  } sync{this};
   try {
     Batch batch;
     if (looks_like_json_lines(text)) {

@@ -1,6 +1,8 @@
 // Tests of the C ABI (capi/jiceng.h) through the shared library only: every area's
 // wrappers, the caller-buffer rules, NULL / invalid UTF-8 / unknown id handling (an
 // error code and a message, never a crash, and nothing changed), thread-local errors.
+#include <climits>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -350,6 +352,30 @@ TEST(CapiCalendar, HotDayNumberCalls) {
   EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_add_workdays(&d, c, jc_date{2026, 12, 20}, 20));
   EXPECT_NE(last_error().find("2027"), std::string::npos) << last_error();
   EXPECT_EQ(d.year, 7);
+  // The jc_date form checks each field (unpacked from the struct) and its handles.
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(&d, c, jc_date{2023, 2, 29}, 1));
+  EXPECT_NE(last_error().find("2023-2-29 is not a real day"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(&d, c, jc_date{1399, 12, 31}, 1));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(&d, c, jc_date{2024, 13, 1}, 1));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(&d, c, jc_date{2024, 4, 0}, 1));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(&d, nullptr, jc_date{2024, 4, 1}, 1));
+  EXPECT_NE(last_error().find("jc_calendar_add_workdays: calendar is NULL"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_calendar_add_workdays(nullptr, c, jc_date{2024, 4, 1}, 1));
+  EXPECT_NE(last_error().find("jc_calendar_add_workdays: out is NULL"), std::string::npos) << last_error();
+  EXPECT_EQ(d.year, 7);
+  // ...and agrees with the day-number form, a leap day included.
+  for (const jc_date start : {jc_date{2024, 2, 29}, jc_date{2025, 12, 31}, jc_date{2024, 9, 30}}) {
+    for (int n : {-5, 0, 1, 3, 30}) {
+      jc_day sd = 0, rd = 0;
+      jc_date r{}, want{};
+      ASSERT_OK(jc_day_from_date(&sd, start));
+      ASSERT_OK(jc_calendar_add_workdays_day(&rd, c, sd, n));
+      ASSERT_OK(jc_day_to_date(&want, rd));
+      ASSERT_OK(jc_calendar_add_workdays(&r, c, start, n));
+      EXPECT_TRUE(r.year == want.year && r.month == want.month && r.day == want.day)
+          << start.year << "-" << start.month << "-" << start.day << " + " << n;
+    }
+  }
   jc_calendar_free(c);
 }
 
@@ -523,6 +549,20 @@ TEST_F(CapiOrg, HotQueriesRefuseBadHandlesAndIndices) {
   EXPECT_STATUS(JC_NOT_FOUND, jc_org_ancestors(chain, 6, &count, org_, past));
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestors(chain, 6, &count, nullptr, 0));
   EXPECT_NE(last_error().find("org is NULL"), std::string::npos) << last_error();
+  // A size query (NULL buf) on a NULL org blames the org, not the buffer.
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestors(nullptr, 0, &count, nullptr, 0));
+  EXPECT_NE(last_error().find("jc_org_ancestors: org is NULL"), std::string::npos) << last_error();
+  // Levels past the unit's own, and far out of range both ways, leave *out alone.
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_ancestor_at_level(&a, org_, find(kGrid), 4));
+  EXPECT_NE(last_error().find("has no ancestor at level 4"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestor_at_level(&a, org_, find(kGrid), INT_MIN));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_ancestor_at_level(&a, org_, find(kGrid), INT_MAX));
+  EXPECT_EQ(a, 9u);
+  // Each index of is_ancestor is checked on its own, and named in the message.
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, org_, 0, past + 7));
+  EXPECT_NE(last_error().find("unit index " + std::to_string(past + 7)), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_NOT_FOUND, jc_org_is_ancestor(&is, org_, past + 3, 0));
+  EXPECT_NE(last_error().find("unit index " + std::to_string(past + 3)), std::string::npos) << last_error();
   EXPECT_EQ(count, 99u);
   EXPECT_EQ(chain[0], 1u);
   ASSERT_OK(jc_org_ancestors(chain, 6, nullptr, org_, find(kBuilding)));  // out_count may be NULL

@@ -65,6 +65,18 @@ jc_status make(jc_calendar** out, jiceng::WorkCalendar cal) {
   }
 }
 
+/// jc_calendar_add_workdays[_day] beyond the calendar's index (cold path): the full walk,
+/// then the calendar's own message on failure.
+[[gnu::noinline]] jc_status add_workdays_day_slow(jc_day* out, const jc_calendar* cal, jc_day day, int n,
+                                                  const char* fn) noexcept {
+  jiceng::Date r;
+  if (cal->cal->try_add_workdays(jc::boost_of(day), n, &r)) {
+    *out = jc::day_of(r);
+    return JC_OK;
+  }
+  return add_error(fn, cal, day, n);
+}
+
 }  // namespace
 
 extern "C" {
@@ -162,23 +174,26 @@ jc_status jc_calendar_add_workdays(jc_date* out, const jc_calendar* cal, jc_date
   std::int32_t day = 0;
   if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_of(y, m, dd, &day)) [[unlikely]]
     return hot_error("jc_calendar_add_workdays", out, cal, jc_date{y, m, dd});
-  jiceng::Date r;
-  if (cal->cal->try_add_workdays(jc::boost_of(day), n, &r)) [[likely]] {  // noexcept, allocation-free
-    *out = jc::from_boost_date(r);
+  std::int64_t r = 0;  // inline index lookup, as jc_calendar_add_workdays_day
+  if (cal->cal->try_add_workdays_indexed(std::int64_t{day} + jc::kJulianEpoch, n, &r)) [[likely]] {
+    *out = jc::civil_from_days(static_cast<std::int32_t>(r - jc::kJulianEpoch));
     return JC_OK;
   }
-  return add_error("jc_calendar_add_workdays", cal, day, n);
+  jc_day result = 0;
+  const jc_status rc = add_workdays_day_slow(&result, cal, day, n, "jc_calendar_add_workdays");
+  if (rc == JC_OK) *out = jc::civil_from_days(result);
+  return rc;
 }
 
-JC_HOT jc_status jc_calendar_add_workdays_day(jc_day* out, const jc_calendar* cal, jc_day day, int n) {
+jc_status jc_calendar_add_workdays_day(jc_day* out, const jc_calendar* cal, jc_day day, int n) {
   if (out == nullptr || cal == nullptr || cal->cal == nullptr || !jc::day_ok(day)) [[unlikely]]
     return hot_day_error("jc_calendar_add_workdays_day", out, cal, day);
-  jiceng::Date r;
-  if (cal->cal->try_add_workdays(jc::boost_of(day), n, &r)) [[likely]] {
-    *out = jc::day_of(r);
+  std::int64_t r = 0;  // inline index lookup; no Date, no frame
+  if (cal->cal->try_add_workdays_indexed(std::int64_t{day} + jc::kJulianEpoch, n, &r)) [[likely]] {
+    *out = static_cast<jc_day>(r - jc::kJulianEpoch);
     return JC_OK;
   }
-  return add_error("jc_calendar_add_workdays_day", cal, day, n);
+  return add_workdays_day_slow(out, cal, day, n, "jc_calendar_add_workdays_day");
 }
 
 jc_status jc_calendar_workdays_between(int* out, const jc_calendar* cal, jc_date a, jc_date b) {

@@ -123,6 +123,20 @@ class WorkCalendar {
   /// `*out` untouched) wherever add_workdays would return an error. Never allocates.
   bool try_add_workdays(Date d, int n, Date* out) const noexcept;
 
+  /// The indexed part of try_add_workdays on Julian day numbers (Date::day_number()),
+  /// inline for hot callers (the C ABI): true and `*out_day` when the day and the result
+  /// both lie in the holiday index and no year is missing; false means "not answered
+  /// here, call try_add_workdays" (it never disagrees with it).
+  bool try_add_workdays_indexed(std::int64_t day, int n, std::int64_t* out_day) const noexcept {
+    const std::int64_t i = day - base_;
+    if (i < 0 || i >= days_ || has_gaps_) return false;
+    const auto at = static_cast<std::size_t>(i);
+    const std::int64_t k = (n > 0 ? std::int64_t{cum_[at + 1]} - 1 : std::int64_t{cum_[at]}) + n;
+    if (k < 0 || k >= static_cast<std::int64_t>(workdays_.size())) return false;
+    *out_day = base_ + workdays_[static_cast<std::size_t>(k)];
+    return true;
+  }
+
   /// Working days in the half-open range [a, b); negative (minus the count in [b, a))
   /// when b < a; 0 when a == b. Every day counted must be known. Consistent with
   /// add_workdays: for a working day a and n ≥ 0, workdays_between(a, add_workdays(a, n)) == n.

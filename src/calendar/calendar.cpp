@@ -533,13 +533,12 @@ bool WorkCalendar::try_add_workdays(Date d, int n, Date* out) const noexcept {
   // have day numbers outside every index, so they fall through to the checked path.
   const std::int64_t i = static_cast<std::int64_t>(d.day_number()) - base_;
   if (i >= 0 && i < days_ && !has_gaps_ && !d.is_special()) {
-    const std::int64_t k = (n > 0 ? std::int64_t{cum_[static_cast<std::size_t>(i + 1)]} - 1
-                                  : std::int64_t{cum_[static_cast<std::size_t>(i)]}) + n;
-    if (k >= 0 && k < static_cast<std::int64_t>(workdays_.size())) {
-      *out = Date(static_cast<DayInt>(base_ + workdays_[static_cast<std::size_t>(k)]));
+    std::int64_t r = 0;
+    if (try_add_workdays_indexed(static_cast<std::int64_t>(d.day_number()), n, &r)) {
+      *out = Date(static_cast<DayInt>(r));
       return true;
     }
-    if (!weekend_only_) return false;
+    if (!weekend_only_) return false;  // the result leaves the index: unknown years
   }
   if (d.is_special()) return false;
   const auto day = static_cast<std::int64_t>(d.day_number());

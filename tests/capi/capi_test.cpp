@@ -376,6 +376,18 @@ TEST(CapiCalendar, HotDayNumberCalls) {
           << start.year << "-" << start.month << "-" << start.day << " + " << n;
     }
   }
+  // Outside the holiday index both forms take the slow path: refused for unknown years,
+  // answered (weekends only) once the calendar allows it.
+  jc_day far = 0, far_out = -1;
+  ASSERT_OK(jc_day_from_date(&far, jc_date{2100, 3, 1}));  // a Monday
+  EXPECT_STATUS(JC_OUT_OF_RANGE, jc_calendar_add_workdays_day(&far_out, c, far, 5));
+  EXPECT_EQ(far_out, -1);
+  ASSERT_OK(jc_calendar_set_weekend_only(c, 1));
+  ASSERT_OK(jc_calendar_add_workdays_day(&far_out, c, far, 5));
+  EXPECT_EQ(far_out, far + 7);  // Monday + 5 working days: the next Monday
+  jc_date far_date{};
+  ASSERT_OK(jc_calendar_add_workdays(&far_date, c, jc_date{2100, 3, 1}, 5));
+  EXPECT_TRUE(far_date.year == 2100 && far_date.month == 3 && far_date.day == 8);
   jc_calendar_free(c);
 }
 

@@ -41,6 +41,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "jiceng/calendar.hpp"
@@ -93,6 +94,21 @@ struct EngineMemory {
 struct QueryOptions {
   bool raw_contact = false;  ///< unmasked personal data (names, phones) — ask explicitly
   std::size_t limit = 0;     ///< at most this many results (0 = all)
+};
+
+/// A borrowed view of one event with the fields an indexer reads (KpiIndex): no
+/// allocation. The string views point into the engine and are valid only inside the
+/// Engine::for_each_event callback that receives it.
+struct EventRef {
+  std::uint64_t seq = 0;
+  Timestamp time = 0;
+  PetitionId petition = kNoPetition;  ///< kNoPetition for configuration events
+  EventType type = EventType::kSubmit;
+  std::string_view location;          ///< submit: the location as submitted
+  std::string_view category;          ///< submit
+  Channel channel = Channel::kOnlinePlatform;  ///< submit
+  std::string_view unit;              ///< dispatch, escalate, reopen: the target unit
+  Evaluation evaluation{};            ///< evaluate
 };
 
 /// The engine. Create with `Engine::create`; not copyable (snapshot/restore copies state).
@@ -203,6 +219,12 @@ class Engine {
   absl::StatusOr<std::vector<Event>> history(PetitionId id) const;
   /// Events with seq in [from_seq, from_seq + max), all petitions and configuration.
   std::vector<Event> events(std::uint64_t from_seq, std::size_t max) const;
+  /// Calls `fn` for the events with seq in [from_seq, from_seq + max), in order, as
+  /// allocation-free EventRef views (what an indexer such as KpiIndex reads), under the
+  /// reader lock; stops at the first non-OK status and returns it. `fn` must not call
+  /// back into this engine. Returns OK after the last event.
+  absl::Status for_each_event(std::uint64_t from_seq, std::size_t max,
+                              absl::FunctionRef<absl::Status(const EventRef&)> fn) const;
   /// Ids of petitions in `state`, ascending.
   std::vector<PetitionId> by_state(State state, const QueryOptions& options = {}) const;
   /// Ids of petitions whose current unit is in the subtree of `unit`. NOT_FOUND for an

@@ -7,6 +7,7 @@
 // (day, key) → count entries. A subtree rollup sums the cells of the subtree's units
 // within the period, so its cost depends on units × days, not on petitions.
 #include <algorithm>
+#include <limits>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -170,7 +171,7 @@ struct KpiIndex::Impl {
     }
   }
 
-  absl::Status ingest(const Event& e);
+  absl::Status ingest(const EventRef& e);
 
   /// Sums the cells of `dense` units within `r`.
   struct Sum {
@@ -231,7 +232,7 @@ struct KpiIndex::Impl {
   }
 };
 
-absl::Status KpiIndex::Impl::ingest(const Event& e) {
+absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
   if (e.seq != last_seq + 1) {
     return absl::FailedPreconditionError(
         absl::StrCat("kpi index: event seq ", e.seq, " is not the next one (last ingested ", last_seq, ")"));
@@ -256,22 +257,22 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
                                                      Engine::display_id(e.petition), " but the next is ",
                                                      Engine::display_id(pets.size() + 1)));
     }
-    if (static_cast<int>(e.payload.channel) >= kChannelCount) {
+    if (static_cast<int>(e.channel) >= kChannelCount) {
       return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": channel out of range"));
     }
-    const std::uint32_t g = kpi_org::resolve_location(org(), e.payload.location);
+    const std::uint32_t g = kpi_org::resolve_location(org(), e.location);
     if (g == kNone) {
-      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": location \"", e.payload.location,
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": location \"", internal::av(e.location),
                                                      "\" is neither a household nor a unit of the org graph"));
     }
-    if (category_names.size() >= 0xFFFF && !category_ids.contains(e.payload.category)) {
+    if (category_names.size() >= 0xFFFF && !category_ids.contains(internal::av(e.category))) {
       return absl::ResourceExhaustedError("kpi index: more than 65535 categories");
     }
     PState s;
     s.unit = s.loc = dense_of_graph(g);
     s.day = china_day_number(e.time);
-    s.category = intern_category(e.payload.category);
-    s.channel = static_cast<std::uint8_t>(e.payload.channel);
+    s.category = intern_category(e.category);
+    s.channel = static_cast<std::uint8_t>(e.channel);
     s.state = State::kReceived;
     pets.push_back(s);
     apply(s, 1);
@@ -286,11 +287,11 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
   PState s = old;
   auto fresh = [&] { s.flags &= static_cast<std::uint16_t>(~kFOverdueNow); };
   auto move_to = [&]() -> absl::Status {
-    if (e.payload.unit.empty()) {
+    if (e.unit.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)), ") records no target unit"));
     }
-    s.unit = intern_unit(e.payload.unit);
+    s.unit = intern_unit(e.unit);
     s.flags |= kFDispatched;
     s.state = State::kDispatched;
     return absl::OkStatus();
@@ -354,7 +355,7 @@ absl::Status KpiIndex::Impl::ingest(const Event& e) {
       break;
     }
     case EventType::kEvaluate: {
-      const Evaluation& ev = e.payload.evaluation;
+      const Evaluation& ev = e.evaluation;
       if (static_cast<int>(ev.satisfaction) > 2) {
         return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": satisfaction out of range"));
       }
@@ -394,19 +395,26 @@ KpiIndex::KpiIndex(KpiIndex&&) noexcept = default;
 KpiIndex& KpiIndex::operator=(KpiIndex&&) noexcept = default;
 
 absl::Status KpiIndex::update(std::size_t max_events) {
-  constexpr std::size_t kChunk = 1 << 16;
-  std::size_t done = 0;
-  while (max_events == 0 || done < max_events) {
-    const std::size_t want = max_events == 0 ? kChunk : std::min(kChunk, max_events - done);
-    const std::vector<Event> chunk = impl_->engine->events(impl_->last_seq + 1, want);
-    if (chunk.empty()) break;
-    for (const Event& e : chunk) JICENG_RETURN_IF_ERROR(impl_->ingest(e));
-    done += chunk.size();
-  }
-  return absl::OkStatus();
+  // Allocation-free views of the engine's compact log (the public Event, with its
+  // strings copied, cost more than the ingest itself).
+  return impl_->engine->for_each_event(impl_->last_seq + 1,
+                                       max_events == 0 ? std::numeric_limits<std::size_t>::max() : max_events,
+                                       [this](const EventRef& e) { return impl_->ingest(e); });
 }
 
-absl::Status KpiIndex::ingest(const Event& event) { return impl_->ingest(event); }
+absl::Status KpiIndex::ingest(const Event& event) {
+  EventRef e;
+  e.seq = event.seq;
+  e.time = event.time;
+  e.petition = event.petition;
+  e.type = event.type;
+  e.location = event.payload.location;
+  e.category = event.payload.category;
+  e.channel = event.payload.channel;
+  e.unit = event.payload.unit;
+  e.evaluation = event.payload.evaluation;
+  return impl_->ingest(e);
+}
 std::uint64_t KpiIndex::last_seq() const { return impl_->last_seq; }
 std::size_t KpiIndex::petitions() const { return impl_->pets.size(); }
 

@@ -1531,6 +1531,48 @@ std::vector<Event> Engine::events(std::uint64_t from_seq, std::size_t max) const
   return out;
 }
 
+absl::Status Engine::for_each_event(std::uint64_t from_seq, std::size_t max,
+                                    absl::FunctionRef<absl::Status(const EventRef&)> fn) const {
+  ReadLock l(*impl_);
+  const Impl& m = *impl_;
+  if (from_seq == 0) from_seq = 1;
+  const std::uint64_t size = m.events.size();
+  if (from_seq > size) return absl::OkStatus();
+  const std::uint64_t end = from_seq + std::min<std::uint64_t>(max, size - from_seq + 1);
+  for (std::uint64_t s = from_seq; s < end; ++s) {
+    const StoredEvent& ev = m.events[s - 1];
+    EventRef e;
+    e.seq = s;
+    e.time = ev.time;
+    e.type = static_cast<EventType>(ev.type);
+    if (ev.petition != kNoRef) {
+      e.petition = ev.petition + 1ull;
+      switch (e.type) {
+        case EventType::kSubmit: {
+          const Rec& r = m.recs[ev.petition];
+          e.location = m.text(r.location);
+          e.category = m.cats[r.category].name;
+          e.channel = static_cast<Channel>(r.channel);
+          break;
+        }
+        case EventType::kDispatch:
+        case EventType::kEscalate:
+        case EventType::kReopen:
+          e.unit = ev.unit == kNoRef ? std::string_view("(none)") : m.units.name(ev.unit);
+          break;
+        case EventType::kEvaluate:
+          e.evaluation = Evaluation{(ev.flags & pet::kEvContacted) != 0, (ev.flags & pet::kEvSolved) != 0,
+                                    static_cast<Satisfaction>((ev.flags >> 5) & 3)};
+          break;
+        default:
+          break;
+      }
+    }
+    JICENG_RETURN_IF_ERROR(fn(e));
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 template <typename Pred>
 std::vector<PetitionId> scan(const Engine::Impl& m, const QueryOptions& o, Pred pred) {

@@ -1,6 +1,7 @@
 // The Engine: submission, routing, returns, escalation ceiling, caps, the 信访 track,
 // the event-sourcing seams (sink, batch, replay, encoding, snapshot), queries, threads.
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -523,6 +524,64 @@ TEST(PetitionEngine, ReplayEqualsLiveAndSnapshotRoundTrips) {
   bad.type = EventType::kSign;
   bad.petition = 2;  // withdrawn
   EXPECT_EQ(replayed->apply_event(bad).code(), absl::StatusCode::kDataLoss);
+}
+
+// for_each_event's borrowed views carry exactly the fields of the public events they
+// stand for, over any range, and stop at the first non-OK status.
+TEST(PetitionEngine, EventViewsMatchThePublicEvents) {
+  auto e = *Engine::create("national");
+  ASSERT_TRUE(e->load_org(sample_district(), 0).ok());
+  workload(*e);
+  const std::uint64_t n = e->last_seq();
+  ASSERT_GT(n, 20u);
+  const std::vector<Event> all = e->events(1, n);
+  ASSERT_EQ(all.size(), n);
+  std::set<EventType> types;
+  std::uint64_t seen = 0;
+  absl::Status st = e->for_each_event(0, n + 10, [&](const EventRef& r) {
+    const Event& ev = all[seen++];
+    EXPECT_EQ(r.seq, ev.seq);
+    EXPECT_EQ(r.time, ev.time);
+    EXPECT_EQ(r.petition, ev.petition);
+    EXPECT_EQ(r.type, ev.type);
+    types.insert(r.type);
+    if (ev.type == EventType::kSubmit) {
+      EXPECT_EQ(r.location, ev.payload.location) << ev.seq;
+      EXPECT_EQ(r.category, ev.payload.category) << ev.seq;
+      EXPECT_EQ(r.channel, ev.payload.channel) << ev.seq;
+    }
+    if (ev.type == EventType::kDispatch || ev.type == EventType::kEscalate || ev.type == EventType::kReopen) {
+      EXPECT_EQ(r.unit, ev.payload.unit) << ev.seq;
+    }
+    if (ev.type == EventType::kEvaluate) {
+      EXPECT_EQ(r.evaluation, ev.payload.evaluation) << ev.seq;
+    }
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st;
+  EXPECT_EQ(seen, n);
+  for (EventType t : {EventType::kSubmit, EventType::kDispatch, EventType::kEvaluate, EventType::kLoadOrg}) {
+    EXPECT_TRUE(types.count(t)) << "the workload should include " << to_string(t);
+  }
+  // A middle range, an empty range past the end, and an early stop.
+  std::vector<std::uint64_t> seqs;
+  ASSERT_TRUE(e->for_each_event(5, 3, [&](const EventRef& r) {
+    seqs.push_back(r.seq);
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{5, 6, 7}));
+  int calls = 0;
+  EXPECT_TRUE(e->for_each_event(n + 1, 10, [&](const EventRef&) {
+    ++calls;
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(calls, 0);
+  st = e->for_each_event(1, n, [&](const EventRef& r) {
+    ++calls;
+    return r.seq == 4 ? absl::CancelledError("stop at 4") : absl::OkStatus();
+  });
+  EXPECT_EQ(st.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(calls, 4);
 }
 
 TEST(PetitionEngine, QueriesAndMasking) {

@@ -1,9 +1,11 @@
 """The Pythonic layer's machinery: typed exceptions, status checks, string and buffer
 helpers, enums, time conversion."""
 
+import array as _array
 import ctypes
 import datetime as _dt
 import enum
+import itertools as _itertools
 import json
 
 from . import _capi as C
@@ -153,6 +155,90 @@ def enc(s, what="text"):
     if not isinstance(s, str):
         raise TypeError("%s must be str, got %s" % (what, type(s).__name__))
     return s.encode("utf-8", "surrogatepass")
+
+
+def string_column(seq, n, what, keep, optional=False):
+    """A sequence of ``n`` str (None allowed where ``optional``) as a ``char*[n]`` for
+    the bulk calls. ``keep`` receives the objects the pointers point into (it must
+    outlive the call). A str holding a NUL raises ValueError naming its index (C would
+    silently cut it there).
+
+    All str: joined, encoded and split by C-level built-ins, and the pointer array
+    computed with ``itertools.accumulate`` — about 3x faster than building a
+    ``c_char_p`` array element by element, which dominated bulk submits."""
+    if len(seq) != n:
+        raise ValueError("%s has %d entries, expected %d" % (what, len(seq), n))
+    try:
+        joined = "\0".join(seq)  # TypeError when an entry is not a str
+    except TypeError:
+        joined = None
+    if joined is not None:
+        buf = joined.encode("utf-8", "surrogatepass") + b"\0"
+        if buf.count(b"\0") == n:
+            keep.append(buf)
+            base = ctypes.cast(ctypes.c_char_p(buf), ctypes.c_void_p).value
+            ptrs = _array.array("Q", _itertools.accumulate(
+                map((1).__add__, map(len, buf.split(b"\0"))), initial=base))
+            del ptrs[n:]
+            keep.append(ptrs)
+            return (ctypes.c_char_p * n).from_buffer(ptrs)
+    # Mixed entries (None, bytes) or an embedded NUL: one by one, repeated values once.
+    cache = {}
+    out = []
+    for i, v in enumerate(seq):
+        b = cache.get(v) if isinstance(v, (str, bytes)) else None
+        if b is None:
+            if v is None and optional:
+                out.append(None)
+                continue
+            b = enc(v, "%s[%d]" % (what, i)) if v is not None else None
+            if b is None:
+                raise TypeError("%s[%d] must be str, got None" % (what, i))
+            if b"\0" in b:
+                raise ValueError("%s[%d] contains a NUL character" % (what, i))
+            cache[v] = b
+        out.append(b)
+    arr = (ctypes.c_char_p * n)(*out)
+    keep.append(arr)
+    return arr
+
+
+def same_string_column(s, n, what, keep):
+    """One str for all ``n`` entries, as a ``char*[n]`` of the same pointer."""
+    b = enc(s, what)
+    if b is None:
+        return None
+    if b"\0" in b:
+        raise ValueError("%s contains a NUL character" % what)
+    keep.append(b)
+    ptrs = _array.array("Q", [ctypes.cast(ctypes.c_char_p(b), ctypes.c_void_p).value]) * n
+    keep.append(ptrs)
+    return (ctypes.c_char_p * n).from_buffer(ptrs)
+
+
+def int_column(values, n, what, conv):
+    """One value for all, or a sequence of ``n``, converted by ``conv`` (an enum's ``of``,
+    ``bool``) once per distinct value, as an ``array("i")``."""
+    if isinstance(values, (int, str)) or hasattr(values, "name"):
+        return _array.array("i", [int(conv(values))]) * n
+    if len(values) != n:
+        raise ValueError("%s has %d entries, expected %d" % (what, len(values), n))
+    try:
+        table = {v: int(conv(v)) for v in set(values)}
+    except TypeError:  # unhashable entries: convert one by one
+        return _array.array("i", [int(conv(v)) for v in values])
+    return _array.array("i", map(table.__getitem__, values))
+
+
+def ts_column(times, n, what="times"):
+    """A sequence of ``n`` timestamps (int UTC seconds or aware datetimes) as ``array("q")``."""
+    if len(times) != n:
+        raise ValueError("%s has %d entries, expected %d" % (what, len(times), n))
+    if isinstance(times, range):
+        return _array.array("q", times)
+    if all(type(t) is int for t in times):
+        return _array.array("q", times)
+    return _array.array("q", [to_ts(t) for t in times])
 
 
 def take_string(fn, *args):

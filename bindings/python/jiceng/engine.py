@@ -8,7 +8,7 @@ import os
 from typing import Optional
 
 from . import _capi as C
-from ._core import (_Handle, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
+from ._core import (_Handle, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
                     buffer_string, check, enc, from_ts, take_json, take_string, to_ts)
 from .calendar import Calendar
 from .org import Org
@@ -343,33 +343,14 @@ class Petitions:
         keep = []  # the arrays must outlive the call
 
         def strings(seq, what, optional=False):
-            if seq is None:
-                return None
-            if len(seq) != n:
-                raise ValueError("%s has %d entries, expected %d" % (what, len(seq), n))
-            cache = {}
-            out = []
-            for v in seq:  # repeated values (locations, categories) are encoded once
-                b = cache.get(v)
-                if b is None:
-                    b = cache[v] = enc(v, what) if v is not None or not optional else None
-                out.append(b)
-            arr = (ctypes.c_char_p * n)(*out)
-            keep.append(arr)
-            return arr
+            return None if seq is None else string_column(seq, n, what, keep, optional)
 
         def ints(seq, what, conv):
             if seq is None:
                 return None
-            if isinstance(seq, (int, str)) or hasattr(seq, "name"):
-                v = int(conv(seq))
-                arr = (ctypes.c_int * n)(*([v] * n))
-            else:
-                if len(seq) != n:
-                    raise ValueError("%s has %d entries, expected %d" % (what, len(seq), n))
-                arr = (ctypes.c_int * n)(*[int(conv(v)) for v in seq])
+            arr = int_column(seq, n, what, conv)
             keep.append(arr)
-            return arr
+            return (ctypes.c_int * n).from_buffer(arr)
 
         if len(actors) != n:
             raise ValueError("actors has %d entries, expected %d" % (len(actors), n))
@@ -393,11 +374,9 @@ class Petitions:
         cols.channels = ints(channel, "channel", Channel.of)
         cols.idempotency_keys = strings(idempotency_keys, "idempotency_keys", optional=True)
         if times is not None:
-            if len(times) != n:
-                raise ValueError("times has %d entries, expected %d" % (len(times), n))
-            t = (ctypes.c_int64 * n)(*[to_ts(x) for x in times])
+            t = ts_column(times, n)
             keep.append(t)
-            cols.times = t
+            cols.times = (ctypes.c_int64 * n).from_buffer(t)
         import array
         ids = array.array("Q", bytes(8 * n))
         results = (ctypes.c_int * n)()
@@ -431,14 +410,13 @@ class Petitions:
         n = len(petitions)
         if n == 0:
             return []
+        keep = []
         if texts is None:
             arr = None
         elif isinstance(texts, (str, bytes)):
-            arr = (ctypes.c_char_p * n)(*([enc(texts)] * n))
+            arr = same_string_column(texts, n, "texts", keep)
         else:
-            if len(texts) != n:
-                raise ValueError("texts has %d entries, expected %d" % (len(texts), n))
-            arr = (ctypes.c_char_p * n)(*[enc(t) for t in texts])
+            arr = string_column(texts, n, "texts", keep, optional=True)
         results = (ctypes.c_int * n)()
         rc = C.jc_engine_execute_text_many(results, self._h, ctypes.byref(handle._c), int(Event.of(event)),
                                            (ctypes.c_uint64 * n).from_buffer(petitions), arr, n, to_ts(now))
@@ -458,21 +436,11 @@ class Petitions:
         if n == 0:
             return []
 
-        def column(v, conv, what):
-            if isinstance(v, (bool, int, str)) or hasattr(v, "name"):
-                return [conv(v)] * n
-            if len(v) != n:
-                raise ValueError("%s has %d entries, expected %d" % (what, len(v), n))
-            return [conv(x) for x in v]
-
-        sat = column(satisfaction, lambda x: int(Satisfaction.of(x)), "satisfaction")
-        sol = column(solved, lambda x: 1 if x else 0, "solved")
-        con = column(contacted, lambda x: 1 if x else 0, "contacted")
         import array
         flat = array.array("i", bytes(12 * n))  # jc_evaluation is three ints, no padding
-        flat[0::3] = array.array("i", con)
-        flat[1::3] = array.array("i", sol)
-        flat[2::3] = array.array("i", sat)
+        flat[0::3] = int_column(contacted, n, "contacted", bool)
+        flat[1::3] = int_column(solved, n, "solved", bool)
+        flat[2::3] = int_column(satisfaction, n, "satisfaction", Satisfaction.of)
         evs = (C.jc_evaluation * n).from_buffer(flat)
         results = (ctypes.c_int * n)()
         rc = C.jc_engine_evaluate_many(results, self._h, ctypes.byref(handle._c),

@@ -313,6 +313,40 @@ class BulkTests(unittest.TestCase):
         self.assertEqual(self.engine.digest(), before)
 
 
+    def test_columns_marshal_every_kind_of_entry(self):
+        """Bulk string columns: non-ASCII, repeated, None where optional, bytes, per-item
+        datetimes and ints; a NUL inside a string or a None where required is refused
+        naming the entry, and nothing is submitted."""
+        p = self.engine.petitions
+        texts = ["诉求 é %d" % i for i in range(5)]
+        keys = ["k-0", None, b"k-2", "k-3", None]
+        times = [MON + dt.timedelta(minutes=i) for i in range(4)] + [int(MON.timestamp()) + 600]
+        ids = p.submit_many(["R-%d" % i for i in range(5)], locations=["H-G01B01-0101"] * 5,
+                            categories=["noise", "property"] * 2 + ["noise"], texts=texts,
+                            idempotency_keys=keys, times=times)
+        for i, pid in enumerate(ids):
+            v = p.get(pid)
+            self.assertEqual(v["text"], texts[i])
+            self.assertEqual(v["category"], "noise" if i % 2 == 0 else "property")
+            self.assertEqual(v["petitioner"], "R-%d" % i)
+        self.assertEqual(p.find_by_key("k-2"), ids[2])
+        self.assertEqual(p.get(ids[4])["submitted_at"], int(MON.timestamp()) + 600)
+        self.assertEqual(p.get(ids[1])["submitted_at"], int(MON.timestamp()) + 60)
+        before = self.engine.digest()
+        with self.assertRaisesRegex(ValueError, r"texts\[1\] contains a NUL"):
+            p.submit_many(["R-1", "R-2"], locations=["H-G01B01-0101"] * 2, categories=["noise"] * 2,
+                          texts=["ok", "bad\0tail"], now=MON)
+        with self.assertRaisesRegex(TypeError, r"locations\[0\] must be str"):
+            p.submit_many(["R-1"], locations=[None], categories=["noise"], texts=["a"], now=MON)
+        with self.assertRaisesRegex(ValueError, "texts has 1 entries, expected 2"):
+            p.submit_many(["R-1", "R-2"], locations=["H-G01B01-0101"] * 2, categories=["noise"] * 2,
+                          texts=["a"], now=MON)
+        officer = p.resolve_actor(Actor("S-1", Role.STREET_OFFICER, "320506001"))
+        with self.assertRaisesRegex(ValueError, "contains a NUL"):
+            p.resolve_many(officer, ids, "a\0b", now=MON)
+        self.assertEqual(self.engine.digest(), before)
+
+
 class EngineTests(unittest.TestCase):
     def setUp(self):
         self.e = new_engine()

@@ -1,4 +1,5 @@
 // capi/common.cpp — errors, versions, library strings, enum names, dates and time.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,30 @@ const char* jc_status_name(int status) {
 const char* jc_version(void) { return "0.1.0"; }
 unsigned int jc_abi_version(void) { return JC_ABI_VERSION; }
 void jc_string_free(char* str) { std::free(str); }
+
+jc_status jc_strings_split(const char** out, size_t count, const char* packed, size_t size) {
+  constexpr const char* fn = "jc_strings_split";
+  JC_GUARD(fn) {
+    if (count == 0 && size == 0) return JC_OK;
+    JC_CHECK(jc::need(out, fn, "out"));
+    JC_CHECK(jc::need(packed, fn, "packed"));
+    if (size == 0 || packed[size - 1] != '\0')
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": packed (", size, " bytes) does not end with a NUL"));
+    // Count first, so a mismatch leaves `out` untouched.
+    const char* const end = packed + size;
+    std::size_t found = 0;
+    for (const char* p = packed; p < end; ++found)
+      p = static_cast<const char*>(std::memchr(p, '\0', static_cast<std::size_t>(end - p))) + 1;
+    if (found != count)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": packed holds ", found, " strings, expected ", count));
+    const char* p = packed;
+    for (std::size_t i = 0; i < count; ++i) {
+      out[i] = p;
+      p = static_cast<const char*>(std::memchr(p, '\0', static_cast<std::size_t>(end - p))) + 1;
+    }
+    return JC_OK;
+  });
+}
 
 jc_status jc_enum_name(const char** out, const char* kind, int value) {
   JC_GUARD("jc_enum_name") {

@@ -110,6 +110,16 @@ JC_API unsigned int jc_abi_version(void);
 /** Releases a string (or byte buffer) the library allocated. NULL is a no-op. */
 JC_API void jc_string_free(char *str);
 
+/**
+ * Points `out[0..count)` at the `count` NUL-terminated strings packed end to end in
+ * `packed` (`size` bytes, the last one a NUL): how a binding turns one joined buffer
+ * into the `const char *const *` column a bulk call takes, without a per-string step
+ * (Python: `"\0".join(texts).encode() + b"\0"`). The pointers borrow `packed`.
+ * JC_INVALID_ARGUMENT, with `out` untouched, when the buffer does not end with a NUL or
+ * holds another number of strings.
+ */
+JC_API jc_status jc_strings_split(const char **out, size_t count, const char *packed, size_t size);
+
 /* ======================================================================================
  * Enumerations (values are stable; each has a *_name and *_parse function)
  * ==================================================================================== */

@@ -78,7 +78,7 @@ std::string duration_text(Duration d) { return format_duration(d); }
 // Interner
 
 std::size_t pet::Interner::memory_bytes() const {
-  std::size_t b = names_.capacity() * sizeof(std::string) + map_.capacity() * (sizeof(std::string) + 8);
+  std::size_t b = names_.size() * sizeof(std::string) + map_.capacity() * (sizeof(absl::string_view) + 8);
   for (const auto& s : names_) b += s.capacity() > 15 ? s.capacity() : 0;
   return b;
 }

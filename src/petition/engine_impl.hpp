@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -33,15 +34,31 @@ inline constexpr std::uint64_t kMaxArenaText = (1u << 24) - 1;
 inline std::uint64_t text_off(TextRef t) { return t >> 24; }
 inline std::uint32_t text_len(TextRef t) { return static_cast<std::uint32_t>(t & kMaxArenaText); }
 
-/// Append-only string interning (ids → dense integers).
+/// Append-only string interning (ids → dense integers). The names live in a deque
+/// (elements never move as it grows) and the map's keys are views of them, so a new
+/// name costs one string (none for short ids) and rehashing moves only views.
 class Interner {
  public:
+  Interner() = default;
+  Interner(const Interner& o) { copy_from(o); }
+  Interner& operator=(const Interner& o) {
+    if (this != &o) {
+      names_.clear();
+      map_.clear();
+      copy_from(o);
+    }
+    return *this;
+  }
+  // Moving a deque hands over its blocks, so the views stay valid.
+  Interner(Interner&&) noexcept = default;
+  Interner& operator=(Interner&&) noexcept = default;
+
   std::uint32_t intern(std::string_view s) {
     auto it = map_.find(internal::av(s));
     if (it != map_.end()) return it->second;
     const auto r = static_cast<std::uint32_t>(names_.size());
-    names_.emplace_back(s);
-    map_.emplace(names_.back(), r);
+    const std::string& stored = names_.emplace_back(s);
+    map_.emplace(absl::string_view(stored.data(), stored.size()), r);
     return r;
   }
   std::optional<std::uint32_t> find(std::string_view s) const {
@@ -54,8 +71,11 @@ class Interner {
   std::size_t memory_bytes() const;
 
  private:
-  std::vector<std::string> names_;
-  absl::flat_hash_map<std::string, std::uint32_t> map_;
+  void copy_from(const Interner& o) {
+    for (const std::string& n : o.names_) intern(n);
+  }
+  std::deque<std::string> names_;
+  absl::flat_hash_map<absl::string_view, std::uint32_t> map_;
 };
 
 enum RecFlag : std::uint8_t {

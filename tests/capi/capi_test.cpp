@@ -135,6 +135,32 @@ TEST(CapiCommon, EnumNamesRoundTrip) {
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_enum_parse(nullptr, "role", "resident"));
 }
 
+TEST(CapiCommon, StringsSplitPointsIntoThePackedBuffer) {
+  const char packed[] = "R-1\0\xe8\xaf\x89\xe6\xb1\x82\0\0tail";  // "R-1", "诉求", "", "tail"
+  const char* out[4] = {nullptr, nullptr, nullptr, nullptr};
+  ASSERT_OK(jc_strings_split(out, 4, packed, sizeof packed));
+  EXPECT_EQ(out[0], packed);
+  EXPECT_STREQ(out[0], "R-1");
+  EXPECT_STREQ(out[1], "\xe8\xaf\x89\xe6\xb1\x82");
+  EXPECT_STREQ(out[2], "");
+  EXPECT_STREQ(out[3], "tail");
+  EXPECT_EQ(out[3], packed + sizeof packed - 5);
+  ASSERT_OK(jc_strings_split(nullptr, 0, nullptr, 0));
+  // Refusals name the reason and leave `out` as it was.
+  const char* keep[4] = {"a", "b", "c", "d"};
+  const char* before[4] = {keep[0], keep[1], keep[2], keep[3]};
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_strings_split(keep, 3, packed, sizeof packed));
+  EXPECT_NE(last_error().find("holds 4 strings, expected 3"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_strings_split(keep, 4, packed, sizeof packed - 1));
+  EXPECT_NE(last_error().find("does not end with a NUL"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_strings_split(keep, 5, packed, sizeof packed));
+  EXPECT_NE(last_error().find("holds 4 strings, expected 5"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_strings_split(keep, 1, packed, 0));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_strings_split(nullptr, 4, packed, sizeof packed));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_strings_split(keep, 4, nullptr, 10));
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(keep[i], before[i]);
+}
+
 TEST(CapiCommon, LastErrorIsPerThread) {
   jc_clear_error();
   EXPECT_EQ(jc_last_error_code(), JC_OK);

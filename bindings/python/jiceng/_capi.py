@@ -204,6 +204,7 @@ _FUNCTIONS = [
     ("jc_version", c_char_p, []),
     ("jc_abi_version", c_uint, []),
     ("jc_string_free", None, [c_void_p]),
+    ("jc_strings_split", jc_status, [c_void_p, c_size_t, c_char_p, c_size_t]),
     ("jc_enum_name", jc_status, [POINTER(c_char_p), c_char_p, c_int]),
     ("jc_enum_parse", jc_status, [POINTER(c_int), c_char_p, c_char_p]),
     ("jc_day_from_date", jc_status, [POINTER(jc_day), jc_date]),

@@ -5,7 +5,6 @@ import array as _array
 import ctypes
 import datetime as _dt
 import enum
-import itertools as _itertools
 import json
 
 from . import _capi as C
@@ -163,9 +162,9 @@ def string_column(seq, n, what, keep, optional=False):
     outlive the call). A str holding a NUL raises ValueError naming its index (C would
     silently cut it there).
 
-    All str: joined, encoded and split by C-level built-ins, and the pointer array
-    computed with ``itertools.accumulate`` — about 3x faster than building a
-    ``c_char_p`` array element by element, which dominated bulk submits."""
+    All str: joined and encoded by C-level built-ins and split by the library
+    (jc_strings_split) — about 4x faster than building a ``c_char_p`` array element by
+    element, which dominated bulk submits."""
     if len(seq) != n:
         raise ValueError("%s has %d entries, expected %d" % (what, len(seq), n))
     try:
@@ -174,14 +173,12 @@ def string_column(seq, n, what, keep, optional=False):
         joined = None
     if joined is not None:
         buf = joined.encode("utf-8", "surrogatepass") + b"\0"
-        if buf.count(b"\0") == n:
+        arr = (ctypes.c_char_p * n)()
+        # A str holding a NUL makes the count differ: refused, then found below.
+        if C.jc_strings_split(arr, n, buf, len(buf)) == C.JC_OK:
             keep.append(buf)
-            base = ctypes.cast(ctypes.c_char_p(buf), ctypes.c_void_p).value
-            ptrs = _array.array("Q", _itertools.accumulate(
-                map((1).__add__, map(len, buf.split(b"\0"))), initial=base))
-            del ptrs[n:]
-            keep.append(ptrs)
-            return (ctypes.c_char_p * n).from_buffer(ptrs)
+            keep.append(arr)
+            return arr
     # Mixed entries (None, bytes) or an embedded NUL: one by one, repeated values once.
     cache = {}
     out = []

@@ -58,13 +58,13 @@ def district_json(units):
 # jiceng
 
 def run_jiceng(doc, n):
-    import json
-    units = json.loads(doc)["units"]
-    buildings = [u["id"] for u in units if u["kind"] == "building_group"]
-    streets = [u["id"] for u in units if u["level"] == 1 and u["kind"].endswith("committee")]
-    district = next(u["id"] for u in units if u["level"] == 0)
     e = jiceng.Engine(policy="suzhou-sip")
     e.org.load_json(doc, now=T0 - 86400)
+    # The units to work with come from the library's own graph (Org.units), not from
+    # parsing the document a second time.
+    buildings = e.org.units(kind="building_group")
+    streets = e.org.units(level=1, kind="street_committee") + e.org.units(level=1, kind="township_committee")
+    district = e.org.units(level=0)[0]
     p = e.petitions
     nb, nc = len(buildings), len(CATEGORIES)
     ids = p.submit_many(["R-%d" % i for i in range(n)],

@@ -370,6 +370,13 @@ JC_API jc_status jc_org_parent(uint32_t *out, const jc_org *org, uint32_t unit);
 JC_API jc_status jc_org_unit_json(char **out, const jc_org *org, uint32_t unit);
 
 /**
+ * Ids of the units at `level` (0..5; -1 for any) and of `kind` (a unit kind name such as
+ * "building_group"; NULL for any), in index order, as a JSON array (library string).
+ * JC_INVALID_ARGUMENT for a level outside -1..5 or an unknown kind.
+ */
+JC_API jc_status jc_org_units_json(char **out, const jc_org *org, int level, const char *kind);
+
+/**
  * The chain of command u, parent, ..., root into `buf` (caller array of `capacity`
  * indices); `*out_count` = the chain's length. Caller-buffer rules above. No allocation.
  */

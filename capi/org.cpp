@@ -1,6 +1,7 @@
 // capi/org.cpp — the organization graph (党组织体系) through the C ABI.
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -316,6 +317,30 @@ jc_status jc_org_unit_json(char** out, const jc_org* org, uint32_t unit) {
     o["subtree_members"] = g.subtree_member_count(unit);
     o["subtree_party_members"] = g.subtree_party_member_count(unit);
     return jc::out_string(out, boost::json::serialize(o), "jc_org_unit_json");
+  });
+}
+
+jc_status jc_org_units_json(char** out, const jc_org* org, int level, const char* kind) {
+  constexpr const char* fn = "jc_org_units_json";
+  JC_GUARD(fn) {
+    JC_CHECK(jc::need(out, fn, "out"));
+    if (org == nullptr || org->graph == nullptr) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": org is NULL"));
+    if (level < -1 || level > 5) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": level ", level, " is not in -1..5"));
+    std::optional<jiceng::UnitKind> want;
+    if (kind != nullptr) {
+      std::string_view k;
+      JC_CHECK(jc::text(&k, kind, fn, "kind"));
+      want = jiceng::parse_unit_kind(k);
+      if (!want) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": \"", k, "\" is not a unit kind"));
+    }
+    const OrgGraph& g = *org->graph;
+    boost::json::array ids;
+    for (std::uint32_t u = 0; u < g.unit_count(); ++u) {
+      if (level >= 0 && g.level(u) != level) continue;
+      if (want && g.kind(u) != *want) continue;
+      ids.emplace_back(g.id(u));
+    }
+    return jc::out_string(out, boost::json::serialize(ids), fn);
   });
 }
 

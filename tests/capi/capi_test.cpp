@@ -161,6 +161,31 @@ TEST(CapiCommon, StringsSplitPointsIntoThePackedBuffer) {
   for (int i = 0; i < 4; ++i) EXPECT_EQ(keep[i], before[i]);
 }
 
+TEST(CapiOrgUnits, UnitsJsonFiltersAndRefuses) {
+  jc_org* org = nullptr;
+  ASSERT_OK(jc_org_new(&org));
+  ASSERT_OK(jc_org_load_sample(org));
+  char* out = nullptr;
+  ASSERT_OK(jc_org_units_json(&out, org, 0, nullptr));
+  EXPECT_EQ(take(out), "[\"320506\"]");
+  ASSERT_OK(jc_org_units_json(&out, org, -1, "building_group"));
+  const std::string buildings = take(out);
+  EXPECT_NE(buildings.find(kBuilding), std::string::npos);
+  EXPECT_EQ(buildings.find(std::string("\"") + kGrid + "\""), std::string::npos);
+  ASSERT_OK(jc_org_units_json(&out, org, 1, "building_group"));
+  EXPECT_EQ(take(out), "[]");
+  out = nullptr;
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_units_json(&out, org, 6, nullptr));
+  EXPECT_NE(last_error().find("level 6 is not in -1..5"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_units_json(&out, org, -1, "palace"));
+  EXPECT_NE(last_error().find("\"palace\" is not a unit kind"), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_units_json(&out, org, -1, "\xff"));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_units_json(&out, nullptr, -1, nullptr));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_units_json(nullptr, org, -1, nullptr));
+  EXPECT_EQ(out, nullptr);
+  jc_org_free(org);
+}
+
 TEST(CapiCommon, LastErrorIsPerThread) {
   jc_clear_error();
   EXPECT_EQ(jc_last_error_code(), JC_OK);

@@ -246,6 +246,7 @@ _FUNCTIONS = [
     ("jc_org_level", jc_status, [POINTER(c_int), jc_org_p, c_uint32]),
     ("jc_org_parent", jc_status, [POINTER(c_uint32), jc_org_p, c_uint32]),
     ("jc_org_unit_json", jc_status, [char_pp, jc_org_p, c_uint32]),
+    ("jc_org_units_json", jc_status, [char_pp, jc_org_p, c_int, c_char_p]),
     ("jc_org_ancestors", jc_status, [POINTER(c_uint32), c_size_t, POINTER(c_size_t), jc_org_p, c_uint32]),
     ("jc_org_children", jc_status, [POINTER(c_uint32), c_size_t, POINTER(c_size_t), jc_org_p, c_uint32]),
     ("jc_org_ancestor_at_level", jc_status, [POINTER(c_uint32), jc_org_p, c_uint32, c_int]),

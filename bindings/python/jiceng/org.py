@@ -112,6 +112,12 @@ class Org:
         h = self._h
         return take_json(C.jc_org_unit_json, h, self._index(h, unit_id))
 
+    def units(self, level=None, kind=None):
+        """Ids of the units at ``level`` (0..5) and of ``kind`` (e.g. "building_group"),
+        either or both None for any, in index order."""
+        return take_json(C.jc_org_units_json, self._h, -1 if level is None else level,
+                         None if kind is None else enc(kind, "kind"))
+
     def _index(self, h, unit_id):
         out = ctypes.c_uint32()
         check(C.jc_org_find(ctypes.byref(out), h, enc(unit_id, "unit id")))

@@ -2,6 +2,7 @@
 
 import ctypes
 import datetime as dt
+import json
 import gc
 import os
 import shutil
@@ -150,6 +151,24 @@ class OrgTests(unittest.TestCase):
 
     def tearDown(self):
         self.org.close()
+
+    def test_units_by_level_and_kind(self):
+        doc = json.loads(self.org.export_json())["units"]
+        everything = self.org.units()
+        self.assertEqual(sorted(everything), sorted(u["id"] for u in doc))
+        self.assertEqual(len(everything), len(self.org))
+        for level in range(6):
+            self.assertEqual(sorted(self.org.units(level=level)),
+                             sorted(u["id"] for u in doc if u["level"] == level), level)
+        buildings = self.org.units(kind="building_group")
+        self.assertIn(BUILDING, buildings)
+        self.assertEqual(sorted(buildings), sorted(u["id"] for u in doc if u["kind"] == "building_group"))
+        self.assertEqual(self.org.units(level=1, kind="building_group"), [])
+        self.assertEqual(self.org.units(level=0), ["320506"])
+        with self.assertRaisesRegex(jiceng.InvalidArgument, "not a unit kind"):
+            self.org.units(kind="palace")
+        with self.assertRaisesRegex(jiceng.InvalidArgument, "level 6 is not in -1..5"):
+            self.org.units(level=6)
 
     def test_hierarchy(self):
         self.assertGreater(len(self.org), 40)

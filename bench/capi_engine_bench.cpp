@@ -100,8 +100,8 @@ BENCHMARK(BM_CapiTransition);
 void BM_DirectState(benchmark::State& state) {
   Direct d;
   for (auto _ : state) {
-    auto v = d.e->get(d.id);
-    benchmark::DoNotOptimize(v->state);
+    auto v = d.e->state(d.id);
+    benchmark::DoNotOptimize(*v);
   }
 }
 BENCHMARK(BM_DirectState);

@@ -727,9 +727,9 @@ jc_status jc_engine_state(int* out, jc_engine* engine, uint64_t petition) {
   JC_GUARD("jc_engine_state") {
     JC_CHECK(jc::need(out, "jc_engine_state", "out"));
     JC_CHECK(need_engine(engine, "jc_engine_state"));
-    auto v = engine->engine->get(petition);
+    auto v = engine->engine->state(petition);
     if (!v.ok()) return jc::from_status(v.status(), "jc_engine_state");
-    *out = static_cast<int>(v->state);
+    *out = static_cast<int>(*v);
     return JC_OK;
   });
 }
@@ -738,9 +738,9 @@ jc_status jc_engine_deadline(int64_t* out, jc_engine* engine, uint64_t petition)
   JC_GUARD("jc_engine_deadline") {
     JC_CHECK(jc::need(out, "jc_engine_deadline", "out"));
     JC_CHECK(need_engine(engine, "jc_engine_deadline"));
-    auto v = engine->engine->get(petition);
+    auto v = engine->engine->deadline(petition);
     if (!v.ok()) return jc::from_status(v.status(), "jc_engine_deadline");
-    *out = v->due_at;
+    *out = *v;
     return JC_OK;
   });
 }

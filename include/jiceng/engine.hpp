@@ -213,6 +213,12 @@ class Engine {
 
   /// One petition. NOT_FOUND for an unknown id.
   absl::StatusOr<PetitionView> get(PetitionId id, const QueryOptions& options = {}) const;
+  /// The petition's state alone: no view is built (the hot query). NOT_FOUND for an
+  /// unknown id.
+  absl::StatusOr<State> state(PetitionId id) const;
+  /// The deadline of the petition's current state (kNoDeadline when none), without
+  /// building a view. NOT_FOUND for an unknown id.
+  absl::StatusOr<Timestamp> deadline(PetitionId id) const;
   /// The id of the petition submitted with this idempotency key, if any.
   std::optional<PetitionId> find_by_key(std::string_view idempotency_key) const;
   /// The petition's events in order. NOT_FOUND for an unknown id.

@@ -1503,6 +1503,18 @@ absl::StatusOr<PetitionView> Engine::get(PetitionId id, const QueryOptions& o) c
   return impl_->view(idx, o);
 }
 
+absl::StatusOr<State> Engine::state(PetitionId id) const {
+  ReadLock l(*impl_);
+  JICENG_ASSIGN_OR_RETURN(auto idx, impl_->index_of(id));
+  return impl_->recs[idx].state;
+}
+
+absl::StatusOr<Timestamp> Engine::deadline(PetitionId id) const {
+  ReadLock l(*impl_);
+  JICENG_ASSIGN_OR_RETURN(auto idx, impl_->index_of(id));
+  return impl_->recs[idx].due;
+}
+
 std::optional<PetitionId> Engine::find_by_key(std::string_view key) const {
   ReadLock l(*impl_);
   auto it = impl_->by_key.find(internal::av(key));

@@ -584,6 +584,27 @@ TEST(PetitionEngine, EventViewsMatchThePublicEvents) {
   EXPECT_EQ(calls, 4);
 }
 
+TEST(PetitionEngine, StateAndDeadlineAgreeWithTheView) {
+  auto e = *Engine::create("national");
+  ASSERT_TRUE(e->load_org(sample_district(), 0).ok());
+  workload(*e);
+  const std::uint64_t n = e->stats().petitions;
+  ASSERT_GT(n, 3u);
+  std::set<State> states;
+  for (PetitionId id = 1; id <= n; ++id) {
+    auto v = e->get(id);
+    ASSERT_TRUE(v.ok());
+    ASSERT_EQ(*e->state(id), v->state) << id;
+    ASSERT_EQ(*e->deadline(id), v->due_at) << id;
+    states.insert(v->state);
+  }
+  EXPECT_GT(states.size(), 2u) << "the workload should leave petitions in several states";
+  for (PetitionId bad : {PetitionId{0}, PetitionId{n + 1}}) {
+    EXPECT_EQ(e->state(bad).status().code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ(e->deadline(bad).status().code(), absl::StatusCode::kNotFound);
+  }
+}
+
 TEST(PetitionEngine, QueriesAndMasking) {
   auto e = make_engine();
   auto a = drive_to(*e, State::kDispatched, kT0);

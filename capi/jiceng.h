@@ -339,8 +339,12 @@ JC_API jc_status jc_city_options_init(jc_city_options *opts, unsigned int versio
 /** The generated city as a JSON document (library string). */
 JC_API jc_status jc_org_generate_json(char **out, const jc_city_options *opts);
 
-/** The whole graph as a JSON document (library string). */
+/** The whole graph as a JSON document (library string), member names masked (personal data). */
 JC_API jc_status jc_org_export_json(char **out, const jc_org *org);
+
+/** jc_org_export_json with member names as stored: for a host that asks for raw data
+ * explicitly (a backup, a transfer to another system). Loads back exactly. */
+JC_API jc_status jc_org_export_json_raw(char **out, const jc_org *org);
 
 /** Graphviz DOT of the subtree at unit id `root`, `depth` levels (negative: all). */
 JC_API jc_status jc_org_export_dot(char **out, const jc_org *org, const char *root, int depth);

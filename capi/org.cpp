@@ -234,6 +234,14 @@ jc_status jc_org_export_json(char** out, const jc_org* org) {
   });
 }
 
+jc_status jc_org_export_json_raw(char** out, const jc_org* org) {
+  JC_GUARD("jc_org_export_json_raw") {
+    JC_CHECK(jc::need(out, "jc_org_export_json_raw", "out"));
+    JC_CHECK(need_org(org, "jc_org_export_json_raw"));
+    return jc::out_string(out, org->graph->export_json({.raw = true}), "jc_org_export_json_raw");
+  });
+}
+
 jc_status jc_org_export_dot(char** out, const jc_org* org, const char* root, int depth) {
   JC_GUARD("jc_org_export_dot") {
     JC_CHECK(jc::need(out, "jc_org_export_dot", "out"));

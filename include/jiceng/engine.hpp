@@ -274,9 +274,6 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Masks personal data for exports: "张三丰" → "张**", "13812345678" → "138****5678".
-std::string mask_name(std::string_view name);
-/// See mask_name.
-std::string mask_phone(std::string_view phone);
+// mask_name / mask_phone (personal data in exports) are declared in jiceng/types.hpp.
 
 }  // namespace jiceng

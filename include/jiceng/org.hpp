@@ -206,9 +206,18 @@ class OrgGraph {
   absl::Status load_json(std::string_view text, std::string_view source_name);
   /// Reads `path` and calls load_json.
   absl::Status load_file(const std::string& path);
+  /// What an export may show.
+  struct ExportOptions {
+    /// Member names (residents' personal data) as stored; false: masked with mask_name
+    /// ("沈畅" → "沈*"), as every export is unless the host asks for raw data (DESIGN §7).
+    bool raw = false;
+  };
   /// The whole graph in the JSON document format, loadable into an empty graph, in a
   /// deterministic order (units by index, then links, members, posts, households).
-  std::string export_json() const;
+  /// Member names are masked unless `options.raw`; a raw export round-trips exactly.
+  std::string export_json(const ExportOptions& options) const;
+  /// export_json with member names masked.
+  std::string export_json() const { return export_json(ExportOptions{}); }
   /// Graphviz DOT of the subtree at `root`, `depth` levels down (negative: all), with the
   /// cross links among the units shown.
   std::string export_dot(UnitIndex root, int depth) const;

@@ -65,6 +65,13 @@ std::optional<Role> parse_role(std::string_view);
 /// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view text);
 
+/// Masks personal data for exports (个人信息脱敏): "张三丰" → "张**", "13812345678" →
+/// "138****5678". Every export masks resident names and phones unless the host asks for
+/// raw data explicitly (DESIGN §7).
+std::string mask_name(std::string_view name);
+/// See mask_name.
+std::string mask_phone(std::string_view phone);
+
 }  // namespace jiceng
 
 /// Evaluates `expr` (an absl::Status); returns it from the enclosing function when not OK.

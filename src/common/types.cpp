@@ -1,5 +1,7 @@
 #include "jiceng/types.hpp"
+#include "common/strings.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace jiceng {
@@ -56,6 +58,25 @@ bool is_valid_utf8(std::string_view text) {
     p += len;
   }
   return true;
+}
+
+std::string mask_name(std::string_view name) {
+  if (name.empty()) return "";
+  // Keep the first UTF-8 character, star the rest (one star per character).
+  std::size_t first = 1;
+  const auto c = static_cast<unsigned char>(name[0]);
+  if (c >= 0xF0) first = 4; else if (c >= 0xE0) first = 3; else if (c >= 0xC0) first = 2;
+  first = std::min(first, name.size());
+  std::size_t rest = 0;
+  for (std::size_t i = first; i < name.size(); ++i)
+    if ((static_cast<unsigned char>(name[i]) & 0xC0) != 0x80) ++rest;
+  return internal::cat(name.substr(0, first), std::string(std::max<std::size_t>(rest, 1), '*'));
+}
+
+std::string mask_phone(std::string_view phone) {
+  if (phone.size() <= 4) return std::string(phone.size(), '*');
+  if (phone.size() < 8) return internal::cat(std::string(phone.size() - 4, '*'), phone.substr(phone.size() - 4));
+  return internal::cat(phone.substr(0, 3), std::string(phone.size() - 7, '*'), phone.substr(phone.size() - 4));
 }
 
 }  // namespace jiceng

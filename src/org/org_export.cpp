@@ -21,7 +21,7 @@ std::string dot_quote(std::string_view s) {
 
 }  // namespace
 
-std::string OrgGraph::export_json() const {
+std::string OrgGraph::export_json(const ExportOptions& options) const {
   const Impl& im = *impl_;
   std::string out;
   out.reserve(im.text.bytes.size() + im.units() * 96);
@@ -63,7 +63,7 @@ std::string OrgGraph::export_json() const {
     out += "{\"id\": ";
     put(out, im.member_id_of(m));
     out += ", \"name\": ";
-    put(out, member_name(m));
+    put(out, options.raw ? std::string(member_name(m)) : mask_name(member_name(m)));
     internal::append(&out, ", \"party_member\": ", im.member_party[m] ? "true" : "false");
     if (im.member_org[m] != kNoUnit) {
       out += ", \"org_unit\": ";

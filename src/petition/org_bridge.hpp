@@ -34,6 +34,7 @@ class OrgData {
   std::string_view id(std::uint32_t u) const;
   std::optional<std::uint32_t> household_unit(std::string_view household) const;
   std::optional<std::uint32_t> serving_property_branch(std::uint32_t u) const;
+  /// The graph for snapshots: raw (member names unmasked), so a restore is exact.
   std::string export_json() const;
   /// True when the unit is a grid, compound or village branch (level-3 tree kinds).
   bool is_grid_like(std::uint32_t u) const { return grid_like_[u] != 0; }

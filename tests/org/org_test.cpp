@@ -305,7 +305,7 @@ TEST_F(DistrictTest, Coverage) {
 }
 
 TEST_F(DistrictTest, TransferKeepsHistoryAndCounts) {
-  const std::string before = g.export_json();
+  const std::string before = g.export_json({.raw = true});
   OrgGraph snapshot = g;  // deep copy
   ASSERT_TRUE(g.transfer_member("m2", "K1", *parse_iso_day("2024-03-01")).ok());
   auto m2 = *g.find_member("m2");
@@ -322,20 +322,20 @@ TEST_F(DistrictTest, TransferKeepsHistoryAndCounts) {
   ASSERT_TRUE(g.transfer_member("m2", "VB", *parse_iso_day("2024-05-01")).ok());
   EXPECT_EQ(g.transfer_history(m2).size(), 2u);
   OrgGraph reloaded;
-  ASSERT_TRUE(reloaded.load_json(g.export_json(), "export").ok());
-  EXPECT_EQ(reloaded.export_json(), g.export_json());
+  ASSERT_TRUE(reloaded.load_json(g.export_json({.raw = true}), "export").ok());
+  EXPECT_EQ(reloaded.export_json({.raw = true}), g.export_json({.raw = true}));
   EXPECT_EQ(reloaded.transfer_history(*reloaded.find_member("m2")).size(), 2u);
   // The snapshot did not move.
-  EXPECT_EQ(snapshot.export_json(), before);
+  EXPECT_EQ(snapshot.export_json({.raw = true}), before);
   EXPECT_EQ(snapshot.org_unit(*snapshot.find_member("m2")), u("G1"));
 }
 
 TEST_F(DistrictTest, TransferErrorsChangeNothing) {
-  const std::string before = g.export_json();
+  const std::string before = g.export_json({.raw = true});
   auto expect_error = [&](absl::Status s, absl::StatusCode code, std::string_view text) {
     EXPECT_EQ(s.code(), code) << s;
     EXPECT_THAT(std::string(s.message()), HasSubstr(std::string(text)));
-    EXPECT_EQ(g.export_json(), before);
+    EXPECT_EQ(g.export_json({.raw = true}), before);
   };
   std::chrono::sys_days d = *parse_iso_day("2024-03-01");
   expect_error(g.transfer_member("m99", "K1", d), absl::StatusCode::kNotFound, "unknown member 'm99'");
@@ -365,10 +365,10 @@ std::string to_json_lines(const std::string& doc) {
 }
 
 TEST_F(DistrictTest, ExportImportRoundTrip) {
-  const std::string exported = g.export_json();
+  const std::string exported = g.export_json({.raw = true});
   OrgGraph copy;
   ASSERT_TRUE(copy.load_json(exported, "export").ok());
-  EXPECT_EQ(copy.export_json(), exported);
+  EXPECT_EQ(copy.export_json({.raw = true}), exported);
   EXPECT_EQ(copy.unit_count(), g.unit_count());
   EXPECT_EQ(copy.schema(*copy.find("B4")), AreaSchema::kCompound);
   EXPECT_EQ(copy.compound(*copy.find("B3")), "枫苑");
@@ -377,7 +377,27 @@ TEST_F(DistrictTest, ExportImportRoundTrip) {
   OrgGraph from_lines;
   const std::string lines = to_json_lines(exported);
   ASSERT_TRUE(from_lines.load_json(lines, "lines").ok()) << from_lines.load_json(lines, "again");
-  EXPECT_EQ(from_lines.export_json(), exported);
+  EXPECT_EQ(from_lines.export_json({.raw = true}), exported);
+}
+
+// Member names are residents' personal data: masked in every export unless the host
+// asks for raw data (DESIGN §7). Unit names are not personal and stay.
+TEST_F(DistrictTest, ExportMasksMemberNamesUnlessRaw) {
+  const std::string masked = g.export_json();
+  const std::string raw = g.export_json({.raw = true});
+  for (const char* name : {"王晓英", "沈畅", "顾美玲", "李芳"}) {
+    EXPECT_EQ(masked.find(name), std::string::npos) << name;
+    EXPECT_NE(raw.find(name), std::string::npos) << name;
+  }
+  EXPECT_NE(masked.find("\"name\": \"王**\""), std::string::npos);
+  EXPECT_NE(masked.find("\"name\": \"沈*\""), std::string::npos);
+  EXPECT_NE(masked.find("龙桥社区党委"), std::string::npos);
+  // The masked document is still a loadable graph with the same structure.
+  OrgGraph copy;
+  ASSERT_TRUE(copy.load_json(masked, "masked").ok());
+  EXPECT_EQ(copy.unit_count(), g.unit_count());
+  EXPECT_EQ(copy.export_json(), masked);
+  EXPECT_EQ(copy.member_name(*copy.find_member("m2")), "沈*");
 }
 
 TEST_F(DistrictTest, MergeAddsUnderExistingUnits) {
@@ -429,12 +449,12 @@ class BadInputTest : public ::testing::TestWithParam<BadCase> {};
 TEST_P(BadInputTest, RejectedWithStateUnchanged) {
   OrgGraph g;
   ASSERT_TRUE(g.load_json(kDistrict, "district.json").ok());
-  const std::string before = g.export_json();
+  const std::string before = g.export_json({.raw = true});
   const BadCase& c = GetParam();
   absl::Status s = g.load_json(c.text, "bad.json");
   EXPECT_EQ(s.code(), c.code) << s;
   for (const auto& part : c.message_parts) EXPECT_THAT(std::string(s.message()), HasSubstr(part));
-  EXPECT_EQ(g.export_json(), before);
+  EXPECT_EQ(g.export_json({.raw = true}), before);
   EXPECT_EQ(g.unit_count(), 20u);
   EXPECT_EQ(g.subtree_size(*g.find("D")), 20u);
   EXPECT_EQ(g.member_count(), 7u);
@@ -619,8 +639,8 @@ TEST(OrgDocs, ExampleLoads) {
   EXPECT_EQ(g.household_unit("H-0101"), g.find("320506001001G01B01"));
   EXPECT_EQ(g.coverage().error_count(), 3u);  // district, street and community have no secretary
   OrgGraph lines;
-  ASSERT_TRUE(lines.load_json(to_json_lines(g.export_json()), "lines").ok());
-  EXPECT_EQ(lines.export_json(), g.export_json());
+  ASSERT_TRUE(lines.load_json(to_json_lines(g.export_json({.raw = true})), "lines").ok());
+  EXPECT_EQ(lines.export_json({.raw = true}), g.export_json({.raw = true}));
 }
 
 }  // namespace

@@ -238,6 +238,7 @@ _FUNCTIONS = [
     ("jc_city_options_init", jc_status, [POINTER(jc_city_options), c_uint]),
     ("jc_org_generate_json", jc_status, [char_pp, POINTER(jc_city_options)]),
     ("jc_org_export_json", jc_status, [char_pp, jc_org_p]),
+    ("jc_org_export_json_raw", jc_status, [char_pp, jc_org_p]),
     ("jc_org_export_dot", jc_status, [char_pp, jc_org_p, c_char_p, c_int]),
     ("jc_org_unit_count", jc_status, [POINTER(c_size_t), jc_org_p]),
     ("jc_org_find", jc_status, [POINTER(c_uint32), jc_org_p, c_char_p]),

@@ -198,8 +198,10 @@ class Org:
         o.compound_branch_threshold = compound_branch_threshold
         return take_json(C.jc_org_coverage_json, self._h, ctypes.byref(o))
 
-    def export_json(self):
-        return take_string(C.jc_org_export_json, self._h)
+    def export_json(self, raw=False):
+        """The graph as a JSON document; member names are masked (personal data) unless
+        ``raw=True``, which loads back exactly."""
+        return take_string(C.jc_org_export_json_raw if raw else C.jc_org_export_json, self._h)
 
     def export_dot(self, root_id, depth=-1):
         return take_string(C.jc_org_export_dot, self._h, enc(root_id, "unit id"), int(depth))

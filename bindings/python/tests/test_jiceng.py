@@ -152,6 +152,16 @@ class OrgTests(unittest.TestCase):
     def tearDown(self):
         self.org.close()
 
+    def test_export_masks_member_names_unless_raw(self):
+        raw = json.loads(self.org.export_json(raw=True))["members"]
+        masked = json.loads(self.org.export_json())["members"]
+        self.assertTrue(raw)
+        self.assertEqual([m["id"] for m in raw], [m["id"] for m in masked])
+        for r, m in zip(raw, masked):
+            self.assertEqual(m["name"], r["name"][0] + "*" * max(len(r["name"]) - 1, 1))
+            if len(r["name"]) > 1:
+                self.assertNotEqual(m["name"], r["name"])
+
     def test_units_by_level_and_kind(self):
         doc = json.loads(self.org.export_json())["units"]
         everything = self.org.units()

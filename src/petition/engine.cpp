@@ -203,10 +203,6 @@ pet::TextRef Engine::Impl::add_text(std::string_view s) {
   return r;
 }
 
-std::string Engine::Impl::unit_name(std::uint32_t ref) const {
-  return ref == kNoRef ? std::string("(none)") : std::string(units.name(ref));
-}
-
 std::uint32_t Engine::Impl::next_higher(const Rec& r) const {
   const std::uint32_t g = graph_of(r.cur_unit), loc = graph_of(r.loc_unit);
   if (g == kNoIndex) return kNoIndex;
@@ -1473,8 +1469,7 @@ void Engine::Impl::fill_public(Event& e, const StoredEvent& ev, std::uint64_t se
       reason();
       break;
     case EventType::kEvaluate:
-      p.evaluation = Evaluation{(ev.flags & pet::kEvContacted) != 0, (ev.flags & pet::kEvSolved) != 0,
-                                static_cast<Satisfaction>((ev.flags >> 5) & 3)};
+      p.evaluation = evaluation_of(ev);
       reason();
       break;
     case EventType::kLoadOrg:
@@ -1570,11 +1565,10 @@ absl::Status Engine::for_each_event(std::uint64_t from_seq, std::size_t max,
         case EventType::kDispatch:
         case EventType::kEscalate:
         case EventType::kReopen:
-          e.unit = ev.unit == kNoRef ? std::string_view("(none)") : m.units.name(ev.unit);
+          e.unit = m.unit_name(ev.unit);
           break;
         case EventType::kEvaluate:
-          e.evaluation = Evaluation{(ev.flags & pet::kEvContacted) != 0, (ev.flags & pet::kEvSolved) != 0,
-                                    static_cast<Satisfaction>((ev.flags >> 5) & 3)};
+          e.evaluation = Impl::evaluation_of(ev);
           break;
         default:
           break;

@@ -40,16 +40,10 @@ inline std::uint32_t text_len(TextRef t) { return static_cast<std::uint32_t>(t &
 class Interner {
  public:
   Interner() = default;
-  Interner(const Interner& o) { copy_from(o); }
-  Interner& operator=(const Interner& o) {
-    if (this != &o) {
-      names_.clear();
-      map_.clear();
-      copy_from(o);
-    }
-    return *this;
-  }
-  // Moving a deque hands over its blocks, so the views stay valid.
+  // Not copyable: the map's keys view the deque's strings. Moving a deque hands over its
+  // blocks, so the views stay valid.
+  Interner(const Interner&) = delete;
+  Interner& operator=(const Interner&) = delete;
   Interner(Interner&&) noexcept = default;
   Interner& operator=(Interner&&) noexcept = default;
 
@@ -71,9 +65,6 @@ class Interner {
   std::size_t memory_bytes() const;
 
  private:
-  void copy_from(const Interner& o) {
-    for (const std::string& n : o.names_) intern(n);
-  }
   std::deque<std::string> names_;
   absl::flat_hash_map<absl::string_view, std::uint32_t> map_;
 };
@@ -229,7 +220,15 @@ struct Engine::Impl {
   Timestamp compute_wake(const pet::Rec& r) const;
   bool can_escalate(const pet::Rec& r) const;
   std::uint32_t next_higher(const pet::Rec& r) const;
-  std::string unit_name(std::uint32_t ref) const;
+  /// A unit ref's id, "(none)" for kNoRef (a view into the interner).
+  std::string_view unit_name(std::uint32_t ref) const {
+    return ref == pet::kNoRef ? std::string_view("(none)") : units.name(ref);
+  }
+  /// The evaluation an evaluate event recorded in its flags.
+  static Evaluation evaluation_of(const pet::StoredEvent& ev) {
+    return Evaluation{(ev.flags & pet::kEvContacted) != 0, (ev.flags & pet::kEvSolved) != 0,
+                      static_cast<Satisfaction>((ev.flags >> 5) & 3)};
+  }
   std::string pid(std::uint32_t idx) const { return Engine::display_id(idx + 1ull); }
 
   absl::StatusOr<std::uint32_t> run(const ActorHandle& a, EventType type, std::uint32_t idx, const EventPayload& p,

@@ -5,50 +5,38 @@ import json
 import os
 
 from . import _capi as C
-from ._core import buffer_array, buffer_string, check, enc, take_json, take_string, to_jc_date
+from ._core import _Handle, buffer_array, buffer_string, check, enc, take_json, take_string, to_jc_date
 
 
-class Org:
+class Org(_Handle):
     """An organization graph. ``Org()`` is an empty owned graph; ``engine.org`` is a read-only
     view of an engine's graph whose ``load`` replaces the engine's graph (one event).
 
     Units are named by their string ids everywhere; the dense index is an implementation
     detail (``index(id)`` when you need it)."""
 
+    _what = "org"
+
     def __init__(self, _handle=None, _engine=None):
+        self._engine = _engine
         if _handle is None and _engine is None:
             h = C.jc_org_p()
             check(C.jc_org_new(ctypes.byref(h)))
             _handle = h
-        self._own = _handle
-        self._engine = _engine
+        self._h = None if _engine is not None else _handle  # an engine's view owns nothing
 
-    def close(self):
-        if self._own is not None and self._engine is None:
-            C.jc_org_free(self._own)
-        self._own = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
+    def _release(self, h):
+        C.jc_org_free(h)
 
     @property
-    def _h(self):
+    def _handle(self):
+        """The handle to pass to the library: for an engine's view, asked of the engine at
+        each call (the engine may have replaced its graph)."""
         if self._engine is not None:
             h = C.jc_org_p()
             check(C.jc_engine_org(ctypes.byref(h), self._engine._handle))
             return h
-        if self._own is None:
-            raise ValueError("org is closed")
-        return self._own
+        return super()._handle
 
     # --- loading ---------------------------------------------------------------------------
     def load(self, path, now=0):
@@ -58,7 +46,7 @@ class Org:
             from ._core import to_ts
             check(C.jc_engine_load_org_file(self._engine._handle, enc(path), to_ts(now)))
         else:
-            check(C.jc_org_load_file(self._h, enc(path)))
+            check(C.jc_org_load_file(self._handle, enc(path)))
 
     def load_json(self, text, source_name="org.json", now=0):
         if not isinstance(text, (str, bytes)):
@@ -68,7 +56,7 @@ class Org:
             from ._core import to_ts
             check(C.jc_engine_load_org(self._engine._handle, data, len(data), to_ts(now)))
         else:
-            check(C.jc_org_load_json(self._h, data, len(data), enc(source_name)))
+            check(C.jc_org_load_json(self._handle, data, len(data), enc(source_name)))
 
     def load_sample(self, now=0):
         """The bundled sample district (吴中区, data/sample-district.json)."""
@@ -76,7 +64,7 @@ class Org:
             from ._core import to_ts
             check(C.jc_engine_load_sample_org(self._engine._handle, to_ts(now)))
         else:
-            check(C.jc_org_load_sample(self._h))
+            check(C.jc_org_load_sample(self._handle))
 
     @staticmethod
     def generate_json(units=10000, seed=1, members=True):
@@ -89,7 +77,7 @@ class Org:
     # --- queries ---------------------------------------------------------------------------
     def __len__(self):
         n = ctypes.c_size_t()
-        check(C.jc_org_unit_count(ctypes.byref(n), self._h))
+        check(C.jc_org_unit_count(ctypes.byref(n), self._handle))
         return n.value
 
     def __contains__(self, unit_id):
@@ -101,7 +89,7 @@ class Org:
 
     def index(self, unit_id):
         out = ctypes.c_uint32()
-        check(C.jc_org_find(ctypes.byref(out), self._h, enc(unit_id, "unit id")))
+        check(C.jc_org_find(ctypes.byref(out), self._handle, enc(unit_id, "unit id")))
         return out.value
 
     def _id(self, h, u):
@@ -109,13 +97,13 @@ class Org:
 
     def unit(self, unit_id):
         """The unit as a dict (id, name, level, kind, schema, parent, children, counts)."""
-        h = self._h
+        h = self._handle
         return take_json(C.jc_org_unit_json, h, self._index(h, unit_id))
 
     def units(self, level=None, kind=None):
         """Ids of the units at ``level`` (0..5) and of ``kind`` (e.g. "building_group"),
         either or both None for any, in index order."""
-        return take_json(C.jc_org_units_json, self._h, -1 if level is None else level,
+        return take_json(C.jc_org_units_json, self._handle, -1 if level is None else level,
                          None if kind is None else enc(kind, "kind"))
 
     def _index(self, h, unit_id):
@@ -124,68 +112,68 @@ class Org:
         return out.value
 
     def name(self, unit_id):
-        h = self._h
+        h = self._handle
         return buffer_string(C.jc_org_unit_name, h, self._index(h, unit_id))
 
     def level(self, unit_id):
-        h = self._h
+        h = self._handle
         out = ctypes.c_int()
         check(C.jc_org_level(ctypes.byref(out), h, self._index(h, unit_id)))
         return out.value
 
     def parent(self, unit_id):
-        h = self._h
+        h = self._handle
         out = ctypes.c_uint32()
         check(C.jc_org_parent(ctypes.byref(out), h, self._index(h, unit_id)))
         return None if out.value == C.JC_NO_UNIT else self._id(h, out.value)
 
     def ancestors(self, unit_id):
         """The chain of command: the unit, its parent, ..., the district root (ids)."""
-        h = self._h
+        h = self._handle
         chain = buffer_array(C.jc_org_ancestors, ctypes.c_uint32, h, self._index(h, unit_id), size=8)
         return [self._id(h, u) for u in chain]
 
     def children(self, unit_id):
-        h = self._h
+        h = self._handle
         kids = buffer_array(C.jc_org_children, ctypes.c_uint32, h, self._index(h, unit_id))
         return [self._id(h, u) for u in kids]
 
     def ancestor_at_level(self, unit_id, level):
-        h = self._h
+        h = self._handle
         out = ctypes.c_uint32()
         check(C.jc_org_ancestor_at_level(ctypes.byref(out), h, self._index(h, unit_id), int(level)))
         return self._id(h, out.value)
 
     def is_ancestor(self, ancestor_id, unit_id):
         """True when ``ancestor_id`` is ``unit_id`` or one of its ancestors (O(1))."""
-        h = self._h
+        h = self._handle
         out = ctypes.c_int()
         check(C.jc_org_is_ancestor(ctypes.byref(out), h, self._index(h, ancestor_id), self._index(h, unit_id)))
         return bool(out.value)
 
     def lca(self, a, b):
         """The lowest common ancestor's id (None when in different trees)."""
-        h = self._h
+        h = self._handle
         out = ctypes.c_uint32()
         check(C.jc_org_lca(ctypes.byref(out), h, self._index(h, a), self._index(h, b)))
         return None if out.value == C.JC_NO_UNIT else self._id(h, out.value)
 
     def subtree_size(self, unit_id):
-        h = self._h
+        h = self._handle
         out = ctypes.c_size_t()
         check(C.jc_org_subtree_size(ctypes.byref(out), h, self._index(h, unit_id)))
         return out.value
 
     def subtree_members(self, unit_id):
         """(members, party members) with their relation in the subtree."""
-        h = self._h
+        h = self._handle
         m, p = ctypes.c_size_t(), ctypes.c_size_t()
         check(C.jc_org_subtree_members(ctypes.byref(m), ctypes.byref(p), h, self._index(h, unit_id)))
         return (m.value, p.value)
 
     def responsible_units(self, household_id):
         """Ids of the units responsible for a household, by level 0..5 (None where none)."""
-        h = self._h
+        h = self._handle
         out = (ctypes.c_uint32 * 6)()
         check(C.jc_org_responsible_units(out, h, enc(household_id, "household id")))
         return [None if u == C.JC_NO_UNIT else self._id(h, u) for u in out]
@@ -196,16 +184,16 @@ class Org:
         check(C.jc_coverage_options_init(ctypes.byref(o), C.JC_COVERAGE_OPTIONS_VERSION))
         o.as_of = enc(as_of.isoformat() if hasattr(as_of, "isoformat") else as_of)
         o.compound_branch_threshold = compound_branch_threshold
-        return take_json(C.jc_org_coverage_json, self._h, ctypes.byref(o))
+        return take_json(C.jc_org_coverage_json, self._handle, ctypes.byref(o))
 
     def export_json(self, raw=False):
         """The graph as a JSON document; member names are masked (personal data) unless
         ``raw=True``, which loads back exactly."""
-        return take_string(C.jc_org_export_json_raw if raw else C.jc_org_export_json, self._h)
+        return take_string(C.jc_org_export_json_raw if raw else C.jc_org_export_json, self._handle)
 
     def export_dot(self, root_id, depth=-1):
-        return take_string(C.jc_org_export_dot, self._h, enc(root_id, "unit id"), int(depth))
+        return take_string(C.jc_org_export_dot, self._handle, enc(root_id, "unit id"), int(depth))
 
     def transfer_member(self, member_id, to_unit_id, day):
         """组织关系转接 (owned graphs only)."""
-        check(C.jc_org_transfer_member(self._h, enc(member_id), enc(to_unit_id), to_jc_date(day)))
+        check(C.jc_org_transfer_member(self._handle, enc(member_id), enc(to_unit_id), to_jc_date(day)))

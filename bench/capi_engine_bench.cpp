@@ -1,6 +1,6 @@
 // C ABI call overhead against the direct C++ call (DESIGN §8: ≤ 1.2×), on the hot calls
 // of the engine and the calendar: a petition transition with a resolved actor (催办 on a
-// dispatched petition, repeatable), a state query, a working-day deadline (as a jc_date
+// dispatched petition, repeatable), a state query, the current stage's deadline, a working-day deadline (as a jc_date
 // {y,m,d} and as a jc_day number; the C++ twin takes a ready Boost date). The C side goes
 // through libjiceng.so (PLT call, handle checks, status translation); the C++ side calls
 // the static library directly. Same data, same process.
@@ -116,6 +116,26 @@ void BM_CapiState(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CapiState);
+
+void BM_DirectDeadline(benchmark::State& state) {
+  Direct d;
+  for (auto _ : state) {
+    auto v = d.e->deadline(d.id);
+    benchmark::DoNotOptimize(*v);
+  }
+}
+BENCHMARK(BM_DirectDeadline);
+
+void BM_CapiDeadline(benchmark::State& state) {
+  Capi c;
+  int64_t t = 0;
+  for (auto _ : state) {
+    jc_status rc = jc_engine_deadline(&t, c.e, c.id);
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(t);
+  }
+}
+BENCHMARK(BM_CapiDeadline);
 
 // The raw C++ call on a day value: the twin of the jc_day form.
 void BM_DirectAddWorkdaysDay(benchmark::State& state) {

@@ -25,6 +25,13 @@ jc_status need_engine(const jc_engine* e, const char* fn) {
   return JC_OK;
 }
 
+/// Why a scalar query (jc_engine_state, jc_engine_deadline) was refused: a NULL out or
+/// engine. Cold and out of line, so the hot wrappers check with inline compares.
+[[gnu::cold, gnu::noinline]] jc_status scalar_query_error(const void* out, const jc_engine* e, const char* fn) noexcept {
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+  return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, e == nullptr ? "engine is NULL" : "engine is not open");
+}
+
 /// Converts a jc_actor, checking every field.
 jc_status to_actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
   if (a == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": actor is NULL");
@@ -723,23 +730,25 @@ jc_status jc_engine_batch(jc_engine* engine, jc_batch_fn fn, void* user_data) {
   });
 }
 
-jc_status jc_engine_state(int* out, jc_engine* engine, uint64_t petition) {
+JC_HOT jc_status jc_engine_state(int* out, jc_engine* engine, uint64_t petition) {
+  if (out == nullptr || engine == nullptr || engine->engine == nullptr) [[unlikely]]
+    return scalar_query_error(out, engine, "jc_engine_state");
   JC_GUARD("jc_engine_state") {
-    JC_CHECK(jc::need(out, "jc_engine_state", "out"));
-    JC_CHECK(need_engine(engine, "jc_engine_state"));
     auto v = engine->engine->state(petition);
-    if (!v.ok()) return jc::from_status(v.status(), "jc_engine_state");
+    if (!v.ok()) [[unlikely]]
+      return jc::from_status(v.status(), "jc_engine_state");
     *out = static_cast<int>(*v);
     return JC_OK;
   });
 }
 
-jc_status jc_engine_deadline(int64_t* out, jc_engine* engine, uint64_t petition) {
+JC_HOT jc_status jc_engine_deadline(int64_t* out, jc_engine* engine, uint64_t petition) {
+  if (out == nullptr || engine == nullptr || engine->engine == nullptr) [[unlikely]]
+    return scalar_query_error(out, engine, "jc_engine_deadline");
   JC_GUARD("jc_engine_deadline") {
-    JC_CHECK(jc::need(out, "jc_engine_deadline", "out"));
-    JC_CHECK(need_engine(engine, "jc_engine_deadline"));
     auto v = engine->engine->deadline(petition);
-    if (!v.ok()) return jc::from_status(v.status(), "jc_engine_deadline");
+    if (!v.ok()) [[unlikely]]
+      return jc::from_status(v.status(), "jc_engine_deadline");
     *out = *v;
     return JC_OK;
   });

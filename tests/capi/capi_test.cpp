@@ -923,6 +923,34 @@ TEST(CapiEngine, RefusedCommandsChangeNothing) {
   jc_engine_free(e);
 }
 
+// The hot scalar queries check their arguments inline; each refusal names the call and
+// the argument, and leaves the out value alone.
+TEST(CapiEngine, ScalarQueriesRefuseBadArguments) {
+  jc_engine* e = sample_engine();
+  const uint64_t id = submit(e);
+  int st = -7;
+  int64_t due = -7;
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_state(nullptr, e, id));
+  EXPECT_EQ(last_error(), "jc_engine_state: out is NULL");
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_state(&st, nullptr, id));
+  EXPECT_EQ(last_error(), "jc_engine_state: engine is NULL");
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_deadline(nullptr, e, id));
+  EXPECT_EQ(last_error(), "jc_engine_deadline: out is NULL");
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_deadline(&due, nullptr, id));
+  EXPECT_EQ(last_error(), "jc_engine_deadline: engine is NULL");
+  EXPECT_STATUS(JC_NOT_FOUND, jc_engine_deadline(&due, e, id + 1000));
+  EXPECT_NE(last_error().find("jc_engine_deadline: "), std::string::npos) << last_error();
+  EXPECT_STATUS(JC_NOT_FOUND, jc_engine_state(&st, e, 0));
+  EXPECT_NE(last_error().find("jc_engine_state: "), std::string::npos) << last_error();
+  EXPECT_EQ(st, -7);
+  EXPECT_EQ(due, -7);
+  ASSERT_OK(jc_engine_state(&st, e, id));
+  EXPECT_EQ(st, JC_STATE_RECEIVED);
+  ASSERT_OK(jc_engine_deadline(&due, e, id));
+  EXPECT_GT(due, kMon);
+  jc_engine_free(e);
+}
+
 TEST(CapiEngine, EveryCommandThroughTheAbi) {
   jc_engine* e = sample_engine();
   // reject

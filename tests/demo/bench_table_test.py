@@ -126,6 +126,39 @@ class BenchTable(unittest.TestCase):
         self.assertEqual(by["is-inside-subtree ≥ 100× SQLite CTE"]["ratio"], "100x")
         self.assertNotIn("ancestors/cpp/min_time:0.500", [o["target"] for o in others])
 
+    def test_repeated_capi_pairs_compare_medians(self):
+        progs = good()
+        # Repeated runs: the first repetition of the C ABI side is slow and the medians are
+        # not; one row per pair, from the medians, and the program was asked to repeat.
+        progs["capi_engine_bench"] = (
+            [it("BM_DirectState", cpu_time=10.0), it("BM_CapiState", cpu_time=30.0),
+             it("BM_DirectState", cpu_time=10.0), it("BM_CapiState", cpu_time=11.0),
+             med("BM_DirectState", cpu_time=10.0), med("BM_CapiState", cpu_time=11.5)], "")
+        proc, by, _ = self.run_table(progs)
+        rows = [t for t in by if t.startswith("C ABI overhead")]
+        self.assertEqual(rows, ["C ABI overhead ≤ 1.2× (State)"])
+        self.assertEqual(proc.stdout.count("C ABI overhead ≤ 1.2× (State)"), 1, proc.stdout)
+        self.assertEqual(by[rows[0]]["ratio"], "1.15x")
+        self.assertEqual(by[rows[0]]["status"], "PASS")
+
+    def test_capi_programs_run_repeated_and_interleaved(self):
+        progs = good()
+        benches, _ = progs["capi_engine_bench"]
+        # A fake that fails unless it is asked for interleaved repetitions.
+        progs["capi_engine_bench"] = (benches, "")
+        with tempfile.TemporaryDirectory() as d:
+            args_file = os.path.join(d, "args")
+            path = os.path.join(d, "capi_engine_bench")
+            with open(path, "w") as f:
+                f.write(FAKE.format(python=sys.executable, stdout="", benches=benches)
+                        + "open(%r, 'w').write(' '.join(sys.argv[1:]))\n" % args_file)
+            os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+            subprocess.run([sys.executable, TABLE, d, "--no-python"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+            args = open(args_file).read()
+        self.assertIn("--benchmark_repetitions=5", args)
+        self.assertIn("--benchmark_enable_random_interleaving=true", args)
+
     def test_a_missing_program_is_reported(self):
         progs = good()
         del progs["kpi_bench"]

@@ -9,16 +9,27 @@ from ._core import (_Handle, DayKind, buffer_string, check, enc, from_jc_date, f
 
 class Calendar(_Handle):
     """A working-day calendar. ``Calendar.china()`` is the official schedule; ``Calendar()``
-    is empty. Close with ``close()``, ``with`` or garbage collection. Calendars borrowed from an
-    engine (``engine.calendar``) are read-only views that live as long as the engine."""
+    is empty. Close with ``close()``, ``with`` or garbage collection. A calendar borrowed from
+    an engine (``engine.calendar``) is a read-only view: it keeps the engine alive, and once the
+    engine is closed it raises instead of reading freed memory."""
 
-    def __init__(self, _handle=None, _owner=None):
-        if _handle is None:
+    def __init__(self, _handle=None, _engine=None):
+        self._engine = _engine
+        if _handle is None and _engine is None:
             h = C.jc_calendar_p()
             check(C.jc_calendar_new(ctypes.byref(h)))
             _handle = h
-        self._h = _handle
-        self._owner = _owner  # keeps a borrowed view's engine alive
+        self._h = None if _engine is not None else _handle  # an engine's view owns nothing
+
+    @property
+    def _handle(self):
+        """The handle to pass to the library: for an engine's view, asked of the engine at
+        each call, so a closed engine raises."""
+        if self._engine is not None:
+            h = C.jc_calendar_p()
+            check(C.jc_engine_calendar(ctypes.byref(h), self._engine._handle))
+            return h
+        return super()._handle
 
     @classmethod
     def china(cls):
@@ -35,8 +46,7 @@ class Calendar(_Handle):
     _what = "calendar"
 
     def _release(self, h):
-        if self._owner is None:  # a borrowed view of an engine's calendar is not freed
-            C.jc_calendar_free(h)
+        C.jc_calendar_free(h)
 
     def load_csv(self, text, source_name="calendar.csv"):
         data = enc(text)

@@ -5,6 +5,7 @@ import ctypes
 import dataclasses
 import json
 import os
+import weakref
 from typing import Optional
 
 from . import _capi as C
@@ -66,8 +67,27 @@ class Engine(_Handle):
         check(C.jc_engine_open(ctypes.byref(h), ctypes.byref(o)))
         self._h = h
         self.journal_path = journal
-        self.org = Org(_engine=self)
-        self.petitions = Petitions(self)
+        # Views hold the engine; the engine holds them only weakly, so there is no reference
+        # cycle and a dropped engine is freed at once, not at the next gc pass.
+        self._org_view = self._petitions_view = None
+
+    @property
+    def org(self):
+        """The engine's organization graph (a view; ``org.load`` replaces the graph)."""
+        v = self._org_view() if self._org_view is not None else None
+        if v is None:
+            v = Org(_engine=self)
+            self._org_view = weakref.ref(v)
+        return v
+
+    @property
+    def petitions(self):
+        """The petition commands and queries (a view)."""
+        v = self._petitions_view() if self._petitions_view is not None else None
+        if v is None:
+            v = Petitions(self)
+            self._petitions_view = weakref.ref(v)
+        return v
 
     _what = "engine"
 
@@ -91,9 +111,8 @@ class Engine(_Handle):
     @property
     def calendar(self):
         """The engine's calendar (read-only view)."""
-        h = C.jc_calendar_p()
-        check(C.jc_engine_calendar(ctypes.byref(h), self._handle))
-        return Calendar(h, _owner=self)
+        self._handle  # a closed engine raises here
+        return Calendar(_engine=self)
 
     # --- the clock, batches, state ------------------------------------------------------------
     def tick(self, now):
@@ -299,7 +318,12 @@ class Petitions:
 
     def execute(self, handle, event, petition, now):
         """A payload-free command (accept, sign, routed dispatch, grant_extension, urge, ...)
-        with a resolved actor: the fastest path. ``now`` is int UTC seconds."""
+        with a resolved actor: the fastest path. ``event`` is an Event, its int or its name;
+        ``now`` int UTC seconds (fastest) or an aware datetime."""
+        if type(event) is not Event:
+            event = Event.of(event)
+        if type(now) is not int:
+            now = to_ts(now)
         rc = C.jc_engine_execute(self._h, ctypes.byref(handle._c), event, petition, now)
         if rc:
             check(rc)

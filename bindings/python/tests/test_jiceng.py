@@ -65,6 +65,87 @@ class LibraryTests(unittest.TestCase):
             self.assertIsNotNone(f, n)
             self.assertIsNotNone(f.argtypes, n)
 
+    # --- finding the library and installing the package (each in a fresh interpreter) -------
+
+    PROBE = ("import datetime, jiceng; print(jiceng.library_path); "
+             "print(jiceng.Calendar.china().add_workdays(datetime.date(2024, 9, 30), 1))")
+
+    def _package_copy(self, with_library):
+        tmp = tempfile.mkdtemp(prefix="jiceng_pkg_")
+        self.addCleanup(shutil.rmtree, tmp)
+        pkg = os.path.join(tmp, "site", "jiceng")
+        shutil.copytree(os.path.dirname(jiceng.__file__), pkg,
+                        ignore=shutil.ignore_patterns("__pycache__", "libjiceng.so*"))
+        if with_library:
+            shutil.copy(os.path.realpath(jiceng.library_path), os.path.join(pkg, "libjiceng.so"))
+        return tmp, os.path.join(tmp, "site")
+
+    def _run(self, args, env_changes, cwd):
+        import subprocess
+        import sys
+        env = {k: v for k, v in os.environ.items() if k not in ("JICENG_LIBRARY", "PYTHONPATH", "LD_LIBRARY_PATH")}
+        env.update(env_changes)
+        return subprocess.run(args if args[0] != "-" else [sys.executable] + args[1:], cwd=cwd, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+
+    def test_library_found_next_to_the_package(self):
+        tmp, site = self._package_copy(with_library=True)
+        r = self._run(["-", "-c", self.PROBE], {"PYTHONPATH": site}, tmp)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        path, day = r.stdout.split()[-2:]
+        self.assertEqual(path, os.path.join(site, "jiceng", "libjiceng.so"))
+        self.assertEqual(day, "2024-10-08")  # over the National Day holiday
+
+    def test_library_found_on_the_system_path(self):
+        tmp, site = self._package_copy(with_library=False)
+        libdir = os.path.join(tmp, "lib")
+        os.mkdir(libdir)
+        shutil.copy(os.path.realpath(jiceng.library_path),
+                    os.path.join(libdir, "libjiceng.so.%d" % jiceng._capi.JC_ABI_VERSION))
+        r = self._run(["-", "-c", self.PROBE], {"PYTHONPATH": site, "LD_LIBRARY_PATH": libdir}, tmp)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertEqual(r.stdout.split()[-1], "2024-10-08")
+
+    def test_no_library_is_a_clear_import_error(self):
+        import ctypes.util
+        if ctypes.util.find_library("jiceng"):
+            self.skipTest("a libjiceng is installed on this system")
+        tmp, site = self._package_copy(with_library=False)
+        r = self._run(["-", "-c", "import jiceng"], {"PYTHONPATH": site}, tmp)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("cannot load libjiceng.so", r.stdout)
+        self.assertIn("JICENG_LIBRARY (unset)", r.stdout)
+
+    def test_pip_install_offline(self):
+        # `pip install --no-build-isolation bindings/python` with no index, from a copy of the
+        # source (the build leaves files behind), into a target directory.
+        import subprocess
+        import sys
+        py = None
+        for cand in (sys.executable, "/usr/bin/python3"):
+            if cand and os.path.exists(cand) and subprocess.run(
+                    [cand, "-c", "import setuptools, wheel, pip"], stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL).returncode == 0:
+                py = cand
+                break
+        if py is None:
+            self.skipTest("no interpreter here has pip, setuptools and wheel (scripts/dev installs them)")
+        tmp = tempfile.mkdtemp(prefix="jiceng_pip_")
+        self.addCleanup(shutil.rmtree, tmp)
+        src = os.path.join(tmp, "src")
+        shutil.copytree(os.path.join(SOURCE_DIR, "bindings", "python"), src,
+                        ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "libjiceng.so*"))
+        target = os.path.join(tmp, "site")
+        r = self._run([py, "-m", "pip", "install", "--no-index", "--no-build-isolation", "--no-deps",
+                       "--disable-pip-version-check", "-q", "--target", target, src], {}, tmp)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertTrue(os.path.exists(os.path.join(target, "jiceng", "engine.py")))
+        r = self._run([py, "-c", "import jiceng; print(jiceng.__file__); " + self.PROBE],
+                      {"PYTHONPATH": target, "JICENG_LIBRARY": os.path.realpath(jiceng.library_path)}, tmp)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertTrue(r.stdout.split()[0].startswith(target), r.stdout)
+        self.assertEqual(r.stdout.split()[-1], "2024-10-08")
+
     def test_wrong_argument_types_fail_in_python(self):
         from jiceng import _capi
         import ctypes
@@ -136,12 +217,19 @@ class CalendarTests(unittest.TestCase):
         with self.assertRaises(jiceng.OutOfRange):
             cal.is_workday(dt.date(2031, 1, 1))
 
-    def test_closed_on_gc(self):
-        cal = jiceng.Calendar.china()
-        ref = weakref.ref(cal)
-        del cal
-        gc.collect()
-        self.assertIsNone(ref())
+    def test_freed_when_dropped(self):
+        # The library's free runs, once, as soon as the last reference goes.
+        from jiceng import _capi
+        freed = []
+        real = _capi.jc_calendar_free
+        _capi.jc_calendar_free = lambda h: (freed.append(ctypes.cast(h, ctypes.c_void_p).value), real(h))
+        try:
+            cal = jiceng.Calendar.china()
+            h = ctypes.cast(cal._handle, ctypes.c_void_p).value
+            del cal
+            self.assertEqual(freed, [h])
+        finally:
+            _capi.jc_calendar_free = real
 
 
 class OrgTests(unittest.TestCase):
@@ -219,6 +307,52 @@ class OrgTests(unittest.TestCase):
         with self.assertRaises(jiceng.InvalidArgument):
             self.org.index("\udcff")  # a lone surrogate is not UTF-8
         self.assertEqual(self.org.export_json(), before)
+
+    def test_load_file(self):
+        path = os.path.join(SOURCE_DIR, "data", "sample-district.json")
+        with jiceng.Org() as org:
+            org.load(path)
+            self.assertEqual(len(org), len(self.org))
+            self.assertEqual(org.ancestors(GRID), [GRID, COMMUNITY, STREET, "320506"])
+            before = org.export_json(raw=True)
+            tmp = tempfile.mkdtemp()
+            self.addCleanup(shutil.rmtree, tmp)
+            bad = os.path.join(tmp, "bad.json")
+            with open(bad, "w", encoding="utf-8") as f:
+                f.write('{"units": [{"id": "X"')
+            with self.assertRaises(jiceng.InvalidArgument) as ctx:
+                org.load(bad)
+            self.assertIn("bad.json", str(ctx.exception))
+            self.assertEqual(org.export_json(raw=True), before)
+        with jiceng.Engine() as e:
+            e.org.load(path, now=MON)
+            self.assertEqual(e.org.ancestors(GRID), [GRID, COMMUNITY, STREET, "320506"])
+            self.assertEqual(e.last_seq, 1)
+
+    def test_members_and_transfer(self):
+        # Counted independently from the document: members with an org relation in the tree.
+        doc = json.loads(self.org.export_json(raw=True))
+        related = [x for x in doc["members"] if x.get("org_unit")]
+        members, party = self.org.subtree_members("320506")
+        self.assertEqual(members, len(related))
+        self.assertEqual(party, sum(1 for x in related if x["party_member"]))
+        m = next(x for x in related if x["org_unit"] == GRID)
+        src_before = self.org.subtree_members(GRID)
+        dst = "320506001002"
+        dst_before = self.org.subtree_members(dst)
+        self.org.transfer_member(m["id"], dst, dt.date(2025, 3, 1))
+        self.assertEqual(self.org.subtree_members(GRID)[0], src_before[0] - 1)
+        self.assertEqual(self.org.subtree_members(dst)[0], dst_before[0] + 1)
+        self.assertEqual(self.org.subtree_members("320506")[0], members)
+        before = self.org.export_json(raw=True)
+        with self.assertRaises(jiceng.NotFound) as ctx:
+            self.org.transfer_member("M9999", dst, dt.date(2025, 3, 2))
+        self.assertIn("M9999", str(ctx.exception))
+        with self.assertRaises(jiceng.NotFound):
+            self.org.transfer_member(m["id"], "nowhere", dt.date(2025, 3, 2))
+        with self.assertRaises(jiceng.NotFound):
+            self.org.subtree_members("nowhere")
+        self.assertEqual(self.org.export_json(raw=True), before)
 
     def test_generated_city(self):
         text = jiceng.Org.generate_json(units=300, seed=3)
@@ -488,6 +622,17 @@ class EngineTests(unittest.TestCase):
             self.p.execute(staff, jiceng.Event.SIGN, pid, now + 120)
         with self.assertRaises(jiceng.NotFound):
             self.p.resolve_actor(Actor("x", Role.STREET_OFFICER, "nowhere"))
+        # The event by name or int, the time as an aware datetime, as everywhere else.
+        q = submit(self.e)
+        self.p.execute(officer, "accept", q, hours(1))
+        self.p.execute(officer, int(jiceng.Event.DISPATCH), q, hours(1))
+        self.assertEqual(self.p.state(q), jiceng.State.DISPATCHED)
+        before = self.e.digest()
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.p.execute(officer, "acept", q, hours(1))
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.p.execute(officer, "urge", q, dt.datetime(2025, 1, 6, 10))  # naive
+        self.assertEqual(self.e.digest(), before)
         many = [submit(self.e) for _ in range(3)]
         self.assertEqual(self.p.execute_many(officer, jiceng.Event.ACCEPT, many, now), [])
         self.assertEqual({self.p.state(m) for m in many}, {jiceng.State.ACCEPTED})
@@ -567,6 +712,35 @@ class EngineTests(unittest.TestCase):
             self.e.kpi(unit="nowhere")
         with self.assertRaises(jiceng.InvalidArgument):
             self.e.kpi(period=("2025-02-30", None))
+        # Weights (response / solve / satisfaction, summing to 100) move the composite score.
+        default = self.e.kpi()["rates"]["composite"]
+        heavy = self.e.kpi(weights={"response": 80, "solve": 10, "satisfaction": 10,
+                                    "basic_satisfaction_factor": 0.9})["rates"]["composite"]
+        self.assertNotEqual(heavy, default)
+        before = self.e.digest()
+        with self.assertRaises(jiceng.InvalidArgument) as ctx:
+            self.e.kpi(weights={"response": 10, "solve": 10, "satisfaction": 10})
+        self.assertIn("100", str(ctx.exception))
+        self.assertEqual(self.e.kpi()["rates"]["composite"], default)
+        self.assertEqual(self.e.digest(), before)
+
+    def test_deny_extension(self):
+        pid = submit(self.e)
+        self.p.accept(OFFICER, pid, now=hours(1))
+        self.p.dispatch(SECRETARY, pid, now=hours(1))
+        self.p.sign(STAFF, pid, now=hours(2))
+        before = self.e.digest()
+        with self.assertRaises(jiceng.IllegalTransition):  # nothing requested yet
+            self.p.deny_extension(SECRETARY, pid, "无正当理由", now=hours(3))
+        self.assertEqual(self.e.digest(), before)
+        self.p.request_extension(STAFF, pid, "2wd", "需协调物业", now=hours(3))
+        self.p.deny_extension(SECRETARY, pid, "无正当理由", now=hours(4))
+        self.assertEqual(self.p.history(pid)[-1]["type"], "deny_extension")
+        self.assertEqual(self.p.state(pid), jiceng.State.IN_PROGRESS)
+
+    def test_unimplemented_is_not_implemented_error(self):
+        self.assertTrue(issubclass(jiceng.Unimplemented, NotImplementedError))
+        self.assertTrue(issubclass(jiceng.Unimplemented, jiceng.JicengError))
 
     def test_closed_engine(self):
         e = jiceng.Engine()
@@ -598,6 +772,51 @@ class HandleTests(unittest.TestCase):
                     use(h)
                 self.assertIn(what + " is closed", str(ctx.exception))
                 h.close()
+
+    def test_engine_views_after_close_raise(self):
+        # Views (calendar, org, petitions) ask the engine at each call: once it is closed they
+        # raise instead of reading freed memory.
+        e = jiceng.Engine()
+        cal, org, pet = e.calendar, e.org, e.petitions
+        self.assertTrue(cal.is_workday(dt.date(2026, 2, 14)))
+        e.close()
+        for what, use in [("calendar.years", lambda: cal.years),
+                          ("calendar.is_workday", lambda: cal.is_workday(dt.date(2026, 2, 14))),
+                          ("len(org)", lambda: len(org)),
+                          ("petitions.state", lambda: pet.state(1))]:
+            with self.subTest(what):
+                with self.assertRaises(ValueError) as ctx:
+                    use()
+                self.assertIn("engine is closed", str(ctx.exception))
+        with self.assertRaises(ValueError):
+            e.calendar
+
+    def test_views_keep_their_engine_alive(self):
+        org = jiceng.Engine().org
+        org.load_sample()
+        self.assertGreater(len(org), 10)
+        cal = jiceng.Engine().calendar
+        self.assertFalse(cal.is_workday(dt.date(2024, 10, 1)))
+
+    def test_engine_freed_when_dropped_without_gc(self):
+        # No reference cycle between an engine and its views: dropping the engine frees it at
+        # once (with the collector off), after its views were used.
+        from jiceng import _capi
+        freed = []
+        real = _capi.jc_engine_free
+        _capi.jc_engine_free = lambda h: (freed.append(1), real(h))
+        gc.disable()
+        try:
+            e = jiceng.Engine()
+            e.org.load_sample()
+            self.assertGreater(len(e.org), 10)
+            e.petitions.submit(RESIDENT, location=HOUSEHOLD, category="noise", text="x", now=MON)
+            e.calendar.years
+            del e
+            self.assertEqual(freed, [1])
+        finally:
+            gc.enable()
+            _capi.jc_engine_free = real
 
     def test_borrowed_calendar_outlives_nothing(self):
         e = jiceng.Engine()
@@ -634,6 +853,27 @@ class JournalTests(unittest.TestCase):
             self.assertIn("digest", j.latest_snapshot())
         with self.assertRaises(jiceng.NotFound):
             jiceng.Journal(os.path.join(self.dir, "missing.db"))
+
+    def test_tampered_journal_is_data_loss(self):
+        import sqlite3
+        path = os.path.join(self.dir, "t.db")
+        with new_engine(journal=path, sync="normal") as e:
+            pids = [submit(e) for _ in range(3)]
+            e.petitions.accept(OFFICER, pids[0], now=hours(1))
+        with jiceng.Journal(path) as j:
+            good = j.verify()
+        db = sqlite3.connect(path)
+        db.execute("UPDATE events SET payload = payload || x'00' WHERE seq = 3")
+        db.commit()
+        db.close()
+        with jiceng.Journal(path) as j:
+            with self.assertRaises(jiceng.DataLoss) as ctx:
+                j.verify()
+            self.assertIn("seq 3", str(ctx.exception))
+        with self.assertRaises(jiceng.DataLoss) as ctx:
+            jiceng.Engine(journal=path)
+        self.assertIn("seq 3", str(ctx.exception))
+        self.assertGreater(good.events, 3)
         self.assertEqual(jiceng.sha256_hex(b"abc"),
                          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
 

@@ -48,19 +48,16 @@ jc_status from_exception(const char* fn) noexcept {
   try {
     throw;
   } catch (const std::bad_alloc&) {
-    return fail(JC_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");
+    // Building the message allocates too: fail_nothrow, or a real OOM would terminate.
+    return fail_nothrow(JC_RESOURCE_EXHAUSTED, fn, "out of memory");
   } catch (const std::exception& ex) {
     try {
       return fail(JC_INTERNAL, std::string(fn) + ": internal error: " + ex.what());
     } catch (...) {
-      return JC_INTERNAL;
+      return fail_nothrow(JC_INTERNAL, fn, "internal error");  // records the code, not an earlier message
     }
   } catch (...) {
-    try {
-      return fail(JC_INTERNAL, std::string(fn) + ": internal error: unknown exception");
-    } catch (...) {
-      return JC_INTERNAL;
-    }
+    return fail_nothrow(JC_INTERNAL, fn, "internal error: unknown exception");
   }
 }
 

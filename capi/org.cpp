@@ -129,10 +129,12 @@ jc_status write_units(std::uint32_t* buf, std::size_t capacity, std::size_t* out
   });
 }
 
-/// Why jc_org_ancestor_at_level found nothing (cold path). `out` is unused: the
-/// parameters mirror jc_org_ancestor_at_level's so its hot path moves no registers.
-[[gnu::cold, gnu::noinline]] jc_status no_ancestor_at_level(const void* /*out*/, const jc_org* org, uint32_t unit,
-                                                             int level) noexcept {
+/// Why jc_org_ancestor_at_level refused (cold path): a NULL out, a bad handle or unit, a
+/// level outside 0..5, or no ancestor at that level. Its parameters are the hot function's,
+/// in the same order, so the hot path reaches it without moving a register.
+[[gnu::cold, gnu::noinline]] jc_status ancestor_at_level_error(const void* out, const jc_org* org, uint32_t unit,
+                                                                int level) noexcept {
+  if (out == nullptr || !unit_ok(org, unit)) return unit_error(out, org, unit, unit, "jc_org_ancestor_at_level");
   JC_GUARD("jc_org_ancestor_at_level") {
     if (level < 0 || level >= jiceng::kLevelCount)
       return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_org_ancestor_at_level: level ", level, " is not in 0..5"));
@@ -377,15 +379,16 @@ jc_status jc_org_children(uint32_t* buf, size_t capacity, size_t* out_count, con
 }
 
 JC_HOT jc_status jc_org_ancestor_at_level(uint32_t* out, const jc_org* org, uint32_t unit, int level) {
-  if (out == nullptr || !unit_ok(org, unit)) [[unlikely]]
-    return unit_error(out, org, unit, unit, "jc_org_ancestor_at_level");
-  const jiceng::OrgGraph::TreeArrays& t = org->graph->tree_arrays();
-  // A level in 0..level(unit) always has an ancestor (levels are depths), so this one
-  // unsigned compare (a negative level wraps high) is the whole not-found test.
-  if (static_cast<unsigned>(level) > static_cast<unsigned>(t.level(unit))) [[unlikely]]
-    return no_ancestor_at_level(out, org, unit, level);
-  *out = t.ancestor_at_level(unit, level);
-  return JC_OK;
+  if (out != nullptr && unit_ok(org, unit)) [[likely]] {
+    const jiceng::OrgGraph::TreeArrays& t = org->graph->tree_arrays();
+    // A level in 0..level(unit) always has an ancestor (levels are depths), so this one
+    // unsigned compare (a negative level wraps high) is the whole not-found test.
+    if (static_cast<unsigned>(level) <= static_cast<unsigned>(t.level(unit))) [[likely]] {
+      *out = t.ancestor_at_level(unit, level);
+      return JC_OK;
+    }
+  }
+  return ancestor_at_level_error(out, org, unit, level);  // same arguments: no register moves
 }
 
 JC_HOT jc_status jc_org_is_ancestor(int* out, const jc_org* org, uint32_t ancestor, uint32_t unit) {

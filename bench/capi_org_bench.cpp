@@ -121,6 +121,68 @@ void BM_CapiAncestorAtLevel(benchmark::State& state) {
 }
 BENCHMARK(BM_CapiAncestorAtLevel);
 
+// Reference rows (not C ABI pairs): the C wrapper's own code — the same checks of the out
+// pointer, the handle and each index, then the same inline TreeArrays read — compiled into
+// this program and called directly. They separate the cost of the checks from the cost of
+// crossing into the shared library: when BM_CppChecked<X> ≈ BM_Capi<X>, the overhead over
+// BM_Direct<X> is the checks. noipa: no constant propagation from the call site.
+struct CheckedHandle {
+  const jiceng::OrgGraph* graph;
+  std::uint32_t units;
+};
+
+[[gnu::noipa]] int checked_is_ancestor(int* out, const CheckedHandle* h, std::uint32_t a, std::uint32_t u) {
+  if (out == nullptr || h == nullptr) return JC_INVALID_ARGUMENT;
+  const std::uint32_t n = h->units;
+  if (a >= n) return JC_NOT_FOUND;
+  if (u >= n) return JC_NOT_FOUND;
+  *out = h->graph->tree_arrays().is_ancestor_or_self(a, u) ? 1 : 0;
+  return JC_OK;
+}
+
+[[gnu::noipa]] int checked_ancestor_at_level(std::uint32_t* out, const CheckedHandle* h, std::uint32_t u,
+                                                int level) {
+  if (out == nullptr || h == nullptr || u >= h->units) return JC_INVALID_ARGUMENT;
+  const jiceng::OrgGraph::TreeArrays& t = h->graph->tree_arrays();
+  if (static_cast<unsigned>(level) > static_cast<unsigned>(t.level(u))) return JC_NOT_FOUND;
+  *out = t.ancestor_at_level(u, level);
+  return JC_OK;
+}
+
+const CheckedHandle* checked_handle() {
+  static const CheckedHandle h{&city().graph, static_cast<std::uint32_t>(city().graph.unit_count())};
+  return &h;
+}
+
+void BM_CppCheckedIsAncestor(benchmark::State& state) {
+  const CheckedHandle* h = checked_handle();
+  benchmark::DoNotOptimize(h);  // a handle the caller holds, not a constant
+  const std::uint32_t* probes = city().probes.data();
+  std::size_t i = 0;
+  int r = 0;
+  for (auto _ : state) {
+    int rc = checked_is_ancestor(&r, h, probes[i & 4095], probes[(i + 1) & 4095]);
+    ++i;
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_CppCheckedIsAncestor);
+
+void BM_CppCheckedAncestorAtLevel(benchmark::State& state) {
+  const CheckedHandle* h = checked_handle();
+  benchmark::DoNotOptimize(h);
+  const std::uint32_t* probes = city().probes.data();
+  std::size_t i = 0;
+  uint32_t a = 0;
+  for (auto _ : state) {
+    int rc = checked_ancestor_at_level(&a, h, probes[i++ & 4095], 1);
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(a);
+  }
+}
+BENCHMARK(BM_CppCheckedAncestorAtLevel);
+
 }  // namespace
 
 int main(int argc, char** argv) { return capi_bench::run(argc, argv); }

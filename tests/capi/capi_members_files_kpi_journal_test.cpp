@@ -13,65 +13,24 @@
 
 #include <unistd.h>
 
+#include "capi_test_support.hpp"
 #include "jiceng.h"
 
 namespace {
 
-// 2025-01-06 (Monday) 09:00 CST.
-constexpr int64_t kMon = 1736125200;
-constexpr int64_t kHour = 3600;
-const char* kHousehold = "H-G01B01-0101";
-const char* kCommunity = "320506001001";
-const char* kGrid1 = "320506001001G01";
+using namespace capi_test;
+
 const char* kGrid2 = "320506001001G02";
 const std::string kSample = std::string(JICENG_SOURCE_DIR) + "/data/sample-district.json";
 
-const jc_actor kResident = {"R-1", JC_ROLE_RESIDENT, nullptr};
-const jc_actor kStreetOfficer = {"S-1", JC_ROLE_STREET_OFFICER, "320506001"};
-const jc_actor kSecretary = {"C-1", JC_ROLE_COMMUNITY_SECRETARY, kCommunity};
-const jc_actor kStaff = {"C-2", JC_ROLE_COMMUNITY_STAFF, kCommunity};
-
-#define EXPECT_STATUS(expected, call)                                                              \
-  do {                                                                                            \
-    const jc_status rc_ = (call);                                                                 \
-    EXPECT_EQ(rc_, expected) << #call << " -> " << jc_status_name(rc_) << ": " << jc_last_error(); \
-  } while (0)
-#define ASSERT_OK(call)                                                                           \
-  do {                                                                                            \
-    const jc_status rc_ = (call);                                                                 \
-    ASSERT_EQ(rc_, JC_OK) << #call << " -> " << jc_status_name(rc_) << ": " << jc_last_error(); \
-  } while (0)
 // The last error names the call (its message starts "fn: ").
 #define EXPECT_NAMES(fn) EXPECT_EQ(std::string(jc_last_error()).rfind(std::string(fn) + ": ", 0), 0u) << jc_last_error()
 #define EXPECT_ERROR_HAS(text) EXPECT_NE(std::string(jc_last_error()).find(text), std::string::npos) << jc_last_error()
-
-std::string take(char* s) {
-  std::string r = s == nullptr ? "" : s;
-  jc_string_free(s);
-  return r;
-}
 
 std::string raw(const jc_org* org) {
   char* s = nullptr;
   EXPECT_EQ(jc_org_export_json_raw(&s, org), JC_OK) << jc_last_error();
   return take(s);
-}
-
-std::string digest(jc_engine* e) {
-  char buf[65];
-  size_t len = 0;
-  EXPECT_EQ(jc_engine_digest(buf, sizeof buf, &len, e), JC_OK) << jc_last_error();
-  return buf;
-}
-
-std::string temp_file(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("jiceng_capi_more_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-                    std::to_string(static_cast<long>(::getpid())));
-  std::filesystem::create_directories(dir);
-  const auto p = dir / name;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix);
-  return p.string();
 }
 
 void write_file(const std::string& path, const std::string& text) {
@@ -84,24 +43,13 @@ void write_file(const std::string& path, const std::string& text) {
 // ---------------------------------------------------------------------------------------
 // Members: jc_org_transfer_member, jc_org_subtree_members
 
-class CapiMembers : public ::testing::Test {
+class CapiMembers : public SampleOrgTest {
  protected:
-  void SetUp() override {
-    ASSERT_OK(jc_org_new(&org_));
-    ASSERT_OK(jc_org_load_sample(org_));
-  }
-  void TearDown() override { jc_org_free(org_); }
-  uint32_t unit(const char* id) {
-    uint32_t u = JC_NO_UNIT;
-    EXPECT_EQ(jc_org_find(&u, org_, id), JC_OK) << jc_last_error();
-    return u;
-  }
   std::pair<size_t, size_t> members(const char* id) {
     size_t all = 0, party = 0;
-    EXPECT_EQ(jc_org_subtree_members(&all, &party, org_, unit(id)), JC_OK) << jc_last_error();
+    EXPECT_EQ(jc_org_subtree_members(&all, &party, org_, find(id)), JC_OK) << jc_last_error();
     return {all, party};
   }
-  jc_org* org_ = nullptr;
 };
 
 TEST_F(CapiMembers, SubtreeMembersCountsAndRefusals) {
@@ -109,14 +57,14 @@ TEST_F(CapiMembers, SubtreeMembersCountsAndRefusals) {
   // the community, 3 in grid 1, 4 in grid 2.
   EXPECT_EQ(members("320506"), std::make_pair(size_t{29}, size_t{29}));
   EXPECT_EQ(members(kCommunity), std::make_pair(size_t{11}, size_t{11}));
-  EXPECT_EQ(members(kGrid1), std::make_pair(size_t{3}, size_t{3}));
+  EXPECT_EQ(members(kGrid), std::make_pair(size_t{3}, size_t{3}));
   EXPECT_EQ(members(kGrid2), std::make_pair(size_t{4}, size_t{4}));
   size_t all = 0, party = 0;
-  ASSERT_OK(jc_org_subtree_members(&all, nullptr, org_, unit(kGrid1)));  // either out may be NULL
+  ASSERT_OK(jc_org_subtree_members(&all, nullptr, org_, find(kGrid)));  // either out may be NULL
   EXPECT_EQ(all, 3u);
-  ASSERT_OK(jc_org_subtree_members(nullptr, &party, org_, unit(kGrid2)));
+  ASSERT_OK(jc_org_subtree_members(nullptr, &party, org_, find(kGrid2)));
   EXPECT_EQ(party, 4u);
-  ASSERT_OK(jc_org_subtree_members(nullptr, nullptr, org_, unit(kGrid2)));
+  ASSERT_OK(jc_org_subtree_members(nullptr, nullptr, org_, find(kGrid2)));
 
   size_t n = 0;
   ASSERT_OK(jc_org_unit_count(&n, org_));
@@ -137,7 +85,7 @@ TEST_F(CapiMembers, TransferMovesTheRelation) {
   const std::string before = raw(org_);
   // M0011 holds its relation at grid 1.
   ASSERT_OK(jc_org_transfer_member(org_, "M0011", kGrid2, jc_date{2025, 3, 1}));
-  EXPECT_EQ(members(kGrid1), std::make_pair(size_t{2}, size_t{2}));
+  EXPECT_EQ(members(kGrid), std::make_pair(size_t{2}, size_t{2}));
   EXPECT_EQ(members(kGrid2), std::make_pair(size_t{5}, size_t{5}));
   EXPECT_EQ(members(kCommunity), std::make_pair(size_t{11}, size_t{11}));  // moved within it
   const std::string after = raw(org_);
@@ -146,8 +94,8 @@ TEST_F(CapiMembers, TransferMovesTheRelation) {
   // Out of the community, later, then back: counts follow.
   ASSERT_OK(jc_org_transfer_member(org_, "M0011", "320506001", jc_date{2025, 3, 2}));
   EXPECT_EQ(members(kCommunity), std::make_pair(size_t{10}, size_t{10}));
-  ASSERT_OK(jc_org_transfer_member(org_, "M0011", kGrid1, jc_date{2025, 3, 2}));  // same day is fine
-  EXPECT_EQ(members(kGrid1), std::make_pair(size_t{3}, size_t{3}));
+  ASSERT_OK(jc_org_transfer_member(org_, "M0011", kGrid, jc_date{2025, 3, 2}));  // same day is fine
+  EXPECT_EQ(members(kGrid), std::make_pair(size_t{3}, size_t{3}));
   EXPECT_EQ(members(kCommunity), std::make_pair(size_t{11}, size_t{11}));
 }
 
@@ -169,13 +117,13 @@ TEST_F(CapiMembers, TransferRefusalsChangeNothing) {
   refused(JC_NOT_FOUND, jc_org_transfer_member(org_, "M0011", "no-such-unit", day), "unknown unit 'no-such-unit'");
   refused(JC_INVALID_ARGUMENT, jc_org_transfer_member(org_, "M0011", kGrid2, jc_date{2025, 2, 30}), "2025-2-30");
   refused(JC_FAILED_PRECONDITION, jc_org_transfer_member(org_, "M0010", kGrid2, day), "not a party member");
-  refused(JC_FAILED_PRECONDITION, jc_org_transfer_member(org_, "M0011", kGrid1, day), "already at");
+  refused(JC_FAILED_PRECONDITION, jc_org_transfer_member(org_, "M0011", kGrid, day), "already at");
   refused(JC_INVALID_ARGUMENT, jc_org_transfer_member(org_, "M0011", "320506001001S", day),
           "cannot hold organizational relations");
   // A date before the member's last transfer.
   ASSERT_OK(jc_org_transfer_member(org_, "M0011", kGrid2, day));
   const std::string moved = raw(org_);
-  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_transfer_member(org_, "M0011", kGrid1, jc_date{2025, 2, 1}));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_transfer_member(org_, "M0011", kGrid, jc_date{2025, 2, 1}));
   EXPECT_NAMES("jc_org_transfer_member");
   EXPECT_ERROR_HAS("before the last transfer");
   EXPECT_EQ(raw(org_), moved);
@@ -207,10 +155,10 @@ TEST(CapiOrgFile, LoadFileMatchesTheEmbeddedSample) {
   ASSERT_OK(jc_org_unit_count(&n, org));
   EXPECT_EQ(n, 44u);  // the units of data/sample-district.json
   uint32_t u = JC_NO_UNIT;
-  ASSERT_OK(jc_org_find(&u, org, kGrid1));
+  ASSERT_OK(jc_org_find(&u, org, kGrid));
   char name[64];
   ASSERT_OK(jc_org_unit_id(name, sizeof name, nullptr, org, u));
-  EXPECT_STREQ(name, kGrid1);
+  EXPECT_STREQ(name, kGrid);
   int level = -1;
   ASSERT_OK(jc_org_level(&level, org, u));
   EXPECT_EQ(level, 3);
@@ -218,7 +166,7 @@ TEST(CapiOrgFile, LoadFileMatchesTheEmbeddedSample) {
   EXPECT_EQ(loaded, raw(sample));
 
   // A malformed file, a missing one and bad paths change nothing.
-  const std::string bad = temp_file("bad-org.json");
+  const std::string bad = temp_path("bad-org.json");
   write_file(bad, R"({"schema":"urban_grid","units":[{"id":"X","name":"x","level":0)");
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_org_load_file(org, bad.c_str()));
   EXPECT_NAMES("jc_org_load_file");
@@ -263,7 +211,7 @@ TEST(CapiOrgFile, EngineLoadFileMatchesTheEmbeddedSample) {
   }());
 
   const std::string d = digest(e), g = raw(view);
-  const std::string bad = temp_file("bad-engine-org.json");
+  const std::string bad = temp_path("bad-engine-org.json");
   write_file(bad, "{\"units\":[");
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_load_org_file(e, bad.c_str(), kMon + 1));
   EXPECT_NAMES("jc_engine_load_org_file");
@@ -397,11 +345,8 @@ void raw_sql(const std::string& path, const char* sql) {
 }
 
 TEST(CapiJournalTamper, EditedRowIsDataLossNamingTheSeq) {
-  const std::string path = temp_file("tampered.db");
-  jc_engine_options o = JC_ENGINE_OPTIONS_INIT;
-  o.policy = "suzhou-sip";
-  o.journal = path.c_str();
-  o.sync = JC_SYNC_NORMAL;
+  const std::string path = temp_path("tampered.db");
+  jc_engine_options o = journal_options(path);
   jc_engine* e = nullptr;
   ASSERT_OK(jc_engine_open(&e, &o));
   ASSERT_OK(jc_engine_load_sample_org(e, kMon - 86400));

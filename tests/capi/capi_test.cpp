@@ -13,39 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "capi_test_support.hpp"
 #include "jiceng.h"
 
 namespace {
 
-// 2025-01-06 (Monday) 09:00 CST.
-constexpr int64_t kMon = 1736125200;
-constexpr int64_t kHour = 3600;
-
-const char* kHousehold = "H-G01B01-0101";
-const char* kDistrict = "320506";
-const char* kStreet = "320506001";
-const char* kCommunity = "320506001001";
-const char* kGrid = "320506001001G01";
-const char* kBuilding = "320506001001G01B01";
-
-std::string take(char* s) {
-  std::string r = s == nullptr ? "" : s;
-  jc_string_free(s);
-  return r;
-}
-
-std::string last_error() { return jc_last_error(); }
-
-#define EXPECT_STATUS(expected, call)                                                    \
-  do {                                                                                    \
-    const jc_status rc_ = (call);                                                         \
-    EXPECT_EQ(rc_, expected) << #call << " -> " << jc_status_name(rc_) << ": " << jc_last_error(); \
-  } while (0)
-#define ASSERT_OK(call)                                                                   \
-  do {                                                                                    \
-    const jc_status rc_ = (call);                                                         \
-    ASSERT_EQ(rc_, JC_OK) << #call << " -> " << jc_status_name(rc_) << ": " << jc_last_error(); \
-  } while (0)
+using namespace capi_test;
 
 jc_engine* sample_engine(const char* policy = "suzhou-sip") {
   jc_engine* e = nullptr;
@@ -56,19 +29,6 @@ jc_engine* sample_engine(const char* policy = "suzhou-sip") {
   EXPECT_EQ(jc_engine_load_sample_org(e, kMon - 86400), JC_OK) << jc_last_error();
   return e;
 }
-
-std::string digest(jc_engine* e) {
-  char buf[65];
-  size_t len = 0;
-  EXPECT_EQ(jc_engine_digest(buf, sizeof buf, &len, e), JC_OK) << jc_last_error();
-  EXPECT_EQ(len, 64u);
-  return buf;
-}
-
-const jc_actor kResident = {"R-1", JC_ROLE_RESIDENT, nullptr};
-const jc_actor kStreetOfficer = {"S-1", JC_ROLE_STREET_OFFICER, kStreet};
-const jc_actor kSecretary = {"C-1", JC_ROLE_COMMUNITY_SECRETARY, kCommunity};
-const jc_actor kStaff = {"C-2", JC_ROLE_COMMUNITY_STAFF, kCommunity};
 
 uint64_t submit(jc_engine* e, const char* key = nullptr, const jc_actor* who = &kResident) {
   jc_submission s = JC_SUBMISSION_INIT;
@@ -466,25 +426,14 @@ TEST(CapiCalendar, LoadCsvIsAllOrNothing) {
 // ---------------------------------------------------------------------------------------
 // Organization
 
-class CapiOrg : public ::testing::Test {
+class CapiOrg : public SampleOrgTest {
  protected:
-  void SetUp() override {
-    ASSERT_OK(jc_org_new(&org_));
-    ASSERT_OK(jc_org_load_sample(org_));
-  }
-  void TearDown() override { jc_org_free(org_); }
-  uint32_t find(const char* id) {
-    uint32_t u = JC_NO_UNIT;
-    EXPECT_EQ(jc_org_find(&u, org_, id), JC_OK) << jc_last_error();
-    return u;
-  }
   std::string id_of(uint32_t u) {
     char buf[64];
     size_t len = 0;
     EXPECT_EQ(jc_org_unit_id(buf, sizeof buf, &len, org_, u), JC_OK) << jc_last_error();
     return buf;
   }
-  jc_org* org_ = nullptr;
 };
 
 TEST_F(CapiOrg, HierarchyQueries) {
@@ -1360,24 +1309,9 @@ TEST(CapiEngine, ConcurrentReadersAndWriters) {
 // ---------------------------------------------------------------------------------------
 // Journal
 
-std::string temp_path(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("jiceng_capi_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-                    std::to_string(static_cast<long>(std::hash<std::thread::id>{}(std::this_thread::get_id()) % 100000)));
-  std::filesystem::create_directories(dir);
-  const auto p = dir / name;
-  std::filesystem::remove(p);
-  std::filesystem::remove(p.string() + "-wal");
-  std::filesystem::remove(p.string() + "-shm");
-  return p.string();
-}
-
 TEST(CapiJournal, DurableEngineReopensToTheSameState) {
   const std::string path = temp_path("engine.db");
-  jc_engine_options o = JC_ENGINE_OPTIONS_INIT;
-  o.policy = "suzhou-sip";
-  o.journal = path.c_str();
-  o.sync = JC_SYNC_NORMAL;
+  jc_engine_options o = journal_options(path);
   jc_engine* e = nullptr;
   ASSERT_OK(jc_engine_open(&e, &o));
   ASSERT_OK(jc_engine_load_sample_org(e, kMon - 86400));

@@ -1,0 +1,100 @@
+// tests/capi/capi_test_support.hpp — what the C ABI test files share: the sample district's
+// ids and actors, the status assertions, string and digest helpers, and a fixture holding
+// the sample district in a jc_org. Through the public header only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "jiceng.h"
+
+namespace capi_test {
+
+// 2025-01-06 (Monday) 09:00 CST.
+inline constexpr int64_t kMon = 1736125200;
+inline constexpr int64_t kHour = 3600;
+
+inline constexpr const char* kHousehold = "H-G01B01-0101";
+inline constexpr const char* kDistrict = "320506";
+inline constexpr const char* kStreet = "320506001";
+inline constexpr const char* kCommunity = "320506001001";
+inline constexpr const char* kGrid = "320506001001G01";
+inline constexpr const char* kBuilding = "320506001001G01B01";
+
+inline const jc_actor kResident = {"R-1", JC_ROLE_RESIDENT, nullptr};
+inline const jc_actor kStreetOfficer = {"S-1", JC_ROLE_STREET_OFFICER, kStreet};
+inline const jc_actor kSecretary = {"C-1", JC_ROLE_COMMUNITY_SECRETARY, kCommunity};
+inline const jc_actor kStaff = {"C-2", JC_ROLE_COMMUNITY_STAFF, kCommunity};
+
+/// A library-owned string as std::string, released.
+inline std::string take(char* s) {
+  std::string r = s == nullptr ? "" : s;
+  jc_string_free(s);
+  return r;
+}
+
+inline std::string last_error() { return jc_last_error(); }
+
+/// The engine's state digest (64 hex digits).
+inline std::string digest(jc_engine* e) {
+  char buf[65];
+  size_t len = 0;
+  EXPECT_EQ(jc_engine_digest(buf, sizeof buf, &len, e), JC_OK) << jc_last_error();
+  EXPECT_EQ(len, 64u);
+  return buf;
+}
+
+/// A fresh path in a directory of this test process (no file, -wal or -shm left there).
+inline std::string temp_path(const char* name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("jiceng_capi_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+                    std::to_string(static_cast<long>(::getpid())));
+  std::filesystem::create_directories(dir);
+  const auto p = dir / name;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix);
+  return p.string();
+}
+
+/// Options of a durable engine (suzhou-sip, sync normal) on the journal at `path`, which
+/// must outlive them.
+inline jc_engine_options journal_options(const std::string& path) {
+  jc_engine_options o = JC_ENGINE_OPTIONS_INIT;
+  o.policy = "suzhou-sip";
+  o.journal = path.c_str();
+  o.sync = JC_SYNC_NORMAL;
+  return o;
+}
+
+/// The sample district loaded into a new jc_org (org_), and unit lookup by id.
+class SampleOrgTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(jc_org_new(&org_), JC_OK) << jc_last_error();
+    ASSERT_EQ(jc_org_load_sample(org_), JC_OK) << jc_last_error();
+  }
+  void TearDown() override { jc_org_free(org_); }
+  uint32_t find(const char* id) {
+    uint32_t u = JC_NO_UNIT;
+    EXPECT_EQ(jc_org_find(&u, org_, id), JC_OK) << jc_last_error();
+    return u;
+  }
+  jc_org* org_ = nullptr;
+};
+
+}  // namespace capi_test
+
+#define EXPECT_STATUS(expected, call)                                                              \
+  do {                                                                                            \
+    const jc_status rc_ = (call);                                                                 \
+    EXPECT_EQ(rc_, expected) << #call << " -> " << jc_status_name(rc_) << ": " << jc_last_error(); \
+  } while (0)
+#define ASSERT_OK(call)                                                                           \
+  do {                                                                                            \
+    const jc_status rc_ = (call);                                                                 \
+    ASSERT_EQ(rc_, JC_OK) << #call << " -> " << jc_status_name(rc_) << ": " << jc_last_error(); \
+  } while (0)

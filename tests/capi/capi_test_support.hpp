@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "jiceng.h"
 
@@ -49,15 +50,31 @@ inline std::string digest(jc_engine* e) {
   return buf;
 }
 
-/// A fresh path in a directory of this test process (no file, -wal or -shm left there).
+/// This test process's scratch directory, created on first use and removed with everything
+/// in it when the process exits.
+struct TempDir {
+  std::string path;
+  TempDir() = default;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
+inline TempDir temp_dir;
+
+/// A fresh path in the scratch directory (no file, -wal or -shm left there).
 inline std::string temp_path(const char* name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("jiceng_capi_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-                    std::to_string(static_cast<long>(::getpid())));
-  std::filesystem::create_directories(dir);
-  const auto p = dir / name;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix);
-  return p.string();
+  if (temp_dir.path.empty()) {
+    temp_dir.path = (std::filesystem::temp_directory_path() /
+                     ("jiceng_capi_" + std::to_string(static_cast<long>(::getpid()))))
+                        .string();
+    std::filesystem::create_directories(temp_dir.path);
+  }
+  const std::string p = temp_dir.path + "/" + name;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p + suffix);
+  return p;
 }
 
 /// Options of a durable engine (suzhou-sip, sync normal) on the journal at `path`, which

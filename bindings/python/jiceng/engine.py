@@ -341,9 +341,7 @@ class Petitions:
         ids = (ctypes.c_uint64 * n).from_buffer(petitions)
         results = (ctypes.c_int * n)()
         rc = C.jc_engine_execute_many(results, self._h, ctypes.byref(handle._c), int(event), ids, n, to_ts(now))
-        if rc in (C.JC_INVALID_ARGUMENT,) and not any(results):
-            check(rc)
-        return [petitions[i] for i in range(n) if results[i]]
+        return self._refused(rc, petitions, results)
 
     # --- bulk commands (one C call for many petitions) ------------------------------------------
     def submit_many(self, actors, *, locations, categories, texts, petitioners=None, contact_names=None,
@@ -473,8 +471,11 @@ class Petitions:
 
     @staticmethod
     def _refused(rc, petitions, results):
-        if rc == C.JC_INVALID_ARGUMENT and not any(results):
-            check(rc)  # the call itself was refused (bad handle, event, arrays)
+        # The C call returns its items' first failure. Any other status is the call's own
+        # (a bad handle, event or array; no memory; an internal error): raise it rather than
+        # report some items as refused.
+        if rc and rc != next((r for r in results if r), 0):
+            check(rc)
         return [petitions[i] for i in range(len(petitions)) if results[i]]
 
     # --- queries --------------------------------------------------------------------------------

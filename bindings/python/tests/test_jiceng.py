@@ -638,6 +638,35 @@ class EngineTests(unittest.TestCase):
         self.assertEqual({self.p.state(m) for m in many}, {jiceng.State.ACCEPTED})
         self.assertEqual(self.p.execute_many(officer, jiceng.Event.ACCEPT, [many[0], 4242], now), [many[0], 4242])
 
+    def test_bulk_call_failures_raise(self):
+        # A bulk call returns its items' first failure; any other status is the call's own
+        # (here an internal error after one item was refused) and raises instead of being
+        # reported as refused items. A stand-in for the C function plays the library's part.
+        from jiceng import _capi
+        officer = self.p.resolve_actor(OFFICER)
+        ids = [submit(self.e) for _ in range(2)]
+
+        def fake(status, item_status):
+            def call(results, *args):
+                results[0] = item_status
+                _capi.jc_clear_error()
+                return status
+            return call
+        for name, run in [("jc_engine_execute_many",
+                           lambda: self.p.execute_many(officer, jiceng.Event.ACCEPT, ids, MON)),
+                          ("jc_engine_execute_text_many",
+                           lambda: self.p.resolve_many(officer, ids, "x", now=MON))]:
+            real = getattr(_capi, name)
+            try:
+                setattr(_capi, name, fake(_capi.JC_INTERNAL, _capi.JC_FAILED_PRECONDITION))
+                with self.subTest(name, case="call failure"), self.assertRaises(jiceng.InternalError):
+                    run()
+                setattr(_capi, name, fake(_capi.JC_FAILED_PRECONDITION, _capi.JC_FAILED_PRECONDITION))
+                with self.subTest(name, case="item failure"):
+                    self.assertEqual(run(), [ids[0]])
+            finally:
+                setattr(_capi, name, real)
+
     def test_tick_and_queries(self):
         pid = submit(self.e)
         report = self.e.tick(MON + dt.timedelta(days=30))

@@ -35,7 +35,7 @@ with jiceng.Engine(policy="suzhou-sip") as engine:
     try:
         k = engine.kpi(unit="320506001")
         print("KPIs of the street: received %d, 满意率 %s" % (k["counts"]["received"], k["rates"]["satisfaction"]))
-    except NotImplementedError as e:
+    except jiceng.Unimplemented as e:  # a libjiceng built without the KPI area
         print("KPIs:", e)
 
 print("2024-09-30 + 1 working day =", jiceng.Calendar.china().add_workdays(dt.date(2024, 9, 30), 1))

@@ -106,7 +106,7 @@ class OutOfRange(JicengError, ValueError):
     code, status = "OUT_OF_RANGE", C.JC_OUT_OF_RANGE
 
 
-class Unimplemented(JicengError, NotImplementedError):
+class Unimplemented(JicengError):
     code, status = "UNIMPLEMENTED", C.JC_UNIMPLEMENTED
 
 

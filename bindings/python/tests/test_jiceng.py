@@ -767,9 +767,21 @@ class EngineTests(unittest.TestCase):
         self.assertEqual(self.p.history(pid)[-1]["type"], "deny_extension")
         self.assertEqual(self.p.state(pid), jiceng.State.IN_PROGRESS)
 
-    def test_unimplemented_is_not_implemented_error(self):
-        self.assertTrue(issubclass(jiceng.Unimplemented, NotImplementedError))
-        self.assertTrue(issubclass(jiceng.Unimplemented, jiceng.JicengError))
+    def test_kpi_without_the_area_is_unimplemented(self):
+        # A libjiceng built without the KPI area has no jc_engine_kpi_json: engine.kpi raises
+        # the typed error the example catches, and nothing else changes.
+        from jiceng import _capi
+        real = _capi.jc_engine_kpi_json
+        before = self.e.digest()
+        _capi.jc_engine_kpi_json = None
+        try:
+            with self.assertRaises(jiceng.Unimplemented) as ctx:
+                self.e.kpi()
+        finally:
+            _capi.jc_engine_kpi_json = real
+        self.assertEqual(ctx.exception.code, "UNIMPLEMENTED")
+        self.assertIn("KPI", str(ctx.exception))
+        self.assertEqual(self.e.digest(), before)
 
     def test_closed_engine(self):
         e = jiceng.Engine()

@@ -396,10 +396,21 @@ KpiIndex& KpiIndex::operator=(KpiIndex&&) noexcept = default;
 
 absl::Status KpiIndex::update(std::size_t max_events) {
   // Allocation-free views of the engine's compact log (the public Event, with its
-  // strings copied, cost more than the ingest itself).
-  return impl_->engine->for_each_event(impl_->last_seq + 1,
-                                       max_events == 0 ? std::numeric_limits<std::size_t>::max() : max_events,
-                                       [this](const EventRef& e) { return impl_->ingest(e); });
+  // strings copied, cost more than the ingest itself), in chunks: for_each_event holds
+  // the engine's reader lock, and commands must not wait behind a whole backlog.
+  constexpr std::size_t kChunk = 1 << 16;
+  std::size_t done = 0;
+  while (max_events == 0 || done < max_events) {
+    const std::uint64_t before = impl_->last_seq;
+    const std::size_t want = max_events == 0 ? kChunk : std::min(kChunk, max_events - done);
+    JICENG_RETURN_IF_ERROR(impl_->engine->for_each_event(
+        before + 1, want, [this](const EventRef& e) { return impl_->ingest(e); }));
+    const std::uint64_t got = impl_->last_seq - before;
+    if (got == 0) break;
+    done += got;
+    if (got < want) break;  // caught up
+  }
+  return absl::OkStatus();
 }
 
 absl::Status KpiIndex::ingest(const Event& event) {

@@ -846,6 +846,7 @@ absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType 
 
 absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::string_view doc, Timestamp now,
                                       Mode mode) {
+  JICENG_RETURN_IF_ERROR(check_time(now));  // the same bound as every command's time
   pet::Config next;
   std::string recorded;
   try {

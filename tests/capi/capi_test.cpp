@@ -1137,6 +1137,11 @@ TEST(CapiEngine, CommandTimesOutOfRangeAreRefused) {
     EXPECT_NE(last_error().find("outside the supported range"), std::string::npos) << last_error();
     EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_accept(e, &kStreetOfficer, id, t));
     EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_tick(nullptr, e, t));
+    // Configuration events carry a time too.
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_load_sample_org(e, t));
+    EXPECT_NE(last_error().find("outside the supported range"), std::string::npos) << last_error();
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_set_policy(e, "national", t));
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_load_calendar_csv(e, "2030-10-01,holiday,x,y\n", JC_NUL_TERMINATED, t));
   }
   // The bulk path refuses each item the same way.
   const char* who[2] = {"R-1", "R-2"};

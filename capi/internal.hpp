@@ -132,16 +132,6 @@ jc_status role(jiceng::Role* out, int value, const char* fn);
 inline constexpr std::int32_t kMinDay = -208188;
 inline constexpr std::int32_t kMaxDay = 2932896;
 
-/// Days since 1970-01-01 of a proleptic Gregorian y-m-d (no range check).
-constexpr std::int32_t days_from_civil(std::int32_t y, std::int32_t m, std::int32_t d) noexcept {
-  y -= m <= 2;
-  const std::int32_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int32_t yoe = y - era * 400;
-  const std::int32_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /// The y-m-d of a day number (Neri & Schneider, "Euclidean affine functions and their
 /// application to calendar algorithms", 2022: unsigned multiplies and shifts only, a
 /// short dependency chain). Valid for the whole kMinDay..kMaxDay range.
@@ -170,16 +160,14 @@ constexpr bool same(jc_date a, jc_date b) { return a.year == b.year && a.month =
 static_assert(same(civil_from_days(0), jc_date{1970, 1, 1}) && same(civil_from_days(11016), jc_date{2000, 2, 29}));
 static_assert(same(civil_from_days(kMinDay), jc_date{1400, 1, 1}) && same(civil_from_days(kMaxDay), jc_date{9999, 12, 31}));
 static_assert(same(civil_from_days(20094), jc_date{2025, 1, 6}) && same(civil_from_days(-1), jc_date{1969, 12, 31}));
-static_assert(days_from_civil(1970, 1, 1) == 0 && days_from_civil(2000, 3, 1) == 11017);
-static_assert(days_from_civil(1400, 1, 1) == kMinDay && days_from_civil(9999, 12, 31) == kMaxDay);
 
 /// Days from March 1 to the first of month m (index m - 1), the year taken to start in
 /// March so that February, the one month of varying length, comes last.
 inline constexpr std::uint16_t kMarchDayOfYear[12] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
 
-/// days_from_civil() for years 1..: unsigned, so every division is a shift or one
-/// multiply (y/400 is (y/100)/4), and the month's offset comes from a table. The hot
-/// jc_date calls convert with this (no range check).
+/// Days since 1970-01-01 of a proleptic Gregorian y-m-d in years 1.. (no range check):
+/// unsigned, so every division is a shift or one multiply (y/400 is (y/100)/4), and the
+/// month's offset comes from a table. The hot jc_date calls convert with this.
 constexpr std::int32_t days_from_civil_ad(std::uint32_t y, std::uint32_t m, std::uint32_t d) noexcept {
   y -= m <= 2;  // January and February belong to the previous March-based year
   const std::uint32_t c = y / 100;

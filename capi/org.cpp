@@ -143,6 +143,15 @@ jc_status write_units(std::uint32_t* buf, std::size_t capacity, std::size_t* out
   });
 }
 
+/// jc_org_export_json and its raw form: member names masked unless `raw`.
+jc_status export_json(char** out, const jc_org* org, bool raw, const char* fn) {
+  JC_GUARD(fn) {
+    JC_CHECK(jc::need(out, fn, "out"));
+    JC_CHECK(need_org(org, fn));
+    return jc::out_string(out, org->graph->export_json({.raw = raw}), fn);
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -228,20 +237,10 @@ jc_status jc_org_generate_json(char** out, const jc_city_options* opts) {
   });
 }
 
-jc_status jc_org_export_json(char** out, const jc_org* org) {
-  JC_GUARD("jc_org_export_json") {
-    JC_CHECK(jc::need(out, "jc_org_export_json", "out"));
-    JC_CHECK(need_org(org, "jc_org_export_json"));
-    return jc::out_string(out, org->graph->export_json(), "jc_org_export_json");
-  });
-}
+jc_status jc_org_export_json(char** out, const jc_org* org) { return export_json(out, org, false, "jc_org_export_json"); }
 
 jc_status jc_org_export_json_raw(char** out, const jc_org* org) {
-  JC_GUARD("jc_org_export_json_raw") {
-    JC_CHECK(jc::need(out, "jc_org_export_json_raw", "out"));
-    JC_CHECK(need_org(org, "jc_org_export_json_raw"));
-    return jc::out_string(out, org->graph->export_json({.raw = true}), "jc_org_export_json_raw");
-  });
+  return export_json(out, org, true, "jc_org_export_json_raw");
 }
 
 jc_status jc_org_export_dot(char** out, const jc_org* org, const char* root, int depth) {
@@ -334,8 +333,9 @@ jc_status jc_org_units_json(char** out, const jc_org* org, int level, const char
   constexpr const char* fn = "jc_org_units_json";
   JC_GUARD(fn) {
     JC_CHECK(jc::need(out, fn, "out"));
-    if (org == nullptr || org->graph == nullptr) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": org is NULL"));
-    if (level < -1 || level > 5) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": level ", level, " is not in -1..5"));
+    JC_CHECK(need_org(org, fn));
+    if (level < -1 || level >= jiceng::kLevelCount)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": level ", level, " is not in -1..", jiceng::kLevelCount - 1));
     std::optional<jiceng::UnitKind> want;
     if (kind != nullptr) {
       std::string_view k;

@@ -353,7 +353,7 @@ absl::Status Journal::Impl::open_schema() {
           absl::StrCat("journal ", path, ": empty database, not a jiceng journal (opened read-only)"));
     }
     JICENG_RETURN_IF_ERROR(exec("PRAGMA journal_mode=WAL", "set WAL mode"));
-    JICENG_RETURN_IF_ERROR(exec(
+    const std::string schema = absl::StrCat(
         "BEGIN IMMEDIATE;"
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
         "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
@@ -362,10 +362,10 @@ absl::Status Journal::Impl::open_schema() {
         " seq INTEGER NOT NULL, hash BLOB NOT NULL);"
         "CREATE TABLE IF NOT EXISTS snapshots(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
         " anchor BLOB NOT NULL, digest TEXT NOT NULL, state BLOB NOT NULL, hash BLOB NOT NULL);"
-        "INSERT OR IGNORE INTO meta VALUES('format', 'jiceng-journal/2');"
+        "INSERT OR IGNORE INTO meta VALUES('format', '", internal::av(kFormat), "');"
         "INSERT OR IGNORE INTO head VALUES(1, 0, zeroblob(32));"
-        "COMMIT;",
-        "create schema"));
+        "COMMIT;");
+    JICENG_RETURN_IF_ERROR(exec(schema.c_str(), "create schema"));
   } else if (!has_meta) {
     return absl::FailedPreconditionError(absl::StrCat(
         "journal ", path, ": not a jiceng journal (the database has no 'meta' table)"));

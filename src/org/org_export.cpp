@@ -63,7 +63,11 @@ std::string OrgGraph::export_json(const ExportOptions& options) const {
     out += "{\"id\": ";
     put(out, im.member_id_of(m));
     out += ", \"name\": ";
-    put(out, options.raw ? std::string(member_name(m)) : mask_name(member_name(m)));
+    if (options.raw) {
+      put(out, member_name(m));
+    } else {
+      put(out, mask_name(member_name(m)));
+    }
     internal::append(&out, ", \"party_member\": ", im.member_party[m] ? "true" : "false");
     if (im.member_org[m] != kNoUnit) {
       out += ", \"org_unit\": ";

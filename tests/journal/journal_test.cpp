@@ -514,6 +514,26 @@ TEST(Journal, ForeignFilesAreRefused) {
   auto o = Journal::open(dir.file("other-format.db"));
   EXPECT_EQ(o.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(o.status().message(), HasSubstr("format 'x/9'"));
+  // A format-1 journal (it stored each row's prev_hash too) is refused, not misread.
+  raw_sql(dir.file("format-1.db"),
+          "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES('format','jiceng-journal/1');"
+          "CREATE TABLE events(seq INTEGER PRIMARY KEY, time INTEGER, type TEXT, payload BLOB, prev_hash BLOB,"
+          " hash BLOB);");
+  auto f1 = Journal::open(dir.file("format-1.db"));
+  EXPECT_EQ(f1.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(f1.status().message(), HasSubstr("format 'jiceng-journal/1'"));
+  // A new journal records the current format.
+  ASSERT_TRUE(Journal::open(dir.file("fresh.db")).ok());
+  {
+    sqlite3* fdb = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("fresh.db").c_str(), &fdb), SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(fdb, "SELECT value FROM meta WHERE key = 'format'", -1, &q, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))), "jiceng-journal/2");
+    sqlite3_finalize(q);
+    sqlite3_close(fdb);
+  }
 
   EXPECT_EQ(Journal::open("").status().code(), absl::StatusCode::kInvalidArgument);
   JournalOptions bad;

@@ -14,10 +14,22 @@ CST = _dt.timezone(_dt.timedelta(hours=8), "CST")
 
 class _Handle:
     """Owns one library handle: ``close()`` (also on ``with`` exit and garbage collection)
-    releases it through ``_release``; ``_handle`` raises once closed."""
+    releases it through ``_release``; ``_handle`` raises once closed.
+
+    A view of an engine's object (``engine.org``, ``engine.calendar``) owns nothing: it keeps
+    the engine and asks it for the handle at each call (``_view_of`` names the C getter and
+    the handle type), so it follows a replaced graph and raises once the engine is closed."""
 
     _h = None
     _what = "handle"
+    _engine = None
+    _view_of = None  # ("jc_engine_org", "jc_org_p") on classes that can be engine views
+
+    def _own_or_view(self, handle, engine, new):
+        """Sets up an owned handle (``handle``, or ``new()`` when None) or a view of ``engine``."""
+        self._engine = engine
+        if engine is None:
+            self._h = handle if handle is not None else new()
 
     def _release(self, h):
         raise TypeError("a handle class must define _release")
@@ -42,6 +54,11 @@ class _Handle:
 
     @property
     def _handle(self):
+        if self._engine is not None:
+            getter, kind = self._view_of
+            h = getattr(C, kind)()
+            check(getattr(C, getter)(ctypes.byref(h), self._engine._handle))
+            return h
         if self._h is None:
             raise ValueError("%s is closed" % self._what)
         return self._h

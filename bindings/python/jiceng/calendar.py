@@ -7,29 +7,22 @@ from ._core import (_Handle, DayKind, buffer_string, check, enc, from_jc_date, f
                     to_ts)
 
 
+def _new_calendar():
+    h = C.jc_calendar_p()
+    check(C.jc_calendar_new(ctypes.byref(h)))
+    return h
+
+
 class Calendar(_Handle):
     """A working-day calendar. ``Calendar.china()`` is the official schedule; ``Calendar()``
     is empty. Close with ``close()``, ``with`` or garbage collection. A calendar borrowed from
     an engine (``engine.calendar``) is a read-only view: it keeps the engine alive, and once the
     engine is closed it raises instead of reading freed memory."""
 
-    def __init__(self, _handle=None, _engine=None):
-        self._engine = _engine
-        if _handle is None and _engine is None:
-            h = C.jc_calendar_p()
-            check(C.jc_calendar_new(ctypes.byref(h)))
-            _handle = h
-        self._h = None if _engine is not None else _handle  # an engine's view owns nothing
+    _view_of = ("jc_engine_calendar", "jc_calendar_p")
 
-    @property
-    def _handle(self):
-        """The handle to pass to the library: for an engine's view, asked of the engine at
-        each call, so a closed engine raises."""
-        if self._engine is not None:
-            h = C.jc_calendar_p()
-            check(C.jc_engine_calendar(ctypes.byref(h), self._engine._handle))
-            return h
-        return super()._handle
+    def __init__(self, _handle=None, _engine=None):
+        self._own_or_view(_handle, _engine, _new_calendar)
 
     @classmethod
     def china(cls):

@@ -330,17 +330,17 @@ class Petitions:
 
     def execute_many(self, handle, event, petitions, now):
         """``execute`` for many petitions in one call (批量受理, 批量签收 …). ``petitions`` is a
-        sequence of ids (an ``array.array("Q")`` is passed without copying). Returns the list of
-        ids whose command was refused; raises only for a bad handle or event."""
-        import array
-        if not isinstance(petitions, array.array) or petitions.typecode != "Q":
-            petitions = array.array("Q", petitions)
+        sequence of ids (an ``array.array("Q")`` is passed without copying); ``event`` an Event,
+        its int or its name. Returns the list of ids whose command was refused; raises when the
+        call itself fails (a bad handle or event, no memory)."""
+        petitions = self._id_array(petitions)
         n = len(petitions)
         if n == 0:
             return []
         ids = (ctypes.c_uint64 * n).from_buffer(petitions)
         results = (ctypes.c_int * n)()
-        rc = C.jc_engine_execute_many(results, self._h, ctypes.byref(handle._c), int(event), ids, n, to_ts(now))
+        rc = C.jc_engine_execute_many(results, self._h, ctypes.byref(handle._c), int(Event.of(event)), ids, n,
+                                      to_ts(now))
         return self._refused(rc, petitions, results)
 
     # --- bulk commands (one C call for many petitions) ------------------------------------------
@@ -426,8 +426,8 @@ class Petitions:
     def execute_text_many(self, handle, event, petitions, texts, now):
         """A command with one text (resolve's answer, a reason or a note) for many petitions
         with a resolved actor. ``texts`` is one string for all, a sequence (one per
-        petition), or None. Returns the list of ids whose command was refused; raises only
-        for a bad handle or event."""
+        petition), or None. Returns the list of ids whose command was refused; raises when the
+        call itself fails (a bad handle or event, no memory)."""
         petitions = self._id_array(petitions)
         n = len(petitions)
         if n == 0:

@@ -8,6 +8,12 @@ from . import _capi as C
 from ._core import _Handle, buffer_array, buffer_string, check, enc, take_json, take_string, to_jc_date
 
 
+def _new_org():
+    h = C.jc_org_p()
+    check(C.jc_org_new(ctypes.byref(h)))
+    return h
+
+
 class Org(_Handle):
     """An organization graph. ``Org()`` is an empty owned graph; ``engine.org`` is a read-only
     view of an engine's graph whose ``load`` replaces the engine's graph (one event).
@@ -17,26 +23,13 @@ class Org(_Handle):
 
     _what = "org"
 
+    _view_of = ("jc_engine_org", "jc_org_p")
+
     def __init__(self, _handle=None, _engine=None):
-        self._engine = _engine
-        if _handle is None and _engine is None:
-            h = C.jc_org_p()
-            check(C.jc_org_new(ctypes.byref(h)))
-            _handle = h
-        self._h = None if _engine is not None else _handle  # an engine's view owns nothing
+        self._own_or_view(_handle, _engine, _new_org)
 
     def _release(self, h):
         C.jc_org_free(h)
-
-    @property
-    def _handle(self):
-        """The handle to pass to the library: for an engine's view, asked of the engine at
-        each call (the engine may have replaced its graph)."""
-        if self._engine is not None:
-            h = C.jc_org_p()
-            check(C.jc_engine_org(ctypes.byref(h), self._engine._handle))
-            return h
-        return super()._handle
 
     # --- loading ---------------------------------------------------------------------------
     def load(self, path, now=0):

@@ -637,6 +637,13 @@ class EngineTests(unittest.TestCase):
         self.assertEqual(self.p.execute_many(officer, jiceng.Event.ACCEPT, many, now), [])
         self.assertEqual({self.p.state(m) for m in many}, {jiceng.State.ACCEPTED})
         self.assertEqual(self.p.execute_many(officer, jiceng.Event.ACCEPT, [many[0], 4242], now), [many[0], 4242])
+        # The event by name, as execute takes it; a wrong name changes nothing.
+        self.assertEqual(self.p.execute_many(officer, "dispatch", many, now), [])
+        self.assertEqual({self.p.state(m) for m in many}, {jiceng.State.DISPATCHED})
+        before = self.e.digest()
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.p.execute_many(officer, "dispach", many, now)
+        self.assertEqual(self.e.digest(), before)
 
     def test_bulk_call_failures_raise(self):
         # A bulk call returns its items' first failure; any other status is the call's own

@@ -66,19 +66,23 @@ class Hasher {
                   std::string_view payload) {
     // prev ‖ be64(seq) ‖ be64(time) ‖ be32(len(type)) ‖ type ‖ payload, copied into one
     // reused buffer and hashed with a single update: per-call EVP overhead is a large
-    // part of the cost at ~100-byte rows.
-    const std::size_t n = 52 + type.size() + payload.size();
-    if (buf_.size() < n) buf_.resize(std::max<std::size_t>(n, 2 * buf_.size()));
+    // part of the cost at ~100-byte rows. A large payload (an org document) gets its own
+    // update instead, so the buffer stays small for the Journal's life.
+    const std::size_t head = 52 + type.size();
+    const bool inline_payload = head + payload.size() <= kInlineBytes;
+    const std::size_t n = inline_payload ? head + payload.size() : head;
+    if (buf_.size() < n) buf_.resize(n);
     std::uint8_t* b = buf_.data();
     std::memcpy(b, prev.data(), 32);
     put_be64(b + 32, seq);
     put_be64(b + 40, static_cast<std::uint64_t>(time));
     put_be32(b + 48, static_cast<std::uint32_t>(type.size()));
     if (!type.empty()) std::memcpy(b + 52, type.data(), type.size());
-    if (!payload.empty()) std::memcpy(b + 52 + type.size(), payload.data(), payload.size());
+    if (inline_payload && !payload.empty()) std::memcpy(b + head, payload.data(), payload.size());
     ChainHash out{};
     EVP_DigestInit_ex(ctx_, sha256_md(), nullptr);
     EVP_DigestUpdate(ctx_, b, n);
+    if (!inline_payload) EVP_DigestUpdate(ctx_, payload.data(), payload.size());
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx_, out.data(), &len);
     return out;
@@ -101,6 +105,7 @@ class Hasher {
   }
 
  private:
+  static constexpr std::size_t kInlineBytes = 4096;  // rows up to this size hash in one update
   EVP_MD_CTX* ctx_;
   std::vector<std::uint8_t> buf_ = std::vector<std::uint8_t>(512);
 };

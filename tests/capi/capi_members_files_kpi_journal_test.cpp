@@ -235,12 +235,7 @@ TEST(CapiOrgFile, EngineLoadFileMatchesTheEmbeddedSample) {
 // KPIs
 
 uint64_t submit(jc_engine* e, int64_t t) {
-  jc_submission s = JC_SUBMISSION_INIT;
-  s.petitioner = "R-1";
-  s.location = kHousehold;
-  s.category = "noise";
-  s.text = "楼下广场舞噪音扰民";
-  s.channel = JC_CHANNEL_MINI_PROGRAM;
+  const jc_submission s = sample_submission();
   uint64_t id = 0;
   EXPECT_EQ(jc_engine_submit(&id, e, &kResident, &s, t), JC_OK) << jc_last_error();
   return id;

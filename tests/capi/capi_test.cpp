@@ -31,15 +31,10 @@ jc_engine* sample_engine(const char* policy = "suzhou-sip") {
 }
 
 uint64_t submit(jc_engine* e, const char* key = nullptr, const jc_actor* who = &kResident) {
-  jc_submission s = JC_SUBMISSION_INIT;
-  s.petitioner = "R-1";
+  jc_submission s = sample_submission();
   s.contact_name = "张三丰";
   s.contact_phone = "13812345678";
-  s.location = kHousehold;
-  s.category = "noise";
-  s.text = "楼下广场舞噪音扰民";
   s.idempotency_key = key;
-  s.channel = JC_CHANNEL_MINI_PROGRAM;
   uint64_t id = 0;
   EXPECT_EQ(jc_engine_submit(&id, e, who, &s, kMon), JC_OK) << jc_last_error();
   return id;
@@ -844,11 +839,7 @@ TEST(CapiEngine, RefusedCommandsChangeNothing) {
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_evaluate(e, &kResident, id, 1, 1, 7, kMon));
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_reopen(e, &kResident, id, 5, "x", kMon));
   // Submissions with bad fields.
-  jc_submission s = JC_SUBMISSION_INIT;
-  s.petitioner = "R-1";
-  s.location = kHousehold;
-  s.category = "noise";
-  s.text = "x";
+  jc_submission s = sample_submission("x");
   uint64_t out = 0;
   s.channel = 99;
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit(&out, e, &kResident, &s, kMon));
@@ -1126,11 +1117,7 @@ TEST(CapiEngine, CommandTimesOutOfRangeAreRefused) {
   jc_engine* e = sample_engine();
   const uint64_t id = submit(e);
   const std::string before = digest(e);
-  jc_submission s = JC_SUBMISSION_INIT;
-  s.petitioner = "R-1";
-  s.location = kHousehold;
-  s.category = "noise";
-  s.text = "时间错误";
+  const jc_submission s = sample_submission("时间错误");
   uint64_t out = 0;
   for (int64_t t : {INT64_MAX, INT64_MAX - 86400, INT64_MIN, int64_t{-2209017601}, int64_t{221845363200}}) {
     EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_submit(&out, e, &kResident, &s, t));
@@ -1183,11 +1170,7 @@ struct BatchData {
 jc_status batch_body(jc_engine* e, void* user) {
   auto* d = static_cast<BatchData*>(user);
   for (uint64_t& id : d->ids) {
-    jc_submission s = JC_SUBMISSION_INIT;
-    s.petitioner = "R-1";
-    s.location = kHousehold;
-    s.category = "noise";
-    s.text = "batch";
+    const jc_submission s = sample_submission("batch");
     jc_status rc = jc_engine_submit(&id, e, &kResident, &s, kMon);
     if (rc != JC_OK) return rc;
   }

@@ -32,6 +32,17 @@ inline const jc_actor kStreetOfficer = {"S-1", JC_ROLE_STREET_OFFICER, kStreet};
 inline const jc_actor kSecretary = {"C-1", JC_ROLE_COMMUNITY_SECRETARY, kCommunity};
 inline const jc_actor kStaff = {"C-2", JC_ROLE_COMMUNITY_STAFF, kCommunity};
 
+/// A resident's complaint at the sample household (no contact data, no key).
+inline jc_submission sample_submission(const char* text = "楼下广场舞噪音扰民") {
+  jc_submission s = JC_SUBMISSION_INIT;
+  s.petitioner = "R-1";
+  s.location = kHousehold;
+  s.category = "noise";
+  s.text = text;
+  s.channel = JC_CHANNEL_MINI_PROGRAM;
+  return s;
+}
+
 /// A library-owned string as std::string, released.
 inline std::string take(char* s) {
   std::string r = s == nullptr ? "" : s;

@@ -62,18 +62,66 @@ struct DayInfo {
   DayKind kind = DayKind::kWorkday;
   std::string_view name_en;  ///< e.g. "Spring Festival"
   std::string_view name_zh;  ///< e.g. "春节"
+  /// True when the answer comes from the provisional rule (a year after the official
+  /// table), not from a published schedule: it may change when the year's notice is loaded.
+  bool provisional = false;
   /// True for kWorkday and kMakeupWorkday.
   bool is_workday() const { return kind == DayKind::kWorkday || kind == DayKind::kMakeupWorkday; }
+};
+
+/// How a WorkCalendar answers for a date outside its official years (日历模式).
+///
+/// - official years: the shipped table (2004–2026) and any year loaded from CSV answer in
+///   every mode;
+/// - kProvisional (the default): the ten years after the last official year are answered
+///   by the provisional rule — the statutory holidays of 全国年节及纪念日放假办法 (2024
+///   revision, State Council Decree No. 798, in force 2025-01-01) with a make-up day on
+///   the next working day for a holiday on a weekend, and no 调休 weekend worked — every
+///   such answer marked `provisional`; later years are OUT_OF_RANGE;
+/// - kStrict: only official years answer; anything else is OUT_OF_RANGE;
+/// - kWeekendOnly: any year without an official table is Mon–Fri work, Sat–Sun rest (a
+///   host's explicit choice; nothing is marked provisional).
+/// Years before the first official year are OUT_OF_RANGE except in kWeekendOnly.
+enum class CalendarMode : std::uint8_t {
+  kProvisional = 0,
+  kStrict = 1,
+  kWeekendOnly = 2,
+};
+
+/// `provisional`, `strict`, `weekend_only`.
+std::string_view to_string(CalendarMode mode);
+/// The inverse of to_string(CalendarMode); INVALID_ARGUMENT naming the text otherwise.
+absl::StatusOr<CalendarMode> parse_calendar_mode(std::string_view text);
+
+/// The version of the provisional rule this library computes by default. A journal
+/// records the version in force, so a replay under a later library (which may know a
+/// newer rule) gives the same days. Version 1: Decree No. 798 as described above.
+inline constexpr int kProvisionalRuleVersion = 1;
+/// How many years after the last official year the provisional rule answers.
+inline constexpr int kProvisionalYears = 10;
+
+/// Where the calendar's knowledge ends, for warnings (日历覆盖情况).
+struct CalendarCoverage {
+  CalendarMode mode = CalendarMode::kProvisional;
+  int provisional_rule = kProvisionalRuleVersion;
+  int first_official_year = 0;      ///< 0 when no year is official
+  int last_official_year = 0;
+  Date first_provisional_day;       ///< not_a_date_time when no day is provisional
+  Date last_provisional_day;        ///< not_a_date_time when no day is provisional
+  /// Days from `today` to the last official day (negative once past it).
+  std::int64_t official_days_left = 0;
+  /// Set when the official table ends within 60 days of `today` (or already has): the
+  /// text names the date, what answers after it, and what to load.
+  std::string warning;
 };
 
 /// The Chinese working-day calendar (工作日历): ordinary weekends plus a table of special
 /// days (holidays and make-up working days), one set per covered year.
 ///
-/// A year is *covered* when the table has at least one row for it. A date in a year that
-/// is not covered is an OUT_OF_RANGE error naming the year and the covered range, unless
-/// weekend-only rules for unknown years are on (then Mon–Fri work, Sat–Sun rest). A span
-/// that would run into an uncovered year (e.g. 20 working days after 2026-12-20) is the
-/// same error, naming the year it reaches.
+/// A year is *official* (covered) when the table has at least one row for it. Dates in
+/// other years are answered as the CalendarMode says (by default: the provisional rule for
+/// the ten years after the last official year). A date no mode answers is an OUT_OF_RANGE
+/// error naming the year and what is known; so is a span that would run into such a year.
 ///
 /// Lookups go through a precomputed working-day index over the covered range (per-day
 /// cumulative working-day counts plus the list of working days): `is_workday` and
@@ -102,11 +150,31 @@ class WorkCalendar {
   /// given for it. All or nothing: on error the calendar is unchanged.
   absl::Status load_csv(std::string_view csv, std::string_view source_name);
 
-  /// Treat dates in uncovered years by weekend rules alone (Mon–Fri work) instead of
-  /// failing with OUT_OF_RANGE. Off by default.
+  /// Sets how dates outside the official years are answered (default kProvisional).
+  WorkCalendar& set_mode(CalendarMode mode);
+  /// The mode in force.
+  CalendarMode mode() const { return mode_; }
+  /// Sets the provisional rule's version. INVALID_ARGUMENT (and no change) for a version
+  /// this library does not know; 1 is the only one today.
+  absl::Status set_provisional_rule(int version);
+  /// The provisional rule's version in force.
+  int provisional_rule() const { return rule_; }
+
+  /// Same as set_mode(on ? kWeekendOnly : kProvisional) — the option of earlier releases.
   WorkCalendar& set_weekend_only_for_unknown_years(bool on);
-  /// Whether weekend-only rules apply to uncovered years.
-  bool weekend_only_for_unknown_years() const { return weekend_only_; }
+  /// mode() == kWeekendOnly.
+  bool weekend_only_for_unknown_years() const { return mode_ == CalendarMode::kWeekendOnly; }
+
+  /// The first day answered by the provisional rule (1 January after the last official
+  /// year), or not_a_date_time when none is (strict or weekend-only mode, empty table).
+  Date first_provisional_day() const;
+  /// The last year the provisional rule answers, or 0 when none.
+  int last_provisional_year() const { return prov_last_year_; }
+  /// True when some day in [from, to] (either order) is answered provisionally.
+  bool span_is_provisional(Date from, Date to) const;
+  /// Official coverage, the provisional days and a warning when the official table ends
+  /// within 60 days of `today`.
+  CalendarCoverage coverage(Date today) const;
 
   /// True when `d` is a working day. O(1).
   absl::StatusOr<bool> is_workday(Date d) const;
@@ -158,7 +226,7 @@ class WorkCalendar {
   /// Number of special days (holidays and make-up working days) in the table.
   std::size_t special_day_count() const;
 
-  /// Same coverage, same special days, same weekend-only setting.
+  /// Same official days, same mode, same provisional rule.
   friend bool operator==(const WorkCalendar& a, const WorkCalendar& b);
 
  private:
@@ -188,14 +256,19 @@ class WorkCalendar {
   int first_year_ = 0;
   int last_year_ = 0;
   bool has_gaps_ = false;
-  bool weekend_only_ = false;
+  CalendarMode mode_ = CalendarMode::kProvisional;
+  int rule_ = kProvisionalRuleVersion;
+  int prov_first_year_ = 0;  // provisional years [prov_first_year_, prov_last_year_], 0 when none
+  int prov_last_year_ = 0;
+  absl::Status prov_error_;  // why the provisional rule could not answer (ICU/ERFA failure)
 
-  // The index over [base_, base_ + days_): Jan 1 of first_year_ .. Dec 31 of last_year_.
+  // The index over [base_, base_ + days_): Jan 1 of first_year_ .. Dec 31 of the last
+  // official or provisional year.
   std::int64_t base_ = 0;
   std::int64_t days_ = 0;
   std::vector<std::int32_t> cum_;        // cum_[i]: workdays in [base_, base_ + i), size days_ + 1
   std::vector<std::int32_t> workdays_;   // offsets from base_ of the working days, ascending
-  std::vector<std::uint16_t> info_;      // per day: kind (2 bits) | name index << 2
+  std::vector<std::uint16_t> info_;      // per day: kind, known, provisional bits | name index
 };
 
 /// The unit of a Duration (时限单位).

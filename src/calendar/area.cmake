@@ -28,3 +28,9 @@ function(jiceng_calendar_narrow_bench_links)
   endforeach()
 endfunction()
 cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL jiceng_calendar_narrow_bench_links)
+
+# The provisional rule: lunar dates from ICU's Chinese calendar, the 清明 solar term from
+# ERFA (the IAU's SOFA routines). Debian: libicu-dev, liberfa-dev.
+find_package(ICU REQUIRED COMPONENTS i18n uc)
+find_package(ERFA REQUIRED)
+target_link_libraries(${target} PRIVATE ICU::i18n ICU::uc ERFA::ERFA)

@@ -21,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "common/strings.hpp"
 #include "calendar/embedded_holidays.hpp"
+#include "calendar/provisional.hpp"
 
 namespace jiceng {
 namespace {
@@ -38,11 +39,14 @@ constexpr std::int64_t kSecondsPerDay = 86400;
 constexpr int kMinTableYear = 1900;
 constexpr int kMaxTableYear = 2200;
 
-// info_ encoding: kind in bits 0-1, "year covered" in bit 2, name index + 1 above.
+// info_ encoding: kind in bits 0-1, "day known" in bit 2, "provisional" in bit 3, name
+// index + 1 above. Names past names_ are the provisional rule's seven holidays.
 constexpr std::uint16_t kKindMask = 0x3;
 constexpr std::uint16_t kCoveredBit = 0x4;
-constexpr int kNameShift = 3;
-constexpr std::size_t kMaxNames = (1u << (16 - kNameShift)) - 2;
+constexpr std::uint16_t kProvisionalBit = 0x8;
+constexpr int kNameShift = 4;
+constexpr std::size_t kProvisionalNames = std::size(calendar_internal::kProvisionalHolidayNames);
+constexpr std::size_t kMaxNames = (1u << (16 - kNameShift)) - 2 - kProvisionalNames;
 
 constexpr bool is_weekend_day(std::int64_t day) { return day % 7 >= 5; }
 
@@ -273,6 +277,23 @@ Timestamp china_time_to_utc(Date d, int minute_of_day) {
   return days * kSecondsPerDay + static_cast<Timestamp>(minute_of_day) * 60 - kChinaUtcOffsetSeconds;
 }
 
+std::string_view to_string(CalendarMode mode) {
+  switch (mode) {
+    case CalendarMode::kProvisional: return "provisional";
+    case CalendarMode::kStrict: return "strict";
+    case CalendarMode::kWeekendOnly: return "weekend_only";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<CalendarMode> parse_calendar_mode(std::string_view text) {
+  for (CalendarMode m : {CalendarMode::kProvisional, CalendarMode::kStrict, CalendarMode::kWeekendOnly}) {
+    if (text == to_string(m)) return m;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("calendar mode \"", av(text),
+                                                 "\" must be provisional, strict or weekend_only"));
+}
+
 std::string_view to_string(DayKind kind) {
   switch (kind) {
     case DayKind::kWorkday: return "workday";
@@ -346,13 +367,33 @@ absl::Status WorkCalendar::load_csv(std::string_view csv, std::string_view sourc
 }
 
 WorkCalendar& WorkCalendar::set_weekend_only_for_unknown_years(bool on) {
-  weekend_only_ = on;
+  return set_mode(on ? CalendarMode::kWeekendOnly : CalendarMode::kProvisional);
+}
+
+WorkCalendar& WorkCalendar::set_mode(CalendarMode mode) {
+  if (mode != mode_) {
+    mode_ = mode;
+    rebuild_index();
+  }
   return *this;
+}
+
+absl::Status WorkCalendar::set_provisional_rule(int version) {
+  if (version != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("provisional rule version ", version,
+                                                   " is unknown (this library knows version 1)"));
+  }
+  if (version != rule_) {
+    rule_ = version;
+    rebuild_index();
+  }
+  return absl::OkStatus();
 }
 
 void WorkCalendar::rebuild_index() {
   covered_.clear();
   first_year_ = last_year_ = 0;
+  prov_first_year_ = prov_last_year_ = 0;
   has_gaps_ = false;
   if (!specials_.empty()) {
     first_year_ = year_of_day(specials_.front().day);
@@ -361,12 +402,31 @@ void WorkCalendar::rebuild_index() {
     for (const auto& s : specials_) covered_[static_cast<std::size_t>(year_of_day(s.day) - first_year_)] = 1;
     has_gaps_ = std::find(covered_.begin(), covered_.end(), 0) != covered_.end();
   }
+  // The provisional years: their days off from the rule (memoized per year, so a rebuild
+  // costs the index, not the astronomy).
+  std::vector<calendar_internal::ProvisionalDay> prov;
+  prov_error_ = absl::OkStatus();
+  if (mode_ == CalendarMode::kProvisional && last_year_ != 0) {
+    for (int y = last_year_ + 1; y <= last_year_ + kProvisionalYears; ++y) {
+      auto days = calendar_internal::provisional_days(rule_, y);
+      if (!days.ok()) {
+        prov.clear();
+        prov_error_ = days.status();
+        break;
+      }
+      prov.insert(prov.end(), days->begin(), days->end());
+    }
+    if (prov_error_.ok()) {
+      prov_first_year_ = last_year_ + 1;
+      prov_last_year_ = last_year_ + kProvisionalYears;
+    }
+  }
   if (specials_.empty()) {
     base_ = kEpochDay;  // any Monday-independent anchor; the index is empty
     days_ = 0;
   } else {
     base_ = first_day_of_year(first_year_);
-    days_ = first_day_of_year(last_year_ + 1) - base_;
+    days_ = first_day_of_year(std::max(last_year_, prov_last_year_) + 1) - base_;
   }
   info_.assign(static_cast<std::size_t>(days_), 0);
   for (std::int64_t i = 0; i < days_; ++i) {
@@ -383,7 +443,16 @@ void WorkCalendar::rebuild_index() {
       ++year;
       next_year_start = first_day_of_year(year + 1);
     }
-    if (covered_[static_cast<std::size_t>(year - first_year_)]) info_[static_cast<std::size_t>(i)] |= kCoveredBit;
+    if (year > last_year_) {
+      info_[static_cast<std::size_t>(i)] |= kCoveredBit | kProvisionalBit;
+    } else if (covered_[static_cast<std::size_t>(year - first_year_)]) {
+      info_[static_cast<std::size_t>(i)] |= kCoveredBit;
+    }
+  }
+  for (const auto& p : prov) {
+    auto& v = info_[static_cast<std::size_t>(p.day - base_)];
+    v = static_cast<std::uint16_t>((v & (kCoveredBit | kProvisionalBit)) | static_cast<std::uint16_t>(DayKind::kHoliday) |
+                                   ((names_.size() + static_cast<std::size_t>(p.holiday) + 1) << kNameShift));
   }
   for (const auto& s : specials_) {
     auto& v = info_[static_cast<std::size_t>(s.day - base_)];
@@ -411,7 +480,7 @@ bool WorkCalendar::covers_year(int year) const {
 std::size_t WorkCalendar::special_day_count() const { return specials_.size(); }
 
 bool operator==(const WorkCalendar& a, const WorkCalendar& b) {
-  if (a.weekend_only_ != b.weekend_only_ || a.specials_.size() != b.specials_.size()) return false;
+  if (a.mode_ != b.mode_ || a.rule_ != b.rule_ || a.specials_.size() != b.specials_.size()) return false;
   for (std::size_t i = 0; i < a.specials_.size(); ++i) {
     const auto& x = a.specials_[i];
     const auto& y = b.specials_[i];
@@ -459,25 +528,75 @@ std::string WorkCalendar::covered_range_text() const {
 }
 
 absl::Status WorkCalendar::unknown_year_error(int year) const {
+  if (!prov_error_.ok()) {
+    return absl::InternalError(absl::StrCat("year ", year, " is outside the holiday table (", covered_range_text(),
+                                            ") and the provisional rule failed: ", prov_error_.message()));
+  }
+  if (mode_ == CalendarMode::kStrict) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "year ", year, " is outside the holiday table (", covered_range_text(),
+        ") and the calendar is in strict mode; load that year's schedule or use provisional mode"));
+  }
+  if (prov_last_year_ != 0 && year > prov_last_year_) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "year ", year, " is outside the holiday table (", covered_range_text(), ") and past the provisional years (",
+        prov_first_year_, "–", prov_last_year_, "); load the official schedules up to it"));
+  }
   return absl::OutOfRangeError(absl::StrCat(
       "year ", year, " is outside the holiday table (", covered_range_text(),
-      "); load that year's schedule or enable weekend-only rules"));
+      "); load that year's schedule or set weekend_only mode"));
+}
+
+Date WorkCalendar::first_provisional_day() const {
+  if (prov_first_year_ == 0) return Date(bg::not_a_date_time);
+  return date_from_day(first_day_of_year(prov_first_year_));
+}
+
+bool WorkCalendar::span_is_provisional(Date from, Date to) const {
+  if (prov_first_year_ == 0 || from.is_special() || to.is_special()) return false;
+  const Date last = std::max(from, to);
+  const Date first = std::min(from, to);
+  return last >= first_provisional_day() && first.year() <= prov_last_year_;
+}
+
+CalendarCoverage WorkCalendar::coverage(Date today) const {
+  CalendarCoverage c;
+  c.mode = mode_;
+  c.provisional_rule = rule_;
+  c.first_official_year = first_year_;
+  c.last_official_year = last_year_;
+  c.first_provisional_day = first_provisional_day();
+  if (prov_last_year_ != 0) c.last_provisional_day = Date(static_cast<unsigned short>(prov_last_year_), 12, 31);
+  if (last_year_ == 0 || today.is_special()) return c;
+  const Date last_official(static_cast<unsigned short>(last_year_), 12, 31);
+  c.official_days_left = (last_official - today).days();
+  if (c.official_days_left <= 60) {
+    const std::string after =
+        mode_ == CalendarMode::kProvisional ? "the provisional rule (statutory holidays, no 调休) answers after it"
+        : mode_ == CalendarMode::kStrict    ? "dates after it are refused (strict mode)"
+                                            : "weekends alone count after it (weekend_only mode)";
+    c.warning = absl::StrCat(c.official_days_left < 0 ? "the official holiday table ended on "
+                                                        : "the official holiday table ends on ",
+                             format_date(last_official), "; ", after, "; load the State Council's schedule for ",
+                             last_year_ + 1, " (国务院办公厅关于", last_year_ + 1, "年部分节假日安排的通知) when it is published");
+  }
+  return c;
 }
 
 absl::Status WorkCalendar::check_date(Date d) const {
   if (d.is_special()) return invalid_date_error(d);
   const auto day = static_cast<std::int64_t>(d.day_number());
-  if (!weekend_only_ && !day_known(day)) return unknown_year_error(d.year());
+  if (mode_ != CalendarMode::kWeekendOnly && !day_known(day)) return unknown_year_error(d.year());
   return absl::OkStatus();
 }
 
 bool WorkCalendar::span_known(std::int64_t from, std::int64_t to) const noexcept {
   if (from > to) std::swap(from, to);
   if (from < kMinDay || to > kMaxDay) return false;
-  if (weekend_only_) return true;
+  if (mode_ == CalendarMode::kWeekendOnly) return true;
   if (!has_gaps_) return day_known(from) && day_known(to);
   for (int y = year_of_day(from), last = year_of_day(to); y <= last; ++y) {
-    if (!covers_year(y)) return false;
+    if (!covers_year(y) && !(prov_first_year_ != 0 && y >= prov_first_year_ && y <= prov_last_year_)) return false;
   }
   return true;
 }
@@ -489,7 +608,9 @@ absl::Status WorkCalendar::check_span(std::int64_t from, std::int64_t to) const 
     return absl::OutOfRangeError("the span leaves the supported dates 1400-01-01 .. 9999-12-31");
   }
   for (int y = year_of_day(from), last = year_of_day(to); y <= last; ++y) {
-    if (!covers_year(y)) return unknown_year_error(y);
+    if (!covers_year(y) && !(prov_first_year_ != 0 && y >= prov_first_year_ && y <= prov_last_year_)) {
+      return unknown_year_error(y);
+    }
   }
   return absl::InternalError("span check failed");
 }
@@ -512,9 +633,16 @@ absl::StatusOr<DayInfo> WorkCalendar::day_info(Date d) const {
   if (i >= 0 && i < days_) {
     const std::uint16_t v = info_[static_cast<std::size_t>(i)];
     info.kind = static_cast<DayKind>(v & kKindMask);
+    info.provisional = (v & kProvisionalBit) != 0;
     if (const int name = v >> kNameShift; name != 0) {
-      info.name_en = names_[static_cast<std::size_t>(name - 1)].en;
-      info.name_zh = names_[static_cast<std::size_t>(name - 1)].zh;
+      const auto n = static_cast<std::size_t>(name - 1);
+      if (n < names_.size()) {
+        info.name_en = names_[n].en;
+        info.name_zh = names_[n].zh;
+      } else {
+        info.name_en = calendar_internal::kProvisionalHolidayNames[n - names_.size()].en;
+        info.name_zh = calendar_internal::kProvisionalHolidayNames[n - names_.size()].zh;
+      }
     }
   } else {
     info.kind = is_weekend_day(day) ? DayKind::kWeekend : DayKind::kWorkday;
@@ -538,11 +666,11 @@ bool WorkCalendar::try_add_workdays(Date d, int n, Date* out) const noexcept {
       *out = Date(static_cast<DayInt>(r));
       return true;
     }
-    if (!weekend_only_) return false;  // the result leaves the index: unknown years
+    if (mode_ != CalendarMode::kWeekendOnly) return false;  // the result leaves the index: unknown years
   }
   if (d.is_special()) return false;
   const auto day = static_cast<std::int64_t>(d.day_number());
-  if (!weekend_only_ && !day_known(day)) return false;
+  if (mode_ != CalendarMode::kWeekendOnly && !day_known(day)) return false;
   const std::int64_t k = (n > 0 ? rank(day + 1) - 1 : rank(day)) + n;
   if (k < weekend_rank(kMinDay)) return false;
   const std::int64_t result = select(k);

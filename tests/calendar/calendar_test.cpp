@@ -223,8 +223,12 @@ TEST(AddWorkdays, TryFormAgreesAndLeavesOutputOnFailure) {
   EXPECT_EQ(out, Date(2026, 2, 27));
   const Date sentinel(2000, 1, 1);
   out = sentinel;
-  EXPECT_FALSE(cal.try_add_workdays(D("2026-12-25"), 10, &out));
-  EXPECT_FALSE(cal.try_add_workdays(D("2031-01-01"), 1, &out));
+  EXPECT_FALSE(cal.try_add_workdays(D("2036-12-25"), 10, &out));  // past the provisional years
+  EXPECT_FALSE(cal.try_add_workdays(D("2041-01-01"), 1, &out));
+  WorkCalendar strict = cal;
+  strict.set_mode(CalendarMode::kStrict);
+  EXPECT_FALSE(strict.try_add_workdays(D("2026-12-25"), 10, &out));
+  EXPECT_FALSE(strict.try_add_workdays(D("2031-01-01"), 1, &out));
   EXPECT_FALSE(cal.try_add_workdays(Date(), 1, &out));
   EXPECT_FALSE(cal.try_add_workdays(Date(boost::gregorian::pos_infin), 1, &out));
   EXPECT_FALSE(cal.try_add_workdays(D("2004-01-05"), -10, &out));
@@ -301,14 +305,15 @@ TEST(WorkdaysBetween, CountsAWholeYear) {
 // ------------------------------------------------------------------------------------
 // Unknown years and weekend-only rules
 
-TEST(UnknownYears, AreOutOfRangeNamingYearAndRange) {
-  const auto& cal = WorkCalendar::china();
+TEST(UnknownYears, AreOutOfRangeNamingYearAndRangeInStrictMode) {
+  WorkCalendar cal = WorkCalendar::china();
+  cal.set_mode(CalendarMode::kStrict);
   auto w = cal.is_workday(D("2031-03-03"));
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(std::string(w.status().message()), HasSubstr("year 2031"));
   EXPECT_THAT(std::string(w.status().message()), HasSubstr("2004–2026"));
-  EXPECT_THAT(std::string(w.status().message()), HasSubstr("weekend-only"));
+  EXPECT_THAT(std::string(w.status().message()), HasSubstr("strict mode"));
   EXPECT_EQ(cal.add_workdays(D("2003-12-31"), 1).status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(std::string(cal.holiday_name(D("2003-12-31")).status().message()), HasSubstr("year 2003"));
   // Spans that run out of the table name the year they reach.
@@ -350,8 +355,12 @@ TEST(UnknownYears, WeekendOnlyRules) {
   EXPECT_EQ(*cal.workdays_between(D("2026-12-25"), D("2027-01-08")), 10);
   // Tables still rule inside them: the 2026 Spring Festival is unchanged.
   EXPECT_EQ(F(cal.add_workdays(D("2026-02-14"), 1)), "2026-02-24");
-  // Turning the rule off restores the error.
+  // Turning the rule off gives the default, the provisional rule: 2031-01-01 is 元旦.
   cal.set_weekend_only_for_unknown_years(false);
+  EXPECT_EQ(cal.mode(), CalendarMode::kProvisional);
+  EXPECT_FALSE(*cal.is_workday(D("2031-01-01")));
+  EXPECT_TRUE(cal.day_info(D("2031-01-01"))->provisional);
+  cal.set_mode(CalendarMode::kStrict);
   EXPECT_EQ(cal.is_workday(D("2031-01-01")).status().code(), absl::StatusCode::kOutOfRange);
 }
 
@@ -430,8 +439,13 @@ TEST(LoadCsv, AddsAYear) {
   EXPECT_EQ(F(cal.add_workdays(D("2027-02-19"), 2)), "2027-02-22");
   // The embedded calendar is untouched.
   EXPECT_EQ(WorkCalendar::china().last_year(), 2026);
-  // And 2028 is still unknown.
-  EXPECT_THAT(std::string(cal.is_workday(D("2028-01-03")).status().message()), HasSubstr("2004–2027"));
+  // 2027 is official now, so the provisional years move on one: 2028–2037.
+  EXPECT_FALSE(cal.day_info(D("2027-06-01"))->provisional);
+  EXPECT_TRUE(cal.day_info(D("2028-01-03"))->provisional);
+  EXPECT_EQ(format_date(cal.first_provisional_day()), "2028-01-01");
+  EXPECT_EQ(cal.last_provisional_year(), 2037);
+  EXPECT_THAT(std::string(cal.is_workday(D("2038-01-04")).status().message()), HasSubstr("2004–2027"));
+  EXPECT_THAT(std::string(cal.is_workday(D("2038-01-04")).status().message()), HasSubstr("2028–2037"));
 }
 
 TEST(LoadCsv, ReplacesAYearAsAWhole) {

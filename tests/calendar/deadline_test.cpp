@@ -91,11 +91,20 @@ TEST(DeadlineAfter, Errors) {
               HasSubstr("1440"));
   EXPECT_EQ(deadline_after(cal, kThu20260212At10, {1, TimeUnit::kWorkdays}, -1).status().code(),
             absl::StatusCode::kInvalidArgument);
-  // Working days need the calendar: past the table is OUT_OF_RANGE naming the year.
-  auto late = deadline_after(cal, china_time_to_utc(Date(2026, 12, 20), 600), {20, TimeUnit::kWorkdays});
+  // Working days need the calendar: past the table a strict calendar is OUT_OF_RANGE
+  // naming the year; the default answers provisionally (2027-01-18, 17:30).
+  WorkCalendar strict = cal;
+  strict.set_mode(CalendarMode::kStrict);
+  auto late = deadline_after(strict, china_time_to_utc(Date(2026, 12, 20), 600), {20, TimeUnit::kWorkdays});
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_THAT(msg(late.status()), HasSubstr("year 2027"));
+  auto provisional = deadline_after(cal, china_time_to_utc(Date(2026, 12, 20), 600), {20, TimeUnit::kWorkdays});
+  ASSERT_TRUE(provisional.ok()) << provisional.status();
+  EXPECT_EQ(*provisional, china_time_to_utc(Date(2027, 1, 18), 17 * 60 + 30));
+  auto far = deadline_after(cal, china_time_to_utc(Date(2036, 12, 20), 600), {20, TimeUnit::kWorkdays});
+  EXPECT_EQ(far.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(msg(far.status()), HasSubstr("year 2037"));
   EXPECT_EQ(deadline_after(cal, std::numeric_limits<Timestamp>::max(), {1, TimeUnit::kHours}).status().code(),
             absl::StatusCode::kOutOfRange);
 }

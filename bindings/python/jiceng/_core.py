@@ -6,6 +6,7 @@ import ctypes
 import datetime as _dt
 import enum
 import json
+import operator
 
 from . import _capi as C
 
@@ -162,21 +163,57 @@ def check(rc):
 
 # --- strings ----------------------------------------------------------------------------------
 
-def enc(s, what="text"):
-    """str -> UTF-8 bytes (None stays None)."""
+def enc(s, what):
+    """A string argument (str or bytes) -> UTF-8 bytes for C (None stays None).
+
+    ``what`` names the argument in errors. A NUL inside raises InvalidArgument: C reads a
+    string up to its first NUL, so ``"R-1\\0x"`` would act as ``"R-1"``. Every string that
+    goes to C passes here (the bulk columns through ``string_column``)."""
     if s is None:
         return None
-    if isinstance(s, bytes):
-        return s
-    if not isinstance(s, str):
+    if isinstance(s, str):
+        b = s.encode("utf-8", "surrogatepass")
+    elif isinstance(s, bytes):
+        b = s
+    else:
         raise TypeError("%s must be str, got %s" % (what, type(s).__name__))
-    return s.encode("utf-8", "surrogatepass")
+    if b"\0" in b:
+        raise InvalidArgument("%s contains a NUL character at byte %d (C would cut it there)"
+                              % (what, b.index(b"\0")))
+    return b
+
+
+def _int_range(ctype):
+    bits = 8 * ctypes.sizeof(ctype)
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if ctype(-1).value == -1 else (0, (1 << bits) - 1)
+
+
+_INT_RANGES = {t: _int_range(t) for t in (ctypes.c_uint64, ctypes.c_int64, ctypes.c_int, ctypes.c_uint,
+                                          ctypes.c_uint32, ctypes.c_int32, ctypes.c_size_t)}
+U64_MAX = _INT_RANGES[ctypes.c_uint64][1]
+I64_MIN, I64_MAX = _INT_RANGES[ctypes.c_int64]
+
+
+def int_arg(v, what, ctype=ctypes.c_uint64):
+    """An integer argument for C, checked against ``ctype``'s range: ctypes would wrap an
+    int outside it silently (``2**64 + 1`` as a ``uint64_t`` is 1). ``what`` names the
+    argument in errors: InvalidArgument out of range, TypeError for a non-integer. Every
+    integer that goes to C passes here (timestamps through ``to_ts``)."""
+    if type(v) is not int:
+        try:
+            v = operator.index(v)
+        except TypeError:
+            raise TypeError("%s must be an int, got %s" % (what, type(v).__name__)) from None
+    lo, hi = _INT_RANGES[ctype]
+    if not lo <= v <= hi:
+        raise InvalidArgument("%s = %d is out of range: the C argument takes %d..%d" % (what, v, lo, hi))
+    return v
 
 
 def string_column(seq, n, what, keep, optional=False):
     """A sequence of ``n`` str (None allowed where ``optional``) as a ``char*[n]`` for
     the bulk calls. ``keep`` receives the objects the pointers point into (it must
-    outlive the call). A str holding a NUL raises ValueError naming its index (C would
+    outlive the call). A str holding a NUL raises InvalidArgument naming its index (C would
     silently cut it there).
 
     All str: joined and encoded by C-level built-ins and split by the library
@@ -209,7 +246,7 @@ def string_column(seq, n, what, keep, optional=False):
             if b is None:
                 raise TypeError("%s[%d] must be str, got None" % (what, i))
             if b"\0" in b:
-                raise ValueError("%s[%d] contains a NUL character" % (what, i))
+                raise InvalidArgument("%s[%d] contains a NUL character (C would cut it there)" % (what, i))
             cache[v] = b
         out.append(b)
     arr = (ctypes.c_char_p * n)(*out)
@@ -223,7 +260,7 @@ def same_string_column(s, n, what, keep):
     if b is None:
         return None
     if b"\0" in b:
-        raise ValueError("%s contains a NUL character" % what)
+        raise InvalidArgument("%s contains a NUL character (C would cut it there)" % what)
     keep.append(b)
     ptrs = _array.array("Q", [ctypes.cast(ctypes.c_char_p(b), ctypes.c_void_p).value]) * n
     keep.append(ptrs)
@@ -248,11 +285,24 @@ def ts_column(times, n, what="times"):
     """A sequence of ``n`` timestamps (int UTC seconds or aware datetimes) as ``array("q")``."""
     if len(times) != n:
         raise ValueError("%s has %d entries, expected %d" % (what, len(times), n))
-    if isinstance(times, range):
-        return _array.array("q", times)
-    if all(type(t) is int for t in times):
-        return _array.array("q", times)
-    return _array.array("q", [to_ts(t) for t in times])
+    try:
+        if isinstance(times, range) or all(type(t) is int for t in times):
+            return _array.array("q", times)
+    except OverflowError:  # found below, with its index
+        pass
+    return _array.array("q", [to_ts(t, "%s[%d]" % (what, i)) for i, t in enumerate(times)])
+
+
+def id_column(ids, what="petitions"):
+    """A sequence of petition ids as ``array("Q")`` (an ``array("Q")`` as it is); an id
+    outside uint64_t raises InvalidArgument naming its index (the array would raise a bare
+    OverflowError)."""
+    if isinstance(ids, _array.array) and ids.typecode == "Q":
+        return ids
+    try:
+        return _array.array("Q", ids)
+    except (OverflowError, TypeError):
+        return _array.array("Q", [int_arg(v, "%s[%d]" % (what, i)) for i, v in enumerate(ids)])
 
 
 def take_string(fn, *args):
@@ -409,10 +459,10 @@ class DayKind(_NamedEnum):
 
 # --- dates and time ---------------------------------------------------------------------------
 
-def to_jc_date(d):
+def to_jc_date(d, what="day"):
     if isinstance(d, str):
         out = C.jc_date()
-        check(C.jc_date_parse(ctypes.byref(out), enc(d)))
+        check(C.jc_date_parse(ctypes.byref(out), enc(d, what)))
         return out
     if isinstance(d, _dt.datetime):
         raise TypeError("a calendar day is a datetime.date, not a datetime.datetime")
@@ -426,13 +476,13 @@ _date_type = _dt.date
 _datetime_type = _dt.datetime
 
 
-def to_jc_day(d):
+def to_jc_day(d, what="day"):
     """A datetime.date (or "YYYY-MM-DD") -> jc_day (days since 1970-01-01)."""
     if type(d) is _date_type:  # the common case first, without isinstance chains
         return d.toordinal() - _ORDINAL_OFFSET
     if isinstance(d, str):
         out = C.jc_day()
-        check(C.jc_day_from_date(ctypes.byref(out), to_jc_date(d)))  # strict parse, then the day number
+        check(C.jc_day_from_date(ctypes.byref(out), to_jc_date(d, what)))  # strict parse, then the day number
         return out.value
     if isinstance(d, _datetime_type):
         raise TypeError("a calendar day is a datetime.date, not a datetime.datetime")
@@ -449,17 +499,20 @@ def from_jc_date(d):
     return _dt.date(d.year, d.month, d.day)
 
 
-def to_ts(t):
-    """An aware datetime (or int UTC seconds) -> int UTC seconds."""
+def to_ts(t, what="now"):
+    """An aware datetime (or int UTC seconds, within int64_t) -> int UTC seconds; ``what``
+    names the argument in errors."""
     if isinstance(t, bool):
-        raise TypeError("timestamp must be an aware datetime or int seconds")
+        raise TypeError("%s must be an aware datetime or int seconds" % what)
     if isinstance(t, int):
+        if not I64_MIN <= t <= I64_MAX:
+            return int_arg(t, what, ctypes.c_int64)  # raises, naming the argument
         return t
     if isinstance(t, _dt.datetime):
         if t.tzinfo is None or t.tzinfo.utcoffset(t) is None:
-            raise InvalidArgument("timestamp %s is naive; give it a tzinfo (e.g. jiceng.CST or timezone.utc)" % t)
+            raise InvalidArgument("%s %s is naive; give it a tzinfo (e.g. jiceng.CST or timezone.utc)" % (what, t))
         return int(t.timestamp())
-    raise TypeError("timestamp must be an aware datetime or int seconds, got %s" % type(t).__name__)
+    raise TypeError("%s must be an aware datetime or int seconds, got %s" % (what, type(t).__name__))
 
 
 def from_ts(t):

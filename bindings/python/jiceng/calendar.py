@@ -3,7 +3,7 @@
 import ctypes
 
 from . import _capi as C
-from ._core import (_Handle, DayKind, buffer_string, check, enc, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
+from ._core import (_Handle, DayKind, buffer_string, check, enc, int_arg, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
                     to_ts)
 
 
@@ -42,8 +42,8 @@ class Calendar(_Handle):
         C.jc_calendar_free(h)
 
     def load_csv(self, text, source_name="calendar.csv"):
-        data = enc(text)
-        check(C.jc_calendar_load_csv(self._handle, data, len(data), enc(source_name)))
+        data = enc(text, "text")
+        check(C.jc_calendar_load_csv(self._handle, data, len(data), enc(source_name, "source_name")))
 
     def set_weekend_only(self, on=True):
         check(C.jc_calendar_set_weekend_only(self._handle, 1 if on else 0))
@@ -68,7 +68,8 @@ class Calendar(_Handle):
         """The n-th working day after ``day`` (n = 0: ``day`` or the next working day;
         n < 0: before). Passes day numbers (jc_day), the cheapest form to convert."""
         out = C.jc_day()
-        check(C.jc_calendar_add_workdays_day(ctypes.byref(out), self._handle, to_jc_day(day), int(n)))
+        check(C.jc_calendar_add_workdays_day(ctypes.byref(out), self._handle, to_jc_day(day),
+                                                   int_arg(n, "n", ctypes.c_int)))
         return from_jc_day(out.value)
 
     def workdays_between(self, a, b):
@@ -89,6 +90,6 @@ class Calendar(_Handle):
     def deadline_after(self, start, duration, due_minute_of_day=-1):
         """The deadline ``duration`` ("2h", "15d", "5wd") after ``start`` (aware datetime)."""
         out = ctypes.c_int64()
-        check(C.jc_calendar_deadline_after(ctypes.byref(out), self._handle, to_ts(start), enc(duration),
-                                           int(due_minute_of_day)))
+        check(C.jc_calendar_deadline_after(ctypes.byref(out), self._handle, to_ts(start, "start"), enc(duration, "duration"),
+                                           int_arg(due_minute_of_day, "due_minute_of_day", ctypes.c_int)))
         return from_ts(out.value)

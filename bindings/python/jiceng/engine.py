@@ -9,12 +9,13 @@ import weakref
 from typing import Optional
 
 from . import _capi as C
-from ._core import (_Handle, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
-                    buffer_string, check, enc, from_ts, take_json, take_string, to_ts)
+from ._core import (_Handle, id_column, int_arg, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
+                    buffer_string, check, enc, from_ts, take_json, take_string, to_ts, U64_MAX)
 from .calendar import Calendar
 from .org import Org
 
 _SYNC = {"full": 0, "normal": 1, "off": 2}
+_I64_END = 2**63  # execute's inline check of now; to_ts names it when out of range
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,8 +58,8 @@ class Engine(_Handle):
     def __init__(self, policy="national", journal=None, sync="full", read_only=False):
         o = C.jc_engine_options()
         check(C.jc_engine_options_init(ctypes.byref(o), C.JC_ENGINE_OPTIONS_VERSION))
-        o.policy = enc(policy)
-        o.journal = enc(os.fspath(journal)) if journal is not None else None
+        o.policy = enc(policy, "policy")
+        o.journal = enc(os.fspath(journal), "journal") if journal is not None else None
         if sync not in _SYNC:
             raise ValueError("sync must be one of %s" % ", ".join(_SYNC))
         o.sync = _SYNC[sync]
@@ -102,10 +103,10 @@ class Engine(_Handle):
     def set_policy(self, name_or_json, now=0):
         if isinstance(name_or_json, dict):
             name_or_json = json.dumps(name_or_json, ensure_ascii=False)
-        check(C.jc_engine_set_policy(self._handle, enc(name_or_json), to_ts(now)))
+        check(C.jc_engine_set_policy(self._handle, enc(name_or_json, "policy"), to_ts(now)))
 
     def load_calendar_csv(self, text, now=0):
-        data = enc(text)
+        data = enc(text, "text")
         check(C.jc_engine_load_calendar_csv(self._handle, data, len(data), to_ts(now)))
 
     @property
@@ -186,16 +187,16 @@ class Engine(_Handle):
             raise Unimplemented("this libjiceng was built without the KPI area")
         q = C.jc_kpi_query()
         check(C.jc_kpi_query_init(ctypes.byref(q), C.JC_KPI_QUERY_VERSION))
-        q.unit = enc(unit)
+        q.unit = enc(unit, "unit")
         if period is not None:
             start, end = period
-            q.from_date = enc(start.isoformat() if hasattr(start, "isoformat") else start)
-            q.to_date = enc(end.isoformat() if hasattr(end, "isoformat") else end)
+            q.from_date = enc(start.isoformat() if hasattr(start, "isoformat") else start, "from_date")
+            q.to_date = enc(end.isoformat() if hasattr(end, "isoformat") else end, "to_date")
         q.bundle = 1 if (ranking_level is not None or trend) else 0
-        q.ranking_level = -1 if ranking_level is None else int(ranking_level)
+        q.ranking_level = -1 if ranking_level is None else int_arg(ranking_level, "ranking_level", ctypes.c_int)
         q.include_units_beside_tree = 1 if include_units_beside_tree else 0
         if weights is not None:
-            q.weights_json = enc(json.dumps(weights))
+            q.weights_json = enc(json.dumps(weights), "weights")
         return take_json(C.jc_engine_kpi_json, self._handle, ctypes.byref(q))
 
 
@@ -206,7 +207,7 @@ def workflow_dot():
 
 def workflow_matrix(fmt="markdown"):
     """The permission matrix (权限矩阵), "markdown" or "csv"."""
-    return take_string(C.jc_workflow_matrix, enc(fmt))
+    return take_string(C.jc_workflow_matrix, enc(fmt, "format"))
 
 
 class Petitions:
@@ -236,79 +237,79 @@ class Petitions:
         """提交: returns the petition id (the first one's for a repeated idempotency key)."""
         s = C.jc_submission()
         check(C.jc_submission_init(ctypes.byref(s), C.JC_SUBMISSION_VERSION))
-        s.petitioner = enc(petitioner if petitioner is not None else actor.id)
-        s.contact_name = enc(contact_name)
-        s.contact_phone = enc(contact_phone)
+        s.petitioner = enc(petitioner, "petitioner") if petitioner is not None else enc(actor.id, "actor id")
+        s.contact_name = enc(contact_name, "contact_name")
+        s.contact_phone = enc(contact_phone, "contact_phone")
         s.location = enc(location, "location")
         s.category = enc(category, "category")
         s.text = enc(text, "text")
         s.urgency = int(Urgency.of(urgency))
         s.severity = int(Severity.of(severity))
         s.channel = int(Channel.of(channel))
-        s.idempotency_key = enc(idempotency_key)
-        if same_matter_as:
-            s.same_matter = 1
-            s.linked = int(same_matter_as)
+        s.idempotency_key = enc(idempotency_key, "idempotency_key")
+        if same_matter_as is not None:
+            s.linked = int_arg(same_matter_as, "same_matter_as")
+            s.same_matter = 1 if s.linked else 0
         out = ctypes.c_uint64()
         check(C.jc_engine_submit(ctypes.byref(out), self._h, self._actor(actor), ctypes.byref(s), to_ts(now)))
         return out.value
 
     def accept(self, actor, petition, now=0):
-        check(C.jc_engine_accept(self._h, self._actor(actor), petition, to_ts(now)))
+        check(C.jc_engine_accept(self._h, self._actor(actor), int_arg(petition, "petition"), to_ts(now)))
 
     def reject(self, actor, petition, reason, now=0):
-        check(C.jc_engine_reject(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+        check(C.jc_engine_reject(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
 
     def merge(self, actor, petition, into, now=0):
-        check(C.jc_engine_merge(self._h, self._actor(actor), petition, into, to_ts(now)))
+        check(C.jc_engine_merge(self._h, self._actor(actor), int_arg(petition, "petition"), int_arg(into, "into"), to_ts(now)))
 
     def dispatch(self, actor, petition, unit=None, designated=False, now=0):
-        check(C.jc_engine_dispatch(self._h, self._actor(actor), petition, enc(unit), 1 if designated else 0,
+        check(C.jc_engine_dispatch(self._h, self._actor(actor), int_arg(petition, "petition"), enc(unit, "unit"), 1 if designated else 0,
                                    to_ts(now)))
 
     def sign(self, actor, petition, now=0):
-        check(C.jc_engine_sign(self._h, self._actor(actor), petition, to_ts(now)))
+        check(C.jc_engine_sign(self._h, self._actor(actor), int_arg(petition, "petition"), to_ts(now)))
 
     def return_(self, actor, petition, reason, now=0):
         """退单 (``return`` is a Python keyword)."""
-        check(C.jc_engine_return(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+        check(C.jc_engine_return(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
 
     def escalate(self, actor, petition, reason=None, now=0):
-        check(C.jc_engine_escalate(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+        check(C.jc_engine_escalate(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
 
     def request_extension(self, actor, petition, duration, reason=None, now=0):
         """申请延期 by ``duration`` ("5wd", "3d", "48h")."""
-        check(C.jc_engine_request_extension(self._h, self._actor(actor), petition, enc(duration), enc(reason),
+        check(C.jc_engine_request_extension(self._h, self._actor(actor), int_arg(petition, "petition"), enc(duration, "duration"), enc(reason, "reason"),
                                             to_ts(now)))
 
     def grant_extension(self, actor, petition, now=0):
-        check(C.jc_engine_grant_extension(self._h, self._actor(actor), petition, to_ts(now)))
+        check(C.jc_engine_grant_extension(self._h, self._actor(actor), int_arg(petition, "petition"), to_ts(now)))
 
     def deny_extension(self, actor, petition, reason, now=0):
-        check(C.jc_engine_deny_extension(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+        check(C.jc_engine_deny_extension(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
 
     def urge(self, actor, petition, note=None, now=0):
-        check(C.jc_engine_urge(self._h, self._actor(actor), petition, enc(note), to_ts(now)))
+        check(C.jc_engine_urge(self._h, self._actor(actor), int_arg(petition, "petition"), enc(note, "note"), to_ts(now)))
 
     def supervise(self, actor, petition, note=None, now=0):
-        check(C.jc_engine_supervise(self._h, self._actor(actor), petition, enc(note), to_ts(now)))
+        check(C.jc_engine_supervise(self._h, self._actor(actor), int_arg(petition, "petition"), enc(note, "note"), to_ts(now)))
 
     def resolve(self, actor, petition, answer, now=0):
-        check(C.jc_engine_resolve(self._h, self._actor(actor), petition, enc(answer), to_ts(now)))
+        check(C.jc_engine_resolve(self._h, self._actor(actor), int_arg(petition, "petition"), enc(answer, "answer"), to_ts(now)))
 
     def evaluate(self, actor, petition, satisfaction=Satisfaction.SATISFIED, contacted=True, solved=True, now=0):
-        check(C.jc_engine_evaluate(self._h, self._actor(actor), petition, 1 if contacted else 0, 1 if solved else 0,
+        check(C.jc_engine_evaluate(self._h, self._actor(actor), int_arg(petition, "petition"), 1 if contacted else 0, 1 if solved else 0,
                                    int(Satisfaction.of(satisfaction)), to_ts(now)))
 
     def reopen(self, actor, petition, reason, kind=ReopenKind.REOPEN, now=0):
-        check(C.jc_engine_reopen(self._h, self._actor(actor), petition, int(ReopenKind.of(kind)), enc(reason),
+        check(C.jc_engine_reopen(self._h, self._actor(actor), int_arg(petition, "petition"), int(ReopenKind.of(kind)), enc(reason, "reason"),
                                  to_ts(now)))
 
     def close(self, actor, petition, reason=None, now=0):
-        check(C.jc_engine_close(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+        check(C.jc_engine_close(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
 
     def withdraw(self, actor, petition, reason=None, now=0):
-        check(C.jc_engine_withdraw(self._h, self._actor(actor), petition, enc(reason), to_ts(now)))
+        check(C.jc_engine_withdraw(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
 
     # --- the hot path ------------------------------------------------------------------------
     def resolve_actor(self, actor):
@@ -322,8 +323,10 @@ class Petitions:
         ``now`` int UTC seconds (fastest) or an aware datetime."""
         if type(event) is not Event:
             event = Event.of(event)
-        if type(now) is not int:
+        if type(now) is not int or not -_I64_END <= now < _I64_END:
             now = to_ts(now)
+        if type(petition) is not int or not 0 <= petition <= U64_MAX:
+            petition = int_arg(petition, "petition")
         rc = C.jc_engine_execute(self._h, ctypes.byref(handle._c), event, petition, now)
         if rc:
             check(rc)
@@ -418,10 +421,7 @@ class Petitions:
 
     @staticmethod
     def _id_array(petitions):
-        import array
-        if not isinstance(petitions, array.array) or petitions.typecode != "Q":
-            petitions = array.array("Q", petitions)
-        return petitions
+        return id_column(petitions)
 
     def execute_text_many(self, handle, event, petitions, texts, now):
         """A command with one text (resolve's answer, a reason or a note) for many petitions
@@ -481,29 +481,29 @@ class Petitions:
     # --- queries --------------------------------------------------------------------------------
     def get(self, petition, raw_contact=False):
         """The petition as a dict (contact data masked unless ``raw_contact``)."""
-        return take_json(C.jc_engine_petition_json, self._h, petition, 1 if raw_contact else 0)
+        return take_json(C.jc_engine_petition_json, self._h, int_arg(petition, "petition"), 1 if raw_contact else 0)
 
     def history(self, petition, raw_contact=False):
         """The petition's events, oldest first (list of dicts)."""
-        return take_json(C.jc_engine_history_json, self._h, petition, 1 if raw_contact else 0)
+        return take_json(C.jc_engine_history_json, self._h, int_arg(petition, "petition"), 1 if raw_contact else 0)
 
     def state(self, petition):
         out = ctypes.c_int()
-        check(C.jc_engine_state(ctypes.byref(out), self._h, petition))
+        check(C.jc_engine_state(ctypes.byref(out), self._h, int_arg(petition, "petition")))
         return State(out.value)
 
     def deadline(self, petition):
         """The current stage's deadline (aware datetime, CST), or None."""
         out = ctypes.c_int64()
-        check(C.jc_engine_deadline(ctypes.byref(out), self._h, petition))
+        check(C.jc_engine_deadline(ctypes.byref(out), self._h, int_arg(petition, "petition")))
         return from_ts(out.value)
 
     def current_unit(self, petition):
-        return buffer_string(C.jc_engine_current_unit, self._h, petition, size=64) or None
+        return buffer_string(C.jc_engine_current_unit, self._h, int_arg(petition, "petition"), size=64) or None
 
     def find_by_key(self, key):
         out = ctypes.c_uint64()
-        rc = C.jc_engine_find_by_key(ctypes.byref(out), self._h, enc(key))
+        rc = C.jc_engine_find_by_key(ctypes.byref(out), self._h, enc(key, "key"))
         if rc == C.JC_NOT_FOUND:
             return None
         check(rc)
@@ -513,10 +513,11 @@ class Petitions:
         return buffer_array(C.jc_engine_by_state, ctypes.c_uint64, self._h, int(State.of(state)), size=256)
 
     def by_unit(self, unit):
-        return buffer_array(C.jc_engine_by_unit, ctypes.c_uint64, self._h, enc(unit), size=256)
+        return buffer_array(C.jc_engine_by_unit, ctypes.c_uint64, self._h, enc(unit, "unit"), size=256)
 
     def overdue(self, now):
         return buffer_array(C.jc_engine_overdue, ctypes.c_uint64, self._h, to_ts(now), size=256)
 
     def due_within(self, now, workdays):
-        return buffer_array(C.jc_engine_due_within, ctypes.c_uint64, self._h, to_ts(now), int(workdays), size=256)
+        return buffer_array(C.jc_engine_due_within, ctypes.c_uint64, self._h, to_ts(now),
+                            int_arg(workdays, "workdays", ctypes.c_int), size=256)

@@ -6,7 +6,7 @@ import os
 from typing import Optional
 
 from . import _capi as C
-from ._core import _Handle, buffer_string, check, enc, take_json
+from ._core import _Handle, buffer_string, check, enc, int_arg, take_json
 
 _SYNC = {"full": 0, "normal": 1, "off": 2}
 
@@ -29,9 +29,9 @@ class Journal(_Handle):
         o.read_only = 1 if read_only else 0
         o.create_if_missing = 1 if create_if_missing else 0
         o.sync = _SYNC[sync]
-        o.busy_timeout_ms = busy_timeout_ms
+        o.busy_timeout_ms = int_arg(busy_timeout_ms, "busy_timeout_ms", ctypes.c_int)
         h = C.jc_journal_p()
-        check(C.jc_journal_open(ctypes.byref(h), enc(os.fspath(path)), ctypes.byref(o)))
+        check(C.jc_journal_open(ctypes.byref(h), enc(os.fspath(path), "path"), ctypes.byref(o)))
         self._h = h
 
     _what = "journal"

@@ -5,7 +5,7 @@ import json
 import os
 
 from . import _capi as C
-from ._core import _Handle, buffer_array, buffer_string, check, enc, take_json, take_string, to_jc_date
+from ._core import _Handle, buffer_array, buffer_string, check, enc, int_arg, take_json, take_string, to_jc_date
 
 
 def _new_org():
@@ -37,19 +37,19 @@ class Org(_Handle):
         path = os.fspath(path)
         if self._engine is not None:
             from ._core import to_ts
-            check(C.jc_engine_load_org_file(self._engine._handle, enc(path), to_ts(now)))
+            check(C.jc_engine_load_org_file(self._engine._handle, enc(path, "path"), to_ts(now)))
         else:
-            check(C.jc_org_load_file(self._handle, enc(path)))
+            check(C.jc_org_load_file(self._handle, enc(path, "path")))
 
     def load_json(self, text, source_name="org.json", now=0):
         if not isinstance(text, (str, bytes)):
             text = json.dumps(text, ensure_ascii=False)
-        data = enc(text)
+        data = enc(text, "text")
         if self._engine is not None:
             from ._core import to_ts
             check(C.jc_engine_load_org(self._engine._handle, data, len(data), to_ts(now)))
         else:
-            check(C.jc_org_load_json(self._handle, data, len(data), enc(source_name)))
+            check(C.jc_org_load_json(self._handle, data, len(data), enc(source_name, "source_name")))
 
     def load_sample(self, now=0):
         """The bundled sample district (吴中区, data/sample-district.json)."""
@@ -64,7 +64,8 @@ class Org(_Handle):
         """A deterministic synthetic city (JSON text) of exactly ``units`` units."""
         o = C.jc_city_options()
         check(C.jc_city_options_init(ctypes.byref(o), C.JC_CITY_OPTIONS_VERSION))
-        o.units, o.seed, o.members = units, seed, 1 if members else 0
+        o.units, o.seed = int_arg(units, "units"), int_arg(seed, "seed")
+        o.members = 1 if members else 0
         return take_string(C.jc_org_generate_json, ctypes.byref(o))
 
     # --- queries ---------------------------------------------------------------------------
@@ -96,7 +97,7 @@ class Org(_Handle):
     def units(self, level=None, kind=None):
         """Ids of the units at ``level`` (0..5) and of ``kind`` (e.g. "building_group"),
         either or both None for any, in index order."""
-        return take_json(C.jc_org_units_json, self._handle, -1 if level is None else level,
+        return take_json(C.jc_org_units_json, self._handle, -1 if level is None else int_arg(level, "level", ctypes.c_int),
                          None if kind is None else enc(kind, "kind"))
 
     def _index(self, h, unit_id):
@@ -134,7 +135,8 @@ class Org(_Handle):
     def ancestor_at_level(self, unit_id, level):
         h = self._handle
         out = ctypes.c_uint32()
-        check(C.jc_org_ancestor_at_level(ctypes.byref(out), h, self._index(h, unit_id), int(level)))
+        check(C.jc_org_ancestor_at_level(ctypes.byref(out), h, self._index(h, unit_id),
+                                         int_arg(level, "level", ctypes.c_int)))
         return self._id(h, out.value)
 
     def is_ancestor(self, ancestor_id, unit_id):
@@ -175,8 +177,8 @@ class Org(_Handle):
         """The coverage report (覆盖情况) as a dict."""
         o = C.jc_coverage_options()
         check(C.jc_coverage_options_init(ctypes.byref(o), C.JC_COVERAGE_OPTIONS_VERSION))
-        o.as_of = enc(as_of.isoformat() if hasattr(as_of, "isoformat") else as_of)
-        o.compound_branch_threshold = compound_branch_threshold
+        o.as_of = enc(as_of.isoformat() if hasattr(as_of, "isoformat") else as_of, "as_of")
+        o.compound_branch_threshold = int_arg(compound_branch_threshold, "compound_branch_threshold", ctypes.c_int)
         return take_json(C.jc_org_coverage_json, self._handle, ctypes.byref(o))
 
     def export_json(self, raw=False):
@@ -185,8 +187,9 @@ class Org(_Handle):
         return take_string(C.jc_org_export_json_raw if raw else C.jc_org_export_json, self._handle)
 
     def export_dot(self, root_id, depth=-1):
-        return take_string(C.jc_org_export_dot, self._handle, enc(root_id, "unit id"), int(depth))
+        return take_string(C.jc_org_export_dot, self._handle, enc(root_id, "unit id"), int_arg(depth, "depth", ctypes.c_int))
 
     def transfer_member(self, member_id, to_unit_id, day):
         """组织关系转接 (owned graphs only)."""
-        check(C.jc_org_transfer_member(self._handle, enc(member_id), enc(to_unit_id), to_jc_date(day)))
+        check(C.jc_org_transfer_member(self._handle, enc(member_id, "member_id"), enc(to_unit_id, "to_unit_id"),
+                                       to_jc_date(day)))

@@ -25,22 +25,22 @@ class Policy(_Handle):
     @classmethod
     def builtin(cls, name):
         h = C.jc_policy_p()
-        check(C.jc_policy_load_builtin(ctypes.byref(h), enc(name)))
+        check(C.jc_policy_load_builtin(ctypes.byref(h), enc(name, "name")))
         return cls(h)
 
     @classmethod
     def from_file(cls, path):
         h = C.jc_policy_p()
-        check(C.jc_policy_load_file(ctypes.byref(h), enc(os.fspath(path))))
+        check(C.jc_policy_load_file(ctypes.byref(h), enc(os.fspath(path), "path")))
         return cls(h)
 
     @classmethod
     def from_json(cls, text, source_name="policy.json"):
         if not isinstance(text, (str, bytes)):
             text = json.dumps(text, ensure_ascii=False)
-        data = enc(text)
+        data = enc(text, "text")
         h = C.jc_policy_p()
-        check(C.jc_policy_from_json(ctypes.byref(h), data, len(data), enc(source_name)))
+        check(C.jc_policy_from_json(ctypes.byref(h), data, len(data), enc(source_name, "source_name")))
         return cls(h)
 
     @classmethod
@@ -72,7 +72,7 @@ class Policy(_Handle):
         return self.info()["rules"]
 
     def rule_params(self, rule):
-        return take_json(C.jc_policy_rule_params_json, self._handle, enc(rule))
+        return take_json(C.jc_policy_rule_params_json, self._handle, enc(rule, "rule"))
 
     def to_json(self):
         return take_string(C.jc_policy_to_json, self._handle)
@@ -81,7 +81,7 @@ class Policy(_Handle):
         """Findings (list of dicts) for a subject (dict or JSON text with a "type")."""
         if not isinstance(subject, (str, bytes)):
             subject = json.dumps(subject, ensure_ascii=False)
-        data = enc(subject)
+        data = enc(subject, "subject")
         return take_json(C.jc_policy_evaluate, self._handle, data, len(data))
 
 
@@ -109,7 +109,7 @@ def run_tests(paths):
     """Runs policy test files / folders (like ``jiceng policy test``) in the library."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    encoded = [enc(os.fspath(p)) for p in paths]
+    encoded = [enc(os.fspath(p), "paths[%d]" % i) for i, p in enumerate(paths)]
     arr = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
     failed = ctypes.c_size_t()
     report = json.loads(take_string(C.jc_policy_run_tests, ctypes.byref(failed), arr, len(encoded)))

@@ -7,9 +7,11 @@
 // datetime is W3C / ISO 8601 with its zone (+08:00, China Standard Time);
 // `expected_datetime` is the current deadline; `updated_datetime` of a closed request is
 // its closing time; `description` is plain text of at most 4,000 characters (cut on a
-// character boundary); in services `metadata` (boolean) and `type` (`realtime`, `batch`
+// character boundary, after masking); in services `metadata` (boolean) and `type` (`realtime`, `batch`
 // or `blackbox`) are always present and `keywords` is one comma-separated string.
-// Personal data (names, phone numbers) is masked unless raw data is asked for.
+// Personal data (names, phone numbers) is masked unless raw data is asked for: phone
+// numbers in every field that carries data (texts, reasons and answers, category ids, unit
+// names), however they are spelled (mask_phones_in_text).
 #pragma once
 
 #include <cstddef>
@@ -48,6 +50,16 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
 
 /// W3C datetime of `utc` in China Standard Time: "2024-03-01T09:30:00+08:00".
 std::string w3c_datetime(Timestamp utc);
+
+/// `text` with every mainland mobile number masked like mask_phone ("138****5678"),
+/// however it is written: its digits ASCII or full-width (or Arabic-Indic, Devanagari,
+/// mathematical), grouped by spaces, dashes, dots or zero-width characters of any width
+/// ("139 1234 5678", "１３７－２３４５－６７８９"), after +86, 86 or 0086. A number is read
+/// on the run of digits those separators join: the whole run when it is 11 digits from a
+/// 1, else every 11 digits from 13..19 inside it. It errs on the side of privacy: a long
+/// code that holds such 11 digits is masked too. The stars replace digits in place; the
+/// separators and the other digits stay.
+std::string mask_phones_in_text(std::string_view text);
 
 /// `text` cut to at most `max_chars` Unicode characters, never inside a UTF-8 sequence.
 /// Invalid UTF-8 bytes are replaced by U+FFFD first.

@@ -2,7 +2,10 @@
 #include "jiceng/open311.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <set>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -70,23 +73,134 @@ std::string plain_text(std::string_view s) {
   return o;
 }
 
-/// Masks mainland mobile numbers (11 digits starting with 1) inside free text.
+/// One character of free text as the phone masking sees it.
+struct Glyph {
+  int digit = -1;          ///< 0-9 for a digit in any of the scripts below, else -1
+  bool separator = false;  ///< may stand between the digits of one number
+  std::size_t len = 1;     ///< its length in bytes
+};
+
+std::uint32_t code_point(std::string_view s, std::size_t i, std::size_t n) {
+  const auto b = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[i + k])); };
+  if (n == 1) return b(0);
+  if (n == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  if (n == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+}
+
+/// Digits: ASCII, full-width (０-９), Arabic-Indic, extended Arabic-Indic, Devanagari and
+/// the mathematical digits (𝟎-𝟿). Separators: spaces of every width (and the zero-width
+/// ones), hyphens and dashes of every width, dots, parentheses, slashes, underscores, the
+/// U+FFFD that replaced an invalid byte.
+Glyph glyph_at(std::string_view s, std::size_t i) {
+  Glyph g;
+  const std::size_t n = utf8_len(s, i);
+  if (n == 0) return g;  // an invalid byte: text as it is (cleaned before masking)
+  g.len = n;
+  const std::uint32_t c = code_point(s, i, n);
+  if (c >= '0' && c <= '9') {
+    g.digit = static_cast<int>(c - '0');
+  } else if (c >= 0xFF10 && c <= 0xFF19) {
+    g.digit = static_cast<int>(c - 0xFF10);
+  } else if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9) || (c >= 0x0966 && c <= 0x096F)) {
+    g.digit = static_cast<int>(c & 0xF) - (c >= 0x0966 ? 6 : 0);
+  } else if (c >= 0x1D7CE && c <= 0x1D7FF) {
+    g.digit = static_cast<int>((c - 0x1D7CE) % 10);
+  } else {
+    switch (c) {
+      case ' ': case '\t': case '\n': case '\r': case '-': case '.': case '_': case '(': case ')': case '/':
+      case 0xA0: case 0xAD: case 0x2027: case 0x202F: case 0x205F: case 0x2060: case 0x2212: case 0x3000:
+      case 0x30FB: case 0xFE58: case 0xFE63: case 0xFEFF: case 0xFF08: case 0xFF09: case 0xFF0D: case 0xFF0E:
+      case 0xFF0F: case 0xFF3F: case 0xFF65: case 0xFFFD:
+        g.separator = true;
+        break;
+      default:
+        g.separator = c >= 0x2000 && c <= 0x2015;  // spaces, zero-width marks, hyphens, dashes
+    }
+  }
+  return g;
+}
+
+/// Most separator characters in a row inside one number ("139 - 1234").
+constexpr int kMaxSeparatorRun = 4;
+
+}  // namespace
+
 std::string mask_phones_in_text(std::string_view s) {
   std::string o;
+  o.reserve(s.size());
+  struct Digit {
+    std::size_t pos, len;
+    int value;
+  };
+  std::vector<Digit> digits;
+  std::vector<bool> star;
   std::size_t i = 0;
   while (i < s.size()) {
-    if (s[i] >= '0' && s[i] <= '9') {
-      std::size_t j = i;
-      while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
-      const std::string_view run = s.substr(i, j - i);
-      o += (run.size() == 11 && run[0] == '1') ? mask_phone(run) : std::string(run);
-      i = j;
-    } else {
-      o += s[i++];
+    const Glyph g = glyph_at(s, i);
+    if (g.digit < 0) {
+      o.append(s.substr(i, g.len));
+      i += g.len;
+      continue;
     }
+    // A run: digits joined by short runs of separators, read as its digits alone.
+    digits.clear();
+    std::size_t j = i, end = i;
+    while (j < s.size()) {
+      const Glyph h = glyph_at(s, j);
+      if (h.digit >= 0) {
+        digits.push_back({j, h.len, h.digit});
+        j += h.len;
+        end = j;
+        continue;
+      }
+      std::size_t k = j;
+      int run = 0;
+      for (Glyph t = h; t.separator && run < kMaxSeparatorRun;) {
+        k += t.len;
+        ++run;
+        if (k >= s.size()) break;
+        t = glyph_at(s, k);
+      }
+      if (run == 0 || k >= s.size() || glyph_at(s, k).digit < 0) break;
+      j = k;
+    }
+    // A mobile number is 11 digits from a 1 (the whole run, as before), or any 11 digits
+    // from 13..19 inside a longer run (after +86, 0086, or next to other digits). Its 4th
+    // to 7th digits become stars, like mask_phone.
+    const std::size_t n = digits.size();
+    star.assign(n, false);
+    const auto mask_at = [&](std::size_t k) {
+      for (std::size_t d = k + 3; d < k + 7; ++d) star[d] = true;
+    };
+    if (n == 11 && digits[0].value == 1) {
+      mask_at(0);
+    } else {
+      for (std::size_t k = 0; k + 11 <= n;) {
+        if (digits[k].value == 1 && digits[k + 1].value >= 3) {
+          mask_at(k);
+          k += 11;
+        } else {
+          ++k;
+        }
+      }
+    }
+    std::size_t p = i;
+    for (std::size_t d = 0; d < n; ++d) {
+      o.append(s.substr(p, digits[d].pos - p));
+      if (star[d]) {
+        o += '*';
+      } else {
+        o.append(s.substr(digits[d].pos, digits[d].len));
+      }
+      p = digits[d].pos + digits[d].len;
+    }
+    i = end;
   }
   return o;
 }
+
+namespace {
 
 struct CategoryText {
   const char* id;
@@ -150,13 +264,18 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
   try {
     const PetitionPolicy policy = engine.policy();
     const OrgGraph& org = engine.org();
-    auto scrub = [&](std::string_view s) {
-      std::string t = truncate_utf8_chars(plain_text(s), options.max_description_chars);
+    // Every field that carries data (texts, reasons, category ids, unit names and ids)
+    // passes here: invalid UTF-8 replaced and control characters made spaces first, so the
+    // masking reads the text as it will be shown; masked before the cut, so a cut inside a
+    // number cannot leave its digits unmasked.
+    auto personal = [&](std::string_view s) {
+      std::string t = plain_text(truncate_utf8_chars(s, std::numeric_limits<std::size_t>::max()));
       return options.raw_personal_data ? t : mask_phones_in_text(t);
     };
+    auto scrub = [&](std::string_view s) { return truncate_utf8_chars(personal(s), options.max_description_chars); };
     auto unit_name = [&](const std::string& id) -> std::string {
       const std::uint32_t u = kpi_org::find(org, id);
-      return u == kpi_org::kNone ? id : std::string(kpi_org::name(org, u));
+      return personal(u == kpi_org::kNone ? std::string_view(id) : kpi_org::name(org, u));
     };
     std::set<std::string> categories;
     for (const auto& [id, _] : policy.routes) categories.insert(id);
@@ -185,8 +304,8 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
       r["service_request_id"] = v.display_id;
       r["status"] = open ? "open" : "closed";
       r["status_notes"] = scrub(notes);
-      r["service_name"] = service_name(v.category);
-      r["service_code"] = v.category;
+      r["service_name"] = personal(service_name(v.category));
+      r["service_code"] = personal(v.category);
       r["description"] = scrub(v.text);
       r["agency_responsible"] = unit_name(v.current_unit);
       r["service_notice"] = absl::StrCat(internal::av(to_string(v.track)), " track; urgency ",
@@ -207,13 +326,16 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
     }
 
     json::array services;
+    std::set<std::string> codes;  // masked: two ids may mask alike, one service each
     for (const std::string& id : categories) {
       const CategoryText* k = known(id);
       const CategoryRoute route = policy.route(id);
+      std::string code = personal(id);
+      if (!codes.insert(code).second) continue;
       json::object s;
-      s["service_code"] = id;
-      s["service_name"] = service_name(id);
-      s["description"] = absl::StrCat(k ? absl::StrCat(k->zh, " / ", k->en) : id, ": handled at the ",
+      s["service_code"] = code;
+      s["service_name"] = personal(service_name(id));
+      s["description"] = absl::StrCat(k ? absl::StrCat(k->zh, " / ", k->en) : code, ": handled at the ",
                                        level_group(route.level), " level",
                                        route.prefer_property_branch ? ", by the property branch where a tripartite "
                                                                       "agreement (三方协议) exists"
@@ -222,7 +344,7 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
                                        format_duration(policy.deadlines.limits(id, Urgency::kNormal).resolve), ".");
       s["metadata"] = false;
       s["type"] = "realtime";
-      s["keywords"] = k ? std::string(k->keywords) : id;
+      s["keywords"] = k ? std::string(k->keywords) : code;
       s["group"] = level_group(route.level);
       services.push_back(std::move(s));
     }

@@ -130,8 +130,18 @@ class Engine {
   absl::Status load_org(std::string_view json, Timestamp now = 0);
   /// Replaces the policy: a built-in set name, or a policy set JSON document.
   absl::Status set_policy(std::string_view name_or_json, Timestamp now = 0);
-  /// Adds or replaces calendar years (WorkCalendar::load_csv format).
+  /// Adds or replaces calendar years (WorkCalendar::load_csv format). When a day changes
+  /// kind (an official year replacing provisional days, a corrected schedule), the open
+  /// deadlines whose span holds a changed day are recomputed in the same event; each
+  /// shows the change in PetitionView::deadline_revisions and in its history.
   absl::Status load_calendar_csv(std::string_view csv, Timestamp now = 0);
+  /// Sets the calendar's mode and provisional rule version (one event, recorded as
+  /// `mode=provisional rule=1`), recomputing open deadlines as load_calendar_csv does.
+  /// INVALID_ARGUMENT (and no change) for a rule version this library does not know.
+  absl::Status set_calendar_mode(CalendarMode mode, int provisional_rule = kProvisionalRuleVersion,
+                                 Timestamp now = 0);
+  /// The calendar's coverage and warning as of `now` (WorkCalendar::coverage).
+  CalendarCoverage calendar_coverage(Timestamp now) const;
 
   // --- the eighteen commands -----------------------------------------------------------
 

@@ -84,13 +84,14 @@ enum class EventType : std::uint8_t {
   kLoadOrg = 19,           ///< configuration: replace the org graph
   kSetPolicy = 20,         ///< configuration: replace the policy set
   kLoadCalendar = 21,      ///< configuration: add or replace calendar years
+  kSetCalendar = 22,       ///< configuration: the calendar's mode and provisional rule version
 };
 /// The eighteen command events.
 inline constexpr int kCommandEventCount = 18;
 /// Events that act on a petition (commands plus the clock).
 inline constexpr int kPetitionEventCount = 19;
 /// Every event type.
-inline constexpr int kEventTypeCount = 22;
+inline constexpr int kEventTypeCount = 23;
 
 /// Scope rule of a transition (权限范围). A resident's scope is always their own
 /// petitions; the system role (the clock) has no scope restriction.
@@ -378,6 +379,16 @@ struct Event {
   friend bool operator==(const Event&, const Event&) = default;
 };
 
+/// A deadline moved by a calendar change (an official year replacing provisional days, a
+/// corrected schedule, a mode change): the configuration event that moved it, and the
+/// deadline before and after. Events already recorded stand.
+struct DeadlineRevision {
+  std::uint64_t seq = 0;  ///< the load_calendar / set_calendar event
+  Timestamp before = kNoDeadline;
+  Timestamp after = kNoDeadline;
+  friend bool operator==(const DeadlineRevision&, const DeadlineRevision&) = default;
+};
+
 /// A petition as queries return it (诉求). Contact data is masked unless asked raw.
 struct PetitionView {
   PetitionId id = kNoPetition;
@@ -400,6 +411,11 @@ struct PetitionView {
   Timestamp updated_at = 0;
   Timestamp stage_started_at = 0;  ///< when the current state was entered
   Timestamp due_at = kNoDeadline;  ///< deadline of the current state (accept/sign/resolve/evaluate)
+  /// The current deadline was reckoned across days the calendar answers provisionally
+  /// (a year whose official schedule is not loaded): it may move when that year is loaded.
+  bool due_provisional = false;
+  /// Calendar changes that moved this petition's deadlines, oldest first.
+  std::vector<DeadlineRevision> deadline_revisions;
   Timestamp dispatched_at = 0;
   Timestamp resolved_at = 0;
   int returns = 0;

@@ -105,9 +105,15 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::open(const std::st
   engine.set_event_sink(self->sink_.get());
   // A new journal starts with its policy, so that the file alone rebuilds the engine.
   if (report.last_seq == 0 && !options.read_only) {
-    JICENG_RETURN_IF_ERROR(engine.set_policy(options.policy, absl::ToUnixSeconds(absl::Now())));
-    report.last_seq = journal.last_seq();
+    const Timestamp now = absl::ToUnixSeconds(absl::Now());
+    JICENG_RETURN_IF_ERROR(engine.set_policy(options.policy, now));
     ++report.counts[std::string(to_string(EventType::kSetPolicy))];
+    // And its calendar's mode and provisional rule version, so a replay under a later
+    // library (whose default rule may be newer) reckons the same deadlines.
+    JICENG_RETURN_IF_ERROR(
+        engine.set_calendar_mode(engine.calendar().mode(), engine.calendar().provisional_rule(), now));
+    ++report.counts[std::string(to_string(EventType::kSetCalendar))];
+    report.last_seq = journal.last_seq();
   }
   report.digest = self->state_digest();
   return self;

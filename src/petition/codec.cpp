@@ -28,7 +28,8 @@ namespace {
 constexpr char kEventMagic = 'E';
 constexpr std::uint8_t kEventVersion = 1;
 constexpr std::string_view kSnapshotMagic = "JCSNAP";
-constexpr std::uint8_t kSnapshotVersion = 1;
+// Version 2 adds the deadline revisions of calendar events; version 1 (none) still restores.
+constexpr std::uint8_t kSnapshotVersion = 2;
 
 inline void put_u(std::string& o, std::uint64_t v) {
   while (v >= 0x80) {
@@ -225,6 +226,13 @@ std::string Engine::Impl::snapshot() const {
     Engine::encode_event_to(public_event(i), buf);
     put_s(o, buf);
   }
+  put_u(o, revisions.size());
+  for (const auto& rev : revisions) {
+    put_u(o, rev.petition);
+    put_u(o, rev.event);
+    put_i(o, rev.before);
+    put_i(o, rev.after);
+  }
   return o;
 }
 
@@ -255,7 +263,8 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   if (bytes.substr(0, kSnapshotMagic.size()) != kSnapshotMagic || bytes.size() < kSnapshotMagic.size() + 1) {
     return bad("missing JCSNAP header");
   }
-  if (static_cast<std::uint8_t>(bytes[kSnapshotMagic.size()]) != kSnapshotVersion) {
+  const auto version = static_cast<std::uint8_t>(bytes[kSnapshotMagic.size()]);
+  if (version != 1 && version != kSnapshotVersion) {
     return absl::FailedPreconditionError("restore: unsupported snapshot version");
   }
   Reader rd(bytes.substr(kSnapshotMagic.size() + 1));
@@ -272,7 +281,9 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   for (std::uint64_t k = 0; k < count; ++k) {
     std::string csv;
     if (!rd.s(&csv)) return bad("calendar");
-    JICENG_RETURN_IF_ERROR(n.cfg.calendar.load_csv(csv, "snapshot calendar"));
+    if (auto st = pet::apply_calendar_doc(n.cfg.calendar, csv, "snapshot calendar"); !st.ok()) {
+      return absl::DataLossError(internal::cat("restore: calendar: ", st.message()));
+    }
     n.cfg.calendar_docs.push_back(std::move(csv));
   }
   if (org_json.empty()) {
@@ -377,6 +388,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
       case EventType::kLoadOrg:
       case EventType::kSetPolicy:
       case EventType::kLoadCalendar:
+      case EventType::kSetCalendar:
         ev.aux = n.documents.size();
         n.documents.push_back(p.document);
         break;
@@ -384,6 +396,22 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
         break;
     }
     n.events.push_back(ev);
+  }
+  if (version >= 2) {
+    if (!rd.u(&count) || count > bytes.size()) return bad("revision count");
+    for (std::uint64_t k = 0; k < count; ++k) {
+      std::uint64_t petition, event;
+      pet::Revision rev{};
+      if (!rd.u(&petition) || !rd.u(&event) || !rd.i(&rev.before) || !rd.i(&rev.after) || petition >= n.recs.size() ||
+          event >= n.events.size() || (!n.revisions.empty() && event < n.revisions.back().event)) {
+        return bad("revision");
+      }
+      const auto type = static_cast<EventType>(n.events[event].type);
+      if (type != EventType::kLoadCalendar && type != EventType::kSetCalendar) return bad("revision event type");
+      rev.petition = static_cast<std::uint32_t>(petition);
+      rev.event = static_cast<std::uint32_t>(event);
+      n.add_revision(rev);
+    }
   }
   if (!rd.done()) return bad("trailing bytes");
   n.rebuild_indices();
@@ -407,6 +435,8 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   per_state = n.per_state;
   heap = std::move(n.heap);
   open_count = n.open_count;
+  revisions = std::move(n.revisions);
+  revisions_of = std::move(n.revisions_of);
   return absl::OkStatus();
 }
 
@@ -434,6 +464,14 @@ absl::StatusOr<std::string> Engine::export_json(PetitionId id, const QueryOption
   p["current_unit"] = v.current_unit;
   p["submitted_at"] = v.submitted_at;
   p["due_at"] = v.due_at == kNoDeadline ? json::value(nullptr) : json::value(v.due_at);
+  p["due_provisional"] = v.due_provisional;
+  json::array revs;
+  for (const auto& rev : v.deadline_revisions) {
+    revs.push_back(json::object{{"seq", rev.seq},
+                                {"before", rev.before == kNoDeadline ? json::value(nullptr) : json::value(rev.before)},
+                                {"after", rev.after == kNoDeadline ? json::value(nullptr) : json::value(rev.after)}});
+  }
+  p["deadline_revisions"] = std::move(revs);
   p["returns"] = v.returns;
   p["extensions"] = v.extensions;
   p["reopenings"] = v.reopenings;

@@ -146,7 +146,7 @@ absl::Status Engine::Impl::install_org(std::shared_ptr<const pet::OrgData> org) 
 // ---------------------------------------------------------------------------------------
 // Time
 
-bool Engine::Impl::deadline(Timestamp start, Duration d, Timestamp* out) const {
+bool Engine::Impl::deadline_with(const WorkCalendar& cal, Timestamp start, Duration d, Timestamp* out) const {
   if (d.amount == 0) {
     *out = kNoDeadline;
     return true;
@@ -162,12 +162,101 @@ bool Engine::Impl::deadline(Timestamp start, Duration d, Timestamp* out) const {
     }
     case TimeUnit::kWorkdays: {
       Date res;
-      if (!cfg.calendar.try_add_workdays(date_of_day(china_day(start)), static_cast<int>(d.amount), &res)) return false;
+      if (!cal.try_add_workdays(date_of_day(china_day(start)), static_cast<int>(d.amount), &res)) return false;
       *out = utc_at(res, due_minute);
       return true;
     }
   }
   return false;
+}
+
+std::optional<Timestamp> Engine::Impl::due_by_rule(const Rec& r, const WorkCalendar& cal) const {
+  const DeadlineLimits& lim = limits(r);
+  Timestamp start = 0;
+  Duration d;
+  switch (r.state) {
+    case State::kReceived:
+    case State::kAccepted:  // submit, accept and return: the accept limit from entering the state
+      start = r.stage_start;
+      d = lim.accept;
+      break;
+    case State::kDispatched:  // dispatch, escalate, reopen: the sign limit from the dispatch
+      start = r.dispatched_at;
+      d = lim.sign;
+      break;
+    case State::kInProgress: {  // sign: the resolve limit from the base, plus extensions granted
+      Timestamp t;
+      if (!deadline_with(cal, r.resolve_base, r.reviews > 0 ? lim.review_decide : lim.resolve, &t)) return std::nullopt;
+      if (r.ext_granted > 0 && t != kNoDeadline &&
+          !deadline_with(cal, t, Duration{r.ext_granted, lim.max_extension.unit}, &t)) {
+        return std::nullopt;
+      }
+      return t;
+    }
+    case State::kResolved:
+      start = r.resolved_at;
+      d = lim.evaluate;
+      break;
+    default:
+      return std::nullopt;
+  }
+  Timestamp t;
+  if (!deadline_with(cal, start, d, &t)) return std::nullopt;
+  return t;
+}
+
+void Engine::Impl::add_revision(const pet::Revision& rev) {
+  revisions_of[rev.petition].push_back(static_cast<std::uint32_t>(revisions.size()));
+  revisions.push_back(rev);
+}
+
+void Engine::Impl::revise_deadlines(const WorkCalendar& before, std::uint32_t event_index) {
+  for (std::uint32_t i = 0; i < recs.size(); ++i) {
+    Rec& r = recs[i];
+    if (!is_open(r.state) || r.due == kNoDeadline) continue;
+    // Only a deadline the rule reproduces on the old calendar is the rule's to move: one
+    // set under another policy since (or by hand) stands as recorded.
+    const std::optional<Timestamp> old_due = due_by_rule(r, before);
+    if (!old_due || *old_due != r.due) continue;
+    const std::optional<Timestamp> new_due = due_by_rule(r, cfg.calendar);
+    if (!new_due || *new_due == r.due) continue;
+    if (in_batch) undo.emplace_back(i, r);
+    add_revision({i, event_index, r.due, *new_due});
+    r.due = *new_due;
+  }
+}
+
+absl::Status pet::parse_calendar_settings(std::string_view doc, CalendarMode* mode, int* rule) {
+  const auto bad = [&] {
+    return absl::InvalidArgumentError(internal::cat("calendar settings \"", doc.substr(0, 80),
+                                                    "\": expected mode=<provisional|strict|weekend_only> rule=<n>"));
+  };
+  const std::size_t space = doc.find(' ');
+  if (space == std::string_view::npos || doc.substr(0, 5) != "mode=" || doc.substr(space + 1, 5) != "rule=") {
+    return bad();
+  }
+  auto m = parse_calendar_mode(doc.substr(5, space - 5));
+  if (!m.ok()) return m.status();
+  const std::string_view digits = doc.substr(space + 6);
+  if (digits.empty() || digits.size() > 4) return bad();
+  int v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return bad();
+    v = v * 10 + (c - '0');
+  }
+  *mode = *m;
+  *rule = v;
+  return absl::OkStatus();
+}
+
+absl::Status pet::apply_calendar_doc(WorkCalendar& cal, std::string_view doc, std::string_view source) {
+  if (!pet::is_calendar_settings(doc)) return cal.load_csv(doc, source);
+  CalendarMode mode;
+  int rule;
+  JICENG_RETURN_IF_ERROR(parse_calendar_settings(doc, &mode, &rule));
+  JICENG_RETURN_IF_ERROR(cal.set_provisional_rule(rule));
+  cal.set_mode(mode);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Timestamp> Engine::Impl::deadline_checked(Timestamp start, Duration d) const {
@@ -873,6 +962,17 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
         recorded = std::string(doc);
         break;
       }
+      case EventType::kSetCalendar: {
+        CalendarMode cal_mode;
+        int rule;
+        JICENG_RETURN_IF_ERROR(pet::parse_calendar_settings(doc, &cal_mode, &rule));
+        WorkCalendar cal = cfg.calendar;
+        JICENG_RETURN_IF_ERROR(cal.set_provisional_rule(rule));
+        cal.set_mode(cal_mode);
+        next.calendar = std::move(cal);
+        recorded = internal::cat("mode=", to_string(cal_mode), " rule=", rule);  // canonical
+        break;
+      }
       default:
         return absl::InvalidArgumentError(internal::cat(to_string(type), " is not a configuration event"));
     }
@@ -896,7 +996,8 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
   absl::Status st;
   if (type == EventType::kLoadOrg) st = install_org(next.org);
   if (type == EventType::kSetPolicy) st = install_policy(next.policy_set);
-  if (type == EventType::kLoadCalendar) {
+  const bool calendar_event = type == EventType::kLoadCalendar || type == EventType::kSetCalendar;
+  if (calendar_event) {
     cfg.calendar = std::move(next.calendar);
     cfg.calendar_docs.push_back(recorded);
   }
@@ -929,9 +1030,12 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
       }
     }
   }
-  if (in_batch && !saved_cfg) saved_cfg = std::move(saved);
   documents.push_back(std::move(recorded));
   events.push_back(ev);
+  // A calendar that answers differently moves the open deadlines it reckoned, in this
+  // same event (replay takes the same path, so the digest agrees).
+  if (calendar_event) revise_deadlines(saved.calendar, static_cast<std::uint32_t>(events.size() - 1));
+  if (in_batch && !saved_cfg) saved_cfg = std::move(saved);
   // Wake times depend on policy and calendar; recompute them all.
   if (type != EventType::kLoadOrg) {
     for (std::uint32_t i = 0; i < recs.size(); ++i) {
@@ -958,6 +1062,7 @@ void Engine::Impl::begin_batch() {
   mark_events = events.size();
   mark_arena = arena.size();
   mark_docs = documents.size();
+  mark_revisions = revisions.size();
 }
 
 void Engine::Impl::rollback() {
@@ -985,6 +1090,14 @@ void Engine::Impl::rollback() {
   events.resize(mark_events);
   arena.resize(mark_arena);
   documents.resize(mark_docs);
+  while (revisions.size() > mark_revisions) {
+    auto it = revisions_of.find(revisions.back().petition);
+    if (it != revisions_of.end()) {
+      it->second.pop_back();
+      if (it->second.empty()) revisions_of.erase(it);
+    }
+    revisions.pop_back();
+  }
   if (saved_cfg) {
     cfg = *std::move(saved_cfg);
     saved_cfg.reset();
@@ -1109,6 +1222,22 @@ absl::Status Engine::set_policy(std::string_view name_or_json, Timestamp now) {
 absl::Status Engine::load_calendar_csv(std::string_view csv, Timestamp now) {
   WriteLock l(*impl_);
   return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kLoadCalendar, csv, now, Impl::Mode::kLive);
+}
+absl::Status Engine::set_calendar_mode(CalendarMode mode, int provisional_rule, Timestamp now) {
+  if (static_cast<int>(mode) > static_cast<int>(CalendarMode::kWeekendOnly)) {
+    return absl::InvalidArgumentError(internal::cat("set_calendar_mode: mode ", static_cast<int>(mode), " is out of range"));
+  }
+  if (provisional_rule < 0 || provisional_rule > 9999) {
+    return absl::InvalidArgumentError(internal::cat("set_calendar_mode: provisional rule version ", provisional_rule,
+                                                    " is unknown (this library knows version 1)"));
+  }
+  WriteLock l(*impl_);
+  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kSetCalendar,
+                           internal::cat("mode=", to_string(mode), " rule=", provisional_rule), now, Impl::Mode::kLive);
+}
+CalendarCoverage Engine::calendar_coverage(Timestamp now) const {
+  ReadLock l(*impl_);
+  return impl_->cfg.calendar.coverage(china_date(now));
 }
 
 absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType type, PetitionId id,
@@ -1398,6 +1527,13 @@ PetitionView Engine::Impl::view(std::uint32_t idx, const QueryOptions& o) const 
   v.updated_at = r.updated;
   v.stage_started_at = r.stage_start;
   v.due_at = r.due;
+  v.due_provisional = r.due != kNoDeadline && cfg.calendar.span_is_provisional(china_date(r.stage_start), china_date(r.due));
+  if (auto it = revisions_of.find(idx); it != revisions_of.end()) {
+    for (std::uint32_t k : it->second) {
+      const pet::Revision& rev = revisions[k];
+      v.deadline_revisions.push_back({rev.event + 1ull, rev.before, rev.after});
+    }
+  }
   v.dispatched_at = r.dispatched_at;
   v.resolved_at = r.resolved_at;
   v.returns = r.returns;
@@ -1476,6 +1612,7 @@ void Engine::Impl::fill_public(Event& e, const StoredEvent& ev, std::uint64_t se
     case EventType::kLoadOrg:
     case EventType::kSetPolicy:
     case EventType::kLoadCalendar:
+    case EventType::kSetCalendar:
       p.document = documents[ev.aux];
       break;
     case EventType::kMarkOverdue:
@@ -1523,6 +1660,12 @@ absl::StatusOr<std::vector<Event>> Engine::history(PetitionId id) const {
   JICENG_ASSIGN_OR_RETURN(auto idx, impl_->index_of(id));
   std::vector<std::uint32_t> chain;
   for (std::uint32_t e = impl_->recs[idx].last_event; e != kNoRef; e = impl_->events[e].prev) chain.push_back(e);
+  // The calendar events that moved its deadline belong to its history too.
+  if (auto it = impl_->revisions_of.find(idx); it != impl_->revisions_of.end()) {
+    for (std::uint32_t k : it->second) chain.push_back(impl_->revisions[k].event);
+    std::sort(chain.begin(), chain.end(), std::greater<>());
+    chain.erase(std::unique(chain.begin(), chain.end()), chain.end());
+  }
   std::vector<Event> out;
   out.reserve(chain.size());
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) out.push_back(impl_->public_event(*it));

@@ -160,6 +160,21 @@ struct Config {
   std::vector<std::string> calendar_docs;
 };
 
+/// A deadline moved by a calendar event (see DeadlineRevision).
+struct Revision {
+  std::uint32_t petition;  // index
+  std::uint32_t event;     // index of the load_calendar / set_calendar event
+  Timestamp before, after;
+};
+
+/// Applies one recorded calendar document to `cal`: a settings line (`mode=... rule=...`)
+/// or a holiday CSV.
+absl::Status apply_calendar_doc(WorkCalendar& cal, std::string_view doc, std::string_view source);
+/// Parses `mode=<provisional|strict|weekend_only> rule=<n>`.
+absl::Status parse_calendar_settings(std::string_view doc, CalendarMode* mode, int* rule);
+/// True when a recorded calendar document is a settings line, not a CSV.
+inline bool is_calendar_settings(std::string_view doc) { return doc.substr(0, 5) == "mode="; }
+
 using MatterKey = std::tuple<std::uint32_t, std::uint16_t, std::uint32_t>;  // petitioner, category, location unit
 
 }  // namespace jiceng::pet
@@ -192,13 +207,15 @@ struct Engine::Impl {
   std::array<std::size_t, kStateCount> per_state{};
   std::vector<pet::HeapEntry> heap;
   std::size_t open_count = 0;
+  std::vector<pet::Revision> revisions;  // in event order
+  absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> revisions_of;  // petition -> revisions
   EventSink* sink = nullptr;
 
   // batch state
   bool in_batch = false;
   std::vector<Event> batch_events;
   std::vector<std::pair<std::uint32_t, pet::Rec>> undo;
-  std::size_t mark_recs = 0, mark_events = 0, mark_arena = 0, mark_docs = 0;
+  std::size_t mark_recs = 0, mark_events = 0, mark_arena = 0, mark_docs = 0, mark_revisions = 0;
   std::optional<pet::Config> saved_cfg;
   std::vector<std::pair<std::uint32_t, Contact>> saved_contacts;
 
@@ -211,7 +228,15 @@ struct Engine::Impl {
   std::uint32_t graph_of(std::uint32_t ref) const {
     return ref < ref_to_graph.size() ? ref_to_graph[ref] : pet::kNoIndex;
   }
-  bool deadline(Timestamp start, Duration d, Timestamp* out) const;
+  bool deadline(Timestamp start, Duration d, Timestamp* out) const { return deadline_with(cfg.calendar, start, d, out); }
+  bool deadline_with(const WorkCalendar& cal, Timestamp start, Duration d, Timestamp* out) const;
+  /// The deadline of r's current state as its action set it, reckoned on `cal`;
+  /// nullopt when the state has none or it cannot be reckoned.
+  std::optional<Timestamp> due_by_rule(const pet::Rec& r, const WorkCalendar& cal) const;
+  /// After a calendar event at `event_index`: moves the open deadlines that the change of
+  /// calendar (from `before`) moves, recording each as a Revision.
+  void revise_deadlines(const WorkCalendar& before, std::uint32_t event_index);
+  void add_revision(const pet::Revision& rev);
   absl::StatusOr<Timestamp> deadline_checked(Timestamp start, Duration d) const;
   bool before(Timestamp due, Duration d, Timestamp* out) const;
   const DeadlineLimits& limits(const pet::Rec& r) const { return cats[r.category].limits[r.urgency]; }

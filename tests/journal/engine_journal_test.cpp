@@ -70,7 +70,11 @@ TEST(DurableEngine, ReplayFromStartAndFromSnapshotEqualTheLiveState) {
     o.policy = "suzhou-sip";
     auto d = open_ok(path, o);
     ASSERT_NE(d, nullptr);
-    EXPECT_EQ(d->journal().last_seq(), 1u) << "a new journal starts with set_policy";
+    EXPECT_EQ(d->journal().last_seq(), 2u) << "a new journal starts with set_policy and set_calendar";
+    auto first = d->engine().events(1, 2);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[1].type, EventType::kSetCalendar);
+    EXPECT_EQ(first[1].payload.document, "mode=provisional rule=1");
     ASSERT_TRUE(test::load_sample(d->engine()).ok());
     workload(d->engine(), 0, 30);
     live_mid = d->state_digest();

@@ -104,7 +104,13 @@ TEST(PetitionTick, DeadlinesMatchTheCalendar) {
     ASSERT_TRUE(e->sign(grid_worker(), *id, t + 180).ok());
     EXPECT_EQ(e->get(*id)->due_at, *deadline_after(cal, t + 60, {5, TimeUnit::kWorkdays})) << t;
   }
-  // Past the covered years the calendar's error comes through, and nothing changes.
+  // Past the official years the provisional rule answers; past those (or in strict mode)
+  // the calendar's error comes through, and nothing changes.
+  auto provisional = e->submit(resident(), submission(), at(2026, 12, 31, 18));
+  ASSERT_TRUE(provisional.ok()) << provisional.status();
+  EXPECT_EQ(e->get(*provisional)->due_at, at(2027, 1, 4, 17, 30));  // past 元旦 2027 and the weekend
+  EXPECT_TRUE(e->get(*provisional)->due_provisional);
+  ASSERT_TRUE(e->set_calendar_mode(CalendarMode::kStrict, 1, at(2026, 12, 31, 18)).ok());
   const std::string snap = e->snapshot();
   auto late = e->submit(resident(), submission(), at(2026, 12, 31, 18));
   EXPECT_EQ(late.status().code(), absl::StatusCode::kOutOfRange) << late.status();

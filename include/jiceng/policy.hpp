@@ -81,6 +81,10 @@ class PolicySet {
 
   /// Rule ids the library knows (each has a parameter schema).
   static std::vector<std::string> known_rule_ids();
+  /// For a rule kept only so that old files load, the rule that replaces it (e.g.
+  /// "vote.residents_meeting" → "vote.meeting"); "" for a current rule. Such a rule is in
+  /// no built-in set; a file that overrides it starts from its last built-in definition.
+  static std::string_view superseded_by(std::string_view rule_id);
   /// Names of the built-in sets.
   static std::vector<std::string> builtin_names();
 

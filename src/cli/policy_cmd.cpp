@@ -187,7 +187,11 @@ void add_policy(CLI::App& app, int& exit_code) {
     std::cout << "built-in sets:";
     for (const auto& n : PolicySet::builtin_names()) std::cout << " " << n;
     std::cout << "\nrules:";
-    for (const auto& r : PolicySet::known_rule_ids()) std::cout << " " << r;
+    for (const auto& r : PolicySet::known_rule_ids()) {
+      std::cout << " " << r;
+      // Kept only so old files load: say what replaces it.
+      if (auto by = PolicySet::superseded_by(r); !by.empty()) std::cout << " (superseded by " << by << ")";
+    }
     std::cout << "\n";
     exit_code = 0;
   });

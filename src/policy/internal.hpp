@@ -74,6 +74,15 @@ const Schema* rule_schema(std::string_view rule_id);
 /// Known rule ids, in catalogue order.
 const std::vector<std::string>& known_rules();
 
+/// A rule kept only so that old policy files still load (被取代的规则).
+struct Superseded {
+  std::string_view by;          // the rule that replaces it
+  std::string_view why;         // one line, shown in its findings
+  std::string_view definition;  // the rule as the built-in sets last gave it (JSON); an override starts from it
+};
+/// nullptr when `rule_id` is not superseded.
+const Superseded* superseded(std::string_view rule_id);
+
 /// Validates `v` against `s`. `partial` = an override: required members may be absent.
 /// Errors are INVALID_ARGUMENT "field <path>: ...".
 absl::Status validate(const json::value& v, const Schema& s, const std::string& path, bool partial);

@@ -229,8 +229,14 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
     }
     auto existing = impl->index.find(id);
     const bool is_override = existing != impl->index.end();
+    // A superseded rule is in no built-in set any more: an old file that only overrides it
+    // starts from its last built-in definition, so it still loads. Given in full, it is
+    // taken as written (so a resolved set round-trips).
+    const bool complete = std::all_of(std::begin(kRuleKeys), std::end(kRuleKeys), [&](std::string_view k) { return r.contains(k); });
+    const pi::Superseded* retired = is_override || complete ? nullptr : pi::superseded(id);
+    const bool has_base = is_override || retired != nullptr;
     // A new rule spells everything out; an override gives only what it changes.
-    if (!is_override) {
+    if (!has_base) {
       for (std::string_view k : kRuleKeys) {
         if (!r.contains(k)) {
           return rule_error(src, id, i, pi::cat("field ", pi::av(k), ": missing (required for a rule that ", name,
@@ -240,6 +246,14 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
     }
     pi::Rule rule;
     if (is_override) rule = impl->rules[existing->second];
+    if (retired != nullptr) {
+      const json::object def = json::parse(retired->definition).as_object();
+      rule.params = def.at("params").as_object();
+      rule.severity = *parse_finding_severity(def.at("severity").as_string());
+      rule.message_zh = std::string(def.at("message_zh").as_string());
+      rule.message_en = std::string(def.at("message_en").as_string());
+      rule.source = std::string(def.at("source").as_string());
+    }
     rule.id = id;
     if (!is_override) rule.defined_in = name;
     if (const json::value* p = r.if_contains("params")) {
@@ -251,7 +265,7 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
     }
     absl::Status st = pi::validate(json::value(rule.params), *schema, "params", /*partial=*/false);
     if (!st.ok()) {
-      return rule_error(src, id, i, pi::cat(st.message(), is_override ? " (after merging over the extended set)" : ""));
+      return rule_error(src, id, i, pi::cat(st.message(), has_base ? " (after merging over the extended set)" : ""));
     }
     if (const json::value* s = r.if_contains("severity")) {
       std::optional<FindingSeverity> sev = s->is_string() ? parse_finding_severity(s->get_string()) : std::nullopt;
@@ -267,7 +281,7 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
         if (!m->is_string() || m->get_string().empty()) {
           return rule_error(src, id, i, pi::cat("field ", mkey, ": expected a non-empty string, got ", pi::describe(*m)));
         }
-        if (is_override && std::string_view(mkey) == "source" && !rule.source.empty()) {
+        if (has_base && std::string_view(mkey) == "source" && !rule.source.empty()) {
           // Keep the provenance of what was overridden.
           rule.source = pi::cat((m->get_string()), " | ", rule.source);
         } else {
@@ -396,6 +410,11 @@ std::string PolicySet::to_json() const {
 }
 
 std::vector<std::string> PolicySet::known_rule_ids() { return pi::known_rules(); }
+
+std::string_view PolicySet::superseded_by(std::string_view rule_id) {
+  const pi::Superseded* s = pi::superseded(rule_id);
+  return s == nullptr ? std::string_view() : s->by;
+}
 
 std::vector<std::string> PolicySet::builtin_names() {
   std::vector<std::string> out;

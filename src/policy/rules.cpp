@@ -3,6 +3,7 @@
 // that decided. Thresholds are compared exactly on integers (see DOMAIN.md §0).
 #include <algorithm>
 #include <set>
+#include <span>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,8 +15,10 @@ namespace {
 constexpr int kAreaScale = 4;   // areas in 0.0001 m²
 constexpr int kMoneyScale = 2;  // money in fen (0.01 yuan)
 
-constexpr std::string_view kSubjectTypes[] = {"unit",  "committee_slate", "community",         "coverage",
-                                              "grid",  "owners_vote",     "residents_meeting", "petition"};
+constexpr std::string_view kSubjectTypes[] = {
+    "unit",        "committee_slate", "community",          "coverage",   "grid",              "owners_vote",
+    "meeting_vote", "meeting_call",   "meeting_schedule",   "representative_body", "disclosure", "democratic_review",
+    "residents_meeting", "petition"};
 
 // The subject type each rule reads; "" = none (read by other parts of the library).
 std::string_view subject_type_of(std::string_view rule) {
@@ -26,6 +29,12 @@ std::string_view subject_type_of(std::string_view rule) {
   if (rule == "grid.practical_projects") return "grid";
   if (rule == "vote.owners_assembly") return "owners_vote";
   if (rule == "vote.residents_meeting") return "residents_meeting";
+  if (rule == "vote.meeting") return "meeting_vote";
+  if (rule == "meeting.call") return "meeting_call";
+  if (rule == "meeting.frequency") return "meeting_schedule";
+  if (rule == "meeting.representative_ratio" || rule == "meeting.composition") return "representative_body";
+  if (rule == "disclosure.posting") return "disclosure";
+  if (rule == "review.democratic") return "democratic_review";
   if (rule == "petition.caps" || rule == "petition.deadlines" || rule == "petition.escalation_ceiling" ||
       rule == "petition.routing") {
     return "petition";
@@ -105,6 +114,10 @@ class Reader {
     return *v;
   }
   absl::StatusOr<std::string> opt_enum(std::string_view key, std::initializer_list<std::string_view> choices,
+                                       std::string_view fallback) const {
+    return opt_enum(key, std::span<const std::string_view>(choices.begin(), choices.size()), fallback);
+  }
+  absl::StatusOr<std::string> opt_enum(std::string_view key, std::span<const std::string_view> choices,
                                        std::string_view fallback) const {
     const json::value* v = find(key);
     if (v == nullptr) {
@@ -706,11 +719,475 @@ absl::StatusOr<ResidentsMeeting> read_residents_meeting(const Reader& rd) {
 }
 
 absl::Status eval_residents_meeting(const Rule& r, const ResidentsMeeting& m, Out& out) {
-  json::object base{{"representation", m.representation}};
+  // Still evaluated for old files; every finding says what replaced the rule.
+  json::object base{{"representation", m.representation}, {"superseded_by", superseded(r.id)->by}};
   share(r, out, "quorum", cat("attending (", m.representation, ")"), cat(m.attending),
         cat(m.entitled), m.attending, m.entitled, ratio_param(r.params.at("quorum").as_object()), base);
   share(r, out, "decision", "approving of attending", cat(m.approving), cat(m.attending), m.approving,
         m.attending, ratio_param(r.params.at("decision").as_object()), base);
+  for (std::size_t i = out.findings.size() - 2; i < out.findings.size(); ++i) {
+    out.findings[i].evidence += cat(" (rule ", superseded(r.id)->why, ")");
+  }
+  return absl::OkStatus();
+}
+
+// ---- meetings: the 2026 self-government laws and the party branch rules -----------------
+
+// 居民会议, 居民代表会议, 村民会议, 村民代表会议, 党员大会.
+constexpr std::string_view kBodies[] = {"residents_meeting", "residents_representatives_meeting", "villagers_meeting",
+                                        "villagers_representatives_meeting", "party_members_meeting"};
+constexpr std::string_view kRepresentativeBodies[] = {"residents_representatives_meeting",
+                                                      "villagers_representatives_meeting"};
+
+// Households count in the general meetings (户的代表) and in the villagers' representatives'
+// meeting deciding 一事一议 筹资筹劳 (one household, one vote).
+bool counts_households(std::string_view body) {
+  return body == "residents_meeting" || body == "villagers_meeting" || body == "villagers_representatives_meeting";
+}
+
+// One share against its threshold, for evidence naming every number.
+struct Share {
+  std::string label;
+  std::int64_t part = 0, whole = 0;
+  Ratio ratio;
+  bool met = false;
+};
+Share make_share(std::string label, std::int64_t part, std::int64_t whole, const Ratio& ratio) {
+  return Share{std::move(label), part, whole, ratio, meets(part, whole, ratio)};
+}
+std::string share_text(const Share& s) {
+  if (s.whole == 0) return cat(s.label, ": 0 of 0, not ", ratio_text(s.ratio));
+  return cat(s.label, ": ", s.part, " of ", s.whole, " = ", percent_text(s.part, s.whole, 2), s.met ? ", " : ", not ",
+             ratio_text(s.ratio));
+}
+json::object share_json(const Share& s) {
+  return json::object{{"part", s.part}, {"whole", s.whole}, {"threshold", ratio_json(s.ratio)}, {"met", s.met}};
+}
+
+struct MeetingVote {
+  std::string body;
+  std::int64_t members = 0, attending = 0, approving = 0;
+  std::optional<std::int64_t> households, attending_households, approving_households;
+};
+
+absl::StatusOr<MeetingVote> read_meeting_vote(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "body", "members", "attending", "approving", "households",
+                                  "attending_households", "approving_households"}));
+  MeetingVote m;
+  JICENG_ASSIGN_OR_RETURN(m.body, rd.opt_enum("body", kBodies, ""));
+  constexpr std::int64_t kMax = 1'000'000'000;
+  JICENG_ASSIGN_OR_RETURN(m.members, rd.req_int("members", 1, kMax));
+  JICENG_ASSIGN_OR_RETURN(m.attending, rd.req_int("attending", 0, kMax));
+  JICENG_ASSIGN_OR_RETURN(m.approving, rd.req_int("approving", 0, kMax));
+  if (m.attending > m.members) return rd.error("attending", cat(m.attending, " exceeds members ", m.members));
+  if (m.approving > m.attending) return rd.error("approving", cat(m.approving, " exceeds attending ", m.attending));
+  JICENG_ASSIGN_OR_RETURN(m.households, rd.opt_int("households", 1, kMax));
+  JICENG_ASSIGN_OR_RETURN(m.attending_households, rd.opt_int("attending_households", 0, kMax));
+  JICENG_ASSIGN_OR_RETURN(m.approving_households, rd.opt_int("approving_households", 0, kMax));
+  if (!m.households && !m.attending_households && !m.approving_households) return m;
+  if (!counts_households(m.body)) {
+    std::string_view key = m.households ? "households" : m.attending_households ? "attending_households" : "approving_households";
+    return rd.error(key, cat("not used by a ", m.body,
+                             " (households count only for residents_meeting, villagers_meeting and "
+                             "villagers_representatives_meeting)"));
+  }
+  // The three household counts go together: a quorum or decision by households needs all.
+  if (!m.households) return rd.error("households", "missing (required with attending_households and approving_households)");
+  if (!m.attending_households) return rd.error("attending_households", "missing (required with households)");
+  if (!m.approving_households) return rd.error("approving_households", "missing (required with households)");
+  if (*m.attending_households > *m.households) {
+    return rd.error("attending_households", cat(*m.attending_households, " exceeds households ", *m.households));
+  }
+  if (*m.approving_households > *m.attending_households) {
+    return rd.error("approving_households",
+                    cat(*m.approving_households, " exceeds attending_households ", *m.attending_households));
+  }
+  return m;
+}
+
+absl::Status eval_meeting_vote(const Rule& r, const MeetingVote& m, Out& out) {
+  const auto& p = r.params.at(m.body).as_object();
+  const bool party = m.body == "party_members_meeting";
+  const bool households = m.households.has_value();
+  const bool fundraising = households && m.body == "villagers_representatives_meeting";
+
+  // quorum (法定人数): members attending; the general meetings may instead count the
+  // households represented (或者), 一事一议 needs both.
+  const Share by_members = make_share(party ? "members with a vote attending" : "members attending", m.attending, m.members,
+                                      ratio_param(p.at("quorum").as_object()));
+  json::object qev{{"body", m.body}, {"members", share_json(by_members)}};
+  std::vector<std::string> parts{share_text(by_members)};
+  bool quorum = by_members.met;
+  std::string met_by = by_members.met ? "members" : "none";
+  const json::object* fund = fundraising ? &p.at("fundraising").as_object() : nullptr;
+  if (households && !fundraising) {
+    const Share by_households = make_share("households represented (户的代表)", *m.attending_households, *m.households,
+                                           ratio_param(p.at("household_quorum").as_object()));
+    qev["households"] = share_json(by_households);
+    parts.push_back(share_text(by_households));
+    quorum = by_members.met || by_households.met;
+    if (!by_members.met && by_households.met) met_by = "households";
+    if (by_members.met && by_households.met) met_by = "members and households";
+  } else if (fund != nullptr && fund->contains("household_quorum")) {
+    const Share by_households = make_share("households represented by those attending", *m.attending_households,
+                                           *m.households, ratio_param(fund->at("household_quorum").as_object()));
+    qev["households"] = share_json(by_households);
+    parts.push_back(share_text(by_households));
+    quorum = by_members.met && by_households.met;
+    met_by = quorum ? "members and households" : "none";
+  }
+  qev["met_by"] = met_by;
+  std::string qtext = cat(m.body, ": ", join(parts, "; "));
+  if (households && !fundraising) {
+    absl::StrAppend(&qtext, quorum ? cat(" (met by ", met_by, ")") : " (met by neither)");
+  }
+  if (fundraising) absl::StrAppend(&qtext, " (一事一议 筹资筹劳)");
+  out.add(r, "quorum", quorum, std::move(qtext), std::move(qev));
+
+  // decision (表决): yes votes against those attending, all members with a vote, or, for
+  // 一事一议, the households whose representatives signed against all households.
+  json::object dev{{"body", m.body}};
+  Share d;
+  std::string note;
+  if (fundraising) {
+    d = make_share("households whose representatives signed", *m.approving_households, *m.households,
+                   ratio_param(fund->at("household_decision").as_object()));
+    dev["counted_of"] = "households";
+  } else {
+    const auto& dp = p.at("decision").as_object();
+    const bool of_members = dp.at("of").as_string() == "members";
+    const Ratio ratio = ratio_param(dp);
+    d = of_members ? make_share(party ? "yes votes of all members with a vote" : "yes votes of all members", m.approving,
+                                m.members, ratio)
+                   : make_share("yes votes of those attending", m.approving, m.attending, ratio);
+    dev["counted_of"] = of_members ? "members" : "attending";
+    if (of_members && !d.met && meets(m.approving, m.attending, ratio)) {
+      note = cat(" (", m.approving, " of the ", m.attending,
+                 " present is a majority of those present, which is not enough: the count is of all ", m.members, ")");
+    }
+  }
+  for (auto& [k, v] : share_json(d)) dev[k] = v;
+  out.add(r, "decision", d.met, cat(m.body, ": ", share_text(d), note), std::move(dev));
+  return absl::OkStatus();
+}
+
+// Days from `from` to `to` as 民法典 第二百零一条 counts a period: the first day is not counted.
+std::int64_t days_between(const jiceng::Date& from, const jiceng::Date& to) { return (to - from).days(); }
+
+absl::StatusOr<std::optional<jiceng::Date>> opt_date(const Reader& rd, std::string_view key) {
+  JICENG_ASSIGN_OR_RETURN(auto text, rd.opt_string(key));
+  if (!text) return std::optional<jiceng::Date>();
+  auto d = jiceng::parse_date(*text);
+  if (!d.ok()) return rd.error(key, sv(d.status().message()));
+  return std::optional<jiceng::Date>(*d);
+}
+
+// ---- meeting_call: who asked for the meeting (提议) and how early it was announced ------
+
+struct MeetingCall {
+  std::string body, proposed_by;
+  std::optional<std::int64_t> proposers, eligible;
+  std::optional<jiceng::Date> noticed_on, held_on;
+  bool special = false;
+};
+
+absl::StatusOr<MeetingCall> read_meeting_call(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "body", "proposed_by", "proposers", "eligible", "noticed_on", "held_on",
+                                  "special_circumstances"}));
+  MeetingCall c;
+  JICENG_ASSIGN_OR_RETURN(c.body, rd.opt_enum("body", kBodies, ""));
+  JICENG_ASSIGN_OR_RETURN(c.proposed_by, rd.opt_enum("proposed_by", {"committee", "residents", "households", "villagers",
+                                                                     "representatives"}, "committee"));
+  constexpr std::int64_t kMax = 1'000'000'000;
+  JICENG_ASSIGN_OR_RETURN(c.proposers, rd.opt_int("proposers", 0, kMax));
+  JICENG_ASSIGN_OR_RETURN(c.eligible, rd.opt_int("eligible", 1, kMax));
+  if (c.proposed_by != "committee") {
+    if (!c.proposers) return rd.error("proposers", cat("missing (required when proposed_by is ", c.proposed_by, ")"));
+    if (!c.eligible) return rd.error("eligible", cat("missing (required when proposed_by is ", c.proposed_by, ")"));
+    if (*c.proposers > *c.eligible) return rd.error("proposers", cat(*c.proposers, " exceeds eligible ", *c.eligible));
+  } else if (c.proposers || c.eligible) {
+    return rd.error(c.proposers ? "proposers" : "eligible", "given, but proposed_by is committee (no proposal to count)");
+  }
+  JICENG_ASSIGN_OR_RETURN(c.noticed_on, opt_date(rd, "noticed_on"));
+  JICENG_ASSIGN_OR_RETURN(c.held_on, opt_date(rd, "held_on"));
+  if (c.noticed_on && !c.held_on) return rd.error("held_on", "missing (required with noticed_on)");
+  if (c.held_on && !c.noticed_on) return rd.error("noticed_on", "missing (required with held_on)");
+  if (c.noticed_on && *c.held_on < *c.noticed_on) {
+    return rd.error("held_on", cat(jiceng::format_date(*c.held_on), " is before noticed_on ",
+                                   jiceng::format_date(*c.noticed_on)));
+  }
+  JICENG_ASSIGN_OR_RETURN(auto special, rd.opt_bool("special_circumstances"));
+  c.special = special.value_or(false);
+  return c;
+}
+
+absl::Status eval_meeting_call(const Rule& r, const MeetingCall& c, const Reader& rd, Out& out) {
+  const auto& proposal = r.params.at("proposal").as_object();
+  if (c.proposed_by != "committee" && proposal.contains(c.body)) {
+    const auto& routes = proposal.at(c.body).as_object();
+    const json::value* route = routes.if_contains(c.proposed_by);
+    if (route == nullptr) {
+      std::vector<std::string> who;
+      for (const auto& kv : routes) who.emplace_back(kv.key());
+      return rd.error("proposed_by", cat("\"", c.proposed_by, "\" cannot propose a ", c.body, " under rule ", r.id,
+                                         " (expected committee", who.empty() ? "" : ", ", join(who, ", "), ")"));
+    }
+    const Share s = make_share(cat(c.proposed_by, " proposing"), *c.proposers, *c.eligible,
+                               ratio_param(route->as_object()));
+    json::object ev = share_json(s);
+    ev["body"] = c.body;
+    ev["proposed_by"] = c.proposed_by;
+    out.add(r, "proposal", s.met,
+            cat(c.body, ": ", share_text(s), s.met ? ": the committee must convene it" : ": too few to require a meeting"),
+            std::move(ev));
+  }
+  const auto& notice = r.params.at("notice_days").as_object();
+  if (c.noticed_on && notice.contains(c.body)) {
+    const std::int64_t min = notice.at(c.body).as_int64();
+    const std::int64_t days = days_between(*c.noticed_on, *c.held_on);
+    const bool exempt = c.special && r.params.at("special_circumstances_exempt").as_bool();
+    const bool ok = days >= min || exempt;
+    out.add(r, "notice", ok,
+            cat(c.body, ": noticed ", jiceng::format_date(*c.noticed_on), ", held ", jiceng::format_date(*c.held_on), ": ",
+                days, " day(s) ahead", days >= min ? ", ≥ " : ", fewer than ", min,
+                exempt && days < min ? " (special circumstances: 临时通知 allowed)" : ""),
+            {{"body", c.body}, {"days", days}, {"min_days", min}, {"special_circumstances", c.special},
+             {"noticed_on", jiceng::format_date(*c.noticed_on)}, {"held_on", jiceng::format_date(*c.held_on)}});
+  }
+  return absl::OkStatus();
+}
+
+// ---- meeting_schedule: how often a body met in one year -----------------------------------
+
+struct MeetingSchedule {
+  std::string body;
+  std::int64_t year = 0;
+  std::vector<jiceng::Date> meetings;
+  std::optional<jiceng::Date> as_of;
+};
+
+absl::StatusOr<MeetingSchedule> read_meeting_schedule(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "body", "year", "meetings", "as_of"}));
+  MeetingSchedule s;
+  JICENG_ASSIGN_OR_RETURN(s.body, rd.opt_enum("body", kBodies, ""));
+  JICENG_ASSIGN_OR_RETURN(s.year, rd.req_int("year", 1949, 9999));
+  JICENG_ASSIGN_OR_RETURN(const json::array* arr, rd.opt_array("meetings"));
+  if (arr == nullptr) return rd.error("meetings", "missing");
+  JICENG_ASSIGN_OR_RETURN(auto texts, rd.strings("meetings", *arr));
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const std::string key = cat("meetings[", i, "]");
+    auto d = jiceng::parse_date(texts[i]);
+    if (!d.ok()) return rd.error(key, sv(d.status().message()));
+    if (d->year() != s.year) return rd.error(key, cat(texts[i], " is not in year ", s.year));
+    s.meetings.push_back(*d);
+  }
+  JICENG_ASSIGN_OR_RETURN(s.as_of, opt_date(rd, "as_of"));
+  return s;
+}
+
+absl::Status eval_meeting_frequency(const Rule& r, const MeetingSchedule& s, Out& out) {
+  const json::value* cadence = r.params.if_contains(s.body);
+  if (cadence == nullptr) return absl::OkStatus();  // no cadence set for this body
+  const std::string period(cadence->at("period").as_string());
+  const std::int64_t min = cadence->at("min_per_period").as_int64();
+  const int n = period == "year" ? 1 : period == "half_year" ? 2 : period == "quarter" ? 4 : 12;
+  const int months = 12 / n;
+  auto name = [&](int i) -> std::string {
+    if (n == 1) return cat(s.year);
+    if (n == 2) return i == 0 ? "H1" : "H2";
+    if (n == 4) return cat("Q", i + 1);
+    return cat("M", i + 1);
+  };
+  std::vector<std::int64_t> count(n, 0);
+  for (const auto& d : s.meetings) ++count[(d.month() - 1) / months];
+  std::vector<std::string> shown, short_of;
+  json::array periods;
+  for (int i = 0; i < n; ++i) {
+    // A period is judged once it has ended (by as_of, when given).
+    const jiceng::Date last = jiceng::Date(static_cast<unsigned short>(s.year), static_cast<unsigned short>((i + 1) * months), 1)
+                                  .end_of_month();
+    const bool ended = !s.as_of || *s.as_of >= last;
+    shown.push_back(cat(name(i), " ", ended ? cat(count[i]) : cat(count[i], " (not ended)")));
+    if (ended && count[i] < min) short_of.push_back(name(i));
+    periods.emplace_back(json::object{{"period", name(i)}, {"meetings", count[i]}, {"ended", ended}});
+  }
+  json::array missing;
+  for (const auto& m : short_of) missing.emplace_back(m);
+  out.add(r, "frequency", short_of.empty(),
+          cat(s.body, " ", s.year, ": ", s.meetings.size(), " meeting(s), ≥ ", min, " per ", period, " needed: ",
+              join(shown, ", "), short_of.empty() ? "" : cat("; short: ", join(short_of, ", "))),
+          {{"body", s.body}, {"year", s.year}, {"period", period}, {"min_per_period", min},
+           {"periods", std::move(periods)}, {"short", std::move(missing)}});
+  return absl::OkStatus();
+}
+
+// ---- representative_body: who sits in a representatives' meeting -------------------------
+
+struct RepresentativeBody {
+  std::string body;
+  std::int64_t representatives = 0, committee_members = 0;
+  std::optional<std::int64_t> households, women;
+};
+
+absl::StatusOr<RepresentativeBody> read_representative_body(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "body", "representatives", "committee_members", "households",
+                                  "women_representatives"}));
+  RepresentativeBody b;
+  JICENG_ASSIGN_OR_RETURN(b.body, rd.opt_enum("body", kRepresentativeBodies, ""));
+  constexpr std::int64_t kMax = 1'000'000'000;
+  JICENG_ASSIGN_OR_RETURN(b.representatives, rd.req_int("representatives", 1, kMax));
+  JICENG_ASSIGN_OR_RETURN(b.committee_members, rd.req_int("committee_members", 0, kMax));
+  JICENG_ASSIGN_OR_RETURN(b.households, rd.opt_int("households", 1, kMax));
+  JICENG_ASSIGN_OR_RETURN(b.women, rd.opt_int("women_representatives", 0, kMax));
+  if (b.women && *b.women > b.representatives) {
+    return rd.error("women_representatives", cat(*b.women, " exceeds representatives ", b.representatives));
+  }
+  return b;
+}
+
+absl::Status eval_representative_ratio(const Rule& r, const RepresentativeBody& b, Out& out) {
+  const json::value* band = r.params.if_contains(b.body);
+  if (band == nullptr || !b.households) return absl::OkStatus();  // not applicable
+  const std::int64_t lo = band->at("min_households").as_int64(), hi = band->at("max_households").as_int64();
+  const std::int64_t h = *b.households, n = b.representatives;
+  // 1 representative per lo..hi households: lo·n ≤ h ≤ hi·n, i.e. ⌈h/hi⌉ ≤ n ≤ ⌊h/lo⌋.
+  const std::int64_t fewest = (h + hi - 1) / hi, most = h / lo;
+  const bool ok = fewest <= n && n <= most;
+  out.add(r, "ratio", ok,
+          cat(b.body, ": ", n, " representative(s) for ", h, " households", ok ? ", within " : ", outside ", fewest, "–",
+              most, " (1 per ", lo, "–", hi, " households)"),
+          {{"body", b.body}, {"households", h}, {"representatives", n}, {"min_households", lo}, {"max_households", hi},
+           {"fewest", fewest}, {"most", most}});
+  return absl::OkStatus();
+}
+
+absl::Status eval_composition(const Rule& r, const RepresentativeBody& b, const Reader& rd, Out& out) {
+  const json::value* p = r.params.if_contains(b.body);
+  if (p == nullptr) return absl::OkStatus();
+  const std::int64_t total = b.representatives + b.committee_members;  // 组成人员
+  const Share reps = make_share("representatives of all members", b.representatives, total,
+                                ratio_param(p->at("representatives_share").as_object()));
+  json::object ev = share_json(reps);
+  ev["body"] = b.body;
+  ev["committee_members"] = b.committee_members;
+  out.add(r, "representatives_share", reps.met, cat(b.body, ": ", share_text(reps)), std::move(ev));
+  if (const json::value* w = p->as_object().if_contains("women_share")) {
+    if (!b.women) return required_by(rd, "women_representatives", cat(r.id, " for a ", b.body));
+    const Share women = make_share("women representatives of all members", *b.women, total, ratio_param(w->as_object()));
+    json::object wev = share_json(women);
+    wev["body"] = b.body;
+    out.add(r, "women_share", women.met, cat(b.body, ": ", share_text(women)), std::move(wev));
+  }
+  return absl::OkStatus();
+}
+
+// ---- disclosure: how long a notice stayed on the 公开栏 ------------------------------------
+
+struct Disclosure {
+  jiceng::Date from, until;
+};
+
+absl::StatusOr<Disclosure> read_disclosure(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "posted_from", "posted_until"}));
+  JICENG_ASSIGN_OR_RETURN(auto from, opt_date(rd, "posted_from"));
+  if (!from) return rd.error("posted_from", "missing");
+  JICENG_ASSIGN_OR_RETURN(auto until, opt_date(rd, "posted_until"));
+  if (!until) return rd.error("posted_until", "missing");
+  if (*until < *from) {
+    return rd.error("posted_until", cat(jiceng::format_date(*until), " is before posted_from ", jiceng::format_date(*from)));
+  }
+  return Disclosure{*from, *until};
+}
+
+absl::Status eval_disclosure(const Rule& r, const Disclosure& d, Out& out) {
+  const std::int64_t min = r.params.at("min_days").as_int64();
+  const std::int64_t days = days_between(d.from, d.until);
+  const bool ok = days >= min;
+  out.add(r, "duration", ok,
+          cat("posted ", jiceng::format_date(d.from), " to ", jiceng::format_date(d.until), ": ", days, " day(s)",
+              ok ? ", ≥ " : ", fewer than ", min),
+          {{"posted_from", jiceng::format_date(d.from)}, {"posted_until", jiceng::format_date(d.until)}, {"days", days},
+           {"min_days", min}});
+  return absl::OkStatus();
+}
+
+// ---- democratic_review: the yearly 民主评议 of one committee member -------------------------
+
+struct Review {
+  std::int64_t year = 0;
+  std::string grade;
+};
+struct ReviewRecord {
+  std::int64_t year = 0;
+  std::optional<std::int64_t> from_year;
+  bool in_office = true;
+  std::vector<Review> reviews;  // sorted by year, order within a year kept
+};
+
+absl::StatusOr<ReviewRecord> read_review_record(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "year", "from_year", "in_office", "reviews"}));
+  ReviewRecord rr;
+  JICENG_ASSIGN_OR_RETURN(rr.year, rd.req_int("year", 1949, 9999));
+  JICENG_ASSIGN_OR_RETURN(rr.from_year, rd.opt_int("from_year", 1949, 9999));
+  if (rr.from_year && *rr.from_year > rr.year) return rd.error("from_year", cat(*rr.from_year, " is after year ", rr.year));
+  JICENG_ASSIGN_OR_RETURN(rr.in_office, rd.req_bool("in_office"));
+  JICENG_ASSIGN_OR_RETURN(const json::array* arr, rd.opt_array("reviews"));
+  if (arr == nullptr) return rd.error("reviews", "missing");
+  JICENG_ASSIGN_OR_RETURN(auto items, rd.objects("reviews", *arr));
+  for (const auto& it : items) {
+    JICENG_RETURN_IF_ERROR(it.only({"year", "grade"}));
+    Review v;
+    JICENG_ASSIGN_OR_RETURN(v.year, it.req_int("year", 1949, rr.year));
+    JICENG_ASSIGN_OR_RETURN(v.grade, it.req_string("grade"));
+    rr.reviews.push_back(std::move(v));
+  }
+  std::stable_sort(rr.reviews.begin(), rr.reviews.end(), [](const Review& a, const Review& b) { return a.year < b.year; });
+  return rr;
+}
+
+absl::Status eval_democratic_review(const Rule& r, const ReviewRecord& rr, const Reader& rd, Out& out) {
+  std::set<std::string> grades;
+  for (const auto& g : r.params.at("grades").as_array()) grades.emplace(g.as_string());
+  const std::string failing(r.params.at("failing_grade").as_string());
+  const std::int64_t run_to_end = r.params.at("consecutive_to_end").as_int64();
+  const std::int64_t per_year = r.params.at("min_per_year").as_int64();
+  for (const auto& v : rr.reviews) {
+    if (!grades.contains(v.grade)) {
+      return rd.error("reviews", cat("grade \"", v.grade, "\" of ", v.year, " is not one of rule ", r.id, "'s grades (",
+                                     join(grades, ", "), ")"));
+    }
+  }
+  // yearly: every year from the first one counted up to `year` has its review(s).
+  std::int64_t first = rr.from_year.value_or(rr.reviews.empty() ? rr.year : std::min(rr.reviews.front().year, rr.year));
+  std::vector<std::string> missing;
+  json::array missing_json;
+  for (std::int64_t y = first; y <= rr.year; ++y) {
+    const auto n = std::count_if(rr.reviews.begin(), rr.reviews.end(), [&](const Review& v) { return v.year == y; });
+    if (n < per_year) {
+      missing.push_back(cat(y));
+      missing_json.emplace_back(y);
+    }
+  }
+  out.add(r, "yearly", missing.empty(),
+          cat(rr.reviews.size(), " review(s) for ", first, "–", rr.year, ", ≥ ", per_year, " a year needed",
+              missing.empty() ? "" : cat("; none (or too few) in ", join(missing, ", "))),
+          {{"from_year", first}, {"year", rr.year}, {"reviews", static_cast<std::int64_t>(rr.reviews.size())},
+           {"min_per_year", per_year}, {"missing_years", std::move(missing_json)}});
+  // office: `run_to_end` failing grades in a row end the office (职务终止) by law.
+  std::int64_t run = 0;
+  std::optional<std::int64_t> ended_in;
+  for (const auto& v : rr.reviews) {
+    run = v.grade == failing ? run + 1 : 0;
+    if (run >= run_to_end && !ended_in) ended_in = v.year;
+  }
+  const bool ok = !ended_in || !rr.in_office;
+  std::string ev = !ended_in ? cat("no ", run_to_end, " consecutive \"", failing, "\" grades")
+                             : cat(run_to_end, " consecutive \"", failing, "\" grades by ", *ended_in,
+                                   rr.in_office ? ": the office has ended by law, yet the member is still in office"
+                                                : ": the office has ended");
+  out.add(r, "office", ok, std::move(ev),
+          {{"failing_grade", failing}, {"consecutive_to_end", run_to_end}, {"in_office", rr.in_office},
+           {"ended_in", ended_in ? json::value(*ended_in) : json::value(nullptr)}});
   return absl::OkStatus();
 }
 
@@ -860,6 +1337,12 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
   std::optional<std::int64_t> projects;
   std::optional<OwnersVote> vote;
   std::optional<ResidentsMeeting> meeting;
+  std::optional<MeetingVote> meeting_vote;
+  std::optional<MeetingCall> call;
+  std::optional<MeetingSchedule> schedule;
+  std::optional<RepresentativeBody> rep_body;
+  std::optional<Disclosure> disclosure;
+  std::optional<ReviewRecord> review;
   std::optional<Petition> petition;
   if (type == "unit") {
     JICENG_ASSIGN_OR_RETURN(unit, read_unit(rd));
@@ -877,6 +1360,18 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
     JICENG_ASSIGN_OR_RETURN(vote, read_owners_vote(rd));
   } else if (type == "residents_meeting") {
     JICENG_ASSIGN_OR_RETURN(meeting, read_residents_meeting(rd));
+  } else if (type == "meeting_vote") {
+    JICENG_ASSIGN_OR_RETURN(meeting_vote, read_meeting_vote(rd));
+  } else if (type == "meeting_call") {
+    JICENG_ASSIGN_OR_RETURN(call, read_meeting_call(rd));
+  } else if (type == "meeting_schedule") {
+    JICENG_ASSIGN_OR_RETURN(schedule, read_meeting_schedule(rd));
+  } else if (type == "representative_body") {
+    JICENG_ASSIGN_OR_RETURN(rep_body, read_representative_body(rd));
+  } else if (type == "disclosure") {
+    JICENG_ASSIGN_OR_RETURN(disclosure, read_disclosure(rd));
+  } else if (type == "democratic_review") {
+    JICENG_ASSIGN_OR_RETURN(review, read_review_record(rd));
   } else if (type == "petition") {
     JICENG_ASSIGN_OR_RETURN(petition, read_petition(rd));
   }
@@ -906,6 +1401,20 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
       JICENG_RETURN_IF_ERROR(eval_owners_assembly(r, *vote, out));
     } else if (id_r == "vote.residents_meeting") {
       JICENG_RETURN_IF_ERROR(eval_residents_meeting(r, *meeting, out));
+    } else if (id_r == "vote.meeting") {
+      JICENG_RETURN_IF_ERROR(eval_meeting_vote(r, *meeting_vote, out));
+    } else if (id_r == "meeting.call") {
+      JICENG_RETURN_IF_ERROR(eval_meeting_call(r, *call, rd, out));
+    } else if (id_r == "meeting.frequency") {
+      JICENG_RETURN_IF_ERROR(eval_meeting_frequency(r, *schedule, out));
+    } else if (id_r == "meeting.representative_ratio") {
+      JICENG_RETURN_IF_ERROR(eval_representative_ratio(r, *rep_body, out));
+    } else if (id_r == "meeting.composition") {
+      JICENG_RETURN_IF_ERROR(eval_composition(r, *rep_body, rd, out));
+    } else if (id_r == "disclosure.posting") {
+      JICENG_RETURN_IF_ERROR(eval_disclosure(r, *disclosure, out));
+    } else if (id_r == "review.democratic") {
+      JICENG_RETURN_IF_ERROR(eval_democratic_review(r, *review, rd, out));
     } else if (id_r == "petition.caps") {
       JICENG_RETURN_IF_ERROR(eval_caps(r, *petition, out));
     } else if (id_r == "petition.deadlines") {

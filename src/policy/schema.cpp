@@ -163,7 +163,73 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
                                      return absl::OkStatus();
                                    })),
            F("special", area_owners), F("ordinary", area_owners)}));
+  // Superseded (城市居民委员会组织法 2018 第九条); kept so old files load. See superseded().
   add("vote.residents_meeting", Obj({F("quorum", RatioThreshold()), F("decision", RatioThreshold())}));
+  // One entry per meeting body. `decision.of` says what the yes votes are counted against:
+  // those attending (到会人员), or all members with a vote (the party members' meeting).
+  Schema decision = Obj({F("fraction", Fraction()), F("inclusive", Bool()), F("of", Enum({"attending", "members"}))});
+  // The general meetings may also be held with the households' representatives (户的代表).
+  Schema general = Obj({F("quorum", RatioThreshold()), F("household_quorum", RatioThreshold()), F("decision", decision)});
+  Schema members_only = Obj({F("quorum", RatioThreshold()), F("decision", decision)});
+  add("vote.meeting",
+      Obj({F("residents_meeting", general), F("residents_representatives_meeting", members_only),
+           F("villagers_meeting", general),
+           F("villagers_representatives_meeting",
+             Obj({F("quorum", RatioThreshold()), F("decision", decision),
+                  // 一事一议 筹资筹劳: one household, one vote.
+                  F("fundraising", Obj({F("household_quorum", RatioThreshold(), false),
+                                        F("household_decision", RatioThreshold())}))})),
+           F("party_members_meeting", members_only)}));
+  Schema routes = Map(RatioThreshold(), {}, false);  // who may propose (提议) → share of them needed
+  add("meeting.call",
+      Obj({F("proposal", Obj({F("residents_meeting", routes, false), F("residents_representatives_meeting", routes, false),
+                              F("villagers_meeting", routes, false), F("villagers_representatives_meeting", routes, false)})),
+           F("notice_days", Obj({F("residents_meeting", Int(0, 366), false),
+                                 F("residents_representatives_meeting", Int(0, 366), false),
+                                 F("villagers_meeting", Int(0, 366), false),
+                                 F("villagers_representatives_meeting", Int(0, 366), false)})),
+           F("special_circumstances_exempt", Bool())}));
+  Schema cadence = Obj({F("period", Enum({"year", "half_year", "quarter", "month"})), F("min_per_period", Int(1, 366))});
+  std::vector<Field> cadences;
+  for (const char* b : {"residents_meeting", "residents_representatives_meeting", "villagers_meeting",
+                        "villagers_representatives_meeting", "party_members_meeting"}) {
+    cadences.push_back(F(b, cadence, false));
+  }
+  add("meeting.frequency", Obj(std::move(cadences)));
+  Schema band = With(Obj({F("min_households", Int(1, 100000)), F("max_households", Int(1, 100000))}),
+                     [](const json::value& v, const std::string& path) -> absl::Status {
+                       const auto& o = v.as_object();
+                       if (o.at("min_households").as_int64() > o.at("max_households").as_int64()) {
+                         return field_error(path, cat("min_households ", o.at("min_households").as_int64(),
+                                                      " exceeds max_households ", o.at("max_households").as_int64()));
+                       }
+                       return absl::OkStatus();
+                     });
+  add("meeting.representative_ratio",
+      Obj({F("residents_representatives_meeting", band, false), F("villagers_representatives_meeting", band, false)}));
+  Schema composition = Obj({F("representatives_share", RatioThreshold()), F("women_share", RatioThreshold(), false)});
+  add("meeting.composition", Obj({F("residents_representatives_meeting", composition, false),
+                                  F("villagers_representatives_meeting", composition, false)}));
+  add("disclosure.posting", Obj({F("min_days", Int(1, 3650))}));
+  add("review.democratic",
+      With(Obj({F("grades", Array(String(), 1)), F("failing_grade", String()), F("consecutive_to_end", Int(1, 10)),
+                F("min_per_year", Int(1, 12))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& o = v.as_object();
+             std::set<std::string> seen;
+             const auto& grades = o.at("grades").as_array();
+             for (std::size_t i = 0; i < grades.size(); ++i) {
+               if (!seen.insert(std::string(grades[i].as_string())).second) {
+                 return field_error(cat(join_path(path, "grades"), "[", i, "]"),
+                                    cat("grade \"", std::string_view(grades[i].as_string()), "\" listed twice"));
+               }
+             }
+             if (!seen.contains(std::string(o.at("failing_grade").as_string()))) {
+               return field_error(join_path(path, "failing_grade"),
+                                  cat("\"", std::string_view(o.at("failing_grade").as_string()), "\" is not one of the grades"));
+             }
+             return absl::OkStatus();
+           }));
   add("petition.deadlines",
       Obj({F("track", Enum({"hotline", "xinfang"})), F("due_time", TimeOfDay(), false),
            F("categories", Map(Obj({F("normal", DeadlineStage(), false), F("urgent", DeadlineStage(), false)}),
@@ -234,6 +300,21 @@ const Schema* rule_schema(std::string_view rule_id) {
 }
 
 const std::vector<std::string>& known_rules() { return catalogue().order; }
+
+const Superseded* superseded(std::string_view rule_id) {
+  // The national set's definition before the 2026 laws, so that an old file overriding
+  // only its params still loads after the built-in sets moved to vote.meeting.
+  static constexpr Superseded kResidentsMeeting{
+      "vote.meeting",
+      "superseded by vote.meeting: 城市居民委员会组织法 2018 第九条 no longer applies from 2026-01-01 (now 第二十六至二十九条)",
+      R"({"id": "vote.residents_meeting", "severity": "error",
+          "params": {"quorum": {"fraction": "1/2", "inclusive": false}, "decision": {"fraction": "1/2", "inclusive": false}},
+          "message_zh": "居民会议必须有全体十八周岁以上的居民、户的代表或者居民小组选举的代表的过半数出席，才能举行；会议的决定由出席人的过半数通过。",
+          "message_en": "A residents' meeting may be held only when more than half of those entitled attend; its decisions need more than half of those attending.",
+          "source": "城市居民委员会组织法 (2018) 第九条, superseded from 2026-01-01 by the 2025 revision, 第二十六至二十九条 (use vote.meeting)."})"};
+  if (rule_id == "vote.residents_meeting") return &kResidentsMeeting;
+  return nullptr;
+}
 
 std::string describe(const json::value& v) {
   switch (v.kind()) {

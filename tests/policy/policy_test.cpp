@@ -73,8 +73,10 @@ TEST(PolicySet, RulesPerSet) {
   auto national = *PolicySet::load_builtin("national");
   auto wuzhong = *PolicySet::load_builtin("wuzhong");
   auto changshu = *PolicySet::load_builtin("changshu");
-  for (const char* r : {"org.formation", "vote.owners_assembly", "vote.residents_meeting", "petition.deadlines",
-                        "petition.routing", "petition.caps", "petition.escalation_ceiling", "kpi.weights"}) {
+  for (const char* r : {"org.formation", "vote.owners_assembly", "vote.meeting", "meeting.call", "meeting.frequency",
+                        "meeting.representative_ratio", "meeting.composition", "disclosure.posting", "review.democratic",
+                        "petition.deadlines", "petition.routing", "petition.caps", "petition.escalation_ceiling",
+                        "kpi.weights"}) {
     EXPECT_TRUE(national.has_rule(r)) << r;
     EXPECT_TRUE(wuzhong.has_rule(r)) << r;
   }
@@ -89,10 +91,49 @@ TEST(PolicySet, RulesPerSet) {
   auto list = json::parse(*changshu.rule_params_json("committee.negative_list"));
   EXPECT_EQ(list.at("conditions").as_array().size(), 10u);  // 十不宜
   EXPECT_EQ(national.rule_params_json("committee.party_ratio").status().code(), absl::StatusCode::kNotFound);
-  // Every known rule appears in some built-in set.
+  // Every known rule appears in some built-in set, except those kept only for old files.
   for (const auto& id : PolicySet::known_rule_ids()) {
+    if (!PolicySet::superseded_by(id).empty()) {
+      EXPECT_FALSE(wuzhong.has_rule(id) || changshu.has_rule(id)) << id;
+      continue;
+    }
     EXPECT_TRUE(wuzhong.has_rule(id) || changshu.has_rule(id)) << id;
   }
+  EXPECT_EQ(PolicySet::superseded_by("vote.residents_meeting"), "vote.meeting");
+  EXPECT_EQ(PolicySet::superseded_by("vote.meeting"), "");
+  EXPECT_FALSE(national.has_rule("vote.residents_meeting"));
+}
+
+// An old set that only overrides the superseded rule still loads, starting from the
+// rule's last built-in definition, and its findings say what replaced it.
+TEST(PolicySet, SupersededRuleStillLoadsForOldFiles) {
+  auto old = PolicySet::load_file(kTests + "/sets/old-residents-meeting.json");
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_TRUE(old->has_rule("vote.residents_meeting"));
+  EXPECT_TRUE(old->has_rule("vote.meeting"));  // from national
+  EXPECT_EQ(*old->rule_severity("vote.residents_meeting"), FindingSeverity::kWarning);
+  auto params = json::parse(*old->rule_params_json("vote.residents_meeting"));
+  EXPECT_EQ(params.at("quorum").at("fraction").as_string(), "1/2");
+  EXPECT_FALSE(params.at("quorum").at("inclusive").as_bool());
+  auto resolved = json::parse(old->to_json());
+  for (const auto& r : resolved.at("rules").as_array()) {
+    if (r.at("id").as_string() != "vote.residents_meeting") continue;
+    EXPECT_THAT(std::string(r.at("source").as_string()), HasSubstr("local practice before 2026 | 城市居民委员会组织法 (2018) 第九条"));
+  }
+  auto again = PolicySet::from_json(old->to_json(), "resolved");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->to_json(), old->to_json());
+  auto f = old->evaluate(R"({"type": "residents_meeting", "id": "m", "entitled": 100, "attending": 51, "approving": 26})");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const Finding* quorum = find(*f, "vote.residents_meeting", "quorum");
+  ASSERT_NE(quorum, nullptr);
+  EXPECT_TRUE(quorum->passed);
+  EXPECT_THAT(quorum->evidence, HasSubstr("superseded by vote.meeting"));
+  EXPECT_EQ(json::parse(quorum->evidence_json).at("superseded_by").as_string(), "vote.meeting");
+  // A bad override of it is still refused, naming the field.
+  auto bad = PolicySet::from_json(R"({"name": "x", "extends": "national", "rules": [
+      {"id": "vote.residents_meeting", "params": {"quorum": {"fraction": "3/2"}}}]})", "old.json");
+  EXPECT_THAT(msg(bad.status()), HasSubstr("rule vote.residents_meeting (rules[0]): field params.quorum.fraction"));
 }
 
 TEST(PolicySet, DeadlineParamsAreTheCalendarDefaults) {
@@ -270,6 +311,24 @@ INSTANTIATE_TEST_SUITE_P(
             {"id": "committee.negative_list", "params": {"conditions": [{"id": "a", "zh": "甲", "en": "a"},
                                                                       {"id": "a", "zh": "乙", "en": "b"}]}}]})",
                   {"field params.conditions[1].id: duplicate condition id \"a\""}},
+        Malformed{"meeting decision counted of an unknown base", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "vote.meeting", "params": {"party_members_meeting": {"decision": {"of": "present"}}}}]})",
+                  {"rule vote.meeting", "field params.party_members_meeting.decision.of: expected one of \"attending\", \"members\""}},
+        Malformed{"meeting body unknown", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "vote.meeting", "params": {"owners_meeting": {}}}]})",
+                  {"field params.owners_meeting: unknown parameter"}},
+        Malformed{"meeting quorum missing after null", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "vote.meeting", "params": {"villagers_meeting": {"household_quorum": null}}}]})",
+                  {"field params.villagers_meeting.household_quorum: missing", "after merging"}},
+        Malformed{"representative ratio min above max", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "meeting.representative_ratio", "params": {"villagers_representatives_meeting": {"min_households": 16}}}]})",
+                  {"field params.villagers_representatives_meeting: min_households 16 exceeds max_households 15"}},
+        Malformed{"failing grade not a grade", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "review.democratic", "params": {"failing_grade": "差"}}]})",
+                  {"field params.failing_grade: \"差\" is not one of the grades"}},
+        Malformed{"frequency period", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "meeting.frequency", "params": {"villagers_meeting": {"period": "fortnight"}}}]})",
+                  {"field params.villagers_meeting.period: expected one of"}},
         Malformed{"both extends and resolved_from",
                   R"({"name": "x", "extends": "national", "resolved_from": ["x", "national"], "rules": []})",
                   {"extends and resolved_from"}}),
@@ -415,6 +474,110 @@ TEST(Evaluate, BadSubjectsNameTheField) {
   }
 }
 
+// 支部工作条例 第十一条: the yes votes are counted against all members with a vote.
+TEST(Evaluate, PartyMotionNeedsMoreThanHalfOfAllVotingMembers) {
+  auto national = *PolicySet::load_builtin("national");
+  auto f = national.evaluate(R"({"type": "meeting_vote", "id": "motion", "body": "party_members_meeting",
+      "members": 40, "attending": 25, "approving": 15})");
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_EQ(f->size(), 2u);
+  const Finding* quorum = find(*f, "vote.meeting", "quorum");
+  const Finding* decision = find(*f, "vote.meeting", "decision");
+  ASSERT_NE(quorum, nullptr);
+  ASSERT_NE(decision, nullptr);
+  EXPECT_TRUE(quorum->passed);
+  EXPECT_EQ(quorum->evidence, "party_members_meeting: members with a vote attending: 25 of 40 = 62.50%, ≥ 1/2");
+  EXPECT_FALSE(decision->passed);
+  EXPECT_EQ(decision->severity, FindingSeverity::kError);
+  EXPECT_THAT(decision->evidence, HasSubstr("yes votes of all members with a vote: 15 of 40 = 37.50%, not > 1/2"));
+  EXPECT_THAT(decision->evidence, HasSubstr("15 of the 25 present is a majority of those present, which is not enough"));
+  auto ev = json::parse(decision->evidence_json);
+  EXPECT_EQ(ev.at("counted_of").as_string(), "members");
+  EXPECT_EQ(ev.at("part").as_int64(), 15);
+  EXPECT_EQ(ev.at("whole").as_int64(), 40);
+  EXPECT_EQ(ev.at("threshold").at("fraction").as_string(), "1/2");
+  EXPECT_FALSE(ev.at("threshold").at("inclusive").as_bool());
+  EXPECT_THAT(decision->message_zh, HasSubstr("超过应到会有表决权的党员的半数"));
+}
+
+TEST(Evaluate, MeetingQuorumNamesTheRouteThatMetIt) {
+  auto national = *PolicySet::load_builtin("national");
+  auto f = national.evaluate(R"({"type": "meeting_vote", "id": "v", "body": "villagers_meeting", "members": 900,
+      "attending": 200, "approving": 101, "households": 300, "attending_households": 200, "approving_households": 101})");
+  ASSERT_TRUE(f.ok()) << f.status();
+  const Finding* quorum = find(*f, "vote.meeting", "quorum");
+  ASSERT_NE(quorum, nullptr);
+  EXPECT_TRUE(quorum->passed);
+  EXPECT_EQ(quorum->evidence,
+            "villagers_meeting: members attending: 200 of 900 = 22.22%, not > 1/2; households represented (户的代表): "
+            "200 of 300 = 66.66%, ≥ 2/3 (met by households)");
+  auto ev = json::parse(quorum->evidence_json);
+  EXPECT_EQ(ev.at("met_by").as_string(), "households");
+  EXPECT_FALSE(ev.at("members").at("met").as_bool());
+  EXPECT_TRUE(ev.at("households").at("met").as_bool());
+  EXPECT_TRUE(find(*f, "vote.meeting", "decision")->passed);  // 101 of 200 attending
+}
+
+// Counts near the top of the range: cross-multiplication must not overflow.
+TEST(Evaluate, MeetingThresholdsAreExactAtLargeCounts) {
+  auto national = *PolicySet::load_builtin("national");
+  auto quorum = [&](std::int64_t members, std::int64_t attending) {
+    auto f = national.evaluate(R"({"type": "meeting_vote", "id": "big", "body": "villagers_representatives_meeting", "members": )" +
+                               std::to_string(members) + R"(, "attending": )" + std::to_string(attending) +
+                               R"(, "approving": 0})");
+    EXPECT_TRUE(f.ok()) << f.status();
+    return find(*f, "vote.meeting", "quorum")->passed;
+  };
+  EXPECT_TRUE(quorum(999'999'999, 666'666'666));  // exactly 2/3
+  EXPECT_FALSE(quorum(999'999'999, 666'666'665));
+  EXPECT_TRUE(quorum(1'000'000'000, 666'666'667));
+  EXPECT_FALSE(quorum(1'000'000'000, 666'666'666));
+}
+
+// A malformed meeting subject is refused naming the field, and evaluation has no state
+// to spoil: the same set gives the same findings before and after.
+TEST(Evaluate, MalformedMeetingVotesNameTheFieldAndChangeNothing) {
+  auto national = *PolicySet::load_builtin("national");
+  const std::string before_set = national.to_json();
+  const std::string good = R"({"type": "meeting_vote", "id": "g", "body": "villagers_representatives_meeting",
+      "members": 45, "attending": 30, "approving": 20, "households": 150, "attending_households": 100,
+      "approving_households": 76})";
+  auto first = national.evaluate(good);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string before = findings_to_json(*first);
+  struct Bad {
+    const char* subject;
+    const char* needle;
+  };
+  for (const Bad& b : std::initializer_list<Bad>{
+           {R"({"type": "meeting_vote", "id": "b", "body": "residents_meeting", "members": 100, "attending": 101, "approving": 1})",
+            "subject b (meeting_vote): field attending: 101 exceeds members 100"},
+           {R"({"type": "meeting_vote", "id": "b", "body": "residents_meeting", "members": 100, "attending": 50, "approving": 51})",
+            "subject b (meeting_vote): field approving: 51 exceeds attending 50"},
+           {R"({"type": "meeting_vote", "id": "b", "body": "villagers_meeting", "members": 100, "attending": 50, "approving": 30,
+                "households": 40})",
+            "subject b (meeting_vote): field attending_households: missing (required with households)"},
+           {R"({"type": "meeting_vote", "id": "b", "body": "villagers_meeting", "members": 100, "attending": 50, "approving": 30,
+                "households": 40, "attending_households": 41, "approving_households": 1})",
+            "field attending_households: 41 exceeds households 40"},
+           {R"({"type": "meeting_vote", "id": "b", "body": "party_members_meeting", "members": 10, "attending": 5, "approving": 3,
+                "households": 4, "attending_households": 3, "approving_households": 2})",
+            "field households: not used by a party_members_meeting"},
+           {R"({"type": "meeting_vote", "id": "b", "members": 10, "attending": 5, "approving": 3})", "field body: missing"},
+           {R"({"type": "meeting_vote", "id": "b", "body": "residents_meeting", "members": "10", "attending": 5, "approving": 3})",
+            "field members: expected an integer"},
+       }) {
+    auto f = national.evaluate(b.subject);
+    ASSERT_FALSE(f.ok()) << b.subject;
+    EXPECT_EQ(f.status().code(), absl::StatusCode::kInvalidArgument) << b.subject;
+    EXPECT_THAT(msg(f.status()), HasSubstr(b.needle)) << b.subject;
+  }
+  auto after = national.evaluate(good);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(findings_to_json(*after), before);
+  EXPECT_EQ(national.to_json(), before_set);
+}
+
 TEST(Evaluate, SubjectTypesWithoutRulesGiveNoFindings) {
   auto national = *PolicySet::load_builtin("national");
   auto f = national.evaluate(R"({"type": "community", "id": "c", "service_fund": 1})");
@@ -447,7 +610,7 @@ TEST(PolicyTests, AWrongExpectationIsReported) {
   const auto& half = report->cases[0];
   EXPECT_EQ(half.name, "exactly half approves");
   ASSERT_EQ(half.mismatches.size(), 1u);  // the quorum expectation was right
-  EXPECT_EQ(half.mismatches[0].rule, "vote.residents_meeting");
+  EXPECT_EQ(half.mismatches[0].rule, "vote.meeting");
   EXPECT_EQ(half.mismatches[0].check, "decision");
   EXPECT_EQ(half.mismatches[0].expected, "pass");
   EXPECT_EQ(half.mismatches[0].actual, "fail");

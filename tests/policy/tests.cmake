@@ -27,3 +27,22 @@ if(TARGET jiceng_cli)
            COMMAND jiceng_cli policy check --policy national ${PROJECT_SOURCE_DIR}/tests/policy/subjects/bad.json)
   set_tests_properties(policy_cli_check_bad_subject PROPERTIES LABELS policy WILL_FAIL TRUE)
 endif()
+# Meetings under the 2026 laws through the command: the party motion fails (exit 1, an
+# error finding), a malformed meeting subject names its field, and the list marks the
+# superseded rule.
+if(TARGET jiceng_cli)
+  add_test(NAME policy_cli_check_meetings
+           COMMAND jiceng_cli policy check --policy national ${PROJECT_SOURCE_DIR}/tests/policy/subjects/meetings.json)
+  set_tests_properties(policy_cli_check_meetings PROPERTIES LABELS policy WILL_FAIL TRUE)
+  add_test(NAME policy_cli_check_meetings_json
+           COMMAND jiceng_cli policy check --policy national ${PROJECT_SOURCE_DIR}/tests/policy/subjects/meetings.json --json)
+  set_tests_properties(policy_cli_check_meetings_json PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "\"rule\":\"vote.meeting\",\"check\":\"decision\",\"severity\":\"error\",\"passed\":false")
+  add_test(NAME policy_cli_check_bad_meeting
+           COMMAND jiceng_cli policy check --policy national ${PROJECT_SOURCE_DIR}/tests/policy/subjects/bad-meeting.json)
+  set_tests_properties(policy_cli_check_bad_meeting PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "field attending: 101 exceeds members 100")
+  add_test(NAME policy_cli_list_superseded COMMAND jiceng_cli policy list)
+  set_tests_properties(policy_cli_list_superseded PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "vote\\.residents_meeting \\(superseded by vote\\.meeting\\)")
+endif()

@@ -1,6 +1,7 @@
 // capi/engine.cpp — the Engine (引擎) and the petition closed loop (诉求闭环) through the
 // C ABI: configuration, the eighteen commands, the hot path, the clock, batches, queries,
 // snapshots.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -191,8 +192,13 @@ struct BulkOutcome {
   const char* fn;
   jc_status* results;
   jc_status first = JC_OK;
+  std::size_t done = 0;      ///< items [0, done) have an outcome
+  std::size_t accepted = 0;  ///< of which this many were accepted
+  bool rolled_back = false;  ///< the group commit failed: nothing of the call is recorded
   void record(std::size_t i, jc_status rc) {
     if (results != nullptr) results[i] = rc;
+    done = i + 1;
+    accepted += rc == JC_OK;
   }
   void record(std::size_t i, const absl::Status& s) {
     jc_status rc = JC_OK;
@@ -212,7 +218,64 @@ struct BulkOutcome {
     if (first == JC_OK) first = jc::fail(rc, std::move(message));
     record(i, rc);
   }
+  /// The call was rolled back as a whole (its group commit failed with `rc`, message
+  /// recorded): every item of `count` that was not refused reports JC_ABORTED, including
+  /// those an exception kept from running. Returns `rc`.
+  jc_status roll_back(std::size_t count, jc_status rc) {
+    rolled_back = true;
+    if (results != nullptr) {
+      for (std::size_t i = 0; i < count; ++i)
+        if (i >= done || results[i] == JC_OK) results[i] = JC_ABORTED;
+    }
+    return rc;
+  }
 };
+
+/// Runs the items of a bulk call — `items()` runs them all in order, recording each
+/// outcome in `out` — and commits the accepted ones as the engine's jc_bulk_commit says.
+/// Per item: each command commits on its own, as the single call in a loop. Group (the
+/// default): the whole call is one Engine::batch, so its events reach the journal in one
+/// append (one transaction); a failed append, or an exception, rolls every item back
+/// (refused items made no event, so acceptance per item is unchanged). Inside
+/// jc_engine_batch the items join the enclosing batch instead (batches do not nest).
+template <class Items>
+jc_status run_bulk(jc_engine* e, BulkOutcome& out, std::size_t count, Items&& items) {
+  if (e->bulk_commit.load(std::memory_order_relaxed) == JC_BULK_COMMIT_PER_ITEM) {
+    items();
+    return out.first;
+  }
+  bool ran = false;
+  jc_status thrown = JC_OK;
+  absl::Status st;
+  try {
+    st = e->engine->batch([&](Engine&) -> absl::Status {
+      ran = true;
+      try {
+        items();
+      } catch (...) {
+        thrown = jc::from_exception(out.fn);  // records the message while the exception is current
+        return absl::Status(absl::StatusCode::kAborted, "");
+      }
+      return absl::OkStatus();
+    });
+  } catch (...) {  // the batch could not start (no memory for its function): nothing ran
+    return out.roll_back(count, jc::from_exception(out.fn));
+  }
+  if (!ran) {
+    // Engine::batch refuses before running fn only when this thread already runs a batch
+    // on the engine (a bulk call from inside jc_engine_batch): the items join that batch.
+    if (st.code() != absl::StatusCode::kFailedPrecondition) return jc::from_status(st, out.fn);
+    items();
+    return out.first;
+  }
+  if (thrown != JC_OK) return out.roll_back(count, thrown);
+  if (!st.ok()) {
+    const std::string why =
+        jc::cat("the group commit of ", out.accepted, " accepted commands failed, so none is recorded: ", st.message());
+    return out.roll_back(count, jc::from_status(absl::Status(st.code(), why), out.fn));
+  }
+  return out.first;
+}
 
 jc_status need_state(int state, const char* fn) {
   if (state < 0 || state >= jiceng::kStateCount)
@@ -548,9 +611,30 @@ jc_status jc_engine_execute_many(jc_status* results, jc_engine* engine, const jc
       return jc::fail(JC_INVALID_ARGUMENT,
                       jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
     BulkOutcome out{fn, results};
-    for (size_t i = 0; i < count; ++i)
-      out.record(i, engine->engine->execute(h, static_cast<EventType>(event_type), petitions[i], now));
-    return out.first;
+    const auto type = static_cast<EventType>(event_type);
+    return run_bulk(engine, out, count, [&] {
+      for (size_t i = 0; i < count; ++i) out.record(i, engine->engine->execute(h, type, petitions[i], now));
+    });
+  });
+}
+
+jc_status jc_engine_set_bulk_commit(jc_engine* engine, int mode) {
+  JC_GUARD("jc_engine_set_bulk_commit") {
+    JC_CHECK(need_engine(engine, "jc_engine_set_bulk_commit"));
+    if (mode != JC_BULK_COMMIT_GROUP && mode != JC_BULK_COMMIT_PER_ITEM)
+      return jc::fail(JC_INVALID_ARGUMENT,
+                      jc::cat("jc_engine_set_bulk_commit: mode ", mode, " is not a jc_bulk_commit"));
+    engine->bulk_commit.store(mode, std::memory_order_relaxed);
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_bulk_commit(int* out, jc_engine* engine) {
+  JC_GUARD("jc_engine_bulk_commit") {
+    JC_CHECK(jc::need(out, "jc_engine_bulk_commit", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_bulk_commit"));
+    *out = engine->bulk_commit.load(std::memory_order_relaxed);
+    return JC_OK;
   });
 }
 
@@ -582,55 +666,58 @@ jc_status jc_engine_submit_many(uint64_t* ids, jc_status* results, jc_engine* en
     BulkOutcome out{fn, results};
     jiceng::Actor actor;
     jiceng::EventPayload p;
-    for (std::size_t i = 0; i < n; ++i) {
-      ids[i] = 0;
-      const auto opt = [&](const char* const* col) -> const char* { return col == nullptr ? nullptr : col[i]; };
-      const int role = c->actor_roles == nullptr ? JC_ROLE_RESIDENT : c->actor_roles[i];
-      const int urgency = c->urgencies == nullptr ? 0 : c->urgencies[i];
-      const int severity = c->severities == nullptr ? 0 : c->severities[i];
-      const int channel = c->channels == nullptr ? 0 : c->channels[i];
-      std::string_view id, unit, petitioner, name, phone, location, category, body, key;
-      const char* item = nullptr;  // the first bad field, for the message
-      if (jc::text_ok(&id, c->actor_ids[i], false) == false) item = "actor_ids";
-      else if (!jc::text_ok(&unit, opt(c->actor_units), true)) item = "actor_units";
-      else if (!jc::text_ok(&petitioner, opt(c->petitioners), true)) item = "petitioners";
-      else if (!jc::text_ok(&name, opt(c->contact_names), true)) item = "contact_names";
-      else if (!jc::text_ok(&phone, opt(c->contact_phones), true)) item = "contact_phones";
-      else if (!jc::text_ok(&location, c->locations[i], false)) item = "locations";
-      else if (!jc::text_ok(&category, c->categories[i], false)) item = "categories";
-      else if (!jc::text_ok(&body, c->texts[i], false)) item = "texts";
-      else if (!jc::text_ok(&key, opt(c->idempotency_keys), true)) item = "idempotency_keys";
-      else if (role < 0 || role >= jiceng::kRoleCount) item = "actor_roles";
-      else if (urgency < 0 || urgency > 1) item = "urgencies";
-      else if (severity < 0 || severity > 2) item = "severities";
-      else if (channel < 0 || channel > 6) item = "channels";
-      if (item != nullptr) {
-        out.refuse(i, JC_INVALID_ARGUMENT,
-                   jc::cat(fn, ": petition ", i, ": columns.", item, "[", i, "] is NULL, invalid UTF-8 or out of range"));
-        continue;
+    const jc_status rc = run_bulk(engine, out, n, [&] {
+      for (std::size_t i = 0; i < n; ++i) {
+        ids[i] = 0;
+        const auto opt = [&](const char* const* col) -> const char* { return col == nullptr ? nullptr : col[i]; };
+        const int role = c->actor_roles == nullptr ? JC_ROLE_RESIDENT : c->actor_roles[i];
+        const int urgency = c->urgencies == nullptr ? 0 : c->urgencies[i];
+        const int severity = c->severities == nullptr ? 0 : c->severities[i];
+        const int channel = c->channels == nullptr ? 0 : c->channels[i];
+        std::string_view id, unit, petitioner, name, phone, location, category, body, key;
+        const char* item = nullptr;  // the first bad field, for the message
+        if (jc::text_ok(&id, c->actor_ids[i], false) == false) item = "actor_ids";
+        else if (!jc::text_ok(&unit, opt(c->actor_units), true)) item = "actor_units";
+        else if (!jc::text_ok(&petitioner, opt(c->petitioners), true)) item = "petitioners";
+        else if (!jc::text_ok(&name, opt(c->contact_names), true)) item = "contact_names";
+        else if (!jc::text_ok(&phone, opt(c->contact_phones), true)) item = "contact_phones";
+        else if (!jc::text_ok(&location, c->locations[i], false)) item = "locations";
+        else if (!jc::text_ok(&category, c->categories[i], false)) item = "categories";
+        else if (!jc::text_ok(&body, c->texts[i], false)) item = "texts";
+        else if (!jc::text_ok(&key, opt(c->idempotency_keys), true)) item = "idempotency_keys";
+        else if (role < 0 || role >= jiceng::kRoleCount) item = "actor_roles";
+        else if (urgency < 0 || urgency > 1) item = "urgencies";
+        else if (severity < 0 || severity > 2) item = "severities";
+        else if (channel < 0 || channel > 6) item = "channels";
+        if (item != nullptr) {
+          out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": petition ", i, ": columns.", item, "[", i,
+                                                     "] is NULL, invalid UTF-8 or out of range"));
+          continue;
+        }
+        actor.id.assign(id);
+        actor.role = static_cast<jiceng::Role>(role);
+        actor.unit.assign(unit);
+        p.petitioner.assign(petitioner.empty() ? id : petitioner);
+        p.contact.name.assign(name);
+        p.contact.phone.assign(phone);
+        p.location.assign(location);
+        p.category.assign(category);
+        p.text.assign(body);
+        p.idempotency_key.assign(key);
+        p.urgency = static_cast<jiceng::Urgency>(urgency);
+        p.severity = static_cast<jiceng::Severity>(severity);
+        p.channel = static_cast<jiceng::Channel>(channel);
+        auto r = engine->engine->submit(actor, p, c->times == nullptr ? now : c->times[i]);
+        if (r.ok()) [[likely]] {
+          ids[i] = *r;
+          out.record(i, JC_OK);
+        } else {
+          out.record(i, r.status());
+        }
       }
-      actor.id.assign(id);
-      actor.role = static_cast<jiceng::Role>(role);
-      actor.unit.assign(unit);
-      p.petitioner.assign(petitioner.empty() ? id : petitioner);
-      p.contact.name.assign(name);
-      p.contact.phone.assign(phone);
-      p.location.assign(location);
-      p.category.assign(category);
-      p.text.assign(body);
-      p.idempotency_key.assign(key);
-      p.urgency = static_cast<jiceng::Urgency>(urgency);
-      p.severity = static_cast<jiceng::Severity>(severity);
-      p.channel = static_cast<jiceng::Channel>(channel);
-      auto r = engine->engine->submit(actor, p, c->times == nullptr ? now : c->times[i]);
-      if (r.ok()) [[likely]] {
-        ids[i] = *r;
-        out.record(i, JC_OK);
-      } else {
-        out.record(i, r.status());
-      }
-    }
-    return out.first;
+    });
+    if (out.rolled_back) std::fill(ids, ids + n, std::uint64_t{0});
+    return rc;
   });
 }
 
@@ -656,17 +743,18 @@ jc_status jc_engine_execute_text_many(jc_status* results, jc_engine* engine, con
     BulkOutcome out{fn, results};
     jiceng::EventPayload p;
     const auto type = static_cast<EventType>(event_type);
-    for (std::size_t i = 0; i < count; ++i) {
-      std::string_view t;
-      if (!jc::text_ok(&t, texts == nullptr ? nullptr : texts[i], true)) {
-        out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": texts[", i, "] is not valid UTF-8"));
-        continue;
+    return run_bulk(engine, out, count, [&] {
+      for (std::size_t i = 0; i < count; ++i) {
+        std::string_view t;
+        if (!jc::text_ok(&t, texts == nullptr ? nullptr : texts[i], true)) {
+          out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": texts[", i, "] is not valid UTF-8"));
+          continue;
+        }
+        p.reason.assign(t);
+        auto r = engine->engine->execute(h, type, petitions[i], p, now);
+        out.record(i, r.ok() ? absl::OkStatus() : r.status());
       }
-      p.reason.assign(t);
-      auto r = engine->engine->execute(h, type, petitions[i], p, now);
-      out.record(i, r.ok() ? absl::OkStatus() : r.status());
-    }
-    return out.first;
+    });
   });
 }
 
@@ -683,19 +771,20 @@ jc_status jc_engine_evaluate_many(jc_status* results, jc_engine* engine, const j
                                                    " is NULL"));
     BulkOutcome out{fn, results};
     jiceng::EventPayload p;
-    for (std::size_t i = 0; i < count; ++i) {
-      const jc_evaluation& ev = evaluations[i];
-      if (ev.satisfaction < 0 || ev.satisfaction > 2) {
-        out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": evaluations[", i, "].satisfaction ", ev.satisfaction,
-                                                   " is not a jc_satisfaction"));
-        continue;
+    return run_bulk(engine, out, count, [&] {
+      for (std::size_t i = 0; i < count; ++i) {
+        const jc_evaluation& ev = evaluations[i];
+        if (ev.satisfaction < 0 || ev.satisfaction > 2) {
+          out.refuse(i, JC_INVALID_ARGUMENT, jc::cat(fn, ": evaluations[", i, "].satisfaction ", ev.satisfaction,
+                                                     " is not a jc_satisfaction"));
+          continue;
+        }
+        p.evaluation = jiceng::Evaluation{ev.contacted != 0, ev.solved != 0,
+                                          static_cast<jiceng::Satisfaction>(ev.satisfaction)};
+        auto r = engine->engine->execute(h, EventType::kEvaluate, petitions[i], p, now);
+        out.record(i, r.ok() ? absl::OkStatus() : r.status());
       }
-      p.evaluation = jiceng::Evaluation{ev.contacted != 0, ev.solved != 0,
-                                        static_cast<jiceng::Satisfaction>(ev.satisfaction)};
-      auto r = engine->engine->execute(h, EventType::kEvaluate, petitions[i], p, now);
-      out.record(i, r.ok() ? absl::OkStatus() : r.status());
-    }
-    return out.first;
+    });
   });
 }
 

@@ -3,6 +3,7 @@
 // Included by the translation units that see engine.hpp (never with org.hpp).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,8 @@ struct jc_engine {
   jiceng::Engine* engine = nullptr;                // the one in use
   jc_org org_view;
   jc_calendar cal_view;
+  // jc_bulk_commit of the bulk calls (jc_engine_set_bulk_commit); read once per call.
+  std::atomic<int> bulk_commit{JC_BULK_COMMIT_GROUP};
   std::mutex kpi_mu;
   std::unique_ptr<jiceng::KpiIndex> kpi;
 };

@@ -654,22 +654,63 @@ JC_API jc_status jc_engine_execute(jc_engine *engine, const jc_actor_handle *act
 
 /**
  * The hot path in bulk (批量受理 / 批量签收 …): `event_type` for each of `count` petitions
- * with one resolved actor; `results[i]` (may be NULL) receives each command's status. The
- * commands are independent (use jc_engine_batch for all or nothing). Returns JC_OK when all
- * succeeded, else the first failure's status, with its message.
+ * with one resolved actor; `results[i]` (may be NULL) receives each command's status. Each
+ * command is accepted or refused on its own, and the accepted ones are committed together
+ * (see "Bulk commands" below). Returns JC_OK when all succeeded, else the first failure's
+ * status, with its message.
  */
 JC_API jc_status jc_engine_execute_many(jc_status *results, jc_engine *engine, const jc_actor_handle *actor,
                                         int event_type, const uint64_t *petitions, size_t count, int64_t now);
 
 /*
  * Bulk commands (批量办理): one call for many petitions, so a binding (ctypes, cffi, JNI)
- * pays its per-call cost once per batch, not once per petition. The commands are
- * independent, in array order (use jc_engine_batch for all or nothing); `results[i]` (may
- * be NULL) receives each one's status; the call returns JC_OK when all succeeded, else
- * the first failure's status, with its message in jc_last_error(). A bad argument of the
- * call itself (NULL engine, forged actor handle, wrong event type, NULL array with a
- * non-zero count) is reported before anything runs, and nothing changes.
+ * pays its per-call cost once per batch, not once per petition. The commands run in array
+ * order and each is accepted or refused on its own, exactly as the single call would be
+ * (a refused command makes no event and changes nothing, so it never spoils the others);
+ * `results[i]` (may be NULL) receives each one's status; the call returns JC_OK when all
+ * succeeded, else the first failure's status, with its message in jc_last_error(). A bad
+ * argument of the call itself (NULL engine, forged actor handle, wrong event type, NULL
+ * array with a non-zero count) is reported before anything runs, and nothing changes.
+ *
+ * Commit (批量提交), chosen per engine with jc_engine_set_bulk_commit:
+ *  - JC_BULK_COMMIT_GROUP (the default): the accepted commands of one call reach the
+ *    journal in ONE transaction (group commit), made durable before the call returns. If
+ *    that commit fails, none of them is recorded and the engine's state is exactly as
+ *    before the call: every accepted item reports JC_ABORTED in `results[i]` (`ids[i]` is
+ *    0), refused items keep their own status, and the call returns the commit's status
+ *    (JC_UNAVAILABLE, JC_RESOURCE_EXHAUSTED, JC_FAILED_PRECONDITION, ...) with its
+ *    message. An exception inside the library (no memory) likewise rolls the whole call
+ *    back: the call returns its status and every item not refused reports JC_ABORTED.
+ *    The call holds the engine's writer lock from the first item to the commit, so other
+ *    threads' commands and queries wait for the whole call (a few milliseconds per
+ *    thousand items); split very large inputs into calls of a few thousand items. The
+ *    events of one call are held in memory until the commit.
+ *  - JC_BULK_COMMIT_PER_ITEM: each accepted command is its own transaction, durable before
+ *    the next item runs, exactly like the single call in a loop; a failed commit fails
+ *    that item only (with the commit's status) and the items before it stay recorded.
+ *    Other threads may run between items.
+ * Inside jc_engine_batch (batches do not nest) a bulk call in either mode adds its
+ * accepted commands to the enclosing batch, which commits or rolls back as a whole. On
+ * an engine without a journal nothing can fail to commit, so both modes give the same
+ * results and the same state (short of an exception inside the library).
  */
+
+/** How a bulk call commits its accepted commands (jc_engine_set_bulk_commit). */
+typedef enum jc_bulk_commit {
+  JC_BULK_COMMIT_GROUP = 0,    /**< one transaction per call, all or nothing (default) */
+  JC_BULK_COMMIT_PER_ITEM = 1  /**< one transaction per accepted command */
+} jc_bulk_commit;
+
+/**
+ * Sets how the bulk calls (jc_engine_execute_many, jc_engine_submit_many,
+ * jc_engine_execute_text_many, jc_engine_evaluate_many) of this engine commit: `mode` is
+ * a jc_bulk_commit, JC_INVALID_ARGUMENT otherwise. The setting belongs to the engine
+ * handle (it is not journaled; an engine opens with JC_BULK_COMMIT_GROUP) and applies to
+ * every bulk call that starts after it returns, on any thread. Thread-safe.
+ */
+JC_API jc_status jc_engine_set_bulk_commit(jc_engine *engine, int mode);
+/** The engine's bulk commit mode (a jc_bulk_commit) into `*out`. Thread-safe. */
+JC_API jc_status jc_engine_bulk_commit(int *out, jc_engine *engine);
 
 /**
  * Columns of a bulk submission (jc_engine_submit_many): element i of every array
@@ -702,8 +743,8 @@ JC_API jc_status jc_submission_columns_init(jc_submission_columns *c, unsigned i
 
 /**
  * 批量提交: submits `cols->count` petitions; `ids[i]` receives petition i's id (0 when it
- * was refused). `ids` must hold `count` entries. A NULL element in a required column
- * refuses that petition only (JC_INVALID_ARGUMENT in `results[i]`).
+ * was refused or not committed). `ids` must hold `count` entries. A NULL element in a
+ * required column refuses that petition only (JC_INVALID_ARGUMENT in `results[i]`).
  */
 JC_API jc_status jc_engine_submit_many(uint64_t *ids, jc_status *results, jc_engine *engine,
                                        const jc_submission_columns *cols, int64_t now);

@@ -125,6 +125,10 @@ class jc_submission_columns(Structure):
 
 JC_SUBMISSION_COLUMNS_VERSION = 1
 
+# jc_bulk_commit
+JC_BULK_COMMIT_GROUP = 0
+JC_BULK_COMMIT_PER_ITEM = 1
+
 
 class jc_evaluation(Structure):
     _fields_ = [("contacted", c_int), ("solved", c_int), ("satisfaction", c_int)]
@@ -315,6 +319,8 @@ _FUNCTIONS = [
                                                 POINTER(c_uint64), POINTER(c_char_p), c_size_t, c_int64]),
     ("jc_engine_evaluate_many", jc_status, [POINTER(c_int), jc_engine_p, POINTER(jc_actor_handle),
                                             POINTER(c_uint64), POINTER(jc_evaluation), c_size_t, c_int64]),
+    ("jc_engine_set_bulk_commit", jc_status, [jc_engine_p, c_int]),
+    ("jc_engine_bulk_commit", jc_status, [POINTER(c_int), jc_engine_p]),
     ("jc_engine_tick", jc_status, [POINTER(jc_tick_report), jc_engine_p, c_int64]),
     ("jc_engine_batch", jc_status, [jc_engine_p, jc_batch_fn, c_void_p]),
     ("jc_engine_state", jc_status, [POINTER(c_int), jc_engine_p, c_uint64]),

@@ -15,6 +15,7 @@ from .calendar import Calendar
 from .org import Org
 
 _SYNC = {"full": 0, "normal": 1, "off": 2}
+_BULK_COMMIT = {"group": C.JC_BULK_COMMIT_GROUP, "per_item": C.JC_BULK_COMMIT_PER_ITEM}
 _I64_END = 2**63  # execute's inline check of now; to_ts names it when out of range
 
 
@@ -53,9 +54,16 @@ class Engine(_Handle):
     """``Engine(policy="suzhou-sip", journal=None)``: in memory, or durable on a SQLite
     journal file (every command is on disk before it returns; reopening rebuilds the state).
 
+    ``bulk_commit`` says how the bulk calls (``petitions.submit_many``, ``execute_many``,
+    ``execute_text_many``, ``resolve_many``, ``evaluate_many``) commit their accepted
+    commands: ``"group"`` (default) in one journal transaction per call, all or nothing;
+    ``"per_item"`` one transaction per command. See the ``bulk_commit`` property.
+
     Thread-safe like the C++ engine. Close with ``close()``, ``with`` or garbage collection."""
 
-    def __init__(self, policy="national", journal=None, sync="full", read_only=False):
+    def __init__(self, policy="national", journal=None, sync="full", read_only=False, bulk_commit="group"):
+        if bulk_commit not in _BULK_COMMIT:
+            raise ValueError("bulk_commit must be one of %s" % ", ".join(_BULK_COMMIT))
         o = C.jc_engine_options()
         check(C.jc_engine_options_init(ctypes.byref(o), C.JC_ENGINE_OPTIONS_VERSION))
         o.policy = enc(policy, "policy")
@@ -68,6 +76,8 @@ class Engine(_Handle):
         check(C.jc_engine_open(ctypes.byref(h), ctypes.byref(o)))
         self._h = h
         self.journal_path = journal
+        if bulk_commit != "group":
+            self.bulk_commit = bulk_commit
         # Views hold the engine; the engine holds them only weakly, so there is no reference
         # cycle and a dropped engine is freed at once, not at the next gc pass.
         self._org_view = self._petitions_view = None
@@ -114,6 +124,25 @@ class Engine(_Handle):
         """The engine's calendar (read-only view)."""
         self._handle  # a closed engine raises here
         return Calendar(_engine=self)
+
+    @property
+    def bulk_commit(self):
+        """How bulk calls commit (批量提交): ``"group"`` (the default) — the accepted commands
+        of one call go to the journal in one transaction; if that commit fails none is
+        recorded, the state is exactly as before and the call raises the commit's error —
+        or ``"per_item"`` — one transaction per accepted command, so the commands before a
+        failed commit stay recorded. Refused commands make no event in either mode, so which
+        commands are accepted is the same. Inside ``batch`` bulk calls join the batch. Set
+        it to change the mode for every later bulk call on this engine (any thread)."""
+        out = ctypes.c_int()
+        check(C.jc_engine_bulk_commit(ctypes.byref(out), self._handle))
+        return next(k for k, v in _BULK_COMMIT.items() if v == out.value)
+
+    @bulk_commit.setter
+    def bulk_commit(self, mode):
+        if mode not in _BULK_COMMIT:
+            raise ValueError("bulk_commit must be one of %s" % ", ".join(_BULK_COMMIT))
+        check(C.jc_engine_set_bulk_commit(self._handle, _BULK_COMMIT[mode]))
 
     # --- the clock, batches, state ------------------------------------------------------------
     def tick(self, now):
@@ -335,7 +364,8 @@ class Petitions:
         """``execute`` for many petitions in one call (批量受理, 批量签收 …). ``petitions`` is a
         sequence of ids (an ``array.array("Q")`` is passed without copying); ``event`` an Event,
         its int or its name. Returns the list of ids whose command was refused; raises when the
-        call itself fails (a bad handle or event, no memory)."""
+        call itself fails (a bad handle or event, no memory, a failed group commit — then
+        nothing is applied; ``.statuses`` holds each item's status)."""
         petitions = self._id_array(petitions)
         n = len(petitions)
         if n == 0:
@@ -357,7 +387,10 @@ class Petitions:
 
         Returns an ``array("Q")`` of petition ids, 0 where a petition was refused; when any
         was refused, raises the first refusal's typed exception after the others were
-        applied, with ``.ids`` (the array) and ``.statuses`` attached."""
+        applied, with ``.ids`` (the array) and ``.statuses`` attached. The accepted ones are
+        committed as ``engine.bulk_commit`` says; when a group commit fails, raises the
+        commit's error and nothing is applied (every id 0, accepted items' status
+        ``JC_ABORTED``)."""
         n = len(locations)
         cols = C.jc_submission_columns()
         check(C.jc_submission_columns_init(ctypes.byref(cols), C.JC_SUBMISSION_COLUMNS_VERSION))
@@ -427,7 +460,8 @@ class Petitions:
         """A command with one text (resolve's answer, a reason or a note) for many petitions
         with a resolved actor. ``texts`` is one string for all, a sequence (one per
         petition), or None. Returns the list of ids whose command was refused; raises when the
-        call itself fails (a bad handle or event, no memory)."""
+        call itself fails (a bad handle or event, no memory, a failed group commit — then
+        nothing is applied; ``.statuses`` holds each item's status)."""
         petitions = self._id_array(petitions)
         n = len(petitions)
         if n == 0:
@@ -472,10 +506,14 @@ class Petitions:
     @staticmethod
     def _refused(rc, petitions, results):
         # The C call returns its items' first failure. Any other status is the call's own
-        # (a bad handle, event or array; no memory; an internal error): raise it rather than
-        # report some items as refused.
-        if rc and rc != next((r for r in results if r), 0):
-            check(rc)
+        # (a bad handle, event or array; no memory; an internal error; a failed group
+        # commit, after which every accepted item reports JC_ABORTED and nothing changed):
+        # raise it rather than report some items as refused.
+        if rc and (rc != next((r for r in results if r), 0) or C.JC_ABORTED in results):
+            from ._core import error_for
+            err = error_for(rc, (C.jc_last_error() or b"").decode("utf-8", "replace"))
+            err.statuses = list(results)
+            raise err
         return [petitions[i] for i in range(len(petitions)) if results[i]]
 
     # --- queries --------------------------------------------------------------------------------

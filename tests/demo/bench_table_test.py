@@ -52,6 +52,10 @@ def good():
         "kpi_bench": ([it("BM_Synthetic10M_RollupCity", real_time=120.0, time_unit="ms", petitions=1e7)], ""),
         "capi_engine_bench": ([it("BM_DirectTransition", cpu_time=100.0), it("BM_CapiTransition", cpu_time=110.0)], ""),
         "calendar_bench": ([it("BM_IsWorkday_Index", items_per_second=3e8)], ""),
+        "capi_bulk_bench": ([it("BM_DurableSubmitMany/5000/real_time", items_per_second=1e5, repetitions=5),
+                             med("BM_DurableSubmitMany/5000/real_time", items_per_second=2e5, repetitions=5),
+                             med("BM_DurableSubmitManyInBatch/5000/real_time", items_per_second=2.5e5,
+                                 repetitions=5)], ""),
     }
 
 
@@ -88,6 +92,7 @@ class BenchTable(unittest.TestCase):
         self.assertEqual(by["chain of command ≥ 100× SQLite CTE"]["ratio"], "300x")
         self.assertEqual(by["KPI rollup of 10M petitions < 1 s"]["figure"], "0.120 s over 10.00M petitions")
         self.assertEqual(by["C ABI overhead ≤ 1.2× (Transition)"]["ratio"], "1.10x")
+        self.assertEqual(by["durable bulk submit ≥ 0.5× in a batch"]["ratio"], "0.80x")  # medians
         self.assertEqual(by["Python workload ≥ 20× pure Python"]["ratio"], "25.0x")
         self.assertEqual(by["memory ≤ 256 B per org unit"]["figure"], "120.5 B")
         self.assertEqual(by["memory ≤ 512 B per open petition"]["figure"], "300.0 B")
@@ -110,6 +115,17 @@ class BenchTable(unittest.TestCase):
         progs["journal_bench"][0][3]["items_per_second"] = 6e5
         _, by, _ = self.run_table(progs)
         self.assertEqual(by["journal ≥ 0.8× raw SQLite inserts"]["status"], "FAIL")
+
+    def test_durable_bulk_ratio_below_target_fails(self):
+        progs = good()
+        progs["capi_bulk_bench"][0][1]["items_per_second"] = 1e5
+        proc, by, _ = self.run_table(progs)
+        self.assertEqual(by["durable bulk submit ≥ 0.5× in a batch"]["status"], "FAIL")
+        self.assertEqual(by["durable bulk submit ≥ 0.5× in a batch"]["ratio"], "0.40x")
+        self.assertEqual(proc.returncode, 1)
+        del progs["capi_bulk_bench"]
+        _, by, _ = self.run_table(progs)
+        self.assertEqual(by["durable bulk submit ≥ 0.5× in a batch"]["status"], "MISSING")
 
     def test_org_bench_snake_case_names(self):
         progs = good()

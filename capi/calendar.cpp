@@ -1,7 +1,9 @@
 // capi/calendar.cpp — the working-day calendar (工作日历) through the C ABI.
 #include "capi/date_util.hpp"
 #include "capi/internal.hpp"
+#include "capi/engine_handle.hpp"
 #include "jiceng/calendar.hpp"
+#include "jiceng/engine.hpp"
 
 namespace {
 
@@ -116,6 +118,76 @@ jc_status jc_calendar_set_weekend_only(jc_calendar* cal, int on) {
     JC_CHECK(need_owned(cal, "jc_calendar_set_weekend_only"));
     cal->owned->set_weekend_only_for_unknown_years(on != 0);
     return JC_OK;
+  });
+}
+
+jc_status jc_calendar_set_mode(jc_calendar* cal, int mode) {
+  JC_GUARD("jc_calendar_set_mode") {
+    JC_CHECK(need_owned(cal, "jc_calendar_set_mode"));
+    if (mode < JC_CALENDAR_PROVISIONAL || mode > JC_CALENDAR_WEEKEND_ONLY) {
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_calendar_set_mode: mode ", mode,
+                                                   " is not a jc_calendar_mode (0 provisional, 1 strict, 2 weekend_only)"));
+    }
+    cal->owned->set_mode(static_cast<jiceng::CalendarMode>(mode));
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_get_mode(int* out, const jc_calendar* cal) {
+  JC_GUARD("jc_calendar_get_mode") {
+    JC_CHECK(jc::need(out, "jc_calendar_get_mode", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_get_mode"));
+    *out = static_cast<int>(cal->cal->mode());
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_is_provisional(int* out, const jc_calendar* cal, jc_date d) {
+  JC_GUARD("jc_calendar_is_provisional") {
+    JC_CHECK(jc::need(out, "jc_calendar_is_provisional", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_is_provisional"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_is_provisional"));
+    auto r = cal->cal->day_info(bd);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_is_provisional");
+    *out = r->provisional ? 1 : 0;
+    return JC_OK;
+  });
+}
+
+jc_status jc_calendar_coverage_json(char** out, const jc_calendar* cal, jc_date today) {
+  JC_GUARD("jc_calendar_coverage_json") {
+    JC_CHECK(jc::need(out, "jc_calendar_coverage_json", "out"));
+    JC_CHECK(need_cal(cal, "jc_calendar_coverage_json"));
+    jiceng::Date bd;
+    JC_CHECK(jc::to_boost_date(&bd, today, "jc_calendar_coverage_json"));
+    return jc::out_string(out, jiceng::to_json(cal->cal->coverage(bd)), "jc_calendar_coverage_json");
+  });
+}
+
+jc_status jc_engine_set_calendar_mode(jc_engine* engine, int mode, int provisional_rule, int64_t now) {
+  JC_GUARD("jc_engine_set_calendar_mode") {
+    if (engine == nullptr || engine->engine == nullptr) {
+      return jc::fail(JC_INVALID_ARGUMENT, "jc_engine_set_calendar_mode: engine is NULL");
+    }
+    if (mode < JC_CALENDAR_PROVISIONAL || mode > JC_CALENDAR_WEEKEND_ONLY) {
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_set_calendar_mode: mode ", mode,
+                                                   " is not a jc_calendar_mode (0 provisional, 1 strict, 2 weekend_only)"));
+    }
+    const absl::Status st =
+        engine->engine->set_calendar_mode(static_cast<jiceng::CalendarMode>(mode), provisional_rule, now);
+    return jc::from_status(st, "jc_engine_set_calendar_mode");
+  });
+}
+
+jc_status jc_engine_calendar_coverage_json(char** out, jc_engine* engine, int64_t now) {
+  JC_GUARD("jc_engine_calendar_coverage_json") {
+    JC_CHECK(jc::need(out, "jc_engine_calendar_coverage_json", "out"));
+    if (engine == nullptr || engine->engine == nullptr) {
+      return jc::fail(JC_INVALID_ARGUMENT, "jc_engine_calendar_coverage_json: engine is NULL");
+    }
+    return jc::out_string(out, jiceng::to_json(engine->engine->calendar_coverage(now)),
+                          "jc_engine_calendar_coverage_json");
   });
 }
 

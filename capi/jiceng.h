@@ -153,7 +153,8 @@ typedef enum jc_event_type {
   JC_EVENT_REQUEST_EXTENSION = 8, JC_EVENT_GRANT_EXTENSION = 9, JC_EVENT_DENY_EXTENSION = 10,
   JC_EVENT_URGE = 11, JC_EVENT_SUPERVISE = 12, JC_EVENT_RESOLVE = 13, JC_EVENT_EVALUATE = 14,
   JC_EVENT_REOPEN = 15, JC_EVENT_CLOSE = 16, JC_EVENT_WITHDRAW = 17, JC_EVENT_MARK_OVERDUE = 18,
-  JC_EVENT_LOAD_ORG = 19, JC_EVENT_SET_POLICY = 20, JC_EVENT_LOAD_CALENDAR = 21
+  JC_EVENT_LOAD_ORG = 19, JC_EVENT_SET_POLICY = 20, JC_EVENT_LOAD_CALENDAR = 21,
+  JC_EVENT_SET_CALENDAR = 22
 } jc_event_type;
 
 /** Urgency (紧急程度). */
@@ -254,8 +255,36 @@ JC_API void jc_calendar_free(jc_calendar *cal);
  */
 JC_API jc_status jc_calendar_load_csv(jc_calendar *cal, const char *csv, size_t len, const char *source_name);
 
-/** Treat dates of uncovered years by weekend rules alone (on != 0) instead of JC_OUT_OF_RANGE. */
+/**
+ * How a calendar answers outside its official years (日历模式):
+ * JC_CALENDAR_PROVISIONAL (the default) answers the ten years after the last official
+ * year by the statutory holidays of Decree No. 798 (2024), with make-up days for holidays
+ * on a weekend and no 调休, every such answer marked provisional; JC_CALENDAR_STRICT
+ * refuses every date outside the official years (JC_OUT_OF_RANGE); JC_CALENDAR_WEEKEND_ONLY
+ * treats years without a table as Mon–Fri work.
+ */
+typedef enum jc_calendar_mode {
+  JC_CALENDAR_PROVISIONAL = 0, JC_CALENDAR_STRICT = 1, JC_CALENDAR_WEEKEND_ONLY = 2
+} jc_calendar_mode;
+
+/** jc_calendar_set_mode(cal, on ? JC_CALENDAR_WEEKEND_ONLY : JC_CALENDAR_PROVISIONAL). */
 JC_API jc_status jc_calendar_set_weekend_only(jc_calendar *cal, int on);
+
+/** Sets the mode (a jc_calendar_mode). JC_INVALID_ARGUMENT for another value; JC_FAILED_PRECONDITION on a borrowed handle (use jc_engine_set_calendar_mode). */
+JC_API jc_status jc_calendar_set_mode(jc_calendar *cal, int mode);
+
+/** The mode in force (a jc_calendar_mode). */
+JC_API jc_status jc_calendar_get_mode(int *out, const jc_calendar *cal);
+
+/** `*out` = 1 when the answer for `d` comes from the provisional rule (not an official schedule), else 0. */
+JC_API jc_status jc_calendar_is_provisional(int *out, const jc_calendar *cal, jc_date d);
+
+/**
+ * The calendar's coverage as of `today`, as JSON: mode, provisional_rule, first/last
+ * official year, first/last provisional day, official_days_left, and a warning (or null)
+ * when the official table ends within 60 days. Free `*out` with jc_string_free.
+ */
+JC_API jc_status jc_calendar_coverage_json(char **out, const jc_calendar *cal, jc_date today);
 
 /** First and last covered year (0 when none). Either out may be NULL. */
 JC_API jc_status jc_calendar_years(int *first_year, int *last_year, const jc_calendar *cal);
@@ -527,6 +556,14 @@ JC_API jc_status jc_engine_load_sample_org(jc_engine *engine, int64_t now);
 JC_API jc_status jc_engine_set_policy(jc_engine *engine, const char *name_or_json, int64_t now);
 /** Adds or replaces calendar years from CSV. */
 JC_API jc_status jc_engine_load_calendar_csv(jc_engine *engine, const char *csv, size_t len, int64_t now);
+/**
+ * Sets the engine's calendar mode (a jc_calendar_mode) and provisional rule version (1):
+ * one journaled event; open deadlines a changed day moves are recomputed in it.
+ * JC_INVALID_ARGUMENT (and no change) for an unknown mode or rule version.
+ */
+JC_API jc_status jc_engine_set_calendar_mode(jc_engine *engine, int mode, int provisional_rule, int64_t now);
+/** jc_calendar_coverage_json of the engine's calendar on the China date of `now`. */
+JC_API jc_status jc_engine_calendar_coverage_json(char **out, jc_engine *engine, int64_t now);
 
 /**
  * The engine's org graph as a borrowed, read-only handle (do not free). It lives as long

@@ -115,6 +115,11 @@ struct CalendarCoverage {
   std::string warning;
 };
 
+/// The coverage as a JSON object: `mode`, `provisional_rule`, `first_official_year`,
+/// `last_official_year`, `first_provisional_day` and `last_provisional_day` ("YYYY-MM-DD" or
+/// null), `official_days_left`, `warning` (text or null).
+std::string to_json(const CalendarCoverage& coverage);
+
 /// The Chinese working-day calendar (工作日历): ordinary weekends plus a table of special
 /// days (holidays and make-up working days), one set per covered year.
 ///

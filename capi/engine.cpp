@@ -97,6 +97,12 @@ boost::json::object view_json(const jiceng::PetitionView& v) {
   o["updated_at"] = v.updated_at;
   o["stage_started_at"] = v.stage_started_at;
   o["due_at"] = ts(v.due_at);
+  o["due_provisional"] = v.due_provisional;
+  boost::json::array revisions;
+  for (const auto& r : v.deadline_revisions) {
+    revisions.push_back(boost::json::object{{"seq", r.seq}, {"before", ts(r.before)}, {"after", ts(r.after)}});
+  }
+  o["deadline_revisions"] = std::move(revisions);
   o["dispatched_at"] = v.dispatched_at;
   o["resolved_at"] = v.resolved_at;
   o["returns"] = v.returns;

@@ -15,7 +15,7 @@ Errors are typed exceptions carrying the library's message: ``jiceng.NotFound``,
 """
 
 from . import _capi
-from ._core import (CST, Aborted, AlreadyExists, Cancelled, Channel, DataLoss, DayKind, DeadlineExceeded, Event,
+from ._core import (CST, Aborted, AlreadyExists, CalendarMode, Cancelled, Channel, DataLoss, DayKind, DeadlineExceeded, Event,
                     FailedPrecondition, IllegalTransition, InternalError, InvalidArgument, JicengError, NotFound,
                     OutOfRange, PermissionDenied, ReopenKind, ResourceExhausted, Role, Satisfaction, Severity, State,
                     Unauthenticated, Unavailable, Unimplemented, Urgency)
@@ -31,7 +31,7 @@ library_path = _capi.library_path
 
 __all__ = [
     "Aborted", "Actor", "ActorHandle", "AlreadyExists", "CST", "Calendar", "Cancelled", "ChainReport", "Channel",
-    "DataLoss", "DayKind", "DeadlineExceeded", "Engine", "Event", "FailedPrecondition", "IllegalTransition",
+    "DataLoss", "CalendarMode", "DayKind", "DeadlineExceeded", "Engine", "Event", "FailedPrecondition", "IllegalTransition",
     "InternalError", "InvalidArgument", "JicengError", "Journal", "NotFound", "Org", "OutOfRange",
     "PermissionDenied", "Petitions", "Policy", "ReopenKind", "ResourceExhausted", "Role", "Satisfaction",
     "Severity", "State", "TickReport", "Unauthenticated", "Unavailable", "Unimplemented", "Urgency",

@@ -415,6 +415,7 @@ class Event(_NamedEnum):
     LOAD_ORG = 19
     SET_POLICY = 20
     LOAD_CALENDAR = 21
+    SET_CALENDAR = 22
 
 
 class Urgency(_NamedEnum):
@@ -448,6 +449,15 @@ class ReopenKind(_NamedEnum):
     REOPEN = 0
     REVIEW = 1
     RE_REVIEW = 2
+
+
+class CalendarMode(_NamedEnum):
+    """How a calendar answers outside its official years: PROVISIONAL (the default) by the
+    statutory holidays of Decree No. 798 for ten years, marked provisional; STRICT refuses;
+    WEEKEND_ONLY counts Mon–Fri."""
+    PROVISIONAL = 0
+    STRICT = 1
+    WEEKEND_ONLY = 2
 
 
 class DayKind(_NamedEnum):

@@ -1,9 +1,10 @@
-"""The working-day calendar (工作日历): official holidays and make-up working days 2004–2026."""
+"""The working-day calendar (工作日历): official holidays and make-up working days 2004–2026, and
+the provisional rule (statutory holidays, Decree No. 798) for the ten years after."""
 
 import ctypes
 
 from . import _capi as C
-from ._core import (_Handle, DayKind, buffer_string, check, enc, int_arg, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
+from ._core import (_Handle, CalendarMode, DayKind, buffer_string, take_json, check, enc, int_arg, from_jc_date, from_jc_day, from_ts, to_jc_date, to_jc_day,
                     to_ts)
 
 
@@ -46,7 +47,31 @@ class Calendar(_Handle):
         check(C.jc_calendar_load_csv(self._handle, data, len(data), enc(source_name, "source_name")))
 
     def set_weekend_only(self, on=True):
+        """``set_mode(WEEKEND_ONLY)`` when on, else back to ``PROVISIONAL`` (the default)."""
         check(C.jc_calendar_set_weekend_only(self._handle, 1 if on else 0))
+
+    @property
+    def mode(self):
+        """The CalendarMode in force."""
+        out = ctypes.c_int()
+        check(C.jc_calendar_get_mode(ctypes.byref(out), self._handle))
+        return CalendarMode(out.value)
+
+    def set_mode(self, mode):
+        """Sets the CalendarMode (a member, its value or its name, e.g. "strict")."""
+        check(C.jc_calendar_set_mode(self._handle, int(CalendarMode.of(mode))))
+
+    def is_provisional(self, day):
+        """True when the answer for ``day`` comes from the provisional rule, not a published
+        schedule: it may change when that year's official schedule is loaded."""
+        out = ctypes.c_int()
+        check(C.jc_calendar_is_provisional(ctypes.byref(out), self._handle, to_jc_date(day)))
+        return bool(out.value)
+
+    def coverage(self, today):
+        """The official years, the provisional days and a ``warning`` (None unless the official
+        table ends within 60 days of ``today``), as a dict."""
+        return take_json(C.jc_calendar_coverage_json, self._handle, to_jc_date(today, "today"))
 
     @property
     def years(self):

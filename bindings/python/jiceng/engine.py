@@ -9,7 +9,7 @@ import weakref
 from typing import Optional
 
 from . import _capi as C
-from ._core import (_Handle, id_column, int_arg, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
+from ._core import (_Handle, CalendarMode, id_column, int_arg, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
                     buffer_string, check, enc, from_ts, take_json, take_string, to_ts, U64_MAX)
 from .calendar import Calendar
 from .org import Org
@@ -116,8 +116,20 @@ class Engine(_Handle):
         check(C.jc_engine_set_policy(self._handle, enc(name_or_json, "policy"), to_ts(now)))
 
     def load_calendar_csv(self, text, now=0):
+        """Adds or replaces official calendar years; open deadlines a changed day moves are
+        recomputed in the same event (see a petition's ``deadline_revisions``)."""
         data = enc(text, "text")
         check(C.jc_engine_load_calendar_csv(self._handle, data, len(data), to_ts(now)))
+
+    def set_calendar_mode(self, mode, provisional_rule=1, now=0):
+        """Sets the calendar's CalendarMode and provisional rule version: one journaled event."""
+        check(C.jc_engine_set_calendar_mode(self._handle, int(CalendarMode.of(mode)),
+                                            int_arg(provisional_rule, "provisional_rule", ctypes.c_int), to_ts(now)))
+
+    def calendar_coverage(self, now):
+        """The calendar's coverage as of ``now`` (a datetime or UTC seconds), with a ``warning``
+        when the official holiday table ends within 60 days."""
+        return take_json(C.jc_engine_calendar_coverage_json, self._handle, to_ts(now))
 
     @property
     def calendar(self):

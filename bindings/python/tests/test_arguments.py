@@ -63,7 +63,9 @@ OTHER = {
     "Engine.kpi.period": "a pair of dates or strings (from_date, to_date: checked as strings)",
     "Org.export_json.raw": "a flag", "Org.generate_json.members": "a flag",
     "Org.load_json.text": "JSON text or a dict (a str is checked as a string: see Org.load_json.text below)",
-    "Calendar.set_weekend_only.on": "a flag",
+    "Calendar.set_weekend_only.on": "a flag", "Calendar.set_mode.mode": "an enum (CalendarMode.of checks it)",
+    "Calendar.coverage.today": "a date, or a string (checked)",
+    "Engine.set_calendar_mode.mode": "an enum (CalendarMode.of checks it)",
     "Calendar.*.day": "a date, or a string (checked)", "Calendar.workdays_between.a": "a date",
     "Calendar.workdays_between.b": "a date", "Calendar.deadline_after.start": "a datetime or int (checked)",
     "Org.transfer_member.day": "a date, or a string (checked)",
@@ -316,6 +318,7 @@ class IntegerTests(Fixture):
             ("n", i32, lambda v: cal.add_workdays(DAY, v)),
             ("start", i64, lambda v: cal.deadline_after(v, "5wd")),
             ("due_minute_of_day", i32, lambda v: cal.deadline_after(MON, "5wd", v)),
+            ("provisional_rule", i32, lambda v: e.set_calendar_mode("provisional", v, now=MON)),
             ("busy_timeout_ms", i32, lambda v: jiceng.Journal(os.path.join(self.tmp, "j.db"), busy_timeout_ms=v)),
         ]
 

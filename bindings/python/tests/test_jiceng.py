@@ -171,6 +171,7 @@ class CalendarTests(unittest.TestCase):
 
     def test_errors(self):
         cal = jiceng.Calendar.china()
+        cal.set_mode("strict")
         with self.assertRaises(jiceng.OutOfRange) as ctx:
             cal.is_workday(dt.date(2031, 3, 3))
         self.assertIn("2031", str(ctx.exception))
@@ -214,6 +215,9 @@ class CalendarTests(unittest.TestCase):
         self.assertFalse(cal.is_workday(dt.date(2030, 10, 1)))
         with self.assertRaises(jiceng.InvalidArgument):
             cal.load_csv("2031-01-01,holyday,x,y\n", "bad.csv")
+        self.assertEqual(cal.years, (2030, 2030))  # unchanged: 2031 is still provisional
+        self.assertTrue(cal.is_provisional(dt.date(2031, 1, 1)))
+        cal.set_mode("strict")
         with self.assertRaises(jiceng.OutOfRange):
             cal.is_workday(dt.date(2031, 1, 1))
 

@@ -1,6 +1,7 @@
 // The evaluators: each subject type is read and checked field by field, then every rule
 // of the set that applies to that type reports one finding per check, with the numbers
-// that decided. Thresholds are compared exactly on integers (see DOMAIN.md §0).
+// that decided. Thresholds are compared exactly on integers: 以上 is inclusive, 过半数 and
+// 超过 are strict (民法典 第一千二百五十九条).
 #include <algorithm>
 #include <set>
 #include <span>

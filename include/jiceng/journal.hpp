@@ -45,7 +45,10 @@ struct JournalOptions {
   /// How long a writer waits for another connection's lock before UNAVAILABLE.
   int busy_timeout_ms = 5000;
   /// Open without write access (SQLITE_OPEN_READONLY): appends and snapshots fail with
-  /// FAILED_PRECONDITION. The file must exist.
+  /// FAILED_PRECONDITION. The file must exist. A journal on read-only media (a read-only
+  /// mount, a directory this process may not write), where SQLite cannot create the WAL's
+  /// -shm file, is read as an immutable file; if a non-empty -wal lies beside it, open
+  /// fails with FAILED_PRECONDITION saying so (the file alone would miss its events).
   bool read_only = false;
   /// Create the file when it does not exist (ignored when `read_only`).
   bool create_if_missing = true;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -236,6 +237,8 @@ struct Journal::Impl {
   std::string path;
   JournalOptions options;
   sqlite3* db = nullptr;
+  // Read as an immutable file (read-only media: see open_connection); readers follow.
+  bool immutable = false;
 
   // std::mutex rather than absl::Mutex: ThreadSanitizer sees pthread locks even when
   // Abseil itself was built without instrumentation (as Debian's is).
@@ -327,6 +330,7 @@ struct Journal::Impl {
     return absl::OkStatus();
   }
 
+  absl::Status open_connection(int flags);
   absl::Status open_schema();
   absl::StatusOr<std::unique_ptr<Impl>> open_reader() const;
   absl::Status begin_read_txn() {
@@ -338,6 +342,72 @@ struct Journal::Impl {
                     const std::function<absl::Status(const StoredRecord&)>* fn,
                     std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report);
 };
+
+namespace {
+
+/// `path` as the path part of an SQLite URI: every byte but unreserved ones and '/'
+/// percent-encoded, so '?', '#' and '%' in a file name stay part of it.
+std::string uri_path(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string o;
+  for (char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+        c == '-' || c == '_' || c == '~') {
+      o += ch;
+    } else {
+      o += '%';
+      o += kHex[c >> 4];
+      o += kHex[c & 0xF];
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+// Opens the connection. In WAL mode even a reader needs the -shm file; on read-only media
+// (an auditor's copy on a read-only mount, or in a directory it may not write) that file
+// can be neither created nor written, and the first read fails with SQLITE_READONLY. Such
+// a journal is then read as an immutable file (no locks, no -shm): exact when no -wal
+// holds transactions, as the file is then the whole journal. A non-empty -wal beside it is
+// refused rather than read around: its events would silently be missing.
+absl::Status Journal::Impl::open_connection(int flags) {
+  const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;
+  if (!immutable) {
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc == SQLITE_OK) {
+      sqlite3_extended_result_codes(db, 1);
+      if (!read_only) return absl::OkStatus();
+      rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) return absl::OkStatus();
+    }
+    if (!read_only || ((rc & 0xFF) != SQLITE_READONLY && (rc & 0xFF) != SQLITE_CANTOPEN)) {
+      return error(rc, "open");
+    }
+    const absl::Status first = error(rc, "open read-only");
+    sqlite3_close(db);
+    db = nullptr;
+    std::error_code ec;
+    const std::uintmax_t wal = std::filesystem::file_size(path + "-wal", ec);
+    if (!ec && wal > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "journal ", path, ": cannot be read where it lies: its write-ahead log ", path, "-wal (", wal,
+          " bytes) needs a ", path, "-shm file that cannot be created here (read-only media?), and the journal "
+          "without its log would miss events. Copy the journal with its -wal to writable storage, or checkpoint "
+          "it before copying (", first.message(), ")"));
+    }
+  }
+  const std::string uri = absl::StrCat("file:", uri_path(path), "?immutable=1");
+  int rc = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc == SQLITE_OK) {
+    sqlite3_extended_result_codes(db, 1);
+    rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  }
+  if (rc != SQLITE_OK) return error(rc, "open read-only (as an immutable file, on read-only media)");
+  immutable = true;
+  return absl::OkStatus();
+}
 
 absl::Status Journal::Impl::open_schema() {
   // What is in the file already? An empty file becomes a journal; a foreign database is
@@ -399,9 +469,8 @@ absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() cons
   r->path = path;
   r->options = options;
   r->options.read_only = true;
-  const int rc = sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) return r->error(rc, "open reader");
-  sqlite3_extended_result_codes(r->db, 1);
+  r->immutable = immutable;
+  JICENG_RETURN_IF_ERROR(r->open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX));
   sqlite3_busy_timeout(r->db, options.busy_timeout_ms);
   JICENG_RETURN_IF_ERROR(r->prepare(&r->begin_read, "BEGIN"));
   JICENG_RETURN_IF_ERROR(r->prepare(&r->commit, "COMMIT"));
@@ -524,9 +593,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
   const int flags = (options.read_only ? SQLITE_OPEN_READONLY
                                        : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
                     SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
-  if (rc != SQLITE_OK) return impl->error(rc, "open");
-  sqlite3_extended_result_codes(impl->db, 1);
+  JICENG_RETURN_IF_ERROR(impl->open_connection(flags));
   sqlite3_busy_timeout(impl->db, options.busy_timeout_ms);
 
   JICENG_RETURN_IF_ERROR(impl->open_schema());

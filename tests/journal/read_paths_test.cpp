@@ -1,0 +1,171 @@
+// The journal's read paths under the conditions an auditor meets (issue 17): a copy on
+// read-only media verifies and replays (item 9).
+//
+// Read-only media is made real even when the tests run as root (root ignores permission
+// bits): the copy's directory and file lose their write bits, and the reading happens in
+// a child process that drops to an unprivileged uid when it is root, and first proves that
+// it cannot create a file beside the journal.
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "jiceng/engine.hpp"
+#include "jiceng/journal.hpp"
+#include "journal/scenario.hpp"
+#include "journal/test_util.hpp"
+
+namespace jiceng {
+namespace {
+
+using ::testing::HasSubstr;
+using test::kT0;
+using test::TempDir;
+namespace fs = std::filesystem;
+
+constexpr uid_t kNobody = 65534;
+
+/// A journal of `n` petitions, closed (its -wal checkpointed away); returns its digest.
+std::string make_journal(const std::string& path, int n) {
+  auto d = open_engine(path);
+  EXPECT_TRUE(d.ok()) << d.status();
+  if (!d.ok()) return "";
+  EXPECT_TRUE(test::load_sample((*d)->engine()).ok());
+  for (int k = 0; k < n; ++k) EXPECT_TRUE(test::lifecycle((*d)->engine(), k, k % 4, kT0 + k * 60).ok());
+  return (*d)->state_digest();
+}
+
+/// `dir` and every file in it made read-only (0555 / 0444); undone at scope exit so the
+/// TempDir can remove them.
+struct ReadOnlyDir {
+  explicit ReadOnlyDir(const std::string& d) : dir(d) {
+    for (const auto& f : fs::directory_iterator(dir)) fs::permissions(f.path(), fs::perms(0444));
+    fs::permissions(dir, fs::perms(0555));
+  }
+  ~ReadOnlyDir() {
+    std::error_code ec;
+    fs::permissions(dir, fs::perms(0755), ec);
+  }
+  std::string dir;
+};
+
+/// Runs `body` in a child that cannot write `dir` (dropping root to nobody); returns what
+/// it wrote to its pipe, prefixed "ok " or "fail ". "fail not read-only" when the child
+/// could create a file there (then the test would prove nothing).
+std::string run_without_write_access(const std::string& dir, const std::function<std::string()>& body) {
+  int p[2];
+  if (::pipe(p) != 0) return "fail pipe";
+  const pid_t pid = ::fork();
+  if (pid < 0) return "fail fork";
+  if (pid == 0) {
+    ::close(p[0]);
+    std::string out;
+    if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) {
+      out = "fail cannot drop root";
+    } else {
+      const std::string probe = dir + "/probe";
+      const int fd = ::open(probe.c_str(), O_CREAT | O_WRONLY, 0644);
+      if (fd >= 0) {
+        ::close(fd);
+        ::unlink(probe.c_str());
+        out = "fail not read-only";
+      } else {
+        out = body();
+      }
+    }
+    (void)!::write(p[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(p[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(p[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status)) return absl::StrCat("fail child status ", status, ": ", out);
+  return out;
+}
+
+/// What `jiceng verify` and `jiceng replay` do, reported as "ok <events> <digest>".
+std::string verify_and_replay(const std::string& path) {
+  JournalOptions ro;
+  ro.read_only = true;
+  auto j = Journal::open(path, ro);
+  if (!j.ok()) return absl::StrCat("fail open: ", j.status().ToString());
+  auto report = (*j)->verify();
+  if (!report.ok()) return absl::StrCat("fail verify: ", report.status().ToString());
+  auto d = open_engine(path, ro);
+  if (!d.ok()) return absl::StrCat("fail replay: ", d.status().ToString());
+  JournalOptions from_start = ro;
+  from_start.use_snapshots = false;
+  auto full = open_engine(path, from_start);
+  if (!full.ok()) return absl::StrCat("fail replay from start: ", full.status().ToString());
+  if ((*full)->state_digest() != (*d)->state_digest()) return "fail digests differ";
+  return absl::StrCat("ok ", report->events, " ", (*d)->state_digest());
+}
+
+TEST(ReadOnlyMedia, AnAuditorsCopyVerifiesAndReplays) {
+  TempDir src, copy;
+  const std::string original = src.file("live.db");
+  const std::string digest = make_journal(original, 12);
+  {
+    // A snapshot too, so replay starts from one.
+    auto d = open_engine(original);
+    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_TRUE((*d)->write_snapshot().ok());
+  }
+  ASSERT_FALSE(fs::exists(original + "-wal")) << "a closed journal leaves no -wal";
+  const std::string audited = copy.file("audit.db");
+  fs::copy_file(original, audited);
+  const std::string expected = verify_and_replay(original);
+  ASSERT_EQ(expected.rfind("ok ", 0), 0u) << expected;
+  EXPECT_THAT(expected, HasSubstr(digest));
+  ReadOnlyDir ro(fs::path(audited).parent_path().string());
+  EXPECT_EQ(run_without_write_access(ro.dir, [&] { return verify_and_replay(audited); }), expected);
+  // Nothing was written beside it.
+  EXPECT_FALSE(fs::exists(audited + "-shm"));
+  EXPECT_FALSE(fs::exists(audited + "-wal"));
+}
+
+TEST(ReadOnlyMedia, AWriteAheadLogThatCannotBeReadIsRefusedNotSkipped) {
+  TempDir src, copy;
+  const std::string original = src.file("live.db");
+  make_journal(original, 3);
+  // Copied while a writer has events in its -wal: the file alone misses them.
+  auto d = open_engine(original);
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_TRUE(test::lifecycle((*d)->engine(), 100, 2, kT0 + 86400).ok());
+  ASSERT_GT(fs::file_size(original + "-wal"), 0u);
+  const std::string audited = copy.file("audit.db");
+  fs::copy_file(original, audited);
+  fs::copy_file(original + "-wal", audited + "-wal");
+  ReadOnlyDir ro(fs::path(audited).parent_path().string());
+  const std::string out = run_without_write_access(ro.dir, [&] { return verify_and_replay(audited); });
+  EXPECT_THAT(out, HasSubstr("fail open: FAILED_PRECONDITION"));
+  EXPECT_THAT(out, HasSubstr("audit.db-wal"));
+  EXPECT_THAT(out, HasSubstr("would miss events"));
+}
+
+TEST(ReadOnlyMedia, AWritableCopyIsReadAsBefore) {
+  TempDir src;
+  const std::string path = src.file("live.db");
+  const std::string digest = make_journal(path, 4);
+  const std::string out = verify_and_replay(path);
+  EXPECT_EQ(out.rfind("ok ", 0), 0u) << out;
+  EXPECT_THAT(out, HasSubstr(digest));
+}
+
+}  // namespace
+}  // namespace jiceng

@@ -150,7 +150,9 @@ class Journal {
   /// Walks the whole chain from seq 1, verifying every row (as verify() does), and calls
   /// `fn` for each row with seq > `after_seq`, in order. Stops at the first bad row with
   /// DATA_LOSS naming its seq, or at the first error `fn` returns. Also checks the tail
-  /// against the `head` row.
+  /// against the `head` row. Rows and head come from one read snapshot, which may hold
+  /// records appended by another connection since open: on success last_seq() and head()
+  /// move to where the walk ended (never back).
   absl::Status replay(std::uint64_t after_seq,
                       const std::function<absl::Status(const StoredRecord&)>& fn) const;
 
@@ -170,7 +172,8 @@ class Journal {
   /// Number of stored snapshots.
   absl::StatusOr<std::uint64_t> snapshot_count() const;
 
-  /// Seq of the last acknowledged record (0 when empty).
+  /// Seq of the last record this handle knows: read at open, then moved by its appends and
+  /// by replay() (0 when empty).
   std::uint64_t last_seq() const;
   /// Chain hash of the last acknowledged record (zeros when empty).
   ChainHash head() const;

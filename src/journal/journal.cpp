@@ -773,11 +773,24 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
 absl::Status Journal::replay(std::uint64_t after_seq,
                              const std::function<absl::Status(const StoredRecord&)>& fn) const {
   JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
-  std::lock_guard<std::mutex> lock(reader->mu);
-  JICENG_RETURN_IF_ERROR(reader->begin_read_txn());
-  absl::Status st = reader->walk(after_seq, &fn, nullptr, nullptr);
-  reader->end_read_txn();
-  return st;
+  ChainReport seen;
+  {
+    std::lock_guard<std::mutex> lock(reader->mu);
+    JICENG_RETURN_IF_ERROR(reader->begin_read_txn());
+    absl::Status st = reader->walk(after_seq, &fn, nullptr, &seen);
+    reader->end_read_txn();
+    JICENG_RETURN_IF_ERROR(st);
+  }
+  // The walk read rows and head in one snapshot, which may hold events another connection
+  // appended after this handle opened: last_seq() and head() now say where the walk ended,
+  // so a caller comparing what it replayed with last_seq() compares one snapshot with itself
+  // (comparing with the count read at open reported a healthy journal as DATA_LOSS).
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (seen.last_seq > impl_->last_seq) {
+    impl_->last_seq = seen.last_seq;
+    impl_->head = seen.head;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ChainReport> Journal::verify() const {
@@ -898,6 +911,17 @@ absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::str
 absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
   Impl& d = *impl_;
   std::lock_guard<std::mutex> lock(d.mu);
+  // The snapshot row, the head and the hash it is anchored to, from one read snapshot:
+  // another connection may append and snapshot meanwhile, so the count read at open
+  // (d.last_seq) would make a newer snapshot look as if it lay beyond the journal.
+  JICENG_RETURN_IF_ERROR(d.begin_read_txn());
+  struct EndRead {
+    Impl* self;
+    ~EndRead() { self->end_read_txn(); }
+  } end_read{&d};
+  std::uint64_t head_seq = 0;
+  ChainHash head_hash{};
+  JICENG_RETURN_IF_ERROR(d.read_head(&head_seq, &head_hash));
   sqlite3_stmt* s = d.select_latest_snapshot.get();
   ResetOnExit reset(s);
   const int rc = sqlite3_step(s);
@@ -922,15 +946,15 @@ absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
     return absl::DataLossError(
         absl::StrCat("journal ", d.path, ": snapshot at seq ", seq, ": row hash mismatch"));
   }
-  if (snap.info.seq > d.last_seq) {
+  if (snap.info.seq > head_seq) {
     return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
-                                            " lies beyond the last event seq ", d.last_seq));
+                                            " lies beyond the last event seq ", head_seq));
   }
   // Its anchor must be the chain hash at its seq (the walk during replay checks the chain
   // itself; this ties the snapshot to it).
   ChainHash at{};
-  if (snap.info.seq == d.last_seq) {
-    at = d.head;
+  if (snap.info.seq == head_seq) {
+    at = head_hash;
   } else if (snap.info.seq > 0) {
     sqlite3_stmt* h = d.select_hash_at.get();
     ResetOnExit reset_h(h);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,10 +50,19 @@ uint64_t last_seq(jc_engine* e) {
   return s;
 }
 
+jc_engine* open_journal(const std::string& path) {
+  jc_engine_options o = journal_options(path);
+  jc_engine* e = nullptr;
+  EXPECT_EQ(jc_engine_open(&e, &o), JC_OK) << jc_last_error();
+  return e;
+}
+
 /// A durable engine on a fresh journal at `path` holding the sample district, reopened
 /// with a commit counter (table `commits`, one row per journal transaction) and, when
 /// `fail_at` is non-zero, a trigger that makes the insert of the `fail_at`-th next row fail.
-jc_engine* instrumented_engine(const std::string& path, int64_t fail_at = 0) {
+/// With `copy_to`, the instrumented file is copied there first: a journal records its
+/// opening time, so two journals compare equal only when one is a copy of the other.
+jc_engine* instrumented_engine(const std::string& path, int64_t fail_at = 0, const std::string& copy_to = "") {
   jc_engine_options o = journal_options(path);
   jc_engine* e = nullptr;
   EXPECT_EQ(jc_engine_open(&e, &o), JC_OK) << jc_last_error();
@@ -66,9 +76,13 @@ jc_engine* instrumented_engine(const std::string& path, int64_t fail_at = 0) {
     sql(path, "CREATE TRIGGER fail_one BEFORE INSERT ON events WHEN NEW.seq = " + std::to_string(fail_seq) +
                   " BEGIN SELECT RAISE(ABORT, 'injected append failure'); END;");
   }
-  e = nullptr;
-  EXPECT_EQ(jc_engine_open(&e, &o), JC_OK) << jc_last_error();
-  return e;
+  if (!copy_to.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(copy_to + suffix);
+      if (std::filesystem::exists(path + suffix)) std::filesystem::copy_file(path + suffix, copy_to + suffix);
+    }
+  }
+  return open_journal(path);
 }
 
 int64_t commits(const std::string& path) { return sql_int(path, "SELECT count(*) FROM commits"); }
@@ -180,8 +194,8 @@ TEST(CapiBulkCommit, ModeIsPerEngineGroupByDefault) {
 // group commit writes one transaction per call, per-item commit one per accepted command.
 TEST(CapiBulkCommit, GroupCommitIsOneTransactionPerCallWithPerItemResultsUnchanged) {
   const std::string gpath = temp_path("bulk_group.db"), ppath = temp_path("bulk_per_item.db");
-  jc_engine* g = instrumented_engine(gpath);
-  jc_engine* p = instrumented_engine(ppath);
+  jc_engine* g = instrumented_engine(gpath, 0, ppath);
+  jc_engine* p = open_journal(ppath);
   ASSERT_OK(jc_engine_set_bulk_commit(p, JC_BULK_COMMIT_PER_ITEM));
   const uint64_t g0 = last_seq(g);
   const LoopOutcome group = bulk_loop(g);

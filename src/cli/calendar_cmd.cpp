@@ -1,5 +1,7 @@
 // `jiceng calendar …`: the working-day calendar (工作日历) from the command line —
-// classify dates, add working days (one pair or in bulk from stdin), count between dates.
+// classify dates, add working days (one pair or in bulk from stdin), count between dates,
+// and say where the official table ends. An answer that rests on a provisional day (a year
+// after the official table, answered by the statutory rule) carries the word `provisional`.
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "cli/registry.hpp"
 #include "jiceng/calendar.hpp"
 
@@ -18,6 +22,8 @@ namespace {
 
 struct CalendarOptions {
   bool weekend_only = false;
+  std::string mode = "provisional";
+  std::string today;               // status
   std::vector<std::string> load_files;
   std::vector<std::string> dates;  // is-workday
   std::string date, n_text;        // add-workdays
@@ -43,7 +49,12 @@ bool make_calendar(const CalendarOptions& o, WorkCalendar* cal) {
       return false;
     }
   }
-  cal->set_weekend_only_for_unknown_years(o.weekend_only);
+  auto mode = parse_calendar_mode(o.mode);
+  if (!mode.ok()) {
+    error(mode.status());
+    return false;
+  }
+  cal->set_mode(o.weekend_only ? CalendarMode::kWeekendOnly : *mode);
   return true;
 }
 
@@ -84,6 +95,7 @@ int run_is_workday(const CalendarOptions& o) {
     std::cout << format_date(*d) << ' ' << (info->is_workday() ? "workday" : to_string(info->kind));
     if (info->kind == DayKind::kMakeupWorkday) std::cout << " make-up for";
     if (!info->name_zh.empty()) std::cout << ' ' << info->name_zh << ' ' << info->name_en;
+    if (info->provisional) std::cout << " provisional";
     std::cout << '\n';
   }
   return rc;
@@ -130,8 +142,9 @@ int run_add_workdays_bulk(const WorkCalendar& cal) {
     }
     char buf[11];
     put_date(r, buf);
-    buf[10] = '\n';
-    out.append(buf, 11);
+    out.append(buf, 10);
+    if (cal.span_is_provisional(*d, r)) out.append(" provisional");
+    out.push_back('\n');
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
@@ -165,7 +178,7 @@ int run_add_workdays(const CalendarOptions& o) {
     error(r.status());
     return 1;
   }
-  std::cout << format_date(*r) << '\n';
+  std::cout << format_date(*r) << (cal.span_is_provisional(*d, *r) ? " provisional" : "") << '\n';
   return 0;
 }
 
@@ -185,17 +198,54 @@ int run_between(const CalendarOptions& o) {
     error(n.status());
     return 1;
   }
-  std::cout << *n << '\n';
+  std::cout << *n << (cal.span_is_provisional(*a, *b) ? " provisional" : "") << '\n';
+  return 0;
+}
+
+// Where the official table ends, what answers after it, and a warning within 60 days.
+int run_status(const CalendarOptions& o) {
+  WorkCalendar cal;
+  if (!make_calendar(o, &cal)) return 1;
+  Date today = china_date(absl::ToUnixSeconds(absl::Now()));
+  if (!o.today.empty()) {
+    auto d = parse_date(o.today);
+    if (!d.ok()) {
+      error(d.status());
+      return 1;
+    }
+    today = *d;
+  }
+  const CalendarCoverage c = cal.coverage(today);
+  std::cout << "mode: " << to_string(c.mode) << '\n';
+  if (c.last_official_year == 0) {
+    std::cout << "official years: none\n";
+  } else {
+    std::cout << "official years: " << c.first_official_year << "–" << c.last_official_year << " (ends "
+              << c.last_official_year << "-12-31, " << c.official_days_left << " days from " << format_date(today)
+              << ")\n";
+  }
+  if (c.first_provisional_day.is_special()) {
+    std::cout << "provisional days: none\n";
+  } else {
+    std::cout << "provisional days: " << format_date(c.first_provisional_day) << " to "
+              << format_date(c.last_provisional_day) << " (rule " << c.provisional_rule
+              << ": statutory holidays of 全国年节及纪念日放假办法 2024, make-up days, no 调休)\n";
+  }
+  if (!c.warning.empty()) std::cout << "warning: " << c.warning << '\n';
   return 0;
 }
 
 void add_calendar_commands(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<CalendarOptions>();
   CLI::App* cal = app.add_subcommand(
-      "calendar", "Working-day calendar (工作日历): official holidays and make-up days 2004–2026");
+      "calendar",
+      "Working-day calendar (工作日历): official holidays and make-up days 2004–2026, provisional years after");
   cal->require_subcommand(1);
-  cal->add_flag("--weekend-only", o->weekend_only,
-                "Treat years outside the holiday table by weekend rules (Mon–Fri work) instead of failing");
+  cal->add_option("--mode", o->mode,
+                  "How years past the official table answer: provisional (default: the statutory holidays, "
+                  "marked provisional, ten years on), strict (refuse) or weekend_only (Mon–Fri work)")
+      ->check(CLI::IsMember({"provisional", "strict", "weekend_only"}));
+  cal->add_flag("--weekend-only", o->weekend_only, "Same as --mode weekend_only");
   cal->add_option("--load", o->load_files,
                   "Load more years from a CSV file (date,kind,name_en,name_zh); repeatable")
       ->check(CLI::ExistingFile);
@@ -218,6 +268,11 @@ void add_calendar_commands(CLI::App& app, int& exit_code) {
     }
     exit_code = run_add_workdays(*o);
   });
+
+  CLI::App* status = cal->add_subcommand(
+      "status", "Official coverage, the first provisional day, and a warning when the table ends within 60 days");
+  status->add_option("--today", o->today, "The date to measure from (default: today in China), YYYY-MM-DD");
+  status->callback([o, &exit_code] { exit_code = run_status(*o); });
 
   CLI::App* between = cal->add_subcommand("between", "Count working days in [A, B) (negative when B < A)");
   between->add_option("a", o->from, "Start date (counted), YYYY-MM-DD")->required();

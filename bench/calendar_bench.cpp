@@ -78,6 +78,34 @@ void BM_AddWorkdays_Index(benchmark::State& state) {
 }
 BENCHMARK(BM_AddWorkdays_Index);
 
+// The same arithmetic in the provisional years (2027–2036, the statutory rule): target
+// within 1.5× of BM_AddWorkdays_Index above. Dates 2027-01-01 .. 2036-08-31, n in 1..60.
+const std::vector<Query>& provisional_queries() {
+  static const std::vector<Query> q = [] {
+    std::mt19937 rng(42);
+    const Date lo(2027, 1, 1);
+    std::uniform_int_distribution<int> day(0, static_cast<int>((Date(2036, 8, 31) - lo).days()));
+    std::uniform_int_distribution<int> n(1, 60);
+    std::vector<Query> out(1 << 14);
+    for (auto& x : out) x = {lo + bg::days(day(rng)), n(rng)};
+    return out;
+  }();
+  return q;
+}
+
+void BM_AddWorkdays_Provisional(benchmark::State& state) {
+  const auto& cal = WorkCalendar::china();
+  const auto& q = provisional_queries();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Query& x = q[i++ & (q.size() - 1)];
+    auto r = cal.add_workdays(x.date, x.n);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AddWorkdays_Provisional);
+
 void BM_TryAddWorkdays_Index(benchmark::State& state) {
   const auto& cal = WorkCalendar::china();
   const auto& q = queries();

@@ -51,7 +51,9 @@ def good():
                       "memory per unit: 120.5 B structure (text excluded; budget 256)"),
         "kpi_bench": ([it("BM_Synthetic10M_RollupCity", real_time=120.0, time_unit="ms", petitions=1e7)], ""),
         "capi_engine_bench": ([it("BM_DirectTransition", cpu_time=100.0), it("BM_CapiTransition", cpu_time=110.0)], ""),
-        "calendar_bench": ([it("BM_IsWorkday_Index", items_per_second=3e8)], ""),
+        "calendar_bench": ([it("BM_IsWorkday_Index", items_per_second=3e8),
+                            it("BM_AddWorkdays_Index", items_per_second=1e8),
+                            it("BM_AddWorkdays_Provisional", items_per_second=9e7)], ""),
         "capi_bulk_bench": ([it("BM_DurableSubmitMany/5000/real_time", items_per_second=1e5, repetitions=5),
                              med("BM_DurableSubmitMany/5000/real_time", items_per_second=2e5, repetitions=5),
                              med("BM_DurableSubmitManyInBatch/5000/real_time", items_per_second=2.5e5,
@@ -115,6 +117,16 @@ class BenchTable(unittest.TestCase):
         progs["journal_bench"][0][3]["items_per_second"] = 6e5
         _, by, _ = self.run_table(progs)
         self.assertEqual(by["journal ≥ 0.8× raw SQLite inserts"]["status"], "FAIL")
+
+    def test_provisional_calendar_ratio(self):
+        progs = good()
+        _, by, _ = self.run_table(progs)
+        self.assertEqual(by["add_workdays provisional ≤ 1.5× official"]["status"], "PASS")
+        self.assertEqual(by["add_workdays provisional ≤ 1.5× official"]["ratio"], "1.11x")
+        progs["calendar_bench"][0][2]["items_per_second"] = 6e7  # 1.67x slower
+        proc, by, _ = self.run_table(progs)
+        self.assertEqual(by["add_workdays provisional ≤ 1.5× official"]["status"], "FAIL")
+        self.assertEqual(proc.returncode, 1)
 
     def test_durable_bulk_ratio_below_target_fails(self):
         progs = good()

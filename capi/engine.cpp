@@ -264,7 +264,10 @@ jc_status run_bulk(jc_engine* e, BulkOutcome& out, std::size_t count, Items&& it
       }
       return absl::OkStatus();
     });
-  } catch (...) {  // the batch could not start (no memory for its function): nothing ran
+  } catch (...) {
+    // Out of Engine::batch itself: no memory for its function, so nothing ran. (An
+    // exception from the items never gets here: the function above turns it into a status
+    // and the batch rolls back.)
     return out.roll_back(count, jc::from_exception(out.fn));
   }
   if (!ran) {

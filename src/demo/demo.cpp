@@ -89,13 +89,16 @@ absl::Status check_options(const DemoOptions& o) {
   }
   absl::StatusOr<Date> start = parse_date(o.start);
   if (!start.ok()) return absl::InvalidArgumentError(absl::StrCat("demo: start: ", start.status().message()));
-  // Deadlines run up to ~60 days past the last submission; stay inside the calendar.
+  // Deadlines run up to ~60 days past the last submission; stay inside what the calendar
+  // answers: the official years and the provisional years after them.
   const WorkCalendar& cal = WorkCalendar::china();
   const Date last = *start + boost::gregorian::days(o.days - 1 + 90);
-  if (static_cast<int>(start->year()) < cal.first_year() || static_cast<int>(last.year()) > cal.last_year()) {
+  const int last_year = cal.last_provisional_year() != 0 ? cal.last_provisional_year() : cal.last_year();
+  if (static_cast<int>(start->year()) < cal.first_year() || static_cast<int>(last.year()) > last_year) {
     return absl::InvalidArgumentError(absl::StrCat("demo: ", o.start, " plus ", o.days,
                                                    " days (and 90 days for deadlines) leaves the calendar's years ",
-                                                   cal.first_year(), "–", cal.last_year()));
+                                                   cal.first_year(), "–", last_year, " (official to ",
+                                                   cal.last_year(), ", provisional after)"));
   }
   if (o.write_files && o.out_dir.empty()) return absl::InvalidArgumentError("demo: --out must not be empty");
   return absl::OkStatus();

@@ -363,6 +363,23 @@ absl::StatusOr<std::string> render_html(const std::string& report_json) {
   h += "<p></p>";
   h += unit_table(arr(comm, "bottom"));
 
+  // 工作日历: shown when the official holiday table ends within 60 days of the period's
+  // end, or the period runs past it (deadlines then rest on provisional days).
+  if (const auto it = root.find("calendar"); it != root.end() && it->value().is_object()) {
+    const json::object& cal = it->value().get_object();
+    if (const auto w = cal.find("warning"); w != cal.end() && w->value().is_string()) {
+      const auto day = [&](const char* key) {
+        const auto v = cal.find(key);
+        return v != cal.end() && v->value().is_string() ? std::string(v->value().get_string()) : std::string("—");
+      };
+      absl::StrAppend(&h, "<h2>工作日历 Calendar</h2><p>官方节假日安排截至 ", esc(std::to_string(
+                              static_cast<std::int64_t>(num(cal, "last_official_year")))), " 年底；",
+                      esc(day("first_provisional_day")), " 至 ", esc(day("last_provisional_day")),
+                      " 按《全国年节及纪念日放假办法》（2024年修订）的法定假日暂行推算（逢周末补假，不含调休），"
+                      "据此计算的办理时限标注为“暂定”，载入国务院办公厅当年放假安排后自动重算。</p>"
+                      "<p class=\"meta\">", esc(std::string(w->value().get_string())), "</p>");
+    }
+  }
   h += "<h2>政策检查 Policy findings</h2>";
   const json::object& findings = obj(root, "findings");
   const json::object& cov = obj(findings, "coverage");

@@ -298,6 +298,14 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   json::array street_rows;
   for (const auto& e : streets) street_rows.push_back(unit_row(e.report, e.rank));
   root["streets"] = std::move(street_rows);
+  // The calendar as of the period's last day: where the official table ends, the
+  // provisional days the period's deadlines may rest on, and a warning when relevant.
+  {
+    json::object cal = json::parse(to_json(engine.calendar().coverage(*parse_date(sim.last_day)))).as_object();
+    const Date first_prov = engine.calendar().first_provisional_day();
+    cal["period_reaches_provisional"] = !first_prov.is_special() && *parse_date(sim.last_day) >= first_prov;
+    root["calendar"] = std::move(cal);
+  }
   root["property_companies"] = unit_row(property, 0);
   json::array top, bottom;
   const std::size_t k = std::min<std::size_t>(5, communities.size());

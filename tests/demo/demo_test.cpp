@@ -118,6 +118,28 @@ TEST(Demo, SameSeedSameReportOtherSeedOtherReport) {
   EXPECT_NE(a->report_json, c->report_json);
 }
 
+TEST(Demo, RunsIntoTheProvisionalYearsAndSaysSo) {
+  DemoOptions o = quick(5);
+  o.start = "2026-11-20";  // the period and its deadlines run into 2027, past the official table
+  absl::StatusOr<DemoResult> r = run_demo(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->refused, 0u) << r->report_json.substr(r->report_json.find("\"refusals\""), 1500);
+  const json::object root = json::parse(r->report_json).as_object();
+  const json::object& cal = root.at("calendar").as_object();
+  EXPECT_EQ(cal.at("last_official_year").to_number<int>(), 2026);
+  EXPECT_EQ(cal.at("first_provisional_day").as_string(), "2027-01-01");
+  EXPECT_TRUE(cal.at("period_reaches_provisional").as_bool());
+  EXPECT_TRUE(cal.at("warning").is_string());
+  EXPECT_NE(r->report_html.find("<h2>工作日历 Calendar</h2>"), std::string::npos);
+  // A period well inside the official years has the key but no section.
+  absl::StatusOr<DemoResult> early = run_demo(quick(5));
+  ASSERT_TRUE(early.ok());
+  const json::object root2 = json::parse(early->report_json).as_object();
+  EXPECT_TRUE(root2.at("calendar").as_object().at("warning").is_null());
+  EXPECT_FALSE(root2.at("calendar").as_object().at("period_reaches_provisional").as_bool());
+  EXPECT_EQ(early->report_html.find("工作日历 Calendar"), std::string::npos);
+}
+
 TEST(Demo, RefusesBadOptionsAndWritesNothing) {
   const fs::path dir = fresh_dir("bad");
   DemoOptions o = quick(1);
@@ -130,7 +152,7 @@ TEST(Demo, RefusesBadOptionsAndWritesNothing) {
   o.days = 10;
   o.start = "2025-13-01";
   EXPECT_EQ(run_demo(o).status().code(), absl::StatusCode::kInvalidArgument);
-  o.start = "2026-11-01";  // deadlines would run past the calendar's last year
+  o.start = "2036-11-01";  // deadlines would run past the calendar's last provisional year
   EXPECT_EQ(run_demo(o).status().code(), absl::StatusCode::kInvalidArgument);
   o.start = "2025-01-01";
   o.policy = "no-such-policy";

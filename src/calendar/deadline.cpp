@@ -274,7 +274,8 @@ absl::StatusOr<DeadlinePolicy> DeadlinePolicy::from_json_impl(std::string_view t
   return policy;
 }
 
-// The hotline track (12345 政务服务便民热线). Sources: ../shared/DOMAIN.md §2b.
+// The hotline track (12345 政务服务便民热线). Sources: the Shandong hotline rules cited beside
+// each figure below, and docs/calendar.md.
 DeadlinePolicy DeadlinePolicy::hotline_default() {
   DeadlinePolicy p;
   p.track_ = "hotline";

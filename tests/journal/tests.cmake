@@ -41,6 +41,24 @@ if(TARGET jiceng_cli)
     replay ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
   jiceng_journal_cli(verify_missing "^jiceng verify: journal /nonexistent/x\\.db: no such file\nexit=1\n$"
     verify /nonexistent/x.db)
+  # An auditor's copy on read-only media: the fixture copied into a directory without write
+  # bits and read by a user who cannot write there (root ignores permission bits, so as
+  # root the commands run as nobody through setpriv); the reader first proves it cannot
+  # create a file beside the copy, so the condition is real.
+  add_test(NAME journal_cli_read_only_media COMMAND /bin/sh -c [=[
+    cli=$0; d=$1/read-only
+    [ -d "$d" ] && chmod 755 "$d"; rm -rf "$d"
+    mkdir -p "$d" && cp "$1/fixture.db" "$d/" && chmod 444 "$d/fixture.db" && chmod 555 "$d" || exit 2
+    as=""
+    if [ "$(id -u)" = 0 ]; then
+      command -v setpriv >/dev/null || { echo "setpriv is needed to read as a user without write access"; exit 2; }
+      as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    fi
+    if $as touch "$d/probe" 2>/dev/null; then echo "the directory is writable: nothing would be tested"; exit 2; fi
+    $as "$cli" verify "$d/fixture.db" && $as "$cli" replay "$d/fixture.db"; echo exit=$?
+    ls "$d"]=] $<TARGET_FILE:jiceng_cli> ${PROJECT_BINARY_DIR}/journal_cli)
+  set_tests_properties(journal_cli_read_only_media PROPERTIES LABELS journal FIXTURES_REQUIRED journal_cli_db
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\njournal: .*state digest: [0-9a-f]+\nexit=0\nfixture\\.db\n$")
   # Snapshot, then replay from it and from the start: same digest. It writes to a journal of
   # its own, so the checks above (which expect no snapshot) can run beside it.
   add_test(NAME journal_cli_snapshot_digests COMMAND /bin/sh -c

@@ -132,6 +132,11 @@ absl::StatusOr<Source> resolve_extends(std::string_view name, const Source& from
 
 constexpr std::string_view kRuleKeys[] = {"id", "params", "severity", "message_zh", "message_en", "source"};
 
+// Most sets in one chain of `extends` (the set itself included). Real chains are a few
+// levels (national → province → city → district); each level is a frame of load(), so an
+// unbounded chain (thousands of files) overflowed the stack.
+constexpr std::size_t kMaxExtendsDepth = 64;
+
 absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::vector<std::pair<std::string, std::string>>& stack) {
   JICENG_ASSIGN_OR_RETURN(json::value root, parse_json(src.text, pi::cat("policy file ", src.display)));
   if (!root.is_object()) return set_error(src, "must be a JSON object");
@@ -180,6 +185,20 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
       for (auto it = seen; it != stack.end(); ++it) names.push_back(it->second);
       names.push_back(seen->second);
       return set_error(src, pi::cat("field extends: cyclic extends: ", pi::join(names, " → ")));
+    }
+    if (stack.size() >= kMaxExtendsDepth) {
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < stack.size(); ++k) {
+        if (k == 3 && stack.size() > 6) {
+          names.push_back(pi::cat("… (", stack.size() - 6, " more)"));
+          k = stack.size() - 3;
+        }
+        names.push_back(stack[k].second);
+      }
+      const std::string_view base_name = ext->get_string();
+      return set_error(src, pi::cat("field extends: \"", pi::av(base_name), "\" would make the chain of extended sets ",
+                                    stack.size() + 1, " long, more than the ", kMaxExtendsDepth, " allowed (",
+                                    pi::join(names, " → "), " → ", pi::av(base_name), ")"));
     }
     JICENG_ASSIGN_OR_RETURN(auto base, load(base_src, stack));
     *impl = *base;

@@ -137,7 +137,9 @@ TEST(ReadOnlyMedia, AnAuditorsCopyVerifiesAndReplays) {
   ASSERT_EQ(expected.rfind("ok ", 0), 0u) << expected;
   EXPECT_THAT(expected, HasSubstr(digest));
   ReadOnlyDir ro(fs::path(audited).parent_path().string());
-  EXPECT_EQ(run_without_write_access(ro.dir, [&] { return verify_and_replay(audited); }), expected);
+  const std::string out = run_without_write_access(ro.dir, [&] { return verify_and_replay(audited); });
+  if (out == "fail cannot drop root") GTEST_SKIP() << "root without CAP_SETUID cannot make read-only media real";
+  EXPECT_EQ(out, expected);
   // Nothing was written beside it.
   EXPECT_FALSE(fs::exists(audited + "-shm"));
   EXPECT_FALSE(fs::exists(audited + "-wal"));
@@ -157,6 +159,7 @@ TEST(ReadOnlyMedia, AWriteAheadLogThatCannotBeReadIsRefusedNotSkipped) {
   fs::copy_file(original + "-wal", audited + "-wal");
   ReadOnlyDir ro(fs::path(audited).parent_path().string());
   const std::string out = run_without_write_access(ro.dir, [&] { return verify_and_replay(audited); });
+  if (out == "fail cannot drop root") GTEST_SKIP() << "root without CAP_SETUID cannot make read-only media real";
   EXPECT_THAT(out, HasSubstr("fail open: FAILED_PRECONDITION"));
   EXPECT_THAT(out, HasSubstr("audit.db-wal"));
   EXPECT_THAT(out, HasSubstr("would miss events"));

@@ -374,6 +374,7 @@ std::string uri_path(std::string_view path) {
 // refused rather than read around: its events would silently be missing.
 absl::Status Journal::Impl::open_connection(int flags) {
   const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;
+  absl::Status first;  // why the ordinary open failed, when it did
   if (!immutable) {
     int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc == SQLITE_OK) {
@@ -385,7 +386,7 @@ absl::Status Journal::Impl::open_connection(int flags) {
     if (!read_only || ((rc & 0xFF) != SQLITE_READONLY && (rc & 0xFF) != SQLITE_CANTOPEN)) {
       return error(rc, "open");
     }
-    const absl::Status first = error(rc, "open read-only");
+    first = error(rc, "open read-only");
     sqlite3_close(db);
     db = nullptr;
     std::error_code ec;
@@ -404,7 +405,11 @@ absl::Status Journal::Impl::open_connection(int flags) {
     sqlite3_extended_result_codes(db, 1);
     rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
   }
-  if (rc != SQLITE_OK) return error(rc, "open read-only (as an immutable file, on read-only media)");
+  if (rc != SQLITE_OK) {
+    // Not read-only media after all (say, a file this process may not read): the ordinary
+    // open's error is the one that explains it.
+    return first.ok() ? error(rc, "open read-only (as an immutable file)") : first;
+  }
   immutable = true;
   return absl::OkStatus();
 }

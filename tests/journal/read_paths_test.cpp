@@ -165,6 +165,21 @@ TEST(ReadOnlyMedia, AWriteAheadLogThatCannotBeReadIsRefusedNotSkipped) {
   EXPECT_THAT(out, HasSubstr("would miss events"));
 }
 
+TEST(ReadOnlyMedia, AFileThatCannotBeReadIsReportedAsSuch) {
+  TempDir src, copy;
+  const std::string original = src.file("live.db");
+  make_journal(original, 2);
+  const std::string audited = copy.file("audit.db");
+  fs::copy_file(original, audited);
+  ReadOnlyDir ro(fs::path(audited).parent_path().string());
+  fs::permissions(audited, fs::perms::none);
+  const std::string out = run_without_write_access(ro.dir, [&] { return verify_and_replay(audited); });
+  if (out == "fail cannot drop root") GTEST_SKIP() << "root without CAP_SETUID cannot make read-only media real";
+  // The ordinary open's error, not the read-only-media fallback's.
+  EXPECT_THAT(out, HasSubstr("fail open: "));
+  EXPECT_THAT(out, HasSubstr("audit.db: open read-only: "));
+}
+
 TEST(ReadOnlyMedia, AWritableCopyIsReadAsBefore) {
   TempDir src;
   const std::string path = src.file("live.db");

@@ -27,6 +27,18 @@
 //  6. Thread safety: one Engine may be shared by threads. Queries take a reader lock;
 //     commands, tick, batch and restore take the writer lock. Inside `batch(fn)` the
 //     calling thread may call any method of the same engine (it holds the lock).
+//  7. Read models (KpiIndex; boards and ledgers later) fold the event log. The history
+//     only grows, except at a *rewind* — a rolled-back batch or tick that had recorded
+//     events, or a restore — which `history_epoch()` counts; `surviving_seq(mark)` tells
+//     a reader how much of what it folded is still the engine's history, so a read model
+//     rebuilds instead of keeping rolled-back events. `read(fn)` runs a read model's
+//     update and query inside the engine's reader lock.
+//
+// Lock order (one, for every layer): the engine's lock (reader or writer; a batch holds
+// the writer lock) is taken BEFORE any lock of a read model (the C handle's KPI mutex).
+// A thread holding a read model's lock calls the engine only inside the engine lock it
+// already holds (`read(fn)` or its own batch) and never waits for the engine's lock. The
+// journal's mutex is taken by the sink under the writer lock (engine before journal).
 #pragma once
 
 #include <atomic>
@@ -109,6 +121,14 @@ struct EventRef {
   Channel channel = Channel::kOnlinePlatform;  ///< submit
   std::string_view unit;              ///< dispatch, escalate, reopen: the target unit
   Evaluation evaluation{};            ///< evaluate
+};
+
+/// Where a reader of the event log (a read model) stands: it has folded events 1..seq of
+/// the history as it stood at `epoch` (Engine::history_epoch when it last caught up).
+struct HistoryMark {
+  std::uint64_t epoch = 0;
+  std::uint64_t seq = 0;
+  friend bool operator==(const HistoryMark&, const HistoryMark&) = default;
 };
 
 /// The engine. Create with `Engine::create`; not copyable (snapshot/restore copies state).
@@ -262,6 +282,22 @@ class Engine {
   EngineMemory memory() const;
   /// Seq of the last recorded event (0 when none).
   std::uint64_t last_seq() const;
+  /// Number of rewinds of the history so far: a batch or tick rolled back after it had
+  /// recorded events (their seqs are then reused by later events), and every restore.
+  /// Between two rewinds the history only grows.
+  std::uint64_t history_epoch() const;
+  /// How much of a reader's history survives: the largest n ≤ mark.seq such that events
+  /// 1..n are still the events the reader folded. mark.seq when no rewind happened since
+  /// mark.epoch; else the fewest events a rewind since then kept (0 after a restore, and
+  /// when more than 64 rewinds happened since, or the mark is not from this engine).
+  std::uint64_t surviving_seq(const HistoryMark& mark) const;
+  /// Runs `fn` holding the reader lock, so that a read model can update and answer from
+  /// one state of the engine (the lock order above: a read model's own lock is taken
+  /// inside fn). Queries of this engine that fn makes on this thread do not lock again.
+  /// On a thread running a batch on this engine, fn just runs (the batch holds the writer
+  /// lock). fn must not run commands, tick, batch or restore (they would wait for fn), nor
+  /// enter read() of another engine that calls back into this one. Returns fn's status.
+  absl::Status read(absl::FunctionRef<absl::Status()> fn) const;
   /// The policy in force (parsed).
   PetitionPolicy policy() const;
   /// The policy set's name.

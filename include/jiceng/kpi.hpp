@@ -241,6 +241,17 @@ struct KpiIndexMemory {
 /// The engine must outlive the index; the index reads its org graph (units, households)
 /// and calendar (working days to resolve, computed at the resolving event). Not
 /// thread-safe for `update`/`ingest`; const queries may run in parallel with each other.
+///
+/// Rewinds: the index remembers the engine's history epoch (Engine::history_epoch) with
+/// its last seq. When a batch or tick that it had already read rolls back, or the engine
+/// is restored, the events it folded are no longer the engine's (their seqs are reused):
+/// `update` then rebuilds the index from the first event, and the queries refuse with
+/// FAILED_PRECONDITION until it has — never a figure counting rolled-back events.
+///
+/// Lock order: `update` reads in Engine::read sections (the engine's reader lock, or the
+/// calling thread's batch). A caller that guards an index with its own mutex takes it
+/// INSIDE the engine's lock — `engine.read([&] { std::lock_guard l(mu); index.update();
+/// ... })`, as the C ABI does — never the engine's lock while holding its mutex.
 class KpiIndex {
  public:
   /// An empty index over `engine` (no event ingested yet).
@@ -249,18 +260,23 @@ class KpiIndex {
   KpiIndex(KpiIndex&&) noexcept;
   KpiIndex& operator=(KpiIndex&&) noexcept;
 
-  /// Ingests the engine's events after last_seq() (Engine::events, in chunks).
-  /// `max_events` > 0 bounds how many are ingested in this call.
+  /// Ingests the engine's events after last_seq() (Engine::for_each_event, in chunks of
+  /// one Engine::read section each), first starting over when the engine's history was
+  /// rewound below last_seq(). `max_events` > 0 bounds how many are ingested in this call.
   absl::Status update(std::size_t max_events = 0);
   /// Ingests one event. FAILED_PRECONDITION when its seq is not last_seq() + 1;
-  /// INVALID_ARGUMENT (index unchanged) when it names an unknown petition or unit.
+  /// INVALID_ARGUMENT (index unchanged) when it names an unknown petition or unit. The
+  /// event is taken as one of the engine's history as of the last update (or the
+  /// construction): the caller feeding events by hand answers for where they come from.
   absl::Status ingest(const Event& event);
   /// Seq of the last ingested event (0 when none).
   std::uint64_t last_seq() const;
   /// Number of petitions seen.
   std::size_t petitions() const;
 
-  /// KPIs of `unit`'s subtree (empty = everything) over `period`. NOT_FOUND for an unknown unit.
+  /// KPIs of `unit`'s subtree (empty = everything) over `period`, as of the last ingested
+  /// event. NOT_FOUND for an unknown unit; FAILED_PRECONDITION when the engine's history
+  /// was rewound below the last ingested event (call update()). Same for ranking, trend.
   absl::StatusOr<KpiReport> rollup(std::string_view unit, const KpiPeriod& period,
                                    const KpiOptions& options = {}) const;
   /// Ranking of every unit at `level`, as compute_ranking.

@@ -113,6 +113,7 @@ std::uint32_t& extra_at(UnitData& u, std::int32_t day, std::uint32_t key) {
 struct KpiIndex::Impl {
   const Engine* engine = nullptr;
   std::uint64_t last_seq = 0;
+  std::uint64_t epoch = 0;  // the engine's history_epoch when the index last caught up
   absl::flat_hash_map<std::string, std::uint32_t> unit_ids;
   std::vector<std::string> unit_names;  // dense id → unit id
   std::vector<UnitData> units;          // dense id → aggregates
@@ -122,6 +123,22 @@ struct KpiIndex::Impl {
   std::vector<PState> pets;
 
   const OrgGraph& org() const { return engine->org(); }
+
+  /// Events 1..last_seq are still the engine's history (no rewind took any of them).
+  bool current() const { return last_seq == 0 || engine->surviving_seq({epoch, last_seq}) >= last_seq; }
+  absl::Status check_current() const {
+    if (current()) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "kpi index: the engine's history was rewound (a rolled-back batch or tick, or a restore) below event ",
+        last_seq, ", the last one folded; update() rebuilds the index"));
+  }
+  /// Forgets everything (the engine rewound below what was folded).
+  void reset() {
+    const Engine* e = engine;
+    *this = Impl{};
+    engine = e;
+    rebuild_graph_map();
+  }
 
   /// Re-maps every known unit onto the current org graph.
   void rebuild_graph_map() {
@@ -388,7 +405,11 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
 
 KpiIndex::KpiIndex(const Engine& engine) : impl_(std::make_unique<Impl>()) {
   impl_->engine = &engine;
-  impl_->rebuild_graph_map();
+  (void)engine.read([&] {
+    impl_->epoch = engine.history_epoch();
+    impl_->rebuild_graph_map();
+    return absl::OkStatus();
+  });
 }
 KpiIndex::~KpiIndex() = default;
 KpiIndex::KpiIndex(KpiIndex&&) noexcept = default;
@@ -398,13 +419,21 @@ absl::Status KpiIndex::update(std::size_t max_events) {
   // Allocation-free views of the engine's compact log (the public Event, with its
   // strings copied, cost more than the ingest itself), in chunks: for_each_event holds
   // the engine's reader lock, and commands must not wait behind a whole backlog.
+  // Each chunk is one Engine::read section: the check that nothing folded was rewound
+  // and the events read after it come from one state of the history (inside a caller's
+  // read section or batch, the whole update does).
   constexpr std::size_t kChunk = 1 << 16;
+  const Engine& engine = *impl_->engine;
   std::size_t done = 0;
   while (max_events == 0 || done < max_events) {
-    const std::uint64_t before = impl_->last_seq;
+    std::uint64_t before = 0;
     const std::size_t want = max_events == 0 ? kChunk : std::min(kChunk, max_events - done);
-    JICENG_RETURN_IF_ERROR(impl_->engine->for_each_event(
-        before + 1, want, [this](const EventRef& e) { return impl_->ingest(e); }));
+    JICENG_RETURN_IF_ERROR(engine.read([&]() -> absl::Status {
+      if (!impl_->current()) impl_->reset();  // rebuilt from the first event
+      impl_->epoch = engine.history_epoch();
+      before = impl_->last_seq;
+      return engine.for_each_event(before + 1, want, [this](const EventRef& e) { return impl_->ingest(e); });
+    }));
     const std::uint64_t got = impl_->last_seq - before;
     if (got == 0) break;
     done += got;
@@ -431,6 +460,7 @@ std::size_t KpiIndex::petitions() const { return impl_->pets.size(); }
 
 absl::StatusOr<KpiReport> KpiIndex::rollup(std::string_view unit, const KpiPeriod& period,
                                            const KpiOptions& options) const {
+  JICENG_RETURN_IF_ERROR(impl_->check_current());
   JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(*impl_->engine, options));
   JICENG_ASSIGN_OR_RETURN(Impl::Target t, impl_->target(unit));
   const DayRange r = day_range(period);
@@ -442,6 +472,7 @@ absl::StatusOr<KpiReport> KpiIndex::rollup(std::string_view unit, const KpiPerio
 absl::StatusOr<std::vector<KpiRankEntry>> KpiIndex::ranking(int level, const KpiPeriod& period,
                                                             const KpiOptions& options) const {
   if (level < 0 || level > 5) return absl::InvalidArgumentError(absl::StrCat("kpi ranking: level ", level, " is outside 0..5"));
+  JICENG_RETURN_IF_ERROR(impl_->check_current());
   JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(*impl_->engine, options));
   KpiOptions fixed = options;
   fixed.weights = w;
@@ -460,6 +491,7 @@ absl::StatusOr<std::vector<KpiRankEntry>> KpiIndex::ranking(int level, const Kpi
 
 absl::StatusOr<std::vector<KpiTrendPoint>> KpiIndex::trend(std::string_view unit, const KpiPeriod& period,
                                                            const KpiOptions& options) const {
+  JICENG_RETURN_IF_ERROR(impl_->check_current());
   JICENG_ASSIGN_OR_RETURN(KpiWeights w, weights_for(*impl_->engine, options));
   JICENG_ASSIGN_OR_RETURN(Impl::Target t, impl_->target(unit));
   const DayRange range = day_range(period);

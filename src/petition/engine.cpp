@@ -1066,6 +1066,8 @@ void Engine::Impl::begin_batch() {
 }
 
 void Engine::Impl::rollback() {
+  // Events from mark_events on are dropped and their seqs reused: a rewind for readers.
+  if (events.size() > mark_events) note_rewind(mark_events);
   for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
     const auto [idx, before] = *it;
     if (idx >= recs.size()) continue;
@@ -1171,6 +1173,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::create(std::string_view policy) 
 }
 
 namespace {
+/// The engine whose reader lock this thread holds through Engine::read (nullptr: none).
+thread_local const Engine::Impl* t_reading = nullptr;
+
 /// Takes the writer lock unless this thread runs a batch on the engine (and holds it).
 class WriteLock {
  public:
@@ -1193,7 +1198,7 @@ class WriteLock {
 class ReadLock {
  public:
   explicit ReadLock(const Engine::Impl& i) : impl_(i) {
-    if (i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
+    if (t_reading != &i && i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
       i.mu.lock_shared();
       locked_ = true;
     }
@@ -1468,6 +1473,7 @@ absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
   if (m.batch_owner.load(std::memory_order_acquire) == std::this_thread::get_id()) {
     return absl::FailedPreconditionError("batch: batches do not nest");
   }
+  if (t_reading == &m) return absl::FailedPreconditionError("batch: not inside Engine::read");
   m.mu.lock();
   m.batch_owner.store(std::this_thread::get_id(), std::memory_order_release);
   m.begin_batch();
@@ -1798,6 +1804,38 @@ std::uint64_t Engine::last_seq() const {
   ReadLock l(*impl_);
   return impl_->events.size();
 }
+std::uint64_t Engine::history_epoch() const {
+  ReadLock l(*impl_);
+  return impl_->rewinds;
+}
+std::uint64_t Engine::surviving_seq(const HistoryMark& mark) const {
+  ReadLock l(*impl_);
+  const Impl& m = *impl_;
+  if (mark.epoch == m.rewinds) return mark.seq;
+  if (mark.epoch > m.rewinds || m.rewinds - mark.epoch > Impl::kRewindsKept) return 0;
+  std::uint64_t kept = mark.seq;
+  for (std::uint64_t k = mark.epoch + 1; k <= m.rewinds; ++k) {
+    kept = std::min(kept, m.rewind_kept[k % Impl::kRewindsKept]);
+  }
+  return kept;
+}
+absl::Status Engine::read(absl::FunctionRef<absl::Status()> fn) const {
+  const Impl& m = *impl_;
+  if (t_reading == &m || m.batch_owner.load(std::memory_order_acquire) == std::this_thread::get_id()) {
+    return fn();  // this thread already holds the engine's lock
+  }
+  m.mu.lock_shared();
+  struct Release {
+    const Impl& m;
+    const Impl* outer;
+    ~Release() {
+      t_reading = outer;
+      m.mu.unlock_shared();
+    }
+  } release{m, t_reading};
+  t_reading = &m;
+  return fn();
+}
 PetitionPolicy Engine::policy() const {
   ReadLock l(*impl_);
   return impl_->cfg.policy;
@@ -1821,7 +1859,9 @@ std::string Engine::snapshot() const {
 absl::Status Engine::restore(std::string_view bytes) {
   WriteLock l(*impl_);
   if (impl_->in_batch) return absl::FailedPreconditionError("restore: not inside a batch");
-  return impl_->restore(bytes);
+  JICENG_RETURN_IF_ERROR(impl_->restore(bytes));
+  impl_->note_rewind(0);  // the history was replaced: no reader's events survive
+  return absl::OkStatus();
 }
 
 }  // namespace jiceng

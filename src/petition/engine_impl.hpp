@@ -219,6 +219,16 @@ struct Engine::Impl {
   std::optional<pet::Config> saved_cfg;
   std::vector<std::pair<std::uint32_t, Contact>> saved_contacts;
 
+  // Rewinds of the history (Engine::history_epoch, surviving_seq): the k-th rewind kept
+  // rewind_kept[k % kRewindsKept] events. Not part of the state: restore keeps them.
+  static constexpr std::uint64_t kRewindsKept = 64;
+  std::uint64_t rewinds = 0;
+  std::array<std::uint64_t, kRewindsKept> rewind_kept{};
+  void note_rewind(std::uint64_t kept) {
+    ++rewinds;
+    rewind_kept[rewinds % kRewindsKept] = kept;
+  }
+
   // --- helpers (engine.cpp) ---
   absl::Status install_policy(std::shared_ptr<const PolicySet> set);
   absl::Status install_org(std::shared_ptr<const pet::OrgData> org);

@@ -980,8 +980,8 @@ jc_status jc_engine_restore(jc_engine* engine, const char* bytes, size_t len) {
     const absl::Status st = engine->engine->restore(std::string_view(bytes, len));
     jc::refresh_views(engine);
     JC_CHECK(jc::from_status(st, "jc_engine_restore"));
-    std::lock_guard<std::mutex> lock(engine->kpi_mu);
-    engine->kpi.reset();  // the history was replaced: rebuild the KPI index on next use
+    // The KPI index needs no reset here: the restore is a rewind of the engine's history
+    // (Engine::history_epoch), so the index rebuilds itself on its next use.
     return JC_OK;
   });
 }

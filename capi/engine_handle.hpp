@@ -22,6 +22,8 @@ struct jc_engine {
   jc_calendar cal_view;
   // jc_bulk_commit of the bulk calls (jc_engine_set_bulk_commit); read once per call.
   std::atomic<int> bulk_commit{JC_BULK_COMMIT_GROUP};
+  // Guards `kpi`. Lock order (engine.hpp): taken only inside Engine::read (or the
+  // calling thread's batch), i.e. after the engine's lock, never before it.
   std::mutex kpi_mu;
   std::unique_ptr<jiceng::KpiIndex> kpi;
 };

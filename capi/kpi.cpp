@@ -1,5 +1,7 @@
 // capi/kpi.cpp — KPIs (考核指标) through the C ABI, served by a KpiIndex the engine
-// handle keeps and brings up to date on each call.
+// handle keeps and brings up to date on each call, inside the engine's lock order.
+#include <optional>
+
 #include "capi/engine_handle.hpp"
 #include "capi/internal.hpp"
 #include "jiceng/kpi.hpp"
@@ -40,17 +42,33 @@ jc_status jc_engine_kpi_json(char** out, jc_engine* engine, const jc_kpi_query* 
       if (!w.ok()) return jc::from_status(w.status(), fn);
       options.weights = *w;
     }
-    std::lock_guard<std::mutex> lock(engine->kpi_mu);
-    if (engine->kpi == nullptr) engine->kpi = std::make_unique<jiceng::KpiIndex>(*engine->engine);
-    JC_CHECK(jc::from_status(engine->kpi->update(), fn));
-    if (query->bundle == 0) {
-      auto r = engine->kpi->rollup(unit, *period, options);
-      if (!r.ok()) return jc::from_status(r.status(), fn);
-      return jc::out_string(out, jiceng::kpi_report_json(*r), fn);
+    // The lock order (engine.hpp): the engine's lock, then kpi_mu. Each pass is one
+    // Engine::read section (inside jc_engine_batch on this thread, the batch's lock) in
+    // which the index catches up by at most kChunk events — a rewound history (rolled-back
+    // batch or tick, restore) makes it rebuild — and, once caught up, answers from the
+    // same state. Between passes writers get the lock, so a long backlog does not hold
+    // commands up.
+    constexpr std::size_t kChunk = std::size_t{1} << 16;
+    std::optional<jiceng::KpiReport> report;
+    std::optional<jiceng::KpiBundle> bundle;
+    for (bool answered = false; !answered;) {
+      const absl::Status st = engine->engine->read([&]() -> absl::Status {
+        std::lock_guard<std::mutex> lock(engine->kpi_mu);
+        if (engine->kpi == nullptr) engine->kpi = std::make_unique<jiceng::KpiIndex>(*engine->engine);
+        JICENG_RETURN_IF_ERROR(engine->kpi->update(kChunk));
+        if (engine->kpi->last_seq() < engine->engine->last_seq()) return absl::OkStatus();  // another pass
+        answered = true;
+        if (query->bundle == 0) {
+          JICENG_ASSIGN_OR_RETURN(report, engine->kpi->rollup(unit, *period, options));
+        } else {
+          JICENG_ASSIGN_OR_RETURN(bundle, jiceng::build_kpi_bundle(*engine->kpi, unit, query->ranking_level, *period, options));
+        }
+        return absl::OkStatus();
+      });
+      JC_CHECK(jc::from_status(st, fn));
     }
-    auto b = jiceng::build_kpi_bundle(*engine->kpi, unit, query->ranking_level, *period, options);
-    if (!b.ok()) return jc::from_status(b.status(), fn);
-    return jc::out_string(out, jiceng::kpi_bundle_json(*b), fn);
+    if (report) return jc::out_string(out, jiceng::kpi_report_json(*report), fn);
+    return jc::out_string(out, jiceng::kpi_bundle_json(*bundle), fn);
   });
 }
 

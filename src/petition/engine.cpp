@@ -917,7 +917,7 @@ absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType 
     } else {
       Event e;
       fill_public(e, ev, events.size() + 1, nr);
-      st = sink->append(std::span<const Event>(&e, 1));
+      st = append_to_sink(std::span<const Event>(&e, 1));
       if (!st.ok()) {
         arena.resize(arena_mark);
         if (type == EventType::kSubmit) contacts.erase(idx);
@@ -1023,7 +1023,7 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
     if (in_batch) {
       batch_events.push_back(std::move(e));
     } else {
-      st = sink->append(std::span<const Event>(&e, 1));
+      st = append_to_sink(std::span<const Event>(&e, 1));
       if (!st.ok()) {
         undo_cfg();
         return st;
@@ -1117,9 +1117,21 @@ void Engine::Impl::rollback() {
   in_batch = false;
 }
 
+absl::Status Engine::Impl::append_to_sink(std::span<const Event> events) {
+  // A host's sink may throw (a journal out of memory, a host's own sink); nothing may
+  // escape the engine's API, and the caller rolls back on any non-OK status.
+  try {
+    return sink->append(events);
+  } catch (const std::exception& ex) {
+    return absl::InternalError(internal::cat("event sink threw: ", ex.what()));
+  } catch (...) {
+    return absl::InternalError("event sink threw an unknown exception");
+  }
+}
+
 absl::Status Engine::Impl::end_batch(absl::Status fn_status) {
   if (fn_status.ok() && sink != nullptr && !batch_events.empty()) {
-    fn_status = sink->append(std::span<const Event>(batch_events.data(), batch_events.size()));
+    fn_status = append_to_sink(std::span<const Event>(batch_events.data(), batch_events.size()));
   }
   if (!fn_status.ok()) {
     rollback();

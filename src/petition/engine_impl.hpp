@@ -282,6 +282,8 @@ struct Engine::Impl {
   Event public_event(std::uint32_t event_index) const;
   PetitionView view(std::uint32_t idx, const QueryOptions& o) const;
 
+  /// sink->append with any exception turned into INTERNAL (the caller rolls back).
+  absl::Status append_to_sink(std::span<const Event> events);
   void begin_batch();
   absl::Status end_batch(absl::Status fn_status);
   void rollback();

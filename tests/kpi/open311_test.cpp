@@ -315,8 +315,8 @@ TEST(Open311Phones, MaskExamples) {
   EXPECT_EQ(mask_phones_in_text("139 1234 5678 138 8765 4321"), "139 **** 5678 138 **** 4321");
   EXPECT_EQ(mask_phones_in_text("12345678901"), "123****8901");  // 11 digits from a 1, as before
   // Not phone numbers: left alone.
-  for (const char* s : {"1398765432", "2024-03-04 09:00", "P00000001", "0512-65223456", "第3栋1单元1302室", "10086",
-                        "", "共12户，38人"}) {
+  for (const char* s : {"1398765432", "2024-03-04 09:00", "P00000001", "0512-65223456",
+                        "第3栋1单元1302室", "10086", "", "共12户，38人"}) {
     EXPECT_EQ(mask_phones_in_text(s), s);
   }
 }
@@ -371,7 +371,9 @@ TEST(Open311Phones, NoneLeaksFromAnyFieldOfEitherDocument) {
   ASSERT_GT(strings.size(), 8 * all.size());
   for (const std::string& v : strings) {
     const std::string read = digits_read(v);
-    for (const std::string& n : kNumbers) ASSERT_FALSE(leaks_read(read, n)) << n << " in " << v.substr(v.size() > 200 ? v.size() - 200 : 0);
+    for (const std::string& n : kNumbers) {
+      ASSERT_FALSE(leaks_read(read, n)) << n << " in " << v.substr(v.size() > 200 ? v.size() - 200 : 0);
+    }
   }
   // The description is still cut to 4,000 characters, after masking.
   const json::value requests = json::parse(ex->requests_json);

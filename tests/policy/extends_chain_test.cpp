@@ -27,9 +27,9 @@ struct Chain {
     dir = fs::temp_directory_path() / ("jiceng-extends-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
     fs::create_directories(dir);
     for (int k = 0; k < n; ++k) {
+      const std::string base = k == 0 ? std::string("national") : "c" + std::to_string(k - 1);
       std::ofstream(dir / ("c" + std::to_string(k) + ".json"))
-          << "{\"name\": \"c" << k << "\", \"extends\": \"" << (k == 0 ? std::string("national") : "c" + std::to_string(k - 1))
-          << "\", \"rules\": []}";
+          << "{\"name\": \"c" << k << "\", \"extends\": \"" << base << "\", \"rules\": []}";
     }
   }
   ~Chain() {
@@ -46,8 +46,9 @@ TEST(ExtendsChain, ThousandsOfLevelsAreRefusedNotAStackOverflow) {
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), absl::StatusCode::kInvalidArgument);
   const std::string msg(set.status().message());
-  EXPECT_THAT(msg, HasSubstr("field extends: \"c3935\" would make the chain of extended sets 65 long, more than the 64 "
-                             "allowed (c3999 → c3998 → c3997 → … (58 more) → c3938 → c3937 → c3936 → c3935)"));
+  EXPECT_THAT(msg, HasSubstr("field extends: \"c3935\" would make the chain of extended sets 65 long, "
+                             "more than the 64 allowed (c3999 → c3998 → c3997 → … (58 more) → "
+                             "c3938 → c3937 → c3936 → c3935)"));
   EXPECT_THAT(msg, HasSubstr("policy file " + chain.file(3936)));
 }
 

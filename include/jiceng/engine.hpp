@@ -92,8 +92,8 @@ struct EngineStats {
   std::uint64_t events = 0;                ///< events recorded (== last seq)
 };
 
-/// Memory held by the petition book, for the DESIGN §8 budget (≤512 bytes per open
-/// petition, text excluded).
+/// Memory held by the petition book, for the memory target (≤512 bytes per open
+/// petition, text excluded; docs/targets.md "Memory").
 struct EngineMemory {
   std::size_t petition_bytes = 0;   ///< petition records
   std::size_t event_bytes = 0;      ///< compact event log

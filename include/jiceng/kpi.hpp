@@ -10,7 +10,7 @@
 //  - `KpiIndex` — ingests the engine's events incrementally (Engine::events) into
 //    compact per-unit × per-day aggregates; a subtree rollup sums the aggregates of the
 //    units in the subtree. This is what a city-wide report (10,000,000 petitions, under a
-//    second, DESIGN §8) uses. The two agree exactly (tested on random simulations).
+//    second, docs/targets.md) uses. The two agree exactly (tested on random simulations).
 //
 // Definitions (see docs/kpi.md for the full table):
 //  - Unit (归属单位): a petition counts for its *current unit* (PetitionView::current_unit):
@@ -67,7 +67,7 @@ absl::StatusOr<KpiPeriod> parse_kpi_period(std::string_view from, std::string_vi
 
 /// Weights of the composite score (综合成绩权重) and the factor for "basically satisfied"
 /// (基本满意折算系数): the params of policy rule `kpi.weights`. Weights are percentages
-/// that sum to 100 (10/50/40 by default, DOMAIN.md §2d).
+/// that sum to 100 (10/50/40 by default, docs/domain.md §4).
 struct KpiWeights {
   double response = 10;                   ///< 响应率 weight, percent
   double solve = 50;                      ///< 解决率 weight, percent

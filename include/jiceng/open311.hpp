@@ -27,7 +27,7 @@ class Engine;
 
 /// Options of the Open311 export.
 struct Open311Options {
-  /// Unmasked personal data. Off by default (DESIGN §7): names and phone numbers that
+  /// Unmasked personal data. Off by default (docs/domain.md §11): names and phone numbers that
   /// appear are masked ("张**", "138****5678").
   bool raw_personal_data = false;
   /// Longest description, in Unicode characters (GeoReport v2: 4,000).

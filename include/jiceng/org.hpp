@@ -39,7 +39,7 @@ inline constexpr MemberIndex kNoMember = 0xFFFFFFFFu;
 /// place they hang from plus one.
 inline constexpr int kLevelCount = 6;
 
-/// Kind of an org unit (the `kind` string of data files, DESIGN §1).
+/// Kind of an org unit (the `kind` string of data files, docs/org.md).
 enum class UnitKind : std::uint8_t {
   kDistrictCommittee,       ///< 区委/工委 (level 0)
   kStreetCommittee,         ///< 街道党工委 (level 1)
@@ -63,7 +63,7 @@ enum class UnitKind : std::uint8_t {
 /// Number of UnitKind values.
 inline constexpr int kUnitKindCount = 18;
 
-/// The snake_case kind string of DESIGN §1, e.g. "grid_branch".
+/// The snake_case kind string of docs/org.md, e.g. "grid_branch".
 std::string_view to_string(UnitKind);
 /// Parses a kind string; nullopt when unknown.
 std::optional<UnitKind> parse_unit_kind(std::string_view);
@@ -154,7 +154,7 @@ struct CompoundGap {
   std::size_t party_members = 0;   ///< party members whose residence is in the compound
 };
 
-/// Coverage report (覆盖情况): counts, and the gaps the rules of DESIGN §5 look for.
+/// Coverage report (覆盖情况): counts, and the gaps the rules of docs/domain.md §6, §9 look for.
 /// Errors: compounds without their own branch, party organizations without a current
 /// secretary. Warning: grids without a station (698 stations for 826 grids is normal).
 struct CoverageReport {
@@ -177,8 +177,8 @@ struct CoverageReport {
   std::size_t warning_count() const { return grids_without_station.size(); }
 };
 
-/// Sizes of the in-memory structures, for the DESIGN §8 budget (≤256 bytes per unit,
-/// text excluded).
+/// Sizes of the in-memory structures, for the memory target (≤256 bytes per unit,
+/// text excluded; docs/targets.md "Memory").
 struct OrgMemoryStats {
   std::size_t unit_structure_bytes = 0;  ///< per-unit arrays, id index, labels, counters
   std::size_t text_bytes = 0;            ///< ids and names
@@ -209,7 +209,7 @@ class OrgGraph {
   /// What an export may show.
   struct ExportOptions {
     /// Member names (residents' personal data) as stored; false: masked with mask_name
-    /// ("沈畅" → "沈*"), as every export is unless the host asks for raw data (DESIGN §7).
+    /// ("沈畅" → "沈*"), as every export is unless the host asks for raw data.
     bool raw = false;
   };
   /// The whole graph in the JSON document format, loadable into an empty graph, in a

@@ -1,5 +1,5 @@
 // jiceng/org_generator.hpp — a deterministic, seeded generator of a city's party
-// organization (城市基层党组织) of any size, shaped like the Suzhou figures of DESIGN §1:
+// organization (城市基层党组织) of any size, shaped like the Suzhou figures of docs/domain.md §9:
 // district → streets/townships → communities/villages → grids (about 7 per community,
 // 826 for 115 in Wuzhong), compounds (一小区一党支部) or natural villages → buildings →
 // central households; stations on about 85% of grids (698 of 826); joint committees with

@@ -279,7 +279,7 @@ std::string workflow_dot();
 /// issue the event. `format` is "markdown" or "csv"; INVALID_ARGUMENT otherwise.
 absl::StatusOr<std::string> workflow_matrix(std::string_view format);
 
-/// Track of the loop, chosen by policy (DOMAIN.md §1–2).
+/// Track of the loop, chosen by policy (docs/domain.md §2–3).
 enum class Track : std::uint8_t {
   kHotline = 0,  ///< 12345 热线: return within a window, reopen when unsatisfied
   kXinfang = 1,  ///< 信访: review 复查 and re-review 复核 by the next higher unit, then final

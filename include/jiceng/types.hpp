@@ -67,7 +67,7 @@ bool is_valid_utf8(std::string_view text);
 
 /// Masks personal data for exports (个人信息脱敏): "张三丰" → "张**", "13812345678" →
 /// "138****5678". Every export masks resident names and phones unless the host asks for
-/// raw data explicitly (DESIGN §7).
+/// raw data explicitly (docs/domain.md §11).
 std::string mask_name(std::string_view name);
 /// See mask_name.
 std::string mask_phone(std::string_view phone);

@@ -294,7 +294,7 @@ DeadlinePolicy DeadlinePolicy::hotline_default() {
   return p;
 }
 
-// 广东省12345热线管理办法 (secondary source, DOMAIN.md §2b): 咨询 2, 求助/建议 10, 投诉/举报
+// 广东省12345热线管理办法 (secondary source, docs/domain.md §3): 咨询 2, 求助/建议 10, 投诉/举报
 // 15 working days. Extension and return windows are not given there; kept from Shandong.
 DeadlinePolicy DeadlinePolicy::hotline_guangdong() {
   DeadlinePolicy p = hotline_default();
@@ -309,7 +309,7 @@ DeadlinePolicy DeadlinePolicy::hotline_guangdong() {
   return p;
 }
 
-// The 信访 track: 信访工作条例 (2022-02-25, in force 2022-05-01), DOMAIN.md §1. Its limits
+// The 信访 track: 信访工作条例 (2022-02-25, in force 2022-05-01), docs/domain.md §2. Its limits
 // are natural days (日) unless it says 工作日; the 条例 has no urgency tier.
 DeadlinePolicy DeadlinePolicy::xinfang_default() {
   DeadlinePolicy p;

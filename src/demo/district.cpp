@@ -1,4 +1,4 @@
-// The embedded default district (默认辖区): Wuzhong's shape from seed 002 — 15 streets
+// The embedded default district (默认辖区): Wuzhong's shape (docs/domain.md §9) — 15 streets
 // and towns, 115 communities, 826 grid party branches, 698 先锋枢纽驿站 each with a hub
 // head (枢纽长), buildings (楼栋党小组), party-member central households (党员中心户),
 // households, members and posts — with the real names the seeds give, the rest generated
@@ -27,7 +27,7 @@ struct StreetSpec {
   int communities;
 };
 
-// 9 streets and 6 towns of Wuzhong; community counts sum to 115 (seed 002).
+// 9 streets and 6 towns of Wuzhong; community counts sum to 115 (docs/domain.md §9).
 constexpr std::array<StreetSpec, 15> kStreets{{
     {"长桥街道", false, 10}, {"郭巷街道", false, 9},  {"横泾街道", false, 6},  {"香山街道", false, 6},
     {"苏苑街道", false, 8},  {"龙西街道", false, 8},  {"城南街道", false, 10}, {"越溪街道", false, 8},
@@ -223,7 +223,7 @@ class Builder {
                                   UnitType::kResident, "resident_unit", 3, c, street_idx, c_idx);
           link("joint", j, ru);
         }
-        // 业委会党的工作小组 in the Economic Development Zone's streets (37, seed 002).
+        // 业委会党的工作小组 in the Economic Development Zone's streets (37, docs/domain.md §8).
         if ((si == 1 || si == 2 || si == 6 || si == 7) && owners_groups < 37) {
           for (int k = 0; k < 2 && owners_groups < 37; ++k, ++owners_groups) {
             const int q = add_unit(absl::StrCat(sid, pad(ci + 1, 3), "Q", k + 1),
@@ -235,7 +235,7 @@ class Builder {
         const long fund = rng.chance(0.06) ? 180000 : 200000 + 10000L * rng.range(0, 5);
         d.service_fund_yuan.push_back(fund);
         std::vector<std::pair<std::string, long>> spend;
-        if (cname == "南亭社区") spend.emplace_back("助餐服务点", 50000);  // seed 002
+        if (cname == "南亭社区") spend.emplace_back("助餐服务点", 50000);  // docs/domain.md §9
         spend.emplace_back("议事场地维护", 10000L * rng.range(1, 4));
         spend.emplace_back("居民服务活动", 10000L * rng.range(3, 9));
         if (rng.chance(0.04)) spend.emplace_back("微实事项目", 150000);
@@ -312,7 +312,7 @@ class Builder {
           d.grid_committee_size.push_back(rng.chance(0.03) ? 0 : rng.range(3, 5));
         }
       }
-      // 郭巷街道尹东片区: a 片区型大党委 over three communities and an office (seed 002).
+      // 郭巷街道尹东片区: a 片区型大党委 over three communities and an office (docs/domain.md §9).
       if (std::string_view(ss.name) == "郭巷街道") {
         const int j = add_unit(sid + "J", "尹东片区型大党委", UnitType::kJoint, "joint_committee", 2, s, street_idx, -1);
         post(member(true, s), j, "secretary", "2022-05-01");

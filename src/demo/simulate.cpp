@@ -26,8 +26,9 @@
 namespace jiceng::demo {
 namespace {
 
-// Category mix: 40% property and 36% government consultation (seed 003); the rest as the
-// seeds list them (parking, stalls, noise, charging, drains, elderly meals, disputes).
+// Category mix: 40% property and 36% government consultation (docs/domain.md §10); the rest
+// as the Suzhou reports list them (parking, stalls, noise, charging, drains, elderly meals,
+// disputes).
 struct CategorySpec {
   const char* id;
   int weight;  // per mille

@@ -1,4 +1,4 @@
-// Tests of the seeded city generator: determinism, exact size, the DESIGN §1 shape, and
+// Tests of the seeded city generator: determinism, exact size, the Suzhou shape, and
 // that what it writes loads cleanly in both formats.
 #include <gtest/gtest.h>
 

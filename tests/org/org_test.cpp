@@ -381,7 +381,7 @@ TEST_F(DistrictTest, ExportImportRoundTrip) {
 }
 
 // Member names are residents' personal data: masked in every export unless the host
-// asks for raw data (DESIGN §7). Unit names are not personal and stay.
+// asks for raw data (docs/domain.md §11). Unit names are not personal and stay.
 TEST_F(DistrictTest, ExportMasksMemberNamesUnlessRaw) {
   const std::string masked = g.export_json();
   const std::string raw = g.export_json({.raw = true});

@@ -1,4 +1,4 @@
-// C ABI call overhead against the direct C++ call (DESIGN §8: ≤ 1.2×), on the hot calls
+// C ABI call overhead against the direct C++ call (≤ 1.2×, docs/targets.md), on the hot calls
 // of the engine and the calendar: a petition transition with a resolved actor (催办 on a
 // dispatched petition, repeatable), a state query, the current stage's deadline, a working-day deadline (as a jc_date
 // {y,m,d} and as a jc_day number; the C++ twin takes a ready Boost date). The C side goes

@@ -1,4 +1,4 @@
-// C ABI call overhead against the direct C++ call (DESIGN §8: ≤ 1.2×) on the hot org
+// C ABI call overhead against the direct C++ call (≤ 1.2×, docs/targets.md) on the hot org
 // queries: the chain of command into a caller buffer, "is A inside B's subtree", the
 // ancestor at a level — over a generated city of 100,000 units, same process.
 #include <benchmark/benchmark.h>

@@ -1,6 +1,6 @@
 // bench/capi_ratio.hpp — a Google Benchmark main that, after the usual console output,
 // prints the ratio of each `BM_Capi<X>` time to its `BM_Direct<X>` twin (C ABI call
-// overhead; DESIGN §8 target ≤ 1.2×). Run with --benchmark_repetitions=5
+// overhead; target ≤ 1.2×, docs/targets.md). Run with --benchmark_repetitions=5
 // --benchmark_report_aggregates_only to compare medians. The ratio uses CPU time: the
 // machine is shared, and wall time then counts other processes' slices, not our work.
 #pragma once

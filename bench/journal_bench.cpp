@@ -1,4 +1,4 @@
-// Journal benchmarks (DESIGN §8): durable appends with group commit against raw SQLite
+// Journal benchmarks (docs/targets.md): durable appends with group commit against raw SQLite
 // inserts of the same rows in the same run (same pragmas: WAL, synchronous=FULL; same
 // batch size; same prepared-statement loop), one transaction per event for contrast,
 // and replay speed (chain verification included).

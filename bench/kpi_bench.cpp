@@ -1,4 +1,5 @@
-// KPI benchmark (DESIGN §8: a city-wide rollup over 10,000,000 petitions in under a second).
+// KPI benchmark (docs/targets.md: a city-wide rollup over 10,000,000 petitions in under a
+// second).
 //
 // Two data sets, both built once per process:
 //  - "engine": a city (district, 15 streets, 120 communities, 960 grids) with

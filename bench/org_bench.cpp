@@ -1,4 +1,4 @@
-// Hierarchy benchmark (DESIGN §8): a generated 1,000,000-unit city, loaded from JSON
+// Hierarchy benchmark (docs/targets.md): a generated 1,000,000-unit city, loaded from JSON
 // Lines; chain of command, unit at level L, "is A inside B", subtree size and
 // responsible units per household, each beside the same question asked of SQLite as a
 // recursive CTE over the same units (in-memory table units(id, parent, level) with an

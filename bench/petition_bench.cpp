@@ -1,5 +1,5 @@
-// Petition engine benchmark (DESIGN §8): in-memory transitions per second (guard + scope +
-// deadline + event), memory per open petition, and tick over 1,000,000 open petitions —
+// Petition engine benchmark (docs/targets.md): in-memory transitions per second (guard +
+// scope + deadline + event), memory per open petition, and tick over 1,000,000 open petitions —
 // each beside the straightforward alternative many platforms use: the same transitions as
 // SQLite statements (read the row, check, compute the deadline, UPDATE, INSERT the event).
 //

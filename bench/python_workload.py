@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A Python workload through jiceng against the same workload in pure Python (networkx +
-plain objects), in the same run (DESIGN §8: jiceng ≥ 20× faster).
+plain objects), in the same run (docs/targets.md: jiceng ≥ 20× faster).
 
 Workload: load a generated district (the same JSON for both), run N petitions (default
 100,000) through the loop — submit, accept, dispatch (routed to the competent unit by

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """scripts/bench-table against fake benchmark programs: the figures it reads, the ratios it
-computes, PASS / FAIL / MISSING per DESIGN §8 target, medians of repeated runs, and the
+computes, PASS / FAIL / MISSING per target of docs/targets.md, medians of repeated runs, and the
 exit status."""
 
 import json

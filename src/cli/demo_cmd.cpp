@@ -1,5 +1,5 @@
-// `jiceng demo`: the main job — build the embedded default district (吴中区, the seeds'
-// figures), run a year of petitions through the whole loop under a policy set, journaled
+// `jiceng demo`: the main job — build the embedded default district (吴中区, the figures
+// of docs/domain.md §9), run a year of petitions through the whole loop under a policy set, journaled
 // to SQLite, and print the report an organization department reads; files go to --out.
 #include <unistd.h>
 

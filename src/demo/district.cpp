@@ -1,7 +1,7 @@
 // The embedded default district (默认辖区): Wuzhong's shape (docs/domain.md §9) — 15 streets
 // and towns, 115 communities, 826 grid party branches, 698 先锋枢纽驿站 each with a hub
 // head (枢纽长), buildings (楼栋党小组), party-member central households (党员中心户),
-// households, members and posts — with the real names the seeds give, the rest generated
+// households, members and posts — with the real names the reports give, the rest generated
 // from a fixed seed so that every build holds the same district.
 #include <algorithm>
 #include <array>
@@ -35,7 +35,7 @@ constexpr std::array<StreetSpec, 15> kStreets{{
     {"临湖镇", true, 6},     {"光福镇", true, 6},     {"东山镇", true, 7},
 }};
 
-// Communities named in the seeds, by street, with their organization form.
+// Communities named in the reports, by street, with their organization form.
 struct RealCommunity {
   const char* street;
   const char* name;

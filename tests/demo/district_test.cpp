@@ -1,5 +1,5 @@
-// The embedded default district: the seeds' figures (002: 115 communities, 826 grid
-// branches, 698 stations; 15 streets and towns of Wuzhong), real names, determinism.
+// The embedded default district: Wuzhong's figures (docs/domain.md §9: 115 communities,
+// 826 grid branches, 698 stations; 15 streets and towns of Wuzhong), real names, determinism.
 #include <string>
 
 #include <gtest/gtest.h>

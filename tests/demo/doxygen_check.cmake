@@ -1,5 +1,5 @@
 # ctest docs_doxygen: runs Doxygen over the public C++ and C headers and fails on any
-# warning (the Doxyfile writes them to WARN_LOGFILE; DESIGN/issue 9: zero warnings).
+# warning (the Doxyfile writes them to WARN_LOGFILE; issue 9: zero warnings).
 #   cmake -DDOXYGEN=... -DDOXYFILE=... -DLOG=... -DSOURCE_DIR=... -P doxygen_check.cmake
 file(REMOVE ${LOG})
 execute_process(COMMAND ${DOXYGEN} ${DOXYFILE} WORKING_DIRECTORY ${SOURCE_DIR}

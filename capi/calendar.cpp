@@ -79,6 +79,19 @@ jc_status make(jc_calendar** out, jiceng::WorkCalendar cal) {
   return add_error(fn, cal, day, n);
 }
 
+/// One field of day_info(d) into *out, for the calls that classify a day (kind, provisional).
+template <typename Field>
+jc_status day_info_field(int* out, const jc_calendar* cal, jc_date d, const char* fn, Field field) {
+  JC_CHECK(jc::need(out, fn, "out"));
+  JC_CHECK(need_cal(cal, fn));
+  jiceng::Date bd;
+  JC_CHECK(jc::to_boost_date(&bd, d, fn));
+  auto r = cal->cal->day_info(bd);
+  if (!r.ok()) return jc::from_status(r.status(), fn);
+  *out = field(*r);
+  return JC_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -144,14 +157,8 @@ jc_status jc_calendar_get_mode(int* out, const jc_calendar* cal) {
 
 jc_status jc_calendar_is_provisional(int* out, const jc_calendar* cal, jc_date d) {
   JC_GUARD("jc_calendar_is_provisional") {
-    JC_CHECK(jc::need(out, "jc_calendar_is_provisional", "out"));
-    JC_CHECK(need_cal(cal, "jc_calendar_is_provisional"));
-    jiceng::Date bd;
-    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_is_provisional"));
-    auto r = cal->cal->day_info(bd);
-    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_is_provisional");
-    *out = r->provisional ? 1 : 0;
-    return JC_OK;
+    return day_info_field(out, cal, d, "jc_calendar_is_provisional",
+                          [](const jiceng::DayInfo& i) { return i.provisional ? 1 : 0; });
   });
 }
 
@@ -230,14 +237,8 @@ jc_status jc_calendar_is_workday_day(int* out, const jc_calendar* cal, jc_day da
 
 jc_status jc_calendar_day_kind(int* out, const jc_calendar* cal, jc_date d) {
   JC_GUARD("jc_calendar_day_kind") {
-    JC_CHECK(jc::need(out, "jc_calendar_day_kind", "out"));
-    JC_CHECK(need_cal(cal, "jc_calendar_day_kind"));
-    jiceng::Date bd;
-    JC_CHECK(jc::to_boost_date(&bd, d, "jc_calendar_day_kind"));
-    auto r = cal->cal->day_info(bd);
-    if (!r.ok()) return jc::from_status(r.status(), "jc_calendar_day_kind");
-    *out = static_cast<int>(r->kind);
-    return JC_OK;
+    return day_info_field(out, cal, d, "jc_calendar_day_kind",
+                          [](const jiceng::DayInfo& i) { return static_cast<int>(i.kind); });
   });
 }
 

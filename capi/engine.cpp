@@ -45,15 +45,43 @@ jc_status to_actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
   return JC_OK;
 }
 
-/// The check word that binds an actor handle to its engine.
-std::uint32_t handle_check(const jc_engine* e, std::uint32_t id_ref, std::uint32_t role, std::uint32_t unit_ref) {
-  std::uint64_t h = reinterpret_cast<std::uintptr_t>(e) ^ 0x9E3779B97F4A7C15ull;
+/// The check word that binds an actor handle to its engine and that engine's generation:
+/// the low 31 bits of the generation (a value of a process-wide counter, drawn anew at every
+/// engine creation and restore, never an address) shifted left, XOR a hash of the fields
+/// forced odd. For fields f the word differs between any two generations less than 2^31
+/// draws apart, so a stale, foreign or freed engine's handle is refused exactly, not with a
+/// 2^-32 chance of passing; a field altered under a valid word passes only on a hash
+/// collision; and the word is odd, so a zero-filled handle never checks.
+constexpr std::uint32_t handle_check(std::uint64_t generation, std::uint32_t id_ref, std::uint32_t role,
+                                     std::uint32_t unit_ref) noexcept {
+  std::uint64_t h = 0x9E3779B97F4A7C15ull;
   for (std::uint64_t v : {std::uint64_t{id_ref}, std::uint64_t{role}, std::uint64_t{unit_ref}}) {
     h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
     h *= 0xBF58476D1CE4E5B9ull;
   }
-  const auto c = static_cast<std::uint32_t>(h ^ (h >> 32));
-  return c == 0 ? 1u : c;  // a zero-filled handle never checks
+  const auto fields = static_cast<std::uint32_t>(h ^ (h >> 32)) | 1u;
+  return (static_cast<std::uint32_t>(generation) << 1) ^ fields;
+}
+static_assert(handle_check(1, 0, 0, 0) != handle_check(2, 0, 0, 0) && (handle_check(7, 0, 0, 0) & 1u) == 1u);
+
+/// Refusal of a handle whose check word does not match (cold).
+[[gnu::cold, gnu::noinline]] jc_status bad_handle(const char* fn) {
+  return jc::fail(JC_INVALID_ARGUMENT,
+                  jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor on this engine since its last "
+                              "restore (a handle of another or a freed engine, made before jc_engine_restore, or "
+                              "altered); resolve the actor again"));
+}
+
+/// Checks a C actor handle against the engine's current generation and converts it.
+inline bool to_handle(jiceng::ActorHandle* out, const jiceng::Engine& e, const jc_actor_handle& a) noexcept {
+  // The generation is read once: a restore racing with the call makes the C++ engine
+  // refuse the converted handle under its lock (it carries the generation checked here).
+  const std::uint64_t gen = e.generation();
+  if (a.role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
+      a.check != handle_check(gen, a.id_ref, a.role, a.unit_ref)) [[unlikely]]
+    return false;
+  *out = jiceng::ActorHandle{a.id_ref, static_cast<jiceng::Role>(a.role), a.unit_ref, e.identity(), gen};
+  return true;
 }
 
 /// Runs one command through the C++ API given a ready Actor.
@@ -185,11 +213,7 @@ jc_status write_ids(std::uint64_t* buf, std::size_t capacity, std::size_t* out_c
 /// Checks a resolved actor handle against its engine and converts it.
 jc_status actor_handle(jiceng::ActorHandle* out, const jc_engine* e, const jc_actor_handle* actor, const char* fn) {
   JC_CHECK(jc::need(actor, fn, "actor"));
-  if (actor->role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
-      actor->check != handle_check(e, actor->id_ref, actor->role, actor->unit_ref))
-    return jc::fail(JC_INVALID_ARGUMENT,
-                    jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor on this engine"));
-  *out = jiceng::ActorHandle{actor->id_ref, static_cast<jiceng::Role>(actor->role), actor->unit_ref};
+  if (!to_handle(out, *e->engine, *actor)) return bad_handle(fn);
   return JC_OK;
 }
 
@@ -435,7 +459,7 @@ jc_status jc_engine_resolve_actor(jc_actor_handle* out, jc_engine* engine, const
     out->id_ref = h->id_ref;
     out->role = static_cast<std::uint32_t>(h->role);
     out->unit_ref = h->unit_ref;
-    out->check = handle_check(engine, out->id_ref, out->role, out->unit_ref);
+    out->check = handle_check(h->generation, out->id_ref, out->role, out->unit_ref);
     return JC_OK;
   });
 }
@@ -593,14 +617,11 @@ jc_status jc_engine_execute(jc_engine* engine, const jc_actor_handle* actor, int
   JC_GUARD(fn) {
     JC_CHECK(need_engine(engine, fn));
     JC_CHECK(jc::need(actor, fn, "actor"));
-    if (actor->role >= static_cast<std::uint32_t>(jiceng::kRoleCount) ||
-        actor->check != handle_check(engine, actor->id_ref, actor->role, actor->unit_ref))
-      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": actor handle was not made by jc_engine_resolve_actor "
-                                                            "on this engine"));
+    jiceng::ActorHandle h;
+    if (!to_handle(&h, *engine->engine, *actor)) return bad_handle(fn);
     if (event_type <= JC_EVENT_SUBMIT || event_type >= jiceng::kCommandEventCount)
       return jc::fail(JC_INVALID_ARGUMENT,
                       jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
-    const jiceng::ActorHandle h{actor->id_ref, static_cast<jiceng::Role>(actor->role), actor->unit_ref};
     const absl::Status s = engine->engine->execute(h, static_cast<EventType>(event_type), petition, now);
     if (s.ok()) [[likely]]
       return JC_OK;

@@ -286,6 +286,13 @@ class Engine {
   /// recorded events (their seqs are then reused by later events), and every restore.
   /// Between two rewinds the history only grows.
   std::uint64_t history_epoch() const;
+  /// What an ActorHandle is bound to: the engine's identity, process-unique (a global
+  /// counter, never an address, so an engine allocated where a freed one lay differs)...
+  std::uint64_t identity() const;
+  /// ...and its generation: a fresh value of the same counter at every restore (so also
+  /// unique in the process), kept by load_org. Lock-free; for bindings with a handle of
+  /// their own (the C ABI's check word).
+  std::uint64_t generation() const;
   /// How much of a reader's history survives: the largest n ≤ mark.seq such that events
   /// 1..n are still the events the reader folded. mark.seq when no rewind happened since
   /// mark.epoch; else the fewest events a rewind since then kept (0 after a restore, and

@@ -318,11 +318,16 @@ struct Actor {
 };
 
 /// An Actor resolved against one Engine (interned id and unit): the hot-path form.
-/// Valid for the lifetime of the engine that made it.
+/// Bound to the engine that made it and to its generation: valid across load_org (ids
+/// are only appended), refused with INVALID_ARGUMENT (changing nothing) by another engine
+/// (or one allocated where a freed one was) and after a restore of its own engine, whose
+/// id tables then follow the snapshot's order.
 struct ActorHandle {
   std::uint32_t id_ref = 0;
   Role role = Role::kResident;
   std::uint32_t unit_ref = 0xFFFFFFFFu;  ///< kNoRef when the actor has no unit
+  std::uint64_t engine = 0;      ///< Engine::identity of the maker (process-unique, never an address)
+  std::uint64_t generation = 0;  ///< Engine::generation of the maker when it was made
 };
 
 /// Personal contact data (联系方式), kept apart from the petition and masked in

@@ -1164,7 +1164,26 @@ absl::StatusOr<ActorHandle> Engine::Impl::resolve(const Actor& a) {
     return absl::InvalidArgumentError(internal::cat("actor ", a.id, ": role ", to_string(a.role), " needs a unit"));
   }
   h.id_ref = actors.intern(a.id);
+  h.engine = identity;
+  h.generation = generation.load(std::memory_order_relaxed);
   return h;
+}
+
+std::uint64_t Engine::Impl::draw_stamp() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+absl::Status Engine::Impl::check_handle(const ActorHandle& a) const {
+  if (a.engine != identity) [[unlikely]] {
+    return absl::InvalidArgumentError("actor handle was made by another engine (or a freed one)");
+  }
+  if (a.generation != generation.load(std::memory_order_relaxed)) [[unlikely]] {
+    return absl::InvalidArgumentError(
+        "actor handle is stale: made before a restore of this engine (resolve the actor again)");
+  }
+  if (a.id_ref >= actors.size()) [[unlikely]] return absl::InvalidArgumentError("actor handle is forged");
+  return absl::OkStatus();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1263,7 +1282,7 @@ absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType t
   if (static_cast<int>(type) >= kPetitionEventCount) {
     return absl::InvalidArgumentError(internal::cat(to_string(type), ": use its own Engine method"));
   }
-  if (actor.id_ref >= impl_->actors.size()) return absl::InvalidArgumentError("actor handle from another engine");
+  JICENG_RETURN_IF_ERROR(impl_->check_handle(actor));
   std::uint32_t idx = kNoRef;
   if (type == EventType::kSubmit) {
     if (!payload.idempotency_key.empty()) {
@@ -1283,7 +1302,7 @@ absl::Status Engine::execute(const ActorHandle& actor, EventType type, PetitionI
   if (type == EventType::kSubmit || static_cast<int>(type) >= kPetitionEventCount) {
     return absl::InvalidArgumentError(internal::cat(to_string(type), " needs a payload"));
   }
-  if (actor.id_ref >= impl_->actors.size()) return absl::InvalidArgumentError("actor handle from another engine");
+  JICENG_RETURN_IF_ERROR(impl_->check_handle(actor));
   if (id == kNoPetition || id > impl_->recs.size()) return impl_->index_of(id).status();
   return impl_->run(actor, type, static_cast<std::uint32_t>(id - 1), empty_payload(), now, Impl::Mode::kLive, false)
       .status();
@@ -1296,12 +1315,16 @@ absl::StatusOr<ActorHandle> Engine::resolve_actor(const Actor& actor) {
 
 absl::StatusOr<PetitionId> Engine::execute(const Actor& actor, EventType type, PetitionId id,
                                            const EventPayload& payload, Timestamp now) {
-  ActorHandle h;
-  {
-    WriteLock l(*impl_);
-    JICENG_ASSIGN_OR_RETURN(h, impl_->resolve(actor));
+  for (;;) {
+    ActorHandle h;
+    {
+      WriteLock l(*impl_);
+      JICENG_ASSIGN_OR_RETURN(h, impl_->resolve(actor));
+    }
+    auto r = execute(h, type, id, payload, now);
+    // A restore between the two locks made h stale: resolve against the restored state.
+    if (r.ok() || h.generation == impl_->generation.load(std::memory_order_relaxed)) return r;
   }
-  return execute(h, type, id, payload, now);
 }
 
 absl::StatusOr<PetitionId> Engine::submit(const Actor& a, const EventPayload& s, Timestamp now) {
@@ -1816,6 +1839,9 @@ std::uint64_t Engine::last_seq() const {
   ReadLock l(*impl_);
   return impl_->events.size();
 }
+std::uint64_t Engine::identity() const { return impl_->identity; }
+std::uint64_t Engine::generation() const { return impl_->generation.load(std::memory_order_relaxed); }
+
 std::uint64_t Engine::history_epoch() const {
   ReadLock l(*impl_);
   return impl_->rewinds;
@@ -1873,6 +1899,7 @@ absl::Status Engine::restore(std::string_view bytes) {
   if (impl_->in_batch) return absl::FailedPreconditionError("restore: not inside a batch");
   JICENG_RETURN_IF_ERROR(impl_->restore(bytes));
   impl_->note_rewind(0);  // the history was replaced: no reader's events survive
+  impl_->generation.store(Impl::draw_stamp(), std::memory_order_relaxed);  // ids were renumbered
   return absl::OkStatus();
 }
 

@@ -219,6 +219,13 @@ struct Engine::Impl {
   std::optional<pet::Config> saved_cfg;
   std::vector<std::pair<std::uint32_t, Contact>> saved_contacts;
 
+  // What actor handles are bound to (Engine::identity, generation): values of one global
+  // counter, drawn at creation and (generation) again at every restore.
+  static std::uint64_t draw_stamp();
+  const std::uint64_t identity = draw_stamp();
+  std::atomic<std::uint64_t> generation{identity};
+  absl::Status check_handle(const ActorHandle& a) const;
+
   // Rewinds of the history (Engine::history_epoch, surviving_seq): the k-th rewind kept
   // rewind_kept[k % kRewindsKept] events. Not part of the state: restore keeps them.
   static constexpr std::uint64_t kRewindsKept = 64;

@@ -586,7 +586,10 @@ typedef struct jc_actor {
 
 /**
  * An actor resolved once against one engine (jc_engine_resolve_actor): the hot-path
- * form. Treat as opaque; valid for the lifetime of the engine that made it.
+ * form. Treat as opaque. Valid on the engine that made it until that engine's next
+ * jc_engine_restore (jc_engine_load_org keeps it valid); a stale handle, one of another
+ * engine or of a freed one (even if a new engine lies at the same address) is refused
+ * with JC_INVALID_ARGUMENT and changes nothing (docs/c-api.md, "The hot path").
  */
 typedef struct jc_actor_handle {
   uint32_t id_ref;

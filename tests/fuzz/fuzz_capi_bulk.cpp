@@ -6,8 +6,9 @@
 // The input is a little program: each op's bytes choose the call, the count, which columns
 // are NULL, every string (a valid id from a pool, NULL, "", raw bytes, a valid id followed
 // by invalid UTF-8, an over-long text), every id (created in this run, seeded, 0, unknown,
-// random), event types and enum values in and out of range, and forged, zeroed, NULL or
-// foreign actor handles.
+// random), event types and enum values in and out of range, and forged, zeroed, NULL,
+// foreign or stale actor handles (resolved before a jc_engine_restore: every input starts
+// with one, and an op restores mid-run, so handle generations advance while it runs).
 //
 // Oracle: two engines start from the same state (the sample district plus petitions at
 // every stage of the loop). Engine A takes the bulk call; engine B takes the same items one
@@ -247,6 +248,7 @@ struct Run {
   jc_engine* b = nullptr;  // takes the same items one by one
   jc_actor_handle ha[kActorCount] = {};
   jc_actor_handle hb[kActorCount] = {};
+  jc_actor_handle stale[kActorCount] = {};  // A's handles from before its latest restore
   bool resolved[kActorCount] = {};
   std::vector<uint64_t> ids;  // seeded and created petitions
   std::set<uint64_t> known;
@@ -296,7 +298,8 @@ HandlePick pick_handle(Run& run, Reader& r) {
   h.b = &run.hb[h.index];
   if (b < 224) return h;
   h.bad = true;
-  switch (b % 5) {
+  switch (b % 6) {
+    case 5: h.a = &run.stale[h.index]; break;  // resolved before a restore of A
     case 0: h.a = nullptr; break;
     case 1: h.storage = run.ha[h.index]; h.storage.check ^= 1u << (b % 32); h.a = &h.storage; break;
     case 2: h.storage = jc_actor_handle{0, 0, 0, 0}; h.a = &h.storage; break;
@@ -587,15 +590,42 @@ void kpi(Run& run, Reader& r) {
 
 }  // namespace
 
+/// Restores both engines from A's snapshot (the same state, a new generation): A's handles
+/// become stale — each is refused and changes nothing — and are resolved again.
+void restore_both(Run& run, Reader& r) {
+  char* bytes = nullptr;
+  std::size_t len = 0;
+  REQUIRE(jc_engine_snapshot(&bytes, &len, run.a) == JC_OK);
+  const std::string before = digest(run.a);
+  REQUIRE(jc_engine_restore(run.a, bytes, len) == JC_OK);
+  REQUIRE(jc_engine_restore(run.b, bytes, len) == JC_OK);
+  jc_string_free(bytes);
+  REQUIRE(digest(run.a) == before);
+  for (std::size_t i = 0; i < kActorCount; ++i) {
+    if (!run.resolved[i]) continue;
+    run.stale[i] = run.ha[i];
+    jc_clear_error();
+    const uint64_t id = run.pick_id(r);
+    REQUIRE(checked(jc_engine_execute(run.a, &run.stale[i], JC_EVENT_ACCEPT + r.byte() % 16, id, run.now)) ==
+            JC_INVALID_ARGUMENT);
+    REQUIRE(digest(run.a) == before);
+    REQUIRE(jc_engine_resolve_actor(&run.ha[i], run.a, &kActors[i]) == JC_OK);
+    REQUIRE(jc_engine_resolve_actor(&run.hb[i], run.b, &kActors[i]) == JC_OK);
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const Base& b = base();
   // The two engines live for the whole run (opening one per input made the run slow):
   // each input restores both to the base state.
   static jc_engine* const engine_a = open_engine();
   static jc_engine* const engine_b = open_engine();
+  // A's handles of the previous input: stale once A is restored below.
+  static jc_actor_handle previous[kActorCount] = {};
   Run run;
   run.a = engine_a;
   run.b = engine_b;
+  std::memcpy(run.stale, previous, sizeof previous);
   REQUIRE(jc_engine_restore(run.a, b.snapshot.data(), b.snapshot.size()) == JC_OK);
   REQUIRE(jc_engine_restore(run.b, b.snapshot.data(), b.snapshot.size()) == JC_OK);
   for (std::size_t i = 0; i < kActorCount; ++i) {
@@ -654,11 +684,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
       default:
-        kpi(run, r);
+        if (r.byte() % 4 == 0) {
+          restore_both(run, r);
+        } else {
+          kpi(run, r);
+        }
         break;
     }
     REQUIRE(digest(run.a) == digest(run.b));
     REQUIRE(last_seq(run.a) == last_seq(run.b));
   }
+  std::memcpy(previous, run.ha, sizeof previous);
   return 0;
 }

@@ -154,7 +154,8 @@ typedef enum jc_event_type {
   JC_EVENT_URGE = 11, JC_EVENT_SUPERVISE = 12, JC_EVENT_RESOLVE = 13, JC_EVENT_EVALUATE = 14,
   JC_EVENT_REOPEN = 15, JC_EVENT_CLOSE = 16, JC_EVENT_WITHDRAW = 17, JC_EVENT_MARK_OVERDUE = 18,
   JC_EVENT_LOAD_ORG = 19, JC_EVENT_SET_POLICY = 20, JC_EVENT_LOAD_CALENDAR = 21,
-  JC_EVENT_SET_CALENDAR = 22
+  JC_EVENT_SET_CALENDAR = 22,
+  JC_EVENT_LOOP = 23 /**< an event of a hosted loop (jc_engine_command); its document names the loop */
 } jc_event_type;
 
 /** Urgency (紧急程度). */
@@ -970,6 +971,47 @@ JC_API jc_status jc_journal_latest_snapshot_json(char **out, const jc_journal *j
 
 /** Lower-case hex SHA-256 of `len` bytes into `buf` (65 bytes). */
 JC_API jc_status jc_sha256_hex(char *buf, size_t size, size_t *out_len, const char *bytes, size_t len);
+
+/* ======================================================================================
+ * Hosted loops (闭环): the generic surface
+ *
+ * Besides petitions, an engine hosts loops (deliberation, projects, ...; see
+ * docs/internals.md) that share its org, calendar, policy, journal and clock. Each is
+ * reached by name through these four calls, generated from the loop's table: a new loop
+ * adds no C function. Items are numbered per loop from 1; display ids are the table's
+ * prefix and 8 digits ("T00000001"). Payloads and answers are JSON objects (UTF-8).
+ * ==================================================================================== */
+
+/** Names of the loops the engine hosts besides petitions, as a JSON array (library string). */
+JC_API jc_status jc_engine_loops_json(char **out, jc_engine *engine);
+/**
+ * A hosted loop's table as JSON: {"loop","zh","id_prefix","states":[{name,zh,terminal}],
+ * "events":[{name,zh}],"rows":[{from,event,to,roles,scope,guard,action}]} ("new" is the
+ * state before an item exists). JC_NOT_FOUND for a loop the engine does not host.
+ */
+JC_API jc_status jc_engine_loop_table_json(char **out, jc_engine *engine, const char *loop);
+/**
+ * Runs the command `event` of `loop` on `item` (0 for a command that creates an item; its
+ * payload then names the item's "unit"), as `actor` at `now`, with `payload_json` a JSON
+ * object (NULL = {}): checked against the table (row, role, scope, guard), recorded as one
+ * JC_EVENT_LOOP event (journaled; inside a batch, with it), then applied. On success
+ * `*out_item` (the item, the new one for a creating command) and `*out_seq` (its event's
+ * seq) when not NULL. Errors: JC_NOT_FOUND (loop, event, item or unit), JC_PERMISSION_DENIED
+ * (role or scope; the role system is the clock's), JC_FAILED_PRECONDITION (the event is not
+ * allowed in the item's state), JC_INVALID_ARGUMENT (malformed JSON, a non-integer number,
+ * a field the guard refuses, a time out of range or before the item's last event). Nothing
+ * changes on an error.
+ */
+JC_API jc_status jc_engine_command(uint64_t *out_item, uint64_t *out_seq, jc_engine *engine, const char *loop,
+                                   const char *event, uint64_t item, const jc_actor *actor,
+                                   const char *payload_json, int64_t now);
+/**
+ * A query of a hosted loop by name with JSON parameters (NULL = {}); the answer as JSON
+ * (library string). Every table-driven loop answers "get" {"item": n or "T00000001"},
+ * "list" {"state"?, "unit"? (subtree), "limit"?}, "counts" and "table".
+ */
+JC_API jc_status jc_engine_query(char **out, jc_engine *engine, const char *loop, const char *query,
+                                 const char *params_json);
 
 #ifdef __cplusplus
 }

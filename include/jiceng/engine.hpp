@@ -57,6 +57,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "jiceng/calendar.hpp"
+#include "jiceng/loop.hpp"
 #include "jiceng/petition.hpp"
 #include "jiceng/types.hpp"
 
@@ -81,6 +82,7 @@ struct TickReport {
   std::size_t overdue = 0;      ///< mark_overdue events
   std::size_t escalated = 0;    ///< automatic 上报 events
   std::size_t closed = 0;       ///< automatic 归档 events (no evaluation in time)
+  std::size_t loop_events = 0;  ///< events of hosted loops' clocks
   std::size_t events = 0;       ///< all events produced
 };
 
@@ -99,7 +101,8 @@ struct EngineMemory {
   std::size_t event_bytes = 0;      ///< compact event log
   std::size_t index_bytes = 0;      ///< deadline heap, idempotency keys, same-matter index, interning
   std::size_t text_bytes = 0;       ///< petition texts, reasons, answers (side arena)
-  std::size_t document_bytes = 0;   ///< configuration documents (org JSON, policy JSON)
+  std::size_t document_bytes = 0;   ///< configuration documents (org JSON, policy JSON) and loop events
+  std::size_t loop_bytes = 0;       ///< the hosted loops' state
 };
 
 /// Options for a query.
@@ -205,6 +208,21 @@ class Engine {
   /// Payload-free commands with a resolved actor (sign, accept, grant_extension,
   /// routed non-designated dispatch, ...), the fastest path.
   absl::Status execute(const ActorHandle& actor, EventType type, PetitionId id, Timestamp now);
+
+  // --- hosted loops (jiceng/loop.hpp) ---------------------------------------------------
+  /// Names of the loops this engine hosts besides petitions, in registration order.
+  std::vector<std::string> loops() const;
+  /// A hosted loop's table; nullptr for a name it does not host.
+  const LoopTable* loop_table(std::string_view loop) const;
+  /// Runs a command of a hosted loop: checked (table row, role, scope, guard), recorded as
+  /// one event of type `loop` (through the sink; inside a batch, with it), then applied.
+  /// The actor is validated as for petitions (unit in the org graph); the role `system`
+  /// is the clock's and is refused (PERMISSION_DENIED). NOT_FOUND for an unknown loop.
+  absl::StatusOr<LoopOutcome> command(std::string_view loop, const LoopCommand& command);
+  /// A query of a hosted loop by name (JSON parameters in, JSON out), under the reader
+  /// lock. NOT_FOUND for an unknown loop or query.
+  absl::StatusOr<std::string> query(std::string_view loop, std::string_view name,
+                                    std::string_view params = {}) const;
 
   // --- the clock -----------------------------------------------------------------------
 

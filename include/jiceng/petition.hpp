@@ -85,13 +85,14 @@ enum class EventType : std::uint8_t {
   kSetPolicy = 20,         ///< configuration: replace the policy set
   kLoadCalendar = 21,      ///< configuration: add or replace calendar years
   kSetCalendar = 22,       ///< configuration: the calendar's mode and provisional rule version
+  kLoop = 23,              ///< an event of a hosted loop (jiceng/loop.hpp); the document says which
 };
 /// The eighteen command events.
 inline constexpr int kCommandEventCount = 18;
 /// Events that act on a petition (commands plus the clock).
 inline constexpr int kPetitionEventCount = 19;
 /// Every event type.
-inline constexpr int kEventTypeCount = 23;
+inline constexpr int kEventTypeCount = 24;
 
 /// Scope rule of a transition (权限范围). A resident's scope is always their own
 /// petitions; the system role (the clock) has no scope restriction.

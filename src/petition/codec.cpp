@@ -29,7 +29,9 @@ constexpr char kEventMagic = 'E';
 constexpr std::uint8_t kEventVersion = 1;
 constexpr std::string_view kSnapshotMagic = "JCSNAP";
 // Version 2 adds the deadline revisions of calendar events; version 1 (none) still restores.
-constexpr std::uint8_t kSnapshotVersion = 2;
+// 2: deadline revisions; 3: sections of hosted loops (written only when a loop holds
+// something, so an engine that never used a loop still writes version 2, byte for byte).
+constexpr std::uint8_t kSnapshotVersion = 3;
 
 inline void put_u(std::string& o, std::uint64_t v) {
   while (v >= 0x80) {
@@ -188,9 +190,14 @@ absl::StatusOr<Event> Engine::decode_event(std::string_view bytes) {
 // Snapshot
 
 std::string Engine::Impl::snapshot() const {
+  std::vector<std::pair<std::string_view, std::string>> sections;
+  for (const auto& l : loops) {
+    std::string b = l->snapshot();
+    if (!b.empty()) sections.emplace_back(l->table().loop, std::move(b));
+  }
   std::string o;
   o.append(kSnapshotMagic);
-  o.push_back(static_cast<char>(kSnapshotVersion));
+  o.push_back(static_cast<char>(sections.empty() ? 2 : kSnapshotVersion));
   put_s(o, cfg.policy_set->to_json());
   put_s(o, cfg.org->unit_count() > 0 ? cfg.org->export_json() : std::string());
   put_u(o, cfg.calendar_docs.size());
@@ -233,6 +240,13 @@ std::string Engine::Impl::snapshot() const {
     put_i(o, rev.before);
     put_i(o, rev.after);
   }
+  if (!sections.empty()) {
+    put_u(o, sections.size());
+    for (const auto& [name, b] : sections) {
+      put_s(o, name);
+      put_s(o, b);
+    }
+  }
   return o;
 }
 
@@ -264,12 +278,13 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     return bad("missing JCSNAP header");
   }
   const auto version = static_cast<std::uint8_t>(bytes[kSnapshotMagic.size()]);
-  if (version != 1 && version != kSnapshotVersion) {
+  if (version < 1 || version > kSnapshotVersion) {
     return absl::FailedPreconditionError("restore: unsupported snapshot version");
   }
   Reader rd(bytes.substr(kSnapshotMagic.size() + 1));
   auto t = std::make_unique<Impl>();
   Impl& n = *t;
+  n.loops = make_registered_loops();
   std::string policy_json, org_json;
   if (!rd.s(&policy_json) || !rd.s(&org_json)) return bad("configuration");
   auto set = PolicySet::from_json(policy_json, "snapshot policy");
@@ -301,12 +316,11 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     return r;
   };
   if (!rd.u(&count) || count > bytes.size()) return bad("petition count");
-  n.recs.reserve(count);
   for (std::uint64_t k = 0; k < count; ++k) {
     Rec r;
     std::uint8_t st;
     std::string txt, loc, key, cur, locu, person, cat, cname, cphone;
-    std::uint64_t merged, same;
+    std::uint64_t merged = 0, same = 0;  // set by the reads below; 0 keeps -O3 -Werror quiet
     std::int64_t eg, ep;
     bool ok = rd.byte(&st, kStateCount - 1);
     for (Timestamp* f : {&r.submitted, &r.updated, &r.stage_start, &r.due, &r.resolve_base, &r.dispatched_at,
@@ -338,7 +352,6 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     n.recs.push_back(r);
   }
   if (!rd.u(&count) || count > bytes.size()) return bad("event count");
-  n.events.reserve(count);
   for (std::uint64_t k = 0; k < count; ++k) {
     std::string buf;
     if (!rd.s(&buf)) return bad(internal::cat("event ", k + 1));
@@ -389,6 +402,8 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
       case EventType::kSetPolicy:
       case EventType::kLoadCalendar:
       case EventType::kSetCalendar:
+      case EventType::kLoop:
+        if (e->type == EventType::kLoop && e->petition != kNoPetition) return bad(internal::cat("event ", k + 1));
         ev.aux = n.documents.size();
         n.documents.push_back(p.document);
         break;
@@ -411,6 +426,23 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
       rev.petition = static_cast<std::uint32_t>(petition);
       rev.event = static_cast<std::uint32_t>(event);
       n.add_revision(rev);
+    }
+  }
+  if (version >= 3) {
+    if (!rd.u(&count) || count == 0 || count > n.loops.size()) return bad("loop section count");
+    std::string name, section;
+    auto next = n.loops.begin();  // sections come in registration order, each once
+    for (std::uint64_t k = 0; k < count; ++k) {
+      if (!rd.s(&name) || !rd.s(&section)) return bad("loop section");
+      auto it = std::find_if(n.loops.begin(), n.loops.end(), [&](const auto& l) { return l->table().loop == name; });
+      if (it == n.loops.end()) {
+        return absl::DataLossError(
+            internal::cat("restore: the snapshot holds loop ", name, ", which this engine does not host"));
+      }
+      if (it < next) return bad(internal::cat("loop ", name, ": section out of order or repeated"));
+      next = it + 1;
+      if (section.empty()) return bad(internal::cat("loop ", name, ": empty section"));
+      JICENG_RETURN_IF_ERROR((*it)->restore(section));
     }
   }
   if (!rd.done()) return bad("trailing bytes");
@@ -437,6 +469,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   open_count = n.open_count;
   revisions = std::move(n.revisions);
   revisions_of = std::move(n.revisions_of);
+  loops = std::move(n.loops);
   return absl::OkStatus();
 }
 

@@ -1,6 +1,8 @@
 // The Engine: commands through the transition table, the clock, batches, queries.
 #include <algorithm>
+#include <cstring>
 #include <exception>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.hpp"
@@ -220,7 +222,7 @@ void Engine::Impl::revise_deadlines(const WorkCalendar& before, std::uint32_t ev
     if (!old_due || *old_due != r.due) continue;
     const std::optional<Timestamp> new_due = due_by_rule(r, cfg.calendar);
     if (!new_due || *new_due == r.due) continue;
-    if (in_batch) undo.emplace_back(i, r);
+    save_rec(i);
     add_revision({i, event_index, r.due, *new_due});
     r.due = *new_due;
   }
@@ -925,7 +927,7 @@ absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType 
       }
     }
   }
-  if (in_batch && idx < recs.size()) undo.emplace_back(idx, recs[idx]);
+  if (idx < recs.size()) save_rec(idx);
   commit(idx, nr, ev);
   return idx;
 }
@@ -1035,13 +1037,20 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
   // A calendar that answers differently moves the open deadlines it reckoned, in this
   // same event (replay takes the same path, so the digest agrees).
   if (calendar_event) revise_deadlines(saved.calendar, static_cast<std::uint32_t>(events.size() - 1));
-  if (in_batch && !saved_cfg) saved_cfg = std::move(saved);
+  // Undo: the configuration as it was (the saved graph held every petition then, so
+  // reinstalling it cannot fail).
+  undo_log.push([this, saved = std::move(saved)]() mutable {
+    cfg = std::move(saved);
+    recompute_categories();
+    auto org = cfg.org;
+    (void)install_org(org);
+  });
   // Wake times depend on policy and calendar; recompute them all.
   if (type != EventType::kLoadOrg) {
     for (std::uint32_t i = 0; i < recs.size(); ++i) {
       const Timestamp w = compute_wake(recs[i]);
       if (w != recs[i].wake) {
-        if (in_batch) undo.emplace_back(i, recs[i]);
+        save_rec(i);
         recs[i].wake = w;
         push_wake(i);
       }
@@ -1056,30 +1065,53 @@ absl::Status Engine::Impl::run_config(const Actor& actor, EventType type, std::s
 void Engine::Impl::begin_batch() {
   in_batch = true;
   batch_events.clear();
-  undo.clear();
-  saved_cfg.reset();
   mark_recs = recs.size();
   mark_events = events.size();
   mark_arena = arena.size();
   mark_docs = documents.size();
   mark_revisions = revisions.size();
+  undo_log.begin();
+  // The first entry, so the last to run: cut what the batch appended.
+  undo_log.push([this] { truncate_to_marks(); });
 }
 
-void Engine::Impl::rollback() {
+namespace {
+struct RecUndo {
+  std::uint32_t idx;
+  pet::Rec before;
+};
+static_assert(std::is_trivially_copyable_v<RecUndo>);
+void undo_rec(void* owner, const void* bytes) {
+  RecUndo u;
+  std::memcpy(&u, bytes, sizeof u);
+  static_cast<Engine::Impl*>(owner)->restore_rec(u.idx, u.before);
+}
+}  // namespace
+
+void Engine::Impl::save_rec(std::uint32_t idx) {
+  if (!undo_log.recording()) return;
+  const RecUndo u{idx, recs[idx]};
+  undo_log.push_raw(&undo_rec, this, &u, sizeof u);
+}
+
+void Engine::Impl::restore_rec(std::uint32_t idx, const Rec& before) {
+  if (idx >= recs.size()) return;
+  Rec& r = recs[idx];
+  --per_state[static_cast<int>(r.state)];
+  ++per_state[static_cast<int>(before.state)];
+  open_count += static_cast<std::size_t>(is_open(before.state)) - static_cast<std::size_t>(is_open(r.state));
+  if ((r.flags & pet::kFinal) && !(before.flags & pet::kFinal)) {
+    final_matters.erase(pet::MatterKey{r.petitioner, r.category, r.loc_unit});
+  }
+  r = before;
+  // Its wake-up entry back (stale entries are skipped on pop); a record the batch created
+  // is cut by truncate_to_marks.
+  if (idx < mark_recs) push_wake(idx);
+}
+
+void Engine::Impl::truncate_to_marks() {
   // Events from mark_events on are dropped and their seqs reused: a rewind for readers.
   if (events.size() > mark_events) note_rewind(mark_events);
-  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
-    const auto [idx, before] = *it;
-    if (idx >= recs.size()) continue;
-    Rec& r = recs[idx];
-    --per_state[static_cast<int>(r.state)];
-    ++per_state[static_cast<int>(before.state)];
-    open_count += static_cast<std::size_t>(is_open(before.state)) - static_cast<std::size_t>(is_open(r.state));
-    if ((r.flags & pet::kFinal) && !(before.flags & pet::kFinal)) {
-      final_matters.erase(pet::MatterKey{r.petitioner, r.category, r.loc_unit});
-    }
-    r = before;
-  }
   while (recs.size() > mark_recs) {
     const Rec& r = recs.back();
     --per_state[static_cast<int>(r.state)];
@@ -1100,19 +1132,10 @@ void Engine::Impl::rollback() {
     }
     revisions.pop_back();
   }
-  if (saved_cfg) {
-    cfg = *std::move(saved_cfg);
-    saved_cfg.reset();
-    recompute_categories();
-    auto org = cfg.org;
-    (void)install_org(org);  // the saved graph held these petitions before: cannot fail
-  }
-  // Restored records get their wake-up entries back (stale entries are skipped on pop).
-  for (const auto& [idx, before] : undo) {
-    (void)before;
-    if (idx < recs.size()) push_wake(idx);
-  }
-  undo.clear();
+}
+
+void Engine::Impl::rollback() {
+  undo_log.rollback();
   batch_events.clear();
   in_batch = false;
 }
@@ -1137,9 +1160,8 @@ absl::Status Engine::Impl::end_batch(absl::Status fn_status) {
     rollback();
     return fn_status;
   }
-  undo.clear();
+  undo_log.commit();
   batch_events.clear();
-  saved_cfg.reset();
   in_batch = false;
   return absl::OkStatus();
 }
@@ -1187,6 +1209,112 @@ absl::Status Engine::Impl::check_handle(const ActorHandle& a) const {
 }
 
 // ---------------------------------------------------------------------------------------
+// Hosted loops
+
+namespace {
+// What the host gives a loop during one call.
+class HostEnv final : public LoopHost {
+ public:
+  HostEnv(Engine::Impl& m, bool replay) : m_(m), replay_(replay) {}
+  const OrgGraph& org() const override { return m_.cfg.org->graph(); }
+  const WorkCalendar& calendar() const override { return m_.cfg.calendar; }
+  const PolicySet& policy() const override { return *m_.cfg.policy_set; }
+  UndoLog& undo() override { return m_.undo_log; }
+  bool replaying() const override { return replay_; }
+
+ private:
+  Engine::Impl& m_;
+  bool replay_;
+};
+}  // namespace
+
+Loop* Engine::Impl::find_loop(std::string_view name) const {
+  for (const auto& l : loops)
+    if (l->table().loop == name) return l.get();
+  return nullptr;
+}
+
+absl::StatusOr<LoopOutcome> Engine::Impl::run_loop(const Actor& actor, const LoopCommand& c, Loop& loop,
+                                                   bool automatic) {
+  JICENG_RETURN_IF_ERROR(check_time(c.now));
+  const std::string_view name = loop.table().loop;
+  if (static_cast<int>(actor.role) >= kRoleCount) return absl::InvalidArgumentError("actor: role out of range");
+  if (actor.role == Role::kSystem && !automatic) {
+    return absl::PermissionDeniedError(internal::cat(name, " ", c.event, ": the role system is the engine's clock"));
+  }
+  if (actor.id.empty() || actor.id.size() > 256 || !is_valid_utf8(actor.id) || !is_valid_utf8(actor.unit)) {
+    return absl::InvalidArgumentError("actor: id must be 1-256 bytes of UTF-8");
+  }
+  if (!actor.unit.empty() && !cfg.org->find(actor.unit)) {
+    return absl::NotFoundError(internal::cat("actor ", actor.id, ": unit \"", actor.unit, "\" is not in the org graph"));
+  }
+  if (actor.unit.empty() && actor.role != Role::kResident && actor.role != Role::kSystem) {
+    return absl::InvalidArgumentError(internal::cat("actor ", actor.id, ": role ", to_string(actor.role), " needs a unit"));
+  }
+  // Decide, record, apply in a batch of its own (or the caller's): an action that failed
+  // after the decision leaves nothing behind, in memory or in the journal.
+  const bool own_batch = !in_batch;
+  if (own_batch) begin_batch();
+  HostEnv env(*this, false);
+  LoopOutcome out;
+  absl::Status st = [&]() -> absl::Status {
+    JICENG_ASSIGN_OR_RETURN(LoopEvent le, loop.decide(c, env));
+    std::string doc = encode_loop_event(le);
+    StoredEvent ev;
+    ev.time = c.now;
+    ev.type = static_cast<std::uint8_t>(EventType::kLoop);
+    ev.role = static_cast<std::uint8_t>(actor.role);
+    ev.actor = actors.intern(actor.id);
+    ev.actor_unit = actor.unit.empty() ? kNoRef : units.intern(actor.unit);
+    if (ev.actor_unit != kNoRef && ev.actor_unit >= ref_to_graph.size()) ref_to_graph.resize(units.size(), kNoIndex);
+    if (automatic) ev.flags |= pet::kEvAutomatic;
+    ev.aux = documents.size();
+    if (sink != nullptr) {
+      Event& e = batch_events.emplace_back();
+      e.seq = events.size() + 1;
+      e.time = c.now;
+      e.actor = actor;
+      e.type = EventType::kLoop;
+      e.payload.document = doc;
+      e.payload.automatic = automatic;
+    }
+    documents.push_back(std::move(doc));
+    events.push_back(ev);
+    out = LoopOutcome{le.item, events.size()};
+    return loop.apply(le, actor, c.now, env);
+  }();
+  if (own_batch) st = end_batch(st);
+  if (!st.ok()) return st;
+  return out;
+}
+
+absl::Status Engine::Impl::replay_loop(const Event& e) {
+  auto bad = [&](std::string_view why) {
+    return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": ", why));
+  };
+  if (e.petition != kNoPetition) return bad("a loop event names a petition");
+  auto le = decode_loop_event(e.payload.document);
+  if (!le.ok()) return bad(internal::sv(le.status().message()));
+  Loop* loop = find_loop(le->loop);
+  if (loop == nullptr) return bad(internal::cat("the event belongs to loop ", le->loop, ", which this engine does not host"));
+  if (static_cast<int>(e.actor.role) >= kRoleCount) return bad("role out of range");
+  HostEnv env(*this, true);
+  if (auto st = loop->apply(*le, e.actor, e.time, env); !st.ok()) return bad(internal::sv(st.message()));
+  StoredEvent ev;
+  ev.time = e.time;
+  ev.type = static_cast<std::uint8_t>(EventType::kLoop);
+  ev.role = static_cast<std::uint8_t>(e.actor.role);
+  ev.actor = actors.intern(e.actor.id);
+  ev.actor_unit = e.actor.unit.empty() ? kNoRef : units.intern(e.actor.unit);
+  if (ev.actor_unit != kNoRef && ev.actor_unit >= ref_to_graph.size()) ref_to_graph.resize(units.size(), kNoIndex);
+  if (e.payload.automatic) ev.flags |= pet::kEvAutomatic;
+  ev.aux = documents.size();
+  documents.push_back(e.payload.document);
+  events.push_back(ev);
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
 // Engine
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1194,6 +1322,7 @@ Engine::~Engine() = default;
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::create(std::string_view policy) {
   auto impl = std::make_unique<Impl>();
+  impl->loops = make_registered_loops();
   impl->cfg.org = pet::OrgData::empty();
   impl->cfg.calendar = WorkCalendar::china();
   auto set = PolicySet::load_builtin(policy);
@@ -1401,6 +1530,45 @@ absl::Status Engine::withdraw(const Actor& a, PetitionId id, std::string_view re
   return execute(a, EventType::kWithdraw, id, with_reason(reason), now).status();
 }
 
+std::vector<std::string> Engine::loops() const {
+  ReadLock l(*impl_);
+  std::vector<std::string> out;
+  for (const auto& lp : impl_->loops) out.emplace_back(lp->table().loop);
+  return out;
+}
+
+const LoopTable* Engine::loop_table(std::string_view loop) const {
+  ReadLock l(*impl_);
+  const Loop* lp = impl_->find_loop(loop);
+  return lp ? &lp->table() : nullptr;  // static data of the loop type: valid after the lock
+}
+
+absl::StatusOr<LoopOutcome> Engine::command(std::string_view loop, const LoopCommand& command) {
+  WriteLock l(*impl_);
+  Loop* lp = impl_->find_loop(loop);
+  if (lp == nullptr) {
+    return absl::NotFoundError(internal::cat("no loop \"", loop, "\" in this engine (hosted: petition",
+                                             impl_->loops.empty() ? "" : ", ",
+                                             absl::StrJoin(impl_->loops, ", ", [](std::string* o, const auto& x) {
+                                               internal::append(o, x->table().loop);
+                                             }),
+                                             ")"));
+  }
+  return impl_->run_loop(command.actor, command, *lp, false);
+}
+
+absl::StatusOr<std::string> Engine::query(std::string_view loop, std::string_view name, std::string_view params) const {
+  ReadLock l(*impl_);
+  const Loop* lp = impl_->find_loop(loop);
+  if (lp == nullptr) return absl::NotFoundError(internal::cat("no loop \"", loop, "\" in this engine"));
+  HostEnv env(*impl_, false);
+  try {
+    return lp->query(name, params, env);
+  } catch (const std::exception& ex) {
+    return absl::InternalError(internal::cat(loop, " query ", name, ": ", ex.what()));
+  }
+}
+
 absl::StatusOr<TickReport> Engine::tick(Timestamp now) {
   WriteLock l(*impl_);
   Impl& m = *impl_;
@@ -1447,6 +1615,18 @@ absl::StatusOr<TickReport> Engine::tick(Timestamp now) {
       if (type == EventType::kClose) break;
     }
   }
+  // The hosted loops' wake-ups, after the petitions', in registration order.
+  const Actor clock{"system", Role::kSystem, ""};
+  for (const auto& lp : m.loops) {
+    if (lp->next_wake() > now) continue;
+    for (LoopCommand c : lp->due(now)) {
+      c.actor = clock;
+      c.now = now;
+      if (!m.run_loop(clock, c, *lp, true).ok()) continue;  // no longer due: the loop decides
+      ++rep.loop_events;
+      ++rep.events;
+    }
+  }
   if (own_batch) {
     JICENG_RETURN_IF_ERROR(m.end_batch(absl::OkStatus()));
   }
@@ -1466,6 +1646,7 @@ absl::Status Engine::apply_event(const Event& e) {
         internal::cat("apply_event: seq ", e.seq, " is not the next one (", m.events.size() + 1, ")"));
   }
   if (static_cast<int>(e.type) >= kEventTypeCount) return absl::DataLossError("apply_event: unknown event type");
+  if (e.type == EventType::kLoop) return m.replay_loop(e);
   if (static_cast<int>(e.type) >= kPetitionEventCount) {
     auto st = m.run_config(e.actor, e.type, e.payload.document, e.time, Impl::Mode::kReplay);
     if (!st.ok()) return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": ", st.message()));
@@ -1654,6 +1835,7 @@ void Engine::Impl::fill_public(Event& e, const StoredEvent& ev, std::uint64_t se
     case EventType::kSetPolicy:
     case EventType::kLoadCalendar:
     case EventType::kSetCalendar:
+    case EventType::kLoop:
       p.document = documents[ev.aux];
       break;
     case EventType::kMarkOverdue:
@@ -1832,6 +2014,7 @@ EngineMemory Engine::memory() const {
                     m.contacts.capacity() * (sizeof(Contact) + 8);
   mem.text_bytes = m.arena.capacity();
   for (const auto& d : m.documents) mem.document_bytes += d.capacity();
+  for (const auto& lp : m.loops) mem.loop_bytes += lp->memory_bytes();
   return mem;
 }
 

@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "jiceng/engine.hpp"
+#include "jiceng/loop.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/org_bridge.hpp"
 #include "common/strings.hpp"
@@ -129,7 +130,6 @@ class Chunked {
     size_ = n;
     chunks_.resize((n + kChunk - 1) >> kShift);
   }
-  void reserve(std::size_t) {}
   std::size_t capacity_bytes() const {
     return chunks_.size() * kChunk * sizeof(T) + chunks_.capacity() * sizeof(std::unique_ptr<T[]>);
   }
@@ -211,13 +211,15 @@ struct Engine::Impl {
   absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> revisions_of;  // petition -> revisions
   EventSink* sink = nullptr;
 
-  // batch state
+  // The hosted loops (registration order) besides the petition book built in here.
+  std::vector<std::unique_ptr<Loop>> loops;
+
+  // batch state. One undo log for everything a batch (or tick) changes: petition
+  // records, configuration, loops; the book's appended tail is cut by its first entry.
   bool in_batch = false;
   std::vector<Event> batch_events;
-  std::vector<std::pair<std::uint32_t, pet::Rec>> undo;
+  UndoLog undo_log;
   std::size_t mark_recs = 0, mark_events = 0, mark_arena = 0, mark_docs = 0, mark_revisions = 0;
-  std::optional<pet::Config> saved_cfg;
-  std::vector<std::pair<std::uint32_t, Contact>> saved_contacts;
 
   // What actor handles are bound to (Engine::identity, generation): values of one global
   // counter, drawn at creation and (generation) again at every restore.
@@ -288,6 +290,20 @@ struct Engine::Impl {
   void fill_public(Event& e, const pet::StoredEvent& ev, std::uint64_t seq, const pet::Rec& r) const;
   Event public_event(std::uint32_t event_index) const;
   PetitionView view(std::uint32_t idx, const QueryOptions& o) const;
+
+  /// Saves record `idx` on the undo log before a change (no-op outside a batch).
+  void save_rec(std::uint32_t idx);
+  /// Puts a saved record back (an undo entry).
+  void restore_rec(std::uint32_t idx, const pet::Rec& before);
+  /// Cuts the book back to the batch's marks (the first undo entry of a batch).
+  void truncate_to_marks();
+
+  // --- loops (engine.cpp) ---
+  Loop* find_loop(std::string_view name) const;
+  /// Records and applies one loop event (the host's side of a loop command).
+  absl::StatusOr<LoopOutcome> run_loop(const Actor& actor, const LoopCommand& c, Loop& loop, bool automatic);
+  /// Re-applies a recorded loop event (replay).
+  absl::Status replay_loop(const Event& e);
 
   /// sink->append with any exception turned into INTERNAL (the caller rolls back).
   absl::Status append_to_sink(std::span<const Event> events);

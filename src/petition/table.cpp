@@ -19,10 +19,10 @@ constexpr std::array<std::string_view, kEventTypeCount> kEventNames = {
     "submit", "accept", "reject", "merge", "dispatch", "sign", "return", "escalate",
     "request_extension", "grant_extension", "deny_extension", "urge", "supervise", "resolve",
     "evaluate", "reopen", "close", "withdraw", "mark_overdue", "load_org", "set_policy", "load_calendar",
-    "set_calendar"};
+    "set_calendar", "loop"};
 constexpr std::array<std::string_view, kEventTypeCount> kEventZh = {
     "提交", "受理", "不予受理", "合并", "派单", "签收", "退单", "上报", "申请延期", "批准延期", "驳回延期",
-    "催办", "督办", "办结", "评价", "重办/复查/复核", "归档", "撤回", "超期", "组织架构", "政策", "工作日历", "日历模式"};
+    "催办", "督办", "办结", "评价", "重办/复查/复核", "归档", "撤回", "超期", "组织架构", "政策", "工作日历", "日历模式", "闭环事件"};
 constexpr std::array<std::string_view, 4> kStageNames = {"collection", "handling", "supervision", "evaluation"};
 constexpr std::array<std::string_view, 4> kStageZh = {"民意收集", "响应处理", "跟踪督促", "评估评价"};
 constexpr std::array<std::string_view, 4> kScopeNames = {"anywhere", "location", "unit_or_ancestor", "strict_ancestor"};

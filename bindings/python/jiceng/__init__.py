@@ -22,6 +22,7 @@ from ._core import (CST, Aborted, AlreadyExists, CalendarMode, Cancelled, Channe
 from .calendar import Calendar
 from .engine import Actor, ActorHandle, Engine, Petitions, TickReport, workflow_dot, workflow_matrix
 from .org import Org
+from .loops import Loop, LoopOutcome, Loops
 from . import policy
 from .policy import Policy
 from .journal import ChainReport, Journal, sha256_hex
@@ -32,7 +33,7 @@ library_path = _capi.library_path
 __all__ = [
     "Aborted", "Actor", "ActorHandle", "AlreadyExists", "CST", "Calendar", "Cancelled", "ChainReport", "Channel",
     "DataLoss", "CalendarMode", "DayKind", "DeadlineExceeded", "Engine", "Event", "FailedPrecondition", "IllegalTransition",
-    "InternalError", "InvalidArgument", "JicengError", "Journal", "NotFound", "Org", "OutOfRange",
+    "InternalError", "InvalidArgument", "JicengError", "Journal", "Loop", "LoopOutcome", "Loops", "NotFound", "Org", "OutOfRange",
     "PermissionDenied", "Petitions", "Policy", "ReopenKind", "ResourceExhausted", "Role", "Satisfaction",
     "Severity", "State", "TickReport", "Unauthenticated", "Unavailable", "Unimplemented", "Urgency",
     "library_path", "policy", "sha256_hex", "workflow_dot", "workflow_matrix",

@@ -416,6 +416,7 @@ class Event(_NamedEnum):
     SET_POLICY = 20
     LOAD_CALENDAR = 21
     SET_CALENDAR = 22
+    LOOP = 23
 
 
 class Urgency(_NamedEnum):

@@ -100,6 +100,14 @@ class Engine(_Handle):
             self._petitions_view = weakref.ref(v)
         return v
 
+    @property
+    def loops(self):
+        """The loops this engine hosts besides petitions (jiceng.loops.Loops)."""
+        if getattr(self, "_loops_view", None) is None:
+            from .loops import Loops
+            self._loops_view = Loops(self)
+        return self._loops_view
+
     _what = "engine"
 
     def _release(self, h):

@@ -35,11 +35,20 @@ CALLABLES = {
     "Engine": jiceng.Engine, "Petitions": jiceng.Petitions, "Org": jiceng.Org, "Calendar": jiceng.Calendar,
     "Policy": jiceng.Policy, "Journal": jiceng.Journal, "Actor": jiceng.Actor,
     "workflow_matrix": jiceng.workflow_matrix, "run_tests": jiceng.policy.run_tests,
-    "sha256_hex": jiceng.sha256_hex,
+    "sha256_hex": jiceng.sha256_hex, "Loop": jiceng.Loop, "Loops": jiceng.Loops,
 }
 
 # Parameters that are neither a C string nor a C integer, and why.
 OTHER = {
+    # Hosted loops: their strings and integers go through enc / int_arg / to_ts, and NULs
+    # and overflows are tested in test_loops.py, which needs a library hosting a loop.
+    "Loop.engine": "the engine (engine.loops builds it)", "Loops.engine": "the engine",
+    "Loop.name": "tested in test_loops.py", "Loop.*.actor": "a jiceng.Actor",
+    "Loop.command.event": "tested in test_loops.py", "Loop.*.item": "tested in test_loops.py",
+    "Loop.*.now": "tested in test_loops.py", "Loop.*.payload": "JSON data (json.dumps, then enc)",
+    "Loop.*.params": "JSON data (json.dumps, then enc)", "Loop.query.name": "tested in test_loops.py",
+    "Loop.list.state": "tested in test_loops.py", "Loop.list.unit": "tested in test_loops.py",
+    "Loop.list.limit": "tested in test_loops.py",
     "Actor.role": "an enum (names and values are checked by Role.of)",
     "Petitions.*.actor": "a jiceng.Actor (its strings are in Actor.id, Actor.unit)",
     "Petitions.*.handle": "an ActorHandle from resolve_actor",

@@ -211,7 +211,7 @@ const char* jc_status_name(int status) {
   return jc::kStatusNames[status];
 }
 
-const char* jc_version(void) { return "0.1.0"; }
+const char* jc_version(void) { return JICENG_VERSION_STRING; }
 unsigned int jc_abi_version(void) { return JC_ABI_VERSION; }
 void jc_string_free(char* str) { std::free(str); }
 

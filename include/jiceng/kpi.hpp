@@ -316,8 +316,5 @@ std::string kpi_report_json(const KpiReport& report);
 /// A bundle as one JSON object: {"report": {...}, "ranking_level": n, "ranking": [...],
 /// "trend": [...]}.
 std::string kpi_bundle_json(const KpiBundle& bundle);
-/// A bundle rendered as `table` (aligned terminal text), `json`, `csv` or `html` (one
-/// self-contained page). INVALID_ARGUMENT for another format.
-absl::StatusOr<std::string> render_kpi_bundle(const KpiBundle& bundle, std::string_view format);
 
 }  // namespace jiceng

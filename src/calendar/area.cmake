@@ -14,21 +14,6 @@ target_sources(${target} PRIVATE ${jiceng_holidays_cpp})
 # DeadlinePolicy reads and writes policy JSON.
 target_link_libraries(${target} PRIVATE Boost::json)
 
-# The calendar benchmarks need only this area. The top level links every bench program
-# against all of jiceng; once it has made them, narrow ours so they build while other
-# areas are in flux.
-function(jiceng_calendar_narrow_bench_links)
-  file(GLOB benches ${PROJECT_SOURCE_DIR}/bench/calendar_*.cpp)
-  foreach(b IN LISTS benches)
-    get_filename_component(bname ${b} NAME_WE)
-    if(TARGET ${bname})
-      set_property(TARGET ${bname} PROPERTY LINK_LIBRARIES
-        jiceng_calendar benchmark::benchmark SQLite::SQLite3 jiceng_warnings)
-    endif()
-  endforeach()
-endfunction()
-cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL jiceng_calendar_narrow_bench_links)
-
 # The provisional rule: lunar dates from ICU's Chinese calendar, the 清明 solar term from
 # ERFA (the IAU's SOFA routines). Debian: libicu-dev, liberfa-dev.
 find_package(ICU REQUIRED COMPONENTS i18n uc)

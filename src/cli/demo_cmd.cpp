@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cli/registry.hpp"
-#include "jiceng/demo.hpp"
+#include "demo/demo.hpp"
 
 namespace jiceng::cli {
 namespace {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/registry.hpp"
+#include "jiceng/version.hpp"
 
 namespace jiceng::cli {
 std::vector<CommandRegistration>& registered_commands() {
@@ -16,7 +17,7 @@ std::vector<CommandRegistration>& registered_commands() {
 int main(int argc, char** argv) {
   CLI::App app{"jiceng — party-led grassroots governance (基层治理): organization, petitions, policy"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "jiceng 0.1.0");
+  app.set_version_flag("--version", "jiceng " JICENG_VERSION_STRING);
   int exit_code = 0;
   auto& commands = jiceng::cli::registered_commands();
   std::sort(commands.begin(), commands.end(),

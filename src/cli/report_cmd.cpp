@@ -10,6 +10,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/kpi.hpp"
+#include "report/kpi_render.hpp"
 
 namespace jiceng::cli {
 namespace {

@@ -14,7 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "demo/district.hpp"
-#include "jiceng/demo.hpp"
+#include "demo/demo.hpp"
 
 namespace jiceng::demo {
 namespace {

@@ -14,27 +14,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "demo/internal.hpp"
+#include "report/text.hpp"
 
 namespace jiceng::demo {
 namespace {
 
 namespace json = boost::json;
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return report::html_escape(s); }
 
 double num(const json::value* v) {
   if (v == nullptr) return 0;
@@ -91,14 +78,15 @@ std::string chart_streets(const json::array& streets) {
   for (std::size_t i = 0; i < streets.size(); ++i) {
     const json::object& r = streets[i].as_object();
     const int y = top + row * static_cast<int>(i);
-    const double comp = num(r, "composite") * 100, done = num(r, "completion_rate") * 100;
-    absl::StrAppend(&s, "<text x=\"", left - 8, "\" y=\"", y + 17, "\" text-anchor=\"end\">", esc(str(r, "name")),
+    const json::object& rates = obj(r, "rates");
+    const double comp = num(rates, "composite") * 100, done = num(rates, "completion") * 100;
+    absl::StrAppend(&s, "<text x=\"", left - 8, "\" y=\"", y + 17, "\" text-anchor=\"end\">", esc(str(r, "unit_name")),
                     "</text>");
     absl::StrAppend(&s, "<rect class=\"bar\" x=\"", left, "\" y=\"", y + 3, "\" width=\"", f1(std::max(1.0, plot * comp / 100)),
-                    "\" height=\"11\" fill=\"#c0392b\"><title>", esc(str(r, "name")), " composite ", f1(comp),
+                    "\" height=\"11\" fill=\"#c0392b\"><title>", esc(str(r, "unit_name")), " composite ", f1(comp),
                     "</title></rect>");
     absl::StrAppend(&s, "<rect class=\"bar\" x=\"", left, "\" y=\"", y + 15, "\" width=\"", f1(std::max(1.0, plot * done / 100)),
-                    "\" height=\"11\" fill=\"#2e86c1\"><title>", esc(str(r, "name")), " completion ", f1(done),
+                    "\" height=\"11\" fill=\"#2e86c1\"><title>", esc(str(r, "unit_name")), " completion ", f1(done),
                     "%</title></rect>");
     absl::StrAppend(&s, "<text class=\"value\" x=\"", f1(left + plot * std::max(comp, done) / 100 + 6), "\" y=\"",
                     y + 17, "\">", f1(comp), "</text>");
@@ -152,7 +140,7 @@ std::string chart_trend(const json::array& trend) {
       "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"monthly trend\">",
       width, height, width, height);
   double max = 1;
-  for (const auto& v : trend) max = std::max(max, num(v.as_object(), "received"));
+  for (const auto& v : trend) max = std::max(max, num(obj(v.as_object(), "counts"), "received"));
   const double step = trend.empty() ? pw : static_cast<double>(pw) / static_cast<double>(trend.size());
   for (int g = 0; g <= 4; ++g) {
     const double y = top + ph - ph * g / 4.0;
@@ -164,19 +152,21 @@ std::string chart_trend(const json::array& trend) {
   std::string sat, done;
   for (std::size_t i = 0; i < trend.size(); ++i) {
     const json::object& o = trend[i].as_object();
+    const json::object& counts = obj(o, "counts");
+    const json::object& rates = obj(o, "rates");
     const double x = left + step * static_cast<double>(i);
-    const double h = ph * num(o, "received") / max;
+    const double h = ph * num(counts, "received") / max;
     absl::StrAppend(&s, "<rect class=\"bar\" x=\"", f1(x + step * 0.15), "\" y=\"", f1(top + ph - h), "\" width=\"",
                     f1(step * 0.7), "\" height=\"", f1(std::max(h, 0.5)), "\" fill=\"#76b7b2\"><title>",
-                    esc(str(o, "month")), ": ", static_cast<std::uint64_t>(num(o, "received")), " received</title></rect>");
+                    esc(str(o, "month")), ": ", static_cast<std::uint64_t>(num(counts, "received")), " received</title></rect>");
     absl::StrAppend(&s, "<text class=\"axis\" x=\"", f1(x + step / 2), "\" y=\"", height - bottom + 16,
                     "\" text-anchor=\"middle\">", esc(str(o, "month").substr(5)), "</text>");
     const double cxp = x + step / 2;
-    if (present(o, "satisfaction_rate")) {
-      absl::StrAppend(&sat, sat.empty() ? "" : " ", f1(cxp), ",", f1(top + ph - ph * num(o, "satisfaction_rate")));
+    if (present(rates, "satisfaction")) {
+      absl::StrAppend(&sat, sat.empty() ? "" : " ", f1(cxp), ",", f1(top + ph - ph * num(rates, "satisfaction")));
     }
-    if (present(o, "completion_rate")) {
-      absl::StrAppend(&done, done.empty() ? "" : " ", f1(cxp), ",", f1(top + ph - ph * num(o, "completion_rate")));
+    if (present(rates, "completion")) {
+      absl::StrAppend(&done, done.empty() ? "" : " ", f1(cxp), ",", f1(top + ph - ph * num(rates, "completion")));
     }
   }
   if (!sat.empty()) {
@@ -240,13 +230,15 @@ std::string unit_table(const json::array& rows) {
       "<th>超期未办</th><th>曾超期</th><th>上报</th></tr></thead><tbody>";
   for (const auto& v : rows) {
     const json::object& r = v.as_object();
+    const json::object& c = obj(r, "counts");
+    const json::object& x = obj(r, "rates");
     absl::StrAppend(&s, "<tr><td>", present(r, "rank") ? std::to_string(static_cast<int>(num(r, "rank"))) : "",
-                    "</td><td>", esc(str(r, "name")), "</td><td>", static_cast<std::uint64_t>(num(r, "received")),
-                    "</td><td>", pct(r, "completion_rate"), "</td><td>", pct(r, "satisfaction_rate"), "</td><td>",
-                    present(r, "composite") ? f1(num(r, "composite") * 100) : "—", "</td><td>",
-                    static_cast<std::uint64_t>(num(r, "open_past_deadline")), "</td><td>",
-                    static_cast<std::uint64_t>(num(r, "ever_overdue")), "</td><td>",
-                    static_cast<std::uint64_t>(num(r, "escalated")), "</td></tr>");
+                    "</td><td>", esc(str(r, "unit_name")), "</td><td>", static_cast<std::uint64_t>(num(c, "received")),
+                    "</td><td>", pct(x, "completion"), "</td><td>", pct(x, "satisfaction"), "</td><td>",
+                    present(x, "composite") ? f1(num(x, "composite") * 100) : "—", "</td><td>",
+                    static_cast<std::uint64_t>(num(c, "open_past_deadline")), "</td><td>",
+                    static_cast<std::uint64_t>(num(c, "ever_overdue")), "</td><td>",
+                    static_cast<std::uint64_t>(num(c, "escalated")), "</td></tr>");
   }
   s += "</tbody></table>";
   return s;

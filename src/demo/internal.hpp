@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "demo/district.hpp"
-#include "jiceng/demo.hpp"
+#include "demo/demo.hpp"
 
 namespace jiceng {
 class Engine;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "demo/internal.hpp"
+#include "report/text.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/kpi.hpp"
 #include "jiceng/policy.hpp"
@@ -24,10 +25,6 @@ namespace json = boost::json;
 
 // --- formatting helpers ------------------------------------------------------------------
 
-json::value rate(const std::optional<double>& r) {
-  if (!r) return nullptr;
-  return std::round(*r * 10000.0) / 10000.0;
-}
 std::string pct(const std::optional<double>& r) {
   return r ? absl::StrFormat("%.1f%%", *r * 100.0) : std::string("—");
 }
@@ -41,38 +38,9 @@ std::string thousands(std::uint64_t v) {
   }
   return s;
 }
-// Terminal columns of UTF-8 text: CJK and full-width characters take two.
-std::size_t columns(std::string_view s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp = c;
-    std::size_t len = 1;
-    if (c >= 0xF0) { len = 4; cp = c & 0x07; }
-    else if (c >= 0xE0) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xC0) { len = 2; cp = c & 0x1F; }
-    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    i += len;
-    w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
-                           (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000))
-             ? 2
-             : 1;
-  }
-  return w;
-}
-std::string left(std::string_view s, std::size_t width) {
-  std::string out(s);
-  const std::size_t w = columns(s);
-  if (w < width) out.append(width - w, ' ');
-  return out;
-}
-std::string right(std::string_view s, std::size_t width) {
-  const std::size_t w = columns(s);
-  std::string out = w < width ? std::string(width - w, ' ') : std::string();
-  out.append(s);
-  return out;
-}
+using report::display_width;
+std::string left(std::string_view s, std::size_t width) { return report::pad_right(s, width); }
+std::string right(std::string_view s, std::size_t width) { return report::pad_left(s, width); }
 
 // Deterministic, indented JSON (Boost.JSON keeps insertion order).
 void pretty(const json::value& v, std::string& out, int indent) {
@@ -121,32 +89,11 @@ void pretty(const json::value& v, std::string& out, int indent) {
   }
 }
 
-// One unit's row: the figures the street table and community lists show.
+// One unit's row: the library's JSON of a KPI report (kpi_report_json, the shape the C ABI
+// and `jiceng report --format json` give), with its rank when it has one.
 json::object unit_row(const KpiReport& r, int rank) {
-  json::object o;
+  json::object o = json::parse(kpi_report_json(r)).as_object();
   if (rank > 0) o["rank"] = rank;
-  o["id"] = r.unit;
-  o["name"] = r.unit_name;
-  o["received"] = r.counts.received;
-  o["accepted"] = r.counts.accepted;
-  o["done"] = r.counts.done;
-  o["closed"] = r.counts.closed;
-  o["open_past_deadline"] = r.counts.open_past_deadline;
-  o["ever_overdue"] = r.counts.ever_overdue;
-  o["closed_late"] = r.counts.closed_late;
-  o["escalated"] = r.counts.escalated;
-  o["reopened"] = r.counts.reopened;
-  o["evaluated"] = r.counts.evaluated;
-  o["response_rate"] = rate(r.rates.response);
-  o["solve_rate"] = rate(r.rates.solve);
-  o["satisfaction_rate"] = rate(r.rates.satisfaction);
-  o["composite"] = rate(r.rates.composite);
-  o["completion_rate"] = rate(r.rates.completion);
-  o["on_time_rate"] = rate(r.rates.on_time);
-  o["overdue_rate"] = rate(r.rates.overdue);
-  o["escalation_rate"] = rate(r.rates.escalation);
-  o["resolve_workdays_median"] = r.resolve_workdays_median ? json::value(*r.resolve_workdays_median) : json::value(nullptr);
-  o["resolve_workdays_p90"] = r.resolve_workdays_p90 ? json::value(*r.resolve_workdays_p90) : json::value(nullptr);
   return o;
 }
 
@@ -317,12 +264,8 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   json::array tr;
   for (const auto& p : trend) {
     json::object o = unit_row(p.report, 0);
-    o.erase("id");
-    o.erase("name");
-    json::object m;
-    m["month"] = absl::StrFormat("%04d-%02d", p.year, p.month);
-    for (auto& kv : o) m[kv.key()] = kv.value();
-    tr.push_back(std::move(m));
+    o["month"] = absl::StrFormat("%04d-%02d", p.year, p.month);
+    tr.push_back(std::move(o));
   }
   root["trend"] = std::move(tr);
 
@@ -412,10 +355,10 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   // Shares as "key 12.3%" items, wrapped under their label.
   auto shares = [&](std::string_view label, const std::vector<KpiShare>& items) {
     std::string lineb = absl::StrCat("  ", std::string(label), " ");
-    const std::size_t indent = columns(lineb);
+    const std::size_t indent = display_width(lineb);
     for (std::size_t i = 0; i < items.size(); ++i) {
       std::string item = absl::StrCat(items[i].key, " ", pct(items[i].share), i + 1 < items.size() ? "," : "");
-      if (i > 0 && columns(lineb) + 1 + item.size() > 96) {
+      if (i > 0 && display_width(lineb) + 1 + item.size() > 96) {
         absl::StrAppend(&t, lineb, "\n");
         lineb = std::string(indent, ' ');
       } else if (i > 0) {

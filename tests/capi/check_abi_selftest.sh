@@ -13,7 +13,7 @@ status=0
 
 build() {  # build OUT CFLAGS...
   out=$1; shift
-  "$cc" -std=c99 -g -O0 -fPIC -shared "$@" -o "$out" "$here/abi_probe.c" || { echo "cannot build $out" >&2; exit 1; }
+  "$cc" -std=c99 -g -O0 -fPIC -shared "$@" -I"$here/../../include" -o "$out" "$here/abi_probe.c" || { echo "cannot build $out" >&2; exit 1; }
 }
 expect() {  # expect pass|fail NAME LIB
   if sh "$here/check_abi.sh" "$abidiff" "$work/base.abi" "$3" "$suppressions" > "$work/$2.log" 2>&1; then got=pass; else got=fail; fi

@@ -11,7 +11,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include "jiceng/demo.hpp"
+#include "demo/demo.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/kpi.hpp"

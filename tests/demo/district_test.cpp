@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "jiceng/demo.hpp"
+#include "demo/demo.hpp"
 #include "jiceng/org.hpp"
 
 namespace jiceng {

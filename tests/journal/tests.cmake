@@ -8,10 +8,6 @@ target_compile_definitions(jiceng_journal_crash_child PRIVATE JICENG_SOURCE_DIR=
 add_dependencies(jiceng_journal_tests jiceng_journal_crash_child)
 target_compile_definitions(jiceng_journal_tests PRIVATE
   JICENG_JOURNAL_CRASH_CHILD="$<TARGET_FILE:jiceng_journal_crash_child>")
-# The journal needs only its own area and what it depends on (petition and below): link
-# the tests against jiceng_journal alone so they do not wait for unrelated areas.
-set_property(TARGET jiceng_journal_tests PROPERTY LINK_LIBRARIES
-  jiceng_journal SQLite::SQLite3 GTest::gtest GTest::gmock GTest::gtest_main jiceng_warnings)
 
 # The CLI, checked through ctest: a fixture journal made by the child, then the commands.
 # The wrapper prints "exit=<code>" so each check sees both the output and the exit code.

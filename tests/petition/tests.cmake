@@ -1,11 +1,5 @@
-# Petition test extras (variable `a` = petition), included after jiceng_petition_tests exists.
-#
-# The petition tests link the petition area and what it depends on, not the whole library,
-# so they build while the journal / KPI / demo areas are in flux.
-if(TARGET jiceng_petition_tests)
-  set_property(TARGET jiceng_petition_tests PROPERTY LINK_LIBRARIES
-    jiceng_petition GTest::gtest GTest::gmock GTest::gtest_main jiceng_warnings)
-endif()
+# Petition test extras (variable `a` = petition), included by jiceng_area(petition) after
+# jiceng_petition_tests exists.
 
 # Generated documentation: docs/petition-workflow.dot and docs/petition-permissions.md are
 # written by the `jiceng workflow` command from the transition table; this target refreshes

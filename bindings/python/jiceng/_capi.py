@@ -5,8 +5,10 @@ Structures have their ``_fields_`` in header order; every function gets ``argtyp
 Pythonic on purpose — see the ``jiceng`` package for the high-level layer.
 
 The library is looked for, in order: next to this package (``jiceng/libjiceng.so*``),
-the path in the ``JICENG_LIBRARY`` environment variable, then the system path
-(``ctypes.util.find_library("jiceng")`` and ``libjiceng.so.1``). The error says where it looked.
+the path in the ``JICENG_LIBRARY`` environment variable, where ``cmake --install`` put it
+(``jiceng/_installed.py``, written by the install), then the system path
+(``ctypes.util.find_library("jiceng")`` and ``libjiceng.so.1``, which is where the Debian
+package python3-jiceng finds libjiceng1's). The error says where it looked.
 """
 
 import ctypes
@@ -174,6 +176,11 @@ def _candidates():
     env = os.environ.get("JICENG_LIBRARY")
     if env:
         yield "JICENG_LIBRARY", env
+    try:  # written by `cmake --install` beside the package: where it put libjiceng.so.N
+        from . import _installed
+        yield "installed with the package", os.path.normpath(os.path.join(here, _installed.LIBRARY))
+    except ImportError:
+        pass
     found = ctypes.util.find_library("jiceng")
     if found:
         yield "system path", found

@@ -136,8 +136,11 @@ class LibraryTests(unittest.TestCase):
         shutil.copytree(os.path.join(SOURCE_DIR, "bindings", "python"), src,
                         ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "libjiceng.so*"))
         target = os.path.join(tmp, "site")
+        # The copy is out of the tree, so setup.py is told where the version is set.
+        header = os.path.join(SOURCE_DIR, "include", "jiceng", "version.hpp")
         r = self._run([py, "-m", "pip", "install", "--no-index", "--no-build-isolation", "--no-deps",
-                       "--disable-pip-version-check", "-q", "--target", target, src], {}, tmp)
+                       "--disable-pip-version-check", "-q", "--target", target, src],
+                      {"JICENG_VERSION_HEADER": header}, tmp)
         self.assertEqual(r.returncode, 0, r.stdout)
         self.assertTrue(os.path.exists(os.path.join(target, "jiceng", "engine.py")))
         r = self._run([py, "-c", "import jiceng; print(jiceng.__file__); " + self.PROBE],

@@ -1,4 +1,4 @@
-// jiceng/demo.hpp — the main job (演示): the embedded default district (默认辖区), shaped by
+// demo/demo.hpp — the main job (演示): the embedded default district (默认辖区), shaped by
 // the Wuzhong figures of docs/domain.md §9 (15 streets and towns, 115 communities, 826 grid party
 // branches, 698 先锋枢纽驿站), one simulated year of resident petitions (诉求) through the
 // whole closed loop 民意收集—响应处理—跟踪督促—评估评价 under a policy set, journaled to

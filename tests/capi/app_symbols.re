@@ -1,0 +1,1 @@
+(^|[^A-Za-z])[Dd]emo([^a-z]|$)|[Ss]imulat|[Hh][Tt][Mm][Ll]

@@ -1,0 +1,62 @@
+#!/bin/sh
+# check.sh SOURCE_DIR WORK_DIR [COMPILER_LAUNCHER] — jiceng as a dependency (ctest `consumer`).
+#
+# Configures and builds tests/consumer (add_subdirectory of jiceng, a Release build, the
+# consumer's own flags), then checks, failing with the reason:
+#   - the consumer's flags reach its sources and jiceng puts no -Werror on any compile
+#     line (its own included: JICENG_WERROR is off for a subproject);
+#   - jiceng adds no test, benchmark or command to the consumer's build;
+#   - the program that only submits a petition runs, and neither it nor anything it links
+#     holds a demo, simulation or HTML symbol (nm -C);
+#   - the link of that program names no application archive (libjiceng_demo.a,
+#     libjiceng_report.a): jiceng::jiceng does not carry them;
+#   - its stripped size is printed beside the same program's before the split (below).
+#     Not asserted: static archives give a program only the objects it references, so the
+#     demo was never in it, and the engine it does hold grows with the domain.
+# The words are matched as words: the policy rule democratic_review (民主评议) is domain.
+set -eu
+src=$1 work=$2 launcher=${3:-}
+# The same tests/consumer program built at 9e117de (the commit before the split), Release,
+# GCC 12, Debian 12, then `strip`. (Static archives contribute only the objects a program
+# references, so the demo was not in it even then; what it holds is the engine, the policy
+# evaluator, the org graph and the calendar that Engine::create and submit reach.)
+before_stripped=1236856
+rm -rf "$work"
+mkdir -p "$work"
+set -- -S "$src/tests/consumer" -B "$work/build" -DJICENG_DIR="$src" -DCMAKE_BUILD_TYPE=Release
+if command -v ninja >/dev/null 2>&1; then set -- "$@" -G Ninja; fi
+if [ -n "$launcher" ]; then set -- "$@" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" -DCMAKE_C_COMPILER_LAUNCHER="$launcher"; fi
+cmake "$@" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; echo "FAIL: configure"; exit 1; }
+cmake --build "$work/build" -j 2 > "$work/build.log" 2>&1 || { tail -40 "$work/build.log"; echo "FAIL: build"; exit 1; }
+fail=0
+cc="$work/build/compile_commands.json"
+if ! grep '"command"' "$cc" | grep 'submit_only.cpp' | grep -q -- '-DJICENG_CONSUMER_OWN_FLAGS'; then
+  echo "FAIL: the consumer's own flags are not on its compile line"; fail=1
+fi
+if grep '"command"' "$cc" | grep -q -- '-Werror'; then
+  echo "FAIL: -Werror on a compile line of the consumer's build:"; grep '"command"' "$cc" | grep -- '-Werror' | head -3; fail=1
+fi
+if grep -q 'unused parameter' "$work/build.log"; then
+  echo "ok: the consumer's deliberate warning is a warning, not an error"
+else
+  echo "FAIL: the consumer's deliberate -Wunused-parameter warning did not show (flags not applied?)"; fail=1
+fi
+tests=$(cd "$work/build" && ctest -N | sed -n 's/^Total Tests: //p')
+if [ "$tests" != 0 ]; then echo "FAIL: the consumer's build registers $tests tests (jiceng's?)"; fail=1; fi
+extra=$(cmake --build "$work/build" --target help | grep -E '_tests|_bench|jiceng_cli|jiceng_demo|jiceng_report' || true)
+if [ -n "$extra" ]; then echo "FAIL: jiceng adds targets to its consumer:"; echo "$extra"; fail=1; fi
+out=$("$work/build/submit_only") || { echo "FAIL: submit_only exited non-zero"; exit 1; }
+[ "$out" = submitted ] || { echo "FAIL: submit_only printed '$out'"; fail=1; }
+syms=$(nm -C "$work/build/submit_only" | grep -E "$(cat "$src/tests/capi/app_symbols.re")" || true)
+if [ -n "$syms" ]; then echo "FAIL: demo, simulation or HTML symbols in submit_only:"; echo "$syms" | head; fail=1; fi
+strip -o "$work/submit_only.stripped" "$work/build/submit_only"
+size=$(wc -c < "$work/submit_only.stripped")
+echo "submit_only stripped: $size bytes now, $before_stripped bytes before the split (ratio $(awk "BEGIN{printf \"%.3f\", $before_stripped/$size}"))"
+link=$(find "$work/build" -name link.txt -path '*submit_only*' -exec cat {} + 2>/dev/null; \
+  grep -A3 'build submit_only' "$work/build/build.ninja" 2>/dev/null || true)
+[ -n "$link" ] || { echo "FAIL: cannot find submit_only's link command"; fail=1; }
+if printf '%s' "$link" | grep -q -E 'jiceng_(demo|report)'; then
+  echo "FAIL: submit_only's link names an application archive"; fail=1
+fi
+[ $fail = 0 ] && echo "ok: jiceng as a dependency"
+exit $fail

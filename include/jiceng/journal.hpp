@@ -61,6 +61,19 @@ struct JournalOptions {
   /// Start from the newest snapshot when opening an Engine (`open_engine`); false
   /// replays every event from seq 1 (the chain is verified from seq 1 either way).
   bool use_snapshots = true;
+  /// What Journal::verify checks. true (the default): the chain, the head, every
+  /// snapshot's digest, row hash and anchor, and also each snapshot's content — the state
+  /// is re-derived from the events (a fresh Engine applying them from seq 1) and compared
+  /// with every snapshot, DATA_LOSS naming the snapshot's seq when they differ. false, the
+  /// fast mode: all but the content, so a snapshot rewritten by someone who recomputed its
+  /// digest and row hash (anyone who can write the file) passes; it costs no replay.
+  bool verify_states = true;
+  /// DurableEngine::open: before trusting the snapshot it would start from, re-derive the
+  /// state at its seq from the events and compare (DATA_LOSS naming its seq when they
+  /// differ); this replays from seq 1, so it is no faster than use_snapshots = false.
+  /// false (the default): the snapshot is trusted once its digest, row hash and anchor
+  /// check (docs/journal.md, "What the chain proves"). `jiceng replay` sets it.
+  bool verify_snapshot = false;
 };
 
 /// SHA-256 digest, the link of the hash chain (哈希链).
@@ -109,6 +122,7 @@ struct ChainReport {
   ChainHash head{};                               ///< chain hash of the head (zeros when empty)
   std::uint64_t snapshots = 0;                    ///< number of snapshots checked
   std::optional<std::uint64_t> latest_snapshot;   ///< seq of the newest snapshot, if any
+  std::uint64_t states_derived = 0;               ///< snapshots whose content was checked against the events
 };
 
 /// An append-only, hash-chained SQLite event store (事件日志).
@@ -158,7 +172,9 @@ class Journal {
 
   /// Verifies the chain (seqs 1..n without gaps, each hash recomputed over the previous
   /// one, tail equal to the `head` row) and every snapshot (digest
-  /// of its state, its anchor equal to the chain hash at its seq, its own row hash).
+  /// of its state, its anchor equal to the chain hash at its seq, its own row hash) and,
+  /// unless JournalOptions::verify_states is false (the fast mode), each snapshot's
+  /// content against the state the events derive up to its seq.
   /// DATA_LOSS naming the first bad seq (or snapshot) when anything is off.
   absl::StatusOr<ChainReport> verify() const;
 
@@ -192,6 +208,7 @@ class Journal {
 struct ReplayReport {
   std::uint64_t last_seq = 0;                   ///< the journal holds events 1..last_seq
   std::optional<std::uint64_t> snapshot_seq;    ///< the snapshot restored, if one was used
+  bool snapshot_checked = false;                ///< it was checked against the events (verify_snapshot)
   std::uint64_t replayed = 0;                   ///< events applied after the snapshot
   std::map<std::string, std::uint64_t> counts;  ///< events by type name, whole journal
   std::string digest;                           ///< state digest after opening

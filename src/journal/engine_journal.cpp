@@ -9,6 +9,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/petition.hpp"
+#include "journal/state_check.hpp"
 
 namespace jiceng {
 
@@ -51,9 +52,19 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::open(const std::st
 
   // Start from the newest snapshot: verified against its digest and anchored in the chain.
   std::uint64_t start = 0;
+  std::optional<SnapshotInfo> check;  // verify_snapshot: the snapshot the events must derive
   if (options.use_snapshots) {
     JICENG_ASSIGN_OR_RETURN(std::optional<Snapshot> snap, journal.latest_snapshot());
-    if (snap.has_value()) {
+    if (snap.has_value() && options.verify_snapshot) {
+      // Not trusted: replay from seq 1 and compare the state at its seq with it.
+      check = snap->info;
+      check->digest = sha256_hex(snap->state);
+      report.snapshot_seq = check->seq;
+      report.snapshot_checked = true;
+      if (check->seq == 0) {
+        JICENG_RETURN_IF_ERROR(journal_internal::compare_snapshot(engine, 0, check->digest, path));
+      }
+    } else if (snap.has_value()) {
       absl::Status st = engine.restore(snap->state);
       if (!st.ok()) {
         return absl::DataLossError(absl::StrCat("journal ", path, ": snapshot at seq ",
@@ -91,6 +102,9 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::open(const std::st
                                               internal::av(r.type), "): replay failed: ", applied.message()));
     }
     ++report.replayed;
+    if (check.has_value() && r.seq == check->seq) {
+      return journal_internal::compare_snapshot(engine, r.seq, check->digest, path);
+    }
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

@@ -14,7 +14,7 @@ target_compile_definitions(jiceng_journal_tests PRIVATE
 if(TARGET jiceng_cli)
   set(jdb ${PROJECT_BINARY_DIR}/journal_cli/fixture.db)
   add_test(NAME journal_cli_fixture COMMAND /bin/sh -c
-    "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" fixture \"$1/fixture.db\" 40 && \"$0\" fixture \"$1/snapshot.db\" 40 && \"$0\" fixture \"$1/tampered.db\" 12 && \"$0\" tamper \"$1/tampered.db\" 7"
+    "rm -rf \"$1\" && mkdir -p \"$1\" && \"$0\" fixture \"$1/fixture.db\" 40 && \"$0\" fixture \"$1/snapshot.db\" 40 && \"$0\" fixture \"$1/tampered.db\" 12 && \"$0\" tamper \"$1/tampered.db\" 7 && \"$0\" fixture \"$1/forged.db\" 12 && \"$0\" forge \"$1/forged.db\" 0"
     $<TARGET_FILE:jiceng_journal_crash_child> ${PROJECT_BINARY_DIR}/journal_cli)
   set_tests_properties(journal_cli_fixture PROPERTIES LABELS journal FIXTURES_SETUP journal_cli_db)
 
@@ -35,6 +35,17 @@ if(TARGET jiceng_cli)
     verify ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
   jiceng_journal_cli(replay_tampered "seq 7: hash mismatch.*\nexit=1\n$"
     replay ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
+  # A snapshot rewritten (petitioner R7 as R9) with its digest and row hash recomputed:
+  # verify re-derives the state from the events and names it; replay checks its snapshot;
+  # verify --fast, which skips that, passes and says so.
+  jiceng_journal_cli(verify_forged
+    "^jiceng verify: journal .*forged\\.db: snapshot at seq [0-9]+: its state \\(digest [0-9a-f]+\\) is not the state events 1\\.\\.[0-9]+ derive[^\n]*\nexit=[1-9]\n$"
+    verify ${PROJECT_BINARY_DIR}/journal_cli/forged.db)
+  jiceng_journal_cli(replay_forged "^jiceng replay: journal .*forged\\.db: snapshot at seq [0-9]+: its state [^\n]*\nexit=[1-9]\n$"
+    replay ${PROJECT_BINARY_DIR}/journal_cli/forged.db)
+  jiceng_journal_cli(verify_forged_fast
+    "^ok: [0-9]+ events .*, 1 snapshot \\(latest at seq [0-9]+\\); snapshot contents not checked \\(--fast\\)\nexit=0\n$"
+    verify --fast ${PROJECT_BINARY_DIR}/journal_cli/forged.db)
   jiceng_journal_cli(verify_missing "^jiceng verify: journal /nonexistent/x\\.db: no such file\nexit=1\n$"
     verify /nonexistent/x.db)
   # An auditor's copy on read-only media: the fixture copied into a directory without write
@@ -62,5 +73,5 @@ if(TARGET jiceng_cli)
     $<TARGET_FILE:jiceng_cli> ${PROJECT_BINARY_DIR}/journal_cli/snapshot.db)
   set_tests_properties(journal_cli_snapshot_digests PROPERTIES LABELS journal
     FIXTURES_REQUIRED journal_cli_db
-    PASS_REGULAR_EXPRESSION "snapshot: seq [0-9]+\nstate digest: ([0-9a-f]+)\nstate digest: [0-9a-f]+\nok: .*1 snapshot \\(latest at seq [0-9]+\\)")
+    PASS_REGULAR_EXPRESSION "snapshot: seq [0-9]+ \\(checked against the events\\)\nstate digest: ([0-9a-f]+)\nstate digest: [0-9a-f]+\nok: .*1 snapshot \\(latest at seq [0-9]+\\); their states re-derived from the events\n")
 endif()

@@ -7,6 +7,8 @@
 //   jiceng_journal_crash_child engine PATH SEED
 //   jiceng_journal_crash_child fixture PATH COUNT   (for the CLI checks: COUNT petitions)
 //   jiceng_journal_crash_child tamper PATH SEQ      (edits the payload of SEQ in place)
+//   jiceng_journal_crash_child forge PATH 0         (snapshots, then rewrites petitioner R7
+//                                                    as R9 inside it, digest and row hash recomputed)
 //
 // raw: Journal records whose payloads say which batch they belong to ("first_seq count
 // index filler"), so the parent can check every batch is whole.
@@ -25,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "jiceng/journal.hpp"
+#include "journal/forge.hpp"
 #include "journal/scenario.hpp"
 
 namespace {
@@ -154,6 +157,21 @@ int run_tamper(const std::string& path, long long seq) {
   return rc == SQLITE_OK && changed == 1 ? 0 : 4;
 }
 
+// Writes a snapshot at the head, then forges it (forge.hpp): R7's petition becomes R9's.
+int run_forge(const std::string& path) {
+  std::uint64_t seq = 0;
+  {
+    auto opened = jiceng::open_engine(path, {});
+    if (!opened.ok()) return 3;
+    auto info = (*opened)->write_snapshot();
+    if (!info.ok()) return 4;
+    seq = info->seq;
+  }
+  const int n = jiceng::test::forge_snapshot(path, seq, "R7", "R9");
+  std::printf("forged snapshot at seq %llu (%d replacements)\n", static_cast<unsigned long long>(seq), n);
+  return n > 0 ? 0 : 5;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +185,7 @@ int main(int argc, char** argv) {
   if (mode == "engine") return run_engine(argv[2], seed);
   if (mode == "fixture") return run_fixture(argv[2], static_cast<int>(seed));
   if (mode == "tamper") return run_tamper(argv[2], static_cast<long long>(seed));
+  if (mode == "forge") return run_forge(argv[2]);
   std::fprintf(stderr, "crash child: unknown mode %s\n", mode.c_str());
   return 2;
 }

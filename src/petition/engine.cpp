@@ -11,6 +11,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/engine_impl.hpp"
+#include "petition/transitions.hpp"
 
 namespace jiceng {
 
@@ -72,7 +73,6 @@ std::string role_list(RoleMask m) {
   return absl::StrJoin(n, ", ");
 }
 
-std::string duration_text(Duration d) { return format_duration(d); }
 
 }  // namespace
 
@@ -371,13 +371,17 @@ absl::Status Engine::Impl::check_scope(const Transition& row, const ActorHandle&
       row.scope == Scope::kStrictAncestor ? " or an ancestor above it" : " or an ancestor of it"));
 }
 
-absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPayload& p, Timestamp now, Rec& nr) {
+absl::Status Engine::Impl::check_submission(pet::Step& s) {
+  const ActorHandle& a = s.a;
+  const EventPayload& p = s.p;
+  const Timestamp now = s.now;
+  Rec& nr = s.nr;
   const std::uint32_t idx = static_cast<std::uint32_t>(recs.size());
   if (idx == kNoRef - 1) return absl::ResourceExhaustedError("submit: the engine holds the maximum number of petitions");
-  for (std::string_view s : {std::string_view(p.petitioner), std::string_view(p.location), std::string_view(p.category),
+  for (std::string_view field : {std::string_view(p.petitioner), std::string_view(p.location), std::string_view(p.category),
                              std::string_view(p.text), std::string_view(p.idempotency_key),
                              std::string_view(p.contact.name), std::string_view(p.contact.phone)}) {
-    if (!is_valid_utf8(s)) return absl::InvalidArgumentError("submit: a text field is not valid UTF-8");
+    if (!is_valid_utf8(field)) return absl::InvalidArgumentError("submit: a text field is not valid UTF-8");
   }
   std::string_view petitioner = p.petitioner;
   if (a.role == Role::kResident) {
@@ -414,14 +418,14 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
         internal::cat("submit: location \"", p.location, "\" is neither a household nor a unit of the org graph"));
   }
   const std::uint32_t loc_ref = unit_ref(*g);
-  // Scope: staff register only inside their own subtree.
-  if (a.role != Role::kResident && a.role != Role::kSystem) {
+  // The row's scope (location): staff register only inside their own subtree.
+  if (a.role != Role::kResident && a.role != Role::kSystem && s.row.scope != Scope::kAnywhere) {
     const std::uint32_t au = graph_of(a.unit_ref);
     if (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g)) {
       return absl::PermissionDeniedError(internal::cat(to_string(a.role), " ", actors.name(a.id_ref), " at unit ",
                                                       unit_name(a.unit_ref), " may not submit at location ",
-                                                      p.location, ": scope location requires unit ",
-                                                      unit_name(loc_ref), " or an ancestor of it"));
+                                                      p.location, ": scope ", to_string(s.row.scope),
+                                                      " requires unit ", unit_name(loc_ref), " or an ancestor of it"));
     }
   }
   const std::uint32_t person = actors.intern(petitioner);
@@ -462,10 +466,6 @@ absl::Status Engine::Impl::prepare_submit(const ActorHandle& a, const EventPaylo
   nr.state = State::kReceived;
   nr.stage_start = now;
   nr.updated = now;
-  JICENG_ASSIGN_OR_RETURN(nr.due, deadline_checked(now, limits(nr).accept));
-  nr.text = add_text(p.text);
-  nr.location = add_text(p.location);
-  nr.key = add_text(p.idempotency_key);
   return absl::OkStatus();
 }
 
@@ -488,7 +488,12 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
                                                       role_list(row.roles)));
     }
     ev.petition = static_cast<std::uint32_t>(recs.size());
-    return prepare_submit(a, p, now, nr);
+    static const Rec kNew{};
+    static const DeadlineLimits kNoLimits{};  // the category's are known after the guard
+    pet::Step st{*this, a,    type, ev.petition, p, now, mode, row, kNew, nr, ev, kNoLimits,
+                 cfg.policy.caps, cfg.policy.track};
+    JICENG_RETURN_IF_ERROR(pet::kGuards[static_cast<int>(row.guard)](st));
+    return pet::kActions[static_cast<int>(row.action)](st);
   }
   if (idx >= recs.size()) return absl::NotFoundError(internal::cat("petition ", pid(idx), " not found"));
   const Rec& r = recs[idx];
@@ -515,340 +520,17 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
     return absl::InvalidArgumentError(internal::cat("reason of ", p.reason.size(), " bytes exceeds max_text_bytes ",
                                                    cfg.policy.caps.max_text_bytes));
   }
-  const DeadlineLimits& lim = limits(r);
-  const auto& caps = cfg.policy.caps;
-  const Track track = static_cast<Track>(r.track);
-  // Only error paths build the message prefix.
-  auto where = [&] { return internal::cat(to_string(type), " petition ", pid(idx), ": "); };
-
-  // Guards (守卫).
-  std::uint32_t target_g = kNoIndex;
-  switch (row->guard) {
-    case Guard::kNone:
-    case Guard::kSubmissionValid:
-      break;
-    case Guard::kReasonGiven:
-    case Guard::kAnswerGiven:
-      if (p.reason.empty()) {
-        return absl::InvalidArgumentError(
-            internal::cat(where(), row->guard == Guard::kAnswerGiven ? "an answer is required" : "a reason is required"));
-      }
-      break;
-    case Guard::kMergeTarget: {
-      if (p.linked == kNoPetition || p.linked > recs.size()) {
-        return absl::NotFoundError(internal::cat(where(), "target petition ", Engine::display_id(p.linked), " not found"));
-      }
-      const auto t = static_cast<std::uint32_t>(p.linked - 1);
-      if (t == idx) return absl::InvalidArgumentError(internal::cat(where(), "a petition cannot merge into itself"));
-      if (is_terminal(recs[t].state)) {
-        return absl::FailedPreconditionError(internal::cat(where(), "target ", pid(t), " is ", to_string(recs[t].state)));
-      }
-      break;
-    }
-    case Guard::kRoutable: {
-      const bool is_explicit = mode == Mode::kReplay ? p.explicit_unit : !p.unit.empty();
-      if (is_explicit) {
-        auto g = cfg.org->find(p.unit);
-        if (!g) return absl::NotFoundError(internal::cat(where(), "unit \"", p.unit, "\" is not in the org graph"));
-        const std::uint32_t au = graph_of(a.unit_ref);
-        if (a.role != Role::kSystem && (au == kNoIndex || !cfg.org->is_ancestor_or_self(au, *g))) {
-          return absl::PermissionDeniedError(internal::cat(where(), to_string(a.role), " at unit ", unit_name(a.unit_ref),
-                                                          " may not name unit ", p.unit,
-                                                          ": scope unit_or_ancestor (outside the dispatcher's subtree)"));
-        }
-        target_g = *g;
-      } else {
-        const std::uint32_t loc = graph_of(r.loc_unit);
-        const CategoryRoute& route = cats[r.category].route;
-        target_g = cfg.org->level(loc) > route.level ? cfg.org->ancestor_at_level(loc, route.level) : loc;
-        if (target_g == kNoIndex) {
-          return absl::FailedPreconditionError(internal::cat(where(), "no level-", route.level, " unit above location ",
-                                                            unit_name(r.loc_unit), " for category ",
-                                                            cats[r.category].name));
-        }
-        if (route.prefer_property_branch && cfg.org->is_grid_like(target_g)) {
-          if (auto pb = cfg.org->serving_property_branch(target_g)) target_g = *pb;
-        }
-        if (mode == Mode::kReplay && !p.unit.empty() && cfg.org->id(target_g) != p.unit) {
-          return absl::DataLossError(internal::cat(where(), "replay routed to ", cfg.org->id(target_g),
-                                                  " but the event records ", p.unit));
-        }
-      }
-      break;
-    }
-    case Guard::kReturnAllowed: {
-      if (r.flags & pet::kDesignated) {
-        return absl::FailedPreconditionError(
-            internal::cat(where(), "a designated dispatch (指定) may not be returned (潍坊条例 第二十二条)"));
-      }
-      if (r.returns >= caps.max_returns) {
-        return absl::FailedPreconditionError(
-            internal::cat(where(), "returned ", r.returns, " times already; policy cap max_returns is ", caps.max_returns));
-      }
-      const Duration window = track == Track::kHotline ? lim.return_window : lim.objection_window;
-      if (window.amount == 0) {
-        return absl::FailedPreconditionError(internal::cat(where(), "the policy sets no return window on the ",
-                                                          to_string(track), " track"));
-      }
-      JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.dispatched_at, window));
-      if (now > until) {
-        return absl::FailedPreconditionError(internal::cat(where(), "the return window of ", duration_text(window),
-                                                          " after dispatch ended at ", until));
-      }
-      if (p.reason.empty()) return absl::InvalidArgumentError(internal::cat(where(), "a reason is required"));
-      break;
-    }
-    case Guard::kBelowCeiling: {
-      const std::uint32_t parent = next_higher(r);
-      const int ceiling = cfg.policy.escalation.ceiling_level[r.severity];
-      if (parent == kNoIndex) {
-        return absl::FailedPreconditionError(internal::cat(where(), "unit ", unit_name(r.cur_unit), " has no higher unit"));
-      }
-      if (cfg.org->level(parent) < ceiling) {
-        return absl::FailedPreconditionError(internal::cat(
-            where(), "escalation ceiling: ", to_string(static_cast<Severity>(r.severity)), " petitions stop at level ",
-            ceiling, " (小事不出社区、大事不出街道); unit ", unit_name(r.cur_unit), " is at level ",
-            cfg.org->level(graph_of(r.cur_unit))));
-      }
-      target_g = parent;
-      break;
-    }
-    case Guard::kExtensionRequestValid: {
-      const Duration max = lim.max_extension;
-      if (r.ext_pending > 0) return absl::FailedPreconditionError(internal::cat(where(), "a request is already pending"));
-      if (r.extensions >= caps.max_extensions) {
-        return absl::FailedPreconditionError(internal::cat(where(), "extended ", r.extensions,
-                                                          " times already; policy cap max_extensions is ",
-                                                          caps.max_extensions));
-      }
-      if (p.extension.amount <= 0) return absl::InvalidArgumentError(internal::cat(where(), "amount must be positive"));
-      if (max.amount == 0) return absl::FailedPreconditionError(internal::cat(where(), "the policy allows no extension"));
-      if (p.extension.unit != max.unit) {
-        return absl::InvalidArgumentError(internal::cat(where(), "amount ", duration_text(p.extension),
-                                                       " must be in the unit of the policy maximum ",
-                                                       duration_text(max)));
-      }
-      if (r.ext_granted + p.extension.amount > max.amount) {
-        return absl::FailedPreconditionError(internal::cat(
-            where(), "extension of ", duration_text(p.extension), " would bring the total to ",
-            duration_text({r.ext_granted + p.extension.amount, max.unit}), ", over the maximum ", duration_text(max)));
-      }
-      break;
-    }
-    case Guard::kExtensionPending:
-    case Guard::kExtensionPendingReason:
-      if (r.ext_pending == 0) return absl::FailedPreconditionError(internal::cat(where(), "no extension request is pending"));
-      if (row->guard == Guard::kExtensionPendingReason && p.reason.empty()) {
-        return absl::InvalidArgumentError(internal::cat(where(), "a reason is required"));
-      }
-      break;
-    case Guard::kEvaluationValid:
-      if (static_cast<int>(p.evaluation.satisfaction) > 2) {
-        return absl::InvalidArgumentError(internal::cat(where(), "satisfaction out of range"));
-      }
-      break;
-    case Guard::kReopenAllowed: {
-      const ReopenKind kind = p.reopen_kind;
-      if (static_cast<int>(kind) > 2) return absl::InvalidArgumentError(internal::cat(where(), "reopen kind out of range"));
-      if (kind == ReopenKind::kReopen) {
-        if (track != Track::kHotline) {
-          return absl::FailedPreconditionError(
-              internal::cat(where(), "重办 (reopen) is for the hotline track; on the xinfang track ask for review (复查)"));
-        }
-        if (!(r.flags & pet::kHasEval) || ((r.eval >> 2) & 3) != static_cast<int>(Satisfaction::kUnsatisfied)) {
-          return absl::FailedPreconditionError(internal::cat(where(), "only an unsatisfied evaluation may reopen"));
-        }
-        if (r.reopens >= caps.max_reopens) {
-          return absl::FailedPreconditionError(internal::cat(where(), "reopened ", r.reopens,
-                                                            " times already; policy cap max_reopens is ",
-                                                            caps.max_reopens));
-        }
-        target_g = graph_of(r.cur_unit);
-      } else {
-        if (track != Track::kXinfang) {
-          return absl::FailedPreconditionError(
-              internal::cat(where(), "review (复查/复核) is for the xinfang track; on the hotline track use reopen (重办)"));
-        }
-        if (r.reviews >= caps.max_reviews || r.reviews >= 2) {
-          return absl::FailedPreconditionError(internal::cat(
-              where(), "the matter is final after review (复查) and re-review (复核); a further review is refused "
-                     "(信访工作条例 第三十六条)"));
-        }
-        const ReopenKind expected = r.reviews == 0 ? ReopenKind::kReview : ReopenKind::kReReview;
-        if (kind != expected) {
-          return absl::FailedPreconditionError(internal::cat(where(), "next step is ", to_string(expected), ", not ",
-                                                            to_string(kind)));
-        }
-        if (lim.review_request.amount > 0) {
-          JICENG_ASSIGN_OR_RETURN(Timestamp until, deadline_checked(r.resolved_at, lim.review_request));
-          if (now > until) {
-            return absl::FailedPreconditionError(internal::cat(where(), "the window to ask for ", to_string(kind), " (",
-                                                              duration_text(lim.review_request),
-                                                              " after the answer) ended at ", until));
-          }
-        }
-        target_g = next_higher(r);
-        if (target_g == kNoIndex) {
-          return absl::FailedPreconditionError(internal::cat(where(), "unit ", unit_name(r.cur_unit),
-                                                            " has no higher unit to review"));
-        }
-      }
-      break;
-    }
-    case Guard::kPastDue:
-      if (r.due == kNoDeadline || now < r.due || (r.flags & pet::kOverdue)) {
-        return absl::FailedPreconditionError(internal::cat(where(), "not past its deadline"));
-      }
-      break;
-  }
-
-  // Action (动作): the new record.
   nr = r;
+  pet::Step st{*this, a,    type, idx, p,  now, mode, *row, r, nr, ev, limits(r), cfg.policy.caps,
+               static_cast<Track>(r.track)};
+  // The row's guard (守卫), then its action (动作) on the new record.
+  JICENG_RETURN_IF_ERROR(pet::kGuards[static_cast<int>(row->guard)](st));
   nr.state = row->to;
   nr.updated = now;
   if (nr.state != r.state) nr.stage_start = now;
   ev.petition = idx;
   if (p.automatic) ev.flags |= pet::kEvAutomatic;
-  auto fresh = [&](Timestamp due) {
-    nr.due = due;
-    nr.flags &= static_cast<std::uint8_t>(~(pet::kOverdue | pet::kUrged));
-  };
-  auto resolve_limit = [&]() { return nr.reviews > 0 ? lim.review_decide : lim.resolve; };
-  switch (row->action) {
-    case Action::kRegister:
-      break;
-    case Action::kAccept: {
-      nr.resolve_base = now;
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.accept));
-      fresh(d);
-      break;
-    }
-    case Action::kReject:
-    case Action::kWithdraw:
-    case Action::kClose:
-      fresh(kNoDeadline);
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      if (row->action == Action::kClose && track == Track::kXinfang && nr.reviews >= std::min(2, caps.max_reviews)) {
-        nr.flags |= pet::kFinal;
-      }
-      break;
-    case Action::kMerge:
-      fresh(kNoDeadline);
-      nr.merged_into = static_cast<std::uint32_t>(p.linked - 1);
-      ev.aux = p.linked - 1;
-      break;
-    case Action::kDispatch: {
-      nr.cur_unit = unit_ref(target_g);
-      nr.dispatched_at = now;
-      if (p.designated) nr.flags |= pet::kDesignated; else nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.sign));
-      fresh(d);
-      ev.unit = nr.cur_unit;
-      if (p.designated) ev.flags |= pet::kEvDesignated;
-      if (mode == Mode::kReplay ? p.explicit_unit : !p.unit.empty()) ev.flags |= pet::kEvExplicit;
-      break;
-    }
-    case Action::kSign: {
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(nr.resolve_base, resolve_limit()));
-      if (nr.ext_granted > 0 && d != kNoDeadline) {
-        JICENG_ASSIGN_OR_RETURN(d, deadline_checked(d, Duration{nr.ext_granted, lim.max_extension.unit}));
-      }
-      fresh(d);
-      break;
-    }
-    case Action::kReturn: {
-      ++nr.returns;
-      nr.cur_unit = nr.loc_unit;
-      nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.accept));
-      fresh(d);
-      ev.aux = add_text(p.reason);
-      break;
-    }
-    case Action::kEscalate: {
-      if (nr.escalations < 255) ++nr.escalations;
-      nr.cur_unit = unit_ref(target_g);
-      nr.dispatched_at = now;
-      nr.resolve_base = now;
-      nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.sign));
-      fresh(d);
-      ev.unit = nr.cur_unit;
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    }
-    case Action::kRequestExtension:
-      nr.ext_pending = static_cast<std::int32_t>(p.extension.amount);
-      ev.unit = static_cast<std::uint32_t>(p.extension.amount);
-      ev.flags |= static_cast<std::uint16_t>(static_cast<unsigned>(p.extension.unit) << 9);
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    case Action::kGrantExtension: {
-      Timestamp d = nr.due;
-      if (d != kNoDeadline) {
-        JICENG_ASSIGN_OR_RETURN(d, deadline_checked(d, Duration{nr.ext_pending, lim.max_extension.unit}));
-      }
-      nr.ext_granted += nr.ext_pending;
-      nr.ext_pending = 0;
-      ++nr.extensions;
-      fresh(d);
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    }
-    case Action::kDenyExtension:
-      nr.ext_pending = 0;
-      ev.aux = add_text(p.reason);
-      break;
-    case Action::kUrge:
-      if (nr.urges < 255) ++nr.urges;
-      if (p.automatic) nr.flags |= pet::kUrged;
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    case Action::kSupervise:
-      if (nr.supervisions < 255) ++nr.supervisions;
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    case Action::kResolve: {
-      nr.resolved_at = now;
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.evaluate));
-      fresh(d);
-      ev.aux = add_text(p.reason);
-      break;
-    }
-    case Action::kEvaluate: {
-      const auto& e = p.evaluation;
-      nr.eval = static_cast<std::uint8_t>((e.contacted ? 1 : 0) | (e.solved ? 2 : 0) |
-                                          (static_cast<unsigned>(e.satisfaction) << 2));
-      nr.flags |= pet::kHasEval;
-      fresh(kNoDeadline);
-      if (track == Track::kXinfang && nr.reviews >= std::min(2, caps.max_reviews)) nr.flags |= pet::kFinal;
-      ev.flags |= static_cast<std::uint16_t>((e.contacted ? pet::kEvContacted : 0) | (e.solved ? pet::kEvSolved : 0) |
-                                             (static_cast<unsigned>(e.satisfaction) << 5));
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    }
-    case Action::kReopen: {
-      if (p.reopen_kind == ReopenKind::kReopen) {
-        ++nr.reopens;
-      } else {
-        ++nr.reviews;
-      }
-      nr.cur_unit = unit_ref(target_g);
-      nr.dispatched_at = now;
-      nr.resolve_base = now;
-      nr.flags &= static_cast<std::uint8_t>(~(pet::kDesignated | pet::kHasEval));
-      JICENG_ASSIGN_OR_RETURN(Timestamp d, deadline_checked(now, lim.sign));
-      fresh(d);
-      ev.unit = nr.cur_unit;
-      ev.flags |= static_cast<std::uint16_t>(static_cast<unsigned>(p.reopen_kind) << 7);
-      if (!p.reason.empty()) ev.aux = add_text(p.reason);
-      break;
-    }
-    case Action::kMarkOverdue:
-      nr.flags |= pet::kOverdue | pet::kEverOverdue;
-      break;
-  }
-  return absl::OkStatus();
+  return pet::kActions[static_cast<int>(row->action)](st);
 }
 
 void Engine::Impl::push_wake(std::uint32_t idx) {

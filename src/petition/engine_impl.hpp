@@ -26,6 +26,8 @@
 
 namespace jiceng::pet {
 
+struct Step;
+
 inline constexpr std::uint32_t kNoRef = 0xFFFFFFFFu;
 inline constexpr Timestamp kNoWake = kNoDeadline;
 
@@ -281,7 +283,9 @@ struct Engine::Impl {
                        Mode mode, pet::Rec& nr, pet::StoredEvent& ev);
   absl::Status check_scope(const Transition& row, const ActorHandle& a, const pet::Rec& r, std::uint32_t idx,
                            EventType type) const;
-  absl::Status prepare_submit(const ActorHandle& a, const EventPayload& p, Timestamp now, pet::Rec& nr);
+  /// The submit row's guard (transitions.cpp): checks the submission and fills the new
+  /// record from it.
+  absl::Status check_submission(pet::Step& s);
   void commit(std::uint32_t idx, pet::Rec& nr, pet::StoredEvent& ev);
   void push_wake(std::uint32_t idx);
   void rebuild_indices();

@@ -2,9 +2,11 @@
 // SHA-256 hash chain (OpenSSL EVP, one reused context), verification and snapshots.
 #include "jiceng/journal.hpp"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -13,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -140,6 +143,68 @@ const char* sqlite_code_name(int rc) {
   }
 }
 
+// --- the durable head record (<path>-head) -------------------------------------------------
+// SQLite keeps committed transactions in the -wal file until a checkpoint copies them into
+// the database file. Delete the -wal after a crash and those acknowledged events are gone
+// without a trace: the file alone is a consistent, shorter journal (its own head row moved
+// back with it). So after every commit the journal also writes the new head (seq and chain
+// hash) into a small file beside it, outside the WAL, fsynced like the WAL (SyncMode::kFull).
+// A head record ahead of the file means acknowledged events are missing.
+// Two slots (offsets 0 and 512, by seq parity), each with a checksum, so that a torn write
+// leaves the other, older record readable; the newest valid slot wins.
+constexpr std::string_view kHeadMagic = "jiceng-head/1";
+constexpr std::size_t kHeadSlot = 512;
+constexpr std::size_t kHeadRecord = 16 + 8 + 32 + 8;
+
+struct HeadRecord {
+  std::uint64_t seq = 0;
+  ChainHash hash{};
+};
+
+std::string head_record_path(const std::string& journal) { return journal + "-head"; }
+
+void head_checksum(const std::uint8_t* rec, std::uint8_t* out8) {
+  std::uint8_t d[32];
+  unsigned int n = 0;
+  EVP_Digest(rec, 56, d, &n, sha256_md(), nullptr);
+  std::memcpy(out8, d, 8);
+}
+
+// The newest valid record, or nullopt when there is no file or no valid slot.
+std::optional<HeadRecord> read_head_record(const std::string& journal) {
+  const int fd = ::open(head_record_path(journal).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::optional<HeadRecord> best;
+  for (std::size_t slot = 0; slot < 2; ++slot) {
+    std::uint8_t b[kHeadRecord];
+    if (::pread(fd, b, sizeof b, static_cast<off_t>(slot * kHeadSlot)) != static_cast<ssize_t>(sizeof b)) continue;
+    std::uint8_t sum[8];
+    head_checksum(b, sum);
+    if (std::memcmp(b, kHeadMagic.data(), kHeadMagic.size()) != 0 || std::memcmp(b + 56, sum, 8) != 0) continue;
+    HeadRecord r;
+    for (int i = 0; i < 8; ++i) r.seq = (r.seq << 8) | b[16 + i];
+    std::memcpy(r.hash.data(), b + 24, 32);
+    if (!best || r.seq > best->seq) best = r;
+  }
+  ::close(fd);
+  return best;
+}
+
+// Writes `r` into its slot. Best effort: the commit it follows is durable already, so a
+// failure here is not the command's failure; it only narrows what can be detected.
+void write_head_record(int fd, const HeadRecord& r, bool sync) {
+  if (fd < 0) return;
+  std::uint8_t b[kHeadRecord] = {};
+  std::memcpy(b, kHeadMagic.data(), kHeadMagic.size());
+  put_be64(b + 16, r.seq);
+  std::memcpy(b + 24, r.hash.data(), 32);
+  head_checksum(b, b + 56);
+  if (::pwrite(fd, b, sizeof b, static_cast<off_t>((r.seq % 2) * kHeadSlot)) == static_cast<ssize_t>(sizeof b) &&
+      sync) {
+    ::fdatasync(fd);
+  }
+}
+
 bool file_exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -250,6 +315,13 @@ struct Journal::Impl {
   // Not OK when open found the head row and the last event disagreeing, or a COMMIT
   // failed with an outcome that cannot be known; appends refuse while it is set.
   absl::Status damaged;
+  // The durable head record beside the file: written after each commit (writable
+  // handles), and as read just before the current read transaction began (begin_read_txn:
+  // before its snapshot, so it never claims more than the snapshot holds).
+  int head_fd = -1;
+  std::optional<HeadRecord> durable_head;
+  bool created = false;  // open_schema made a new journal: a head record beside it is stale
+  bool existed = false;  // the database file was there before open
 
   std::array<Stmt, kInsertSizes.size()> inserts;  // one per kInsertSizes entry
   Stmt begin_write, begin_read, commit, rollback, select_head, update_head, select_all,
@@ -265,6 +337,29 @@ struct Journal::Impl {
       s->reset();
     }
     if (db != nullptr) sqlite3_close(db);
+    if (head_fd >= 0) ::close(head_fd);
+  }
+
+  // DATA_LOSS when the durable head record claims events this read snapshot does not hold
+  // (seq `last` with chain hash `at_seq(s)` for s <= last).
+  absl::Status check_durable_head(std::uint64_t last, const std::function<std::optional<ChainHash>(std::uint64_t)>& at_seq) const {
+    if (!durable_head) return absl::OkStatus();
+    const HeadRecord& h = *durable_head;
+    if (h.seq > last) {
+      return absl::DataLossError(absl::StrCat(
+          "journal ", path, ": seq ", last + 1, " is missing: events up to seq ", h.seq,
+          " were acknowledged (the head record ", head_record_path(path), " says so) but the journal ends at seq ",
+          last, "; its -wal file, which held them, was probably deleted after a crash, or the file was replaced "
+          "by an older copy. Put the -wal back (or restore a backup); to accept the loss, remove ",
+          head_record_path(path)));
+    }
+    const std::optional<ChainHash> hash = at_seq(h.seq);
+    if (hash.has_value() && *hash != h.hash) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", h.seq,
+                                              ": the chain hash differs from the one acknowledged (head record ",
+                                              head_record_path(path), "): the history was rewritten"));
+    }
+    return absl::OkStatus();
   }
 
   absl::Status error(int rc, std::string_view what) const { return sqlite_status(db, rc, path, what); }
@@ -335,6 +430,7 @@ struct Journal::Impl {
   absl::Status open_schema();
   absl::StatusOr<std::unique_ptr<Impl>> open_reader() const;
   absl::Status begin_read_txn() {
+    durable_head = read_head_record(path);  // before the snapshot starts (BEGIN is deferred)
     const int rc = run(begin_read.get());
     return rc == SQLITE_DONE ? absl::OkStatus() : error(rc, "begin read");
   }
@@ -429,6 +525,14 @@ absl::Status Journal::Impl::open_schema() {
   probe.reset();
 
   if (objects == 0) {
+    // An empty database where a journal had acknowledged events: its -wal, holding every
+    // commit since the file was made, is gone. Refused before anything is written.
+    if (existed) {
+      durable_head = read_head_record(path);
+      if (durable_head && durable_head->seq > 0) {
+        return check_durable_head(0, [](std::uint64_t) { return std::optional<ChainHash>(); });
+      }
+    }
     if (options.read_only) {
       return absl::FailedPreconditionError(
           absl::StrCat("journal ", path, ": empty database, not a jiceng journal (opened read-only)"));
@@ -447,6 +551,7 @@ absl::Status Journal::Impl::open_schema() {
         "INSERT OR IGNORE INTO head VALUES(1, 0, zeroblob(32));"
         "COMMIT;");
     JICENG_RETURN_IF_ERROR(exec(schema.c_str(), "create schema"));
+    created = true;
   } else if (!has_meta) {
     return absl::FailedPreconditionError(absl::StrCat(
         "journal ", path, ": not a jiceng journal (the database has no 'meta' table)"));
@@ -499,6 +604,7 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
   ChainHash prev{};
   std::uint64_t expected = 1;
   StoredRecord rec;
+  std::optional<ChainHash> durable_hash;  // the chain hash at the durable head record's seq
   if (anchors != nullptr) {
     auto it = anchors->find(0);
     if (it != anchors->end()) it->second = ChainHash{};
@@ -535,6 +641,7 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
       auto it = anchors->find(rec.seq);
       if (it != anchors->end()) it->second = rec.hash;
     }
+    if (durable_head && durable_head->seq == rec.seq) durable_hash = rec.hash;
     prev = rec.hash;
     ++expected;
   }
@@ -559,6 +666,10 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
     return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", last,
                                             ": hash differs from the one the head records"));
   }
+  JICENG_RETURN_IF_ERROR(check_durable_head(last, [&](std::uint64_t at) -> std::optional<ChainHash> {
+    if (at == 0) return ChainHash{};
+    return durable_hash;
+  }));
   if (report != nullptr) {
     report->events = last;
     report->last_seq = last;
@@ -593,6 +704,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = options;
+  impl->existed = file_exists(path);
   if (impl->hasher.ok() == false) {
     return absl::InternalError("journal: OpenSSL SHA-256 is not available");
   }
@@ -663,6 +775,25 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
     }
     d.last_seq = head_seq;
     d.head = head_hash;
+    if (d.created) d.durable_head.reset();  // a new journal starts a new record
+    if (d.damaged.ok()) {
+      d.damaged = d.check_durable_head(head_seq, [&](std::uint64_t at) -> std::optional<ChainHash> {
+        if (at == head_seq) return head_hash;
+        if (at == 0) return ChainHash{};
+        return std::nullopt;  // checked by verify and replay, which walk the chain
+      });
+    }
+  }
+  if (!options.read_only) {
+    d.head_fd = ::open(head_record_path(path).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (d.created && d.head_fd >= 0 && ::ftruncate(d.head_fd, 0) != 0) {
+      ::close(d.head_fd);  // an old record that cannot be cleared would be misread: keep none
+      d.head_fd = -1;
+    }
+    // A journal that predates the record, or a fresh one: record where it stands.
+    if (d.damaged.ok() && (!d.durable_head || d.durable_head->seq < d.last_seq)) {
+      write_head_record(d.head_fd, HeadRecord{d.last_seq, d.head}, options.sync == SyncMode::kFull);
+    }
   }
   return std::unique_ptr<Journal>(new Journal(std::move(impl)));
 }
@@ -773,6 +904,8 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
   AppendResult result{d.last_seq + 1, seq};
   d.last_seq = seq;
   d.head = prev;
+  // After the commit, never before: the record must not claim what may not be durable.
+  write_head_record(d.head_fd, HeadRecord{seq, prev}, d.options.sync == SyncMode::kFull);
   return result;
 }
 

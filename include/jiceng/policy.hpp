@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +73,15 @@ class PolicySet {
   absl::StatusOr<std::string> rule_params_json(std::string_view rule_id) const;
   /// The rule's severity after merging. NOT_FOUND when the set has no such rule.
   absl::StatusOr<FindingSeverity> rule_severity(std::string_view rule_id) const;
+  /// The most derived set of the chain whose text gives this rule (introduces or
+  /// overrides it): the set whose parameters the rule's findings test. Policy-test
+  /// coverage counts each rule under this set. NOT_FOUND when the set has no such rule.
+  absl::StatusOr<std::string> rule_origin(std::string_view rule_id) const;
+  /// Lint warnings found while loading the set and what it extends (检查提示): legal but
+  /// probably unintended, e.g. a `petition.deadlines` override that changes a limit for
+  /// normal petitions of a category but leaves the urgent variant as it was. Each names
+  /// the file, the rule and the field.
+  const std::vector<std::string>& warnings() const;
   /// Runs every rule that applies to the subject's "type". INVALID_ARGUMENT for an
   /// unknown type or a missing, unknown or ill-typed field (the message names it).
   absl::StatusOr<std::vector<Finding>> evaluate(std::string_view subject_json) const;
@@ -85,6 +95,10 @@ class PolicySet {
   /// "vote.residents_meeting" → "vote.meeting"); "" for a current rule. Such a rule is in
   /// no built-in set; a file that overrides it starts from its last built-in definition.
   static std::string_view superseded_by(std::string_view rule_id);
+  /// The checks a rule reports (Finding::check), each with a pass and a fail side: the
+  /// branches policy-test coverage counts. Empty for an unknown rule or one that reports
+  /// no findings (kpi.weights).
+  static std::vector<std::string> rule_checks(std::string_view rule_id);
   /// Names of the built-in sets.
   static std::vector<std::string> builtin_names();
 
@@ -115,22 +129,81 @@ struct PolicyCaseResult {
   std::string file;    ///< the case file
   std::string name;    ///< the case's name (or "#<index>" when unnamed)
   bool passed = false;
+  /// The case (or its whole file) is malformed and could not run: a bad test file, not a
+  /// failed expectation. `jiceng policy test` exits 2 when any case is invalid.
+  bool invalid = false;
+  double seconds = 0;  ///< time taken to run it
   std::vector<PolicyMismatch> mismatches;  ///< empty when passed
+};
+
+/// One branch of one rule for coverage: a check's pass side or its fail side.
+struct PolicyBranch {
+  std::string rule, check;
+  bool pass_side = true;  ///< true: the check passed in some case; false: it failed
+  bool covered = false;
+};
+
+/// Coverage of one policy set: the branches of the rules that set gives (introduces or
+/// overrides), and which of them the cases exercised.
+struct PolicySetCoverage {
+  std::string set;
+  std::vector<PolicyBranch> branches;  ///< by rule, check, then pass before fail
+  std::size_t covered() const;
+  std::size_t rules() const;          ///< distinct rules among the branches
+  std::size_t rules_covered() const;  ///< rules with at least one covered branch
 };
 
 /// The results of a test run, in file order then case order.
 struct PolicyTestReport {
   std::vector<PolicyCaseResult> cases;
+  /// Files under a folder that are policy sets, not cases (they have `rules`), skipped.
+  std::vector<std::string> skipped_files;
+  /// Per policy set the cases ran under (their chains included), sorted by name.
+  std::vector<PolicySetCoverage> coverage;
   std::size_t passed() const;
-  std::size_t failed() const;
-  /// "N passed, N failed".
+  std::size_t failed() const;   ///< cases that did not pass, invalid ones included
+  std::size_t invalid() const;  ///< cases that could not run
+  /// Covered branches over all branches of `coverage`, in percent (100 when there are none).
+  double coverage_percent() const;
+  /// "N passed, N failed" (", N invalid" when there are).
   std::string summary() const;
+  /// The report as JSON: {"passed", "failed", "invalid", "cases": [{file, name, passed,
+  /// invalid, seconds, mismatches: [{rule, check, expected, actual, evidence}]}],
+  /// "skipped_files", "coverage": {"percent", "sets": [{set, covered, total, percent,
+  /// rules, rules_covered, missing: ["rule[check] pass|fail"]}]}}.
+  std::string to_json() const;
+  /// The report as JUnit XML (one <testsuite> per case file), as CI systems read it.
+  std::string to_junit() const;
+  /// The coverage as text: one line per set, then each branch not covered.
+  std::string coverage_text() const;
+};
+
+/// Routes one petition for a routing case: the unit a petition of `category` submitted
+/// at `location` (a household or unit id) is dispatched to by `set`'s routing, in the
+/// org graph `org_json` (OrgGraph::load_json format; empty: the bundled sample district),
+/// at time `now` (UTC seconds).
+using PolicyRouter = std::function<absl::StatusOr<std::string>(const PolicySet& set, std::string_view org_json,
+                                                               std::string_view category, std::string_view location,
+                                                               std::int64_t now)>;
+
+/// What to run.
+struct PolicyTestOptions {
+  /// An ECMAScript regular expression; only cases whose "<file>: <name>" it matches
+  /// (anywhere, like `go test -run`) run. Empty: every case.
+  std::string run;
+  /// Runs routing cases (`expect_routing`) through the petition engine. The policy library
+  /// sits below the engine, so a host that links it supplies this (the `jiceng` command
+  /// does); without it a routing case is invalid, saying so.
+  PolicyRouter route;
 };
 
 /// Runs the policy test cases in `paths` (files, or folders searched recursively for
-/// *.json, in sorted order). A case file that cannot be read or parsed counts as a
-/// failed case naming the problem. NOT_FOUND when a path does not exist;
-/// INVALID_ARGUMENT when `paths` is empty or holds no case file.
-absl::StatusOr<PolicyTestReport> run_policy_tests(const std::vector<std::string>& paths);
+/// *.json, in sorted order; in folders, policy-set files — objects with `rules` — are
+/// skipped). A case file that cannot be read or parsed, or a malformed case, counts as an
+/// invalid case naming the problem. NOT_FOUND when a path does not exist;
+/// INVALID_ARGUMENT when `paths` is empty, holds no case file, or `run` is not a valid
+/// regular expression.
+absl::StatusOr<PolicyTestReport> run_policy_tests(const std::vector<std::string>& paths,
+                                                  const PolicyTestOptions& options = {});
 
 }  // namespace jiceng

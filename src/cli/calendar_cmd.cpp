@@ -14,6 +14,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/calendar.hpp"
 
@@ -82,14 +83,14 @@ void put_date(Date d, char* out) {
 
 int run_is_workday(const CalendarOptions& o) {
   WorkCalendar cal;
-  if (!make_calendar(o, &cal)) return 1;
+  if (!make_calendar(o, &cal)) return kExitUsage;
   int rc = 0;
   for (const auto& text : o.dates) {
     auto d = parse_date(text);
     absl::StatusOr<DayInfo> info = d.ok() ? cal.day_info(*d) : absl::StatusOr<DayInfo>(d.status());
     if (!info.ok()) {
       error(info.status());
-      rc = 1;
+      rc = kExitUsage;
       continue;
     }
     std::cout << format_date(*d) << ' ' << (info->is_workday() ? "workday" : to_string(info->kind));
@@ -150,33 +151,33 @@ int run_add_workdays_bulk(const WorkCalendar& cal) {
   std::fflush(stdout);
   if (failure.empty()) return 0;
   error(failure);
-  return 1;
+  return kExitUsage;
 }
 
 int run_add_workdays(const CalendarOptions& o) {
   WorkCalendar cal;
-  if (!make_calendar(o, &cal)) return 1;
+  if (!make_calendar(o, &cal)) return kExitUsage;
   if (o.date == "-") {
     if (!o.n_text.empty()) {
       error("add-workdays -: reads DATE N pairs from stdin and takes no N argument");
-      return 1;
+      return kExitUsage;
     }
     return run_add_workdays_bulk(cal);
   }
   auto d = parse_date(o.date);
   if (!d.ok()) {
     error(d.status());
-    return 1;
+    return kExitUsage;
   }
   int n = 0;
   if (!parse_int(o.n_text, &n)) {
     error("N \"" + o.n_text + "\" is not a whole number");
-    return 1;
+    return kExitUsage;
   }
   auto r = cal.add_workdays(*d, n);
   if (!r.ok()) {
     error(r.status());
-    return 1;
+    return kExitUsage;
   }
   std::cout << format_date(*r) << (cal.span_is_provisional(*d, *r) ? " provisional" : "") << '\n';
   return 0;
@@ -184,19 +185,19 @@ int run_add_workdays(const CalendarOptions& o) {
 
 int run_between(const CalendarOptions& o) {
   WorkCalendar cal;
-  if (!make_calendar(o, &cal)) return 1;
+  if (!make_calendar(o, &cal)) return kExitUsage;
   auto a = parse_date(o.from);
   auto b = parse_date(o.to);
   for (const auto* d : {&a, &b}) {
     if (!d->ok()) {
       error(d->status());
-      return 1;
+      return kExitUsage;
     }
   }
   auto n = cal.workdays_between(*a, *b);
   if (!n.ok()) {
     error(n.status());
-    return 1;
+    return kExitUsage;
   }
   std::cout << *n << (cal.span_is_provisional(*a, *b) ? " provisional" : "") << '\n';
   return 0;
@@ -205,13 +206,13 @@ int run_between(const CalendarOptions& o) {
 // Where the official table ends, what answers after it, and a warning within 60 days.
 int run_status(const CalendarOptions& o) {
   WorkCalendar cal;
-  if (!make_calendar(o, &cal)) return 1;
+  if (!make_calendar(o, &cal)) return kExitUsage;
   Date today = china_date(absl::ToUnixSeconds(absl::Now()));
   if (!o.today.empty()) {
     auto d = parse_date(o.today);
     if (!d.ok()) {
       error(d.status());
-      return 1;
+      return kExitUsage;
     }
     today = *d;
   }
@@ -263,7 +264,7 @@ void add_calendar_commands(CLI::App& app, int& exit_code) {
   add->callback([o, &exit_code] {
     if (o->date != "-" && o->n_text.empty()) {
       error("add-workdays DATE N: N is missing");
-      exit_code = 1;
+      exit_code = kExitUsage;
       return;
     }
     exit_code = run_add_workdays(*o);

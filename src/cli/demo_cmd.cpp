@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "demo/demo.hpp"
 
@@ -64,10 +65,7 @@ void add_demo(CLI::App& app, int& exit_code) {
     if (tty) bar.finish();
     if (!r.ok()) {
       std::cerr << "jiceng demo: " << r.status().message() << "\n";
-      exit_code = r.status().code() == absl::StatusCode::kInvalidArgument ||
-                          r.status().code() == absl::StatusCode::kNotFound
-                      ? 2
-                      : 1;
+      exit_code = exit_code_for(r.status());
       return;
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -20,9 +21,9 @@ struct ExportOptions {
   bool raw = false;
 };
 
-int fail(std::string_view what) {
+int fail(std::string_view what, int code = kExitUsage) {
   std::cerr << "jiceng export open311: " << what << "\n";
-  return 1;
+  return code;
 }
 
 bool write_file(const std::filesystem::path& p, const std::string& text) {
@@ -32,15 +33,16 @@ bool write_file(const std::filesystem::path& p, const std::string& text) {
 }
 
 int run_open311(const ExportOptions& o) {
+  if (auto st = check_journal_file(o.db); !st.ok()) return fail(std::string(st.message()));
   JournalOptions jo;
   jo.read_only = true;
   jo.create_if_missing = false;
   auto db = open_engine(o.db, jo);
-  if (!db.ok()) return fail(o.db + ": " + std::string(db.status().message()));
+  if (!db.ok()) return fail(o.db + ": " + std::string(db.status().message()), exit_code_for(db.status()));
   Open311Options opts;
   opts.raw_personal_data = o.raw;
   auto ex = export_open311((*db)->engine(), opts);
-  if (!ex.ok()) return fail(std::string(ex.status().message()));
+  if (!ex.ok()) return fail(std::string(ex.status().message()), exit_code_for(ex.status()));
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);
   if (ec) return fail("cannot create " + o.out + ": " + ec.message());

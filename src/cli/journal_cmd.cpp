@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/journal.hpp"
 
@@ -17,12 +18,14 @@ struct JournalCliOptions {
   bool fast = false;  // verify: skip re-deriving the snapshots' states from the events
 };
 
+// Exit 3 when the chain or a snapshot does not verify, 2 when the file cannot be used.
 int fail(const char* command, const absl::Status& st) {
   std::cerr << "jiceng " << command << ": " << st.message() << "\n";
-  return 1;
+  return exit_code_for(st);
 }
 
 int run_replay(const JournalCliOptions& o) {
+  if (auto st = check_journal_file(o.path); !st.ok()) return fail("replay", st);
   JournalOptions opts;
   opts.read_only = true;
   opts.use_snapshots = !o.from_start;
@@ -52,6 +55,7 @@ int run_replay(const JournalCliOptions& o) {
 }
 
 int run_verify(const JournalCliOptions& o) {
+  if (auto st = check_journal_file(o.path); !st.ok()) return fail("verify", st);
   JournalOptions opts;
   opts.read_only = true;
   opts.verify_states = !o.fast;
@@ -72,6 +76,7 @@ int run_verify(const JournalCliOptions& o) {
 }
 
 int run_snapshot(const JournalCliOptions& o) {
+  if (auto st = check_journal_file(o.path); !st.ok()) return fail("snapshot", st);
   JournalOptions opts;
   opts.create_if_missing = false;
   auto opened = open_engine(o.path, opts);
@@ -92,7 +97,7 @@ void add_journal_commands(CLI::App& app, int& exit_code) {
   replay->callback([o, &exit_code] { exit_code = run_replay(*o); });
 
   CLI::App* verify = app.add_subcommand(
-      "verify", "Check a journal's hash chain and snapshots only; exit 1 naming the first bad seq");
+      "verify", "Check a journal's hash chain and snapshots only; exit 3 naming the first bad seq");
   verify->add_option("DB", o->path, "journal file")->required();
   verify->add_flag("--fast", o->fast,
                    "skip re-deriving each snapshot's state from the events (then a snapshot rewritten with "

@@ -1,9 +1,10 @@
 // The `jiceng` command: thin front end over the library. Each area registers its
-// subcommands (see registry.hpp); errors go to stderr with a non-zero exit.
+// subcommands (see registry.hpp); errors go to stderr with the exit codes of exit_codes.hpp.
 #include <algorithm>
 #include <exception>
 #include <iostream>
 
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/version.hpp"
 
@@ -26,10 +27,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every other parse error is a usage error (CLI11's own
+    // codes, 105 to 114, would differ by kind of mistake).
+    const int rc = app.exit(e);
+    return rc == 0 ? jiceng::cli::kExitOk : jiceng::cli::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "jiceng: " << e.what() << "\n";
-    return 2;
+    return jiceng::cli::kExitUsage;
   }
   return exit_code;
 }

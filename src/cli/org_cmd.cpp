@@ -1,6 +1,7 @@
 // `jiceng org …`: load, check, query and generate party organization data (党组织体系).
-// Errors go to stderr; a file that does not load exits 2, a coverage report with
-// errors exits 1.
+// Errors go to stderr; a file that does not load or an unknown unit exits 2, a coverage
+// report with errors exits 1 (the scheme of exit_codes.hpp).
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -9,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/org.hpp"
+#include "jiceng/org_csv.hpp"
 #include "jiceng/org_generator.hpp"
 
 namespace jiceng::cli {
@@ -51,6 +54,7 @@ struct OrgArgs {
   std::size_t units = 10000;
   std::uint64_t seed = 1;
   bool jsonl = false;
+  std::string csv, out, schema = "urban_grid";
   double unbranched = 0.0;
   double vacancy = 0.0;
 };
@@ -101,7 +105,7 @@ void add_org(CLI::App& app, int& exit_code) {
     } else {
       std::cout << g->coverage_text(r, args->max_listed);
     }
-    exit_code = r.error_count() ? 1 : 0;
+    exit_code = r.error_count() ? kExitProblems : kExitOk;
   });
 
   CLI::App* ancestors = org->add_subcommand("ancestors", "Chain of command: one line per id, the unit up to the root");
@@ -116,7 +120,7 @@ void add_org(CLI::App& app, int& exit_code) {
     for (const std::string& id : args->ids) {
       auto u = unit_or_error(*g, id);
       if (!u) {
-        exit_code = 1;
+        exit_code = kExitUsage;
         continue;
       }
       std::string line;
@@ -140,7 +144,7 @@ void add_org(CLI::App& app, int& exit_code) {
     for (const std::string& id : args->ids) {
       auto u = unit_or_error(*g, id);
       if (!u) {
-        exit_code = 1;
+        exit_code = kExitUsage;
         continue;
       }
       std::cout << id << " " << g->subtree_size(*u) << "\n";
@@ -159,13 +163,13 @@ void add_org(CLI::App& app, int& exit_code) {
     auto a = unit_or_error(*g, args->ids[0]);
     auto b = unit_or_error(*g, args->ids[1]);
     if (!a || !b) {
-      exit_code = 1;
+      exit_code = kExitUsage;
       return;
     }
     UnitIndex c = g->lowest_common_ancestor(*a, *b);
     if (c == kNoUnit) {
       std::cerr << "jiceng org lca: " << args->ids[0] << " and " << args->ids[1] << " are in different trees\n";
-      exit_code = 1;
+      exit_code = kExitUsage;
       return;
     }
     std::cout << g->id(c) << "\n";
@@ -183,10 +187,59 @@ void add_org(CLI::App& app, int& exit_code) {
     }
     auto root = unit_or_error(*g, args->root);
     if (!root) {
-      exit_code = 1;
+      exit_code = kExitUsage;
       return;
     }
     std::cout << g->export_dot(*root, args->depth);
+  });
+
+  CLI::App* import = org->add_subcommand(
+      "import", "Your own organization from a CSV file (id,name,kind,parent[,level][,schema]) as org JSON; "
+                "nothing is written when any row is wrong");
+  import->add_option("--csv", args->csv, "CSV file with a header row (docs/org-import.md)")->required();
+  import->add_option("--out", args->out, "write the org JSON here (default: stdout)");
+  import->add_option("--schema", args->schema, "level schema of the document: urban_grid, compound or rural")
+      ->check(CLI::IsMember({"urban_grid", "compound", "rural"}))
+      ->capture_default_str();
+  import->callback([args, &exit_code] {
+    std::ifstream in(args->csv, std::ios::binary);
+    if (!in) {
+      std::cerr << "jiceng org import: " << args->csv << ": cannot open file\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto imported = org_json_from_csv(text, args->csv, *parse_area_schema(args->schema));
+    if (!imported.ok()) {
+      std::cerr << "jiceng org import: " << imported.status().message() << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    if (args->out.empty()) {
+      std::cout << imported->json << "\n";
+    } else {
+      // Written beside the target and renamed over it, so a failed write leaves no half file.
+      const std::string tmp = args->out + ".tmp";
+      {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << imported->json << "\n";
+        if (!f.good()) {
+          std::cerr << "jiceng org import: cannot write " << args->out << "\n";
+          std::remove(tmp.c_str());
+          exit_code = kExitUsage;
+          return;
+        }
+      }
+      if (std::rename(tmp.c_str(), args->out.c_str()) != 0) {
+        std::cerr << "jiceng org import: cannot write " << args->out << "\n";
+        std::remove(tmp.c_str());
+        exit_code = kExitUsage;
+        return;
+      }
+      std::cerr << "jiceng org import: " << imported->units << " units from " << args->csv << " to " << args->out
+                << "\n";
+    }
+    exit_code = kExitOk;
   });
 
   CLI::App* generate = org->add_subcommand("generate", "Write a seeded synthetic city to stdout");

@@ -1,7 +1,10 @@
-// `jiceng policy …`: run policy tests (政策测试) like `opa test`, check a subject against a
-// policy set, and show resolved sets. Exit codes: 0 all good; 1 a test failed or a
-// finding of severity error failed; 2 the input could not be loaded.
+// `jiceng policy …`: run policy tests (政策测试) like `opa test`, with filters, JSON and
+// JUnit output and rule coverage; check a subject against a policy set; lint and show
+// sets. Exit codes (exit_codes.hpp): 0 all good; 1 a test failed, coverage fell below
+// --threshold, a finding of severity error failed, or lint warned; 2 the input (a test
+// file, a set, a subject) could not be loaded.
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +16,8 @@
 
 #include <boost/json.hpp>
 
+#include "cli/exit_codes.hpp"
+#include "cli/policy_router.hpp"
 #include "cli/registry.hpp"
 #include "common/strings.hpp"
 #include "jiceng/policy.hpp"
@@ -45,27 +50,73 @@ bool read_text(const std::string& path, std::string& out) {
   return true;
 }
 
-int run_test(const std::vector<std::string>& paths, bool verbose) {
-  auto report = run_policy_tests(paths);
+struct TestArgs {
+  std::vector<std::string> paths;
+  bool verbose = false;
+  std::string run, format = "text";
+  bool coverage = false;
+  double threshold = -1;  // percent; < 0: none
+};
+
+int run_test(const TestArgs& a) {
+  PolicyTestOptions options;
+  options.run = a.run;
+  options.route = route_through_engine;
+  auto report = run_policy_tests(a.paths, options);
   if (!report.ok()) {
     std::cerr << "jiceng policy test: " << internal::sv(report.status().message()) << "\n";
-    return 2;
+    return kExitUsage;
   }
-  for (const auto& c : report->cases) {
-    if (c.passed) {
-      if (verbose) std::cout << "PASS " << c.file << ": " << c.name << "\n";
-      continue;
+  const double percent = report->coverage_percent();
+  const bool below = a.threshold >= 0 && percent + 1e-9 < a.threshold;
+  if (a.format == "json") {
+    std::cout << report->to_json() << "\n";
+  } else if (a.format == "junit") {
+    std::cout << report->to_junit();
+  } else {
+    for (const auto& c : report->cases) {
+      if (c.passed) {
+        if (a.verbose) std::cout << "PASS " << c.file << ": " << c.name << "\n";
+        continue;
+      }
+      std::cout << (c.invalid ? "INVALID " : "FAIL ") << c.file << ": " << c.name << "\n";
+      for (const auto& m : c.mismatches) {
+        std::cout << "  ";
+        if (!m.rule.empty()) std::cout << m.rule << (m.check.empty() ? "" : "[" + m.check + "]") << ": ";
+        std::cout << "expected " << m.expected << ", actual " << m.actual << "\n";
+        if (!m.evidence.empty()) std::cout << "    evidence: " << m.evidence << "\n";
+      }
     }
-    std::cout << "FAIL " << c.file << ": " << c.name << "\n";
-    for (const auto& m : c.mismatches) {
-      std::cout << "  ";
-      if (!m.rule.empty()) std::cout << m.rule << (m.check.empty() ? "" : "[" + m.check + "]") << ": ";
-      std::cout << "expected " << m.expected << ", actual " << m.actual << "\n";
-      if (!m.evidence.empty()) std::cout << "    evidence: " << m.evidence << "\n";
+    if (a.verbose) {
+      for (const auto& f : report->skipped_files) std::cout << "SKIP " << f << ": a policy set, not cases\n";
     }
+    if (a.coverage || a.threshold >= 0) std::cout << report->coverage_text();
+    std::cout << report->summary() << "\n";
   }
-  std::cout << report->summary() << "\n";
-  return report->failed() == 0 ? 0 : 1;
+  if (below) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f%% < %.1f%%", percent, a.threshold);
+    std::cerr << "jiceng policy test: branch coverage " << buf << " (--threshold)\n";
+  }
+  if (report->invalid() > 0) return kExitUsage;
+  return report->failed() == 0 && !below ? kExitOk : kExitProblems;
+}
+
+// Prints a set's lint warnings to stderr; returns how many.
+std::size_t print_warnings(const char* command, const PolicySet& set) {
+  for (const auto& w : set.warnings()) std::cerr << "jiceng policy " << command << ": warning: " << w << "\n";
+  return set.warnings().size();
+}
+
+int run_lint(const std::string& policy) {
+  auto set = load_policy(policy);
+  if (!set.ok()) {
+    std::cerr << "jiceng policy lint: " << internal::sv(set.status().message()) << "\n";
+    return kExitUsage;
+  }
+  const std::size_t n = print_warnings("lint", *set);
+  std::cout << set->name() << ": " << n << " warning" << (n == 1 ? "" : "s") << "\n";
+  return n == 0 ? kExitOk : kExitProblems;
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -79,6 +130,7 @@ int run_check(const std::string& policy, const std::string& subject_path, bool a
     std::cerr << "jiceng policy check: " << internal::sv(set.status().message()) << "\n";
     return 2;
   }
+  print_warnings("check", *set);
   std::string text;
   if (!read_text(subject_path, text)) {
     std::cerr << "jiceng policy check: " << subject_path << ": cannot read\n";
@@ -152,8 +204,7 @@ int run_show(const std::string& policy, const std::string& rule) {
 }
 
 struct PolicyArgs {
-  std::vector<std::string> paths;
-  bool verbose = false;
+  TestArgs test;
   std::string policy = "wuzhong";
   std::string subject;
   bool json = false;
@@ -162,14 +213,28 @@ struct PolicyArgs {
 
 void add_policy(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<PolicyArgs>();
-  CLI::App* policy = app.add_subcommand("policy", "Policy sets (政策规则): test, check, show");
+  CLI::App* policy = app.add_subcommand("policy", "Policy sets (政策规则): test, check, lint, show");
   policy->require_subcommand(1);
 
   CLI::App* test = policy->add_subcommand(
-      "test", "Run policy test cases (files or folders of *.json); prints failures and 'N passed, N failed'");
-  test->add_option("paths", args->paths, "case files or folders")->required();
-  test->add_flag("-v,--verbose", args->verbose, "list passing cases too");
-  test->callback([args, &exit_code] { exit_code = run_test(args->paths, args->verbose); });
+      "test", "Run policy test cases (files or folders of *.json; policy sets in folders are skipped); prints "
+              "failures and 'N passed, N failed'");
+  test->add_option("paths", args->test.paths, "case files or folders")->required();
+  test->add_flag("-v,--verbose", args->test.verbose, "list passing cases and skipped files too");
+  test->add_option("--run", args->test.run, "only cases whose 'FILE: NAME' matches this regular expression");
+  test->add_option("--format", args->test.format, "text | json | junit (JUnit XML for CI)")
+      ->check(CLI::IsMember({"text", "json", "junit"}))
+      ->capture_default_str();
+  test->add_flag("--coverage", args->test.coverage,
+                 "print rule and branch coverage per policy set (each check's pass and fail side)");
+  test->add_option("--threshold", args->test.threshold, "exit 1 when branch coverage is below P percent")
+      ->check(CLI::Range(0.0, 100.0));
+  test->callback([args, &exit_code] { exit_code = run_test(args->test); });
+
+  CLI::App* lint = policy->add_subcommand(
+      "lint", "Load a set and print its warnings (e.g. a deadline changed for normal petitions only); exit 1 on any");
+  lint->add_option("policy", args->policy, "built-in set name or policy file")->required();
+  lint->callback([args, &exit_code] { exit_code = run_lint(args->policy); });
 
   CLI::App* check = policy->add_subcommand("check", "Evaluate a subject (JSON file, '-' for stdin) against a policy set");
   check->add_option("--policy", args->policy, "built-in set name or policy file")->capture_default_str();

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -22,13 +23,14 @@ struct ReportOptions {
 
 int fail(const absl::Status& st) {
   std::cerr << "jiceng report: " << st.message() << "\n";
-  return 1;
+  return exit_code_for(st);
 }
 
 int run_report(const ReportOptions& o) {
   auto period = parse_kpi_period(o.from, o.to);
   if (!period.ok()) return fail(period.status());
   if (o.level < -1 || o.level > 5) return fail(absl::InvalidArgumentError("--level must be 0..5"));
+  if (auto st = check_journal_file(o.db); !st.ok()) return fail(st);
   JournalOptions jo;
   jo.read_only = true;
   jo.create_if_missing = false;
@@ -42,7 +44,7 @@ int run_report(const ReportOptions& o) {
   if (!text.ok()) return fail(text.status());
   if (o.out.empty()) {
     std::cout << *text;
-    return std::cout.good() ? 0 : 1;
+    return std::cout.good() ? kExitOk : kExitUsage;
   }
   std::ofstream f(o.out, std::ios::binary);
   f << *text;

@@ -73,6 +73,8 @@ struct Field {
 const Schema* rule_schema(std::string_view rule_id);
 /// Known rule ids, in catalogue order.
 const std::vector<std::string>& known_rules();
+/// The checks (Finding::check) a rule reports; empty for an unknown rule or kpi.weights.
+const std::vector<std::string>& rule_checks(std::string_view rule_id);
 
 /// A rule kept only so that old policy files still load (被取代的规则).
 struct Superseded {
@@ -102,6 +104,7 @@ struct Rule {
   FindingSeverity severity = FindingSeverity::kError;
   std::string message_zh, message_en, source;
   std::string defined_in;  // the set that introduced it
+  std::string origin;      // the most derived set whose text gives it (introduces or overrides)
 };
 
 }  // namespace jiceng::policy_internal
@@ -113,6 +116,7 @@ struct PolicySet::Impl {
   std::vector<policy_internal::Rule> rules;
   absl::flat_hash_map<std::string, std::size_t> index;
   std::optional<DeadlinePolicy> deadlines;  // parsed params of petition.deadlines, when present
+  std::vector<std::string> warnings;        // lint warnings of this set and what it extends
 };
 }  // namespace jiceng
 

@@ -130,6 +130,51 @@ absl::StatusOr<Source> resolve_extends(std::string_view name, const Source& from
                                       "no built-in set of that name; built-in: ", builtin_list(), ")"));
 }
 
+// A limit of DeadlineLimits by its name in the params.
+const Duration* limit_named(const DeadlineLimits& l, std::string_view field) {
+  static constexpr std::pair<std::string_view, Duration DeadlineLimits::*> kFields[] = {
+      {"accept", &DeadlineLimits::accept},
+      {"sign", &DeadlineLimits::sign},
+      {"resolve", &DeadlineLimits::resolve},
+      {"evaluate", &DeadlineLimits::evaluate},
+      {"max_extension", &DeadlineLimits::max_extension},
+      {"return_window", &DeadlineLimits::return_window},
+      {"objection_window", &DeadlineLimits::objection_window},
+      {"review_request", &DeadlineLimits::review_request},
+      {"review_decide", &DeadlineLimits::review_decide}};
+  for (const auto& [name, member] : kFields) {
+    if (name == field) return &(l.*member);
+  }
+  return nullptr;
+}
+
+// Lint: an override of `petition.deadlines` that changes a limit for normal petitions of a
+// category and not for urgent ones leaves urgent petitions of that category on the old
+// limit — which may now be longer than the normal one. Legal, so a warning, not an error.
+void lint_deadlines(const json::object& over, const DeadlinePolicy& resolved, const std::string& where,
+                    std::vector<std::string>& warnings) {
+  const json::value* cats = over.if_contains("categories");
+  if (cats == nullptr || !cats->is_object()) return;
+  for (const auto& [cat, per_urgency] : cats->get_object()) {
+    if (!per_urgency.is_object()) continue;
+    const json::value* normal = per_urgency.get_object().if_contains("normal");
+    if (normal == nullptr || !normal->is_object()) continue;
+    const json::value* urgent = per_urgency.get_object().if_contains("urgent");
+    for (const auto& [field, value] : normal->get_object()) {
+      if (urgent != nullptr && urgent->is_object() && urgent->get_object().contains(field)) continue;
+      const std::string_view c(cat.data(), cat.size()), f(field.data(), field.size());
+      const Duration* u = limit_named(resolved.limits(c, Urgency::kUrgent), f);
+      const Duration* n = limit_named(resolved.limits(c, Urgency::kNormal), f);
+      if (u == nullptr || n == nullptr) continue;
+      warnings.push_back(pi::cat(where, ": categories.", pi::av(c), ".normal.", pi::av(f), " is set to ",
+                                 format_duration(*n), " but categories.", pi::av(c), ".urgent.", pi::av(f),
+                                 " is not: urgent ", pi::av(c), " petitions keep ", format_duration(*u),
+                                 *u == *n ? "" : " (different from the normal limit)",
+                                 "; set the urgent limit too, even to the same value, to say it is intended"));
+    }
+  }
+}
+
 constexpr std::string_view kRuleKeys[] = {"id", "params", "severity", "message_zh", "message_en", "source"};
 
 // Most sets in one chain of `extends` (the set itself included). Real chains are a few
@@ -274,6 +319,7 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
       rule.source = std::string(def.at("source").as_string());
     }
     rule.id = id;
+    rule.origin = name;
     if (!is_override) rule.defined_in = name;
     if (const json::value* p = r.if_contains("params")) {
       if (!p->is_object()) return rule_error(src, id, i, pi::cat("field params: expected an object, got ", pi::describe(*p)));
@@ -314,6 +360,10 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
                                           pi::cat("policy file ", src.display, ": rule ", id, " (rules[", i, "]): params"));
       if (!dp.ok()) return absl::InvalidArgumentError(dp.status().message());
       impl->deadlines = *std::move(dp);
+      if (const json::value* p = r.if_contains("params")) {
+        lint_deadlines(p->get_object(), *impl->deadlines, pi::cat("policy file ", src.display, ": rule ", id, " (rules[", i, "])"),
+                       impl->warnings);
+      }
     }
     if (is_override) {
       impl->rules[existing->second] = std::move(rule);
@@ -389,6 +439,18 @@ absl::StatusOr<std::string> PolicySet::rule_params_json(std::string_view rule_id
   }
   return guarded([&]() -> absl::StatusOr<std::string> { return json::serialize(impl_->rules[it->second].params); });
 }
+
+absl::StatusOr<std::string> PolicySet::rule_origin(std::string_view rule_id) const {
+  auto it = impl_->index.find(pi::av(rule_id));
+  if (it == impl_->index.end()) {
+    return absl::NotFoundError(pi::cat("policy set ", impl_->name, ": no rule ", pi::av(rule_id)));
+  }
+  return impl_->rules[it->second].origin;
+}
+
+const std::vector<std::string>& PolicySet::warnings() const { return impl_->warnings; }
+
+std::vector<std::string> PolicySet::rule_checks(std::string_view rule_id) { return pi::rule_checks(rule_id); }
 
 absl::StatusOr<FindingSeverity> PolicySet::rule_severity(std::string_view rule_id) const {
   auto it = impl_->index.find(pi::av(rule_id));

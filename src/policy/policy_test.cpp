@@ -2,10 +2,16 @@
 // expects outcomes per rule (and check), or an error. Run over files and folders like
 // `opa test`; every case reports what was expected and what happened.
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -45,11 +51,104 @@ std::string evidence_of(const std::vector<const Finding*>& fs) {
   return pi::join(parts, "; ");
 }
 
+// ---- deadline expectations: limits by category and urgency, due times on a clock ----
+
+// "YYYY-MM-DDTHH:MM[:SS][+08:00]" in China time (the project's clock) → UTC seconds.
+std::optional<Timestamp> parse_cst_time(std::string_view t) {
+  if (t.size() < 16 || t[10] != 'T' || t[13] != ':') return std::nullopt;
+  auto d = parse_date(t.substr(0, 10));
+  if (!d.ok()) return std::nullopt;
+  auto two = [&](std::size_t at) -> int {
+    if (at + 2 > t.size() || t[at] < '0' || t[at] > '9' || t[at + 1] < '0' || t[at + 1] > '9') return -1;
+    return (t[at] - '0') * 10 + (t[at + 1] - '0');
+  };
+  const int hh = two(11), mm = two(14);
+  int ss = 0;
+  std::string_view rest = t.substr(16);
+  if (rest.starts_with(":")) {
+    ss = two(17);
+    rest = t.substr(19);
+  }
+  if (rest == "Z" || (!rest.empty() && rest != "+08:00")) return std::nullopt;  // China time only
+  if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return std::nullopt;
+  return china_time_to_utc(*d, hh * 60 + mm) + ss;
+}
+
+std::string format_cst_time(Timestamp t) {
+  const Date d = china_date(t);
+  const Timestamp midnight = china_time_to_utc(d, 0);
+  const Timestamp secs = t - midnight;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                static_cast<int>(secs % 60));
+  return pi::cat(format_date(d), buf, "+08:00");
+}
+
+constexpr std::string_view kLimitNames[] = {"accept", "sign", "resolve", "evaluate", "max_extension",
+                                            "return_window", "objection_window", "review_request", "review_decide"};
+
+Duration limit_of(const DeadlineLimits& l, std::string_view name) {
+  if (name == "accept") return l.accept;
+  if (name == "sign") return l.sign;
+  if (name == "resolve") return l.resolve;
+  if (name == "evaluate") return l.evaluate;
+  if (name == "max_extension") return l.max_extension;
+  if (name == "return_window") return l.return_window;
+  if (name == "objection_window") return l.objection_window;
+  if (name == "review_request") return l.review_request;
+  return l.review_decide;
+}
+
+// The embedded calendar with extra rows: each row's year keeps its official special days
+// (a row for the same date replaces it) — load_csv replaces a year as a whole.
+absl::StatusOr<WorkCalendar> calendar_with(const std::vector<std::string>& rows, const std::string& where) {
+  WorkCalendar cal = WorkCalendar::china();
+  if (rows.empty()) return cal;
+  std::map<int, std::map<std::string, std::string>> by_year;  // year → date → row
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto d = parse_date(std::string_view(rows[i]).substr(0, 10));
+    if (!d.ok() || rows[i].size() < 11 || rows[i][10] != ',') {
+      return absl::InvalidArgumentError(pi::cat(where, ": field calendar[", i, "]: expected a CSV row \"YYYY-MM-DD,holiday|workday,English name,中文名\", got \"", rows[i], "\""));
+    }
+    const int year = d->year();
+    if (!by_year.contains(year)) {
+      auto& days = by_year[year];
+      for (Date day(year, 1, 1); day.year() == year; day += boost::gregorian::days(1)) {
+        auto info = cal.day_info(day);
+        if (!info.ok() || info->provisional) break;  // a year past the official table: only the rows given
+        if (info->kind == DayKind::kHoliday || info->kind == DayKind::kMakeupWorkday) {
+          days[format_date(day)] = pi::cat(format_date(day), ",", info->kind == DayKind::kHoliday ? "holiday" : "workday",
+                                           ",\"", pi::av(info->name_en), "\",\"", pi::av(info->name_zh), "\"");
+        }
+      }
+    }
+    by_year[year][format_date(*d)] = rows[i];
+  }
+  std::string csv = "date,kind,name_en,name_zh\n";
+  for (const auto& [year, days] : by_year) {
+    for (const auto& [date, row] : days) csv += row + "\n";
+  }
+  JICENG_RETURN_IF_ERROR(cal.load_csv(csv, pi::cat(where, ": field calendar")));
+  return cal;
+}
+
+// True when a parsed file is a policy set (it has `rules`), not a file of cases.
+bool is_policy_set(const json::value& root) {
+  return root.is_object() && root.get_object().contains("rules") && !root.get_object().contains("cases") &&
+         !root.get_object().contains("subject");
+}
+
 class Runner {
  public:
   PolicyTestReport report;
+  std::optional<std::regex> run;
+  PolicyRouter route;
+  // Coverage: (origin set, rule, check, side) seen; and per origin set its rules.
+  std::set<std::tuple<std::string, std::string, std::string, bool>> hit;
+  std::map<std::string, std::set<std::string>> rules_of_set;
+  std::set<std::tuple<std::string, std::string, std::string>> switched_off;
 
-  void run_file(const fs::path& file) {
+  void run_file(const fs::path& file, bool in_folder) {
     const std::string display = file.string();
     std::ifstream in(file, std::ios::binary);
     std::ostringstream ss;
@@ -58,6 +157,15 @@ class Runner {
     boost::system::error_code ec;
     json::value root = json::parse(ss.str(), ec);
     if (ec) return broken(display, "(file)", pi::cat(display, ": not valid JSON: ", ec.message()));
+    if (is_policy_set(root)) {
+      if (in_folder) {
+        report.skipped_files.push_back(display);
+        return;
+      }
+      return broken(display, "(file)",
+                    pi::cat(display, ": is a policy set (it has rules), not a file of test cases; a case file holds "
+                                     "a case, an array of cases or {\"cases\": [...]}"));
+    }
     std::vector<const json::object*> cases;
     const json::value* default_policy = nullptr;
     if (root.is_array()) {
@@ -87,7 +195,62 @@ class Runner {
       return broken(display, "(file)", pi::cat(display, ": expected a case object, an array of cases or {\"cases\": [...]}"));
     }
     if (cases.empty()) return broken(display, "(file)", pi::cat(display, ": no cases"));
-    for (std::size_t i = 0; i < cases.size(); ++i) run_case(file, i, *cases[i], default_policy);
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (run && !std::regex_search(pi::cat(display, ": ", case_name(*cases[i], i)), *run)) continue;
+      const auto t0 = std::chrono::steady_clock::now();
+      run_case(file, i, *cases[i], default_policy);
+      report.cases.back().seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+  }
+
+  // The name a case is filtered and reported by.
+  static std::string case_name(const json::object& c, std::size_t index) {
+    const json::value* n = c.if_contains("name");
+    return n != nullptr && n->is_string() ? std::string(n->get_string()) : pi::cat("#", index);
+  }
+
+  // Records the rules of the set under their origin sets, and what the findings covered.
+  // A set written inline in a case (`"policy": {...}`) is that case's scaffolding, not a
+  // policy set of the project: its own rules are not counted (those it inherits are, under
+  // the sets that give them). A check its set switches off (`"<check>": {"enabled":
+  // false}`) cannot report, so it has no branches there.
+  void record(const PolicySet& set, const std::vector<Finding>& findings, const std::string& inline_name) {
+    for (const auto& id : set.rule_ids()) {
+      if (PolicySet::rule_checks(id).empty()) continue;
+      auto origin = set.rule_origin(id);
+      if (!origin.ok() || *origin == inline_name) continue;
+      rules_of_set[*origin].insert(id);
+      auto params = set.rule_params_json(id);
+      if (!params.ok()) continue;
+      boost::system::error_code ec;
+      json::value p = json::parse(*params, ec);
+      if (ec || !p.is_object()) continue;
+      for (const auto& check : PolicySet::rule_checks(id)) {
+        const json::value* c = p.get_object().if_contains(check);
+        const json::value* on = c != nullptr && c->is_object() ? c->get_object().if_contains("enabled") : nullptr;
+        if (on != nullptr && on->is_bool() && !on->get_bool()) switched_off.emplace(*origin, id, check);
+      }
+    }
+    for (const auto& f : findings) {
+      auto origin = set.rule_origin(f.rule);
+      if (origin.ok() && *origin != inline_name) hit.emplace(*origin, f.rule, f.check, f.passed);
+    }
+  }
+
+  void finish_coverage() {
+    for (const auto& [set, rules] : rules_of_set) {
+      PolicySetCoverage c;
+      c.set = set;
+      for (const auto& rule : rules) {
+        for (const auto& check : PolicySet::rule_checks(rule)) {
+          if (switched_off.contains({set, rule, check})) continue;
+          for (bool side : {true, false}) {
+            c.branches.push_back(PolicyBranch{rule, check, side, hit.contains({set, rule, check, side})});
+          }
+        }
+      }
+      report.coverage.push_back(std::move(c));
+    }
   }
 
  private:
@@ -98,6 +261,7 @@ class Runner {
     r.file = file;
     r.name = std::move(name);
     r.passed = false;
+    r.invalid = true;
     r.mismatches.push_back(PolicyMismatch{"", "", "a valid case", pi::cat("error: ", error), ""});
     report.cases.push_back(std::move(r));
   }
@@ -117,6 +281,163 @@ class Runner {
     return it->second;
   }
 
+  // A case of deadline expectations: each names a category, an urgency and a limit, and
+  // expects the limit (`equals`) and/or, from the case's clock `now` on its calendar, the
+  // time it falls due (`due`).
+  void run_deadline_case(const fs::path& file, const json::object& c, const json::value& policy,
+                         const json::value* deadline_expectations, const json::value* routing,
+                         const std::string& here, PolicyCaseResult& r) {
+    auto invalid = [&](std::string what) {
+      r.passed = false;
+      r.invalid = true;
+      r.mismatches.push_back(PolicyMismatch{"", "", "a valid case", pi::cat("error: ", what), ""});
+      report.cases.push_back(std::move(r));
+    };
+    std::optional<Timestamp> now;
+    if (const json::value* n = c.if_contains("now")) {
+      if (n->is_string()) now = parse_cst_time(n->get_string());
+      if (!now) return invalid(pi::cat(here, ": field now: expected China time \"YYYY-MM-DDTHH:MM[:SS][+08:00]\", got ", pi::describe(*n)));
+    }
+    std::vector<std::string> rows;
+    if (const json::value* cal = c.if_contains("calendar")) {
+      if (!cal->is_array()) return invalid(pi::cat(here, ": field calendar: expected an array of CSV rows"));
+      for (const auto& row : cal->get_array()) {
+        if (!row.is_string()) return invalid(pi::cat(here, ": field calendar: expected an array of CSV rows"));
+        rows.emplace_back(row.get_string());
+      }
+    }
+    static const json::value kNone = json::array();
+    const json::value& expectations = deadline_expectations != nullptr ? *deadline_expectations : kNone;
+    if (deadline_expectations != nullptr && (!expectations.is_array() || expectations.get_array().empty())) {
+      return invalid(pi::cat(here, ": field expect_deadlines: expected a non-empty array"));
+    }
+    std::string org_json;  // empty: the router's default, the bundled sample district
+    if (const json::value* o = c.if_contains("org")) {
+      if (!o->is_object()) return invalid(pi::cat(here, ": field org: expected an org graph object (docs/org.md)"));
+      org_json = json::serialize(*o);
+    }
+    std::vector<std::array<std::string, 3>> routes;  // category, location, unit
+    if (routing != nullptr) {
+      if (!routing->is_array() || routing->get_array().empty()) {
+        return invalid(pi::cat(here, ": field expect_routing: expected a non-empty array"));
+      }
+      const auto& ra = routing->get_array();
+      for (std::size_t i = 0; i < ra.size(); ++i) {
+        const std::string at = pi::cat(here, ": field expect_routing[", i, "]");
+        if (!ra[i].is_object()) return invalid(pi::cat(at, ": expected an object"));
+        for (const auto& kv : ra[i].get_object()) {
+          const std::string_view k = kv.key();
+          if (k != "category" && k != "location" && k != "unit") {
+            return invalid(pi::cat(at, ".", pi::av(k), ": unknown (expected category, location, unit)"));
+          }
+          if (!kv.value().is_string() || kv.value().get_string().empty()) {
+            return invalid(pi::cat(at, ".", pi::av(k), ": expected a non-empty string"));
+          }
+        }
+        for (const char* k : {"category", "location", "unit"}) {
+          if (!ra[i].get_object().contains(k)) return invalid(pi::cat(at, ".", k, ": missing"));
+        }
+        const auto& o = ra[i].get_object();
+        routes.push_back({std::string(o.at("category").get_string()), std::string(o.at("location").get_string()),
+                          std::string(o.at("unit").get_string())});
+      }
+      if (!route) {
+        return invalid(pi::cat(here, ": field expect_routing: routing cases run through the petition engine; "
+                                     "run them with `jiceng policy test` (or pass PolicyTestOptions::route)"));
+      }
+    }
+    auto set = policy_for(file, here, policy);
+    if (!set.ok()) return invalid(std::string(set.status().message()));
+    absl::StatusOr<DeadlinePolicy> deadlines = DeadlinePolicy::hotline_default();
+    if (set->has_rule("petition.deadlines")) {
+      deadlines = DeadlinePolicy::from_json(*set->rule_params_json("petition.deadlines"), "petition.deadlines");
+    }
+    if (!deadlines.ok()) return invalid(std::string(deadlines.status().message()));
+    auto cal = calendar_with(rows, here);
+    if (!cal.ok()) return invalid(std::string(cal.status().message()));
+    const auto& arr = expectations.get_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const std::string at = pi::cat(here, ": field expect_deadlines[", i, "]");
+      if (!arr[i].is_object()) return invalid(pi::cat(at, ": expected an object"));
+      const auto& e = arr[i].get_object();
+      for (const auto& kv : e) {
+        const std::string_view k = kv.key();
+        if (k != "category" && k != "urgency" && k != "limit" && k != "equals" && k != "due") {
+          return invalid(pi::cat(at, ".", pi::av(k), ": unknown (expected category, urgency, limit, equals, due)"));
+        }
+        if (!kv.value().is_string()) return invalid(pi::cat(at, ".", pi::av(k), ": expected a string"));
+      }
+      if (!e.contains("category")) return invalid(pi::cat(at, ".category: missing"));
+      if (!e.contains("limit")) return invalid(pi::cat(at, ".limit: missing"));
+      const std::string category(e.at("category").get_string());
+      const std::string limit(e.at("limit").get_string());
+      if (std::find(std::begin(kLimitNames), std::end(kLimitNames), limit) == std::end(kLimitNames)) {
+        return invalid(pi::cat(at, ".limit: unknown limit \"", limit, "\" (", pi::join(kLimitNames, ", "), ")"));
+      }
+      Urgency urgency = Urgency::kNormal;
+      if (const json::value* u = e.if_contains("urgency")) {
+        if (u->get_string() == "urgent") {
+          urgency = Urgency::kUrgent;
+        } else if (u->get_string() != "normal") {
+          return invalid(pi::cat(at, ".urgency: expected \"normal\" or \"urgent\""));
+        }
+      }
+      if (!e.contains("equals") && !e.contains("due")) return invalid(pi::cat(at, ": give equals (a limit) or due (a time)"));
+      const Duration d = limit_of(deadlines->limits(category, urgency), limit);
+      const std::string label = pi::cat(category, ".", urgency == Urgency::kUrgent ? "urgent" : "normal", ".", limit);
+      if (const json::value* eq = e.if_contains("equals")) {
+        auto want = parse_duration(eq->get_string());
+        if (!want.ok()) return invalid(pi::cat(at, ".equals: ", want.status().message()));
+        if (!(*want == d)) {
+          r.mismatches.push_back(PolicyMismatch{"petition.deadlines", label, format_duration(*want), format_duration(d),
+                                                pi::cat("set ", set->name(), ", rule from ", *set->rule_origin("petition.deadlines"))});
+        }
+      }
+      if (const json::value* due = e.if_contains("due")) {
+        if (!now) return invalid(pi::cat(at, ".due: needs the case's now (the time the limit starts)"));
+        auto want = parse_cst_time(due->get_string());
+        if (!want) return invalid(pi::cat(at, ".due: expected China time \"YYYY-MM-DDTHH:MM[:SS][+08:00]\""));
+        auto got = deadline_after(*cal, *now, d, deadlines->due_minute_of_day());
+        const std::string evidence = pi::cat(format_duration(d), " from ", format_cst_time(*now),
+                                             rows.empty() ? "" : pi::cat(" (calendar with ", rows.size(), " extra row(s))"));
+        if (!got.ok()) {
+          r.mismatches.push_back(PolicyMismatch{"petition.deadlines", pi::cat(label, " due"), format_cst_time(*want),
+                                                pi::cat("error ", got.status().ToString()), evidence});
+        } else if (*got != *want) {
+          r.mismatches.push_back(PolicyMismatch{"petition.deadlines", pi::cat(label, " due"), format_cst_time(*want),
+                                                format_cst_time(*got), evidence});
+        }
+      }
+    }
+    for (const auto& [category, location, unit] : routes) {
+      // The clock of a routing case: its `now`, else a fixed working day, so a case never
+      // depends on when it runs.
+      const Timestamp at = now ? *now : china_time_to_utc(Date(2026, 1, 8), 9 * 60);
+      auto got = route(*set, org_json, category, location, at);
+      const std::string label = pi::cat(category, " at ", location);
+      if (!got.ok()) {
+        r.mismatches.push_back(PolicyMismatch{"petition.routing", label, unit, pi::cat("error ", got.status().ToString()),
+                                              pi::cat("set ", set->name())});
+      } else if (*got != unit) {
+        std::string params = "default route";
+        if (set->has_rule("petition.routing")) {
+          boost::system::error_code ec;
+          json::value p = json::parse(*set->rule_params_json("petition.routing"), ec);
+          if (!ec && p.is_object() && p.at("categories").is_object()) {
+            const auto& cats = p.at("categories").get_object();
+            const json::value* rule = cats.if_contains(category);
+            params = rule != nullptr ? pi::cat("categories.", category, " = ", json::serialize(*rule))
+                                     : pi::cat("categories.default = ", cats.contains("default") ? json::serialize(cats.at("default")) : "(none)");
+          }
+        }
+        r.mismatches.push_back(PolicyMismatch{"petition.routing", label, unit, *got,
+                                              pi::cat("set ", set->name(), ": ", params)});
+      }
+    }
+    r.passed = r.mismatches.empty();
+    report.cases.push_back(std::move(r));
+  }
+
   void run_case(const fs::path& file, std::size_t index, const json::object& c, const json::value* default_policy) {
     PolicyCaseResult r;
     r.file = file.string();
@@ -124,14 +445,17 @@ class Runner {
     const std::string where = pi::cat(r.file, ": case ", r.name);
     auto fail_case = [&](std::string what) {
       r.passed = false;
+      r.invalid = true;
       r.mismatches.push_back(PolicyMismatch{"", "", "a valid case", pi::cat("error: ", what), ""});
       report.cases.push_back(std::move(r));
     };
     for (const auto& kv : c) {
       std::string_view k = kv.key();
-      if (k != "name" && k != "policy" && k != "subject" && k != "expect" && k != "expect_error" && k != "description") {
+      if (k != "name" && k != "policy" && k != "subject" && k != "expect" && k != "expect_error" && k != "description" &&
+          k != "now" && k != "calendar" && k != "expect_deadlines" && k != "org" && k != "expect_routing") {
         return fail_case(pi::cat(where, ": field ", pi::av(k),
-                                      ": unknown (a case has name, description, policy, subject, expect, expect_error)"));
+                                      ": unknown (a case has name, description, policy, subject, expect, expect_error, "
+                                      "now, calendar, expect_deadlines, org, expect_routing)"));
       }
     }
     if (const json::value* n = c.if_contains("name")) {
@@ -143,6 +467,19 @@ class Runner {
     if (policy == nullptr) policy = default_policy;
     if (policy == nullptr) return fail_case(pi::cat(here, ": field policy: missing"));
     const json::value* subject = c.if_contains("subject");
+    const json::value* dl = c.if_contains("expect_deadlines");
+    const json::value* rt = c.if_contains("expect_routing");
+    if (dl != nullptr || rt != nullptr) {
+      if (subject != nullptr || c.contains("expect") || c.contains("expect_error")) {
+        return fail_case(pi::cat(here, ": a case checks expect_deadlines and expect_routing, or a subject (expect, "
+                                       "expect_error), not both"));
+      }
+      if (rt == nullptr && c.contains("org")) return fail_case(pi::cat(here, ": field org belongs to a case with expect_routing"));
+      return run_deadline_case(file, c, *policy, dl, rt, here, r);
+    }
+    if (c.contains("now") || c.contains("calendar") || c.contains("org")) {
+      return fail_case(pi::cat(here, ": fields now, calendar and org belong to a case with expect_deadlines or expect_routing"));
+    }
     if (subject == nullptr) return fail_case(pi::cat(here, ": field subject: missing"));
 
     std::vector<Expectation> expects;
@@ -199,7 +536,9 @@ class Runner {
 
     absl::StatusOr<std::vector<Finding>> findings = [&]() -> absl::StatusOr<std::vector<Finding>> {
       JICENG_ASSIGN_OR_RETURN(PolicySet set, policy_for(file, here, *policy));
-      return set.evaluate(json::serialize(*subject));
+      auto f = set.evaluate(json::serialize(*subject));
+      if (f.ok()) record(set, *f, policy->is_object() ? set.name() : std::string());
+      return f;
     }();
 
     if (expected_error) {
@@ -256,12 +595,189 @@ std::size_t PolicyTestReport::passed() const {
   return static_cast<std::size_t>(std::count_if(cases.begin(), cases.end(), [](const auto& c) { return c.passed; }));
 }
 std::size_t PolicyTestReport::failed() const { return cases.size() - passed(); }
-std::string PolicyTestReport::summary() const { return pi::cat(passed(), " passed, ", failed(), " failed"); }
+std::size_t PolicyTestReport::invalid() const {
+  return static_cast<std::size_t>(std::count_if(cases.begin(), cases.end(), [](const auto& c) { return c.invalid; }));
+}
+std::string PolicyTestReport::summary() const {
+  const std::size_t bad = invalid();
+  return pi::cat(passed(), " passed, ", failed(), " failed", bad > 0 ? pi::cat(" (", bad, " invalid)") : "");
+}
 
-absl::StatusOr<PolicyTestReport> run_policy_tests(const std::vector<std::string>& paths) {
+std::size_t PolicySetCoverage::covered() const {
+  return static_cast<std::size_t>(std::count_if(branches.begin(), branches.end(), [](const auto& b) { return b.covered; }));
+}
+std::size_t PolicySetCoverage::rules() const {
+  std::set<std::string> r;
+  for (const auto& b : branches) r.insert(b.rule);
+  return r.size();
+}
+std::size_t PolicySetCoverage::rules_covered() const {
+  std::set<std::string> r;
+  for (const auto& b : branches) {
+    if (b.covered) r.insert(b.rule);
+  }
+  return r.size();
+}
+
+namespace {
+double percent_of(std::size_t part, std::size_t whole) {
+  return whole == 0 ? 100.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+std::string branch_label(const PolicyBranch& b) {
+  return pi::cat(b.rule, "[", b.check, "] ", b.pass_side ? "pass" : "fail");
+}
+std::string fixed1(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+// XML text and attribute escaping.
+std::string xml(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        // Control characters other than tab and newline are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n') {
+          out += '?';
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+std::string mismatch_text(const PolicyMismatch& m) {
+  std::string t;
+  if (!m.rule.empty()) t = pi::cat(m.rule, m.check.empty() ? "" : pi::cat("[", m.check, "]"), ": ");
+  t += pi::cat("expected ", m.expected, ", actual ", m.actual);
+  if (!m.evidence.empty()) t += pi::cat("\n  evidence: ", m.evidence);
+  return t;
+}
+}  // namespace
+
+double PolicyTestReport::coverage_percent() const {
+  std::size_t covered = 0, total = 0;
+  for (const auto& c : coverage) {
+    covered += c.covered();
+    total += c.branches.size();
+  }
+  return percent_of(covered, total);
+}
+
+std::string PolicyTestReport::coverage_text() const {
+  std::string out;
+  std::size_t covered = 0, total = 0;
+  for (const auto& c : coverage) {
+    covered += c.covered();
+    total += c.branches.size();
+    out += pi::cat("coverage ", c.set, ": ", c.covered(), "/", c.branches.size(), " branches (",
+                   fixed1(percent_of(c.covered(), c.branches.size())), "%), ", c.rules_covered(), "/", c.rules(),
+                   " rules\n");
+    for (const auto& b : c.branches) {
+      if (!b.covered) out += pi::cat("  not covered: ", branch_label(b), "\n");
+    }
+  }
+  out += pi::cat("coverage total: ", covered, "/", total, " branches (", fixed1(percent_of(covered, total)), "%)\n");
+  return out;
+}
+
+std::string PolicyTestReport::to_json() const {
+  json::object o;
+  o["passed"] = passed();
+  o["failed"] = failed();
+  o["invalid"] = invalid();
+  o["summary"] = summary();
+  json::array cs;
+  for (const auto& c : cases) {
+    json::array ms;
+    for (const auto& m : c.mismatches) {
+      ms.emplace_back(json::object{{"rule", m.rule}, {"check", m.check}, {"expected", m.expected},
+                                   {"actual", m.actual}, {"evidence", m.evidence}});
+    }
+    cs.emplace_back(json::object{{"file", c.file}, {"name", c.name}, {"passed", c.passed}, {"invalid", c.invalid},
+                                 {"seconds", c.seconds}, {"mismatches", std::move(ms)}});
+  }
+  o["cases"] = std::move(cs);
+  json::array skipped;
+  for (const auto& f : skipped_files) skipped.emplace_back(f);
+  o["skipped_files"] = std::move(skipped);
+  json::array sets;
+  for (const auto& c : coverage) {
+    json::array missing;
+    for (const auto& b : c.branches) {
+      if (!b.covered) missing.emplace_back(branch_label(b));
+    }
+    sets.emplace_back(json::object{{"set", c.set}, {"covered", c.covered()}, {"total", c.branches.size()},
+                                   {"percent", percent_of(c.covered(), c.branches.size())}, {"rules", c.rules()},
+                                   {"rules_covered", c.rules_covered()}, {"missing", std::move(missing)}});
+  }
+  o["coverage"] = json::object{{"percent", coverage_percent()}, {"sets", std::move(sets)}};
+  return json::serialize(o);
+}
+
+std::string PolicyTestReport::to_junit() const {
+  // One <testsuite> per case file, in run order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const PolicyCaseResult*>> by_file;
+  for (const auto& c : cases) {
+    if (!by_file.contains(c.file)) order.push_back(c.file);
+    by_file[c.file].push_back(&c);
+  }
+  double total_time = 0;
+  for (const auto& c : cases) total_time += c.seconds;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += pi::cat("<testsuites name=\"jiceng policy test\" tests=\"", cases.size(), "\" failures=\"",
+                 failed() - invalid(), "\" errors=\"", invalid(), "\" time=\"", fixed1(total_time), "\">\n");
+  for (const auto& file : order) {
+    const auto& cs = by_file[file];
+    std::size_t failures = 0, errors = 0;
+    double time = 0;
+    for (const auto* c : cs) {
+      errors += c->invalid ? 1 : 0;
+      failures += !c->passed && !c->invalid ? 1 : 0;
+      time += c->seconds;
+    }
+    out += pi::cat("  <testsuite name=\"", xml(file), "\" tests=\"", cs.size(), "\" failures=\"", failures,
+                   "\" errors=\"", errors, "\" time=\"", fixed1(time), "\">\n");
+    for (const auto* c : cs) {
+      out += pi::cat("    <testcase classname=\"", xml(file), "\" name=\"", xml(c->name), "\" time=\"",
+                     fixed1(c->seconds), "\"");
+      if (c->passed) {
+        out += "/>\n";
+        continue;
+      }
+      std::string body;
+      for (const auto& m : c->mismatches) body += mismatch_text(m) + "\n";
+      const char* tag = c->invalid ? "error" : "failure";
+      const std::string first = c->mismatches.empty() ? std::string("failed") : mismatch_text(c->mismatches.front());
+      out += pi::cat(">\n      <", tag, " message=\"", xml(first.substr(0, first.find('\n'))), "\">", xml(body), "</",
+                     tag, ">\n    </testcase>\n");
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+absl::StatusOr<PolicyTestReport> run_policy_tests(const std::vector<std::string>& paths,
+                                                  const PolicyTestOptions& options) {
   try {
     if (paths.empty()) return absl::InvalidArgumentError("policy tests: no paths given");
-    std::vector<fs::path> files;
+    Runner runner;
+    runner.route = options.route;
+    if (!options.run.empty()) {
+      try {
+        runner.run.emplace(options.run, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        return absl::InvalidArgumentError(pi::cat("policy tests: --run \"", options.run, "\" is not a valid regular expression: ", e.what()));
+      }
+    }
+    std::vector<std::pair<fs::path, bool>> files;  // path, found in a folder
     for (const auto& p : paths) {
       std::error_code ec;
       if (fs::is_directory(p, ec)) {
@@ -271,16 +787,16 @@ absl::StatusOr<PolicyTestReport> run_policy_tests(const std::vector<std::string>
         }
         if (ec) return absl::NotFoundError(pi::cat("policy tests: ", p, ": ", ec.message()));
         std::sort(found.begin(), found.end());
-        files.insert(files.end(), found.begin(), found.end());
+        for (auto& f : found) files.emplace_back(std::move(f), true);
       } else if (fs::is_regular_file(p, ec)) {
-        files.emplace_back(p);
+        files.emplace_back(p, false);
       } else {
         return absl::NotFoundError(pi::cat("policy tests: ", p, ": no such file or folder"));
       }
     }
     if (files.empty()) return absl::InvalidArgumentError("policy tests: no *.json case files under the given paths");
-    Runner runner;
-    for (const auto& f : files) runner.run_file(f);
+    for (const auto& [f, in_folder] : files) runner.run_file(f, in_folder);
+    runner.finish_coverage();
     return std::move(runner.report);
   } catch (const std::exception& e) {
     return absl::InternalError(pi::cat("policy tests: ", e.what()));

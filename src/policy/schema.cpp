@@ -301,6 +301,39 @@ const Schema* rule_schema(std::string_view rule_id) {
 
 const std::vector<std::string>& known_rules() { return catalogue().order; }
 
+const std::vector<std::string>& rule_checks(std::string_view rule_id) {
+  // The checks each evaluator in rules.cpp reports; policy_test.cpp's coverage counts a
+  // pass and a fail side of each. tests/policy asserts every finding the cases produce
+  // names a check listed here, so the list cannot silently fall behind the evaluators.
+  static const absl::flat_hash_map<std::string, std::vector<std::string>> kChecks = {
+      {"org.formation", {"form", "joint_units", "size", "committee"}},
+      {"committee.party_ratio", {"candidates", "new_members"}},
+      {"committee.negative_list", {"candidates"}},
+      {"committee.cross_holding", {"shared"}},
+      {"community.service_fund", {"minimum", "spending"}},
+      {"community.secretary_reserve", {"reserve"}},
+      {"coverage.compound_branch", {"compounds"}},
+      {"coverage.grid_station", {"grids"}},
+      {"grid.practical_projects", {"projects"}},
+      {"vote.owners_assembly", {"quorum_area", "quorum_owners", "approval_area", "approval_owners"}},
+      {"vote.residents_meeting", {"quorum", "decision"}},
+      {"vote.meeting", {"quorum", "decision"}},
+      {"meeting.call", {"proposal", "notice"}},
+      {"meeting.frequency", {"frequency"}},
+      {"meeting.representative_ratio", {"ratio"}},
+      {"meeting.composition", {"representatives_share", "women_share"}},
+      {"disclosure.posting", {"duration"}},
+      {"review.democratic", {"yearly", "office"}},
+      {"petition.caps", {"returns", "reopens", "extensions", "reviews", "text_bytes"}},
+      {"petition.deadlines", {"extension_total"}},
+      {"petition.escalation_ceiling", {"ceiling"}},
+      {"petition.routing", {"level"}},
+  };
+  static const std::vector<std::string> kNone;
+  auto it = kChecks.find(av(rule_id));
+  return it == kChecks.end() ? kNone : it->second;
+}
+
 const Superseded* superseded(std::string_view rule_id) {
   // The national set's definition before the 2026 laws, so that an old file overriding
   // only its params still loads after the built-in sets moved to vote.meeting.

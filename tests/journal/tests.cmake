@@ -31,9 +31,9 @@ if(TARGET jiceng_cli)
     "events: seq 1\\.\\.[0-9]+ \\([0-9]+ events, chain verified\\)\nsnapshot: none used\n.*  load_org +1\n.*  set_policy +1\n  sign +[0-9]+\n  submit +40\nstate digest: [0-9a-f]+\nexit=0\n$"
     replay ${jdb})
   jiceng_journal_cli(verify_tampered
-    "^jiceng verify: journal .*tampered\\.db: seq 7: hash mismatch: the row's content, or the hash of seq 6 it chains to, was altered[^\n]*\nexit=1\n$"
+    "^jiceng verify: journal .*tampered\\.db: seq 7: hash mismatch: the row's content, or the hash of seq 6 it chains to, was altered[^\n]*\nexit=3\n$"
     verify ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
-  jiceng_journal_cli(replay_tampered "seq 7: hash mismatch.*\nexit=1\n$"
+  jiceng_journal_cli(replay_tampered "seq 7: hash mismatch.*\nexit=3\n$"
     replay ${PROJECT_BINARY_DIR}/journal_cli/tampered.db)
   # A snapshot rewritten (petitioner R7 as R9) with its digest and row hash recomputed:
   # verify re-derives the state from the events and names it; replay checks its snapshot;
@@ -46,7 +46,7 @@ if(TARGET jiceng_cli)
   jiceng_journal_cli(verify_forged_fast
     "^ok: [0-9]+ events .*, 1 snapshot \\(latest at seq [0-9]+\\); snapshot contents not checked \\(--fast\\)\nexit=0\n$"
     verify --fast ${PROJECT_BINARY_DIR}/journal_cli/forged.db)
-  jiceng_journal_cli(verify_missing "^jiceng verify: journal /nonexistent/x\\.db: no such file\nexit=1\n$"
+  jiceng_journal_cli(verify_missing "^jiceng verify: journal /nonexistent/x\\.db: no such file\nexit=2\n$"
     verify /nonexistent/x.db)
   # An auditor's copy on read-only media: the fixture copied into a directory without write
   # bits and read by a user who cannot write there (root ignores permission bits, so as

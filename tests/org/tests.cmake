@@ -31,7 +31,7 @@ if(TARGET jiceng_cli)
           OUT "without a secretary in office \\(error\\): 0.*errors: 1,")
   org_cli(org_cli_ancestors "org|ancestors|${org_sample}|320506001001G01B01H1|320506101001V01Z01" 0
           OUT "^320506001001G01B01H1 320506001001G01B01 320506001001G01 320506001001 320506001 320506\n320506101001V01Z01 320506101001V01 320506101001 320506101 320506\n$")
-  org_cli(org_cli_ancestors_unknown "org|ancestors|${org_sample}|nope" 1 ERR "unknown unit 'nope'")
+  org_cli(org_cli_ancestors_unknown "org|ancestors|${org_sample}|nope" 2 ERR "unknown unit 'nope'")
   org_cli(org_cli_subtree_size "org|subtree-size|${org_sample}|320506|320506001001|320506001001G01" 0
           OUT "^320506 44\n320506001001 20\n320506001001G01 6\n$")
   org_cli(org_cli_lca "org|lca|${org_sample}|320506001001G01B01H1|320506001001G02B02" 0 OUT "^320506001001\n$")
@@ -48,4 +48,11 @@ if(TARGET jiceng_cli)
           OUT "^320506001001 320506001 320506\n320506001 320506\n$")
   set_tests_properties(org_cli_generated_summary org_cli_generated_check org_cli_generated_ancestors
                        PROPERTIES FIXTURES_REQUIRED org_generated)
+endif()
+# `jiceng org import --csv`: your own organization from a spreadsheet (docs/org-import.md).
+if(TARGET jiceng_cli)
+  add_test(NAME org_cli_import
+           COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:jiceng_cli> -DCSV=${PROJECT_SOURCE_DIR}/tests/org/csv
+                   -DWORK=${PROJECT_BINARY_DIR}/org_cli_import -P ${PROJECT_SOURCE_DIR}/tests/org/import_cli.cmake)
+  set_tests_properties(org_cli_import PROPERTIES LABELS "org;cli" TIMEOUT 120)
 endif()

@@ -46,3 +46,63 @@ if(TARGET jiceng_cli)
   set_tests_properties(policy_cli_list_superseded PROPERTIES LABELS policy
     PASS_REGULAR_EXPRESSION "vote\\.residents_meeting \\(superseded by vote\\.meeting\\)")
 endif()
+# The exit-code scheme of every `jiceng` command (docs/cli.md): one script runs them all
+# against the journal fixtures of tests/journal/tests.cmake.
+if(TARGET jiceng_cli)
+  find_program(JICENG_SQLITE3 sqlite3)
+  add_test(NAME cli_exit_codes
+           COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:jiceng_cli> -DSRC=${PROJECT_SOURCE_DIR}
+                   -DWORK=${PROJECT_BINARY_DIR}/cli_exit_codes -DJOURNALS=${PROJECT_BINARY_DIR}/journal_cli
+                   -DSQLITE3=${JICENG_SQLITE3} -P ${PROJECT_SOURCE_DIR}/tests/cli/exit_codes.cmake)
+  set_tests_properties(cli_exit_codes PROPERTIES LABELS "cli" TIMEOUT 600 FIXTURES_REQUIRED journal_cli_db)
+endif()
+# Policy tests beyond pass/fail: --run, --format json|junit, --coverage and --threshold,
+# exit 2 for a malformed test file; lint; and the authoring guide's example, run as it is
+# quoted in docs/policy-authoring.md.
+if(TARGET jiceng_cli)
+  set(pcases ${PROJECT_SOURCE_DIR}/tests/policy/cases)
+  set(pexample ${PROJECT_SOURCE_DIR}/examples/policy/my-district)
+  add_test(NAME policy_cli_run_filter
+           COMMAND jiceng_cli policy test -v --run "owners_vote\\.json: item 6" ${pcases})
+  set_tests_properties(policy_cli_run_filter PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "^(PASS [^\n]*owners_vote\\.json: item 6[^\n]*\n)+[1-9][0-9]* passed, 0 failed\n$")
+  add_test(NAME policy_cli_format_json COMMAND jiceng_cli policy test --format json
+           ${PROJECT_SOURCE_DIR}/tests/policy/failing/wrong_expectation.json)
+  set_tests_properties(policy_cli_format_json PROPERTIES LABELS policy WILL_FAIL TRUE)
+  add_test(NAME policy_cli_format_json_output COMMAND /bin/sh -c "\"$0\" policy test --format json \"$1\"; echo exit=$?"
+           $<TARGET_FILE:jiceng_cli> ${PROJECT_SOURCE_DIR}/tests/policy/failing/wrong_expectation.json)
+  set_tests_properties(policy_cli_format_json_output PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "^\\{\"passed\":0,\"failed\":4,\"invalid\":0,.*\"name\":\"exactly half approves\".*\"expected\":\"pass\",\"actual\":\"fail\".*\\}\nexit=1\n$")
+  add_test(NAME policy_cli_format_junit COMMAND /bin/sh -c "\"$0\" policy test --format junit \"$1\"; echo exit=$?"
+           $<TARGET_FILE:jiceng_cli> ${PROJECT_SOURCE_DIR}/tests/policy/failing/wrong_expectation.json)
+  set_tests_properties(policy_cli_format_junit PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "^<\\?xml version=\"1.0\" encoding=\"UTF-8\"\\?>\n<testsuites name=\"jiceng policy test\" tests=\"4\" failures=\"4\" errors=\"0\".*<failure message=\"vote.meeting\\[decision\\]: expected pass, actual fail\">.*</testsuites>\nexit=1\n$")
+  add_test(NAME policy_cli_coverage_full COMMAND /bin/sh -c "\"$0\" policy test --coverage --threshold 100 \"$1\" 2>&1; echo exit=$?"
+           $<TARGET_FILE:jiceng_cli> ${pcases})
+  set_tests_properties(policy_cli_coverage_full PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "coverage total: [0-9]+/[0-9]+ branches \\(100\\.0%\\)\n[0-9]+ passed, 0 failed\nexit=0\n$")
+  add_test(NAME policy_cli_coverage_threshold COMMAND /bin/sh -c "\"$0\" policy test --threshold 60 \"$1\" 2>&1; echo exit=$?"
+           $<TARGET_FILE:jiceng_cli> ${pcases}/owners_vote.json)
+  set_tests_properties(policy_cli_coverage_threshold PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "not covered: .*passed, 0 failed\njiceng policy test: branch coverage [0-9.]+% < 60\\.0% \\(--threshold\\)\nexit=1\n$")
+  add_test(NAME policy_cli_lint_warns COMMAND /bin/sh -c "\"$0\" policy lint \"$1\" 2>&1; echo exit=$?"
+           $<TARGET_FILE:jiceng_cli> ${PROJECT_SOURCE_DIR}/tests/policy/sets/urgent-forgotten.json)
+  set_tests_properties(policy_cli_lint_warns PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "warning: policy file [^\n]*urgent-forgotten\\.json: rule petition\\.deadlines \\(rules\\[0\\]\\): categories\\.property\\.normal\\.resolve is set to 3wd but categories\\.property\\.urgent\\.resolve is not: urgent property petitions keep 5wd.*urgent-forgotten: 1 warning\nexit=1\n$")
+  add_test(NAME policy_cli_routing COMMAND jiceng_cli policy test -v ${PROJECT_SOURCE_DIR}/tests/policy/routing)
+  set_tests_properties(policy_cli_routing PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "PASS [^\n]*routing\\.json: an override sends noise to the community.*\n4 passed, 0 failed\n$")
+  add_test(NAME policy_authoring_example COMMAND jiceng_cli policy test --coverage ${pexample})
+  set_tests_properties(policy_authoring_example PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "coverage my-district: 2/2 branches \\(100\\.0%\\), 1/1 rules\n.*3 passed, 0 failed\n$")
+  add_test(NAME policy_authoring_lint COMMAND jiceng_cli policy lint ${pexample}/my-district.json)
+  set_tests_properties(policy_authoring_lint PROPERTIES LABELS policy PASS_REGULAR_EXPRESSION "^my-district: 0 warnings\n$")
+  add_test(NAME policy_authoring_doc_quotes
+           COMMAND ${CMAKE_COMMAND} -DDOC=${PROJECT_SOURCE_DIR}/docs/policy-authoring.md
+                   "-DFILES=${pexample}/my-district.json|${pexample}/cases.json"
+                   -P ${PROJECT_SOURCE_DIR}/tests/policy/doc_quotes.cmake)
+  set_tests_properties(policy_authoring_doc_quotes PROPERTIES LABELS policy)
+endif()
+# The routing cases' GoogleTest runs petitions through the engine (src/cli/policy_router.hpp),
+# which sits above the policy area.
+target_link_libraries(jiceng_policy_tests PRIVATE jiceng_petition)

@@ -134,6 +134,16 @@ struct HistoryMark {
   friend bool operator==(const HistoryMark&, const HistoryMark&) = default;
 };
 
+/// A read model the engine owns (读模型: the KPI index; boards and ledgers later): made on
+/// first use by Engine::read_model and dropped with the engine, so no binding keeps one
+/// of its own. It folds the event log itself (Engine::for_each_event), guards its state with
+/// a lock of its own taken inside the engine's (the lock order above), and rebuilds after a
+/// rewind (history_epoch, surviving_seq).
+class ReadModel {
+ public:
+  virtual ~ReadModel() = default;
+};
+
 /// The engine. Create with `Engine::create`; not copyable (snapshot/restore copies state).
 class Engine {
  public:
@@ -323,6 +333,10 @@ class Engine {
   /// lock). fn must not run commands, tick, batch or restore (they would wait for fn), nor
   /// enter read() of another engine that calls back into this one. Returns fn's status.
   absl::Status read(absl::FunctionRef<absl::Status()> fn) const;
+  /// The engine's read model under `key`, made by `make` the first time it is asked for;
+  /// it lives as long as the engine. Thread-safe (a short lock of its own, never held while
+  /// calling into the engine). Use the model inside read() or the thread's batch.
+  ReadModel& read_model(std::string_view key, absl::FunctionRef<std::unique_ptr<ReadModel>()> make) const;
   /// The policy in force (parsed).
   PetitionPolicy policy() const;
   /// The policy set's name.

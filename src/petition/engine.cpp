@@ -411,6 +411,12 @@ absl::Status Engine::Impl::check_submission(pet::Step& s) {
   if (p.location.size() > 256 || p.idempotency_key.size() > 256 || p.petitioner.size() > 256) {
     return absl::InvalidArgumentError("submit: petitioner, location and idempotency key are limited to 256 bytes");
   }
+  // Contact data is personal data kept beside the petition: a name, a phone number.
+  if (p.contact.name.size() > pet::kMaxContactName || p.contact.phone.size() > pet::kMaxContactPhone) {
+    return absl::InvalidArgumentError(internal::cat("submit: contact name (", p.contact.name.size(),
+                                                   " bytes) or phone (", p.contact.phone.size(), " bytes) over the limit of ",
+                                                   pet::kMaxContactName, " and ", pet::kMaxContactPhone, " bytes"));
+  }
   std::optional<std::uint32_t> g = cfg.org->household_unit(p.location);
   if (!g) g = cfg.org->find(p.location);
   if (!g) {
@@ -576,6 +582,13 @@ void Engine::Impl::commit(std::uint32_t idx, Rec& nr, StoredEvent& ev) {
 absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType type, std::uint32_t idx,
                                                 const EventPayload& p, Timestamp now, Mode mode, bool automatic) {
   const std::size_t arena_mark = arena.size();
+  // A refused command keeps nothing it interned (a petitioner, a category).
+  const std::size_t actors_mark = actors.size(), categories_mark = categories.size();
+  auto drop_interned = [&] {
+    actors.truncate(actors_mark);
+    categories.truncate(categories_mark);
+    cats.resize(std::min(cats.size(), categories_mark));
+  };
   Rec nr;
   StoredEvent ev;
   const EventPayload* payload = &p;
@@ -588,6 +601,7 @@ absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType 
   absl::Status st = prepare(a, type, idx, *payload, now, mode, nr, ev);
   if (!st.ok()) {
     arena.resize(arena_mark);
+    drop_interned();
     return st;
   }
   if (type == EventType::kSubmit) {
@@ -605,6 +619,7 @@ absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType 
       if (!st.ok()) {
         arena.resize(arena_mark);
         if (type == EventType::kSubmit) contacts.erase(idx);
+        drop_interned();
         return st;
       }
     }
@@ -1739,6 +1754,13 @@ absl::Status Engine::read(absl::FunctionRef<absl::Status()> fn) const {
   t_reading = &m;
   return fn();
 }
+ReadModel& Engine::read_model(std::string_view key, absl::FunctionRef<std::unique_ptr<ReadModel>()> make) const {
+  std::lock_guard<std::mutex> l(impl_->models_mu);
+  auto& slot = impl_->models[internal::av(key)];
+  if (slot == nullptr) slot = make();
+  return *slot;
+}
+
 PetitionPolicy Engine::policy() const {
   ReadLock l(*impl_);
   return impl_->cfg.policy;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -29,6 +30,9 @@ namespace jiceng::pet {
 struct Step;
 
 inline constexpr std::uint32_t kNoRef = 0xFFFFFFFFu;
+/// Limits of a submission's contact fields (bytes of UTF-8).
+inline constexpr std::size_t kMaxContactName = 256;
+inline constexpr std::size_t kMaxContactPhone = 64;
 inline constexpr Timestamp kNoWake = kNoDeadline;
 
 /// A string in the text arena: offset << 24 | length (texts up to 16 MiB).
@@ -64,6 +68,13 @@ class Interner {
     return it->second;
   }
   std::string_view name(std::uint32_t r) const { return r < names_.size() ? std::string_view(names_[r]) : ""; }
+  /// Forgets the names interned after the first `n` (what a refused command interned).
+  void truncate(std::size_t n) {
+    while (names_.size() > n) {
+      map_.erase(internal::av(names_.back()));
+      names_.pop_back();
+    }
+  }
   std::size_t size() const { return names_.size(); }
   std::size_t memory_bytes() const;
 
@@ -212,6 +223,11 @@ struct Engine::Impl {
   std::vector<pet::Revision> revisions;  // in event order
   absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> revisions_of;  // petition -> revisions
   EventSink* sink = nullptr;
+
+  // Read models (Engine::read_model): owned here, each with its own lock; models_mu only
+  // guards the map (a leaf lock).
+  mutable std::mutex models_mu;
+  mutable absl::flat_hash_map<std::string, std::unique_ptr<ReadModel>> models;
 
   // The hosted loops (registration order) besides the petition book built in here.
   std::vector<std::unique_ptr<Loop>> loops;

@@ -7,6 +7,8 @@ import datetime as _dt
 import enum
 import json
 import operator
+import re
+import time as _time
 
 from . import _capi as C
 
@@ -155,10 +157,20 @@ def error_for(status, message):
     return cls(message, status)
 
 
+# The C layer prefixes its messages with the C function ("jc_engine_submit: ..."); a Python
+# caller never called that function, so the prefix goes (kept as ``c_function``).
+_C_PREFIX = re.compile(r"^((?:jc_[a-z0-9_]+: )+)")
+
+
 def check(rc):
-    """Raises the typed exception for a non-OK jc_status, with the library's message."""
+    """Raises the typed exception for a non-OK jc_status, with the library's message (the
+    C function's name, which means nothing to a Python caller, is moved to ``c_function``)."""
     if rc != C.JC_OK:
-        raise error_for(rc, (C.jc_last_error() or b"").decode("utf-8", "replace"))
+        message = (C.jc_last_error() or b"").decode("utf-8", "replace")
+        m = _C_PREFIX.match(message)
+        err = error_for(rc, message[m.end():] if m else message)
+        err.c_function = m.group(1).split(":")[0] if m else None
+        raise err
 
 
 # --- strings ----------------------------------------------------------------------------------
@@ -208,6 +220,20 @@ def int_arg(v, what, ctype=ctypes.c_uint64):
     if not lo <= v <= hi:
         raise InvalidArgument("%s = %d is out of range: the C argument takes %d..%d" % (what, v, lo, hi))
     return v
+
+
+_DISPLAY_ID = re.compile(r"P([0-9]{1,20})")
+
+
+def petition_arg(v, what="petition"):
+    """A petition id: the int or the display id the library prints (``"P00000001"``)."""
+    if isinstance(v, str):
+        m = _DISPLAY_ID.fullmatch(v)
+        if m is None:
+            raise InvalidArgument("%s %r is not a petition id: give the int (1) or the display id (P00000001)"
+                                  % (what, v))
+        return int_arg(int(m.group(1)), what)
+    return int_arg(v, what)
 
 
 def string_column(seq, n, what, keep, optional=False):
@@ -302,7 +328,7 @@ def id_column(ids, what="petitions"):
     try:
         return _array.array("Q", ids)
     except (OverflowError, TypeError):
-        return _array.array("Q", [int_arg(v, "%s[%d]" % (what, i)) for i, v in enumerate(ids)])
+        return _array.array("Q", [petition_arg(v, "%s[%d]" % (what, i)) for i, v in enumerate(ids)])
 
 
 def take_string(fn, *args):
@@ -512,7 +538,10 @@ def from_jc_date(d):
 
 def to_ts(t, what="now"):
     """An aware datetime (or int UTC seconds, within int64_t) -> int UTC seconds; ``what``
-    names the argument in errors."""
+    names the argument in errors. For ``now``, None (every command's default) is the
+    current time: a default of 0 (1970) could only fail."""
+    if t is None and what == "now":
+        return int(_time.time())
     if isinstance(t, bool):
         raise TypeError("%s must be an aware datetime or int seconds" % what)
     if isinstance(t, int):

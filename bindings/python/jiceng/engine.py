@@ -9,10 +9,12 @@ import weakref
 from typing import Optional
 
 from . import _capi as C
-from ._core import (_Handle, CalendarMode, id_column, int_arg, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
+from ._core import (_Handle, CalendarMode, id_column, int_arg, petition_arg, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
                     buffer_string, check, enc, from_ts, take_json, take_string, to_ts, U64_MAX)
+from ._core import InvalidArgument
 from .calendar import Calendar
 from .org import Org
+from .policy import Policy
 
 _SYNC = {"full": 0, "normal": 1, "off": 2}
 _BULK_COMMIT = {"group": C.JC_BULK_COMMIT_GROUP, "per_item": C.JC_BULK_COMMIT_PER_ITEM}
@@ -53,6 +55,12 @@ class ActorHandle:
 class Engine(_Handle):
     """``Engine(policy="suzhou-sip", journal=None)``: in memory, or durable on a SQLite
     journal file (every command is on disk before it returns; reopening rebuilds the state).
+    ``policy`` is a built-in set name, a policy file path (``*.json`` or containing ``/``),
+    a policy document (dict) or a ``Policy``.
+
+    Every command's ``now`` (an aware datetime or int UTC seconds) defaults to the current
+    time. Petition ids are ints; the display id the library prints (``"P00000001"``) is
+    accepted wherever an id is.
 
     ``bulk_commit`` says how the bulk calls (``petitions.submit_many``, ``execute_many``,
     ``execute_text_many``, ``resolve_many``, ``evaluate_many``) commit their accepted
@@ -64,9 +72,24 @@ class Engine(_Handle):
     def __init__(self, policy="national", journal=None, sync="full", read_only=False, bulk_commit="group"):
         if bulk_commit not in _BULK_COMMIT:
             raise ValueError("bulk_commit must be one of %s" % ", ".join(_BULK_COMMIT))
+        # A policy file (as `jiceng demo --policy FILE` takes), a policy document or a loaded
+        # Policy: resolved here (its `extends` against files beside it, then the built-in
+        # sets) and set as the engine's first policy event, unless the journal already
+        # runs a set of that name.
+        custom = None
+        if isinstance(policy, Policy):
+            custom = policy
+        elif isinstance(policy, dict):
+            custom = Policy.from_json(policy)
+        elif isinstance(policy, os.PathLike) or (isinstance(policy, str) and (
+                policy.endswith(".json") or "/" in policy or os.sep in policy)):
+            custom = Policy.from_file(policy)
+        if custom is not None and read_only:
+            raise InvalidArgument("a read-only engine runs its journal's policy; open it without a policy "
+                                  "file or without read_only")
         o = C.jc_engine_options()
         check(C.jc_engine_options_init(ctypes.byref(o), C.JC_ENGINE_OPTIONS_VERSION))
-        o.policy = enc(policy, "policy")
+        o.policy = enc("national" if custom is not None else policy, "policy")
         o.journal = enc(os.fspath(journal), "journal") if journal is not None else None
         if sync not in _SYNC:
             raise ValueError("sync must be one of %s" % ", ".join(_SYNC))
@@ -81,6 +104,12 @@ class Engine(_Handle):
         # Views hold the engine; the engine holds them only weakly, so there is no reference
         # cycle and a dropped engine is freed at once, not at the next gc pass.
         self._org_view = self._petitions_view = None
+        if custom is not None and self.policy_name != custom.name:
+            try:
+                self.set_policy(custom.to_json())
+            except BaseException:
+                self.close()
+                raise
 
     @property
     def org(self):
@@ -118,23 +147,23 @@ class Engine(_Handle):
     def policy_name(self):
         return buffer_string(C.jc_engine_policy_name, self._handle)
 
-    def set_policy(self, name_or_json, now=0):
+    def set_policy(self, name_or_json, now=None):
         if isinstance(name_or_json, dict):
             name_or_json = json.dumps(name_or_json, ensure_ascii=False)
         check(C.jc_engine_set_policy(self._handle, enc(name_or_json, "policy"), to_ts(now)))
 
-    def load_calendar_csv(self, text, now=0):
+    def load_calendar_csv(self, text, now=None):
         """Adds or replaces official calendar years; open deadlines a changed day moves are
         recomputed in the same event (see a petition's ``deadline_revisions``)."""
         data = enc(text, "text")
         check(C.jc_engine_load_calendar_csv(self._handle, data, len(data), to_ts(now)))
 
-    def set_calendar_mode(self, mode, provisional_rule=1, now=0):
+    def set_calendar_mode(self, mode, provisional_rule=1, now=None):
         """Sets the calendar's CalendarMode and provisional rule version: one journaled event."""
         check(C.jc_engine_set_calendar_mode(self._handle, int(CalendarMode.of(mode)),
                                             int_arg(provisional_rule, "provisional_rule", ctypes.c_int), to_ts(now)))
 
-    def calendar_coverage(self, now):
+    def calendar_coverage(self, now=None):
         """The calendar's coverage as of ``now`` (a datetime or UTC seconds), with a ``warning``
         when the official holiday table ends within 60 days."""
         return take_json(C.jc_engine_calendar_coverage_json, self._handle, to_ts(now))
@@ -165,7 +194,7 @@ class Engine(_Handle):
         check(C.jc_engine_set_bulk_commit(self._handle, _BULK_COMMIT[mode]))
 
     # --- the clock, batches, state ------------------------------------------------------------
-    def tick(self, now):
+    def tick(self, now=None):
         """跟踪督促: urge, mark overdue, escalate, auto-close as policy says."""
         r = C.jc_tick_report()
         check(C.jc_engine_tick(ctypes.byref(r), self._handle, to_ts(now)))
@@ -282,7 +311,7 @@ class Petitions:
     # --- commands --------------------------------------------------------------------------
     def submit(self, actor, *, location, category, text, petitioner=None, contact_name=None, contact_phone=None,
                urgency=Urgency.NORMAL, severity=Severity.MINOR, channel=Channel.ONLINE_PLATFORM,
-               idempotency_key=None, same_matter_as=None, now=0):
+               idempotency_key=None, same_matter_as=None, now=None):
         """提交: returns the petition id (the first one's for a repeated idempotency key)."""
         s = C.jc_submission()
         check(C.jc_submission_init(ctypes.byref(s), C.JC_SUBMISSION_VERSION))
@@ -297,68 +326,68 @@ class Petitions:
         s.channel = int(Channel.of(channel))
         s.idempotency_key = enc(idempotency_key, "idempotency_key")
         if same_matter_as is not None:
-            s.linked = int_arg(same_matter_as, "same_matter_as")
+            s.linked = petition_arg(same_matter_as, "same_matter_as")
             s.same_matter = 1 if s.linked else 0
         out = ctypes.c_uint64()
         check(C.jc_engine_submit(ctypes.byref(out), self._h, self._actor(actor), ctypes.byref(s), to_ts(now)))
         return out.value
 
-    def accept(self, actor, petition, now=0):
-        check(C.jc_engine_accept(self._h, self._actor(actor), int_arg(petition, "petition"), to_ts(now)))
+    def accept(self, actor, petition, now=None):
+        check(C.jc_engine_accept(self._h, self._actor(actor), petition_arg(petition), to_ts(now)))
 
-    def reject(self, actor, petition, reason, now=0):
-        check(C.jc_engine_reject(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
+    def reject(self, actor, petition, reason, now=None):
+        check(C.jc_engine_reject(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
-    def merge(self, actor, petition, into, now=0):
-        check(C.jc_engine_merge(self._h, self._actor(actor), int_arg(petition, "petition"), int_arg(into, "into"), to_ts(now)))
+    def merge(self, actor, petition, into, now=None):
+        check(C.jc_engine_merge(self._h, self._actor(actor), petition_arg(petition), petition_arg(into, "into"), to_ts(now)))
 
-    def dispatch(self, actor, petition, unit=None, designated=False, now=0):
-        check(C.jc_engine_dispatch(self._h, self._actor(actor), int_arg(petition, "petition"), enc(unit, "unit"), 1 if designated else 0,
+    def dispatch(self, actor, petition, unit=None, designated=False, now=None):
+        check(C.jc_engine_dispatch(self._h, self._actor(actor), petition_arg(petition), enc(unit, "unit"), 1 if designated else 0,
                                    to_ts(now)))
 
-    def sign(self, actor, petition, now=0):
-        check(C.jc_engine_sign(self._h, self._actor(actor), int_arg(petition, "petition"), to_ts(now)))
+    def sign(self, actor, petition, now=None):
+        check(C.jc_engine_sign(self._h, self._actor(actor), petition_arg(petition), to_ts(now)))
 
-    def return_(self, actor, petition, reason, now=0):
+    def return_(self, actor, petition, reason, now=None):
         """退单 (``return`` is a Python keyword)."""
-        check(C.jc_engine_return(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
+        check(C.jc_engine_return(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
-    def escalate(self, actor, petition, reason=None, now=0):
-        check(C.jc_engine_escalate(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
+    def escalate(self, actor, petition, reason=None, now=None):
+        check(C.jc_engine_escalate(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
-    def request_extension(self, actor, petition, duration, reason=None, now=0):
+    def request_extension(self, actor, petition, duration, reason=None, now=None):
         """申请延期 by ``duration`` ("5wd", "3d", "48h")."""
-        check(C.jc_engine_request_extension(self._h, self._actor(actor), int_arg(petition, "petition"), enc(duration, "duration"), enc(reason, "reason"),
+        check(C.jc_engine_request_extension(self._h, self._actor(actor), petition_arg(petition), enc(duration, "duration"), enc(reason, "reason"),
                                             to_ts(now)))
 
-    def grant_extension(self, actor, petition, now=0):
-        check(C.jc_engine_grant_extension(self._h, self._actor(actor), int_arg(petition, "petition"), to_ts(now)))
+    def grant_extension(self, actor, petition, now=None):
+        check(C.jc_engine_grant_extension(self._h, self._actor(actor), petition_arg(petition), to_ts(now)))
 
-    def deny_extension(self, actor, petition, reason, now=0):
-        check(C.jc_engine_deny_extension(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
+    def deny_extension(self, actor, petition, reason, now=None):
+        check(C.jc_engine_deny_extension(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
-    def urge(self, actor, petition, note=None, now=0):
-        check(C.jc_engine_urge(self._h, self._actor(actor), int_arg(petition, "petition"), enc(note, "note"), to_ts(now)))
+    def urge(self, actor, petition, note=None, now=None):
+        check(C.jc_engine_urge(self._h, self._actor(actor), petition_arg(petition), enc(note, "note"), to_ts(now)))
 
-    def supervise(self, actor, petition, note=None, now=0):
-        check(C.jc_engine_supervise(self._h, self._actor(actor), int_arg(petition, "petition"), enc(note, "note"), to_ts(now)))
+    def supervise(self, actor, petition, note=None, now=None):
+        check(C.jc_engine_supervise(self._h, self._actor(actor), petition_arg(petition), enc(note, "note"), to_ts(now)))
 
-    def resolve(self, actor, petition, answer, now=0):
-        check(C.jc_engine_resolve(self._h, self._actor(actor), int_arg(petition, "petition"), enc(answer, "answer"), to_ts(now)))
+    def resolve(self, actor, petition, answer, now=None):
+        check(C.jc_engine_resolve(self._h, self._actor(actor), petition_arg(petition), enc(answer, "answer"), to_ts(now)))
 
-    def evaluate(self, actor, petition, satisfaction=Satisfaction.SATISFIED, contacted=True, solved=True, now=0):
-        check(C.jc_engine_evaluate(self._h, self._actor(actor), int_arg(petition, "petition"), 1 if contacted else 0, 1 if solved else 0,
+    def evaluate(self, actor, petition, satisfaction=Satisfaction.SATISFIED, contacted=True, solved=True, now=None):
+        check(C.jc_engine_evaluate(self._h, self._actor(actor), petition_arg(petition), 1 if contacted else 0, 1 if solved else 0,
                                    int(Satisfaction.of(satisfaction)), to_ts(now)))
 
-    def reopen(self, actor, petition, reason, kind=ReopenKind.REOPEN, now=0):
-        check(C.jc_engine_reopen(self._h, self._actor(actor), int_arg(petition, "petition"), int(ReopenKind.of(kind)), enc(reason, "reason"),
+    def reopen(self, actor, petition, reason, kind=ReopenKind.REOPEN, now=None):
+        check(C.jc_engine_reopen(self._h, self._actor(actor), petition_arg(petition), int(ReopenKind.of(kind)), enc(reason, "reason"),
                                  to_ts(now)))
 
-    def close(self, actor, petition, reason=None, now=0):
-        check(C.jc_engine_close(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
+    def close(self, actor, petition, reason=None, now=None):
+        check(C.jc_engine_close(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
-    def withdraw(self, actor, petition, reason=None, now=0):
-        check(C.jc_engine_withdraw(self._h, self._actor(actor), int_arg(petition, "petition"), enc(reason, "reason"), to_ts(now)))
+    def withdraw(self, actor, petition, reason=None, now=None):
+        check(C.jc_engine_withdraw(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
     # --- the hot path ------------------------------------------------------------------------
     def resolve_actor(self, actor):
@@ -366,7 +395,7 @@ class Petitions:
         check(C.jc_engine_resolve_actor(ctypes.byref(h), self._h, ctypes.byref(actor._c())))
         return ActorHandle(actor, h)
 
-    def execute(self, handle, event, petition, now):
+    def execute(self, handle, event, petition, now=None):
         """A payload-free command (accept, sign, routed dispatch, grant_extension, urge, ...)
         with a resolved actor: the fastest path. ``event`` is an Event, its int or its name;
         ``now`` int UTC seconds (fastest) or an aware datetime."""
@@ -375,12 +404,12 @@ class Petitions:
         if type(now) is not int or not -_I64_END <= now < _I64_END:
             now = to_ts(now)
         if type(petition) is not int or not 0 <= petition <= U64_MAX:
-            petition = int_arg(petition, "petition")
+            petition = petition_arg(petition)
         rc = C.jc_engine_execute(self._h, ctypes.byref(handle._c), event, petition, now)
         if rc:
             check(rc)
 
-    def execute_many(self, handle, event, petitions, now):
+    def execute_many(self, handle, event, petitions, now=None):
         """``execute`` for many petitions in one call (批量受理, 批量签收 …). ``petitions`` is a
         sequence of ids (an ``array.array("Q")`` is passed without copying); ``event`` an Event,
         its int or its name. Returns the list of ids whose command was refused; raises when the
@@ -399,7 +428,7 @@ class Petitions:
     # --- bulk commands (one C call for many petitions) ------------------------------------------
     def submit_many(self, actors, *, locations, categories, texts, petitioners=None, contact_names=None,
                     contact_phones=None, urgency=None, severity=None, channel=None, idempotency_keys=None,
-                    times=None, now=0):
+                    times=None, now=None):
         """批量提交: submits ``len(locations)`` petitions in one call. ``actors`` is a sequence
         of ``Actor`` or of resident id strings; every other argument is a sequence of the same
         length, or (``urgency``, ``severity``, ``channel``) one value for all, or None for the
@@ -476,7 +505,7 @@ class Petitions:
     def _id_array(petitions):
         return id_column(petitions)
 
-    def execute_text_many(self, handle, event, petitions, texts, now):
+    def execute_text_many(self, handle, event, petitions, texts, now=None):
         """A command with one text (resolve's answer, a reason or a note) for many petitions
         with a resolved actor. ``texts`` is one string for all, a sequence (one per
         petition), or None. Returns the list of ids whose command was refused; raises when the
@@ -498,12 +527,12 @@ class Petitions:
                                            (ctypes.c_uint64 * n).from_buffer(petitions), arr, n, to_ts(now))
         return self._refused(rc, petitions, results)
 
-    def resolve_many(self, handle, petitions, answer, now):
+    def resolve_many(self, handle, petitions, answer, now=None):
         """批量办结 with ``answer`` (one for all, or one per petition). Returns refused ids."""
         return self.execute_text_many(handle, Event.RESOLVE, petitions, answer, now)
 
     def evaluate_many(self, handle, petitions, satisfaction=Satisfaction.SATISFIED, solved=True, contacted=True,
-                      now=0):
+                      now=None):
         """批量评价 (回访 results recorded by ``handle``'s actor): each of ``satisfaction``,
         ``solved`` and ``contacted`` is one value for all or a sequence, one per petition.
         Returns the list of refused ids."""
@@ -539,25 +568,25 @@ class Petitions:
     # --- queries --------------------------------------------------------------------------------
     def get(self, petition, raw_contact=False):
         """The petition as a dict (contact data masked unless ``raw_contact``)."""
-        return take_json(C.jc_engine_petition_json, self._h, int_arg(petition, "petition"), 1 if raw_contact else 0)
+        return take_json(C.jc_engine_petition_json, self._h, petition_arg(petition), 1 if raw_contact else 0)
 
     def history(self, petition, raw_contact=False):
         """The petition's events, oldest first (list of dicts)."""
-        return take_json(C.jc_engine_history_json, self._h, int_arg(petition, "petition"), 1 if raw_contact else 0)
+        return take_json(C.jc_engine_history_json, self._h, petition_arg(petition), 1 if raw_contact else 0)
 
     def state(self, petition):
         out = ctypes.c_int()
-        check(C.jc_engine_state(ctypes.byref(out), self._h, int_arg(petition, "petition")))
+        check(C.jc_engine_state(ctypes.byref(out), self._h, petition_arg(petition)))
         return State(out.value)
 
     def deadline(self, petition):
         """The current stage's deadline (aware datetime, CST), or None."""
         out = ctypes.c_int64()
-        check(C.jc_engine_deadline(ctypes.byref(out), self._h, int_arg(petition, "petition")))
+        check(C.jc_engine_deadline(ctypes.byref(out), self._h, petition_arg(petition)))
         return from_ts(out.value)
 
     def current_unit(self, petition):
-        return buffer_string(C.jc_engine_current_unit, self._h, int_arg(petition, "petition"), size=64) or None
+        return buffer_string(C.jc_engine_current_unit, self._h, petition_arg(petition), size=64) or None
 
     def find_by_key(self, key):
         out = ctypes.c_uint64()
@@ -573,7 +602,7 @@ class Petitions:
     def by_unit(self, unit):
         return buffer_array(C.jc_engine_by_unit, ctypes.c_uint64, self._h, enc(unit, "unit"), size=256)
 
-    def overdue(self, now):
+    def overdue(self, now=None):
         return buffer_array(C.jc_engine_overdue, ctypes.c_uint64, self._h, to_ts(now), size=256)
 
     def due_within(self, now, workdays):

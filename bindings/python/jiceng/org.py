@@ -8,6 +8,11 @@ from . import _capi as C
 from ._core import _Handle, buffer_array, buffer_string, check, enc, int_arg, take_json, take_string, to_jc_date
 
 
+# Kinds beside the territorial tree (their level comes from what they attach to).
+BESIDE_THE_TREE = frozenset({"joint_committee", "resident_unit", "property_branch", "owners_committee_group",
+                             "industry_committee", "station"})
+
+
 def _new_org():
     h = C.jc_org_p()
     check(C.jc_org_new(ctypes.byref(h)))
@@ -32,7 +37,7 @@ class Org(_Handle):
         C.jc_org_free(h)
 
     # --- loading ---------------------------------------------------------------------------
-    def load(self, path, now=0):
+    def load(self, path, now=None):
         """Loads a JSON / JSON Lines file (into an engine: replaces its graph)."""
         path = os.fspath(path)
         if self._engine is not None:
@@ -41,7 +46,7 @@ class Org(_Handle):
         else:
             check(C.jc_org_load_file(self._handle, enc(path, "path")))
 
-    def load_json(self, text, source_name="org.json", now=0):
+    def load_json(self, text, source_name="org.json", now=None):
         if not isinstance(text, (str, bytes)):
             text = json.dumps(text, ensure_ascii=False)
         data = enc(text, "text")
@@ -51,7 +56,7 @@ class Org(_Handle):
         else:
             check(C.jc_org_load_json(self._handle, data, len(data), enc(source_name, "source_name")))
 
-    def load_sample(self, now=0):
+    def load_sample(self, now=None):
         """The bundled sample district (吴中区, data/sample-district.json)."""
         if self._engine is not None:
             from ._core import to_ts
@@ -94,11 +99,33 @@ class Org(_Handle):
         h = self._handle
         return take_json(C.jc_org_unit_json, h, self._index(h, unit_id))
 
-    def units(self, level=None, kind=None):
+    def units(self, level=None, kind=None, beside=False):
         """Ids of the units at ``level`` (0..5) and of ``kind`` (e.g. "building_group"),
-        either or both None for any, in index order."""
-        return take_json(C.jc_org_units_json, self._handle, -1 if level is None else int_arg(level, "level", ctypes.c_int),
-                         None if kind is None else enc(kind, "kind"))
+        either or both None for any, in index order.
+
+        With a ``level`` (0..5; None or -1 for any) and no ``kind``, units beside the tree (``BESIDE_THE_TREE``: the
+        物业行业党委 at level 1, 大党委, 驻区单位, 物业党支部, ...) are left out, so
+        ``units(level=1)`` is the streets and townships; ``beside=True`` keeps them. An
+        explicit ``kind`` is always listed."""
+        h = self._handle
+        lv = -1 if level is None else int_arg(level, "level", ctypes.c_int)
+        ids = take_json(C.jc_org_units_json, h, lv, None if kind is None else enc(kind, "kind"))
+        if lv == -1 or kind is not None or beside:
+            return ids
+        drop = set()
+        for k in sorted(BESIDE_THE_TREE):
+            drop.update(take_json(C.jc_org_units_json, h, lv, enc(k, "kind")))
+        return [u for u in ids if u not in drop]
+
+    def households(self, unit_id=None):
+        """The households (户) as dicts ``{"id", "building", "central_household"?}``, in
+        the graph's order; with ``unit_id``, those whose building is in that unit's subtree."""
+        doc = json.loads(self.export_json())
+        hs = doc.get("households", [])
+        if unit_id is None:
+            return hs
+        self.index(unit_id)  # NotFound for an unknown unit
+        return [hh for hh in hs if self.is_ancestor(unit_id, hh["building"])]
 
     def _index(self, h, unit_id):
         out = ctypes.c_uint32()

@@ -97,6 +97,13 @@ def _case_files(paths):
             yield p
 
 
+def _is_policy_set(path):
+    """A policy set (an object with ``rules``), not a file of cases."""
+    with open(path, encoding="utf-8") as f:
+        root = json.load(f)
+    return isinstance(root, dict) and "rules" in root and "cases" not in root and "subject" not in root
+
+
 def _cases_of(path):
     with open(path, encoding="utf-8") as f:
         root = json.load(f)
@@ -111,18 +118,38 @@ def _cases_of(path):
         yield i, c, c.get("policy", default_policy)
 
 
-def policy_case_tests(*paths, name="PolicyCaseFiles"):
+def policy_case_tests(*paths, name="PolicyCaseFiles", run=None):
     """A PolicyTestCase subclass with one test method per case of the case files under
-    ``paths`` (files or folders) — the same files ``jiceng policy test`` and ctest run."""
+    ``paths`` (files or folders) — the same files ``jiceng policy test`` and ctest run.
+    ``run`` (a regular expression) keeps the cases whose ``"<file>: <name>"`` it matches
+    anywhere, as ``jiceng policy test --run`` does. Policy-set files in folders are skipped."""
     methods = {}
+    pattern = re.compile(run) if run else None
     for path in _case_files(paths):
         stem = os.path.splitext(os.path.basename(path))[0]
         base_dir = os.path.dirname(os.path.abspath(path))
+        if _is_policy_set(path):
+            continue
         for i, case, policy in _cases_of(path):
             title = case.get("name", "#%d" % i)
+            if pattern is not None and not pattern.search("%s: %s" % (path, title)):
+                continue
             mname = "test_%s_%03d_%s" % (re.sub(r"\W", "_", stem), i, re.sub(r"[^0-9A-Za-z]+", "_", title)[:40])
 
-            def method(self, case=case, policy=policy, base_dir=base_dir):
+            def method(self, case=case, policy=policy, base_dir=base_dir, path=path, index=i):
+                if "expect_routing" in case:
+                    self.skipTest("routing cases run a petition through the engine: `jiceng policy test`")
+                if "expect_deadlines" in case:
+                    # Limits and due times are computed by the library's runner.
+                    from .policy import run_tests
+                    result = [c for c in run_tests([path]).cases if c.name == case.get("name", "#%d" % index)]
+                    self.assertEqual(len(result), 1, "case not found in the library's report")
+                    problems = ["%s: expected %s, actual %s%s" % (m["check"] or m["rule"] or "case", m["expected"], m["actual"],
+                                                               " (" + m["evidence"] + ")" if m["evidence"] else "")
+                                for m in result[0].mismatches]
+                    if problems:
+                        self.fail("\n".join(problems))
+                    return
                 error = case.get("expect_error")
                 if error is not None:
                     with self.assertRaises(_core.JicengError) as ctx:

@@ -20,6 +20,8 @@ if(TARGET jiceng_cli)
   list(APPEND CPACK_COMPONENTS_ALL tools)
 endif()
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+# Packaged binaries carry no debug information, whatever the build type.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 # Shared-library dependencies (libabsl, libboost-json, libsqlite3, libssl, libicu, liberfa,
 # libutf8proc, libstdc++) from dpkg-shlibdeps.

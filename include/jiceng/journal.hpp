@@ -26,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "jiceng/engine.hpp"
 #include "jiceng/types.hpp"
 
@@ -74,7 +75,30 @@ struct JournalOptions {
   /// false (the default): the snapshot is trusted once its digest, row hash and anchor
   /// check (docs/journal.md, "What the chain proves"). `jiceng replay` sets it.
   bool verify_snapshot = false;
+  /// PostgreSQL only (docs/postgres.md): the chain (one per county-level division, 区/县)
+  /// this handle reads and appends, as its 6-digit code, e.g. "320506". Empty: the
+  /// `chain=` parameter of the URI, else the only chain the database holds. A `load_org`
+  /// whose root is a county-level unit must carry the chain's code.
+  std::string chain;
+  /// PostgreSQL only: after each commit, send a NOTIFY hint so that other servers
+  /// tailing the chain wake up at once (they poll as well; a lost hint only delays them).
+  bool notify = true;
 };
+
+/// The status an append gets when another writer extended the chain first (PostgreSQL:
+/// several servers on one chain): ABORTED, carrying the payload `kJournalConflictPayload`.
+/// Nothing was written; catch up (DurableEngine::catch_up) and re-run the command, as
+/// DurableEngine::run does.
+inline constexpr std::string_view kJournalConflictPayload = "jiceng.journal/conflict";
+/// An ABORTED status marked as a journal conflict.
+absl::Status journal_conflict_error(std::string_view message);
+/// Whether `status` is a journal conflict (journal_conflict_error).
+bool is_journal_conflict(const absl::Status& status);
+/// Whether `uri` names a PostgreSQL journal (`postgresql://…` or `postgres://…`) rather
+/// than a SQLite file.
+bool is_postgres_uri(std::string_view uri);
+/// Whether this build has the PostgreSQL journal compiled in (libpq found at build time).
+bool postgres_journal_available();
 
 /// SHA-256 digest, the link of the hash chain (哈希链).
 using ChainHash = std::array<std::uint8_t, 32>;
@@ -125,7 +149,9 @@ struct ChainReport {
   std::uint64_t states_derived = 0;               ///< snapshots whose content was checked against the events
 };
 
-/// An append-only, hash-chained SQLite event store (事件日志).
+/// An append-only, hash-chained event store (事件日志): a SQLite file, or one chain of a
+/// PostgreSQL database when opened on a `postgresql://` URI (docs/postgres.md; the same
+/// methods, the same guarantees, several writers per chain).
 ///
 /// File layout (docs/journal.md): table `events(seq INTEGER PRIMARY KEY, time, type,
 /// payload, hash)` with `hash(n) = SHA-256(hash(n-1) ‖ be64(seq) ‖ be64(time) ‖
@@ -146,9 +172,11 @@ class Journal {
   /// Errors: NOT_FOUND (missing file, no create), FAILED_PRECONDITION (not a jiceng
   /// journal, or an unknown format version), UNAVAILABLE (locked, I/O), DATA_LOSS
   /// (SQLite reports the file corrupt).
+  /// `path` may also be a PostgreSQL URI (is_postgres_uri): see docs/postgres.md; without
+  /// the PostgreSQL journal compiled in, that is FAILED_PRECONDITION saying so.
   static absl::StatusOr<std::unique_ptr<Journal>> open(const std::string& path,
                                                        const JournalOptions& options = {});
-  ~Journal();
+  virtual ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
@@ -159,7 +187,7 @@ class Journal {
   /// Errors: RESOURCE_EXHAUSTED (disk or max_pages full), FAILED_PRECONDITION (read-only,
   /// or another writer changed the file behind this handle), UNAVAILABLE (locked past
   /// the busy timeout, I/O error), DATA_LOSS (damaged tail found at open).
-  absl::StatusOr<AppendResult> append(std::span<const JournalRecord> records);
+  virtual absl::StatusOr<AppendResult> append(std::span<const JournalRecord> records);
 
   /// Walks the whole chain from seq 1, verifying every row (as verify() does), and calls
   /// `fn` for each row with seq > `after_seq`, in order. Stops at the first bad row with
@@ -167,7 +195,7 @@ class Journal {
   /// against the `head` row. Rows and head come from one read snapshot, which may hold
   /// records appended by another connection since open: on success last_seq() and head()
   /// move to where the walk ended (never back).
-  absl::Status replay(std::uint64_t after_seq,
+  virtual absl::Status replay(std::uint64_t after_seq,
                       const std::function<absl::Status(const StoredRecord&)>& fn) const;
 
   /// Verifies the chain (seqs 1..n without gaps, each hash recomputed over the previous
@@ -176,27 +204,46 @@ class Journal {
   /// unless JournalOptions::verify_states is false (the fast mode), each snapshot's
   /// content against the state the events derive up to its seq.
   /// DATA_LOSS naming the first bad seq (or snapshot) when anything is off.
-  absl::StatusOr<ChainReport> verify() const;
+  virtual absl::StatusOr<ChainReport> verify() const;
 
   /// Stores `state` as the snapshot after events 1..`seq` (0 ≤ seq ≤ last_seq()),
   /// anchored to the chain hash at `seq`. Replaces an existing snapshot at the same seq.
-  absl::StatusOr<SnapshotInfo> write_snapshot(std::uint64_t seq, std::string_view state);
+  virtual absl::StatusOr<SnapshotInfo> write_snapshot(std::uint64_t seq, std::string_view state);
 
   /// The newest snapshot, verified (digest and anchor), or nullopt when there is none.
-  absl::StatusOr<std::optional<Snapshot>> latest_snapshot() const;
+  virtual absl::StatusOr<std::optional<Snapshot>> latest_snapshot() const;
 
   /// Number of stored snapshots.
-  absl::StatusOr<std::uint64_t> snapshot_count() const;
+  virtual absl::StatusOr<std::uint64_t> snapshot_count() const;
 
   /// Seq of the last record this handle knows: read at open, then moved by its appends and
   /// by replay() (0 when empty).
-  std::uint64_t last_seq() const;
+  virtual std::uint64_t last_seq() const;
   /// Chain hash of the last acknowledged record (zeros when empty).
-  ChainHash head() const;
+  virtual ChainHash head() const;
   /// The file this journal lives in.
-  const std::string& path() const;
+  virtual const std::string& path() const;
   /// Whether this handle was opened read-only.
-  bool read_only() const;
+  virtual bool read_only() const;
+
+  /// Whether other handles may append to this chain at the same time (PostgreSQL): an
+  /// append may then fail with a journal conflict and the reader must tail.
+  virtual bool shared() const;
+  /// Rows after `after_seq` (which must be last_seq()) appended by any writer, at most
+  /// `max`, each verified against the chain from head() on; `fn` gets each in order, with
+  /// no journal lock held, and last_seq()/head() move past it when it returns OK.
+  /// Returns how many rows were passed on. DATA_LOSS naming the seq of a bad row.
+  /// SQLite: a replay from `after_seq` (the whole file is verified).
+  virtual absl::StatusOr<std::uint64_t> tail(std::uint64_t after_seq, std::size_t max,
+                                             const std::function<absl::Status(const StoredRecord&)>& fn);
+  /// Waits up to `timeout` for a hint that another writer appended (PostgreSQL: a NOTIFY
+  /// on the chain); true when one came. A hint may be lost (a dropped connection): tail
+  /// on a timer as well. SQLite: sleeps and returns false.
+  virtual absl::StatusOr<bool> wait_for_append(absl::Duration timeout);
+
+ protected:
+  /// For other backends (the PostgreSQL journal), which override every virtual method.
+  Journal();
 
  private:
   struct Impl;
@@ -272,12 +319,41 @@ class DurableEngine {
   /// What open found and did.
   const ReplayReport& open_report() const { return report_; }
 
+  // --- several engines on one chain (PostgreSQL; docs/postgres.md) -----------------------
+
+  /// Tries run() gives a command before it reports ABORTED.
+  static constexpr int kDefaultTries = 5;
+  /// Runs `fn` as one batch (Engine::batch). When its append loses the race to another
+  /// writer of the chain (is_journal_conflict), catches up and re-runs `fn` against the
+  /// new state — which may now refuse it — up to `max_tries` times in all, then returns
+  /// ABORTED (without the conflict payload) naming the last conflict. On a journal
+  /// without other writers it is Engine::batch.
+  absl::Status run(const std::function<absl::Status(Engine&)>& fn, int max_tries = kDefaultTries);
+  /// Applies the events other writers appended since this engine's last seq
+  /// (Engine::apply_event, every row verified); returns how many. DATA_LOSS for a bad row.
+  absl::StatusOr<std::uint64_t> catch_up();
+  /// Read-your-writes across servers: catches up until the engine holds `min_seq`
+  /// (e.g. an AppendResult::last_seq another server returned), waiting for hints and
+  /// polling, for at most `timeout`. DEADLINE_EXCEEDED when the chain did not get there.
+  absl::Status await_seq(std::uint64_t min_seq, absl::Duration timeout);
+  /// Starts a thread that catches up whenever a hint comes and at least every
+  /// `poll_interval` (hints can be lost). FAILED_PRECONDITION when already running.
+  absl::Status start_tailing(absl::Duration poll_interval = absl::Seconds(1));
+  /// Stops that thread (no-op when none); the status of its last failed catch-up, if any.
+  absl::Status stop_tailing();
+
  private:
+  struct Tailer;
+  struct TailerStop {
+    void operator()(Tailer* t) const;
+  };
   DurableEngine() = default;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<JournalSink> sink_;
-  std::unique_ptr<Engine> engine_;  // declared last: destroyed first, before its sink
+  std::unique_ptr<Engine> engine_;  // destroyed before its sink
   ReplayReport report_;
+  std::mutex catch_up_mu_;  // one catch-up at a time (taken before the engine's lock)
+  std::unique_ptr<Tailer, TailerStop> tailer_;  // declared last: stopped first
 };
 
 /// `DurableEngine::open(path, options)`.

@@ -23,6 +23,13 @@ absl::Status JournalSink::append(std::span<const Event> events) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     if (e.seq != next + i) {
+      // Another writer of a shared chain moved it (or a catch-up is under way): a conflict,
+      // which DurableEngine::run answers by catching up and re-running the command.
+      if (journal_->shared()) {
+        return journal_conflict_error(absl::StrCat("journal ", journal_->path(), ": event seq ", e.seq,
+                                                   " is not the chain's next seq ", next + i,
+                                                   "; catch up and re-run the command"));
+      }
       return absl::FailedPreconditionError(absl::StrCat(
           "journal ", journal_->path(), ": event seq ", e.seq, " (", internal::av(to_string(e.type)),
           ") is not the journal's next seq ", next + i, "; engine and journal are out of step"));
@@ -120,13 +127,21 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::open(const std::st
   // A new journal starts with its policy, so that the file alone rebuilds the engine.
   if (report.last_seq == 0 && !options.read_only) {
     const Timestamp now = absl::ToUnixSeconds(absl::Now());
-    JICENG_RETURN_IF_ERROR(engine.set_policy(options.policy, now));
-    ++report.counts[std::string(to_string(EventType::kSetPolicy))];
-    // And its calendar's mode and provisional rule version, so a replay under a later
-    // library (whose default rule may be newer) reckons the same deadlines.
-    JICENG_RETURN_IF_ERROR(
-        engine.set_calendar_mode(engine.calendar().mode(), engine.calendar().provisional_rule(), now));
-    ++report.counts[std::string(to_string(EventType::kSetCalendar))];
+    // One append for both: on a shared chain another server may create it first (a
+    // conflict), and then this one takes that server's start instead of its own.
+    absl::Status started = engine.batch([&](Engine& e) {
+      JICENG_RETURN_IF_ERROR(e.set_policy(options.policy, now));
+      // And its calendar's mode and provisional rule version, so a replay under a later
+      // library (whose default rule may be newer) reckons the same deadlines.
+      return e.set_calendar_mode(e.calendar().mode(), e.calendar().provisional_rule(), now);
+    });
+    if (is_journal_conflict(started)) {
+      JICENG_RETURN_IF_ERROR(self->catch_up().status());
+    } else {
+      JICENG_RETURN_IF_ERROR(started);
+      ++report.counts[std::string(to_string(EventType::kSetPolicy))];
+      ++report.counts[std::string(to_string(EventType::kSetCalendar))];
+    }
     report.last_seq = journal.last_seq();
   }
   report.digest = self->state_digest();

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "common/strings.hpp"
 #include "journal/state_check.hpp"
+#include "journal/pg_journal.hpp"
 
 namespace jiceng {
 namespace {
@@ -679,11 +680,13 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
 }
 
 Journal::Journal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Journal::Journal() = default;  // other backends (pg_journal.cpp)
 Journal::~Journal() = default;
 
 absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
                                                        const JournalOptions& options) {
   if (path.empty()) return absl::InvalidArgumentError("journal: empty path");
+  if (is_postgres_uri(path)) return internal::open_postgres_journal(path, options);  // pg_journal.cpp
   if (path == ":memory:" || path.rfind("file:", 0) == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "journal ", path, ": a journal is a file path (no URI, no :memory:); the in-memory mode"

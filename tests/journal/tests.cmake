@@ -75,3 +75,51 @@ if(TARGET jiceng_cli)
     FIXTURES_REQUIRED journal_cli_db
     PASS_REGULAR_EXPRESSION "snapshot: seq [0-9]+ \\(checked against the events\\)\nstate digest: ([0-9a-f]+)\nstate digest: [0-9a-f]+\nok: .*1 snapshot \\(latest at seq [0-9]+\\); their states re-derived from the events\n")
 endif()
+
+# The PostgreSQL journal against a real PostgreSQL 15: a throwaway cluster (initdb as the
+# `postgres` OS user into a temporary directory, Unix socket only) is started before these
+# tests and removed after them (fixture jiceng_pg). Only when libpq was found.
+if(JICENG_HAVE_POSTGRESQL)
+  string(MD5 _pg_tag "${PROJECT_BINARY_DIR}")
+  string(SUBSTRING "${_pg_tag}" 0 10 _pg_tag)
+  set(JICENG_PG_DIR /tmp/jiceng-pg-${_pg_tag})
+  set(_pg_cluster ${PROJECT_SOURCE_DIR}/tests/journal/pg/pg_cluster.sh)
+  add_test(NAME pg_cluster_start COMMAND ${_pg_cluster} start ${JICENG_PG_DIR})
+  add_test(NAME pg_cluster_stop COMMAND ${_pg_cluster} stop ${JICENG_PG_DIR})
+  set_tests_properties(pg_cluster_start PROPERTIES FIXTURES_SETUP jiceng_pg LABELS "journal;postgres")
+  set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP jiceng_pg LABELS "journal;postgres")
+
+  add_executable(jiceng_journal_pg_child ${PROJECT_SOURCE_DIR}/tests/journal/pg/pg_child/pg_child.cpp)
+  target_link_libraries(jiceng_journal_pg_child PRIVATE jiceng_journal jiceng_warnings)
+  target_include_directories(jiceng_journal_pg_child PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(jiceng_journal_pg_child PRIVATE JICENG_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  file(GLOB _pg_test_srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/journal/pg/*.cpp)
+  add_executable(jiceng_journal_pg_tests ${_pg_test_srcs})
+  target_link_libraries(jiceng_journal_pg_tests PRIVATE jiceng_journal GTest::gtest GTest::gmock GTest::gtest_main
+    jiceng_warnings)
+  target_include_directories(jiceng_journal_pg_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(jiceng_journal_pg_tests PRIVATE JICENG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    JICENG_PG_CHILD="$<TARGET_FILE:jiceng_journal_pg_child>")
+  add_dependencies(jiceng_journal_pg_tests jiceng_journal_pg_child)
+  add_test(NAME journal_postgres COMMAND jiceng_journal_pg_tests --gtest_brief=1)
+  set_tests_properties(journal_postgres PROPERTIES LABELS "journal;postgres" TIMEOUT 900
+    FIXTURES_REQUIRED jiceng_pg ENVIRONMENT JICENG_PG_DIR=${JICENG_PG_DIR})
+endif()
+
+# The CLI on a PostgreSQL journal: verify, snapshot and replay by URI in a database of
+# their own (the tests above use the same cluster), then a row edited behind its back.
+if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
+  add_test(NAME journal_cli_postgres COMMAND /bin/sh -c [=[
+    cli=$0; child=$1; dir=$2
+    export PGOPTIONS='-c client_min_messages=warning'
+    admin=$(cat "$dir/uri"); base=$(echo "$admin" | sed 's#/jiceng_test?#/jiceng_cli?#')
+    psql -q "$admin" -c 'DROP DATABASE IF EXISTS jiceng_cli' -c 'CREATE DATABASE jiceng_cli' || exit 2
+    uri="$base&chain=320506"
+    "$child" fixture "$uri" 30 >/dev/null || exit 3
+    "$cli" verify "$uri" && "$cli" snapshot "$uri" >/dev/null && "$cli" replay "$uri" | grep -e 'snapshot: seq' -e digest
+    psql -q "$base" -c "UPDATE jc_events SET payload = payload || '\x00'::bytea WHERE chain = 320506 AND seq = 7" || exit 2
+    "$cli" verify "$uri" 2>&1; echo exit=$?]=]
+    $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR})
+  set_tests_properties(journal_cli_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+\nstate digest: [0-9a-f]+\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=1\n$")
+endif()

@@ -1,0 +1,25 @@
+# The PostgreSQL journal (pg_journal.cpp) needs libpq; without it the library still builds
+# and opening a postgresql:// URI says the backend is not compiled in.
+option(JICENG_WITH_POSTGRESQL "Build the PostgreSQL journal (libpq, Debian libpq-dev)" ON)
+set(JICENG_HAVE_POSTGRESQL OFF CACHE INTERNAL "")
+if(JICENG_WITH_POSTGRESQL)
+  find_package(PostgreSQL QUIET)
+  if(PostgreSQL_FOUND)
+    target_compile_definitions(${target} PRIVATE JICENG_HAVE_LIBPQ=1)
+    # Public for the benchmark, which measures plain libpq INSERTs beside the journal.
+    target_include_directories(${target} SYSTEM PUBLIC $<BUILD_INTERFACE:${PostgreSQL_INCLUDE_DIRS}>)
+    target_link_libraries(${target} PUBLIC ${PostgreSQL_LIBRARIES})
+    set(JICENG_HAVE_POSTGRESQL ON CACHE INTERNAL "")
+    message(STATUS "jiceng: PostgreSQL journal compiled in (libpq ${PostgreSQL_VERSION_STRING})")
+  else()
+    message(STATUS "jiceng: PostgreSQL journal NOT compiled in (libpq not found; install libpq-dev)")
+  endif()
+else()
+  message(STATUS "jiceng: PostgreSQL journal NOT compiled in (JICENG_WITH_POSTGRESQL=OFF)")
+endif()
+# jiceng.pc's Requires gains libpq when the archive needs it.
+if(JICENG_HAVE_POSTGRESQL)
+  set(JICENG_PC_LIBPQ " libpq" CACHE INTERNAL "")
+else()
+  set(JICENG_PC_LIBPQ "" CACHE INTERNAL "")
+endif()

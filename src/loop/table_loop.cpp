@@ -45,18 +45,22 @@ void write_canonical(const json::value& v, std::string& out) {
 }
 
 // Payload values: strings, integers, booleans, null, arrays and objects of them. No
-// binary floats: they have no canonical form, and money is integer fen.
-bool integral_only(const json::value& v) {
-  if (v.is_double()) return false;
+// binary floats: they have no canonical form, and money is integer fen. No NUL in a string
+// or a key: the library refuses NULs everywhere (a C caller's string would end there).
+const char* bad_value(const json::value& v) {
+  if (v.is_double()) return "numbers must be integers";
+  if (v.is_string() && v.as_string().find('\0') != json::string::npos) return "strings must not contain NUL";
   if (v.is_object()) {
-    for (const auto& p : v.as_object())
-      if (!integral_only(p.value())) return false;
+    for (const auto& p : v.as_object()) {
+      if (p.key().find('\0') != json::string_view::npos) return "keys must not contain NUL";
+      if (const char* why = bad_value(p.value())) return why;
+    }
   }
   if (v.is_array()) {
     for (const auto& x : v.as_array())
-      if (!integral_only(x)) return false;
+      if (const char* why = bad_value(x)) return why;
   }
-  return true;
+  return nullptr;
 }
 
 std::string_view state_name(const LoopTable& t, std::uint16_t s) { return t.states[s].name; }
@@ -97,9 +101,7 @@ absl::StatusOr<json::object> parse_payload(std::string_view text, std::string_vi
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
   if (ec) return absl::InvalidArgumentError(internal::cat(where, ": payload is not valid JSON: ", ec.message()));
   if (!v.is_object()) return absl::InvalidArgumentError(internal::cat(where, ": payload must be a JSON object"));
-  if (!integral_only(v)) {
-    return absl::InvalidArgumentError(internal::cat(where, ": payload numbers must be integers"));
-  }
+  if (const char* why = bad_value(v)) return absl::InvalidArgumentError(internal::cat(where, ": payload ", why));
   return std::move(v.as_object());
 }
 

@@ -1755,9 +1755,17 @@ absl::Status Engine::read(absl::FunctionRef<absl::Status()> fn) const {
   return fn();
 }
 ReadModel& Engine::read_model(std::string_view key, absl::FunctionRef<std::unique_ptr<ReadModel>()> make) const {
+  {
+    std::lock_guard<std::mutex> l(impl_->models_mu);
+    auto it = impl_->models.find(internal::av(key));
+    if (it != impl_->models.end()) return *it->second;
+  }
+  // Made outside models_mu: a model's constructor may read the engine (its lock), and a
+  // thread running a batch may be waiting for models_mu — the leaf lock stays a leaf.
+  std::unique_ptr<ReadModel> made = make();
   std::lock_guard<std::mutex> l(impl_->models_mu);
   auto& slot = impl_->models[internal::av(key)];
-  if (slot == nullptr) slot = make();
+  if (slot == nullptr) slot = std::move(made);  // else another thread's came first
   return *slot;
 }
 

@@ -36,6 +36,9 @@ set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "jiceng (基层) C library: party-led grass
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libjiceng-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libjiceng${JICENG_ABI_VERSION} (= ${_jiceng_deb_version}), libabsl-dev, libboost-json1.81-dev, libboost-date-time1.81-dev, libboost-graph1.81-dev, libsqlite3-dev, libssl-dev, libicu-dev, liberfa-dev")
+if(JICENG_PC_LIBPQ)  # the journal's archive links libpq (src/journal/area.cmake)
+  string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", libpq-dev")
+endif()
 set(CPACK_DEBIAN_DEV_DESCRIPTION "jiceng (基层) development files
  The C header (jiceng.h), the C++ headers and static libraries (C++20), CMake
  (find_package(jiceng): jiceng::c, jiceng::jiceng) and pkg-config files (jiceng-c,

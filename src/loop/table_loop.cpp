@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "common/strings.hpp"
 #include "jiceng/org.hpp"
 
@@ -167,8 +168,11 @@ absl::Status TableLoop::check(const LoopRow& row, const Actor& actor, Timestamp 
                                                      "; allowed roles: ", role_list(row.roles)));
   }
   if (item != nullptr && now < item->updated) {
-    return absl::InvalidArgumentError(internal::cat(where, ": time ", now, " is before its last event at ",
-                                                    item->updated));
+    auto text = [](Timestamp t) {
+      return absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", absl::FromUnixSeconds(t), absl::FixedTimeZone(8 * 3600));
+    };
+    return absl::InvalidArgumentError(internal::cat(where, ": time ", text(now), " is before its last event at ",
+                                                    text(item->updated)));
   }
   // The unit the row's scope is about: the item's, or for a creating row the one named.
   std::string_view unit;

@@ -8,6 +8,7 @@
 #include "common/strings.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "jiceng/engine.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/engine_impl.hpp"
@@ -48,6 +49,11 @@ inline Timestamp utc_at(Date d, int minute) {
 const EventPayload& empty_payload() {
   static const EventPayload p;
   return p;
+}
+
+// A time as people read it in messages: China time, ISO 8601 ("2025-03-03T09:00:00+08:00").
+std::string china_time_text(Timestamp t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", absl::FromUnixSeconds(t), absl::FixedTimeZone(8 * 3600));
 }
 
 bool valid_category(std::string_view c) {
@@ -516,8 +522,8 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
   }
   JICENG_RETURN_IF_ERROR(check_scope(*row, a, r, idx, type));
   if (now < r.updated) {
-    return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", now,
-                                                   " is before its last event at ", r.updated));
+    return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", china_time_text(now),
+                                                   " is before its last event at ", china_time_text(r.updated)));
   }
   if (p.reason.size() > pet::kMaxArenaText || !is_valid_utf8(p.reason)) {
     return absl::InvalidArgumentError("reason: not valid UTF-8 or longer than 16 MiB");

@@ -242,7 +242,7 @@ TEST(LoopHost, BadInputIsAClearErrorAndChangesNothing) {
       {"unit not in org", flip(*e, kWorker, 0, kT0 + 200, R"({"unit":"ZZ"})").status(),
        absl::StatusCode::kNotFound, "ZZ"},
       {"time before the item's last event", flip(*e, kWorker, 1, kT0 + 50).status(),
-       absl::StatusCode::kInvalidArgument, "before its last event"},
+       absl::StatusCode::kInvalidArgument, "+08:00 is before its last event at 2026-"},
       {"time out of range", flip(*e, kWorker, 1, -5).status(), absl::StatusCode::kInvalidArgument, ""},
       {"unknown event", e->command("toy", wrong_event).status(), absl::StatusCode::kNotFound, "explode"},
       {"unknown loop", e->command("nope", as_system).status(), absl::StatusCode::kNotFound, "hosted: petition"},

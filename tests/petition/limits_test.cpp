@@ -70,5 +70,17 @@ TEST(Limits, ARefusedCommandInABatchDropsOnlyItsOwnNames) {
   EXPECT_EQ(v->category, "cat-a");
 }
 
+TEST(Limits, ATimeBeforeTheLastEventIsNamedInChinaTime) {
+  auto e = make_engine();
+  auto id = e->submit(resident(), submission(), at(2025, 3, 3));
+  ASSERT_TRUE(id.ok());
+  auto st = e->accept(community_staff(), *id, at(2025, 3, 3, 8));
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(st.message()).find("time 2025-03-03T08:00:00+08:00 is before its last event at "
+                                           "2025-03-03T09:00:00+08:00"),
+            std::string::npos)
+      << st;
+}
+
 }  // namespace
 }  // namespace jiceng::testing

@@ -53,6 +53,8 @@ void add_demo(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   demo->add_option("--out", opts->out_dir, "Folder for report.json, report.html, diagrams and the journal")
       ->capture_default_str();
+  demo->add_option("--journal", opts->journal,
+                   "Journal on PostgreSQL: a postgresql:// URI (default: journal.sqlite in --out)");
   demo->add_option("--rate", opts->petitions_per_day, "Petitions per day on average (0 = the default, 100)");
   demo->add_flag("--quiet,-q", *quiet, "No progress bar");
   demo->callback([opts, quiet, &exit_code] {

@@ -20,6 +20,7 @@
 #include "jiceng/calendar.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
+#include "journal/pg_journal.hpp"
 #include "jiceng/petition.hpp"
 #include "jiceng/policy.hpp"
 
@@ -128,6 +129,11 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
 
   const fs::path dir(options.out_dir);
   const std::string journal_name = "journal.sqlite";
+  const bool on_postgres = is_postgres_uri(options.journal);
+  if (!options.journal.empty() && !on_postgres) {
+    return absl::InvalidArgumentError(absl::StrCat("demo: --journal ", options.journal,
+                                                   ": not a postgresql:// URI (the SQLite journal goes to --out)"));
+  }
   if (options.write_files) {
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -145,8 +151,18 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
     const auto builtin = PolicySet::builtin_names();
     const bool is_builtin = std::find(builtin.begin(), builtin.end(), options.policy) != builtin.end();
     jo.policy = is_builtin ? options.policy : "national";
-    JICENG_ASSIGN_OR_RETURN(durable, DurableEngine::open((dir / journal_name).string(), jo));
+    if (on_postgres && options.journal.find("chain=") == std::string::npos) {
+      // The chain is the district's: the county code of the org's root.
+      JICENG_ASSIGN_OR_RETURN(const int chain, internal::county_chain_of_org(district.json));
+      jo.chain = std::to_string(chain);
+    }
+    JICENG_ASSIGN_OR_RETURN(durable,
+                            DurableEngine::open(on_postgres ? options.journal : (dir / journal_name).string(), jo));
     engine = &durable->engine();
+    if (on_postgres && engine->last_seq() > 2) {  // more than the two opening events
+      return absl::FailedPreconditionError(absl::StrCat("demo: ", durable->journal().path(), " already holds ",
+                                                        engine->last_seq(), " events; the demo needs an empty chain"));
+    }
     if (!is_builtin) JICENG_RETURN_IF_ERROR(engine->set_policy(set.to_json()));
   } else {
     JICENG_ASSIGN_OR_RETURN(memory, Engine::create("national"));
@@ -171,7 +187,11 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
                                                             options.render_svg));
     result.files.push_back(wf_file);
     phase("drawing diagrams", 2, 2);
-    result.files.push_back({journal_name, "the SQLite event journal (hash-chained; jiceng report / replay read it)"});
+    if (on_postgres) {
+      result.files.push_back({durable->journal().path(), "the PostgreSQL event journal (hash-chained; jiceng report / replay read it)"});
+    } else {
+      result.files.push_back({journal_name, "the SQLite event journal (hash-chained; jiceng report / replay read it)"});
+    }
   }
   phase("reporting", 0, 1);
   JICENG_ASSIGN_OR_RETURN(demo::ReportParts parts,

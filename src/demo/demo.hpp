@@ -30,6 +30,10 @@ struct DemoOptions {
   std::string out_dir = "jiceng-demo-out";  ///< where the files go (created when missing)
   /// Petitions per simulated day on average; 0 picks the default (100 a day, 36,500 a year).
   double petitions_per_day = 0;
+  /// The journal: empty = `journal.sqlite` in out_dir (made fresh each run); or a
+  /// PostgreSQL URI (docs/postgres.md) whose chain — the district's code (320506) unless
+  /// the URI names one — must be empty.
+  std::string journal;
   bool write_files = true;            ///< false: only compute the report (tests)
   bool render_svg = true;             ///< run Graphviz `dot` for org.svg when installed
   DemoProgress progress;              ///< optional; called from the calling thread

@@ -121,5 +121,23 @@ if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
     "$cli" verify "$uri" 2>&1; echo exit=$?]=]
     $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR})
   set_tests_properties(journal_cli_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
-    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=1\n$")
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=[1-9]\n$")
+endif()
+
+# `jiceng demo --journal URI`: the demo's district (吴中区, 320506) on PostgreSQL; the chain
+# then verifies by URI, and a second run refuses the chain it already filled.
+if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
+  add_test(NAME journal_demo_postgres COMMAND /bin/sh -c [=[
+    cli=$0; dir=$1; out=$2
+    export PGOPTIONS='-c client_min_messages=warning'
+    admin=$(cat "$dir/uri"); uri=$(echo "$admin" | sed 's#/jiceng_test?#/jiceng_demo?#')
+    psql -q "$admin" -c 'DROP DATABASE IF EXISTS jiceng_demo' -c 'CREATE DATABASE jiceng_demo' || exit 2
+    rm -rf "$out"
+    "$cli" demo --days 3 --quiet --out "$out" --journal "$uri" >/dev/null || exit 3
+    [ -e "$out/journal.sqlite" ] && { echo "a SQLite journal was written too"; exit 4; }
+    "$cli" verify "$uri&chain=320506"
+    "$cli" demo --days 3 --quiet --out "$out" --journal "$uri" 2>&1; echo exit=$?]=]
+    $<TARGET_FILE:jiceng_cli> ${JICENG_PG_DIR} ${PROJECT_BINARY_DIR}/journal_demo_pg)
+  set_tests_properties(journal_demo_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\njiceng demo: demo: postgresql://[^\n]* already holds [0-9]+ events; the demo needs an empty chain\nexit=[1-9]\n$")
 endif()

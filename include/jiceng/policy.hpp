@@ -172,7 +172,7 @@ struct PolicyTestReport {
   /// "skipped_files", "coverage": {"percent", "sets": [{set, covered, total, percent,
   /// rules, rules_covered, missing: ["rule[check] pass|fail"]}]}}.
   std::string to_json() const;
-  /// The report as JUnit XML (one <testsuite> per case file), as CI systems read it.
+  /// The report as JUnit XML (one `testsuite` element per case file), as CI systems read it.
   std::string to_junit() const;
   /// The coverage as text: one line per set, then each branch not covered.
   std::string coverage_text() const;

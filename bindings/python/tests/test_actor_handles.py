@@ -130,11 +130,17 @@ class ActorHandleTest(unittest.TestCase):
             self.assertEqual(p.state(village), jiceng.State.ACCEPTED)
 
     def test_handle_of_a_closed_engine_is_refused_by_an_engine_at_the_same_address(self):
-        # In a fresh interpreter, so that the heap reliably hands the freed block out again.
-        out = subprocess.run([sys.executable, "-c", FREED_ENGINE_CHILD], capture_output=True, text=True,
-                             timeout=120, env=dict(os.environ))
-        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        result = json.loads(out.stdout.strip().splitlines()[-1])
+        # In a fresh interpreter, so that the heap hands the freed block out again; whether it
+        # does depends on the allocator's history (Debian's python3 often keeps it), so up to
+        # ten fresh interpreters are tried before the scenario counts as not arising.
+        for _attempt in range(10):
+            out = subprocess.run([sys.executable, "-c", FREED_ENGINE_CHILD], capture_output=True, text=True,
+                                 timeout=120, env=dict(os.environ))
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            self.assertEqual(result["refused"], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"])
+            if result["same_address"]:
+                break
         self.assertTrue(result["same_address"], "no engine was allocated at the closed one's address: %s" % result)
         self.assertEqual(result["refused"], ["INVALID_ARGUMENT", "INVALID_ARGUMENT"])
         self.assertTrue(result["unchanged"])

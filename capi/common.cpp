@@ -5,6 +5,7 @@
 
 #include "capi/date_util.hpp"
 #include "capi/internal.hpp"
+#include "jiceng/version.hpp"
 #include "jiceng/calendar.hpp"
 #include "jiceng/petition.hpp"
 #include "jiceng/types.hpp"
@@ -211,6 +212,11 @@ const char* jc_status_name(int status) {
   return jc::kStatusNames[status];
 }
 
+// jiceng.h is self-contained C99, so it spells the version out; the one source is
+// include/jiceng/version.hpp, and this fails to compile when the two drift apart.
+static_assert(JC_VERSION_MAJOR == JICENG_VERSION_MAJOR && JC_VERSION_MINOR == JICENG_VERSION_MINOR &&
+                  JC_VERSION_PATCH == JICENG_VERSION_PATCH,
+              "capi/jiceng.h's JC_VERSION_* differ from include/jiceng/version.hpp");
 const char* jc_version(void) { return JICENG_VERSION_STRING; }
 unsigned int jc_abi_version(void) { return JC_ABI_VERSION; }
 void jc_string_free(char* str) { std::free(str); }

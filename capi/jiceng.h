@@ -34,8 +34,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jiceng/version.hpp"
-
 #if defined(_WIN32)
 #define JC_API __declspec(dllexport)
 #elif defined(__GNUC__)
@@ -51,9 +49,9 @@ extern "C" {
 /** ABI version: bumped (with the abidw baseline capi/jiceng.abi) on any incompatible change. */
 #define JC_ABI_VERSION 1
 /** Library version this header belongs to (from jiceng/version.hpp, the one place it is set). */
-#define JC_VERSION_MAJOR JICENG_VERSION_MAJOR
-#define JC_VERSION_MINOR JICENG_VERSION_MINOR
-#define JC_VERSION_PATCH JICENG_VERSION_PATCH
+#define JC_VERSION_MAJOR 0
+#define JC_VERSION_MINOR 1
+#define JC_VERSION_PATCH 0
 
 /** For `(text, len)` pairs: the text is NUL-terminated, read up to the NUL. */
 #define JC_NUL_TERMINATED ((size_t)-1)
@@ -103,7 +101,7 @@ JC_API void jc_clear_error(void);
 /** "OK", "INVALID_ARGUMENT", ...; "UNKNOWN_STATUS" for a value outside the enum. Static string. */
 JC_API const char *jc_status_name(int status);
 
-/** Library version, JICENG_VERSION_STRING ("MAJOR.MINOR.PATCH"). Static string. */
+/** Library version, "MAJOR.MINOR.PATCH". Static string. */
 JC_API const char *jc_version(void);
 
 /** JC_ABI_VERSION of the loaded library, to compare with the header's at run time. */

@@ -4,12 +4,15 @@
 #include <vector>
 
 #include "jiceng/loop.hpp"
+#include "loop/commitments_loop.hpp"
 
 namespace jiceng {
 
 std::vector<LoopFactory> builtin_loop_factories() {
   return {
       // e.g. [] { return make_deliberation_loop(); },
+      [] { return make_commitments_loop(); },
+      [] { return make_assessment_loop(); },
   };
 }
 

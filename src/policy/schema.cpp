@@ -230,6 +230,46 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
              }
              return absl::OkStatus();
            }));
+  // The public commitments loop (承诺): the term a list covers and how often progress is posted.
+  add("commitments.list", Obj({F("term_years", Int(1, 10)),
+                               F("progress_period", Enum({"month", "quarter", "half_year", "year"}))}));
+  // The assessment loop (考评): credit score = base + Σ points (no floor), grades by bands
+  // (highest minimum first, strictly decreasing), and the grades of the red and black lists.
+  add("assessment.credit",
+      With(Obj({F("base", Int(-1'000'000, 1'000'000)), F("period", Enum({"month", "quarter", "half_year", "year"})),
+                F("bands", Array(Obj({F("grade", String()), F("min", Int(-1'000'000, 1'000'000))}), 1)),
+                F("lowest_grade", String()), F("red_list_grades", Array(String(), 0)),
+                F("black_list_grades", Array(String(), 0))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& o = v.as_object();
+             std::set<std::string> grades;
+             const auto& bands = o.at("bands").as_array();
+             for (std::size_t i = 0; i < bands.size(); ++i) {
+               const auto& b = bands[i].as_object();
+               const std::string g(b.at("grade").as_string());
+               if (!grades.insert(g).second) {
+                 return field_error(cat(join_path(path, "bands"), "[", i, "].grade"), cat("grade \"", g, "\" listed twice"));
+               }
+               if (i > 0 && b.at("min").as_int64() >= bands[i - 1].as_object().at("min").as_int64()) {
+                 return field_error(cat(join_path(path, "bands"), "[", i, "].min"),
+                                    cat("minimum ", b.at("min").as_int64(), " is not below the band before it (",
+                                        bands[i - 1].as_object().at("min").as_int64(), ")"));
+               }
+             }
+             const std::string lowest(o.at("lowest_grade").as_string());
+             if (!grades.insert(lowest).second) {
+               return field_error(join_path(path, "lowest_grade"), cat("\"", lowest, "\" is also a band's grade"));
+             }
+             for (const char* list : {"red_list_grades", "black_list_grades"}) {
+               for (const auto& g : o.at(list).as_array()) {
+                 if (!grades.contains(std::string(g.as_string()))) {
+                   return field_error(join_path(path, list),
+                                      cat("\"", std::string_view(g.as_string()), "\" is not one of the grades"));
+                 }
+               }
+             }
+             return absl::OkStatus();
+           }));
   add("petition.deadlines",
       Obj({F("track", Enum({"hotline", "xinfang"})), F("due_time", TimeOfDay(), false),
            F("categories", Map(Obj({F("normal", DeadlineStage(), false), F("urgent", DeadlineStage(), false)}),

@@ -190,7 +190,9 @@ TEST(PolicyRunner, TheCheckCatalogueNamesEveryCheckTheEvaluatorsReport) {
     EXPECT_NE(std::find(checks.begin(), checks.end(), check), checks.end()) << rule << "[" << check << "]";
   }
   for (const auto& id : PolicySet::known_rule_ids()) {
-    if (id != "kpi.weights") {
+    // Read by the KPI module and by the commitments and assessment loops, not evaluated
+    // against subjects: no checks to cover.
+    if (id != "kpi.weights" && id != "commitments.list" && id != "assessment.credit") {
       EXPECT_FALSE(PolicySet::rule_checks(id).empty()) << id;
     }
   }

@@ -1,0 +1,97 @@
+// Internal: helpers shared by the commitments (承诺) and assessment (考评) loops — field
+// readers that name the loop, event and field, China-time days and periods, the policy
+// rule a loop reads, and exact percentages in integers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "boost/json.hpp"
+#include "common/strings.hpp"
+#include "jiceng/policy.hpp"
+#include "loop/table_loop.hpp"
+
+namespace jiceng::civic {
+
+inline std::string_view sv(boost::json::string_view s) { return std::string_view(s.data(), s.size()); }
+inline boost::json::string_view jv(std::string_view s) { return boost::json::string_view(s.data(), s.size()); }
+
+/// "commitments draft" or "commitments approve C00000003": where an error happened.
+inline std::string where(const LoopCall& c) {
+  return c.item ? internal::cat(c.table.loop, " ", c.row.event, " ", display_item_id(c.table, c.item->id))
+                : internal::cat(c.table.loop, " ", c.row.event);
+}
+
+/// An optional string field: nullopt when absent; INVALID_ARGUMENT when not a non-empty
+/// string of at most `max_bytes`.
+inline absl::StatusOr<std::optional<std::string_view>> optional_string(const LoopCall& c, std::string_view field,
+                                                                       std::size_t max_bytes = 4096) {
+  const auto* v = c.input.if_contains(jv(field));
+  if (v == nullptr) return std::optional<std::string_view>();
+  if (!v->is_string() || v->as_string().empty() || v->as_string().size() > max_bytes) {
+    return absl::InvalidArgumentError(internal::cat(where(c), ": field \"", field,
+                                                    "\" must be a non-empty string of at most ", max_bytes, " bytes"));
+  }
+  return std::optional<std::string_view>(sv(v->as_string()));
+}
+
+/// A required integer within [lo, hi].
+inline absl::StatusOr<std::int64_t> int_in(const LoopCall& c, std::string_view field, std::int64_t lo, std::int64_t hi) {
+  const auto* v = c.input.if_contains(jv(field));
+  if (v == nullptr || !v->is_int64() || v->as_int64() < lo || v->as_int64() > hi) {
+    return absl::InvalidArgumentError(
+        internal::cat(where(c), ": field \"", field, "\" must be an integer from ", lo, " to ", hi));
+  }
+  return v->as_int64();
+}
+
+/// Refuses any payload field not in `allowed` (a misspelt field is an error, not ignored).
+inline absl::Status only_fields(const LoopCall& c, std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : c.input) {
+    bool ok = false;
+    for (auto a : allowed) ok = ok || sv(kv.key()) == a;
+    if (!ok) {
+      std::string list;
+      for (auto a : allowed) list += list.empty() ? std::string(a) : internal::cat(", ", a);
+      return absl::InvalidArgumentError(
+          internal::cat(where(c), ": unknown field \"", sv(kv.key()), "\" (fields: ", list, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+/// Days since 1970-01-01 of a "YYYY-MM-DD" calendar day; nullopt when malformed.
+std::optional<std::int64_t> parse_day(std::string_view s);
+/// The first second of a day (days since epoch) in China time (UTC+8).
+inline std::int64_t day_start(std::int64_t days) { return days * 86400 - 8 * 3600; }
+/// The calendar day (days since epoch) of a time, in China time.
+std::int64_t day_of(std::int64_t t);
+/// "YYYY-MM-DD" of days since epoch.
+std::string format_day(std::int64_t days);
+/// The civil year of a day.
+int year_of_day(std::int64_t days);
+
+/// A period label of the given kind: "2026" (year), "2026H2" (half_year), "2026Q3"
+/// (quarter), "2026-07" (month). Its first second and the first second after it, China time.
+struct Period {
+  std::string label;
+  std::int64_t start = 0, end = 0;
+};
+/// Parses a label of `kind` ("year", "half_year", "quarter", "month"). nullopt when it
+/// is not a label of that kind.
+std::optional<Period> parse_period(std::string_view kind, std::string_view label);
+/// The label of the period of `kind` holding time t.
+std::string period_of(std::string_view kind, std::int64_t t);
+
+/// The parameters of a policy rule of the engine's set: FAILED_PRECONDITION naming the rule
+/// when the set has none.
+absl::StatusOr<boost::json::object> rule_params(const PolicySet& policy, std::string_view rule, std::string_view who);
+
+/// num/den as a percentage with two decimals, rounded half up, exact in integers:
+/// 2/3 → "66.67". den 0 → "" (no figure).
+std::string percent(std::int64_t num, std::int64_t den);
+
+}  // namespace jiceng::civic

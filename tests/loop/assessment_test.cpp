@@ -1,0 +1,298 @@
+// The assessment loop (考评): credit records of property companies, score = base + Σ with no
+// floor, grades and the red and black lists cut by the policy's bands per period, the
+// petition figures, role × scope cells, bad input that changes nothing, replay and snapshots.
+#include <gtest/gtest.h>
+
+#include "loop/commitments_loop.hpp"
+#include "loop/civic_fixture.hpp"
+
+namespace jiceng {
+namespace {
+
+using namespace civic_test;
+namespace json = boost::json;
+
+constexpr const char* kLoopName = "assessment";
+constexpr const char* kCompanyA =
+    R"({"unit":"D","name":"苏州甲物业服务有限公司","credit_code":"91320506MA1ABCDE01","projects":["G111","G112"]})";
+constexpr const char* kCompanyB =
+    R"({"unit":"D","name":"苏州乙物业管理有限公司","credit_code":"91320506MA1ABCDE02","projects":["G211"]})";
+const Timestamp kQ3 = at("2026-08-03") + 10 * 3600;  // in 2026Q3
+const Timestamp kQ4 = at("2026-11-02") + 10 * 3600;  // in 2026Q4
+
+absl::StatusOr<LoopOutcome> cmd(Engine& e, std::string_view event, std::uint64_t item, const Actor& a, Timestamp t,
+                                std::string_view payload = "") {
+  return run(e, kLoopName, event, item, a, t, payload);
+}
+
+std::string record(std::string_view unit, std::string_view company, int points, std::string_view project = "") {
+  std::string s = internal::cat(R"({"unit":")", unit, R"(","company":")", company, R"(","credit":")",
+                                points > 0 ? "good" : "bad", R"(","points":)", points, R"(,"reason":"理由")");
+  if (!project.empty()) s += internal::cat(R"(,"project":")", project, "\"");
+  return s + "}";
+}
+
+json::object company_row(const json::object& results, std::string_view id) {
+  for (const auto& r : results.at("companies").as_array()) {
+    if (r.as_object().at("company").as_string() == civic::jv(id)) return r.as_object();
+  }
+  ADD_FAILURE() << "no row for " << id;
+  return {};
+}
+
+TEST(Assessment, TableChecksAndIsRegistered) {
+  EXPECT_TRUE(check_table(assessment_table()).ok());
+  auto e = make_engine();
+  const auto& loops = e->loops();
+  EXPECT_NE(std::find(loops.begin(), loops.end(), std::string(kLoopName)), loops.end());
+}
+
+TEST(Assessment, ScoresAreBasePlusTheSumWithNoFloorAndListsFollowTheBands) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());  // A00000001
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyB).ok());  // A00000002
+  // A street records on a project in its area; the district at company level.
+  ASSERT_TRUE(cmd(*e, "record", 0, kStreet, kQ3 + 1, record("S1", "A00000001", 5, "G111")).ok());
+  ASSERT_TRUE(cmd(*e, "record", 0, kOtherStreet, kQ3 + 2, record("S2", "A00000002", -60, "G211")).ok());
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ3 + 3, record("D", "A00000002", -60)).ok());
+  auto revoked = cmd(*e, "record", 0, kDistrict, kQ3 + 4, record("D", "A00000002", -30));
+  ASSERT_TRUE(revoked.ok());
+  ASSERT_TRUE(cmd(*e, "revoke", revoked->item, kDistrict, kQ3 + 5, R"({"reason":"复核撤销"})").ok());
+  // Deductions below zero: 100 − 60 − 60 = −20 (the revoked −30 does not count).
+  auto s = query(*e, kLoopName, "scores", R"({"period":"2026Q3"})");
+  auto a = company_row(s, "A00000001");
+  auto b = company_row(s, "A00000002");
+  EXPECT_EQ(a.at("score").as_int64(), 105);
+  EXPECT_EQ(a.at("grade").as_string(), "AAA");
+  EXPECT_EQ(a.at("list").as_string(), "red");
+  EXPECT_EQ(b.at("score").as_int64(), -20);
+  EXPECT_EQ(b.at("grade").as_string(), "C");
+  EXPECT_EQ(b.at("list").as_string(), "black");
+  EXPECT_EQ(b.at("bad_points").as_int64(), -120);
+  EXPECT_EQ(b.at("records").as_int64(), 2);
+  // Project scores: each project from its own records.
+  const auto& pa = a.at("projects").as_array();
+  ASSERT_EQ(pa.size(), 2u);
+  EXPECT_EQ(pa[0].as_object().at("unit").as_string(), "G111");
+  EXPECT_EQ(pa[0].as_object().at("score").as_int64(), 105);
+  EXPECT_EQ(pa[1].as_object().at("score").as_int64(), 100);
+  EXPECT_EQ(b.at("projects").as_array()[0].as_object().at("score").as_int64(), 40);
+  EXPECT_EQ(b.at("projects").as_array()[0].as_object().at("grade").as_string(), "C");
+  // Band boundaries: exactly 85 is AAA, 84 is AA; 60 is B, 59 is C.
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4, record("D", "A00000001", -15)).ok());
+  EXPECT_EQ(company_row(query(*e, kLoopName, "scores", R"({"period":"2026Q4"})"), "A00000001").at("grade").as_string(),
+            "AAA");
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4 + 1, record("D", "A00000001", -1)).ok());
+  auto q4 = query(*e, kLoopName, "scores", R"({"period":"2026Q4"})");
+  EXPECT_EQ(company_row(q4, "A00000001").at("score").as_int64(), 84);
+  EXPECT_EQ(company_row(q4, "A00000001").at("grade").as_string(), "AA");
+  EXPECT_EQ(company_row(q4, "A00000001").at("list").as_string(), "");
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4 + 2, record("D", "A00000002", -40)).ok());
+  EXPECT_EQ(company_row(query(*e, kLoopName, "scores", R"({"period":"2026Q4"})"), "A00000002").at("grade").as_string(),
+            "B");
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4 + 3, record("D", "A00000002", -1)).ok());
+  EXPECT_EQ(company_row(query(*e, kLoopName, "scores", R"({"period":"2026Q4"})"), "A00000002").at("grade").as_string(),
+            "C");
+  // All records so far, no period: 100 + 5 − 16 = 89; 100 − 120 − 41 = −61.
+  auto all = query(*e, kLoopName, "scores");
+  EXPECT_EQ(company_row(all, "A00000001").at("score").as_int64(), 89);
+  EXPECT_EQ(company_row(all, "A00000002").at("score").as_int64(), -61);
+  expect_replay_equal(*e, sink, kLoopName, {{"scores", ""}, {"scores", R"({"period":"2026Q3"})"}, {"companies", ""}});
+}
+
+TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyB).ok());
+  auto p = cmd(*e, "open_period", 0, kDistrict, kQ3, R"({"unit":"D","period":"2026Q3"})");
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(cmd(*e, "record", 0, kStreet, kQ3 + 1, record("S1", "A00000001", 3, "G112")).ok());
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ3 + 2, record("D", "A00000002", -45)).ok());
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4, record("D", "A00000002", -500)).ok());  // next quarter
+  ASSERT_TRUE(cmd(*e, "figures", p->item, kDistrict, kQ4,
+                  R"({"company":"A00000001","received":40,"closed":38,"overdue":3,"rated":30,"satisfied":28})")
+                  .ok());
+  ASSERT_TRUE(cmd(*e, "figures", p->item, kDistrict, kQ4,
+                  R"({"company":"A00000002","received":0,"closed":0,"overdue":0,"rated":0,"satisfied":0})")
+                  .ok());
+  // Not before the period ends (the first second of 2026-10-01, China time).
+  const Observed before = state_of(*e, kLoopName);
+  auto early = cmd(*e, "publish", p->item, kDistrict, at("2026-10-01") - 1);
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kInvalidArgument);  // before the item's last event (kQ4)
+  auto early2 = cmd(*e, "open_period", 0, kDistrict, kQ3, R"({"unit":"S1","period":"2026Q4"})");
+  ASSERT_TRUE(early2.ok());
+  auto not_ended = cmd(*e, "publish", early2->item, kDistrict, kQ4 + 5);
+  EXPECT_EQ(not_ended.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(not_ended.status().message().find("2026Q4 has not ended"), std::string::npos);
+  EXPECT_EQ(state_of(*e, kLoopName).seq, before.seq + 1);
+  ASSERT_TRUE(cmd(*e, "publish", p->item, kDistrict, kQ4 + 10, R"({"note":"第三季度红黑榜"})").ok());
+  auto item = query(*e, kLoopName, "get", "{\"item\":" + std::to_string(p->item) + "}");
+  EXPECT_EQ(item["state"].as_string(), "published");
+  const auto& res = item["data"].as_object().at("results").as_object();
+  EXPECT_EQ(res.at("red").as_array().size(), 1u);
+  EXPECT_EQ(res.at("red").as_array()[0].as_string(), "A00000001");
+  EXPECT_EQ(res.at("black").as_array()[0].as_string(), "A00000002");
+  auto a = company_row(res, "A00000001");
+  EXPECT_EQ(a.at("score").as_int64(), 103);
+  const auto& pet = a.at("petitions").as_object();
+  EXPECT_EQ(pet.at("closed_percent").as_string(), "95.00");
+  EXPECT_EQ(pet.at("satisfied_percent").as_string(), "93.33");
+  EXPECT_EQ(pet.at("overdue_percent").as_string(), "7.50");
+  auto b = company_row(res, "A00000002");
+  EXPECT_EQ(b.at("score").as_int64(), 55);  // the Q4 −500 is not in Q3
+  EXPECT_EQ(b.at("petitions").as_object().at("closed_percent").as_string(), "");  // no petitions, no rate
+  // The first row is the highest score.
+  EXPECT_EQ(res.at("companies").as_array()[0].as_object().at("company").as_string(), "A00000001");
+  auto periods = query(*e, kLoopName, "periods");
+  EXPECT_EQ(periods["periods"].as_array().size(), 2u);
+  // The published lists are frozen in the event: records made later do not change them.
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4 + 20, record("D", "A00000001", -90)).ok());
+  auto again = query(*e, kLoopName, "get", "{\"item\":" + std::to_string(p->item) + "}");
+  EXPECT_EQ(json::serialize(again["data"].as_object().at("results")), json::serialize(json::value(res)));
+  expect_replay_equal(*e, sink, kLoopName, {{"periods", ""}, {"get", "{\"item\":" + std::to_string(p->item) + "}"}});
+  // The publish event with another list does not replay.
+  std::size_t index = sink.all.size();
+  for (std::size_t i = 0; i < sink.all.size(); ++i) {
+    if (sink.all[i].payload.document.find("\"event\":\"publish\"") != std::string::npos) index = i;
+  }
+  ASSERT_LT(index, sink.all.size());
+  std::string forged = sink.all[index].payload.document;
+  const std::string black = "\"black\":[\"A00000002\"]";
+  ASSERT_NE(forged.find(black), std::string::npos) << forged;
+  forged.replace(forged.find(black), black.size(), "\"black\":[]");
+  EXPECT_EQ(replay_tampered(sink, index, forged).code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(replay_tampered(sink, index, sink.all[index].payload.document).ok());
+}
+
+TEST(Assessment, BadInputIsAClearErrorAndChangesNothing) {
+  auto e = make_engine();
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());
+  auto p = cmd(*e, "open_period", 0, kDistrict, kQ3, R"({"unit":"D","period":"2026Q3"})");
+  ASSERT_TRUE(p.ok());
+  const Observed before = state_of(*e, kLoopName);
+  struct Case {
+    std::string name;
+    absl::Status status;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const Timestamp t = kQ3 + 100;
+  const std::vector<Case> cases = {
+      {"a record for an unknown company", cmd(*e, "record", 0, kDistrict, t, record("D", "A00000099", -5)).status(),
+       absl::StatusCode::kNotFound, "company \"A00000099\" is not a registered property company"},
+      {"a record naming the period as company", cmd(*e, "record", 0, kDistrict, t, record("D", "A00000002", -5)).status(),
+       absl::StatusCode::kNotFound, "A00000002"},
+      {"a project the company does not serve",
+       cmd(*e, "record", 0, kDistrict, t, record("D", "A00000001", -5, "G211")).status(),
+       absl::StatusCode::kFailedPrecondition, "does not serve project G211"},
+      {"a project outside the recording unit",
+       cmd(*e, "record", 0, kStreet, t, record("S1", "A00000001", -5, "G211")).status(),
+       absl::StatusCode::kPermissionDenied, "not within the recording unit S1"},
+      {"another street's area", cmd(*e, "record", 0, kOtherStreet, t, record("S1", "A00000001", -5, "G111")).status(),
+       absl::StatusCode::kPermissionDenied, "scope item_unit requires unit S1"},
+      {"a bad record with points", cmd(*e, "record", 0, kDistrict, t,
+                                      R"({"unit":"D","company":"A00000001","credit":"bad","points":5,"reason":"x"})")
+                                       .status(),
+       absl::StatusCode::kInvalidArgument, "a bad record has negative points, not 5"},
+      {"zero points", cmd(*e, "record", 0, kDistrict, t,
+                         R"({"unit":"D","company":"A00000001","credit":"good","points":0,"reason":"x"})")
+                          .status(),
+       absl::StatusCode::kInvalidArgument, "positive points"},
+      {"no reason", cmd(*e, "record", 0, kDistrict, t, R"({"unit":"D","company":"A00000001","credit":"good","points":1})")
+                        .status(),
+       absl::StatusCode::kInvalidArgument, "\"reason\""},
+      {"a community records", cmd(*e, "record", 0, kSec, t, record("C11", "A00000001", -5)).status(),
+       absl::StatusCode::kPermissionDenied, "allowed roles: street_officer, district_officer"},
+      {"a duplicate credit code", cmd(*e, "register_company", 0, kDistrict, t, kCompanyA).status(),
+       absl::StatusCode::kAlreadyExists, "already registered as A00000001"},
+      {"a malformed credit code",
+       cmd(*e, "register_company", 0, kDistrict, t, R"({"unit":"D","name":"x","credit_code":"123"})").status(),
+       absl::StatusCode::kInvalidArgument, "unified social credit code"},
+      {"an unknown project unit",
+       cmd(*e, "register_company", 0, kDistrict, t,
+           R"({"unit":"D","name":"x","credit_code":"91320506MA1ABCDE09","projects":["ZZ"]})")
+           .status(),
+       absl::StatusCode::kNotFound, "project unit \"ZZ\""},
+      {"a period of the wrong kind", cmd(*e, "open_period", 0, kDistrict, t, R"({"unit":"D","period":"2026-08"})").status(),
+       absl::StatusCode::kInvalidArgument, "is not a quarter like 2026Q3"},
+      {"a period twice", cmd(*e, "open_period", 0, kDistrict, t, R"({"unit":"D","period":"2026Q3"})").status(),
+       absl::StatusCode::kAlreadyExists, "already A00000002"},
+      {"closed above received",
+       cmd(*e, "figures", p->item, kDistrict, t,
+           R"({"company":"A00000001","received":5,"closed":6,"overdue":0,"rated":0,"satisfied":0})")
+           .status(),
+       absl::StatusCode::kInvalidArgument, "\"closed\" must be an integer from 0 to 5"},
+      {"figures of an unknown company",
+       cmd(*e, "figures", p->item, kDistrict, t,
+           R"({"company":"A00000007","received":5,"closed":5,"overdue":0,"rated":0,"satisfied":0})")
+           .status(),
+       absl::StatusCode::kNotFound, "A00000007"},
+      {"a score query for a month", e->query(kLoopName, "scores", R"({"period":"2026-08"})").status(),
+       absl::StatusCode::kInvalidArgument, "not a quarter"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.status.code(), c.code) << c.name << ": " << c.status;
+    EXPECT_NE(std::string(c.status.message()).find(c.says), std::string::npos) << c.name << ": " << c.status;
+  }
+  EXPECT_EQ(state_of(*e, kLoopName), before);
+}
+
+TEST(Assessment, APolicySetWithoutTheRuleRefusesClearly) {
+  auto e = make_engine(nullptr, "national");
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());
+  const Observed before = state_of(*e, kLoopName);
+  auto r = cmd(*e, "record", 0, kDistrict, kQ3 + 1, record("D", "A00000001", -5));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(r.status().message().find("the policy set national has no rule assessment.credit"), std::string::npos)
+      << r.status();
+  EXPECT_EQ(state_of(*e, kLoopName), before);
+}
+
+TEST(Assessment, RoleAndScopeCellsFollowTheTable) {
+  const Timestamp t = kQ4 + 86400 * 60;  // after 2026Q3 ended
+  auto prepare = [&](const LoopRow& row) {
+    Prepared p;
+    p.engine = make_engine();
+    EXPECT_TRUE(cmd(*p.engine, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());
+    const std::string_view from = row.from;
+    if (from.empty()) {
+      p.item_unit = row.event == "register_company" ? "D" : "S1";
+      return p;
+    }
+    if (from == "listed") {
+      p.item = 1;
+      p.item_unit = "D";
+    } else if (from == "recorded") {
+      auto r = cmd(*p.engine, "record", 0, kStreet, kQ3, record("S1", "A00000001", -5, "G111"));
+      EXPECT_TRUE(r.ok());
+      p.item = r.ok() ? r->item : 0;
+      p.item_unit = "S1";
+    } else if (from == "open") {
+      auto r = cmd(*p.engine, "open_period", 0, kStreet, kQ3, R"({"unit":"S1","period":"2026Q3"})");
+      EXPECT_TRUE(r.ok());
+      p.item = r.ok() ? r->item : 0;
+      p.item_unit = "S1";
+    }
+    return p;
+  };
+  auto payload = [](const LoopRow& row) -> std::string {
+    const std::string_view ev = row.event;
+    if (ev == "register_company") {
+      return R"({"unit":"D","name":"丙物业","credit_code":"91320506MA1ABCDE03","projects":["G111"]})";
+    }
+    if (ev == "set_projects") return R"({"projects":["G111","G211"]})";
+    if (ev == "record") return record("S1", "A00000001", -5, "G111");
+    if (ev == "revoke") return R"({"reason":"复核"})";
+    if (ev == "open_period") return R"({"unit":"S1","period":"2026Q4"})";
+    if (ev == "figures") {
+      return R"({"company":"A00000001","received":5,"closed":5,"overdue":0,"rated":2,"satisfied":2})";
+    }
+    return "";
+  };
+  EXPECT_EQ(check_cells(assessment_table(), prepare, payload, t), 7 * 10 * 6);
+}
+
+}  // namespace
+}  // namespace jiceng

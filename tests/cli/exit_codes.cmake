@@ -155,6 +155,24 @@ expect(1 workflow check --docs ${WORK} ERR "is missing")
 expect(2 workflow check)
 expect(2 workflow dot -o /nonexistent/dir/x.dot ERR "cannot write")
 
+# --- commitments, assessment (loops of a journal) --------------------------------------
+expect(0 commitments board ${good_db} --format json OUT "\"totals\":\\{")
+expect(0 commitments board ${good_db} OUT "承诺公开栏")
+expect(0 commitments reviews ${good_db} --format json OUT "\"reviews\":\\[")
+expect(0 commitments offices ${good_db} --format json OUT "\"ended\":\\[")
+expect(0 commitments matrix OUT "\\| concluded \\| end_office \\| office_ended \\| system")
+expect(0 commitments diagram OUT "digraph commitments")
+expect(2 commitments board /nonexistent/x.db ERR "no such file")
+expect(3 commitments board ${tampered_db} ERR "hash mismatch")
+expect(2 commitments board ${good_db} --unit no-such-unit ERR "no-such-unit")
+expect(2 commitments board ${good_db} --format pdf)
+expect(2 commitments ERR "A subcommand is required")
+# The fixture journal runs the national set, which has no credit bands (they are Suzhou's).
+expect(2 assessment list ${good_db} --format json ERR "the policy set national has no rule assessment.credit")
+expect(0 assessment periods ${good_db} OUT "考评期")
+expect(0 assessment matrix OUT "\\| open \\| publish \\| published")
+expect(2 assessment list /nonexistent/x.db ERR "no such file")
+
 # --- demo ----------------------------------------------------------------------------
 expect(2 demo --days 0)
 expect(2 demo --policy /nonexistent/policy.json --days 1 --out ${WORK}/demo ERR "policy.json")

@@ -137,6 +137,24 @@ class Engine(_Handle):
             self._loops_view = Loops(self)
         return self._loops_view
 
+    @property
+    def commitments(self):
+        """The public commitments and yearly review loop (承诺, 述职评议): jiceng.civic.Commitments."""
+        from .civic import Commitments
+        return self._loop_face("commitments", Commitments)
+
+    @property
+    def assessment(self):
+        """The assessment of property companies (考评, 红黑榜): jiceng.civic.Assessment."""
+        from .civic import Assessment
+        return self._loop_face("assessment", Assessment)
+
+    def _loop_face(self, name, cls):
+        faces = self.__dict__.setdefault("_loop_faces", {})
+        if name not in faces:
+            faces[name] = cls(self)
+        return faces[name]
+
     _what = "engine"
 
     def _release(self, h):

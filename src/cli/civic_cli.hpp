@@ -1,0 +1,61 @@
+// Internal: what `jiceng commitments …` and `jiceng assessment …` share — opening a
+// journal read-only, running one query of a loop, and printing the loop's diagram and
+// permission matrix from its table.
+#pragma once
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "boost/json.hpp"
+#include "cli/exit_codes.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/journal.hpp"
+#include "jiceng/loop.hpp"
+
+namespace jiceng::cli::civic {
+
+inline int fail(std::string_view cmd, const absl::Status& st) {
+  std::cerr << "jiceng " << cmd << ": " << st.message() << "\n";
+  return exit_code_for(st);
+}
+
+/// Opens `db` read-only and answers `query` of `loop` with `params`: the parsed JSON.
+inline absl::StatusOr<boost::json::value> query_journal(const std::string& db, std::string_view loop,
+                                                        std::string_view query, const boost::json::object& params) {
+  JICENG_RETURN_IF_ERROR(check_journal_file(db));
+  JournalOptions jo;
+  jo.read_only = true;
+  jo.create_if_missing = false;
+  auto d = open_engine(db, jo);
+  if (!d.ok()) return absl::Status(d.status().code(), db + ": " + std::string(d.status().message()));
+  const std::string p = params.empty() ? std::string() : boost::json::serialize(params);
+  JICENG_ASSIGN_OR_RETURN(std::string text, (*d)->engine().query(loop, query, p));
+  return boost::json::parse(text);
+}
+
+/// A string field of a JSON object, or "" (for printing).
+inline std::string text(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(boost::json::string_view(key.data(), key.size()));
+  if (v == nullptr || v->is_null()) return "";
+  if (v->is_string()) return std::string(v->as_string());
+  return boost::json::serialize(*v);
+}
+
+/// Adds `diagram` (Graphviz DOT) and `matrix` (Markdown) of the loop's table.
+inline void add_table_commands(CLI::App* cmd, const LoopTable& table, int& exit_code) {
+  cmd->add_subcommand("diagram", "Graphviz DOT of the loop's states and rows, generated from its table")
+      ->callback([&table, &exit_code] {
+        std::cout << loop_diagram_dot(table);
+        exit_code = std::cout.good() ? kExitOk : kExitUsage;
+      });
+  cmd->add_subcommand("matrix", "Permission matrix (权限矩阵): state x event -> roles and scope, from the table")
+      ->callback([&table, &exit_code] {
+        std::cout << loop_permission_matrix(table);
+        exit_code = std::cout.good() ? kExitOk : kExitUsage;
+      });
+}
+
+}  // namespace jiceng::cli::civic

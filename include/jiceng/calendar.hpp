@@ -310,6 +310,14 @@ std::string format_duration(Duration d);
 absl::StatusOr<Timestamp> deadline_after(const WorkCalendar& cal, Timestamp start, Duration d,
                                          int due_minute_of_day = 17 * 60 + 30);
 
+/// The last day of a period of `days` natural days that starts on `start`, counted as the
+/// Civil Code counts a period (民法典 第二百零一条 to 第二百零三条): the day it starts is not
+/// counted, so the period runs from the next day and its last day is `start` + `days`; a
+/// last day that is a statutory rest day (a holiday or a weekend not worked) moves to the
+/// first working day after it; the last day ends at 24:00 (China time). `days` in
+/// [0, kMaxDurationAmount]; INVALID_ARGUMENT otherwise, the calendar's errors pass through.
+absl::StatusOr<Date> civil_code_period_last_day(const WorkCalendar& cal, Date start, std::int64_t days);
+
 /// The time limits that apply to one category and urgency of petition (办理时限).
 struct DeadlineLimits {
   Duration accept;            ///< to accept (受理) or register (登记) after submission

@@ -5,6 +5,7 @@
 
 #include "jiceng/loop.hpp"
 #include "loop/commitments_loop.hpp"
+#include "loop/mediation_loop.hpp"
 
 namespace jiceng {
 
@@ -13,6 +14,7 @@ std::vector<LoopFactory> builtin_loop_factories() {
       // e.g. [] { return make_deliberation_loop(); },
       [] { return make_commitments_loop(); },
       [] { return make_assessment_loop(); },
+      [] { return mediation::make(); },
   };
 }
 

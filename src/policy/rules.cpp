@@ -19,7 +19,7 @@ constexpr int kMoneyScale = 2;  // money in fen (0.01 yuan)
 constexpr std::string_view kSubjectTypes[] = {
     "unit",        "committee_slate", "community",          "coverage",   "grid",              "owners_vote",
     "meeting_vote", "meeting_call",   "meeting_schedule",   "representative_body", "disclosure", "democratic_review",
-    "residents_meeting", "petition"};
+    "residents_meeting", "petition", "mediation_committee", "mediation_agreement"};
 
 // The subject type each rule reads; "" = none (read by other parts of the library).
 std::string_view subject_type_of(std::string_view rule) {
@@ -36,6 +36,8 @@ std::string_view subject_type_of(std::string_view rule) {
   if (rule == "meeting.representative_ratio" || rule == "meeting.composition") return "representative_body";
   if (rule == "disclosure.posting") return "disclosure";
   if (rule == "review.democratic") return "democratic_review";
+  if (rule == "mediation.committee") return "mediation_committee";
+  if (rule == "mediation.confirmation") return "mediation_agreement";
   if (rule == "petition.caps" || rule == "petition.deadlines" || rule == "petition.escalation_ceiling" ||
       rule == "petition.routing") {
     return "petition";
@@ -1305,6 +1307,113 @@ absl::Status eval_routing(const Rule& r, const Petition& p, Out& out) {
   return absl::OkStatus();
 }
 
+// ---- mediation_committee: a people's mediation committee (人民调解委员会) ------------------
+
+struct MediationMember {
+  std::string role;    // chair 主任, deputy 副主任, member 委员
+  std::string gender;  // female, male
+  std::int64_t age = 0;
+};
+struct MediationCommittee {
+  std::vector<MediationMember> members;
+  std::optional<std::int64_t> term_years;
+};
+
+absl::StatusOr<MediationCommittee> read_mediation_committee(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "members", "term_years"}));
+  MediationCommittee c;
+  JICENG_ASSIGN_OR_RETURN(c.term_years, rd.opt_int("term_years", 1, 100));
+  JICENG_ASSIGN_OR_RETURN(const json::array* arr, rd.opt_array("members"));
+  if (arr == nullptr) return rd.error("members", "missing");
+  JICENG_ASSIGN_OR_RETURN(auto items, rd.objects("members", *arr));
+  for (const auto& it : items) {
+    JICENG_RETURN_IF_ERROR(it.only({"role", "gender", "age"}));
+    MediationMember m;
+    JICENG_ASSIGN_OR_RETURN(m.role, it.opt_enum("role", {"chair", "deputy", "member"}, ""));
+    JICENG_ASSIGN_OR_RETURN(m.gender, it.opt_enum("gender", {"female", "male"}, ""));
+    JICENG_ASSIGN_OR_RETURN(m.age, it.req_int("age", 0, 150));
+    c.members.push_back(std::move(m));
+  }
+  return c;
+}
+
+absl::Status eval_mediation_committee(const Rule& r, const MediationCommittee& c, Out& out) {
+  const auto& p = r.params;
+  const std::int64_t min = p.at("members").as_object().at("min").as_int64(),
+                     max = p.at("members").as_object().at("max").as_int64();
+  const std::int64_t n = static_cast<std::int64_t>(c.members.size());
+  const bool size_ok = n >= min && n <= max;
+  out.add(r, "size", size_ok,
+          cat(n, " member(s)", size_ok ? ", within " : ", outside ", min, "–", max),
+          {{"members", n}, {"min", min}, {"max", max}});
+  std::int64_t chairs = 0, women = 0, minors = 0, youngest = 1000;
+  for (const auto& m : c.members) {
+    chairs += m.role == "chair";
+    women += m.gender == "female";
+    minors += m.age < p.at("min_mediator_age").as_int64();
+    youngest = std::min(youngest, m.age);
+  }
+  const std::int64_t want_chairs = p.at("chairs").as_int64();
+  out.add(r, "chair", chairs == want_chairs, cat(chairs, " chair(s) (主任), ", want_chairs, " required"),
+          {{"chairs", chairs}, {"required", want_chairs}});
+  const std::int64_t min_women = p.at("min_women").as_int64();
+  out.add(r, "women", women >= min_women,
+          cat(women, " woman member(s)", women >= min_women ? ", ≥ " : ", fewer than ", min_women),
+          {{"women", women}, {"min_women", min_women}});
+  const std::int64_t min_age = p.at("min_mediator_age").as_int64();
+  out.add(r, "age", minors == 0,
+          minors == 0 ? cat("every member is at least ", min_age)
+                      : cat(minors, " member(s) younger than ", min_age),
+          {{"under_age", minors}, {"min_age", min_age}, {"youngest", n == 0 ? 0 : youngest}});
+  if (c.term_years) {
+    const std::int64_t term = p.at("term_years").as_int64();
+    out.add(r, "term", *c.term_years == term, cat("term of ", *c.term_years, " year(s), ", term, " by law"),
+            {{"term_years", *c.term_years}, {"required", term}});
+  }
+  return absl::OkStatus();
+}
+
+// ---- mediation_agreement: a joint application for judicial confirmation (司法确认) -------
+
+struct MediationAgreement {
+  jiceng::Date effective_on, applied_on;
+  bool joint = false;
+};
+
+absl::StatusOr<MediationAgreement> read_mediation_agreement(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "effective_on", "applied_on", "joint"}));
+  MediationAgreement a;
+  JICENG_ASSIGN_OR_RETURN(auto eff, opt_date(rd, "effective_on"));
+  if (!eff) return rd.error("effective_on", "missing");
+  JICENG_ASSIGN_OR_RETURN(auto app, opt_date(rd, "applied_on"));
+  if (!app) return rd.error("applied_on", "missing");
+  if (*app < *eff) {
+    return rd.error("applied_on", cat(jiceng::format_date(*app), " is before effective_on ", jiceng::format_date(*eff)));
+  }
+  a.effective_on = *eff;
+  a.applied_on = *app;
+  JICENG_ASSIGN_OR_RETURN(a.joint, rd.req_bool("joint"));
+  return a;
+}
+
+// The window's last day uses the built-in calendar of official rest days (第二百零三条).
+absl::Status eval_mediation_agreement(const Rule& r, const MediationAgreement& a, const Reader& rd, Out& out) {
+  const std::int64_t days = r.params.at("window_days").as_int64();
+  auto last = jiceng::civil_code_period_last_day(jiceng::WorkCalendar::china(), a.effective_on, days);
+  if (!last.ok()) return rd.error("effective_on", sv(last.status().message()));
+  const bool ok = a.applied_on <= *last;
+  out.add(r, "window", ok,
+          cat("effective ", jiceng::format_date(a.effective_on), ", applied ", jiceng::format_date(a.applied_on),
+              ok ? ", within " : ", after ", days, " days (last day ", jiceng::format_date(*last), ")"),
+          {{"effective_on", jiceng::format_date(a.effective_on)}, {"applied_on", jiceng::format_date(a.applied_on)},
+           {"window_days", days}, {"last_day", jiceng::format_date(*last)}});
+  const bool want_joint = r.params.at("joint").as_bool();
+  out.add(r, "joint", a.joint || !want_joint,
+          a.joint ? std::string("applied jointly by the parties") : std::string("not applied jointly by every party"),
+          {{"joint", a.joint}, {"joint_required", want_joint}});
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set, const json::object& subject) {
@@ -1345,6 +1454,8 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
   std::optional<Disclosure> disclosure;
   std::optional<ReviewRecord> review;
   std::optional<Petition> petition;
+  std::optional<MediationCommittee> mediation_committee;
+  std::optional<MediationAgreement> mediation_agreement;
   if (type == "unit") {
     JICENG_ASSIGN_OR_RETURN(unit, read_unit(rd));
   } else if (type == "committee_slate") {
@@ -1375,6 +1486,10 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
     JICENG_ASSIGN_OR_RETURN(review, read_review_record(rd));
   } else if (type == "petition") {
     JICENG_ASSIGN_OR_RETURN(petition, read_petition(rd));
+  } else if (type == "mediation_committee") {
+    JICENG_ASSIGN_OR_RETURN(mediation_committee, read_mediation_committee(rd));
+  } else if (type == "mediation_agreement") {
+    JICENG_ASSIGN_OR_RETURN(mediation_agreement, read_mediation_agreement(rd));
   }
 
   for (const Rule& r : set.rules) {
@@ -1424,6 +1539,10 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
       JICENG_RETURN_IF_ERROR(eval_ceiling(r, *petition, out));
     } else if (id_r == "petition.routing") {
       JICENG_RETURN_IF_ERROR(eval_routing(r, *petition, out));
+    } else if (id_r == "mediation.committee") {
+      JICENG_RETURN_IF_ERROR(eval_mediation_committee(r, *mediation_committee, out));
+    } else if (id_r == "mediation.confirmation") {
+      JICENG_RETURN_IF_ERROR(eval_mediation_agreement(r, *mediation_agreement, rd, out));
     }
   }
   return findings;

@@ -298,6 +298,24 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
              }
              return absl::OkStatus();
            }));
+  // 人民调解 (人民调解法 2010): a committee of `members.min`..`members.max` members with
+  // `chairs` chair(s) and at least `min_women` women, elected for `term_years` years
+  // (arts. 8, 9); every mediator at least `min_mediator_age` years old (art. 14).
+  add("mediation.committee",
+      With(Obj({F("members", Obj({F("min", Int(1, 100)), F("max", Int(1, 100))})), F("chairs", Int(1, 10)),
+                F("min_women", Int(0, 100)), F("term_years", Int(1, 10)), F("min_mediator_age", Int(1, 100))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& m = v.as_object().at("members").as_object();
+             if (m.at("min").as_int64() > m.at("max").as_int64()) {
+               return field_error(join_path(path, "members"),
+                                  cat("min ", m.at("min").as_int64(), " exceeds max ", m.at("max").as_int64()));
+             }
+             return absl::OkStatus();
+           }));
+  // Judicial confirmation (司法确认) of a mediation agreement: the parties apply jointly
+  // within `window_days` days of its taking effect (人民调解法 第三十三条), counted as the
+  // Civil Code counts a period (第二百零一条, 第二百零三条).
+  add("mediation.confirmation", Obj({F("window_days", Int(1, 3650)), F("joint", Bool())}));
   add("kpi.weights",
       With(Obj({F("response", Number(0, 100)), F("solve", Number(0, 100)), F("satisfaction", Number(0, 100)),
                 F("basic_satisfaction_factor", Number(0, 1))}),
@@ -368,6 +386,8 @@ const std::vector<std::string>& rule_checks(std::string_view rule_id) {
       {"petition.deadlines", {"extension_total"}},
       {"petition.escalation_ceiling", {"ceiling"}},
       {"petition.routing", {"level"}},
+      {"mediation.committee", {"size", "chair", "women", "age", "term"}},
+      {"mediation.confirmation", {"window", "joint"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kChecks.find(av(rule_id));

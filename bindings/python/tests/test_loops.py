@@ -1,6 +1,6 @@
 """Hosted loops through the generic surface (engine.loops).
 
-With the shipped library the engine hosts no loop besides petitions. The ctest
+With the shipped library the engine hosts the built-in loops only (not the toy). The ctest
 capi_python_loops runs this file against libjiceng_toy.so (the toy loop of tests/loop,
 JICENG_EXPECT_TOY_LOOP=1), where the toy loop must be hosted: commands by event name,
 queries, bad input that changes nothing, batches and the journal."""

@@ -23,6 +23,7 @@ from .calendar import Calendar
 from .engine import Actor, ActorHandle, Engine, Petitions, TickReport, workflow_dot, workflow_matrix
 from .org import Org
 from .loops import Loop, LoopOutcome, Loops
+from .mediation import Mediation
 from . import policy
 from .policy import Policy
 from .journal import ChainReport, Journal, sha256_hex
@@ -33,7 +34,7 @@ library_path = _capi.library_path
 __all__ = [
     "Aborted", "Actor", "ActorHandle", "AlreadyExists", "CST", "Calendar", "Cancelled", "ChainReport", "Channel",
     "DataLoss", "CalendarMode", "DayKind", "DeadlineExceeded", "Engine", "Event", "FailedPrecondition", "IllegalTransition",
-    "InternalError", "InvalidArgument", "JicengError", "Journal", "Loop", "LoopOutcome", "Loops", "NotFound", "Org", "OutOfRange",
+    "InternalError", "InvalidArgument", "JicengError", "Journal", "Loop", "LoopOutcome", "Loops", "Mediation", "NotFound", "Org", "OutOfRange",
     "PermissionDenied", "Petitions", "Policy", "ReopenKind", "ResourceExhausted", "Role", "Satisfaction",
     "Severity", "State", "TickReport", "Unauthenticated", "Unavailable", "Unimplemented", "Urgency",
     "library_path", "policy", "sha256_hex", "workflow_dot", "workflow_matrix",

@@ -155,6 +155,14 @@ class Engine(_Handle):
             faces[name] = cls(self)
         return faces[name]
 
+    @property
+    def mediation(self):
+        """The mediation loop (调解: 人民调解, 乡音调解, the 信访 track's mediation), a
+        jiceng.mediation.Mediation: its events as methods, suggest, mediators, summary and
+        refer_petition."""
+        from .mediation import Mediation
+        return self._loop_face("mediation", Mediation)
+
     _what = "engine"
 
     def _release(self, h):

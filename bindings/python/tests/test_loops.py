@@ -36,6 +36,7 @@ class NoLoopTests(unittest.TestCase):
         # The built-in loops are hosted; the toy loop only by libjiceng_toy.so.
         self.assertIn("commitments", e.loops.names())
         self.assertIn("assessment", e.loops.names())
+        self.assertIn("mediation", e.loops.names())
         if not EXPECT_TOY:
             self.assertNotIn("toy", e.loops.names())
         with self.assertRaises(KeyError):

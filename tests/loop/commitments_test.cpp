@@ -2,7 +2,13 @@
 // yearly review with the two-consecutive-不称职 rule of 居委会组织法 2026 第三十七条 /
 // 村委会组织法 2026 第三十八条 at its boundary, role × scope cells from the table, bad input
 // that changes nothing, replay and snapshots.
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <gtest/gtest.h>
+
+#include "jiceng/journal.hpp"
 
 #include "loop/commitments_loop.hpp"
 #include "loop/civic_fixture.hpp"
@@ -438,6 +444,40 @@ TEST(Commitments, ReplaySnapshotsAndTamperedDerivedFields) {
                       "\"grade\":\"称职\"");
   EXPECT_EQ(replay_tampered(sink, index, other_grade).code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(replay_tampered(sink, index, doc).ok());
+}
+
+TEST(Commitments, JournaledAndReopenedWithTheEndedOffice) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("jiceng_commitments_" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  std::string digest, offices;
+  {
+    JournalOptions o;
+    o.policy = "wuzhong";
+    auto d = open_engine(path.string(), o);
+    ASSERT_TRUE(d.ok()) << d.status();
+    Engine& e = (*d)->engine();
+    ASSERT_TRUE(e.load_org(kOrg, at("2026-01-01")).ok());
+    commitment_in(e, "in_progress");
+    ASSERT_TRUE(review(e, "m1", 2026, "不称职").ok());
+    ASSERT_TRUE((*d)->write_snapshot().ok());
+    ASSERT_TRUE(review(e, "m1", 2027, "不称职").ok());
+    ASSERT_TRUE(e.tick(at("2028-02-01")).ok());  // overdue, and the office ends
+    digest = (*d)->state_digest();
+    offices = *e.query(kLoopName, "offices");
+  }
+  ASSERT_NE(offices.find("\"member\":\"m1\""), std::string::npos) << offices;
+  for (bool snapshots : {true, false}) {
+    JournalOptions o;
+    o.use_snapshots = snapshots;
+    auto d = open_engine(path.string(), o);
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ((*d)->state_digest(), digest);
+    EXPECT_EQ(*(*d)->engine().query(kLoopName, "offices"), offices);
+    auto rep = (*d)->journal().verify();
+    ASSERT_TRUE(rep.ok()) << rep.status();
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -6,15 +6,16 @@
 #include "jiceng/loop.hpp"
 #include "loop/commitments_loop.hpp"
 #include "loop/mediation_loop.hpp"
+#include "loop/deliberation_loop.hpp"
 
 namespace jiceng {
 
 std::vector<LoopFactory> builtin_loop_factories() {
   return {
-      // e.g. [] { return make_deliberation_loop(); },
       [] { return make_commitments_loop(); },
       [] { return make_assessment_loop(); },
       [] { return mediation::make(); },
+      [] { return deliberation::make(); },
   };
 }
 

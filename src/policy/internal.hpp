@@ -159,4 +159,18 @@ struct EmbeddedPolicy {
 };
 const std::vector<EmbeddedPolicy>& embedded_policies();
 
+
+// ---- deliberation.procedures (deliberation_rules.cpp) -----------------------------------
+
+/// The 民法典 第二百七十八条 item of an owners' matter of `kind` (owners_items), 0 when none.
+std::int64_t deliberation_owners_item(const json::object& params, std::string_view kind);
+/// The procedure the rule chooses for a matter of `kind` at `scope` (community, compound,
+/// village): owners_procedure for an owners' matter, else the first selection entry whose
+/// kinds and scopes (empty = any) match; "" when none does.
+std::string deliberation_select(const json::object& params, std::string_view kind, std::string_view scope);
+/// True for the residents' and villagers' (representatives') meetings.
+bool deliberation_residents_body(std::string_view body);
+/// True when some meeting step of `procedure` may be held by a body `pred` accepts.
+bool deliberation_has_body(const json::object& params, std::string_view procedure, bool (*pred)(std::string_view));
+
 }  // namespace jiceng::policy_internal

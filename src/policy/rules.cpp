@@ -19,7 +19,7 @@ constexpr int kMoneyScale = 2;  // money in fen (0.01 yuan)
 constexpr std::string_view kSubjectTypes[] = {
     "unit",        "committee_slate", "community",          "coverage",   "grid",              "owners_vote",
     "meeting_vote", "meeting_call",   "meeting_schedule",   "representative_body", "disclosure", "democratic_review",
-    "residents_meeting", "petition", "mediation_committee", "mediation_agreement"};
+    "residents_meeting", "petition", "mediation_committee", "mediation_agreement", "matter"};
 
 // The subject type each rule reads; "" = none (read by other parts of the library).
 std::string_view subject_type_of(std::string_view rule) {
@@ -38,6 +38,7 @@ std::string_view subject_type_of(std::string_view rule) {
   if (rule == "review.democratic") return "democratic_review";
   if (rule == "mediation.committee") return "mediation_committee";
   if (rule == "mediation.confirmation") return "mediation_agreement";
+  if (rule == "deliberation.procedures") return "matter";
   if (rule == "petition.caps" || rule == "petition.deadlines" || rule == "petition.escalation_ceiling" ||
       rule == "petition.routing") {
     return "petition";
@@ -1114,6 +1115,60 @@ absl::Status eval_disclosure(const Rule& r, const Disclosure& d, Out& out) {
   return absl::OkStatus();
 }
 
+// ---- matter: the procedure a deliberation matter (议事事项) followed ----------------------
+
+struct Matter {
+  std::string kind, scope, procedure;
+  bool levy = false;
+};
+
+absl::StatusOr<Matter> read_matter(const Reader& rd) {
+  JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "kind", "scope", "procedure", "levy"}));
+  Matter m;
+  JICENG_ASSIGN_OR_RETURN(m.kind, rd.req_string("kind"));
+  JICENG_ASSIGN_OR_RETURN(m.scope, rd.opt_enum("scope", {"community", "compound", "village"}, ""));
+  if (m.scope.empty()) return rd.error("scope", "missing (community, compound or village)");
+  JICENG_ASSIGN_OR_RETURN(m.procedure, rd.req_string("procedure"));
+  JICENG_ASSIGN_OR_RETURN(auto levy, rd.opt_bool("levy"));
+  m.levy = levy.value_or(false);
+  return m;
+}
+
+// procedure: the one the policy chooses for the kind and scope (a host's other choice is a
+// yearly-review finding); owners (owners' matters only): no residents' or villagers'
+// meeting decides it (民法典 第二百七十八条); levy (a matter raising money only): not by a
+// 议事会, which may not levy it (居民委员会组织法 第四十二条).
+absl::Status eval_matter(const Rule& r, const Matter& m, const Reader& rd, Out& out) {
+  const auto& procs = r.params.at("procedures").as_object();
+  if (!procs.contains(m.procedure)) {
+    return rd.error("procedure", cat("\"", m.procedure, "\" is not one of the set's procedures"));
+  }
+  const std::string chosen = deliberation_select(r.params, m.kind, m.scope);
+  const bool major = [&] {
+    for (const auto& k : r.params.at("major_kinds").as_array())
+      if (std::string_view(k.as_string()) == m.kind) return true;
+    return false;
+  }();
+  out.add(r, "procedure", m.procedure == chosen,
+          cat("kind ", m.kind, major ? " (major)" : "", " at a ", m.scope, ": the policy's procedure is ",
+              chosen.empty() ? std::string("none") : chosen, ", the matter followed ", m.procedure),
+          {{"kind", m.kind}, {"scope", m.scope}, {"major", major}, {"policy_procedure", chosen}, {"procedure", m.procedure}});
+  if (const std::int64_t item = deliberation_owners_item(r.params, m.kind); item != 0) {
+    const bool residents = deliberation_has_body(r.params, m.procedure, &deliberation_residents_body);
+    out.add(r, "owners", !residents,
+            cat("kind ", m.kind, " is item ", item, " of 民法典 第二百七十八条 (the owners decide): procedure ", m.procedure,
+                residents ? " has a residents' or villagers' meeting" : " leaves it to the owners"),
+            {{"kind", m.kind}, {"item", item}, {"procedure", m.procedure}, {"residents_meeting", residents}});
+  }
+  if (m.levy) {
+    const bool council = deliberation_has_body(r.params, m.procedure, [](std::string_view b) { return b == "council"; });
+    out.add(r, "levy", !council,
+            cat("a levy by procedure ", m.procedure, council ? ": a 议事会 may not levy money" : ": not a 议事会"),
+            {{"procedure", m.procedure}, {"council", council}});
+  }
+  return absl::OkStatus();
+}
+
 // ---- democratic_review: the yearly 民主评议 of one committee member -------------------------
 
 struct Review {
@@ -1456,6 +1511,7 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
   std::optional<Petition> petition;
   std::optional<MediationCommittee> mediation_committee;
   std::optional<MediationAgreement> mediation_agreement;
+  std::optional<Matter> matter;
   if (type == "unit") {
     JICENG_ASSIGN_OR_RETURN(unit, read_unit(rd));
   } else if (type == "committee_slate") {
@@ -1490,6 +1546,8 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
     JICENG_ASSIGN_OR_RETURN(mediation_committee, read_mediation_committee(rd));
   } else if (type == "mediation_agreement") {
     JICENG_ASSIGN_OR_RETURN(mediation_agreement, read_mediation_agreement(rd));
+  } else if (type == "matter") {
+    JICENG_ASSIGN_OR_RETURN(matter, read_matter(rd));
   }
 
   for (const Rule& r : set.rules) {
@@ -1543,6 +1601,8 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
       JICENG_RETURN_IF_ERROR(eval_mediation_committee(r, *mediation_committee, out));
     } else if (id_r == "mediation.confirmation") {
       JICENG_RETURN_IF_ERROR(eval_mediation_agreement(r, *mediation_agreement, rd, out));
+    } else if (id_r == "deliberation.procedures") {
+      JICENG_RETURN_IF_ERROR(eval_matter(r, *matter, rd, out));
     }
   }
   return findings;

@@ -211,6 +211,63 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   add("meeting.composition", Obj({F("residents_representatives_meeting", composition, false),
                                   F("villagers_representatives_meeting", composition, false)}));
   add("disclosure.posting", Obj({F("min_days", Int(1, 3650))}));
+  // Deliberation (议事): procedures as ordered steps (a meeting of one of the listed bodies,
+  // a disclosure, or implementation), the thresholds of the two committee meetings that
+  // vote.meeting does not cover, which procedure a matter of a kind and scope follows, the
+  // kinds listed as major, the owners' matters of 民法典 第二百七十八条 with their item, and the
+  // 一事一议 proposal shares and caps. The deliberation loop reads it (src/loop).
+  {
+    const std::vector<std::string> bodies = {"party_committee", "joint_committees", "party_members_meeting",
+                                             "residents_meeting", "residents_representatives_meeting",
+                                             "villagers_meeting", "villagers_representatives_meeting", "council",
+                                             "owners_assembly"};
+    Schema step = With(Obj({F("id", String()), F("zh", String()), F("kind", Enum({"meeting", "disclosure", "implement"})),
+                            F("bodies", Array(Enum(bodies), 1), false), F("merge_when_one_shoulder", Bool(), false)}),
+                       [](const json::value& v, const std::string& path) -> absl::Status {
+                         const auto& o = v.as_object();
+                         const bool meeting = o.at("kind").as_string() == "meeting";
+                         if (meeting != o.contains("bodies")) {
+                           return field_error(join_path(path, "bodies"),
+                                              meeting ? "a meeting step names its bodies" : "only a meeting step has bodies");
+                         }
+                         return absl::OkStatus();
+                       });
+    Schema procedure = Obj({F("zh", String()), F("steps", With(Array(step, 1), unique_ids))});
+    Schema vote_decision = Obj({F("fraction", Fraction()), F("inclusive", Bool()), F("of", Enum({"attending", "members"}))});
+    Schema committee = Obj({F("quorum", RatioThreshold()), F("decision", vote_decision)});
+    Schema choice = Obj({F("kinds", Array(String(), 0)), F("scopes", Array(Enum({"community", "compound", "village"}), 0)),
+                         F("procedure", String())});
+    add("deliberation.procedures",
+        With(Obj({F("procedures", Map(procedure, {}, false)),
+                  F("committee_meetings", Obj({F("party_committee", committee), F("joint_committees", committee)})),
+                  F("council_majority", RatioThreshold()), F("selection", Array(choice, 1)),
+                  F("major_kinds", Array(String(), 0)), F("major_procedure", String()),
+                  F("owners_items", Map(Int(1, 9), {}, false)), F("owners_procedure", String()),
+                  F("one_shoulder_merge", Bool()),
+                  F("one_matter_one_deliberation",
+                    Obj({F("proposal", Obj({F("villagers", RatioThreshold()), F("representatives", RatioThreshold())})),
+                         F("cap_cash_fen_per_person_year", Int(0, 1'000'000'000)),
+                         F("cap_workdays_per_labourer_year", Int(0, 366)), F("caps_verified", Bool())}))}),
+             [](const json::value& v, const std::string& path) -> absl::Status {
+               const auto& o = v.as_object();
+               const auto& procs = o.at("procedures").as_object();
+               auto known = [&](const json::value& name, const std::string& where) -> absl::Status {
+                 if (!procs.contains(name.as_string())) {
+                   return field_error(where, cat("procedure \"", std::string_view(name.as_string()),
+                                                 "\" is not one of procedures"));
+                 }
+                 return absl::OkStatus();
+               };
+               const auto& sel = o.at("selection").as_array();
+               for (std::size_t i = 0; i < sel.size(); ++i) {
+                 JICENG_RETURN_IF_ERROR(known(sel[i].as_object().at("procedure"),
+                                              cat(join_path(path, "selection"), "[", i, "].procedure")));
+               }
+               JICENG_RETURN_IF_ERROR(known(o.at("major_procedure"), join_path(path, "major_procedure")));
+               JICENG_RETURN_IF_ERROR(known(o.at("owners_procedure"), join_path(path, "owners_procedure")));
+               return absl::OkStatus();
+             }));
+  }
   add("review.democratic",
       With(Obj({F("grades", Array(String(), 1)), F("failing_grade", String()), F("consecutive_to_end", Int(1, 10)),
                 F("min_per_year", Int(1, 12))}),
@@ -381,6 +438,7 @@ const std::vector<std::string>& rule_checks(std::string_view rule_id) {
       {"meeting.representative_ratio", {"ratio"}},
       {"meeting.composition", {"representatives_share", "women_share"}},
       {"disclosure.posting", {"duration"}},
+      {"deliberation.procedures", {"procedure", "owners", "levy"}},
       {"review.democratic", {"yearly", "office"}},
       {"petition.caps", {"returns", "reopens", "extensions", "reviews", "text_bytes"}},
       {"petition.deadlines", {"extension_total"}},

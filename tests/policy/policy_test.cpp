@@ -75,7 +75,7 @@ TEST(PolicySet, RulesPerSet) {
   auto changshu = *PolicySet::load_builtin("changshu");
   for (const char* r : {"org.formation", "vote.owners_assembly", "vote.meeting", "meeting.call", "meeting.frequency",
                         "meeting.representative_ratio", "meeting.composition", "disclosure.posting", "review.democratic",
-                        "petition.deadlines", "petition.routing", "petition.caps", "petition.escalation_ceiling",
+                        "deliberation.procedures", "petition.deadlines", "petition.routing", "petition.caps", "petition.escalation_ceiling",
                         "kpi.weights"}) {
     EXPECT_TRUE(national.has_rule(r)) << r;
     EXPECT_TRUE(wuzhong.has_rule(r)) << r;

@@ -149,6 +149,12 @@ class Engine(_Handle):
         from .civic import Assessment
         return self._loop_face("assessment", Assessment)
 
+    @property
+    def matters(self):
+        """Deliberation (议事): the loop "deliberation" with named helpers (jiceng.deliberation.Matters)."""
+        from .deliberation import Matters
+        return self._loop_face("deliberation", Matters)
+
     def _loop_face(self, name, cls):
         faces = self.__dict__.setdefault("_loop_faces", {})
         if name not in faces:

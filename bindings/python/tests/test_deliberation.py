@@ -1,0 +1,142 @@
+"""Deliberation (议事) from Python: engine.matters over the shipped library — a matter
+through 四议两公开 with the disclosure completed by the clock, a bad roll refused without
+changing anything, the art. 278 refusal, the override finding, and a journal reopened."""
+
+import os
+import tempfile
+import unittest
+
+import jiceng
+from jiceng import Actor, Role
+
+ORG = """{"schema": "urban_grid", "units": [
+ {"id": "D", "name": "区委", "level": 0, "kind": "district_committee"},
+ {"id": "S1", "name": "一街道", "level": 1, "kind": "street_committee", "parent": "D"},
+ {"id": "C1", "name": "泾峰社区", "level": 2, "kind": "community_committee", "parent": "S1"},
+ {"id": "G1", "name": "一网格", "level": 3, "kind": "grid_branch", "parent": "C1"},
+ {"id": "B1", "name": "1幢", "level": 4, "kind": "building_group", "parent": "G1"}
+], "members": [
+ {"id": "P1", "name": "甲", "party_member": true, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "P2", "name": "乙", "party_member": true, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "P3", "name": "丙", "party_member": true, "org_unit": "G1", "residence_unit": "B1"},
+ {"id": "R1", "name": "居民", "party_member": false, "org_unit": "C1", "residence_unit": "B1"}
+], "households": [{"id": "H1", "building": "B1"}, {"id": "H2", "building": "B1"}]}"""
+T0 = 1_772_413_200  # 2026-03-02T09:00:00+08:00
+DAY = 86400
+STAFF = Actor("staff1", Role.COMMUNITY_STAFF, "C1")
+SECRETARY = Actor("sec1", Role.COMMUNITY_SECRETARY, "C1")
+COMMITTEE = [{"person": p, "class": "committee_member"} for p in ("P1", "P2", "P3")]
+PARTY = [{"person": p, "class": "party_member"} for p in ("P1", "P2", "P3")]
+REPS = [{"person": "P1", "class": "committee_member"},
+        {"person": "R1", "class": "representative", "households": ["H1", "H2"]}]
+
+
+def engine(**kw):
+    e = jiceng.Engine(policy="wuzhong", **kw)
+    e.org.load_json(ORG, now=T0 - DAY)
+    return e
+
+
+class DeliberationTests(unittest.TestCase):
+    def setUp(self):
+        self.e = engine()
+        self.m = self.e.matters
+
+    def raise_major(self, now=T0):
+        return self.m.raise_matter(STAFF, unit="C1", title="加装电梯", kind="public_welfare_project",
+                                   raised_by="party_organization", now=now)
+
+    def through_meetings(self):
+        r = self.raise_major()
+        self.m.start(STAFF, item=r.item, now=T0)
+        self.m.meeting(STAFF, r.item, "party_committee", "2026-03-02", COMMITTEE, ["P1", "P2"], yes=["P1", "P2"], now=T0)
+        self.m.meeting(STAFF, r.item, "joint_committees", "2026-03-02", COMMITTEE, ["P1", "P2", "P3"],
+                       yes=["P1", "P2", "P3"], now=T0)
+        self.m.meeting(STAFF, r.item, "party_members_meeting", "2026-03-02", PARTY, ["P1", "P2", "P3"],
+                       yes=["P1", "P2"], no=["P3"], now=T0)
+        self.m.meeting(STAFF, r.item, "residents_representatives_meeting", "2026-03-02", REPS, ["P1", "R1"],
+                       yes=["P1", "R1"], now=T0)
+        return r
+
+    def test_named_attribute_and_table(self):
+        self.assertIn("deliberation", self.e.loops)
+        self.assertIs(self.e.matters, self.m)
+        self.assertEqual(self.m.id_prefix, "M")
+        self.assertIn("meeting_failed", self.m.events)
+        self.assertIn("posted", self.m.states)
+
+    def test_four_deliberations_two_disclosures_with_the_clock(self):
+        r = self.through_meetings()
+        self.assertEqual(r.id, "M00000001")
+        got = self.m.get(r.id)
+        self.assertEqual(got["data"]["procedure"], "four_deliberations_two_disclosures")
+        self.assertEqual(got["data"]["step"], 4)
+        self.m.post(STAFF, item=r.item, channel="board", now=T0, **{"from": "2026-03-02"})
+        end = T0 - 9 * 3600 + 16 * DAY  # 24:00 of day 15, 2026-03-17
+        self.e.tick(end - 1)
+        self.assertEqual(self.m.get(r.item)["state"], "posted")
+        self.e.tick(end)
+        self.assertEqual(self.m.get(r.item)["state"], "deliberating")
+        self.m.implemented(STAFF, item=r.item, note="已安装", now=end + 1)
+        self.m.post(STAFF, item=r.item, channel="online", now=end + 2, **{"from": "2026-03-18"})
+        self.e.tick(end + 30 * DAY)
+        self.m.conclude(STAFF, item=r.item, now=end + 30 * DAY)
+        self.assertEqual(self.m.counts()["concluded"], 1)
+        self.assertEqual(self.m.review(year=2026)[0]["share_percent"], "100.0%")
+        self.assertEqual(self.m.findings(), [])
+
+    def test_a_bad_roll_changes_nothing(self):
+        r = self.raise_major()
+        self.m.start(STAFF, item=r.item, now=T0)
+        before = (self.e.snapshot(), self.e.last_seq, self.m.list())
+        cases = [
+            ("P1 votes twice", dict(attended=["P1", "P2"], yes=["P1"], no=["P1"])),
+            ("R1 votes but is not on the roll", dict(attended=["P1", "P2"], yes=["P1", "R1"])),
+            ("attendance 4 exceeds the 3 entitled", dict(attended=["P1", "P2", "P3", "R1"], yes=["P1"])),
+        ]
+        for says, kw in cases:
+            with self.assertRaises(jiceng.InvalidArgument) as cm:
+                self.m.meeting(STAFF, r.item, "party_committee", "2026-03-02", COMMITTEE, now=T0 + 1, **kw)
+            self.assertIn(says, str(cm.exception))
+        with self.assertRaises(jiceng.NotFound) as cm:
+            self.m.meeting(STAFF, r.item, "party_committee", "2026-03-02",
+                           [{"person": "NOBODY", "class": "committee_member"}], [], now=T0 + 1)
+        self.assertIn("NOBODY is not in the org graph", str(cm.exception))
+        with self.assertRaises(jiceng.JicengError) as cm:
+            self.m.meeting(STAFF, r.item, "party_committee", "2026-03-02", COMMITTEE, ["P1"], yes=["P1"], now=T0 + 1)
+        self.assertIn("record it with meeting_failed", str(cm.exception))
+        self.assertEqual((self.e.snapshot(), self.e.last_seq, self.m.list()), before)
+        self.m.meeting(STAFF, r.item, "party_committee", "2026-03-02", COMMITTEE, ["P1"], yes=["P1"], passed=False,
+                       now=T0 + 1)
+        self.assertEqual(self.m.get(r.item)["state"], "failed")
+
+    def test_owners_matters_and_the_override_finding(self):
+        r = self.m.raise_matter(STAFF, unit="C1", title="维修资金", kind="maintenance_fund_use",
+                                raised_by="residents_committee", now=T0)
+        self.assertEqual(self.m.get(r.item)["data"]["procedure"], "owners_assembly")
+        with self.assertRaises(jiceng.JicengError) as cm:
+            self.m.choose_procedure(SECRETARY, item=r.item, procedure="residents_meeting", reason="快", now=T0)
+        self.assertIn("民法典 第二百七十八条", str(cm.exception))
+        r2 = self.raise_major()
+        self.m.choose_procedure(SECRETARY, item=r2.item, procedure="council", reason="小修", now=T0 + 1)
+        f = self.m.findings(year=2026)
+        self.assertEqual([x["finding"] for x in f], ["procedure_override"])
+        self.assertEqual(f[0]["reason"], "小修")
+        self.assertEqual(f[0]["matter"], r2.id)
+
+    def test_journaled_and_reopened(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "j.db")
+            e = engine(journal=path)
+            e.matters.raise_matter(STAFF, unit="C1", title="停车", kind="parking_order",
+                                   raised_by="residents_committee", now=T0)
+            e.matters.start(STAFF, item=1, now=T0 + 1)
+            snap, listed = e.snapshot(), e.matters.list()
+            del e
+            r = jiceng.Engine(journal=path)
+            self.assertEqual(r.snapshot(), snap)
+            self.assertEqual(r.matters.list(), listed)
+
+
+if __name__ == "__main__":
+    unittest.main()

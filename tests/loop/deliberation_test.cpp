@@ -1,0 +1,731 @@
+// The deliberation loop (议事): its table (legal and illegal transitions, every role × scope
+// cell generated from the rows), the procedures chosen by policy and overridden with a
+// reason, meetings counted by vote.meeting / vote.owners_assembly from their roll, the
+// refusals of a bad roll that change nothing, the art. 278 refusal, disclosures completed by
+// the clock after the Civil Code period, the yearly-review findings, replay and snapshots.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "boost/json.hpp"
+#include "jiceng/calendar.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/loop.hpp"
+#include "loop/deliberation_loop.hpp"
+
+namespace jiceng {
+namespace {
+
+namespace json = boost::json;
+
+// D → S1 {C1 (urban) {G1 {B1}}, C2 (compound) {K1 {KB1}}}, T1 (rural) {V1 {VB {VG}}}, S2 {C3}.
+constexpr const char* kOrg = R"({"schema": "urban_grid", "units": [
+ {"id": "D", "name": "区委", "level": 0, "kind": "district_committee"},
+ {"id": "S1", "name": "一街道", "level": 1, "kind": "street_committee", "parent": "D"},
+ {"id": "S2", "name": "二街道", "level": 1, "kind": "street_committee", "parent": "D"},
+ {"id": "C1", "name": "泾峰社区", "level": 2, "kind": "community_committee", "parent": "S1"},
+ {"id": "G1", "name": "一网格", "level": 3, "kind": "grid_branch", "parent": "C1"},
+ {"id": "B1", "name": "1幢", "level": 4, "kind": "building_group", "parent": "G1"},
+ {"id": "C2", "name": "钟南社区", "level": 2, "kind": "community_committee", "parent": "S1", "schema": "compound"},
+ {"id": "K1", "name": "钟南小区党支部", "level": 3, "kind": "compound_branch", "parent": "C2"},
+ {"id": "KB1", "name": "1幢", "level": 4, "kind": "building_group", "parent": "K1"},
+ {"id": "C3", "name": "丙社区", "level": 2, "kind": "community_committee", "parent": "S2"},
+ {"id": "T1", "name": "一镇", "level": 1, "kind": "township_committee", "parent": "D", "schema": "rural"},
+ {"id": "V1", "name": "一村", "level": 2, "kind": "community_committee", "parent": "T1"},
+ {"id": "VB", "name": "自然村", "level": 3, "kind": "village_branch", "parent": "V1"},
+ {"id": "VG", "name": "村民小组", "level": 4, "kind": "villager_group", "parent": "VB"}
+], "members": [
+ {"id": "P1", "name": "甲", "party_member": true, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "P2", "name": "乙", "party_member": true, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "P3", "name": "丙", "party_member": true, "org_unit": "G1", "residence_unit": "B1"},
+ {"id": "P4", "name": "丁", "party_member": true, "org_unit": "G1", "residence_unit": "B1"},
+ {"id": "P5", "name": "戊", "party_member": true, "org_unit": "G1", "residence_unit": "B1"},
+ {"id": "P9", "name": "外", "party_member": true, "org_unit": "C3"},
+ {"id": "R1", "name": "居民一", "party_member": false, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "R2", "name": "居民二", "party_member": false, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "R3", "name": "居民三", "party_member": false, "org_unit": "C1", "residence_unit": "B1"},
+ {"id": "VP1", "name": "村支书", "party_member": true, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VP2", "name": "村委", "party_member": true, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR1", "name": "代表一", "party_member": false, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR2", "name": "代表二", "party_member": false, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR3", "name": "代表三", "party_member": false, "org_unit": "V1", "residence_unit": "VG"}
+], "households": [
+ {"id": "H1", "building": "B1"}, {"id": "H2", "building": "B1"}, {"id": "H3", "building": "B1"},
+ {"id": "K-101", "building": "KB1"}, {"id": "K-102", "building": "KB1"}, {"id": "K-201", "building": "KB1"},
+ {"id": "K-202", "building": "KB1"},
+ {"id": "V-1", "building": "VG"}, {"id": "V-2", "building": "VG"}, {"id": "V-3", "building": "VG"},
+ {"id": "V-4", "building": "VG"}, {"id": "V-5", "building": "VG"}, {"id": "V-6", "building": "VG"}
+]})";
+
+// 2026-03-02 09:00 China time (a Monday).
+const Timestamp kT0 = china_time_to_utc(*parse_date("2026-03-02"), 9 * 60);
+constexpr Timestamp kDay = 86400;
+const Actor kSecretary{"sec1", Role::kCommunitySecretary, "C1"};
+const Actor kStaff{"staff1", Role::kCommunityStaff, "C1"};
+const Actor kCompoundStaff{"staff2", Role::kCommunityStaff, "C2"};
+const Actor kVillageStaff{"staff3", Role::kCommunityStaff, "V1"};
+const Actor kVillageSecretary{"sec3", Role::kCommunitySecretary, "V1"};
+const Actor kStreet{"s1", Role::kStreetOfficer, "S1"};
+
+class VectorSink final : public EventSink {
+ public:
+  absl::Status append(std::span<const Event> events) override {
+    all.insert(all.end(), events.begin(), events.end());
+    return absl::OkStatus();
+  }
+  std::vector<Event> all;
+};
+
+std::unique_ptr<Engine> make_engine(VectorSink* sink = nullptr) {
+  auto e = Engine::create("wuzhong");
+  EXPECT_TRUE(e.ok()) << e.status();
+  if (sink != nullptr) (*e)->set_event_sink(sink);
+  auto st = (*e)->load_org(kOrg, kT0 - kDay);
+  EXPECT_TRUE(st.ok()) << st;
+  return std::move(*e);
+}
+
+absl::StatusOr<LoopOutcome> cmd(Engine& e, const Actor& a, std::string_view event, std::uint64_t item, Timestamp t,
+                                std::string_view payload = "") {
+  LoopCommand c;
+  c.event = event;
+  c.item = item;
+  c.payload = payload;
+  c.actor = a;
+  c.now = t;
+  return e.command("deliberation", c);
+}
+
+json::object get(const Engine& e, std::uint64_t item) {
+  auto r = e.query("deliberation", "get", "{\"item\":" + std::to_string(item) + "}");
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? json::parse(*r).as_object() : json::object{};
+}
+std::string state(const Engine& e, std::uint64_t item) { return std::string(get(e, item)["state"].as_string()); }
+json::object data(const Engine& e, std::uint64_t item) { return get(e, item)["data"].as_object(); }
+std::string list(const Engine& e) { return *e.query("deliberation", "list"); }
+
+// The matters' state and the engine's seq: what "nothing changed" compares.
+struct Before {
+  std::string list, snapshot;
+  std::uint64_t seq;
+};
+Before before(const Engine& e) { return {list(e), e.snapshot(), e.last_seq()}; }
+void expect_unchanged(const Engine& e, const Before& b, const std::string& what) {
+  EXPECT_EQ(list(e), b.list) << what;
+  EXPECT_EQ(e.snapshot(), b.snapshot) << what;
+  EXPECT_EQ(e.last_seq(), b.seq) << what;
+}
+
+void expect_error(const absl::StatusOr<LoopOutcome>& r, absl::StatusCode code, std::string_view says) {
+  EXPECT_EQ(r.status().code(), code) << r.status();
+  EXPECT_NE(std::string(r.status().message()).find(says), std::string::npos) << r.status();
+}
+
+constexpr const char* kRaiseMajor =
+    R"({"unit":"C1","title":"加装电梯","kind":"public_welfare_project","category":"facilities","raised_by":"party_organization"})";
+
+// Meetings of C1 that pass.
+constexpr const char* kPartyCommittee =
+    R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"P1","class":"committee_member"},
+       {"person":"P2","class":"committee_member"},{"person":"P3","class":"committee_member"}],
+       "attended":["P1","P2","P3"],"yes":["P1","P2"],"abstain":["P3"]})";
+constexpr const char* kJoint =
+    R"({"body":"joint_committees","date":"2026-03-02","roll":[{"person":"P1","class":"committee_member"},
+       {"person":"P2","class":"committee_member"},{"person":"R1","class":"committee_member"}],
+       "attended":["P1","P2","R1"],"yes":["P1","P2","R1"]})";
+// Five party members, one of them probationary (attends, no vote): 4 with a vote, 3 attend,
+// 3 yes = more than half of all 4 members with a vote.
+constexpr const char* kPartyMembers =
+    R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"P1","class":"party_member"},
+       {"person":"P2","class":"party_member"},{"person":"P3","class":"party_member"},
+       {"person":"P4","class":"party_member"},{"person":"P5","class":"probationary"}],
+       "attended":["P1","P2","P3","P5"],"yes":["P1","P2","P3"]})";
+constexpr const char* kRepresentatives =
+    R"({"body":"residents_representatives_meeting","date":"2026-03-02","roll":[
+       {"person":"P1","class":"committee_member"},{"person":"R1","class":"representative","households":["H1","H2"]},
+       {"person":"R2","class":"representative","households":["H3"]}],
+       "attended":["P1","R1","R2"],"yes":["P1","R1"],"no":["R2"]})";
+
+// Raises a major matter at C1 and takes it through the four meetings (state deliberating,
+// the next step publish_resolution).
+std::uint64_t through_meetings(Engine& e, Timestamp t) {
+  auto r = cmd(e, kStaff, "raise", 0, t, kRaiseMajor);
+  EXPECT_TRUE(r.ok()) << r.status();
+  const std::uint64_t m = r.ok() ? r->item : 0;
+  EXPECT_TRUE(cmd(e, kStaff, "start", m, t).ok());
+  for (const char* meeting : {kPartyCommittee, kJoint, kPartyMembers, kRepresentatives}) {
+    auto s = cmd(e, kStaff, "meeting_passed", m, t, meeting);
+    EXPECT_TRUE(s.ok()) << s.status();
+  }
+  return m;
+}
+
+TEST(Deliberation, TableChecksAndIsRegistered) {
+  EXPECT_TRUE(check_table(deliberation::table()).ok());
+  auto e = make_engine();
+  const auto loops = e->loops();
+  EXPECT_NE(std::find(loops.begin(), loops.end(), std::string("deliberation")), loops.end());
+  const std::string dot = loop_diagram_dot(deliberation::table());
+  EXPECT_NE(dot.find("公示中"), std::string::npos);
+  EXPECT_NE(dot.find("meeting_failed"), std::string::npos);
+  const std::string matrix = loop_permission_matrix(deliberation::table());
+  EXPECT_NE(matrix.find("complete_disclosure"), std::string::npos);
+  EXPECT_NE(matrix.find("system"), std::string::npos);
+}
+
+TEST(Deliberation, FourDeliberationsTwoDisclosuresRunsToTheEnd) {
+  auto e = make_engine();
+  const std::uint64_t m = through_meetings(*e, kT0);
+  auto d = data(*e, m);
+  EXPECT_EQ(d["procedure"].as_string(), "four_deliberations_two_disclosures");
+  EXPECT_EQ(d["procedure_zh"].as_string(), "四议两公开");
+  EXPECT_EQ(d["selected_by"].as_string(), "policy");
+  EXPECT_EQ(d["scope"].as_string(), "community");
+  EXPECT_EQ(d["step"].as_int64(), 4);
+  ASSERT_EQ(d["meetings"].as_array().size(), 4u);
+  // The party members' meeting counted 4 with a vote (the probationary member attends only).
+  const auto& pm = d["meetings"].as_array()[2].as_object();
+  EXPECT_EQ(pm.at("entitled").as_int64(), 4);
+  EXPECT_EQ(pm.at("attended").as_int64(), 3);
+  EXPECT_EQ(pm.at("yes").as_int64(), 3);
+  EXPECT_NE(pm.at("evidence").as_string().find("party_members_meeting"), json::string::npos);
+  // A meeting is not a disclosure step any more; implemented is refused before it is posted.
+  expect_error(cmd(*e, kStaff, "implemented", m, kT0, R"({"note":"x"})"), absl::StatusCode::kFailedPrecondition,
+               "publish_resolution");
+  ASSERT_TRUE(cmd(*e, kStaff, "post", m, kT0, R"({"channel":"board","from":"2026-03-02"})").ok());
+  EXPECT_EQ(state(*e, m), "posted");
+  // Day 15 is 2026-03-17 (the start day is not counted); complete at its 24:00.
+  const Timestamp end = china_time_to_utc(*parse_date("2026-03-18"), 0);
+  EXPECT_EQ(data(*e, m)["complete_at"].as_int64(), end);
+  ASSERT_TRUE(e->tick(end - 1).ok());
+  EXPECT_EQ(state(*e, m), "posted");
+  ASSERT_TRUE(e->tick(end).ok());
+  EXPECT_EQ(state(*e, m), "deliberating");
+  expect_error(cmd(*e, kStaff, "conclude", m, end + 10), absl::StatusCode::kFailedPrecondition, "implement");
+  ASSERT_TRUE(cmd(*e, kStaff, "implemented", m, end + 10, R"({"note":"电梯已安装"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "post", m, end + 20, R"({"channel":"online","from":"2026-03-18"})").ok());
+  ASSERT_TRUE(e->tick(end + 40 * kDay).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "conclude", m, end + 41 * kDay).ok());
+  EXPECT_EQ(state(*e, m), "concluded");
+  d = data(*e, m);
+  EXPECT_EQ(d["disclosures"].as_array().size(), 2u);
+  EXPECT_FALSE(d.contains("findings"));
+  auto review = e->query("deliberation", "review", R"({"year":2026})");
+  ASSERT_TRUE(review.ok()) << review.status();
+  EXPECT_EQ(*review,
+            R"({"communities":[{"completed_four_two":1,"major":1,"major_completed_four_two":1,"matters":1,)"
+            R"("share_percent":"100.0%","unit":"C1"}],"findings":0})");
+}
+
+TEST(Deliberation, OneShoulderMergesTheProposalIntoTheJointMeeting) {
+  auto e = make_engine();
+  auto r = cmd(*e, kStaff, "raise", 0, kT0,
+               R"({"unit":"C1","title":"加装电梯","kind":"public_welfare_project","raised_by":"party_organization","one_shoulder":true})");
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto d = data(*e, r->item);
+  ASSERT_EQ(d["steps"].as_array().size(), 6u);
+  EXPECT_EQ(d["steps"].as_array()[0].as_object()["id"].as_string(), "joint_deliberation");
+  EXPECT_EQ(d["steps"].as_array()[0].as_object()["absorbs"].as_string(), "party_proposal");
+  ASSERT_TRUE(cmd(*e, kStaff, "start", r->item, kT0).ok());
+  expect_error(cmd(*e, kStaff, "meeting_passed", r->item, kT0, kPartyCommittee), absl::StatusCode::kFailedPrecondition,
+               "is a meeting of joint_committees, not party_committee");
+  EXPECT_TRUE(cmd(*e, kStaff, "meeting_passed", r->item, kT0, kJoint).ok());
+}
+
+// Civil Code arts. 201-203 through the calendar: the start day is not counted, a last day
+// on a rest day moves to the next working day.
+TEST(Deliberation, CivilPeriodCountsLikeTheCivilCode) {
+  const WorkCalendar& cal = WorkCalendar::china();
+  auto day = [](const char* s) { return *parse_date(s); };
+  EXPECT_EQ(format_date(*civil_code_period_last_day(cal, day("2026-03-02"), 15)), "2026-03-17");  // Tuesday
+  EXPECT_EQ(format_date(*civil_code_period_last_day(cal, day("2026-03-06"), 15)), "2026-03-23");  // Sat 21 → Mon 23
+  EXPECT_EQ(format_date(*civil_code_period_last_day(cal, day("2026-09-16"), 15)), "2026-10-08");  // National Day
+  EXPECT_EQ(format_date(*civil_code_period_last_day(cal, day("2026-09-20"), 1)), "2026-09-21");
+}
+
+TEST(Deliberation, ADisclosureCompletesOnDay15NotDay14AndMovesPastAHoliday) {
+  auto e = make_engine();
+  const std::uint64_t m = through_meetings(*e, kT0);
+  ASSERT_TRUE(cmd(*e, kStaff, "post", m, kT0, R"({"channel":"board","from":"2026-03-02"})").ok());
+  // 24:00 of day 14 (2026-03-16): not complete; the clock's command is refused when asked early.
+  const Timestamp day14 = china_time_to_utc(*parse_date("2026-03-17"), 0);
+  ASSERT_TRUE(e->tick(day14).ok());
+  EXPECT_EQ(state(*e, m), "posted");
+  ASSERT_TRUE(e->tick(day14 + kDay - 1).ok());
+  EXPECT_EQ(state(*e, m), "posted");
+  ASSERT_TRUE(e->tick(day14 + kDay).ok());
+  EXPECT_EQ(state(*e, m), "deliberating");
+  auto disc = data(*e, m)["disclosures"].as_array()[0].as_object();
+  EXPECT_EQ(disc["last_day"].as_string(), "2026-03-17");
+  EXPECT_EQ(disc["status"].as_string(), "complete");
+
+  // Posted 2026-09-16: day 15 is 2026-10-01, National Day; the period runs to 2026-10-08.
+  auto h = make_engine();
+  const Timestamp sep = china_time_to_utc(*parse_date("2026-09-16"), 9 * 60);
+  const std::uint64_t m2 = through_meetings(*h, sep);
+  ASSERT_TRUE(cmd(*h, kStaff, "post", m2, sep, R"({"channel":"board","from":"2026-09-16"})").ok());
+  EXPECT_EQ(data(*h, m2)["disclosures"].as_array()[0].as_object()["last_day"].as_string(), "2026-10-08");
+  ASSERT_TRUE(h->tick(china_time_to_utc(*parse_date("2026-10-02"), 0)).ok());
+  EXPECT_EQ(state(*h, m2), "posted");
+  ASSERT_TRUE(h->tick(china_time_to_utc(*parse_date("2026-10-09"), 0) - 1).ok());
+  EXPECT_EQ(state(*h, m2), "posted");
+  ASSERT_TRUE(h->tick(china_time_to_utc(*parse_date("2026-10-09"), 0)).ok());
+  EXPECT_EQ(state(*h, m2), "deliberating");
+}
+
+TEST(Deliberation, ADisclosureTakenDownEarlyIsAFinding) {
+  auto e = make_engine();
+  const std::uint64_t m = through_meetings(*e, kT0);
+  ASSERT_TRUE(cmd(*e, kStaff, "post", m, kT0, R"({"channel":"board","from":"2026-03-02"})").ok());
+  const Actor other{"s2", Role::kStreetOfficer, "S2"};
+  expect_error(cmd(*e, other, "take_down", m, kT0 + 5 * kDay, R"({"reason":"被撕"})"),
+               absl::StatusCode::kPermissionDenied, "scope item_unit");
+  ASSERT_TRUE(cmd(*e, kStaff, "take_down", m, kT0 + 5 * kDay, R"({"reason":"公开栏改造"})").ok());
+  EXPECT_EQ(state(*e, m), "deliberating");
+  EXPECT_FALSE(data(*e, m).contains("complete_at"));
+  auto f = e->query("deliberation", "findings", R"({"year":2026})");
+  ASSERT_TRUE(f.ok());
+  auto fs = json::parse(*f).as_object()["findings"].as_array();
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].as_object()["finding"].as_string(), "disclosure_taken_down");
+  EXPECT_EQ(fs[0].as_object()["taken_down_on"].as_string(), "2026-03-07");
+  EXPECT_EQ(fs[0].as_object()["matter"].as_string(), "M00000001");
+  // Posted again, it completes; the step then advances.
+  ASSERT_TRUE(cmd(*e, kStaff, "post", m, kT0 + 5 * kDay, R"({"channel":"board","from":"2026-03-07"})").ok());
+  ASSERT_TRUE(e->tick(kT0 + 30 * kDay).ok());
+  EXPECT_EQ(data(*e, m)["step"].as_int64(), 5);
+}
+
+TEST(Deliberation, ABadRollIsAClearErrorAndChangesNothing) {
+  auto e = make_engine();
+  auto r = cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0, kPartyCommittee).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0, kJoint).ok());
+  const Before b = before(*e);
+  const std::string roll =
+      R"("body":"party_members_meeting","roll":[{"person":"P1","class":"party_member"},)"
+      R"({"person":"P2","class":"party_member"},{"person":"P3","class":"party_member"},{"person":"P5","class":"probationary"}])";
+  struct Case {
+    std::string name, payload;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"a member voting twice", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","P2"],"yes":["P1","P2"],"no":["P1"]})",
+       absl::StatusCode::kInvalidArgument, "P1 votes twice"},
+      {"a member twice in one list", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","P2"],"yes":["P1","P1"]})",
+       absl::StatusCode::kInvalidArgument, "P1 votes twice"},
+      {"a non-member voting", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","P2"],"yes":["P1","P2","R1"]})",
+       absl::StatusCode::kInvalidArgument, "R1 votes but is not on the roll"},
+      {"a non-member attending", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","R1"],"yes":["P1"]})",
+       absl::StatusCode::kInvalidArgument, "R1 attended but is not on the roll"},
+      {"attendance above the entitled count", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","P2","P3","P5","R1"],"yes":["P1"]})",
+       absl::StatusCode::kInvalidArgument, "attendance 5 exceeds the 4 entitled"},
+      {"an unknown member",
+       R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"NOBODY","class":"party_member"}],"attended":[]})",
+       absl::StatusCode::kNotFound, "person NOBODY is not in the org graph"},
+      {"a party member of another community",
+       R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"P9","class":"party_member"}],"attended":[]})",
+       absl::StatusCode::kInvalidArgument, "belongs to C3, outside C1"},
+      {"a resident on a party roll",
+       R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"party_member"}],"attended":[]})",
+       absl::StatusCode::kInvalidArgument, "R1 is not a party member"},
+      {"a probationary member voting", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","P2","P5"],"yes":["P1","P2","P5"]})",
+       absl::StatusCode::kInvalidArgument, "P5 is a probationary party member"},
+      {"a vote without attending", "{" + roll + R"(,"date":"2026-03-02","attended":["P1","P2"],"yes":["P1","P2","P3"]})",
+       absl::StatusCode::kInvalidArgument, "P3 votes but did not attend"},
+      {"someone on the roll twice",
+       R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"P1","class":"party_member"},{"person":"P1","class":"party_member"}],"attended":[]})",
+       absl::StatusCode::kInvalidArgument, "P1 is on the roll twice"},
+      {"a class that does not sit there",
+       R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
+       absl::StatusCode::kInvalidArgument, "class \"resident\" does not sit in a party_members_meeting"},
+      {"the wrong body for the step",
+       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
+       absl::StatusCode::kFailedPrecondition, "is a meeting of party_members_meeting, not residents_meeting"},
+      {"a date after the command", "{" + roll + R"(,"date":"2026-03-03","attended":[]})", absl::StatusCode::kInvalidArgument,
+       "is after the day of the command"},
+      {"a malformed date", "{" + roll + R"(,"date":"2026-02-30","attended":[]})", absl::StatusCode::kInvalidArgument,
+       "field \"date\""},
+      {"no roll", R"({"body":"party_members_meeting","date":"2026-03-02","attended":[]})",
+       absl::StatusCode::kInvalidArgument, "field \"roll\""},
+      {"an unknown field", "{" + roll + R"(,"date":"2026-03-02","attended":[],"quorum":true})", absl::StatusCode::kInvalidArgument,
+       "unknown field \"quorum\""},
+      {"a failed vote recorded as passed", "{" + roll + R"(,"date":"2026-03-02","attended":["P1"],"yes":["P1"]})",
+       absl::StatusCode::kFailedPrecondition, "record it with meeting_failed"},
+  };
+  for (const auto& c : cases) {
+    auto res = cmd(*e, kStaff, "meeting_passed", 1, kT0 + 60, c.payload);
+    EXPECT_EQ(res.status().code(), c.code) << c.name << ": " << res.status();
+    EXPECT_NE(std::string(res.status().message()).find(c.says), std::string::npos) << c.name << ": " << res.status();
+    EXPECT_NE(std::string(res.status().message()).find("M00000001"), std::string::npos) << c.name;
+    expect_unchanged(*e, b, c.name);
+  }
+  // A passing vote recorded as failed is refused the same way.
+  expect_error(cmd(*e, kStaff, "meeting_failed", 1, kT0 + 60, kPartyMembers), absl::StatusCode::kFailedPrecondition,
+               "record it with meeting_passed");
+  expect_unchanged(*e, b, "meeting_failed of a passing vote");
+}
+
+TEST(Deliberation, AFailedMeetingProducesNoResolutionAndReturnsToDraftOrIsAbandoned) {
+  auto e = make_engine();
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0).ok());
+  // Quorum: 1 of 3 committee members is fewer than half.
+  const std::string thin =
+      R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"P1","class":"committee_member"},
+          {"person":"P2","class":"committee_member"},{"person":"P3","class":"committee_member"}],"attended":["P1"],"yes":["P1"]})";
+  expect_error(cmd(*e, kStaff, "meeting_passed", 1, kT0, thin), absl::StatusCode::kFailedPrecondition,
+               "quorum: 1 of 3 members attending, not ≥ 1/2");
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_failed", 1, kT0, thin).ok());
+  EXPECT_EQ(state(*e, 1), "failed");
+  auto d = data(*e, 1);
+  EXPECT_EQ(d["failed"].as_object()["step"].as_string(), "party_proposal");
+  EXPECT_EQ(d["step"].as_int64(), 0);
+  expect_error(cmd(*e, kStaff, "post", 1, kT0, R"({"channel":"board","from":"2026-03-02"})"),
+               absl::StatusCode::kFailedPrecondition, "item is in state failed");
+  ASSERT_TRUE(cmd(*e, kStaff, "return_to_draft", 1, kT0, R"({"reason":"重新征求意见"})").ok());
+  EXPECT_EQ(state(*e, 1), "draft");
+  ASSERT_TRUE(cmd(*e, kStaff, "revise", 1, kT0, R"({"title":"加装电梯（修改稿）"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0).ok());
+  EXPECT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0, kPartyCommittee).ok());
+  // A second matter fails and is abandoned by the secretary (staff may not).
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 2, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_failed", 2, kT0, thin).ok());
+  expect_error(cmd(*e, kStaff, "abandon", 2, kT0, R"({"reason":"x"})"), absl::StatusCode::kPermissionDenied,
+               "allowed roles");
+  ASSERT_TRUE(cmd(*e, kSecretary, "abandon", 2, kT0, R"({"reason":"居民意见分歧大"})").ok());
+  EXPECT_EQ(state(*e, 2), "abandoned");
+  EXPECT_EQ(*e->query("deliberation", "counts"),
+            R"({"abandoned":1,"concluded":0,"deliberating":1,"draft":0,"failed":0,"posted":0})");
+}
+
+TEST(Deliberation, OwnersMattersGoToTheOwnersNeverToAResidentsMeeting) {
+  auto e = make_engine();
+  auto r = cmd(*e, kCompoundStaff, "raise", 0, kT0,
+               R"({"unit":"K1","title":"小区道路收费停车","kind":"paid_parking_common_roads","category":"parking","raised_by":"residents_committee"})");
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto d = data(*e, r->item);
+  EXPECT_EQ(d["scope"].as_string(), "compound");
+  EXPECT_EQ(d["procedure"].as_string(), "owners_assembly");
+  const Before b = before(*e);
+  expect_error(cmd(*e, Actor{"sec2", Role::kCommunitySecretary, "C2"}, "choose_procedure", r->item, kT0,
+                   R"({"procedure":"residents_meeting","reason":"快"})"),
+               absl::StatusCode::kFailedPrecondition, "民法典 第二百七十八条");
+  expect_unchanged(*e, b, "art. 278 override");
+  ASSERT_TRUE(cmd(*e, kCompoundStaff, "start", r->item, kT0).ok());
+  // Four owners by area: 3/4 of the participating area and owners needed (item 8).
+  const std::string owners =
+      R"({"body":"owners_assembly","date":"2026-03-02","roll":[{"household":"K-101","class":"owner","area":"100"},
+          {"household":"K-102","class":"owner","area":"100"},{"household":"K-201","class":"owner","area":"89.5"},
+          {"household":"K-202","class":"owner","area":"120.25"}],"attended":["K-101","K-102","K-201"],
+          "yes":["K-101","K-102"],"no":["K-201"]})";
+  expect_error(cmd(*e, kCompoundStaff, "meeting_passed", r->item, kT0, owners), absl::StatusCode::kFailedPrecondition,
+               "approval_area");
+  ASSERT_TRUE(cmd(*e, kCompoundStaff, "meeting_failed", r->item, kT0, owners).ok());
+  d = data(*e, r->item);
+  EXPECT_EQ(d["meetings"].as_array()[0].as_object()["yes_area"].as_string(), "200");
+  // A residents' meeting is refused for it even if someone tries it at the meeting.
+  auto r2 = cmd(*e, kStaff, "raise", 0, kT0,
+                R"({"unit":"C1","title":"维修资金使用","kind":"maintenance_fund_use","raised_by":"residents_committee"})");
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(data(*e, r2->item)["procedure"].as_string(), "owners_assembly");
+  // An ordinary matter may not take the owners' procedure.
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0,
+                  R"({"unit":"C1","title":"楼道堆物","kind":"corridor_clutter","raised_by":"residents_committee"})")
+                  .ok());
+  expect_error(cmd(*e, kSecretary, "choose_procedure", 3, kT0, R"({"procedure":"owners_assembly","reason":"x"})"),
+               absl::StatusCode::kFailedPrecondition, "not one of the owners' matters");
+}
+
+TEST(Deliberation, TheHostsOverrideRecordsItsReasonAndIsAReviewFinding) {
+  auto e = make_engine();
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  const Before b = before(*e);
+  expect_error(cmd(*e, kStaff, "choose_procedure", 1, kT0, R"({"procedure":"council","reason":"赶工期"})"),
+               absl::StatusCode::kPermissionDenied, "allowed roles");
+  expect_error(cmd(*e, kSecretary, "choose_procedure", 1, kT0, R"({"procedure":"council"})"),
+               absl::StatusCode::kInvalidArgument, "\"reason\"");
+  expect_error(cmd(*e, kSecretary, "choose_procedure", 1, kT0, R"({"procedure":"vote_by_phone","reason":"x"})"),
+               absl::StatusCode::kInvalidArgument, "unknown procedure \"vote_by_phone\"");
+  expect_unchanged(*e, b, "refused overrides");
+  ASSERT_TRUE(cmd(*e, kSecretary, "choose_procedure", 1, kT0 + 10, R"({"procedure":"council","reason":"赶工期"})").ok());
+  auto d = data(*e, 1);
+  EXPECT_EQ(d["procedure"].as_string(), "council");
+  EXPECT_EQ(d["selected_by"].as_string(), "host");
+  EXPECT_EQ(d["override_reason"].as_string(), "赶工期");
+  auto f = json::parse(*e->query("deliberation", "findings")).as_object()["findings"].as_array();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].as_object()["finding"].as_string(), "procedure_override");
+  EXPECT_EQ(f[0].as_object()["policy_procedure"].as_string(), "four_deliberations_two_disclosures");
+  EXPECT_EQ(f[0].as_object()["reason"].as_string(), "赶工期");
+  // Run it through the council (consensus) and conclude: the major matter decided by another
+  // procedure is a second finding; the review counts it as not completed 四议两公开.
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0 + 10).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0 + 10,
+                  R"({"body":"council","date":"2026-03-02","roll":[{"person":"P1","class":"party_representative"},
+                      {"person":"R1","class":"resident_representative"},{"guest":"物业公司","class":"property_company"}],
+                      "attended":["P1","R1","物业公司"],"yes":["P1","R1","物业公司"]})")
+                  .ok());
+  EXPECT_EQ(data(*e, 1)["meetings"].as_array()[0].as_object()["outcome"].as_string(), "consensus");
+  ASSERT_TRUE(cmd(*e, kStaff, "implemented", 1, kT0 + 20, R"({"note":"done"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "post", 1, kT0 + 20, R"({"channel":"board","from":"2026-03-02"})").ok());
+  ASSERT_TRUE(e->tick(kT0 + 30 * kDay).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "conclude", 1, kT0 + 30 * kDay).ok());
+  f = json::parse(*e->query("deliberation", "findings", R"({"unit":"S1"})")).as_object()["findings"].as_array();
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[1].as_object()["finding"].as_string(), "major_by_other_procedure");
+  EXPECT_EQ(*e->query("deliberation", "review"),
+            R"({"communities":[{"completed_four_two":0,"major":1,"major_completed_four_two":0,"matters":1,)"
+            R"("share_percent":"0.0%","unit":"C1"}],"findings":2})");
+}
+
+TEST(Deliberation, CouncilsHaveNoQuorumAndLevyNoMoney) {
+  auto e = make_engine();
+  expect_error(cmd(*e, kStaff, "raise", 0, kT0,
+                   R"({"unit":"C1","title":"停车","kind":"parking_order","raised_by":"residents_committee","levy":{"cash_fen_per_person":1000}})"),
+               absl::StatusCode::kFailedPrecondition, "第四十二条");
+  auto r = cmd(*e, kStaff, "raise", 0, kT0,
+               R"({"unit":"C1","title":"停车","kind":"parking_order","raised_by":"residents_committee"})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(data(*e, 1)["procedure"].as_string(), "council");
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0).ok());
+  // 1 yes, 1 no, 1 abstain of 3 attending out of 10 on the roll: no majority → none.
+  const std::string split =
+      R"({"body":"council","date":"2026-03-02","roll":[{"person":"P1","class":"party_representative"},
+          {"person":"R1","class":"resident_representative"},{"person":"R2","class":"resident_representative"}],
+          "attended":["P1","R1","R2"],"yes":["P1"],"no":["R1"],"abstain":["R2"]})";
+  expect_error(cmd(*e, kStaff, "meeting_passed", 1, kT0, split), absl::StatusCode::kFailedPrecondition, "none");
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_failed", 1, kT0, split).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "return_to_draft", 1, kT0, R"({"reason":"再议"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0).ok());
+  // Two of three attending (one of the roll absent: no quorum applies) is a majority.
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0,
+                  R"({"body":"council","date":"2026-03-02","roll":[{"person":"P1","class":"party_representative"},
+                      {"person":"R1","class":"resident_representative"},{"person":"R2","class":"resident_representative"},
+                      {"person":"R3","class":"resident_representative"}],
+                      "attended":["P1","R1","R2"],"yes":["P1","R1"],"no":["R2"]})")
+                  .ok());
+  EXPECT_EQ(data(*e, 1)["meetings"].as_array()[1].as_object()["outcome"].as_string(), "majority");
+}
+
+TEST(Deliberation, OneMatterOneDeliberationInAVillage) {
+  auto e = make_engine();
+  const std::string base =
+      R"("unit":"V1","title":"村道硬化筹资筹劳","kind":"collective_fundraising","raised_by":"villagers")";
+  // ≥1/10 of villagers: 5 of 60 is not enough, 6 is.
+  expect_error(cmd(*e, kVillageStaff, "raise", 0, kT0, "{" + base + R"(,"proposers":5,"eligible":60})"),
+               absl::StatusCode::kFailedPrecondition, "5 of 60 is not enough");
+  expect_error(cmd(*e, kVillageStaff, "raise", 0, kT0,
+                   "{" + base + R"(,"proposers":6,"eligible":60,"levy":{"cash_fen_per_person":1501}})"),
+               absl::StatusCode::kFailedPrecondition, "exceeds the cap of 1500 fen per person");
+  auto r = cmd(*e, kVillageStaff, "raise", 0, kT0,
+               "{" + base + R"(,"proposers":6,"eligible":60,"levy":{"cash_fen_per_person":1500,"workdays_per_labourer":10}})");
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto d = data(*e, r->item);
+  EXPECT_EQ(d["scope"].as_string(), "village");
+  EXPECT_EQ(d["procedure"].as_string(), "one_matter_one_deliberation");
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "start", 1, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
+                  R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"},
+                      {"person":"VP2","class":"committee_member"}],"attended":["VP1","VP2"],"yes":["VP1","VP2"]})")
+                  .ok());
+  // A residents' body is not a village's.
+  expect_error(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
+                   R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"VR1","class":"resident"}],"attended":[]})"),
+               absl::StatusCode::kFailedPrecondition, "is a meeting of villagers_meeting or villagers_representatives_meeting");
+  // Representatives of 6 households: those attending represent 5 (≥2/3), signatures from
+  // representatives of 3 households are not more than half of 6; of 4 they are.
+  const std::string reps =
+      R"("body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+          {"person":"VP1","class":"committee_member"},
+          {"person":"VR1","class":"representative","households":["V-1","V-2"]},
+          {"person":"VR2","class":"representative","households":["V-3","V-4","V-5"]},
+          {"person":"VR3","class":"representative","households":["V-6"]}],"attended":["VP1","VR1","VR2"])";
+  expect_error(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0, "{" + reps + R"(,"yes":["VP1","VR2"],"no":["VR1"]})"),
+               absl::StatusCode::kFailedPrecondition, "households whose representatives signed: 3 of 6");
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0, "{" + reps + R"(,"yes":["VR1","VR2"],"no":["VP1"]})").ok());
+  d = data(*e, 1);
+  EXPECT_EQ(d["meetings"].as_array()[1].as_object()["yes_households"].as_int64(), 5);
+  EXPECT_EQ(d["levy"].as_object()["cash_fen_per_person"].as_int64(), 1500);
+  // A household represented twice is refused, and changes nothing.
+  auto e2 = make_engine();
+  ASSERT_TRUE(cmd(*e2, kVillageSecretary, "raise", 0, kT0,
+                  R"({"unit":"V1","title":"x","kind":"collective_fundraising","raised_by":"villagers_committee"})")
+                  .ok());
+  ASSERT_TRUE(cmd(*e2, kVillageSecretary, "start", 1, kT0).ok());
+  ASSERT_TRUE(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
+                  R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"}],"attended":["VP1"],"yes":["VP1"]})")
+                  .ok());
+  const Before b = before(*e2);
+  expect_error(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
+                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                       {"person":"VR1","class":"representative","households":["V-1","V-2"]},
+                       {"person":"VR2","class":"representative","households":["V-2"]}],"attended":["VR1","VR2"],"yes":["VR1","VR2"]})"),
+               absl::StatusCode::kInvalidArgument, "household V-2 is represented twice");
+  expect_error(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
+                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                       {"person":"VR1","class":"representative","households":["H1"]}],"attended":["VR1"],"yes":["VR1"]})"),
+               absl::StatusCode::kInvalidArgument, "household H1 is outside V1");
+  expect_error(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
+                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                       {"person":"VR1","class":"representative","households":["NOPE"]}],"attended":["VR1"],"yes":["VR1"]})"),
+               absl::StatusCode::kNotFound, "household NOPE is not in the org graph");
+  expect_unchanged(*e2, b, "bad representatives");
+}
+
+// Every (state, event) cell for every role and unit: PERMISSION_DENIED exactly when the row
+// does not name the role or the actor's unit does not cover the matter's; otherwise the
+// guard speaks (the payload carries an unknown field, so it refuses) — and nothing changes.
+// Pairs without a row are FAILED_PRECONDITION naming the states that allow the event.
+TEST(Deliberation, RoleAndScopeCellsAndIllegalTransitionsFollowTheTable) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  // One matter in each non-terminal state: 1 draft, 2 deliberating, 3 failed, 4 posted.
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 2, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 3, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_failed", 3, kT0,
+                  R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"P1","class":"committee_member"}],"attended":[]})")
+                  .ok());
+  const std::uint64_t posted = through_meetings(*e, kT0);
+  ASSERT_TRUE(cmd(*e, kStaff, "post", posted, kT0, R"({"channel":"board","from":"2026-03-02"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kSecretary, "abandon", 5, kT0, R"({"reason":"x"})").ok());
+  const std::map<std::string, std::uint64_t> item_in = {
+      {"", 0}, {"draft", 1}, {"deliberating", 2}, {"failed", 3}, {"posted", posted}, {"abandoned", 5}};
+  const std::vector<std::string> units = {"D", "S1", "C1", "G1", "C3"};
+  const Before b = before(*e);
+  const auto& t = deliberation::table();
+  int cells = 0, transitions = 0;
+  for (const auto& [from, item] : item_in) {
+    for (const auto& ev : t.events) {
+      const LoopRow* row = find_row(t, from, ev.name);
+      if (row == nullptr) {
+        auto r = cmd(*e, kSecretary, ev.name, item, kT0 + 100, R"({"unit":"C1"})");
+        ++transitions;
+        EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << from << " " << ev.name << ": " << r.status();
+        EXPECT_NE(std::string(r.status().message()).find("allowed in"), std::string::npos) << r.status();
+        continue;
+      }
+      for (int role = 0; role < kRoleCount; ++role) {
+        if (static_cast<Role>(role) == Role::kSystem) continue;  // refused to hosts (the clock's)
+        for (const auto& unit : units) {
+          const Actor a{"a", static_cast<Role>(role), static_cast<Role>(role) == Role::kResident ? "" : unit};
+          const bool role_ok = row->roles & role_bit(a.role);
+          const bool scope_ok = unit == "D" || unit == "S1" || unit == "C1";
+          auto r = cmd(*e, a, ev.name, item, kT0 + 100, R"({"unit":"C1","bogus":1})");
+          ++cells;
+          if (role_ok && scope_ok && a.role != Role::kResident) {
+            EXPECT_NE(r.status().code(), absl::StatusCode::kPermissionDenied)
+                << to_string(a.role) << " at " << unit << " " << from << " " << ev.name << ": " << r.status();
+            EXPECT_FALSE(r.ok()) << from << " " << ev.name;
+          } else {
+            EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied)
+                << to_string(a.role) << " at " << unit << " " << from << " " << ev.name << ": " << r.status();
+          }
+        }
+      }
+    }
+  }
+  expect_unchanged(*e, b, "role x scope cells");
+  EXPECT_EQ(cells, static_cast<int>(std::size(t.rows)) * (kRoleCount - 1) * 5);
+  EXPECT_GT(transitions, 40);
+}
+
+TEST(Deliberation, BadRaiseInputIsAClearErrorAndChangesNothing) {
+  auto e = make_engine();
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+  const Before b = before(*e);
+  struct Case {
+    std::string payload;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {R"({"unit":"G1","title":"x","kind":"k","raised_by":"party_organization"})", absl::StatusCode::kInvalidArgument,
+       "is a grid_branch"},
+      {R"({"unit":"C1","kind":"k","raised_by":"party_organization"})", absl::StatusCode::kInvalidArgument, "\"title\""},
+      {R"({"unit":"C1","title":"x","kind":"k","raised_by":"mayor"})", absl::StatusCode::kInvalidArgument,
+       "\"raised_by\": \"mayor\""},
+      {R"({"unit":"C1","title":"x","kind":"k","raised_by":"party_organization","one_shoulder":1})",
+       absl::StatusCode::kInvalidArgument, "one_shoulder"},
+      {R"({"unit":"C1","title":"x","kind":"k","raised_by":"party_organization","proposers":3})",
+       absl::StatusCode::kInvalidArgument, "proposers"},
+      {R"({"unit":"C1","title":"x","kind":"k","raised_by":"party_organization","colour":"red"})",
+       absl::StatusCode::kInvalidArgument, "unknown field \"colour\""},
+      {R"({"unit":"C1","title":"x","kind":"k","raised_by":"party_organization","levy":{"cash":1}})",
+       absl::StatusCode::kInvalidArgument, "levy.cash"},
+  };
+  for (const auto& c : cases) {
+    expect_error(cmd(*e, kStaff, "raise", 0, kT0, c.payload), c.code, c.says);
+    expect_unchanged(*e, b, c.payload);
+  }
+  expect_error(cmd(*e, kStaff, "post", 1, kT0, R"({"channel":"board","from":"2026-03-02"})"),
+               absl::StatusCode::kFailedPrecondition, "item is in state draft");
+  expect_error(cmd(*e, kStaff, "conclude", 9, kT0), absl::StatusCode::kNotFound, "M00000009 not found");
+  expect_unchanged(*e, b, "wrong state, unknown item");
+  // The clock's command from a host is refused.
+  expect_error(cmd(*e, Actor{"system", Role::kSystem, ""}, "complete_disclosure", 1, kT0),
+               absl::StatusCode::kPermissionDenied, "");
+  expect_unchanged(*e, b, "system from a host");
+}
+
+TEST(Deliberation, ReplayAndSnapshotsEqualLive) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  const std::uint64_t m = through_meetings(*e, kT0);
+  ASSERT_TRUE(cmd(*e, kStaff, "post", m, kT0, R"({"channel":"board","from":"2026-03-02"})").ok());
+  ASSERT_TRUE(e->tick(kT0 + 20 * kDay).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0 + 20 * kDay, kRaiseMajor).ok());
+  ASSERT_TRUE(cmd(*e, kSecretary, "choose_procedure", 2, kT0 + 20 * kDay, R"({"procedure":"council","reason":"小事"})").ok());
+  ASSERT_TRUE(cmd(*e, kCompoundStaff, "raise", 0, kT0 + 20 * kDay,
+                  R"({"unit":"K1","title":"维修资金","kind":"maintenance_fund_use","raised_by":"residents_committee"})")
+                  .ok());
+  const std::string snap = e->snapshot();
+  const std::string live_list = list(*e);
+  const std::string live_findings = *e->query("deliberation", "findings");
+  auto r = Engine::create("wuzhong");
+  ASSERT_TRUE(r.ok());
+  for (const Event& ev : sink.all) {
+    auto st = (*r)->apply_event(ev);
+    ASSERT_TRUE(st.ok()) << ev.seq << ": " << st;
+  }
+  EXPECT_EQ((*r)->snapshot(), snap);
+  EXPECT_EQ(list(**r), live_list);
+  EXPECT_EQ(*(*r)->query("deliberation", "findings"), live_findings);
+  auto s = Engine::create("wuzhong");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->restore(snap).ok());
+  EXPECT_EQ((*s)->snapshot(), snap);
+  EXPECT_EQ(list(**s), live_list);
+  // A tampered vote (a yes moved to no) no longer applies in replay: DATA_LOSS.
+  auto t = Engine::create("wuzhong");
+  ASSERT_TRUE(t.ok());
+  bool tampered = false;
+  for (Event ev : sink.all) {
+    if (!tampered && ev.type == EventType::kLoop && ev.payload.document.find("party_members_meeting") != std::string::npos) {
+      const std::string yes = R"("yes":["P1","P2","P3"])";
+      const auto at = ev.payload.document.find(yes);
+      ASSERT_NE(at, std::string::npos);
+      ev.payload.document.replace(at, yes.size(), R"("yes":["P1"])");
+      tampered = true;
+      EXPECT_EQ((*t)->apply_event(ev).code(), absl::StatusCode::kDataLoss);
+      break;
+    }
+    ASSERT_TRUE((*t)->apply_event(ev).ok());
+  }
+  EXPECT_TRUE(tampered);
+}
+
+}  // namespace
+}  // namespace jiceng

@@ -173,6 +173,20 @@ expect(0 assessment periods ${good_db} OUT "考评期")
 expect(0 assessment matrix OUT "\\| open \\| publish \\| published")
 expect(2 assessment list /nonexistent/x.db ERR "no such file")
 
+# --- matter (deliberation, 议事) ------------------------------------------------------
+expect(0 matter list ${good_db} OUT "\"items\":\\[")
+expect(0 matter findings ${good_db} --year 2025 OUT "\"findings\":\\[")
+expect(0 matter review ${good_db} OUT "\"communities\":\\[")
+expect(0 matter matrix OUT "\\| posted \\| complete_disclosure \\| deliberating \\| system")
+expect(0 matter diagram OUT "digraph deliberation")
+expect(0 matter procedures OUT "四议两公开")
+expect(2 matter list /nonexistent/x.db ERR "no such file")
+expect(3 matter list ${tampered_db} ERR "hash mismatch")
+expect(2 matter show ${good_db} M00000001 ERR "M00000001 not found")
+expect(2 matter procedures --policy /nonexistent/p.json ERR "p.json")
+expect(2 matter ERR "A subcommand is required")
+expect(2 matter do ${good_db} raise --actor a --role mayor ERR "is not a role")
+
 # --- demo ----------------------------------------------------------------------------
 expect(2 demo --days 0)
 expect(2 demo --policy /nonexistent/policy.json --days 1 --out ${WORK}/demo ERR "policy.json")

@@ -397,6 +397,7 @@ struct Voter {
   std::vector<std::string> households;  // a representative's, or the household itself
   std::int64_t area = 0;                 // an owner's, 0.0001 m²
   bool votes = true;                     // probationary party members attend without a vote
+  std::string gender;                    // "female", "male" or "" (not given)
 };
 struct Tally {
   std::string body;
@@ -406,6 +407,8 @@ struct Tally {
   bool passed = false;
   std::string outcome;   // council: consensus / majority / none
   std::string evidence;  // the numbers that decided
+  json::array composition;  // a representatives' meeting: meeting.composition / representative_ratio checks
+  std::string composition_note;
   json::object counts;
 };
 
@@ -592,6 +595,7 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
       return bad(c, cat(at, ": only an owner has an area"));
     }
     v.votes = v.cls != "probationary";
+    v.gender = std::string(str(o, "gender"));
     if (!keys.insert(v.key).second) return bad(c, cat(at, ": ", v.key, " is on the roll twice"));
     t.roll.push_back(std::move(v));
   }
@@ -669,6 +673,41 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
     t.evidence = absl::StrJoin(ev, "; ");
     return absl::OkStatus();
   };
+  // A representatives' meeting: who sits in it, checked by meeting.composition (representatives
+  // ≥ 4/5 of its members; in a village, women ≥ 1/3 of them when the roll gives every
+  // representative's gender) and meeting.representative_ratio (households per representative,
+  // when the roll lists them). These do not decide the vote; a failed check is a finding.
+  if (body == "residents_representatives_meeting" || body == "villagers_representatives_meeting") {
+    std::int64_t reps = 0, committee = 0, women = 0, gendered = 0;
+    for (const auto& v : t.roll) {
+      if (v.cls == "representative") {
+        ++reps;
+        gendered += !v.gender.empty();
+        women += v.gender == "female";
+      } else {
+        ++committee;
+      }
+    }
+    // The policy counts women in a villagers' representatives' meeting: without every
+    // representative's gender the composition is not judged (the meeting notes why).
+    const bool needs_gender = body == "villagers_representatives_meeting" && gendered < reps;
+    if (needs_gender) t.composition_note = "not judged: the roll does not give every representative's gender";
+    if (reps > 0 && !needs_gender) {
+      json::object s{{"type", "representative_body"},
+                     {"id", subject_id},
+                     {"body", t.body},
+                     {"representatives", reps},
+                     {"committee_members", committee}};
+      if (!hh_all.empty()) s["households"] = static_cast<std::int64_t>(hh_all.size());
+      if (gendered == reps) s["women_representatives"] = women;
+      auto findings = policy.evaluate(json::serialize(s));
+      if (!findings.ok()) return bad(c, internal::sv(findings.status().message()));
+      for (const auto& f : *findings) {
+        t.composition.push_back(
+            json::object{{"rule", f.rule}, {"check", f.check}, {"passed", f.passed}, {"evidence", f.evidence}});
+      }
+    }
+  }
   if (body == "owners_assembly") {
     const std::int64_t item = owners_item(rule, kind);
     json::object s{{"type", "owners_vote"},
@@ -746,6 +785,19 @@ absl::Status record_meeting(LoopCall& c) {
   json::object m{{"step", step.at("id")}, {"body", t.body},         {"date", t.date},
                  {"passed", t.passed},    {"evidence", t.evidence}, {"at", c.now}};
   for (const auto& [k, v] : t.counts) m[k] = v;
+  if (!t.composition_note.empty()) m["composition"] = t.composition_note;
+  if (!t.composition.empty()) {
+    m["composition"] = t.composition;
+    for (const auto& f : t.composition) {
+      if (f.as_object().at("passed").as_bool()) continue;
+      add_finding(d, {{"finding", "representative_body"},
+                      {"at", c.now},
+                      {"step", step.at("id")},
+                      {"rule", f.as_object().at("rule")},
+                      {"check", f.as_object().at("check")},
+                      {"evidence", f.as_object().at("evidence")}});
+    }
+  }
   if (!d.contains("meetings")) d["meetings"] = json::array();
   d["meetings"].as_array().push_back(m);
   if (t.passed) {

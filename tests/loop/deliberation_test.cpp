@@ -144,11 +144,13 @@ constexpr const char* kPartyMembers =
        {"person":"P2","class":"party_member"},{"person":"P3","class":"party_member"},
        {"person":"P4","class":"party_member"},{"person":"P5","class":"probationary"}],
        "attended":["P1","P2","P3","P5"],"yes":["P1","P2","P3"]})";
+// A committee member and four representatives (≥ 4/5 of the members: meeting.composition).
 constexpr const char* kRepresentatives =
     R"({"body":"residents_representatives_meeting","date":"2026-03-02","roll":[
-       {"person":"P1","class":"committee_member"},{"person":"R1","class":"representative","households":["H1","H2"]},
-       {"person":"R2","class":"representative","households":["H3"]}],
-       "attended":["P1","R1","R2"],"yes":["P1","R1"],"no":["R2"]})";
+       {"person":"P1","class":"committee_member"},{"person":"R1","class":"representative"},
+       {"person":"R2","class":"representative"},{"person":"R3","class":"representative"},
+       {"person":"P2","class":"representative"}],
+       "attended":["P1","R1","R2","R3"],"yes":["P1","R1","R2"],"no":["R3"]})";
 
 // Raises a major matter at C1 and takes it through the four meetings (state deliberating,
 // the next step publish_resolution).
@@ -554,6 +556,9 @@ TEST(Deliberation, OneMatterOneDeliberationInAVillage) {
   ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0, "{" + reps + R"(,"yes":["VR1","VR2"],"no":["VP1"]})").ok());
   d = data(*e, 1);
   EXPECT_EQ(d["meetings"].as_array()[1].as_object()["yes_households"].as_int64(), 5);
+  // Women count in a village's representatives' meeting: no genders on the roll, not judged.
+  EXPECT_EQ(d["meetings"].as_array()[1].as_object()["composition"].as_string(),
+            "not judged: the roll does not give every representative's gender");
   EXPECT_EQ(d["levy"].as_object()["cash_fen_per_person"].as_int64(), 1500);
   // A household represented twice is refused, and changes nothing.
   auto e2 = make_engine();
@@ -579,6 +584,39 @@ TEST(Deliberation, OneMatterOneDeliberationInAVillage) {
                        {"person":"VR1","class":"representative","households":["NOPE"]}],"attended":["VR1"],"yes":["VR1"]})"),
                absl::StatusCode::kNotFound, "household NOPE is not in the org graph");
   expect_unchanged(*e2, b, "bad representatives");
+}
+
+// Who sits in a representatives' meeting is checked from its roll: representatives ≥ 4/5
+// of the members, women ≥ 1/3 of a village's representatives (the roll gives each one's
+// gender), 5–15 households per villagers' representative. A failed check does not decide
+// the vote; it is kept with the meeting and is a finding.
+TEST(Deliberation, ARepresentativesMeetingsCompositionIsCheckedFromItsRoll) {
+  auto e = make_engine();
+  ASSERT_TRUE(cmd(*e, kVillageSecretary, "raise", 0, kT0,
+                  R"({"unit":"V1","title":"村道","kind":"collective_fundraising","raised_by":"villagers_committee"})")
+                  .ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "start", 1, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
+                  R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"}],"attended":["VP1"],"yes":["VP1"]})")
+                  .ok());
+  // Four representatives, one woman (1/4 < 1/3); 6 households for 4 representatives (5-15 each: at most 1).
+  auto r = cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
+               R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                   {"person":"VP2","class":"representative","gender":"female","households":["V-1"]},
+                   {"person":"VR1","class":"representative","gender":"male","households":["V-2","V-3"]},
+                   {"person":"VR2","class":"representative","gender":"male","households":["V-4","V-5"]},
+                   {"person":"VR3","class":"representative","gender":"male","households":["V-6"]}],
+                   "attended":["VP2","VR1","VR2","VR3"],"yes":["VP2","VR1","VR2","VR3"]})");
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto d = data(*e, 1);
+  const auto& comp = d["meetings"].as_array()[1].as_object().at("composition").as_array();
+  std::map<std::string, bool> checks;
+  for (const auto& f : comp) checks[std::string(f.as_object().at("check").as_string())] = f.as_object().at("passed").as_bool();
+  EXPECT_EQ(checks, (std::map<std::string, bool>{{"ratio", false}, {"representatives_share", true}, {"women_share", false}}));
+  std::vector<std::string> found;
+  for (const auto& f : d["findings"].as_array()) found.emplace_back(f.as_object().at("check").as_string());
+  EXPECT_EQ(found, (std::vector<std::string>{"ratio", "women_share"}));
+  EXPECT_EQ(d["step"].as_int64(), 2);  // the vote passed all the same
 }
 
 // Every (state, event) cell for every role and unit: PERMISSION_DENIED exactly when the row

@@ -27,8 +27,7 @@ STAFF = Actor("staff1", Role.COMMUNITY_STAFF, "C1")
 SECRETARY = Actor("sec1", Role.COMMUNITY_SECRETARY, "C1")
 COMMITTEE = [{"person": p, "class": "committee_member"} for p in ("P1", "P2", "P3")]
 PARTY = [{"person": p, "class": "party_member"} for p in ("P1", "P2", "P3")]
-REPS = [{"person": "P1", "class": "committee_member"},
-        {"person": "R1", "class": "representative", "households": ["H1", "H2"]}]
+REPS = [{"person": p, "class": "representative"} for p in ("P1", "P2", "P3", "R1")]
 
 
 def engine(**kw):
@@ -54,8 +53,8 @@ class DeliberationTests(unittest.TestCase):
                        yes=["P1", "P2", "P3"], now=T0)
         self.m.meeting(STAFF, r.item, "party_members_meeting", "2026-03-02", PARTY, ["P1", "P2", "P3"],
                        yes=["P1", "P2"], no=["P3"], now=T0)
-        self.m.meeting(STAFF, r.item, "residents_representatives_meeting", "2026-03-02", REPS, ["P1", "R1"],
-                       yes=["P1", "R1"], now=T0)
+        self.m.meeting(STAFF, r.item, "residents_representatives_meeting", "2026-03-02", REPS, ["P1", "P2", "R1"],
+                       yes=["P1", "R1"], no=["P2"], now=T0)
         return r
 
     def test_named_attribute_and_table(self):

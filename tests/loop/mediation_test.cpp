@@ -581,6 +581,42 @@ TEST(MediationXinfang, BothPartiesConsentAWrittenAgreementAndNoCourtConfirmation
   EXPECT_EQ(json::parse(*e->query("mediation", "summary", "")).as_object()["xinfang_track"].as_int64(), 2);
 }
 
+// 信访工作条例 第三十三条's mediation does not stop the 60-day clock of 第三十四条: the
+// petition's deadline and state are what they were before the case opened and after its
+// agreement took effect.
+TEST(MediationXinfang, TheCaseDoesNotStopThePetitionsClock) {
+  auto e = make_engine();
+  ASSERT_TRUE(e->set_policy("national-xinfang", kT0).ok());
+  EventPayload sub;
+  sub.petitioner = "r1";
+  sub.category = "disputes";
+  sub.location = "C11";
+  sub.text = "劳资纠纷，要求支付拖欠工资";
+  auto pid = e->submit(Actor{"r1", Role::kResident, ""}, sub, kT0 + 10);
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  ASSERT_TRUE(e->accept(kStaff, *pid, kT0 + 20).ok());
+  ASSERT_TRUE(e->dispatch(kStaff, *pid, "C11", false, kT0 + 21).ok());
+  ASSERT_TRUE(e->sign(kStaff, *pid, kT0 + 22).ok());
+  const auto before = *e->get(*pid);
+  ASSERT_NE(before.due_at, kNoDeadline);
+  const std::string display = Engine::display_id(*pid);
+  auto c = cmd(*e, kStaff, "xinfang_mediate", 0, kT0 + 30,
+               R"({"unit":"C11","petition":")" + display +
+                   R"(","summary":"欠薪","agreement_kind":"settlement","consent":["a","b"],)"
+                   R"("parties":[{"id":"a","name":"甲"},{"id":"b","name":"乙"}]})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE(cmd(*e, kStaff, "draft_agreement", c->item, kT0 + 31, R"({"facts":"f","content":"分期支付"})").ok());
+  for (const char* p : {"a", "b"}) {
+    ASSERT_TRUE(cmd(*e, kStaff, "sign", c->item, kT0 + 32, std::string(R"({"signer":")") + p + "\"}").ok());
+  }
+  ASSERT_TRUE(cmd(*e, kStaff, "seal", c->item, kT0 + 33).ok());
+  const auto after = *e->get(*pid);
+  EXPECT_EQ(after.state, before.state);
+  EXPECT_EQ(after.due_at, before.due_at);
+  EXPECT_EQ(after.updated_at, before.updated_at);
+  EXPECT_EQ(get(*e, c->item)["data"].as_object()["petition"].as_string(), display);
+}
+
 TEST(MediationCase, BadInputIsAClearErrorAndChangesNothing) {
   auto e = make_engine();
   seat(*e);

@@ -14,27 +14,13 @@
 
 namespace jc {
 jc_status read_file(std::string* out, std::string_view path, const char* fn);  // capi/org.cpp
-}
-
-namespace {
-
-using jiceng::Engine;
-using jiceng::EventType;
 
 jc_status need_engine(const jc_engine* e, const char* fn) {
   if (e == nullptr || e->engine == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": engine is NULL");
   return JC_OK;
 }
 
-/// Why a scalar query (jc_engine_state, jc_engine_deadline) was refused: a NULL out or
-/// engine. Cold and out of line, so the hot wrappers check with inline compares.
-[[gnu::cold, gnu::noinline]] jc_status scalar_query_error(const void* out, const jc_engine* e, const char* fn) noexcept {
-  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
-  return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, e == nullptr ? "engine is NULL" : "engine is not open");
-}
-
-/// Converts a jc_actor, checking every field.
-jc_status to_actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
+jc_status actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
   if (a == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": actor is NULL");
   std::string_view id, unit;
   JC_CHECK(jc::text(&id, a->id, fn, "actor.id"));
@@ -43,6 +29,21 @@ jc_status to_actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
   out->id.assign(id);
   out->unit.assign(unit);
   return JC_OK;
+}
+}  // namespace jc
+
+using jc::need_engine;
+
+namespace {
+
+using jiceng::Engine;
+using jiceng::EventType;
+
+/// Why a scalar query (jc_engine_state, jc_engine_deadline) was refused: a NULL out or
+/// engine. Cold and out of line, so the hot wrappers check with inline compares.
+[[gnu::cold, gnu::noinline]] jc_status scalar_query_error(const void* out, const jc_engine* e, const char* fn) noexcept {
+  if (out == nullptr) return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, "out is NULL");
+  return jc::fail_nothrow(JC_INVALID_ARGUMENT, fn, e == nullptr ? "engine is NULL" : "engine is not open");
 }
 
 /// The check word that binds an actor handle to its engine and that engine's generation:
@@ -89,7 +90,7 @@ template <class F>
 jc_status command(jc_engine* e, const jc_actor* a, const char* fn, F&& call) {
   JC_CHECK(need_engine(e, fn));
   jiceng::Actor actor;
-  JC_CHECK(to_actor(&actor, a, fn));
+  JC_CHECK(jc::actor(&actor, a, fn));
   return jc::from_status(call(*e->engine, actor), fn);
 }
 
@@ -412,6 +413,57 @@ jc_status jc_engine_set_policy(jc_engine* engine, const char* name_or_json, int6
   });
 }
 
+jc_status jc_engine_load_org_as(jc_engine* engine, const jc_actor* by, const char* json, size_t len, int64_t now) {
+  JC_GUARD("jc_engine_load_org_as") {
+    constexpr const char* fn = "jc_engine_load_org_as";
+    JC_CHECK(need_engine(engine, fn));
+    jiceng::Actor a;
+    JC_CHECK(jc::actor(&a, by, fn));
+    std::string_view t;
+    JC_CHECK(jc::text(&t, json, len, fn, "json"));
+    const absl::Status st = engine->engine->load_org(a, t, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, fn);
+  });
+}
+
+jc_status jc_engine_set_policy_as(jc_engine* engine, const jc_actor* by, const char* name_or_json, int64_t now) {
+  JC_GUARD("jc_engine_set_policy_as") {
+    constexpr const char* fn = "jc_engine_set_policy_as";
+    JC_CHECK(need_engine(engine, fn));
+    jiceng::Actor a;
+    JC_CHECK(jc::actor(&a, by, fn));
+    std::string_view t;
+    JC_CHECK(jc::text(&t, name_or_json, fn, "name_or_json"));
+    const absl::Status st = engine->engine->set_policy(a, t, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, fn);
+  });
+}
+
+jc_status jc_engine_load_calendar_csv_as(jc_engine* engine, const jc_actor* by, const char* csv, size_t len,
+                                         int64_t now) {
+  JC_GUARD("jc_engine_load_calendar_csv_as") {
+    constexpr const char* fn = "jc_engine_load_calendar_csv_as";
+    JC_CHECK(need_engine(engine, fn));
+    jiceng::Actor a;
+    JC_CHECK(jc::actor(&a, by, fn));
+    std::string_view t;
+    JC_CHECK(jc::text(&t, csv, len, fn, "csv"));
+    const absl::Status st = engine->engine->load_calendar_csv(a, t, now);
+    jc::refresh_views(engine);
+    return jc::from_status(st, fn);
+  });
+}
+
+jc_status jc_engine_allow_system_role(jc_engine* engine, int allow) {
+  JC_GUARD("jc_engine_allow_system_role") {
+    JC_CHECK(need_engine(engine, "jc_engine_allow_system_role"));
+    engine->engine->allow_system_role(allow != 0);
+    return JC_OK;
+  });
+}
+
 jc_status jc_engine_load_calendar_csv(jc_engine* engine, const char* csv, size_t len, int64_t now) {
   JC_GUARD("jc_engine_load_calendar_csv") {
     JC_CHECK(need_engine(engine, "jc_engine_load_calendar_csv"));
@@ -453,7 +505,7 @@ jc_status jc_engine_resolve_actor(jc_actor_handle* out, jc_engine* engine, const
     JC_CHECK(jc::need(out, "jc_engine_resolve_actor", "out"));
     JC_CHECK(need_engine(engine, "jc_engine_resolve_actor"));
     jiceng::Actor a;
-    JC_CHECK(to_actor(&a, actor, "jc_engine_resolve_actor"));
+    JC_CHECK(jc::actor(&a, actor, "jc_engine_resolve_actor"));
     auto h = engine->engine->resolve_actor(a);
     if (!h.ok()) return jc::from_status(h.status(), "jc_engine_resolve_actor");
     out->id_ref = h->id_ref;
@@ -481,7 +533,7 @@ jc_status jc_engine_submit(uint64_t* out, jc_engine* engine, const jc_actor* act
     JC_CHECK(jc::need(out, fn, "out"));
     JC_CHECK(need_engine(engine, fn));
     jiceng::Actor a;
-    JC_CHECK(to_actor(&a, actor, fn));
+    JC_CHECK(jc::actor(&a, actor, fn));
     JC_CHECK(jc::need(s, fn, "submission"));
     if (s->version != JC_SUBMISSION_VERSION)
       return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": unknown submission version ", s->version));

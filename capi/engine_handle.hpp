@@ -29,6 +29,11 @@ struct jc_engine {
 };
 
 namespace jc {
+
+/// INVALID_ARGUMENT naming `fn` when the engine handle is NULL or not open.
+jc_status need_engine(const jc_engine* e, const char* fn);
+/// Converts a jc_actor, checking every field (id, unit, role), naming `fn`.
+jc_status actor(jiceng::Actor* out, const jc_actor* a, const char* fn);
 /// Points the borrowed org / calendar views at the engine's current graph and calendar
 /// and caches the unit count; called after every call that can replace or change them
 /// (open, configuration, restore, batches), so a view handle stays usable.

@@ -586,6 +586,30 @@ typedef struct jc_actor {
 } jc_actor;
 
 /**
+ * jc_engine_load_org, jc_engine_set_policy and jc_engine_load_calendar_csv record the engine's own actor `system`. These record
+ * the host's person `by` instead (id 1-256 bytes of UTF-8; its unit is recorded, not
+ * checked, since configuration may create it): JC_PERMISSION_DENIED for the role system
+ * unless jc_engine_allow_system_role, JC_INVALID_ARGUMENT for a bad actor. Nothing changes
+ * on an error.
+ */
+JC_API jc_status jc_engine_load_org_as(jc_engine *engine, const jc_actor *by, const char *json, size_t len,
+                                       int64_t now);
+/** jc_engine_set_policy, recorded as `by` (see jc_engine_load_org_as). */
+JC_API jc_status jc_engine_set_policy_as(jc_engine *engine, const jc_actor *by, const char *name_or_json,
+                                         int64_t now);
+/** jc_engine_load_calendar_csv, recorded as `by` (see jc_engine_load_org_as). */
+JC_API jc_status jc_engine_load_calendar_csv_as(jc_engine *engine, const jc_actor *by, const char *csv, size_t len,
+                                                int64_t now);
+/**
+ * The role JC_ROLE_SYSTEM is the engine's clock's. A host command (petition, loop or
+ * configuration) claiming it is JC_PERMISSION_DENIED unless the host opts in here with
+ * `allow` non-zero (a migration replaying an outside clock, a test harness); 0 turns it off
+ * again. Process-local: not journaled, not in snapshots, off in every new engine; replay
+ * never asks.
+ */
+JC_API jc_status jc_engine_allow_system_role(jc_engine *engine, int allow);
+
+/**
  * An actor resolved once against one engine (jc_engine_resolve_actor): the hot-path
  * form. Treat as opaque. Valid on the engine that made it until that engine's next
  * jc_engine_restore (jc_engine_load_org keeps it valid); a stale handle, one of another

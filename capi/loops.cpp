@@ -11,25 +11,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 
-namespace {
-
-jc_status need_engine(jc_engine* e, const char* fn) {
-  if (e == nullptr || e->engine == nullptr) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": engine is NULL"));
-  return JC_OK;
-}
-
-jc_status loop_actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
-  if (a == nullptr) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": actor is NULL"));
-  std::string_view id, unit;
-  JC_CHECK(jc::text(&id, a->id, fn, "actor.id"));
-  JC_CHECK(jc::text(&unit, a->unit, fn, "actor.unit", true));
-  JC_CHECK(jc::role(&out->role, a->role, fn));
-  out->id.assign(id);
-  out->unit.assign(unit);
-  return JC_OK;
-}
-
-}  // namespace
+using jc::need_engine;
 
 extern "C" {
 
@@ -68,7 +50,7 @@ jc_status jc_engine_command(uint64_t* out_item, uint64_t* out_seq, jc_engine* en
     JC_CHECK(jc::text(&ev, event, fn, "event"));
     JC_CHECK(jc::text(&payload, payload_json, fn, "payload_json", true));
     jiceng::LoopCommand c;
-    JC_CHECK(loop_actor(&c.actor, actor, fn));
+    JC_CHECK(jc::actor(&c.actor, actor, fn));
     c.event = ev;
     c.item = item;
     c.payload = payload;

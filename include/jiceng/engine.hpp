@@ -157,17 +157,26 @@ class Engine {
 
   // --- configuration commands (each is one event) -------------------------------------
 
+  // Each configuration command records who ran it. The forms without an actor record the
+  // engine's own `system` (kept for hosts that configure once at start); the forms taking
+  // `by` record the host's person (an id of 1-256 bytes of UTF-8; the unit is recorded, not
+  // checked: configuration may be what creates it) — PERMISSION_DENIED for the role
+  // `system` unless allow_system_role(true).
+
   /// Replaces the org graph by the one in `json` (OrgGraph::load_json format), all or
   /// nothing. FAILED_PRECONDITION when an open petition's current or location unit is
   /// not in the new graph.
   absl::Status load_org(std::string_view json, Timestamp now = 0);
+  absl::Status load_org(const Actor& by, std::string_view json, Timestamp now);
   /// Replaces the policy: a built-in set name, or a policy set JSON document.
   absl::Status set_policy(std::string_view name_or_json, Timestamp now = 0);
+  absl::Status set_policy(const Actor& by, std::string_view name_or_json, Timestamp now);
   /// Adds or replaces calendar years (WorkCalendar::load_csv format). When a day changes
   /// kind (an official year replacing provisional days, a corrected schedule), the open
   /// deadlines whose span holds a changed day are recomputed in the same event; each
   /// shows the change in PetitionView::deadline_revisions and in its history.
   absl::Status load_calendar_csv(std::string_view csv, Timestamp now = 0);
+  absl::Status load_calendar_csv(const Actor& by, std::string_view csv, Timestamp now);
   /// Sets the calendar's mode and provisional rule version (one event, recorded as
   /// `mode=provisional rule=1`), recomputing open deadlines as load_calendar_csv does.
   /// INVALID_ARGUMENT (and no change) for a rule version this library does not know.
@@ -175,6 +184,16 @@ class Engine {
                                  Timestamp now = 0);
   /// The calendar's coverage and warning as of `now` (WorkCalendar::coverage).
   CalendarCoverage calendar_coverage(Timestamp now) const;
+
+  /// The role `system` (系统) is the engine's clock's: its events are flagged automatic and
+  /// may urge, escalate or close anywhere. A host command (a petition command, a loop
+  /// command, a configuration command with an actor) claiming it is PERMISSION_DENIED
+  /// unless the host opts in here — a migration replaying an outside clock, a test harness.
+  /// Not an event and not in snapshots: a process-local setting, off in every new engine.
+  /// Replay never asks (a recorded event was allowed when it was recorded).
+  void allow_system_role(bool allow);
+  /// Whether allow_system_role(true) is in force.
+  bool system_role_allowed() const;
 
   // --- the eighteen commands -----------------------------------------------------------
 

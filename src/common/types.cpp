@@ -1,8 +1,11 @@
 #include "jiceng/types.hpp"
+#include "common/china_time.hpp"
 #include "common/strings.hpp"
 
 #include <algorithm>
 #include <array>
+
+#include "absl/time/time.h"
 
 namespace jiceng {
 namespace {
@@ -77,6 +80,10 @@ std::string mask_phone(std::string_view phone) {
   if (phone.size() <= 4) return std::string(phone.size(), '*');
   if (phone.size() < 8) return internal::cat(std::string(phone.size() - 4, '*'), phone.substr(phone.size() - 4));
   return internal::cat(phone.substr(0, 3), std::string(phone.size() - 7, '*'), phone.substr(phone.size() - 4));
+}
+
+std::string internal::china_time_iso(Timestamp t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", absl::FromUnixSeconds(t), absl::FixedTimeZone(8 * 3600));
 }
 
 }  // namespace jiceng

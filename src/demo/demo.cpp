@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "demo/internal.hpp"
+#include "demo/loop_parts.hpp"
 #include "jiceng/calendar.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -173,6 +174,8 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
   JICENG_RETURN_IF_ERROR(engine->load_org(district.json, china_time_to_utc(start, 0)));
 
   JICENG_ASSIGN_OR_RETURN(demo::SimStats sim, demo::simulate(*engine, district, options));
+  JICENG_ASSIGN_OR_RETURN(std::vector<demo::LoopPartReport> loop_reports,
+                          demo::run_loop_parts(*engine, district, options, sim));
 
   DemoResult result;
   if (options.write_files) {
@@ -186,6 +189,15 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
                                                             "the petition state machine, from its table",
                                                             options.render_svg));
     result.files.push_back(wf_file);
+    // Each hosted loop's workflow, drawn from its table like the petitions'.
+    for (const std::string& loop : engine->loops()) {
+      const LoopTable* table = engine->loop_table(loop);
+      JICENG_ASSIGN_OR_RETURN(DemoFile loop_file,
+                              write_diagram(dir, absl::StrCat(loop, "-workflow"), loop_diagram_dot(*table),
+                                            absl::StrCat("the ", loop, " (", std::string(table->zh), ") loop's states, from its table"),
+                                            options.render_svg));
+      result.files.push_back(loop_file);
+    }
     phase("drawing diagrams", 2, 2);
     if (on_postgres) {
       result.files.push_back({durable->journal().path(), "the PostgreSQL event journal (hash-chained; jiceng report / replay read it)"});
@@ -195,7 +207,7 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
   }
   phase("reporting", 0, 1);
   JICENG_ASSIGN_OR_RETURN(demo::ReportParts parts,
-                          demo::build_report(*engine, set, district, org, sim, options, result.files));
+                          demo::build_report(*engine, set, district, org, sim, options, result.files, loop_reports));
   JICENG_ASSIGN_OR_RETURN(result.report_html, demo::render_html(parts.json));
   result.report_json = std::move(parts.json);
   result.report_text = std::move(parts.text);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "demo/internal.hpp"
+#include "demo/loop_parts.hpp"
 #include "report/text.hpp"
 
 namespace jiceng::demo {
@@ -372,6 +373,7 @@ absl::StatusOr<std::string> render_html(const std::string& report_json) {
                       "<p class=\"meta\">", esc(std::string(w->value().get_string())), "</p>");
     }
   }
+  h += loop_parts_html(root);
   h += "<h2>政策检查 Policy findings</h2>";
   const json::object& findings = obj(root, "findings");
   const json::object& cov = obj(findings, "coverage");

@@ -53,6 +53,8 @@ struct SimStats {
 /// Runs the petition year on `engine` (org and policy already loaded).
 absl::StatusOr<SimStats> simulate(Engine& engine, const District& district, const DemoOptions& options);
 
+struct LoopPartReport;  // demo/loop_parts.hpp
+
 /// Builds report.json (and the text report) from the engine (KPIs through kpi.hpp), the
 /// org facts and the policy findings.
 struct ReportParts {
@@ -61,7 +63,8 @@ struct ReportParts {
 };
 absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& set, const District& district,
                                          const OrgFacts& org, const SimStats& sim, const DemoOptions& options,
-                                         const std::vector<DemoFile>& files);
+                                         const std::vector<DemoFile>& files,
+                                         const std::vector<LoopPartReport>& loop_reports);
 
 /// The self-contained HTML page of a report.json document (inline SVG charts).
 absl::StatusOr<std::string> render_html(const std::string& report_json);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "demo/internal.hpp"
+#include "demo/loop_parts.hpp"
 #include "report/text.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/kpi.hpp"
@@ -131,7 +132,8 @@ absl::Status tally(const PolicySet& set, const std::string& subject, std::map<st
 
 absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& set, const District& d,
                                          const OrgFacts& org, const SimStats& sim, const DemoOptions& options,
-                                         const std::vector<DemoFile>& files) {
+                                         const std::vector<DemoFile>& files,
+                                         const std::vector<LoopPartReport>& loop_reports) {
   // --- KPIs, all through the incremental index ------------------------------------------
   KpiIndex index(engine);
   JICENG_RETURN_IF_ERROR(index.update());
@@ -302,6 +304,10 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
                                      {"examples", std::move(ex)}});
   }
   findings["rules"] = std::move(rule_rows);
+  // The hosted loops' sections (src/demo/loop_parts.hpp), before the findings.
+  for (const auto& part : loop_reports) {
+    for (const auto& [key, value] : part.sections) root[key] = value;
+  }
   root["findings"] = std::move(findings);
   json::array fl;
   for (const auto& f : files) fl.push_back(json::object{{"file", f.path}, {"what", f.description}});
@@ -414,6 +420,9 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
     if (!r.examples.empty()) {
       absl::StrAppend(&t, "            e.g. ", r.examples.front().first, ": ", r.examples.front().second, "\n");
     }
+  }
+  for (const auto& part : loop_reports) {
+    if (!part.text.empty()) absl::StrAppend(&t, "\n", part.text);
   }
   absl::StrAppend(&t, "\nFiles 文件 (in ", options.out_dir, ")\n");
   for (const auto& f : files) absl::StrAppend(&t, "  ", left(f.path, 22), f.description, "\n");

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "common/china_time.hpp"
 #include "common/strings.hpp"
 #include "jiceng/org.hpp"
 
@@ -168,11 +169,9 @@ absl::Status TableLoop::check(const LoopRow& row, const Actor& actor, Timestamp 
                                                      "; allowed roles: ", role_list(row.roles)));
   }
   if (item != nullptr && now < item->updated) {
-    auto text = [](Timestamp t) {
-      return absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", absl::FromUnixSeconds(t), absl::FixedTimeZone(8 * 3600));
-    };
-    return absl::InvalidArgumentError(internal::cat(where, ": time ", text(now), " is before its last event at ",
-                                                    text(item->updated)));
+    return absl::InvalidArgumentError(internal::cat(where, ": time ", internal::china_time_iso(now),
+                                                    " is before its last event at ",
+                                                    internal::china_time_iso(item->updated)));
   }
   // The unit the row's scope is about: the item's, or for a creating row the one named.
   std::string_view unit;

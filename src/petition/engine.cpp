@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "common/china_time.hpp"
 #include "common/strings.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -52,10 +53,6 @@ const EventPayload& empty_payload() {
 }
 
 // A time as people read it in messages: China time, ISO 8601 ("2025-03-03T09:00:00+08:00").
-std::string china_time_text(Timestamp t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%S+08:00", absl::FromUnixSeconds(t), absl::FixedTimeZone(8 * 3600));
-}
-
 bool valid_category(std::string_view c) {
   if (c.empty() || c.size() > 64) return false;
   for (char ch : c) {
@@ -522,8 +519,8 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
   }
   JICENG_RETURN_IF_ERROR(check_scope(*row, a, r, idx, type));
   if (now < r.updated) {
-    return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", china_time_text(now),
-                                                   " is before its last event at ", china_time_text(r.updated)));
+    return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", internal::china_time_iso(now),
+                                                   " is before its last event at ", internal::china_time_iso(r.updated)));
   }
   if (p.reason.size() > pet::kMaxArenaText || !is_valid_utf8(p.reason)) {
     return absl::InvalidArgumentError("reason: not valid UTF-8 or longer than 16 MiB");
@@ -587,6 +584,10 @@ void Engine::Impl::commit(std::uint32_t idx, Rec& nr, StoredEvent& ev) {
 
 absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType type, std::uint32_t idx,
                                                 const EventPayload& p, Timestamp now, Mode mode, bool automatic) {
+  if (a.role == Role::kSystem && mode == Mode::kLive && !automatic && !host_system_role) [[unlikely]] {
+    return absl::PermissionDeniedError(internal::cat(to_string(type), ": the role system is the engine's clock; a host "
+                                                     "command may act as it only after Engine::allow_system_role"));
+  }
   const std::size_t arena_mark = arena.size();
   // A refused command keeps nothing it interned (a petitioner, a category).
   const std::size_t actors_mark = actors.size(), categories_mark = categories.size();
@@ -942,7 +943,7 @@ absl::StatusOr<LoopOutcome> Engine::Impl::run_loop(const Actor& actor, const Loo
   JICENG_RETURN_IF_ERROR(check_time(c.now));
   const std::string_view name = loop.table().loop;
   if (static_cast<int>(actor.role) >= kRoleCount) return absl::InvalidArgumentError("actor: role out of range");
-  if (actor.role == Role::kSystem && !automatic) {
+  if (actor.role == Role::kSystem && !automatic && !host_system_role) {
     return absl::PermissionDeniedError(internal::cat(name, " ", c.event, ": the role system is the engine's clock"));
   }
   if (actor.id.empty() || actor.id.size() > 256 || !is_valid_utf8(actor.id) || !is_valid_utf8(actor.unit)) {
@@ -1078,18 +1079,63 @@ class ReadLock {
 };
 }  // namespace
 
+namespace {
+// Who a configuration command records: the host's person, checked like any actor's id
+// (the unit is not checked against the org graph: configuration may be what creates it).
+absl::Status check_config_actor(const Actor& by, bool host_system_role, std::string_view what) {
+  if (static_cast<int>(by.role) >= kRoleCount) {
+    return absl::InvalidArgumentError(internal::cat(what, ": actor role out of range"));
+  }
+  if (by.id.empty() || by.id.size() > 256 || !is_valid_utf8(by.id)) {
+    return absl::InvalidArgumentError(internal::cat(what, ": actor id must be 1-256 bytes of UTF-8"));
+  }
+  if (by.unit.size() > 256 || !is_valid_utf8(by.unit)) {
+    return absl::InvalidArgumentError(internal::cat(what, ": actor unit must be at most 256 bytes of UTF-8"));
+  }
+  if (by.role == Role::kSystem && !host_system_role) {
+    return absl::PermissionDeniedError(internal::cat(what, ": the role system is the engine's clock; name the person "
+                                                     "who configures (or call Engine::allow_system_role)"));
+  }
+  return absl::OkStatus();
+}
+const Actor kUnnamedConfigurer{"system", Role::kSystem, ""};
+}  // namespace
+
+void Engine::allow_system_role(bool allow) {
+  WriteLock l(*impl_);
+  impl_->host_system_role = allow;
+}
+bool Engine::system_role_allowed() const {
+  ReadLock l(*impl_);
+  return impl_->host_system_role;
+}
+
 absl::Status Engine::load_org(std::string_view json, Timestamp now) {
   WriteLock l(*impl_);
-  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kLoadOrg, json, now, Impl::Mode::kLive);
+  return impl_->run_config(kUnnamedConfigurer, EventType::kLoadOrg, json, now, Impl::Mode::kLive);
+}
+absl::Status Engine::load_org(const Actor& by, std::string_view json, Timestamp now) {
+  WriteLock l(*impl_);
+  JICENG_RETURN_IF_ERROR(check_config_actor(by, impl_->host_system_role, "load_org"));
+  return impl_->run_config(by, EventType::kLoadOrg, json, now, Impl::Mode::kLive);
 }
 absl::Status Engine::set_policy(std::string_view name_or_json, Timestamp now) {
   WriteLock l(*impl_);
-  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kSetPolicy, name_or_json, now,
-                           Impl::Mode::kLive);
+  return impl_->run_config(kUnnamedConfigurer, EventType::kSetPolicy, name_or_json, now, Impl::Mode::kLive);
+}
+absl::Status Engine::set_policy(const Actor& by, std::string_view name_or_json, Timestamp now) {
+  WriteLock l(*impl_);
+  JICENG_RETURN_IF_ERROR(check_config_actor(by, impl_->host_system_role, "set_policy"));
+  return impl_->run_config(by, EventType::kSetPolicy, name_or_json, now, Impl::Mode::kLive);
 }
 absl::Status Engine::load_calendar_csv(std::string_view csv, Timestamp now) {
   WriteLock l(*impl_);
-  return impl_->run_config(Actor{"system", Role::kSystem, ""}, EventType::kLoadCalendar, csv, now, Impl::Mode::kLive);
+  return impl_->run_config(kUnnamedConfigurer, EventType::kLoadCalendar, csv, now, Impl::Mode::kLive);
+}
+absl::Status Engine::load_calendar_csv(const Actor& by, std::string_view csv, Timestamp now) {
+  WriteLock l(*impl_);
+  JICENG_RETURN_IF_ERROR(check_config_actor(by, impl_->host_system_role, "load_calendar_csv"));
+  return impl_->run_config(by, EventType::kLoadCalendar, csv, now, Impl::Mode::kLive);
 }
 absl::Status Engine::set_calendar_mode(CalendarMode mode, int provisional_rule, Timestamp now) {
   if (static_cast<int>(mode) > static_cast<int>(CalendarMode::kWeekendOnly)) {

@@ -232,6 +232,10 @@ struct Engine::Impl {
   // The hosted loops (registration order) besides the petition book built in here.
   std::vector<std::unique_ptr<Loop>> loops;
 
+  // Whether host commands may act as the role `system` (Engine::allow_system_role); off:
+  // the role is the engine's clock's.
+  bool host_system_role = false;
+
   // batch state. One undo log for everything a batch (or tick) changes: petition
   // records, configuration, loops; the book's appended tail is cut by its first entry.
   bool in_batch = false;

@@ -34,7 +34,7 @@ if(TARGET jiceng_cli)
     "mode: provisional\nofficial years: 2004–2026 \\(ends 2026-12-31, 26 days from 2026-12-05\\)\nprovisional days: 2027-01-01 to 2036-12-31.*\nwarning: the official holiday table ends on 2026-12-31.*exit=0\n$"
     status --today 2026-12-05)
   jiceng_calendar_cli(status_quiet "mode: strict\n.*provisional days: none\nexit=0\n$" --mode strict status --today 2026-06-01)
-  jiceng_calendar_cli(bad_mode "--mode: .*exit=[1-9]" --mode lenient status)
+  jiceng_calendar_cli(bad_mode "--mode: .*exit=2" --mode lenient status)
   jiceng_calendar_cli(bad_date "date \"2026-02-30\" is not a valid YYYY-MM-DD date.*exit=2\n$"
     is-workday 2026-02-30)
   jiceng_calendar_cli(bad_n "N \"five\" is not a whole number.*exit=2\n$" add-workdays 2026-02-13 five)

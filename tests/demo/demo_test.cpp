@@ -188,6 +188,13 @@ TEST(Demo, WritesItsFilesAndTheJournalRebuildsEverything) {
   if (fs::exists(dir / "workflow.svg")) {
     EXPECT_NE(slurp(dir / "workflow.svg").find("in_progress"), std::string::npos);
   }
+  // Every hosted loop's workflow is drawn from its table, and listed.
+  for (const std::string& loop : registered_loops()) {
+    SCOPED_TRACE(loop);
+    const std::string stem = loop + "-workflow";
+    EXPECT_TRUE(fs::exists(dir / (stem + ".svg")) || fs::exists(dir / (stem + ".dot")));
+    EXPECT_NE(r->report_json.find("\"" + stem), std::string::npos);
+  }
   // The page is self-contained: no external resources.
   for (const char* bad : {"src=\"http", "href=\"http", "@import", "url(http"}) {
     EXPECT_EQ(r->report_html.find(bad), std::string::npos) << bad;

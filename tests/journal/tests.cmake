@@ -39,9 +39,9 @@ if(TARGET jiceng_cli)
   # verify re-derives the state from the events and names it; replay checks its snapshot;
   # verify --fast, which skips that, passes and says so.
   jiceng_journal_cli(verify_forged
-    "^jiceng verify: journal .*forged\\.db: snapshot at seq [0-9]+: its state \\(digest [0-9a-f]+\\) is not the state events 1\\.\\.[0-9]+ derive[^\n]*\nexit=[1-9]\n$"
+    "^jiceng verify: journal .*forged\\.db: snapshot at seq [0-9]+: its state \\(digest [0-9a-f]+\\) is not the state events 1\\.\\.[0-9]+ derive[^\n]*\nexit=3\n$"
     verify ${PROJECT_BINARY_DIR}/journal_cli/forged.db)
-  jiceng_journal_cli(replay_forged "^jiceng replay: journal .*forged\\.db: snapshot at seq [0-9]+: its state [^\n]*\nexit=[1-9]\n$"
+  jiceng_journal_cli(replay_forged "^jiceng replay: journal .*forged\\.db: snapshot at seq [0-9]+: its state [^\n]*\nexit=3\n$"
     replay ${PROJECT_BINARY_DIR}/journal_cli/forged.db)
   jiceng_journal_cli(verify_forged_fast
     "^ok: [0-9]+ events .*, 1 snapshot \\(latest at seq [0-9]+\\); snapshot contents not checked \\(--fast\\)\nexit=0\n$"
@@ -121,7 +121,7 @@ if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
     "$cli" verify "$uri" 2>&1; echo exit=$?]=]
     $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR})
   set_tests_properties(journal_cli_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
-    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=[1-9]\n$")
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=3\n$")
 endif()
 
 # `jiceng demo --journal URI`: the demo's district (吴中区, 320506) on PostgreSQL; the chain
@@ -139,5 +139,5 @@ if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
     "$cli" demo --days 3 --quiet --out "$out" --journal "$uri" 2>&1; echo exit=$?]=]
     $<TARGET_FILE:jiceng_cli> ${JICENG_PG_DIR} ${PROJECT_BINARY_DIR}/journal_demo_pg)
   set_tests_properties(journal_demo_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
-    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\njiceng demo: demo: postgresql://[^\n]* already holds [0-9]+ events; the demo needs an empty chain\nexit=[1-9]\n$")
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\njiceng demo: demo: postgresql://[^\n]* already holds [0-9]+ events; the demo needs an empty chain\nexit=2\n$")
 endif()

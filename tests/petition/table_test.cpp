@@ -65,6 +65,7 @@ TEST(PetitionTable, EveryLegalTransition) {
     PetitionId id = prepare_row(*e, row, &now);
     PetitionId other = *e->submit(resident("r9"), submission("noise", kHousehold, "r9"), now);
     const Role role = roles_in(row.roles).back();
+    if (role == Role::kSystem) e->allow_system_role(true);  // the clock's role, claimed by a test host
     const Actor actor = actor_in_scope(*e, role, id, row.scope);
     const auto before = e->history(id)->size();
     auto r = e->execute(actor, row.event, id, payload_for(row, other), now);
@@ -123,6 +124,14 @@ TEST(PetitionTable, EveryRoleEventScopeCell) {
         PetitionId id = prepare_row(*e, row, &now);
         PetitionId other = *e->submit(resident("r9"), submission("noise", kHousehold, "r9"), now);
         const std::string snap = e->snapshot();
+        if (role == Role::kSystem) {
+          // The role is the clock's: a host command claiming it is refused until the host opts in.
+          auto refused = e->execute(system_actor(), row.event, id, payload_for(row, other), now);
+          ASSERT_FALSE(refused.ok());
+          EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied) << refused.status();
+          EXPECT_EQ(e->snapshot(), snap);
+          e->allow_system_role(true);
+        }
         auto r = e->execute(actor_in_scope(*e, role, id, row.scope), row.event, id, payload_for(row, other), now);
         if (allowed) {
           EXPECT_TRUE(r.ok()) << r.status();
@@ -196,6 +205,7 @@ TEST(PetitionTable, HandWrittenKeyCells) {
     auto e = make_engine();
     Timestamp now;
     PetitionId id = prepare_row(*e, *row, &now);
+    if (c.role == Role::kSystem) e->allow_system_role(true);  // the clock's role, claimed by a test host
     auto r = e->execute(actor_in_scope(*e, c.role, id, row->scope), c.event, id, payload_for(*row, kNoPetition), now);
     if (c.allowed) {
       EXPECT_TRUE(r.ok()) << r.status();

@@ -42,6 +42,13 @@ class TickReport:
     events: int
 
 
+def _configurer(by):
+    """The C actor of a configuration command's ``by`` (a jiceng.Actor)."""
+    if not isinstance(by, Actor):
+        raise TypeError("by: expected a jiceng.Actor (the person who configures), got %s" % type(by).__name__)
+    return by._c()
+
+
 class ActorHandle:
     """An actor resolved once against one engine (the hot path of ``Petitions.execute``)."""
 
@@ -179,16 +186,34 @@ class Engine(_Handle):
     def policy_name(self):
         return buffer_string(C.jc_engine_policy_name, self._handle)
 
-    def set_policy(self, name_or_json, now=None):
+    def set_policy(self, name_or_json, now=None, by=None):
+        """Replaces the policy (a built-in name, a JSON text or a dict): one event, recorded
+        as ``by`` (an Actor: the person who configures) or, without it, as the engine's own
+        ``system``."""
         if isinstance(name_or_json, dict):
             name_or_json = json.dumps(name_or_json, ensure_ascii=False)
-        check(C.jc_engine_set_policy(self._handle, enc(name_or_json, "policy"), to_ts(now)))
+        if by is None:
+            check(C.jc_engine_set_policy(self._handle, enc(name_or_json, "policy"), to_ts(now)))
+        else:
+            a = _configurer(by)
+            check(C.jc_engine_set_policy_as(self._handle, ctypes.byref(a), enc(name_or_json, "policy"), to_ts(now)))
 
-    def load_calendar_csv(self, text, now=None):
+    def load_calendar_csv(self, text, now=None, by=None):
         """Adds or replaces official calendar years; open deadlines a changed day moves are
-        recomputed in the same event (see a petition's ``deadline_revisions``)."""
+        recomputed in the same event (see a petition's ``deadline_revisions``). ``by`` as in
+        set_policy."""
         data = enc(text, "text")
-        check(C.jc_engine_load_calendar_csv(self._handle, data, len(data), to_ts(now)))
+        if by is None:
+            check(C.jc_engine_load_calendar_csv(self._handle, data, len(data), to_ts(now)))
+        else:
+            a = _configurer(by)
+            check(C.jc_engine_load_calendar_csv_as(self._handle, ctypes.byref(a), data, len(data), to_ts(now)))
+
+    def allow_system_role(self, allow=True):
+        """The role ``system`` is the engine's clock's: a command claiming it raises
+        PermissionDenied unless the host opts in here (a migration, a test harness).
+        Process-local: not journaled, off in every new engine; replay never asks."""
+        check(C.jc_engine_allow_system_role(self._handle, 1 if allow else 0))
 
     def set_calendar_mode(self, mode, provisional_rule=1, now=None):
         """Sets the calendar's CalendarMode and provisional rule version: one journaled event."""

@@ -46,12 +46,20 @@ class Org(_Handle):
         else:
             check(C.jc_org_load_file(self._handle, enc(path, "path")))
 
-    def load_json(self, text, source_name="org.json", now=None):
+    def load_json(self, text, source_name="org.json", now=None, by=None):
+        """Loads an org document (into an engine: replaces its graph, one event recorded as
+        ``by`` — an Actor, the person who configures — or, without it, as ``system``)."""
         if not isinstance(text, (str, bytes)):
             text = json.dumps(text, ensure_ascii=False)
         data = enc(text, "text")
         if self._engine is not None:
             from ._core import to_ts
+            if by is not None:
+                import ctypes
+                from .engine import _configurer
+                a = _configurer(by)
+                check(C.jc_engine_load_org_as(self._engine._handle, ctypes.byref(a), data, len(data), to_ts(now)))
+                return
             check(C.jc_engine_load_org(self._engine._handle, data, len(data), to_ts(now)))
         else:
             check(C.jc_org_load_json(self._handle, data, len(data), enc(source_name, "source_name")))

@@ -1,0 +1,51 @@
+// The list of the hosted loops' demo parts (one line per loop) and running them.
+#include "demo/loop_parts.hpp"
+
+#include <set>
+
+#include "common/strings.hpp"
+#include "jiceng/engine.hpp"
+
+namespace jiceng::demo {
+
+std::span<const LoopPart> loop_parts() {
+  static const std::vector<LoopPart> parts = {
+      // One line per loop, e.g. deliberation_part(),
+  };
+  return parts;
+}
+
+absl::StatusOr<std::vector<LoopPartReport>> run_loop_parts(Engine& engine, const District& district,
+                                                           const DemoOptions& options,
+                                                           SimStats& sim) {
+  std::vector<LoopPartReport> out;
+  std::set<std::string> keys;
+  const auto parts = loop_parts();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (options.progress) options.progress("hosted loops", i, parts.size());
+    auto r = parts[i].run(engine, district, options, sim);
+    if (!r.ok()) {
+      return absl::Status(r.status().code(), internal::cat("demo part of loop ", parts[i].loop, ": ",
+                                                          r.status().message()));
+    }
+    for (const auto& [key, value] : r->sections) {
+      if (!keys.insert(key).second) {
+        return absl::InternalError(internal::cat("demo part of loop ", parts[i].loop,
+                                                ": report.json key \"", key,
+                                                "\" is already used by another part"));
+      }
+    }
+    out.push_back(*std::move(r));
+  }
+  if (options.progress && !parts.empty())
+    options.progress("hosted loops", parts.size(), parts.size());
+  return out;
+}
+
+std::string loop_parts_html(const boost::json::object& report) {
+  std::string h;
+  for (const auto& p : loop_parts()) h += p.html(report);
+  return h;
+}
+
+}  // namespace jiceng::demo

@@ -96,12 +96,13 @@ int run_suggest(const MediationCliOptions& o) {
   auto r = (*d)->engine().query(kMediationLoop, "suggest", json::serialize(json::object{{"item", o.kase}}));
   if (!r.ok()) return fail("suggest", r.status());
   json::object s = json::parse(*r).as_object();
-  std::cout << "case " << s["case"].as_string() << ", committee " << s["committee"].as_string()
+  auto text = [](const json::value& v) { return std::string_view(v.as_string().data(), v.as_string().size()); };
+  std::cout << "case " << text(s["case"]) << ", committee " << text(s["committee"])
             << " — a suggestion; the parties may choose or refuse (人民调解法 第十九条、第二十三条)\n";
   int rank = 0;
   for (const auto& v : s["candidates"].as_array()) {
     const auto& c = v.as_object();
-    std::cout << ++rank << ". " << c.at("mediator").as_string() << " " << c.at("name").as_string()
+    std::cout << ++rank << ". " << text(c.at("mediator")) << " " << text(c.at("name"))
               << "  match " << c.at("match").as_int64() << "  load " << c.at("load").as_int64()
               << (c.at("available").as_bool() ? "" : "  (unavailable)") << "\n";
   }

@@ -8,9 +8,12 @@
 
 namespace jiceng::demo {
 
+LoopPart mediation_part();  // src/demo/mediation_part.cpp
+
 std::span<const LoopPart> loop_parts() {
   static const std::vector<LoopPart> parts = {
       // One line per loop, e.g. deliberation_part(),
+      mediation_part(),
   };
   return parts;
 }

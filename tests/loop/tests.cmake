@@ -8,3 +8,8 @@ if(TARGET jiceng_cli)
   set_tests_properties(mediation_cli_matrix PROPERTIES LABELS "loop;cli"
     PASS_REGULAR_EXPRESSION "\\| received \\| assign \\| assigned \\| community_secretary, community_staff, street_officer, district_officer \\| item_unit \\| assignment_valid \\| assign_mediators \\|")
 endif()
+# Against a demo journal: summary, suggest, a refused command (exit 2, nothing changed), a hire.
+if(TARGET jiceng_cli)
+  add_test(NAME mediation_cli_journal COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/mediation_cli_check.sh $<TARGET_FILE:jiceng_cli>)
+  set_tests_properties(mediation_cli_journal PROPERTIES LABELS "loop;cli" TIMEOUT 600)
+endif()

@@ -1,0 +1,95 @@
+// The commitments (承诺, 述职评议) and assessment (考评, 红黑榜) parts of the demo year: every
+// community publishes commitments and ticks most off, some run overdue or are not
+// fulfilled; the yearly reviews end exactly one office (two consecutive 不称职); property
+// companies get quarterly red and black lists with their petition figures; the refusals
+// the parts make on purpose are the checks they show; report.html has the Chinese sections.
+#include <string>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "demo/demo.hpp"
+
+namespace jiceng {
+namespace {
+
+namespace json = boost::json;
+
+DemoOptions half_year() {
+  DemoOptions o;
+  o.seed = 5;
+  o.days = 200;  // 2025-01-01 … 2025-07-19: two quarters end inside it
+  o.petitions_per_day = 12;
+  o.write_files = false;
+  return o;
+}
+
+TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
+  absl::StatusOr<DemoResult> r = run_demo(half_year());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->refused, 0u) << r->report_json.substr(r->report_json.find("\"refusals\""), 2000);
+  const json::object root = json::parse(r->report_json).as_object();
+
+  const json::object& c = root.at("commitments").as_object();
+  EXPECT_EQ(c.at("term").as_string(), "2021–2025");
+  EXPECT_EQ(c.at("communities").as_int64(), 115);
+  EXPECT_EQ(c.at("longqiao_commitments").as_int64(), 10);  // 龙桥社区's ten (seed 002)
+  const json::object& t = c.at("totals").as_object();
+  EXPECT_GE(t.at("published").as_int64(), 115 * 4);
+  EXPECT_GT(t.at("done").as_int64(), t.at("published").as_int64() / 3);
+  EXPECT_GT(t.at("not_fulfilled").as_int64() + t.at("overdue").as_int64(), 0);
+  EXPECT_FALSE(c.at("explained").as_array().empty());
+  // Four committee members per community, reviewed for last year and this year.
+  EXPECT_EQ(c.at("reviews").as_int64(), 115 * 4 * 2);
+  EXPECT_EQ(c.at("review_grades").as_object().at("不称职").as_int64(), 3);
+  const json::array& ended = c.at("offices_ended").as_array();
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].as_object().at("consecutive_unfit").as_int64(), 2);
+  EXPECT_EQ(ended[0].as_object().at("office").as_string(), "residents_committee");
+  const json::array& meant = c.at("refused_on_purpose").as_array();
+  ASSERT_EQ(meant.size(), 2u);
+  EXPECT_NE(std::string(meant[0].as_string()).find("is not in the grade set"), std::string::npos);
+  EXPECT_NE(std::string(meant[1].as_string()).find("scope strict_ancestor"), std::string::npos);
+
+  const json::object& a = root.at("assessment").as_object();
+  EXPECT_EQ(a.at("companies").as_int64(), 20);
+  const json::array& periods = a.at("periods").as_array();
+  ASSERT_EQ(periods.size(), 2u);  // 2025Q1 and 2025Q2 ended within the run
+  bool negative = false;
+  for (const auto& p : periods) {
+    const json::object& res = p.as_object().at("results").as_object();
+    EXPECT_EQ(res.at("companies").as_array().size(), 20u);
+    for (const auto& row : res.at("companies").as_array()) {
+      const json::object& x = row.as_object();
+      negative = negative || x.at("score").as_int64() < 0;
+      ASSERT_TRUE(x.contains("petitions")) << json::serialize(x);
+      EXPECT_GT(x.at("petitions").as_object().at("received").as_int64(), 0) << json::serialize(x);
+    }
+    EXPECT_FALSE(res.at("black").as_array().empty()) << p.as_object().at("period");
+  }
+  EXPECT_TRUE(negative);  // the worst company's deductions go below zero
+  ASSERT_EQ(a.at("refused_on_purpose").as_array().size(), 1u);
+  EXPECT_NE(std::string(a.at("refused_on_purpose").as_array()[0].as_string()).find("not a registered property company"),
+            std::string::npos);
+
+  // The Chinese sections of the page come from report.json.
+  for (const char* s : {"任期目标公开承诺（逐项销号）", "述职评议", "职务终止", "物业服务企业红黑榜", "黑榜"}) {
+    EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
+  }
+}
+
+TEST(DemoCivicParts, ASetWithoutCreditBandsSkipsTheAssessmentAndSaysWhy) {
+  DemoOptions o = half_year();
+  o.days = 20;
+  o.policy = "national";
+  absl::StatusOr<DemoResult> r = run_demo(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->refused, 0u);
+  const json::object root = json::parse(r->report_json).as_object();
+  EXPECT_NE(std::string(root.at("assessment").as_object().at("skipped").as_string()).find("no rule assessment.credit"),
+            std::string::npos);
+  EXPECT_GT(root.at("commitments").as_object().at("totals").as_object().at("published").as_int64(), 0);
+}
+
+}  // namespace
+}  // namespace jiceng

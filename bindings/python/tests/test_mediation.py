@@ -141,6 +141,26 @@ class MediationTests(unittest.TestCase):
         self.assertEqual(self.e.petitions.get(p)["state"], "resolved")
         self.assertIn(k.id, self.e.petitions.history(p)[-1]["payload"]["reason"])
 
+    def test_xinfang_track_needs_both_consents_and_ends_in_a_written_agreement(self):
+        base = dict(unit="C11", petition="P00000001", summary="劳资纠纷", agreement_kind="settlement",
+                    parties=[{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}])
+        snap = self.e.snapshot()
+        with self.assertRaises(jiceng.FailedPrecondition) as cm:
+            self.m.xinfang_mediate(STAFF, consent=["a"], now=T0 + 1, **base)
+        self.assertIn("信访工作条例 第三十三条", str(cm.exception))
+        self.assertEqual(self.e.snapshot(), snap)
+        k = self.m.xinfang_mediate(STAFF, consent=["a", "b"], now=T0 + 1, **base)
+        self.assertEqual(self.m.get(k.item)["state"], "mediating")
+        with self.assertRaises(jiceng.FailedPrecondition):
+            self.m.agree_oral(STAFF, item=k.item, content="口头", now=T0 + 2)
+        self.m.draft_agreement(STAFF, item=k.item, facts="欠薪", content="分期支付", now=T0 + 2)
+        for signer in ("a", "b"):
+            self.m.sign(STAFF, item=k.item, signer=signer, now=T0 + 3)
+        self.m.seal(STAFF, item=k.item, now=T0 + 4)
+        with self.assertRaises(jiceng.FailedPrecondition):  # no judicial confirmation on this track
+            self.m.apply_confirmation(STAFF, item=k.item, applicants=["a", "b"], court="法院", now=T0 + 5)
+        self.assertEqual(self.m.summary()["xinfang_track"], 1)
+
     def test_journaled_and_reopened(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "m.db")

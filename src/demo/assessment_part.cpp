@@ -4,8 +4,9 @@
 // credit records on the projects in their area through the year, the district on the
 // companies; one company runs up deductions below zero. Each quarter that ends within the
 // year is assessed: the petitions routed to each company's property branch in that quarter
-// are counted from the engine's petitions (办结, 超期, 回访, 满意: the KPI index of the branch)
-// and recorded, then the red and black lists are published.
+// are counted from the engine's petitions as they stood on the assessment day (办结, 超期, 回访,
+// 满意: the KPI index of the branch, fed the events up to that time) and recorded, then the
+// red and black lists are published.
 #include "absl/strings/str_format.h"
 #include "demo/civic_timeline.hpp"
 #include "jiceng/kpi.hpp"
@@ -123,8 +124,23 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
     tl.add(assess_at, [&cmd, &engine, &companies, quarters, qi, district, assess_at] {
       const Quarter& q = (*quarters)[qi];
       if (q.id == 0) return;
+      // The petitions as they stood at the assessment: the index fed the engine's events up
+      // to that time (the year's events come first in seq order, in time order).
       KpiIndex index(engine);
-      if (!index.update().ok()) return;
+      for (std::uint64_t seq = 1, last = engine.last_seq(); seq <= last;) {
+        const std::vector<Event> evs = engine.events(seq, 4096);
+        if (evs.empty()) break;
+        bool past = false;
+        for (const Event& ev : evs) {
+          if (ev.petition != kNoPetition && ev.time > assess_at) {  // configuration events carry their own times
+            past = true;
+            break;
+          }
+          if (!index.ingest(ev).ok()) return;
+        }
+        if (past) break;
+        seq += evs.size();
+      }
       auto period = parse_kpi_period(civic::format_day(civic::day_of(q.start)), civic::format_day(civic::day_of(q.end) - 1));
       if (!period.ok()) return;
       for (const auto& c : companies) {

@@ -1,6 +1,6 @@
 // The commitments loop's part of the demo year (承诺, 述职评议): every community party
 // organization publishes its term commitments at the start of the year (龙桥社区 its ten,
-// seed 002), posts progress each quarter, and ticks most off with evidence its street
+// as Wuzhong reports), posts progress each quarter, and ticks most off with evidence its street
 // confirms; a few are sent back once, a few run overdue on the clock and are ticked off
 // late or explained as not fulfilled, one in fifty is withdrawn by the street. Every
 // residents' committee member is reviewed for the year before at the start of the year and
@@ -84,7 +84,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
     const Actor street_officer{"street-" + street, Role::kStreetOfficer, street};
     const bool is_longqiao = c.name.rfind("龙桥社区", 0) == 0;
     if (is_longqiao) longqiao = c.id;
-    // 龙桥社区 made ten public commitments (seed 002); the others four to eight, two of
+    // 龙桥社区 made ten public commitments (as Wuzhong reports); the others four to eight, two of
     // them members' own.
     const int count = is_longqiao ? 10 : rng.range(4, 8);
     for (int k = 0; k < count; ++k) {
@@ -265,7 +265,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
                        {"offices_ending", offices.at("ending")},
                        {"commands", static_cast<std::int64_t>(rep.commands)},
                        {"refused_on_purpose", std::move(purposely)},
-                       {"source", "任期目标公开承诺: seed 002 (Wuzhong, 龙桥社区 10 items); 两次不称职终止职务: 城市居民委员会组织法 (2026) 第三十七条, 村民委员会组织法 (2026) 第三十八条"}};
+                       {"source", "任期目标公开承诺: Wuzhong practice (龙桥社区 10 items); 两次不称职终止职务: 城市居民委员会组织法 (2026) 第三十七条, 村民委员会组织法 (2026) 第三十八条"}};
   const auto& t = board.at("totals").as_object();
   rep.text = internal::cat("承诺 commitments (term ", term_start, "–", term_start + 4, "): ", t.at("published").as_int64(),
                            " published in ", n, " communities, ", t.at("done").as_int64(), " ticked off (",

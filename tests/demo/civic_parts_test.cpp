@@ -33,7 +33,7 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
   const json::object& c = root.at("commitments").as_object();
   EXPECT_EQ(c.at("term").as_string(), "2021–2025");
   EXPECT_EQ(c.at("communities").as_int64(), 115);
-  EXPECT_EQ(c.at("longqiao_commitments").as_int64(), 10);  // 龙桥社区's ten (seed 002)
+  EXPECT_EQ(c.at("longqiao_commitments").as_int64(), 10);  // 龙桥社区's ten, as Wuzhong reports
   const json::object& t = c.at("totals").as_object();
   EXPECT_GE(t.at("published").as_int64(), 115 * 4);
   EXPECT_GT(t.at("done").as_int64(), t.at("published").as_int64() / 3);

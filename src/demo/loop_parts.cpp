@@ -11,13 +11,14 @@ namespace jiceng::demo {
 LoopPart mediation_part();  // src/demo/mediation_part.cpp
 LoopPart commitments_part();  // src/demo/commitments_part.cpp
 LoopPart assessment_part();   // src/demo/assessment_part.cpp
+LoopPart deliberation_part();  // src/demo/deliberation_part.cpp
 
 std::span<const LoopPart> loop_parts() {
   static const std::vector<LoopPart> parts = {
-      // One line per loop, e.g. deliberation_part(),
       mediation_part(),
       commitments_part(),
       assessment_part(),
+      deliberation_part(),
   };
   return parts;
 }

@@ -1,0 +1,488 @@
+// The deliberation loop's part of the demo year (议事): after the petition year, every
+// community takes the parking complaints to a 议事会 (council); every second community takes a
+// public-welfare project through 四议两公开 with its party committee, the two committees, its
+// party members (one of them probationary, attending without a vote) and a residents'
+// representatives' meeting, attendance and votes drawn from the org's members (some
+// communities fail the party members' quorum, return to draft and meet again); every fifth
+// community has paid parking on common roads (民法典 第二百七十八条 item 8): the demo first
+// puts it to a residents' meeting, which the policy refuses, and then to the owners by area and
+// head. Disclosures are completed by the clock after 15 days; one community takes a notice
+// down early (a finding). report.json gains "deliberation".
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "demo/loop_parts.hpp"
+#include "jiceng/calendar.hpp"
+#include "jiceng/engine.hpp"
+#include "report/text.hpp"
+
+namespace jiceng::demo {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kLoop = "deliberation";
+
+struct People {
+  std::vector<std::string> committee;  // party members whose relation is at the community itself
+  std::vector<std::string> party;      // party members whose relation is in its subtree
+  std::vector<std::string> residents;  // members residing in its subtree (the representatives)
+  std::vector<std::string> staff;      // non-party members at the community (residents' committee)
+  std::vector<std::string> households;
+};
+
+// The members and households of each community, from the district's org document.
+std::vector<People> people_of(const District& d) {
+  std::map<std::string, int> index;
+  for (std::size_t i = 0; i < d.units.size(); ++i) index[d.units[i].id] = static_cast<int>(i);
+  std::vector<People> out(d.communities.size());
+  auto community_of = [&](const json::value* unit) -> int {
+    if (unit == nullptr || !unit->is_string()) return -1;
+    auto it = index.find(std::string(unit->as_string()));
+    return it == index.end() ? -1 : d.units[static_cast<std::size_t>(it->second)].community;
+  };
+  const json::value doc = json::parse(d.json);
+  for (const auto& m : doc.at("members").as_array()) {
+    const auto& o = m.as_object();
+    const std::string id(o.at("id").as_string());
+    const bool party = o.at("party_member").as_bool();
+    const int org = community_of(o.if_contains("org_unit"));
+    const int home = community_of(o.if_contains("residence_unit"));
+    // Whose relation is at the community unit itself (its committee and staff).
+    const bool at_community =
+        org >= 0 && d.units[static_cast<std::size_t>(index[std::string(o.at("org_unit").as_string())])].type ==
+                        UnitType::kCommunity;
+    if (org >= 0 && party) {
+      out[static_cast<std::size_t>(org)].party.push_back(id);
+      if (at_community) out[static_cast<std::size_t>(org)].committee.push_back(id);
+    }
+    if (!party && at_community) out[static_cast<std::size_t>(org)].staff.push_back(id);
+    if (home >= 0) out[static_cast<std::size_t>(home)].residents.push_back(id);
+  }
+  for (const auto& h : d.households) {
+    if (h.community >= 0) out[static_cast<std::size_t>(h.community)].households.push_back(h.id);
+  }
+  return out;
+}
+
+json::array roll(const std::vector<std::string>& ids, const char* cls) {
+  json::array a;
+  for (const auto& id : ids) a.push_back(json::object{{"person", id}, {"class", cls}});
+  return a;
+}
+
+json::array ids(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.push_back(json::string(s));
+  return a;
+}
+
+struct Year {
+  Engine& engine;
+  SimStats& sim;
+  LoopPartReport& rep;
+  Rng rng;
+  std::vector<json::object> refused;
+
+  absl::StatusOr<LoopOutcome> run(const Actor& a, std::string_view event, std::uint64_t item, const json::object& p,
+                                  Timestamp now, bool expect_refusal = false) {
+    const std::string payload = json::serialize(p);
+    LoopCommand c;
+    c.event = event;
+    c.item = item;
+    c.payload = payload;
+    c.actor = a;
+    c.now = now;
+    ++rep.commands;
+    auto r = engine.command(kLoop, c);
+    if (!r.ok()) {
+      if (expect_refusal) {
+        ++rep.refused_on_purpose;
+      } else {
+        ++sim.refused;
+        auto& n = sim.refusals[std::string(r.status().message()).substr(0, 160)];
+        ++n;
+      }
+    }
+    return r;
+  }
+
+  // A meeting of the current step: recorded as passed, or, when the loop's count says it did
+  // not pass (FAILED_PRECONDITION naming the numbers), as failed.
+  bool meeting(const Actor& a, std::uint64_t item, const json::object& m, Timestamp now) {
+    const std::string payload = json::serialize(m);
+    LoopCommand c;
+    c.event = "meeting_passed";
+    c.item = item;
+    c.payload = payload;
+    c.actor = a;
+    c.now = now;
+    auto r = engine.command(kLoop, c);
+    if (r.ok()) {
+      ++rep.commands;
+      return true;
+    }
+    if (r.status().code() != absl::StatusCode::kFailedPrecondition ||
+        r.status().message().find("record it with meeting_failed") == std::string_view::npos) {
+      ++rep.commands;
+      ++sim.refused;
+      ++sim.refusals[std::string(r.status().message()).substr(0, 160)];
+      return false;
+    }
+    (void)run(a, "meeting_failed", item, m, now);
+    return false;
+  }
+};
+
+// Attendance and yes votes drawn from `people` (each attends with p_attend, votes yes with
+// p_yes, else no).
+void draw(Year& y, json::object& m, const std::vector<std::string>& people, double p_attend, double p_yes,
+          const std::vector<std::string>& no_vote = {}) {
+  std::vector<std::string> att, yes, no;
+  for (const auto& p : people) {
+    if (!y.rng.chance(p_attend)) continue;
+    att.push_back(p);
+    if (std::find(no_vote.begin(), no_vote.end(), p) != no_vote.end()) continue;
+    (y.rng.chance(p_yes) ? yes : no).push_back(p);
+  }
+  m["attended"] = ids(att);
+  m["yes"] = ids(yes);
+  m["no"] = ids(no);
+}
+
+absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, const DemoOptions& options, SimStats& sim) {
+  LoopPartReport rep;
+  if (engine.loop_table(kLoop) == nullptr) return rep;
+  Year y{engine, sim, rep, Rng(options.seed ^ 0x6465'6c69'6265'7261ull), {}};
+  auto last = parse_date(sim.last_day.empty() ? options.start : sim.last_day);
+  if (!last.ok()) return last.status();
+  const Date day0 = *last + boost::gregorian::days(1);
+  const std::string date0 = format_date(day0);
+  const Timestamp t0 = china_time_to_utc(day0, 9 * 60);
+  const auto people = people_of(district);
+
+  struct Open {
+    std::uint64_t item;
+    Actor staff;
+  };
+  std::vector<Open> open;  // matters whose procedure continues after the first day
+  for (std::size_t ci = 0; ci < district.communities.size(); ++ci) {
+    const UnitRow& unit = district.units[static_cast<std::size_t>(district.communities[ci])];
+    const People& pp = people[ci];
+    const Actor staff{absl::StrCat("staff-", unit.id), Role::kCommunityStaff, unit.id};
+    const Actor secretary{absl::StrCat("secretary-", unit.id), Role::kCommunitySecretary, unit.id};
+    const Timestamp t = t0 + static_cast<Timestamp>(ci) * 60;
+    if (pp.committee.empty() || pp.residents.size() < 2) continue;
+
+    // A 议事会: party and resident representatives and the property company; no quorum;
+    // consensus, majority or none. A matter that reaches none is abandoned.
+    auto council = [&](std::uint64_t item, double p_yes, const char* note) {
+      json::array rl = roll({pp.committee.front()}, "party_representative");
+      std::vector<std::string> voters{pp.committee.front()};
+      for (std::size_t i = 0; i < std::min<std::size_t>(4, pp.residents.size()); ++i) {
+        if (pp.residents[i] == pp.committee.front()) continue;
+        rl.push_back(json::object{{"person", pp.residents[i]}, {"class", "resident_representative"}});
+        voters.push_back(pp.residents[i]);
+      }
+      rl.push_back(json::object{{"guest", "物业服务企业"}, {"class", "property_company"}});
+      voters.push_back("物业服务企业");
+      json::object m{{"body", "council"}, {"date", date0}, {"roll", rl}};
+      draw(y, m, voters, 0.9, p_yes);
+      if (y.meeting(staff, item, m, t)) {
+        (void)y.run(staff, "implemented", item, {{"note", note}}, t);
+        if (y.run(staff, "post", item, {{"channel", "board"}, {"from", date0}}, t).ok()) open.push_back({item, staff});
+      } else {
+        (void)y.run(staff, "return_to_draft", item, {{"reason", "未形成多数意见，再议"}}, t);
+        (void)y.run(secretary, "abandon", item, {{"reason", "转由物业和业委会协商"}}, t);
+      }
+    };
+
+    // 1. Parking order (停车秩序) at a 议事会.
+    auto r = y.run(staff, "raise", 0,
+                   {{"unit", unit.id}, {"title", "小区停车秩序"}, {"kind", "parking_order"}, {"category", "parking"},
+                    {"raised_by", "residents_committee"}},
+                   t);
+    if (r.ok() && y.run(staff, "start", r->item, {}, t).ok()) council(r->item, ci % 9 == 4 ? 0.3 : 0.9, "划定停车位，错峰停车");
+
+    // 2. A public-welfare project through 四议两公开 (every second community).
+    if (ci % 2 == 0 && pp.party.size() >= 3) {
+      auto m4 = y.run(staff, "raise", 0,
+                      {{"unit", unit.id}, {"title", ci % 4 == 0 ? "老旧小区加装电梯" : "雨污分流改造"},
+                       {"kind", "public_welfare_project"}, {"category", ci % 4 == 0 ? "facilities" : "drains"},
+                       {"raised_by", "party_organization"}},
+                      t);
+      if (!m4.ok()) continue;
+      const std::uint64_t item = m4->item;
+      // One secretary puts it to a 议事会 instead, with a reason: the override is a finding.
+      if (ci % 23 == 10) {
+        if (y.run(secretary, "choose_procedure", item, {{"procedure", "council"}, {"reason", "工期紧，先由议事会协商"}}, t)
+                .ok() &&
+            y.run(staff, "start", item, {}, t).ok()) {
+          council(item, 0.95, "按协商意见施工");
+        }
+        continue;
+      }
+      const std::string probationary = pp.party.back();
+      std::vector<std::string> full(pp.party.begin(), pp.party.end() - 1);
+      bool done = false;
+      for (int attempt = 0; attempt < 2 && !done; ++attempt) {
+        if (!y.run(staff, "start", item, {}, t).ok()) break;
+        json::object pc{{"body", "party_committee"}, {"date", date0}, {"roll", roll(pp.committee, "committee_member")}};
+        draw(y, pc, pp.committee, 1.0, 1.0);
+        if (!y.meeting(staff, item, pc, t)) break;
+        std::vector<std::string> joint = pp.committee;
+        if (!pp.staff.empty()) joint.push_back(pp.staff.front());
+        json::object jc{{"body", "joint_committees"}, {"date", date0}, {"roll", roll(joint, "committee_member")}};
+        draw(y, jc, joint, 1.0, 1.0);
+        if (!y.meeting(staff, item, jc, t)) break;
+        json::array party_roll = roll(full, "party_member");
+        party_roll.push_back(json::object{{"person", probationary}, {"class", "probationary"}});
+        std::vector<std::string> everyone = full;
+        everyone.push_back(probationary);
+        json::object pm{{"body", "party_members_meeting"}, {"date", date0}, {"roll", party_roll}};
+        // Some communities' first meeting falls short of half the members with a vote.
+        // (and in a few the second too: the matter stays in draft this year).
+        draw(y, pm, everyone, (attempt == 0 && ci % 6 == 2) || ci % 12 == 2 ? 0.2 : 0.95, 0.9, {probationary});
+        if (!y.meeting(staff, item, pm, t)) {
+          (void)y.run(staff, "return_to_draft", item, {{"reason", "党员大会未达法定人数，重新召集"}}, t);
+          continue;
+        }
+        // The residents' representatives' meeting: the community's secretary and the
+        // residents of the community as representatives.
+        std::vector<std::string> reps;
+        for (const auto& p : pp.residents)
+          if (p != pp.committee.front()) reps.push_back(p);
+        json::array rr = roll({pp.committee.front()}, "committee_member");
+        for (const auto& p : reps) rr.push_back(json::object{{"person", p}, {"class", "representative"}});
+        std::vector<std::string> all{pp.committee.front()};
+        all.insert(all.end(), reps.begin(), reps.end());
+        json::object rm{{"body", "residents_representatives_meeting"}, {"date", date0}, {"roll", rr}};
+        draw(y, rm, all, 0.95, 0.85);
+        if (!y.meeting(staff, item, rm, t)) {
+          (void)y.run(staff, "return_to_draft", item, {{"reason", "代表会议未通过"}}, t);
+          (void)y.run(secretary, "abandon", item, {{"reason", "方案搁置，来年再议"}}, t);
+          break;
+        }
+        done = y.run(staff, "post", item, {{"channel", "board"}, {"from", date0}}, t).ok();
+      }
+      if (done) open.push_back({item, staff});
+    }
+
+    // 3. Paid parking on common roads (every fifth community): refused from a residents'
+    //    meeting (民法典 第二百七十八条), decided by the owners by area and by head.
+    if (ci % 5 == 1 && pp.households.size() >= 4) {
+      auto o = y.run(staff, "raise", 0,
+                     {{"unit", unit.id}, {"title", "小区道路设置收费停车位"}, {"kind", "paid_parking_common_roads"},
+                      {"category", "parking"}, {"raised_by", "residents_committee"}},
+                     t);
+      if (!o.ok()) continue;
+      auto refusal = y.run(secretary, "choose_procedure", o->item,
+                           {{"procedure", "residents_meeting"}, {"reason", "居民会议更快"}}, t, true);
+      if (!refusal.ok()) {
+        y.refused.push_back(json::object{{"matter", absl::StrFormat("M%08d", o->item)},
+                                         {"community", unit.id},
+                                         {"refusal", std::string(refusal.status().message())}});
+      }
+      if (!y.run(staff, "start", o->item, {}, t).ok()) continue;
+      json::array rl;
+      std::vector<std::string> owners;
+      for (std::size_t i = 0; i < std::min<std::size_t>(pp.households.size(), 40); ++i) {
+        const int area = y.rng.range(600000, 1400000);  // 60.0000 … 140.0000 m²
+        rl.push_back(json::object{{"household", pp.households[i]},
+                                  {"class", "owner"},
+                                  {"area", absl::StrFormat("%d.%04d", area / 10000, area % 10000)}});
+        owners.push_back(pp.households[i]);
+      }
+      json::object m{{"body", "owners_assembly"}, {"date", date0}, {"roll", rl}};
+      draw(y, m, owners, 0.85, 0.8);
+      if (y.meeting(staff, o->item, m, t)) {
+        if (y.run(staff, "post", o->item, {{"channel", "online"}, {"from", date0}}, t).ok()) open.push_back({o->item, staff});
+      } else {
+        (void)y.run(secretary, "abandon", o->item, {{"reason", "业主表决未通过"}}, t);
+      }
+    }
+  }
+
+  // One notice taken down early, then posted again (a finding).
+  const Timestamp day5 = china_time_to_utc(day0 + boost::gregorian::days(5), 9 * 60);
+  if (!open.empty()) {
+    const auto& o = open.front();
+    if (y.run(o.staff, "take_down", o.item, {{"reason", "公开栏改造，公告被提前撤下"}}, day5).ok()) {
+      (void)y.run(o.staff, "post", o.item, {{"channel", "board"}, {"from", format_date(day0 + boost::gregorian::days(5))}},
+                  day5);
+    }
+  }
+  // The clock completes the disclosures; the next steps follow; again for the results.
+  for (int round = 0; round < 3; ++round) {
+    const Date d = day0 + boost::gregorian::days(25 * (round + 1));
+    const Timestamp now = china_time_to_utc(d, 9 * 60);
+    auto tick = engine.tick(now);
+    if (!tick.ok()) return tick.status();
+    for (const auto& o : open) {
+      auto got = engine.query(kLoop, "get", absl::StrCat("{\"item\":", o.item, "}"));
+      if (!got.ok()) continue;
+      const auto it = json::parse(*got).as_object();
+      if (it.at("state").as_string() != "deliberating") continue;
+      const auto& data = it.at("data").as_object();
+      const auto& steps = data.at("steps").as_array();
+      const auto step = static_cast<std::size_t>(data.at("step").as_int64());
+      if (step >= steps.size()) {
+        (void)y.run(o.staff, "conclude", o.item, {}, now);
+        continue;
+      }
+      const std::string_view kind = steps[step].as_object().at("kind").as_string();
+      if (kind == "implement") {
+        (void)y.run(o.staff, "implemented", o.item, {{"note", "按决议组织实施完毕"}}, now);
+      }
+      if (kind == "implement" || kind == "disclosure") {
+        (void)y.run(o.staff, "post", o.item, {{"channel", "board"}, {"from", format_date(d)}}, now);
+      }
+    }
+  }
+
+  // report.json: matters by procedure and outcome, 四议两公开 per street, disclosures per
+  // community, the findings, the refusals the demo provoked.
+  auto listed = engine.query(kLoop, "list");
+  if (!listed.ok()) return listed.status();
+  const auto items = json::parse(*listed).as_object().at("items").as_array();
+  std::map<std::string, std::map<std::string, std::int64_t>> by_proc;
+  std::map<std::string, std::array<std::int64_t, 2>> per_street;  // major, completed 四议两公开
+  std::map<std::string, std::array<std::int64_t, 3>> per_community;  // posted, complete, taken down
+  std::map<std::string, std::int64_t> findings;
+  std::map<std::string, std::string> names;
+  for (const auto& u : district.units) names[u.id] = u.name;
+  auto name_of = [&](const std::string& id) { return names.count(id) ? names[id] : id; };
+  std::map<std::string, int> community_index;
+  for (std::size_t ci = 0; ci < district.communities.size(); ++ci) {
+    community_index[district.units[static_cast<std::size_t>(district.communities[ci])].id] = static_cast<int>(ci);
+  }
+  std::int64_t meetings = 0, failed_meetings = 0;
+  for (const auto& v : items) {
+    const auto& it = v.as_object();
+    const auto& data = it.at("data").as_object();
+    const std::string unit(it.at("unit").as_string());
+    const std::string proc(data.at("procedure").as_string());
+    ++by_proc[proc][std::string(it.at("state").as_string())];
+    const auto ci = community_index.find(unit);
+    const std::string street =
+        ci == community_index.end()
+            ? unit
+            : district.units[static_cast<std::size_t>(
+                                 district.streets[static_cast<std::size_t>(
+                                     district.units[static_cast<std::size_t>(district.communities[ci->second])].street)])]
+                  .id;
+    if (data.at("major").as_bool()) {
+      auto& s = per_street[street];
+      ++s[0];
+      s[1] += it.at("state").as_string() == "concluded" && proc == "four_deliberations_two_disclosures";
+    }
+    if (const auto* ds = data.if_contains("disclosures")) {
+      auto& c = per_community[unit];
+      for (const auto& d : ds->as_array()) {
+        const std::string_view st = d.as_object().at("status").as_string();
+        ++c[0];
+        c[1] += st == "complete";
+        c[2] += st == "taken_down";
+      }
+    }
+    if (const auto* ms = data.if_contains("meetings")) {
+      for (const auto& m : ms->as_array()) {
+        ++meetings;
+        failed_meetings += !m.as_object().at("passed").as_bool();
+      }
+    }
+    if (const auto* fs = data.if_contains("findings")) {
+      for (const auto& f : fs->as_array()) ++findings[std::string(f.as_object().at("finding").as_string())];
+    }
+  }
+  json::object procs;
+  for (const auto& [p, states] : by_proc) {
+    json::object s;
+    for (const auto& [k, n] : states) s[k] = n;
+    procs[p] = std::move(s);
+  }
+  json::array streets;
+  for (const auto& [s, v] : per_street) {
+    streets.push_back(json::object{{"street", s},
+                                   {"name", name_of(s)},
+                                   {"major", v[0]},
+                                   {"completed", v[1]},
+                                   {"share", v[0] == 0 ? 0.0 : static_cast<double>(v[1]) / static_cast<double>(v[0])}});
+  }
+  json::array communities;
+  for (const auto& [c, v] : per_community) {
+    communities.push_back(json::object{{"community", c},
+                                       {"name", name_of(c)},
+                                       {"posted", v[0]},
+                                       {"complete", v[1]},
+                                       {"taken_down", v[2]}});
+  }
+  json::object f;
+  for (const auto& [k, n] : findings) f[k] = n;
+  json::array refused;
+  for (auto& r : y.refused) refused.push_back(std::move(r));
+  json::object section{{"matters", static_cast<std::int64_t>(items.size())},
+                       {"from", date0},
+                       {"by_procedure", std::move(procs)},
+                       {"meetings", json::object{{"held", meetings}, {"failed", failed_meetings}}},
+                       {"four_two_per_street", std::move(streets)},
+                       {"disclosures_per_community", std::move(communities)},
+                       {"findings", std::move(f)},
+                       {"refused_on_purpose", std::move(refused)}};
+  rep.text = absl::StrCat("deliberation (议事): ", items.size(), " matters, ", meetings, " meetings (", failed_meetings,
+                          " failed), ", rep.refused_on_purpose, " refusals on purpose (民法典 第二百七十八条)\n");
+  rep.sections.emplace_back("deliberation", json::value(std::move(section)));
+  return rep;
+}
+
+std::string html(const json::object& report) {
+  const json::value* v = report.if_contains("deliberation");
+  if (v == nullptr || !v->is_object()) return {};
+  const auto& d = v->as_object();
+  auto esc = [](std::string_view s) { return report::html_escape(s); };
+  auto n = [](const json::value& x) { return x.is_int64() ? x.as_int64() : 0; };
+  std::string h = "<h2>议事 Deliberation（四议两公开、议事会、业主大会）</h2>";
+  absl::StrAppend(&h, "<p>", n(d.at("matters")), " 件议事事项，自 ", esc(d.at("from").as_string()), " 起；会议 ",
+                  n(d.at("meetings").as_object().at("held")), " 次，其中未通过 ", n(d.at("meetings").as_object().at("failed")),
+                  " 次。</p>");
+  h += "<table><tr><th>程序 procedure</th><th>状态 outcome</th><th>件数</th></tr>";
+  for (const auto& [p, states] : d.at("by_procedure").as_object()) {
+    for (const auto& [s, k] : states.as_object()) {
+      absl::StrAppend(&h, "<tr><td>", esc(p), "</td><td>", esc(s), "</td><td>", n(k), "</td></tr>");
+    }
+  }
+  h += "</table><h3>四议两公开完成情况（按街道）</h3><table><tr><th>街道</th><th>重大事项</th><th>完成四议两公开</th><th>比例</th></tr>";
+  for (const auto& s : d.at("four_two_per_street").as_array()) {
+    const auto& o = s.as_object();
+    absl::StrAppend(&h, "<tr><td>", esc(o.at("name").as_string()), "</td><td>", n(o.at("major")), "</td><td>",
+                    n(o.at("completed")), "</td><td>", absl::StrFormat("%.1f%%", o.at("share").as_double() * 100),
+                    "</td></tr>");
+  }
+  h += "</table><h3>公开公示（按社区）</h3><table><tr><th>社区</th><th>张贴</th><th>期满</th><th>提前撤下</th></tr>";
+  for (const auto& c : d.at("disclosures_per_community").as_array()) {
+    const auto& o = c.as_object();
+    absl::StrAppend(&h, "<tr><td>", esc(o.at("name").as_string()), "</td><td>", n(o.at("posted")), "</td><td>",
+                    n(o.at("complete")), "</td><td>", n(o.at("taken_down")), "</td></tr>");
+  }
+  h += "</table><h3>年度述职评议发现 Findings</h3><ul>";
+  for (const auto& [k, c] : d.at("findings").as_object()) absl::StrAppend(&h, "<li>", esc(k), "：", n(c), "</li>");
+  h += "</ul>";
+  for (const auto& r : d.at("refused_on_purpose").as_array()) {
+    const auto& o = r.as_object();
+    absl::StrAppend(&h, "<p class=\"meta\">", esc(o.at("matter").as_string()), "（", esc(o.at("community").as_string()),
+                    "）提交居民会议被拒：", esc(o.at("refusal").as_string()), "</p>");
+  }
+  return h;
+}
+
+}  // namespace
+
+LoopPart deliberation_part() { return LoopPart{kLoop, &run, &html}; }
+
+}  // namespace jiceng::demo

@@ -1,4 +1,4 @@
-// The deliberation loop's part of the demo year (议事): after the petition year, every
+// The deliberation loop's part of the demo year (议事), from the year's second day: every
 // community takes the parking complaints to a 议事会 (council); every second community takes a
 // public-welfare project through 四议两公开 with its party committee, the two committees, its
 // party members (one of them probationary, attending without a vote) and a residents'
@@ -160,9 +160,19 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
   LoopPartReport rep;
   if (engine.loop_table(kLoop) == nullptr) return rep;
   Year y{engine, sim, rep, Rng(options.seed ^ 0x6465'6c69'6265'7261ull), {}};
-  auto last = parse_date(sim.last_day.empty() ? options.start : sim.last_day);
-  if (!last.ok()) return last.status();
-  const Date day0 = *last + boost::gregorian::days(1);
+  // The matters are raised on the year's second day; the part's clock stops at the
+  // simulation's last tick (18:00 of its last working day), so that no petition wake-up is
+  // taken early: in a short run the later steps stay pending.
+  auto first = parse_date(options.start);
+  if (!first.ok()) return first.status();
+  const Date day0 = *first + boost::gregorian::days(1);
+  Date last_day = *first + boost::gregorian::days(std::max(options.days, 1) - 1);
+  for (; last_day > *first; last_day -= boost::gregorian::days(1)) {
+    auto work = engine.calendar().is_workday(last_day);
+    if (!work.ok()) return work.status();
+    if (*work) break;
+  }
+  const Timestamp end = china_time_to_utc(last_day, 18 * 60);
   const std::string date0 = format_date(day0);
   const Timestamp t0 = china_time_to_utc(day0, 9 * 60);
   const auto people = people_of(district);
@@ -311,7 +321,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
 
   // One notice taken down early, then posted again (a finding).
   const Timestamp day5 = china_time_to_utc(day0 + boost::gregorian::days(5), 9 * 60);
-  if (!open.empty()) {
+  if (!open.empty() && day5 <= end) {
     const auto& o = open.front();
     if (y.run(o.staff, "take_down", o.item, {{"reason", "公开栏改造，公告被提前撤下"}}, day5).ok()) {
       (void)y.run(o.staff, "post", o.item, {{"channel", "board"}, {"from", format_date(day0 + boost::gregorian::days(5))}},
@@ -322,6 +332,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
   for (int round = 0; round < 3; ++round) {
     const Date d = day0 + boost::gregorian::days(25 * (round + 1));
     const Timestamp now = china_time_to_utc(d, 9 * 60);
+    if (now > end) break;
     auto tick = engine.tick(now);
     if (!tick.ok()) return tick.status();
     for (const auto& o : open) {

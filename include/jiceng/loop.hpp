@@ -174,6 +174,14 @@ class LoopHost {
   virtual UndoLog& undo() = 0;
   /// Whether this call is a replay of a recorded event (no new decisions).
   virtual bool replaying() const = 0;
+  /// Read-only: a query (`get`, `list`, ...) of another hosted loop, answered on the state
+  /// as of this call (live: before this event; replay: at the same point of the log, so
+  /// replay decides as live did). A loop checks a reference to another loop's item with it
+  /// (the service fund checks the project a spend names) without including its headers.
+  /// NOT_FOUND for a loop this host does not host; the other loop's errors pass through.
+  /// The default answers NOT_FOUND (a host that offers no loop queries).
+  virtual absl::StatusOr<std::string> query_loop(std::string_view loop, std::string_view name,
+                                                 std::string_view params) const;
 };
 
 /// A command to a loop.

@@ -59,6 +59,11 @@ void UndoLog::commit() {
   bytes_.clear();
 }
 
+absl::StatusOr<std::string> LoopHost::query_loop(std::string_view loop, std::string_view name,
+                                                 std::string_view /*params*/) const {
+  return absl::NotFoundError(internal::cat("query ", name, " of loop ", loop, ": this host offers no loop queries"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Tables
 

@@ -7,6 +7,7 @@
 #include "loop/commitments_loop.hpp"
 #include "loop/mediation_loop.hpp"
 #include "loop/deliberation_loop.hpp"
+#include "loop/projects_loop.hpp"
 
 namespace jiceng {
 
@@ -16,6 +17,8 @@ std::vector<LoopFactory> builtin_loop_factories() {
       [] { return make_assessment_loop(); },
       [] { return mediation::make(); },
       [] { return deliberation::make(); },
+      [] { return make_projects_loop(); },
+      [] { return make_fund_loop(); },
   };
 }
 

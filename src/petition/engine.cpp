@@ -925,6 +925,12 @@ class HostEnv final : public LoopHost {
   const PolicySet& policy() const override { return *m_.cfg.policy_set; }
   UndoLog& undo() override { return m_.undo_log; }
   bool replaying() const override { return replay_; }
+  absl::StatusOr<std::string> query_loop(std::string_view loop, std::string_view name,
+                                         std::string_view params) const override {
+    const Loop* l = m_.find_loop(loop);
+    if (l == nullptr) return absl::NotFoundError(internal::cat("loop ", loop, " is not hosted by this engine"));
+    return l->query(name, params, *this);
+  }
 
  private:
   Engine::Impl& m_;

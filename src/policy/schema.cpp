@@ -119,6 +119,26 @@ absl::Status unique_ids(const json::value& v, const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::Status unique_entry_ids(const json::value& v, const std::string& path) {
+  std::set<std::string> seen;
+  const auto& arr = v.as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string id(arr[i].as_object().at("id").as_string());
+    if (!seen.insert(id).second) return field_error(cat(path, "[", i, "].id"), cat("\"", id, "\" listed twice"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status unique_strings(const json::value& v, const std::string& path) {
+  std::set<std::string> seen;
+  const auto& arr = v.as_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string s(arr[i].as_string());
+    if (!seen.insert(s).second) return field_error(cat(path, "[", i, "]"), cat("\"", s, "\" listed twice"));
+  }
+  return absl::OkStatus();
+}
+
 absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string>& order) {
   absl::flat_hash_map<std::string, Schema> c;
   auto add = [&](std::string id, Schema s) {
@@ -268,6 +288,37 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
                return absl::OkStatus();
              }));
   }
+  // Read by the projects and service-fund loops (src/loop/projects_loop.cpp, fund_loop.cpp):
+  // their guards are the checks.
+  add("project.kinds",
+      Obj({F("kinds", With(Array(Obj({F("id", String()), F("zh", String()), F("review_interval_days", Int(0, 366))}), 1),
+                           unique_entry_ids))}));
+  add("village_plan.campaign",
+      With(Obj({F("tiers", With(Array(String(), 1), unique_strings)), F("plan_within_years", Int(1, 10)),
+                F("cover_within_years", Int(1, 10))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             const auto& o = v.as_object();
+             if (o.at("plan_within_years").as_int64() > o.at("cover_within_years").as_int64()) {
+               return field_error(join_path(path, "plan_within_years"), "exceeds cover_within_years");
+             }
+             return absl::OkStatus();
+           }));
+  Schema category = Obj({F("id", String()), F("zh", String())});
+  add("fund.categories",
+      With(Obj({F("categories", Array(category, 1)), F("negative", Array(category, 0))}),
+           [](const json::value& v, const std::string& path) -> absl::Status {
+             std::set<std::string> seen;
+             for (const char* list : {"categories", "negative"}) {
+               const auto& a = v.as_object().at(list).as_array();
+               for (std::size_t i = 0; i < a.size(); ++i) {
+                 std::string id(a[i].as_object().at("id").as_string());
+                 if (!seen.insert(id).second) {
+                   return field_error(cat(join_path(path, list), "[", i, "].id"), cat("category \"", id, "\" listed twice"));
+                 }
+               }
+             }
+             return absl::OkStatus();
+           }));
   add("review.democratic",
       With(Obj({F("grades", Array(String(), 1)), F("failing_grade", String()), F("consecutive_to_end", Int(1, 10)),
                 F("min_per_year", Int(1, 12))}),

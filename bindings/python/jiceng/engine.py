@@ -176,6 +176,16 @@ class Engine(_Handle):
         from .mediation import Mediation
         return self._loop_face("mediation", Mediation)
 
+    @property
+    def projects(self):
+        """The projects loop (项目: 便民实事项目, 微实事, 一村一策, 跨域项目), jiceng.projects.Projects."""
+        return self.loops["projects"]
+
+    @property
+    def fund(self):
+        """The community service fund loop (为民服务专项经费), jiceng.projects.Fund."""
+        return self.loops["fund"]
+
     _what = "engine"
 
     def _release(self, h):

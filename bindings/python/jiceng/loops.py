@@ -126,7 +126,8 @@ class Loops:
         if name not in self._cache:
             if name not in self.names():
                 raise KeyError("this engine hosts no loop %r (hosted: %s)" % (name, ", ".join(self.names()) or "none"))
-            self._cache[name] = Loop(self._engine, name)
+            from .projects import loop_class  # the loops with a class of their own
+            self._cache[name] = loop_class(name)(self._engine, name)
         return self._cache[name]
 
     def __getattr__(self, name):

@@ -39,6 +39,8 @@ class NoLoopTests(unittest.TestCase):
         self.assertIn("mediation", e.loops.names())
         self.assertIn("deliberation", e.loops.names())
         self.assertEqual("toy" in e.loops.names(), EXPECT_TOY)
+        self.assertIn("projects", e.loops.names())
+        self.assertIn("fund", e.loops.names())
         with self.assertRaises(KeyError):
             e.loops["lamp"]
         with self.assertRaises(AttributeError):

@@ -793,8 +793,9 @@ class ProjectsLoop final : public TableLoop {
       for (const auto& r : d.at("resources").as_array()) {
         json::object o = r.as_object();
         o["project"] = id;
-        if (auto b = g.find(sv(o.at("by").as_string()))) o["by_name"] = g.name(*b);
-        o["member_unit"] = members.count(*g.find(sv(o.at("by").as_string()))) > 0;
+        const auto by = g.find(sv(o.at("by").as_string()));  // a later org graph may lack it
+        if (by) o["by_name"] = g.name(*by);
+        o["member_unit"] = by && members.count(*by) > 0;
         if (const json::value* v = o.if_contains("value_fen")) {
           o["value"] = loopval::format_fen(v->as_int64());
           o.erase("value_fen");

@@ -82,15 +82,9 @@ int year_of_day(std::int64_t day) { return (kEpoch + boost::gregorian::days(day)
 Timestamp end_of_day(std::int64_t day) { return (day + 1) * 86400 - 8 * 3600; }
 
 absl::StatusOr<Timestamp> civil_period_end(const WorkCalendar& cal, std::int64_t start, int days) {
-  std::int64_t last = start + days;  // the start day is not counted
-  for (int guard = 0;; ++guard) {
-    auto work = cal.is_workday(kEpoch + boost::gregorian::days(last));
-    if (!work.ok()) return work.status();
-    if (*work) break;
-    if (guard > 60) return absl::InternalError("civil_period_end: no working day within 60 days");
-    ++last;  // a last day on a rest day moves to the next working day
-  }
-  return end_of_day(last);
+  // The calendar's counting (civil_code_period_last_day), shared with every loop that posts.
+  JICENG_ASSIGN_OR_RETURN(Date last, civil_code_period_last_day(cal, kEpoch + boost::gregorian::days(start), days));
+  return end_of_day((last - kEpoch).days());
 }
 
 }  // namespace jiceng::loopval

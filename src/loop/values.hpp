@@ -45,7 +45,8 @@ Timestamp end_of_day(std::int64_t day);
 /// 第二百零三条: a last day that is a statutory rest day moves to the day after the rest
 /// ends, and the period ends at 24:00 of its last day). Rest days are the calendar's: a
 /// day that is not a working day (weekends, public holidays; a make-up working day counts
-/// as a working day). The calendar's errors (an uncovered year) pass through.
+/// as a working day). Delegates to the calendar's civil_code_period_last_day; its errors
+/// (an uncovered year) pass through.
 absl::StatusOr<Timestamp> civil_period_end(const WorkCalendar& cal, std::int64_t start, int days);
 
 }  // namespace jiceng::loopval

@@ -12,6 +12,7 @@ LoopPart mediation_part();  // src/demo/mediation_part.cpp
 LoopPart commitments_part();  // src/demo/commitments_part.cpp
 LoopPart assessment_part();   // src/demo/assessment_part.cpp
 LoopPart deliberation_part();  // src/demo/deliberation_part.cpp
+LoopPart projects_part();  // src/demo/projects_part.cpp
 
 std::span<const LoopPart> loop_parts() {
   static const std::vector<LoopPart> parts = {
@@ -19,6 +20,7 @@ std::span<const LoopPart> loop_parts() {
       commitments_part(),
       assessment_part(),
       deliberation_part(),
+      projects_part(),
   };
   return parts;
 }

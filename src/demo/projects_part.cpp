@@ -1,0 +1,526 @@
+// The demo year of the projects loop (项目) and the community service fund (为民服务专项经费):
+// every grid branch runs the practical projects the district data gives it (便民实事项目,
+// at least one per branch a year in Wuzhong, a few branches none), each proposed by the grid
+// worker, decided by the community's party committee, carried out milestone by milestone,
+// completed (some late) and its result posted; each community's fund account is opened
+// (an allocation below the 200,000-yuan minimum is refused and replaced by the minimum),
+// pays for its projects in the four categories — some spends refused on purpose, a
+// negative category or more than the balance — and is closed and its statement posted at
+// the year's end; 11 cross-area problems between neighbouring streets run as 6 annual and
+// 5 long-term projects with monthly reviews, a few reviews missed (findings).
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/strings.hpp"
+#include "demo/loop_parts.hpp"
+#include "jiceng/calendar.hpp"
+#include "jiceng/engine.hpp"
+#include "jiceng/policy.hpp"
+#include "report/text.hpp"
+
+namespace jiceng::demo {
+namespace {
+namespace json = boost::json;
+
+std::string money(std::int64_t fen) { return absl::StrFormat("%d.%02d", fen / 100, fen % 100); }
+std::int64_t fen_of(const json::value& v) {
+  const std::string s(v.as_string());
+  const auto dot = s.find('.');
+  return std::stoll(s.substr(0, dot)) * 100 + (dot == std::string::npos ? 0 : std::stoll(s.substr(dot + 1)));
+}
+
+constexpr const char* kTitles[] = {"楼道照明改造", "高龄老人助餐点", "非机动车充电棚", "小区适老化扶手",
+                                   "口袋公园微更新", "雨污分流疏通",   "便民修理服务点", "儿童托管驿站"};
+constexpr const char* kNeeds[] = {"elderly_care", "environment", "parking", "facilities", "safety", "noise"};
+constexpr const char* kCategories[] = {"public_service", "public_service", "party_building", "self_governance",
+                                       "other_urgent"};
+
+class Year {
+ public:
+  Year(Engine& e, const District& d, const DemoOptions& o, SimStats& sim, Date start, bool fund)
+      : e_(e), d_(d), o_(o), sim_(sim), start_(start), fund_(fund), rng_(o.seed ^ 0x5052'4F4A'4543'5453ull) {}
+
+  absl::StatusOr<LoopPartReport> run() {
+    JICENG_RETURN_IF_ERROR(practical_projects());
+    JICENG_RETURN_IF_ERROR(cross_area());
+    JICENG_RETURN_IF_ERROR(fund_year_end());
+    // The clock at the last simulated working moment: overdue projects, missed reviews,
+    // postings whose 15 days are over.
+    JICENG_ASSIGN_OR_RETURN(TickReport t, e_.tick(at(1.0, 18 * 60)));
+    report_.commands += t.loop_events;
+    JICENG_RETURN_IF_ERROR(sections());
+    return std::move(report_);
+  }
+
+ private:
+  // The time at fraction `f` of the simulated period (0 = first day, 1 = last day), at
+  // `minute` of that day, China time.
+  Timestamp at(double f, int minute) const {
+    const int day = static_cast<int>(std::clamp(f, 0.0, 1.0) * (o_.days - 1));
+    return china_time_to_utc(start_ + boost::gregorian::days(day), minute);
+  }
+  static std::string date_of(Timestamp t) { return format_date(china_date(t)); }
+
+  const std::string& id(int unit) const { return d_.units[static_cast<std::size_t>(unit)].id; }
+
+  // A command the demo means to be accepted: a refusal is counted as the year's refusals.
+  absl::StatusOr<std::uint64_t> must(std::string_view loop, std::string_view event, std::uint64_t item,
+                                     const Actor& a, Timestamp t, const json::object& payload) {
+    const std::string body = json::serialize(payload);
+    LoopCommand c;
+    c.event = event;
+    c.item = item;
+    c.payload = body;
+    c.actor = a;
+    c.now = t;
+    ++report_.commands;
+    auto r = e_.command(loop, c);
+    if (!r.ok()) {
+      ++sim_.refused;
+      if (sim_.refusals.size() < 20) ++sim_.refusals[internal::cat(loop, " ", event, ": ", r.status().message())];
+      return r.status();
+    }
+    return r->item;
+  }
+  // A command the demo expects to be refused (an overspend, a negative category, an
+  // allocation below the minimum): counted apart, by the refusal's reason.
+  void refused(std::string_view reason, std::string_view event, std::uint64_t item, const Actor& a, Timestamp t,
+               const json::object& payload) {
+    const std::string body = json::serialize(payload);
+    LoopCommand c;
+    c.event = event;
+    c.item = item;
+    c.payload = body;
+    c.actor = a;
+    c.now = t;
+    ++report_.commands;
+    auto r = e_.command("fund", c);
+    if (r.ok()) {
+      ++sim_.refused;  // accepted where it should not be: a bug the report must show
+      ++sim_.refusals[internal::cat("fund ", event, " accepted although ", reason)];
+    } else {
+      ++report_.refused_on_purpose;
+      ++refused_[std::string(reason)];
+    }
+  }
+
+  // The account of `community` (unit index) for the year of `t`, opened when first needed.
+  absl::StatusOr<std::uint64_t> account(int community, std::size_t c_idx, Timestamp t) {
+    const int year = china_date(t).year();
+    auto key = std::make_pair(community, year);
+    if (auto it = accounts_.find(key); it != accounts_.end()) return it->second;
+    const int street = d_.streets[static_cast<std::size_t>(d_.units[static_cast<std::size_t>(community)].street)];
+    const Actor finance{internal::cat("SO-", id(street)), Role::kStreetOfficer, id(street)};
+    const long yuan = c_idx < d_.service_fund_yuan.size() ? d_.service_fund_yuan[c_idx] : 200000;
+    json::object open{{"unit", id(community)}, {"year", year}, {"allocation", money(yuan * 100)},
+                      {"source", "市、区财政为民服务专项经费"}};
+    const Timestamp when = at(0.0, 8 * 60);
+    if (yuan < 200000) {
+      refused("allocation below the policy minimum", "open", 0, finance, when, open);
+      open["allocation"] = money(200000 * 100);
+    }
+    JICENG_ASSIGN_OR_RETURN(std::uint64_t item, must("fund", "open", 0, finance, when + 60, open));
+    accounts_[key] = item;
+    acc_time_[item] = when + 60;
+    account_list_.push_back({community, item});
+    return item;
+  }
+
+  absl::Status practical_projects() {
+    std::size_t n = 0;
+    for (std::size_t gi = 0; gi < d_.grids.size(); ++gi) {
+      const int grid = d_.grids[gi];
+      const auto& g = d_.units[static_cast<std::size_t>(grid)];
+      const int community = g.parent;
+      const std::size_t c_idx = static_cast<std::size_t>(g.community);
+      const int count = gi < d_.practical_projects.size() ? d_.practical_projects[gi] : 1;
+      const Actor worker{internal::cat("GW-", g.id), Role::kGridWorker, g.id};
+      const Actor secretary{internal::cat("CS-", id(community)), Role::kCommunitySecretary, id(community)};
+      // The community's resident units (驻区单位 of its 大党委) offer resources.
+      std::vector<int> offers;
+      for (std::size_t u = 0; u < d_.units.size(); ++u) {
+        if (d_.units[u].type == UnitType::kResident && d_.units[u].parent == community) offers.push_back(static_cast<int>(u));
+      }
+      for (int k = 0; k < count; ++k, ++n) {
+        const double f0 = 0.02 + 0.25 * rng_.uniform();
+        const Timestamp proposed = at(f0, 9 * 60 + rng_.range(0, 120));
+        const double fdue = std::min(1.0, f0 + 0.35 + 0.5 * rng_.uniform());
+        const std::int64_t budget = (n == 0 ? 50000 : 3000 + 1000 * rng_.range(0, 45)) * 100;
+        const bool weighted = rng_.chance(0.5);
+        json::array ms;
+        const int parts = rng_.range(2, 3);
+        for (int m = 0; m < parts; ++m) {
+          json::object mo{{"name", m == 0 ? "方案议定" : m + 1 == parts ? "完工验收" : "施工实施"}};
+          if (weighted) mo["weight"] = m + 1 == parts ? 1 : 2 + m;
+          ms.push_back(std::move(mo));
+        }
+        json::object p{{"unit", g.id},
+                       {"kind", "practical"},
+                       {"title", n == 0 ? "八十岁以上老人助餐点" : kTitles[rng_.range(0, 7)]},
+                       {"lead_unit", g.id},
+                       {"co_units", json::array{json::string(id(community))}},
+                       {"needs", json::array{json::object{{"kind", "category"}, {"ref", kNeeds[rng_.range(0, 5)]}}}},
+                       {"budget", money(budget)},
+                       {"rollup", weighted ? "weighted" : "equal"},
+                       {"milestones", std::move(ms)},
+                       {"due", date_of(at(fdue, 0))}};
+        if (!offers.empty()) {
+          const int by = offers[static_cast<std::size_t>(rng_.range(0, static_cast<int>(offers.size()) - 1))];
+          p["resources"] = json::array{json::object{{"by", id(by)},
+                                                    {"what", "志愿服务与专业支持"},
+                                                    {"month", static_cast<int>(china_date(proposed).month())}}};
+        }
+        auto item = must("projects", "propose", 0, worker, proposed, p);
+        if (!item.ok()) continue;
+        const std::string record = internal::cat(id(community), "-", static_cast<int>(china_date(proposed).year()), "-", n + 1);
+        Timestamp t = proposed + 3 * 86400;
+        if (!must("projects", "approve", *item, secretary, t,
+                  {{"decided_by", "社区党组织会议（四议两公开）"}, {"record", record}, {"decided_on", date_of(t)}})
+                 .ok()) {
+          continue;
+        }
+        // The fund pays the project's budget in one spend; on purpose, a few try a negative
+        // category or more than is left.
+        if (fund_) {
+        JICENG_ASSIGN_OR_RETURN(std::uint64_t acc, account(community, c_idx, t));
+        const Actor payer{internal::cat("CS-", id(community)), Role::kCommunitySecretary, id(community)};
+        json::object spend{{"project", absl::StrFormat("P%08d", *item)},
+                           {"decision", record},
+                           {"category", kCategories[rng_.range(0, 4)]},
+                           {"amount", money(budget)},
+                           {"purpose", internal::cat(p.at("title").as_string().c_str(), "项目支出")}};
+        // An account's events are in time order: a spend comes after the account's last.
+        const Timestamp pay_at = std::max(t + 7200, acc_time_[acc] + 60);
+        if (rng_.chance(0.04)) {
+          json::object bad = spend;
+          bad["category"] = "office_expenses";
+          refused("a negative category", "spend", acc, payer, pay_at, bad);
+        }
+        auto st = e_.query("fund", "get", internal::cat("{\"item\":", acc, "}"));
+        if (!st.ok()) return st.status();
+        const std::int64_t left = fen_of(json::parse(*st).as_object().at("data").as_object().at("balance"));
+        if (budget > left) {
+          refused("more than the balance", "spend", acc, payer, pay_at, spend);
+        } else {
+          if (must("fund", "spend", acc, payer, pay_at, spend).ok()) acc_time_[acc] = pay_at;
+        }
+        }
+        // The work: start, milestones, completion (some after the deadline), the result posted.
+        t += 86400;
+        if (!must("projects", "start", *item, worker, t, {}).ok()) continue;
+        const double fend = std::min(1.0, fdue + (rng_.chance(0.12) ? 0.08 : -0.1 * rng_.uniform()));
+        if (rng_.chance(0.07)) continue;  // still under way at the year's end
+        for (int m = 0; m < parts; ++m) {
+          const Timestamp tm = std::max(t + 60, at(f0 + (fend - f0) * (m + 1) / parts, 10 * 60));
+          t = tm;
+          if (!must("projects", "progress", *item, worker, t, {{"milestone", m + 1}, {"percent", 100}}).ok()) break;
+        }
+        t += 600;
+        if (!must("projects", "complete", *item, worker, t, {{"summary", "已完工并投入使用"}}).ok()) continue;
+        t += 600;
+        (void)must("projects", "publish", *item, worker, t, {{"from", date_of(t)}, {"channel", "社区居务公开栏"}});
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // 11 cross-area problems on street borders: 6 annual and 5 long-term projects, each led
+  // by a street with its neighbour as co-unit, reviewed about monthly by the lead street.
+  absl::Status cross_area() {
+    const std::size_t ns = d_.streets.size();
+    if (ns < 2) return absl::OkStatus();
+    const Actor district{"DO-1", Role::kDistrictOfficer, id(d_.district)};
+    const int year = china_date(at(0.0, 0)).year();
+    for (int i = 0; i < 11; ++i) {
+      const int lead = d_.streets[static_cast<std::size_t>(i) % ns];
+      const int co = d_.streets[static_cast<std::size_t>(i + 1) % ns];
+      const bool annual = i < 6;
+      const Actor officer{internal::cat("SO-", id(lead)), Role::kStreetOfficer, id(lead)};
+      const Timestamp t0 = at(0.05 + 0.01 * i, 9 * 60);
+      json::object p{{"unit", id(lead)},
+                     {"kind", "cross_area"},
+                     {"title", internal::cat(annual ? "跨界道路联合整治" : "毗邻区域河道综合治理", i + 1)},
+                     {"lead_unit", id(lead)},
+                     {"co_units", json::array{json::string(id(co))}},
+                     {"needs", json::array{json::object{{"kind", "list"}, {"ref", internal::cat("毗邻区域问题清单第", i + 1, "项")}}}},
+                     {"rollup", "equal"},
+                     {"horizon", annual ? "annual" : "long_term"}};
+      if (annual) {
+        p["year"] = year;
+        p["milestones"] = json::array{json::object{{"name", "联合排查"}}, json::object{{"name", "整治完成"}}};
+      } else {
+        p["milestones"] = json::array{json::object{{"name", "方案编制"}, {"due", internal::cat(year, "-12-31")}},
+                                      json::object{{"name", "分段实施"}, {"due", internal::cat(year + 1, "-12-31")}},
+                                      json::object{{"name", "全线贯通"}, {"due", internal::cat(year + 2, "-06-30")}}};
+      }
+      auto item = must("projects", "propose", 0, officer, t0, p);
+      if (!item.ok()) continue;
+      Timestamp t = t0 + 86400;
+      if (!must("projects", "approve", *item, district, t,
+                {{"decided_by", "区委跨域协调会议"}, {"record", internal::cat("区协调-", year, "-", i + 1)}, {"decided_on", date_of(t)}})
+               .ok()) {
+        continue;
+      }
+      if (!must("projects", "start", *item, officer, t + 3600, {}).ok()) continue;
+      // Reviews every 20-30 days; projects 3 and 8 skip a stretch (missed reviews).
+      for (double f = 0.05 + 0.01 * i + 25.0 / std::max(o_.days, 1); f < 0.97; f += (20.0 + rng_.range(0, 10)) / std::max(o_.days, 1)) {
+        if ((i == 3 || i == 8) && f > 0.4 && f < 0.65) continue;
+        const Timestamp tr = at(f, 15 * 60);
+        if (tr <= t) continue;
+        t = tr;
+        if (!must("projects", "review", *item, officer, t, {{"note", "定期调度推进"}}).ok()) break;
+      }
+      if (annual && rng_.chance(0.7)) {
+        for (int m = 1; m <= 2; ++m) {
+          t = std::max(t + 60, at(0.6 + 0.15 * m, 11 * 60));
+          (void)must("projects", "progress", *item, officer, t, {{"milestone", m}, {"percent", 100}});
+        }
+      } else {
+        t = std::max(t + 60, at(0.9, 11 * 60));
+        (void)must("projects", "progress", *item, officer, t, {{"milestone", 1}, {"percent", annual ? 60 : 100}});
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Each account is closed in the year's last month and its statement posted 15 days.
+  absl::Status fund_year_end() {
+    for (const auto& [community, acc] : account_list_) {
+      const int street = d_.streets[static_cast<std::size_t>(d_.units[static_cast<std::size_t>(community)].street)];
+      const Actor officer{internal::cat("SO-", id(street)), Role::kStreetOfficer, id(street)};
+      const Actor secretary{internal::cat("CS-", id(community)), Role::kCommunitySecretary, id(community)};
+      const Timestamp t = std::max(at(0.945, 16 * 60), acc_time_[acc] + 60);
+      if (!must("fund", "close", acc, officer, t, {{"note", "年度结账"}}).ok()) continue;
+      (void)must("fund", "publish", acc, secretary, t + 600, {{"from", date_of(t)}, {"channel", "居务公开栏"}});
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status sections() {
+    JICENG_ASSIGN_OR_RETURN(std::string board, e_.query("projects", "board", ""));
+    JICENG_ASSIGN_OR_RETURN(std::string counts, e_.query("projects", "counts", ""));
+    JICENG_ASSIGN_OR_RETURN(std::string findings, e_.query("projects", "findings", ""));
+    JICENG_ASSIGN_OR_RETURN(std::string ledger, e_.query("fund", "ledger", ""));
+    const json::array rows = json::parse(board).as_object().at("projects").as_array();
+    std::map<std::string, std::int64_t> by_kind, finding_counts;
+    struct Street {
+      std::int64_t projects = 0, done = 0, bp = 0;
+    };
+    std::map<std::string, Street> streets;
+    std::int64_t grids_with = 0;
+    std::map<std::string, int> grid_seen;
+    for (const auto& r : rows) {
+      const auto& o = r.as_object();
+      ++by_kind[std::string(o.at("kind").as_string())];
+      if (o.at("kind").as_string() == "practical") grid_seen[std::string(o.at("unit").as_string())] = 1;
+      const std::string street = o.contains("street") ? std::string(o.at("street").as_string()) : "";
+      auto& s = streets[street];
+      ++s.projects;
+      s.bp += o.at("progress_bp").as_int64();
+      const std::string_view st(o.at("state").as_string());
+      if (st == "done" || st == "publishing" || st == "published") ++s.done;
+    }
+    grids_with = static_cast<std::int64_t>(grid_seen.size());
+    const json::value findings_doc = json::parse(findings);
+    for (const auto& f : findings_doc.as_object().at("findings").as_array()) {
+      ++finding_counts[std::string(f.as_object().at("code").as_string())];
+    }
+    json::array by_street;
+    for (const auto& [sid, s] : streets) {
+      std::string name;
+      for (int u : d_.streets)
+        if (id(u) == sid) name = d_.units[static_cast<std::size_t>(u)].name;
+      by_street.push_back(json::object{{"street", sid},
+                                       {"name", name},
+                                       {"projects", s.projects},
+                                       {"done", s.done},
+                                       {"progress_percent", absl::StrFormat("%.2f", s.projects ? s.bp / 100.0 / s.projects : 0.0)}});
+    }
+    json::array cross;
+    for (const auto& r : rows) {
+      const auto& o = r.as_object();
+      if (o.at("kind").as_string() != "cross_area") continue;
+      cross.push_back(json::object{{"id", o.at("id")},       {"title", o.at("title")},
+                                   {"horizon", o.at("horizon")}, {"lead_unit", o.at("lead_unit")},
+                                   {"co_units", o.at("co_units")}, {"state", o.at("state")},
+                                   {"progress", o.at("progress")}, {"due", o.at("due")},
+                                   {"reviews", o.at("reviews")},   {"missed_reviews", o.at("missed_reviews")}});
+    }
+    json::object kinds, fcounts;
+    for (const auto& [k, v] : by_kind) kinds[k] = v;
+    for (const auto& [k, v] : finding_counts) fcounts[k] = v;
+    // One 大党委's four lists, as a sample of the query.
+    json::object sample;
+    for (std::size_t u = 0; u < d_.units.size(); ++u) {
+      if (d_.units[u].type != UnitType::kJoint) continue;
+      auto l = e_.query("projects", "four_lists", internal::cat("{\"unit\":\"", d_.units[u].id, "\"}"));
+      if (!l.ok()) return l.status();
+      const json::object lo = json::parse(*l).as_object();
+      if (lo.at("projects").as_array().empty()) continue;
+      sample = json::object{{"joint_committee", lo.at("joint_committee")},
+                            {"name", lo.at("name")},
+                            {"needs", lo.at("needs").as_array().size()},
+                            {"resources", lo.at("resources").as_array().size()},
+                            {"projects", lo.at("projects").as_array().size()},
+                            {"responsibilities", lo.at("responsibilities").as_array().size()}};
+      break;
+    }
+    json::object projects{{"total", rows.size()},
+                          {"states", json::parse(counts)},
+                          {"kinds", std::move(kinds)},
+                          {"grids", d_.grids.size()},
+                          {"grids_with_practical_project", grids_with},
+                          {"by_street", std::move(by_street)},
+                          {"cross_area", std::move(cross)},
+                          {"findings", std::move(fcounts)},
+                          {"four_lists_sample", std::move(sample)}};
+    // The fund: one object per community and year, and its use by category.
+    json::array fund;
+    std::map<std::string, std::int64_t> by_cat;
+    std::int64_t allocated = 0, spent = 0;
+    const json::value ledger_doc = json::parse(ledger);
+    for (const auto& a : ledger_doc.as_object().at("accounts").as_array()) {
+      const auto& o = a.as_object();
+      fund.push_back(json::object{{"account", o.at("account")},     {"community", o.at("community")},
+                                  {"name", o.at("name")},           {"year", o.at("year")},
+                                  {"allocation", o.at("allocation")}, {"spent", o.at("spent")},
+                                  {"balance", o.at("balance")},     {"spends", o.at("spends")},
+                                  {"state", o.at("state")}});
+      allocated += fen_of(o.at("allocation"));
+      spent += fen_of(o.at("spent"));
+      JICENG_ASSIGN_OR_RETURN(std::string s, e_.query("fund", "statement", json::serialize(json::object{{"item", o.at("account")}})));
+      const json::value statement = json::parse(s);
+      for (const auto& c : statement.as_object().at("by_category").as_array()) {
+        by_cat[std::string(c.as_object().at("category").as_string())] += fen_of(c.as_object().at("amount"));
+      }
+    }
+    json::array cats;
+    for (const auto& [k, v] : by_cat) cats.push_back(json::object{{"category", k}, {"amount", money(v)}});
+    json::object refusals;
+    for (const auto& [k, v] : refused_) refusals[k] = v;
+    json::object use{{"accounts", fund.size()},
+                     {"allocated", money(allocated)},
+                     {"spent", money(spent)},
+                     {"balance", money(allocated - spent)},
+                     {"by_category", std::move(cats)},
+                     {"refused_on_purpose", std::move(refusals)}};
+    report_.text = absl::StrFormat(
+        "项目 projects: %d (grid branches with a practical project: %d of %d; cross-area %d); findings: %d\n"
+        "为民服务专项经费 fund: %d accounts, allocated %s, spent %s yuan; refused on purpose: %d\n",
+        rows.size(), grids_with, d_.grids.size(), projects.at("cross_area").as_array().size(),
+        json::parse(findings).as_object().at("findings").as_array().size(), fund.size(), money(allocated), money(spent),
+        report_.refused_on_purpose);
+    report_.sections.emplace_back("projects", std::move(projects));
+    report_.sections.emplace_back("fund", std::move(fund));
+    report_.sections.emplace_back("fund_use", std::move(use));
+    return absl::OkStatus();
+  }
+
+  Engine& e_;
+  const District& d_;
+  const DemoOptions& o_;
+  SimStats& sim_;
+  Date start_;
+  bool fund_;
+  Rng rng_;
+  LoopPartReport report_;
+  std::map<std::pair<int, int>, std::uint64_t> accounts_;
+  std::vector<std::pair<int, std::uint64_t>> account_list_;
+  std::map<std::uint64_t, Timestamp> acc_time_;  // each account's last event
+  std::map<std::string, std::size_t> refused_;
+};
+
+absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, const DemoOptions& options,
+                                   SimStats& sim) {
+  JICENG_ASSIGN_OR_RETURN(Date start, parse_date(options.start));
+  // The service fund is Suzhou's: a policy set without its rules (national, changshu) runs
+  // the projects only.
+  const auto builtin = PolicySet::builtin_names();
+  auto set = std::find(builtin.begin(), builtin.end(), options.policy) != builtin.end()
+                 ? PolicySet::load_builtin(options.policy)
+                 : PolicySet::load_file(options.policy);
+  const bool fund = set.ok() && set->has_rule("community.service_fund") && set->has_rule("fund.categories");
+  return Year(engine, district, options, sim, start, fund).run();
+}
+
+std::string esc(std::string_view s) { return report::html_escape(s); }
+
+// A horizontal bar chart (inline SVG) of label → value.
+std::string bars(const std::string& id, const std::vector<std::pair<std::string, double>>& rows,
+                 const std::string& unit) {
+  double max = 0;
+  for (const auto& [l, v] : rows) max = std::max(max, v);
+  const int h = 24 * static_cast<int>(rows.size()) + 10;
+  std::string s = absl::StrFormat(
+      "<svg class=\"chart\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"%d\" role=\"img\">",
+      id, h);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double w = max > 0 ? 380.0 * rows[i].second / max : 0;
+    const int y = 5 + 24 * static_cast<int>(i);
+    s += absl::StrFormat(
+        "<text x=\"0\" y=\"%d\">%s</text><rect class=\"bar\" x=\"170\" y=\"%d\" width=\"%.1f\" height=\"16\" "
+        "fill=\"#c0392b\"/><text class=\"value\" x=\"%.1f\" y=\"%d\">%s%s</text>",
+        y + 13, esc(rows[i].first), y, std::max(w, 1.0), 176 + w, y + 13, absl::StrFormat("%.2f", rows[i].second), unit);
+  }
+  return s + "</svg>";
+}
+
+std::string html(const json::object& report) {
+  const json::value* p = report.if_contains("projects");
+  const json::value* use = report.if_contains("fund_use");
+  if (p == nullptr || use == nullptr) return "";
+  const auto& po = p->as_object();
+  const auto& uo = use->as_object();
+  static const std::map<std::string, std::string> kZh = {{"party_building", "党建工作类"},
+                                                         {"public_service", "公共服务类"},
+                                                         {"self_governance", "自治管理类"},
+                                                         {"other_urgent", "其他迫切服务事项"}};
+  std::vector<std::pair<std::string, double>> cats, streets;
+  for (const auto& c : uo.at("by_category").as_array()) {
+    const std::string k(c.as_object().at("category").as_string());
+    cats.emplace_back(kZh.count(k) ? kZh.at(k) : k, static_cast<double>(fen_of(c.as_object().at("amount"))) / 1e6);
+  }
+  for (const auto& s : po.at("by_street").as_array()) {
+    const auto& so = s.as_object();
+    streets.emplace_back(std::string(so.at("name").as_string()), std::stod(std::string(so.at("progress_percent").as_string())));
+  }
+  std::string h = "<h2>项目与为民服务专项经费</h2>\n";
+  h += absl::StrFormat(
+      "<p>全年项目 %d 个，其中便民实事项目覆盖网格党支部 %d / %d 个；跨域项目 %d 个（年度与中长期），"
+      "定期调度缺失 %d 次。为民服务专项经费账户 %d 个，拨付 %s 元，支出 %s 元，结余 %s 元；"
+      "按政策拒绝的支出与拨付 %d 笔（负面清单、超支、低于最低额度）。</p>\n",
+      po.at("total").as_int64(), po.at("grids_with_practical_project").as_int64(), po.at("grids").as_int64(),
+      po.at("cross_area").as_array().size(),
+      po.at("findings").as_object().contains("review_missed") ? po.at("findings").as_object().at("review_missed").as_int64() : 0,
+      uo.at("accounts").as_int64(), esc(std::string(uo.at("allocated").as_string())),
+      esc(std::string(uo.at("spent").as_string())), esc(std::string(uo.at("balance").as_string())),
+      [&] {
+        std::int64_t n = 0;
+        for (const auto& [k, v] : uo.at("refused_on_purpose").as_object()) n += v.as_int64();
+        return n;
+      }());
+  h += "<h3>经费按类别使用（万元）</h3>\n" + bars("chart-fund-categories", cats, " 万") + "\n";
+  h += "<h3>各街道项目平均进度（%）</h3>\n" + bars("chart-project-progress", streets, "%") + "\n";
+  h += "<h3>跨域项目</h3>\n<table><tr><th>编号</th><th>项目</th><th>类型</th><th>牵头单位</th><th>状态</th><th>进度</th>"
+       "<th>调度次数</th><th>调度缺失</th></tr>\n";
+  for (const auto& c : po.at("cross_area").as_array()) {
+    const auto& o = c.as_object();
+    h += absl::StrFormat("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td></tr>\n",
+                         esc(std::string(o.at("id").as_string())), esc(std::string(o.at("title").as_string())),
+                         o.at("horizon").as_string() == "annual" ? "年度" : "中长期",
+                         esc(std::string(o.at("lead_unit").as_string())), esc(std::string(o.at("state").as_string())),
+                         esc(std::string(o.at("progress").as_string())), o.at("reviews").as_int64(),
+                         o.at("missed_reviews").as_int64());
+  }
+  return h + "</table>\n";
+}
+
+}  // namespace
+
+LoopPart projects_part() { return LoopPart{"projects+fund", &run, &html}; }
+
+}  // namespace jiceng::demo

@@ -11,7 +11,9 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_split.h"
 #include "demo/demo.hpp"
+#include "demo/loop_parts.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/kpi.hpp"
@@ -163,6 +165,21 @@ TEST(Demo, RefusesBadOptionsAndWritesNothing) {
   o.petitions_per_day = -1;
   EXPECT_EQ(run_demo(o).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists(dir));
+}
+
+// Each hosted loop is complete through the demo: it has a part (its year, its report.json
+// sections, its Chinese section of report.html) in src/demo/loop_parts.cpp.
+TEST(Demo, EveryHostedLoopHasADemoPart) {
+  ASSERT_FALSE(registered_loops().empty());
+  for (const std::string& loop : registered_loops()) {
+    bool found = false;
+    for (const demo::LoopPart& part : demo::loop_parts()) {
+      for (absl::string_view name : absl::StrSplit(absl::string_view(part.loop.data(), part.loop.size()), '+')) {
+        found = found || std::string_view(name.data(), name.size()) == loop;
+      }
+    }
+    EXPECT_TRUE(found) << "loop " << loop << " has no demo part in src/demo/loop_parts.cpp";
+  }
 }
 
 TEST(Demo, WritesItsFilesAndTheJournalRebuildsEverything) {

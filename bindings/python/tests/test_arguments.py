@@ -17,6 +17,9 @@ import tempfile
 import unittest
 
 import jiceng
+import jiceng.civic
+import jiceng.deliberation
+import jiceng.projects
 from jiceng import Actor, Role
 
 MON = dt.datetime(2025, 1, 6, 9, 0, tzinfo=jiceng.CST)
@@ -36,6 +39,11 @@ CALLABLES = {
     "Policy": jiceng.Policy, "Journal": jiceng.Journal, "Actor": jiceng.Actor,
     "workflow_matrix": jiceng.workflow_matrix, "run_tests": jiceng.policy.run_tests,
     "sha256_hex": jiceng.sha256_hex, "Loop": jiceng.Loop, "Loops": jiceng.Loops,
+    # The hosted loops' classes: every method reaches C through Loop.command / Loop.query
+    # (payload and parameters as JSON: json.dumps escapes a NUL; ids and times as Loop's).
+    "Commitments": jiceng.civic.Commitments, "Assessment": jiceng.civic.Assessment,
+    "Matters": jiceng.deliberation.Matters, "Mediation": jiceng.Mediation,
+    "Projects": jiceng.projects.Projects, "Fund": jiceng.projects.Fund,
 }
 
 # Parameters that are neither a C string nor a C integer, and why.
@@ -49,6 +57,21 @@ OTHER = {
     "Loop.*.params": "JSON data (json.dumps, then enc)", "Loop.query.name": "tested in test_loops.py",
     "Loop.list.state": "tested in test_loops.py", "Loop.list.unit": "tested in test_loops.py",
     "Loop.list.limit": "tested in test_loops.py",
+    "Commitments.*.engine": "the engine", "Assessment.*.engine": "the engine", "Matters.*.engine": "the engine",
+    "Mediation.*.engine": "the engine", "Projects.*.engine": "the engine", "Fund.*.engine": "the engine",
+    "Commitments.board.*": "query parameters as JSON (term_start through int_arg)",
+    "Commitments.reviews.*": "query parameters as JSON (year through int_arg)",
+    "Assessment.scores.*": "query parameters as JSON",
+    "Matters.raise_matter.*": "a payload as JSON through Loop.command (actor, now as Loop's)",
+    "Matters.meeting.*": "a payload as JSON through Loop.command (actor, item, now as Loop's)",
+    "Matters.findings.*": "query parameters as JSON", "Matters.review.*": "query parameters as JSON",
+    "Mediation.suggest.case": "an item id (Loop's)", "Mediation.mediators.committee": "an item id (Loop's)",
+    "Mediation.summary.unit": "query parameters as JSON",
+    "Mediation.refer_petition.*": "a payload as JSON through Loop.command; the petition through Petitions.resolve",
+    "Projects.command.*": "as Loop.command", "Fund.command.*": "as Loop.command",
+    "Projects.board.*": "query parameters as JSON", "Projects.four_lists.*": "query parameters as JSON",
+    "Projects.village_campaign.*": "query parameters as JSON (dates as ISO strings)",
+    "Fund.statement.*": "query parameters as JSON", "Fund.ledger.*": "query parameters as JSON",
     "Actor.role": "an enum (names and values are checked by Role.of)",
     "Petitions.*.actor": "a jiceng.Actor (its strings are in Actor.id, Actor.unit)",
     "Petitions.*.handle": "an ActorHandle from resolve_actor",

@@ -86,7 +86,12 @@ int procedures(const MatterOptions& o) {
     const auto& eo = e.as_object();
     auto names = [](const boost::json::value& a) {
       std::string s;
-      for (const auto& x : a.as_array()) s += (s.empty() ? "" : ",") + std::string(x.as_string());
+      for (const auto& x : a.as_array()) {
+        // Two appends, not `"," + std::string(...)`: GCC 12 at -O3 warns (-Wrestrict, a false
+        // positive) on that operator+, which broke the Release build of the packages.
+        if (!s.empty()) s += ',';
+        s += std::string_view(x.as_string());
+      }
       return s.empty() ? std::string("any") : s;
     };
     out << "  kinds " << names(eo.at("kinds")) << "; scopes " << names(eo.at("scopes")) << " → "

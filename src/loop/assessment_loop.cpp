@@ -39,14 +39,8 @@ namespace {
 
 constexpr std::string_view kLoop = "assessment";
 
-std::string str_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(jv(key));
-  return v && v->is_string() ? std::string(sv(v->as_string())) : std::string();
-}
-std::int64_t int_of(const json::object& o, std::string_view key, std::int64_t dflt = 0) {
-  const auto* v = o.if_contains(jv(key));
-  return v && v->is_int64() ? v->as_int64() : dflt;
-}
+std::string str_of(const json::object& o, std::string_view key) { return std::string(civic::str_at(o, key)); }
+using civic::int_at;
 
 absl::StatusOr<json::object> credit_rule(const PolicySet& policy, std::string_view who) {
   return civic::rule_params(policy, "assessment.credit", who);
@@ -224,7 +218,7 @@ absl::Status set_figures(LoopCall& c) {
 absl::Status publish_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"results", "note"}));
   JICENG_RETURN_IF_ERROR(civic::optional_string(c, "note", 2000).status());
-  if (c.now < int_of(c.item->data, "end")) {
+  if (c.now < int_at(c.item->data, "end")) {
     return absl::FailedPreconditionError(cat(where(c), ": the period ", str_of(c.item->data, "period"),
                                              " has not ended; its lists are published after it"));
   }
@@ -269,27 +263,6 @@ class AssessmentLoop final : public TableLoop {
  public:
   AssessmentLoop() : TableLoop(kTable) {}
 
-  absl::StatusOr<LoopEvent> decide(const LoopCommand& command, LoopHost& host) const override {
-    JICENG_ASSIGN_OR_RETURN(LoopEvent e, TableLoop::decide(command, host));
-    JICENG_RETURN_IF_ERROR(cross_check(e, host));
-    return e;
-  }
-
-  absl::Status apply(const LoopEvent& e, const Actor& actor, Timestamp time, LoopHost& host) override {
-    if (host.replaying()) {
-      LoopEvent again = e;
-      const std::string where_ = cat(kLoop, " ", e.event, " ", display_item_id(kTable, e.item));
-      if (auto st = cross_check(again, host); !st.ok()) {
-        return absl::DataLossError(cat(where_, ": the recorded event does not apply: ", st.message()));
-      }
-      if (again.data != e.data) {
-        return absl::DataLossError(
-            cat(where_, ": the recorded event does not apply: its published results differ from the records'"));
-      }
-    }
-    return TableLoop::apply(e, actor, time, host);
-  }
-
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "scores") return scores(params, host);
@@ -310,7 +283,7 @@ class AssessmentLoop final : public TableLoop {
     return it && str_of(it->data, "kind") == "company" ? it : nullptr;
   }
 
-  absl::Status cross_check(LoopEvent& e, LoopHost& host) const {
+  absl::Status cross_check(LoopEvent& e, LoopHost& host) const override {
     const std::string where_ = cat(kLoop, " ", e.event, " ", display_item_id(kTable, e.item));
     json::error_code ec;
     json::value v = json::parse(jv(e.data), ec);
@@ -360,7 +333,7 @@ class AssessmentLoop final : public TableLoop {
       const LoopItem* p = item(e.item);
       if (p == nullptr) return absl::NotFoundError(cat(where_, ": no such period"));
       JICENG_ASSIGN_OR_RETURN(json::object results,
-                              compute(host, p->unit, int_of(p->data, "start"), int_of(p->data, "end"),
+                              compute(host, p->unit, int_at(p->data, "start"), int_at(p->data, "end"),
                                       &p->data.at("figures").as_object(), where_));
       d["results"] = std::move(results);
       e.data = canonical_json(v);
@@ -408,7 +381,7 @@ class AssessmentLoop final : public TableLoop {
       const LoopItem* co = company(str_of(it.data, "company"));
       if (co == nullptr || !tally.contains(co->id)) continue;
       Tally& t = tally[co->id];
-      const std::int64_t pts = int_of(it.data, "points");
+      const std::int64_t pts = int_at(it.data, "points");
       (pts > 0 ? t.good : t.bad) += pts;
       ++t.records;
       if (it.data.contains("project")) t.projects[str_of(it.data, "project")] += pts;
@@ -436,9 +409,9 @@ class AssessmentLoop final : public TableLoop {
         if (const auto* f = figures->if_contains(jv(cid))) {
           const auto& fo = f->as_object();
           json::object fig = fo;
-          fig["closed_percent"] = civic::percent(int_of(fo, "closed"), int_of(fo, "received"));
-          fig["satisfied_percent"] = civic::percent(int_of(fo, "satisfied"), int_of(fo, "rated"));
-          fig["overdue_percent"] = civic::percent(int_of(fo, "overdue"), int_of(fo, "received"));
+          fig["closed_percent"] = civic::percent(int_at(fo, "closed"), int_at(fo, "received"));
+          fig["satisfied_percent"] = civic::percent(int_at(fo, "satisfied"), int_at(fo, "rated"));
+          fig["overdue_percent"] = civic::percent(int_at(fo, "overdue"), int_at(fo, "received"));
           row["petitions"] = std::move(fig);
         }
       }

@@ -1,4 +1,4 @@
-// Helpers of the commitments and assessment loops (see civic_util.hpp).
+// Helpers shared by the hosted loops (see civic_util.hpp).
 #include "loop/civic_util.hpp"
 
 #include <chrono>
@@ -36,23 +36,6 @@ std::optional<std::int64_t> parse_day(std::string_view s) {
                                         std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok() || y < 1970) return std::nullopt;
   return std::chrono::sys_days(ymd).time_since_epoch().count();
-}
-
-std::int64_t day_of(std::int64_t t) {
-  const std::int64_t local = t + 8 * 3600;
-  return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-}
-
-std::string format_day(std::int64_t days) {
-  const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
-int year_of_day(std::int64_t days) {
-  return static_cast<int>(std::chrono::year_month_day{std::chrono::sys_days(std::chrono::days(days))}.year());
 }
 
 std::optional<Period> parse_period(std::string_view kind, std::string_view label) {
@@ -101,16 +84,28 @@ std::string period_of(std::string_view kind, std::int64_t t) {
   return buf;
 }
 
-absl::StatusOr<boost::json::object> rule_params(const PolicySet& policy, std::string_view rule, std::string_view who) {
+namespace {
+absl::StatusOr<boost::json::object> params_of(const PolicySet& policy, std::string_view rule, std::string_view who,
+                                              std::string_view hint) {
   auto text = policy.rule_params_json(rule);
   if (!text.ok()) {
-    return absl::FailedPreconditionError(internal::cat(who, ": the policy set ", policy.name(), " has no rule ", rule,
-                                                       " (use a set that gives it, e.g. suzhou-sip or wuzhong)"));
+    return absl::FailedPreconditionError(
+        internal::cat(who, ": the policy set ", policy.name(), " has no rule ", rule, " (", hint, ")"));
   }
   boost::json::error_code ec;
   boost::json::value v = boost::json::parse(*text, ec);
   if (ec || !v.is_object()) return absl::InternalError(internal::cat(who, ": rule ", rule, " has unreadable params"));
   return std::move(v.as_object());
+}
+constexpr std::string_view kDefaultHint = "use a set that gives it, e.g. suzhou-sip or wuzhong";
+}  // namespace
+
+absl::StatusOr<boost::json::object> rule_params(const PolicySet& policy, std::string_view rule, std::string_view who) {
+  return params_of(policy, rule, who, kDefaultHint);
+}
+
+absl::StatusOr<boost::json::object> rule_params(const LoopCall& c, std::string_view rule, std::string_view hint) {
+  return params_of(c.host.policy(), rule, where(c), hint.empty() ? kDefaultHint : hint);
 }
 
 std::string percent(std::int64_t num, std::int64_t den) {

@@ -64,15 +64,8 @@ absl::Status optional_text(const LoopCall& c, std::string_view field, std::size_
   return civic::optional_string(c, field, max).status();
 }
 
-std::string str_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(jv(key));
-  return v && v->is_string() ? std::string(sv(v->as_string())) : std::string();
-}
-
-std::int64_t int_of(const json::object& o, std::string_view key, std::int64_t dflt = 0) {
-  const auto* v = o.if_contains(jv(key));
-  return v && v->is_int64() ? v->as_int64() : dflt;
-}
+std::string str_of(const json::object& o, std::string_view key) { return std::string(civic::str_at(o, key)); }
+using civic::int_at;
 
 // ---- commitments (承诺事项) -------------------------------------------------------------
 
@@ -226,7 +219,7 @@ absl::Status add_rejection(LoopCall& c) {
 
 // Guard of mark_overdue (the clock): the due day has ended.
 absl::Status past_due(const LoopCall& c) {
-  const std::int64_t due_at = int_of(c.item->data, "due_at");
+  const std::int64_t due_at = int_at(c.item->data, "due_at");
   if (c.now < due_at) {
     return absl::FailedPreconditionError(cat(where(c), ": not due until the end of ", str_of(c.item->data, "due")));
   }
@@ -455,29 +448,6 @@ class CommitmentsLoop final : public TableLoop {
  public:
   CommitmentsLoop() : TableLoop(kTable) {}
 
-  absl::StatusOr<LoopEvent> decide(const LoopCommand& command, LoopHost& host) const override {
-    JICENG_ASSIGN_OR_RETURN(LoopEvent e, TableLoop::decide(command, host));
-    JICENG_RETURN_IF_ERROR(cross_check(e, host));
-    return e;
-  }
-
-  absl::Status apply(const LoopEvent& e, const Actor& actor, Timestamp time, LoopHost& host) override {
-    if (host.replaying()) {
-      // What decide derived from other items must derive the same again.
-      LoopEvent again = e;
-      if (auto st = cross_check(again, host); !st.ok()) {
-        return absl::DataLossError(cat(kLoop, " ", e.event, " ", display_item_id(kTable, e.item),
-                                       ": the recorded event does not apply: ", st.message()));
-      }
-      if (again.data != e.data) {
-        return absl::DataLossError(cat(kLoop, " ", e.event, " ", display_item_id(kTable, e.item),
-                                       ": the recorded event does not apply: its derived fields ", e.data,
-                                       " differ from the earlier reviews' ", again.data));
-      }
-    }
-    return TableLoop::apply(e, actor, time, host);
-  }
-
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "board") return board(params, host);
@@ -517,7 +487,7 @@ class CommitmentsLoop final : public TableLoop {
   // the end of its due day; a review that ends an office at once.
   static std::optional<Timestamp> wake_of(const LoopItem& it) {
     if (it.state == kPublished || it.state == kInProgress) {
-      return std::max<Timestamp>(int_of(it.data, "due_at"), it.updated);
+      return std::max<Timestamp>(int_at(it.data, "due_at"), it.updated);
     }
     if (it.state == kConcluded) {
       const auto* v = it.data.if_contains("ends_office");
@@ -529,7 +499,7 @@ class CommitmentsLoop final : public TableLoop {
   static bool is_review(const LoopItem& it) { return str_of(it.data, "kind") == "review"; }
 
   // Checks that read other items, and fills in what conclude derives from them.
-  absl::Status cross_check(LoopEvent& e, LoopHost& host) const {
+  absl::Status cross_check(LoopEvent& e, LoopHost& host) const override {
     if (e.event != "open_review" && e.event != "conclude") return absl::OkStatus();
     const std::string where_ = cat(kLoop, " ", e.event, " ", display_item_id(kTable, e.item));
     json::error_code ec;
@@ -541,13 +511,13 @@ class CommitmentsLoop final : public TableLoop {
     if (e.event == "open_review") {
       member = str_of(d, "member");
       office = str_of(d, "office");
-      year = int_of(d, "year");
+      year = int_at(d, "year");
     } else {
       const LoopItem* it = item(e.item);
       if (it == nullptr) return absl::NotFoundError(cat(where_, ": no such review"));
       member = str_of(it->data, "member");
       office = str_of(it->data, "office");
-      year = int_of(it->data, "year");
+      year = int_at(it->data, "year");
     }
     const LoopItem* previous = nullptr;  // the member's latest concluded review before this one
     for (std::size_t i = 1; i <= size(); ++i) {
@@ -555,7 +525,7 @@ class CommitmentsLoop final : public TableLoop {
       if (o.id == e.item || !is_review(o) || str_of(o.data, "member") != member || str_of(o.data, "office") != office) {
         continue;
       }
-      const std::int64_t oy = int_of(o.data, "year");
+      const std::int64_t oy = int_at(o.data, "year");
       if (e.event == "open_review") {
         if (o.state == kOfficeEnded) {
           return absl::FailedPreconditionError(cat(where_, ": ", member, "'s office (", office, ") ended by review ",
@@ -570,7 +540,7 @@ class CommitmentsLoop final : public TableLoop {
                                               ": ", display_item_id(kTable, o.id), "; a new one is for a later year"));
         }
       } else if ((o.state == kConcluded || o.state == kOfficeEnded) && oy < year &&
-                 (previous == nullptr || oy > int_of(previous->data, "year"))) {
+                 (previous == nullptr || oy > int_at(previous->data, "year"))) {
         previous = &o;
       }
     }
@@ -578,7 +548,7 @@ class CommitmentsLoop final : public TableLoop {
       JICENG_ASSIGN_OR_RETURN(auto rule, civic::rule_params(host.policy(), "review.democratic", where_));
       const std::string failing(sv(rule.at("failing_grade").as_string()));
       const std::int64_t to_end = rule.at("consecutive_to_end").as_int64();
-      const std::int64_t before = previous ? int_of(previous->data, "consecutive_unfit") : 0;
+      const std::int64_t before = previous ? int_at(previous->data, "consecutive_unfit") : 0;
       const std::int64_t run = str_of(d, "grade") == failing ? before + 1 : 0;
       d["consecutive_unfit"] = run;
       if (previous) {
@@ -655,7 +625,7 @@ class CommitmentsLoop final : public TableLoop {
       if (str_of(it.data, "kind") != "commitment" || it.state == kDrafted || it.state == kApproved) continue;
       if (it.state == kWithdrawn && !it.data.contains("published_at")) continue;  // never public
       if (!in_subtree(host, under, it.unit)) continue;
-      if (term && int_of(it.data, "term_start") != *term) continue;
+      if (term && int_at(it.data, "term_start") != *term) continue;
       const std::string owner = str_of(it.data, "owner");
       json::object o{{"id", display_item_id(kTable, it.id)},
                      {"unit", it.unit},
@@ -735,7 +705,7 @@ class CommitmentsLoop final : public TableLoop {
       const LoopItem& it = *item(i);
       if (!is_review(it) || !in_subtree(host, under, it.unit)) continue;
       if (!member.empty() && str_of(it.data, "member") != member) continue;
-      if (year && int_of(it.data, "year") != *year) continue;
+      if (year && int_at(it.data, "year") != *year) continue;
       if (const auto* g = it.data.if_contains("grade")) {
         auto& n = grades[g->as_string()];
         n = (n.is_int64() ? n.as_int64() : 0) + 1;

@@ -42,6 +42,7 @@
 #include "jiceng/calendar.hpp"
 #include "jiceng/org.hpp"
 #include "jiceng/policy.hpp"
+#include "loop/civic_util.hpp"
 #include "loop/table_loop.hpp"
 #include "policy/internal.hpp"
 
@@ -57,13 +58,10 @@ using policy_internal::ratio_param;
 constexpr std::string_view kRule = "deliberation.procedures";
 constexpr int kAreaScale = 4;  // owners' areas in 0.0001 m², as vote.owners_assembly reads them
 
-std::string_view sv(json::string_view s) { return std::string_view(s.data(), s.size()); }
-json::string_view js(std::string_view s) { return json::string_view(s.data(), s.size()); }
+using civic::sv;
+using civic::where;
+json::string_view js(std::string_view s) { return civic::jv(s); }
 
-std::string where(const LoopCall& c) {
-  return c.item ? cat("deliberation ", c.row.event, " ", display_item_id(c.table, c.item->id))
-                : cat("deliberation ", c.row.event);
-}
 absl::Status bad(const LoopCall& c, std::string_view what) {
   return absl::InvalidArgumentError(cat(where(c), ": ", what));
 }
@@ -74,18 +72,10 @@ absl::Status refused(const LoopCall& c, std::string_view what) {
 // ---- the policy's rule -------------------------------------------------------------------
 
 absl::StatusOr<json::object> rule_params(const LoopCall& c) {
-  auto p = c.host.policy().rule_params_json(kRule);
-  if (!p.ok()) {
-    return absl::FailedPreconditionError(cat(where(c), ": the policy set ", c.host.policy().name(),
-                                             " has no rule ", kRule, " (the procedures deliberation follows)"));
-  }
-  return json::parse(*p).as_object();
+  return civic::rule_params(c, kRule, "the procedures deliberation follows");
 }
 
-std::string_view str(const json::object& o, std::string_view k) {
-  const json::value* v = o.if_contains(js(k));
-  return v && v->is_string() ? sv(v->as_string()) : std::string_view();
-}
+std::string_view str(const json::object& o, std::string_view k) { return civic::str_at(o, k); }
 bool in_array(const json::value* a, std::string_view s) {
   if (a == nullptr || !a->is_array()) return false;
   for (const auto& x : a->as_array())

@@ -24,6 +24,7 @@
 #include "jiceng/calendar.hpp"
 #include "jiceng/org.hpp"
 #include "jiceng/policy.hpp"
+#include "loop/civic_util.hpp"
 #include "loop/projects_loop.hpp"
 #include "loop/table_loop.hpp"
 #include "loop/values.hpp"
@@ -34,52 +35,20 @@ using internal::cat;
 
 namespace {
 
-std::string_view sv(json::string_view s) { return {s.data(), s.size()}; }
-json::string_view js(std::string_view s) { return {s.data(), s.size()}; }
+using civic::bad_field;
+using civic::only_fields;
+using civic::sv;
+using civic::where;
+json::string_view js(std::string_view s) { return civic::jv(s); }
 
-std::string where(const LoopCall& c) {
-  return c.item ? cat(c.table.loop, " ", c.row.event, " ", display_item_id(c.table, c.item->id))
-                : cat(c.table.loop, " ", c.row.event);
-}
-absl::Status bad(const LoopCall& c, std::string_view field, std::string_view what) {
-  return absl::InvalidArgumentError(cat(where(c), ": field \"", field, "\" ", what));
-}
-absl::Status only(const LoopCall& c, std::initializer_list<std::string_view> known) {
-  for (const auto& kv : c.input) {
-    const std::string_view k = sv(kv.key());
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      std::string list;
-      for (auto n : known) list += cat(list.empty() ? "" : ", ", n);
-      return absl::InvalidArgumentError(cat(where(c), ": unknown field \"", k, "\" (known: ", list, ")"));
-    }
-  }
-  return absl::OkStatus();
-}
-absl::Status text(const LoopCall& c, std::string_view field, std::size_t max, bool required) {
-  const json::value* v = c.input.if_contains(js(field));
-  if (v == nullptr) {
-    return required ? bad(c, field, cat("(a non-empty string of at most ", max, " bytes) is required"))
-                    : absl::OkStatus();
-  }
-  if (!v->is_string() || v->as_string().empty() || v->as_string().size() > max) {
-    return bad(c, field, cat("must be a non-empty string of at most ", max, " bytes"));
-  }
-  return absl::OkStatus();
-}
 absl::StatusOr<json::object> rule(const LoopCall& c, std::string_view id) {
-  auto p = c.host.policy().rule_params_json(id);
-  if (!p.ok()) {
-    return absl::FailedPreconditionError(
-        cat(where(c), ": the policy set ", c.host.policy().name(), " has no rule ", id,
-            " (the service fund is Suzhou's: use a set that gives it, e.g. wuzhong)"));
-  }
-  return json::parse(*p).as_object();
+  return civic::rule_params(c, id, "the service fund is Suzhou's: use a set that gives it, e.g. wuzhong");
 }
 absl::StatusOr<std::int64_t> positive_money(const LoopCall& c, std::string_view field) {
   const json::value* v = c.input.if_contains(js(field));
-  if (v == nullptr) return bad(c, field, "(an amount of yuan such as \"50000.00\") is required");
+  if (v == nullptr) return bad_field(c, field, "(an amount of yuan such as \"50000.00\") is required");
   JICENG_ASSIGN_OR_RETURN(std::int64_t fen, loopval::parse_money(*v, cat(where(c), ": field \"", field, "\"")));
-  if (fen == 0) return bad(c, field, "must be more than zero");
+  if (fen == 0) return bad_field(c, field, "must be more than zero");
   return fen;
 }
 std::int64_t get(const json::object& d, std::string_view k) { return d.at(js(k)).as_int64(); }
@@ -88,20 +57,21 @@ std::int64_t get(const json::object& d, std::string_view k) { return d.at(js(k))
 // open: the account of one community for one year.
 
 absl::StatusOr<std::int64_t> opening(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"unit", "year", "allocation", "source"}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"unit", "year", "allocation", "source"}));
   const OrgGraph& g = c.host.org();
   const auto u = g.find(sv(c.input.at("unit").as_string()));  // the host checked it is in the graph
   const UnitKind k = g.kind(*u);
   if (k != UnitKind::kCommunityCommittee && k != UnitKind::kCommunityGeneralBranch && k != UnitKind::kCommunityBranch) {
-    return bad(c, "unit", cat("\"", g.id(*u), "\" is a ", to_string(k),
-                              ", not a community party organization (社区党组织: community_committee, "
-                              "community_general_branch or community_branch)"));
+    return bad_field(c, "unit",
+                     cat("\"", g.id(*u), "\" is a ", to_string(k),
+                         ", not a community party organization (社区党组织: community_committee, "
+                         "community_general_branch or community_branch)"));
   }
   const json::value* y = c.input.if_contains("year");
   if (y == nullptr || !y->is_int64() || y->as_int64() < 1970 || y->as_int64() > 2200) {
-    return bad(c, "year", "(the budget year, an integer) is required");
+    return bad_field(c, "year", "(the budget year, an integer) is required");
   }
-  JICENG_RETURN_IF_ERROR(text(c, "source", 300, false));
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "source", 300, false).status());
   JICENG_ASSIGN_OR_RETURN(std::int64_t fen, positive_money(c, "allocation"));
   JICENG_ASSIGN_OR_RETURN(json::object r, rule(c, "community.service_fund"));
   const std::int64_t min_fen = get(r, "min_yuan") * 100;
@@ -125,11 +95,11 @@ absl::Status open_account(LoopCall& c) {
 
 // allocate: a top-up (the minimum is a floor, not a cap).
 absl::Status allocate_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"amount", "note"}));
-  JICENG_RETURN_IF_ERROR(text(c, "note", 300, false));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"amount", "note"}));
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "note", 300, false).status());
   JICENG_ASSIGN_OR_RETURN(std::int64_t fen, positive_money(c, "amount"));
   if (get(c.item->data, "allocation_fen") + fen > loopval::kMaxFen) {
-    return bad(c, "amount", cat("would raise the allocation above ", loopval::format_fen(loopval::kMaxFen)));
+    return bad_field(c, "amount", cat("would raise the allocation above ", loopval::format_fen(loopval::kMaxFen)));
   }
   return absl::OkStatus();
 }
@@ -153,11 +123,11 @@ struct SpendCheck {
 };
 
 absl::StatusOr<SpendCheck> spending(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"project", "decision", "category", "amount", "purpose", "payee"}));
-  JICENG_RETURN_IF_ERROR(text(c, "purpose", 500, true));
-  JICENG_RETURN_IF_ERROR(text(c, "payee", 300, false));
-  JICENG_RETURN_IF_ERROR(text(c, "decision", 300, true));
-  JICENG_RETURN_IF_ERROR(text(c, "category", 64, true));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"project", "decision", "category", "amount", "purpose", "payee"}));
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "purpose", 500, true).status());
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "payee", 300, false).status());
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "decision", 300, true).status());
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "category", 64, true).status());
   SpendCheck s;
   JICENG_ASSIGN_OR_RETURN(s.fen, positive_money(c, "amount"));
   // The category: one of the policy's, and never one of its negative list.
@@ -176,12 +146,12 @@ absl::StatusOr<SpendCheck> spending(const LoopCall& c) {
     list += cat(list.empty() ? "" : ", ", sv(k.as_object().at("id").as_string()));
     known = known || sv(k.as_object().at("id").as_string()) == cat_id;
   }
-  if (!known) return bad(c, "category", cat("\"", cat_id, "\" is not a category of the policy (", list, ")"));
+  if (!known) return bad_field(c, "category", cat("\"", cat_id, "\" is not a category of the policy (", list, ")"));
   // The project, read through the host.
   const json::value* pv = c.input.if_contains("project");
-  if (pv == nullptr) return bad(c, "project", "(the project it pays for, e.g. \"P00000001\") is required");
+  if (pv == nullptr) return bad_field(c, "project", "(the project it pays for, e.g. \"P00000001\") is required");
   auto pid = parse_item_id(projects_loop_table(), *pv);
-  if (!pid.ok()) return bad(c, "project", "must be a project id such as \"P00000001\"");
+  if (!pid.ok()) return bad_field(c, "project", "must be a project id such as \"P00000001\"");
   s.project = display_item_id(projects_loop_table(), *pid);
   auto got = c.host.query_loop("projects", "get", cat("{\"item\":", *pid, "}"));
   if (got.status().code() == absl::StatusCode::kNotFound) {
@@ -198,8 +168,9 @@ absl::StatusOr<SpendCheck> spending(const LoopCall& c) {
   const json::object& pd = p.at("data").as_object();
   const std::string_view record = sv(pd.at("decision").as_object().at("record").as_string());
   if (record != sv(c.input.at("decision").as_string())) {
-    return bad(c, "decision", cat("\"", sv(c.input.at("decision").as_string()), "\" is not the decision record of ",
-                                  s.project, " (\"", record, "\")"));
+    return bad_field(c, "decision",
+                     cat("\"", sv(c.input.at("decision").as_string()), "\" is not the decision record of ", s.project,
+                         " (\"", record, "\")"));
   }
   const OrgGraph& g = c.host.org();
   const auto community = g.find(c.item->unit);
@@ -247,8 +218,8 @@ absl::Status record_spend(LoopCall& c) {
 // close, publish the statement, conclude after the posting period.
 
 absl::Status close_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"note"}));
-  return text(c, "note", 1000, false);
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"note"}));
+  return civic::text_field(c, "note", 1000, false).status();
 }
 absl::Status record_close(LoopCall& c) {
   c.target->data["closed_at"] = c.now;
@@ -257,13 +228,13 @@ absl::Status record_close(LoopCall& c) {
 }
 
 absl::StatusOr<Timestamp> statement_end(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"from", "channel"}));
-  JICENG_RETURN_IF_ERROR(text(c, "channel", 200, true));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"from", "channel"}));
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "channel", 200, true).status());
   const json::value* from = c.input.if_contains("from");
-  if (from == nullptr) return bad(c, "from", "(the first day posted, \"YYYY-MM-DD\") is required");
+  if (from == nullptr) return bad_field(c, "from", "(the first day posted, \"YYYY-MM-DD\") is required");
   JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*from, cat(where(c), ": field \"from\"")));
   const std::int64_t now_day = loopval::day_of(c.now);
-  if (day < now_day) return bad(c, "from", cat("is before today, ", loopval::format_day(now_day)));
+  if (day < now_day) return bad_field(c, "from", cat("is before today, ", loopval::format_day(now_day)));
   JICENG_ASSIGN_OR_RETURN(json::object posting, rule(c, "disclosure.posting"));
   auto end = loopval::civil_period_end(c.host.calendar(), day, static_cast<int>(get(posting, "min_days")));
   if (!end.ok()) return absl::FailedPreconditionError(cat(where(c), ": ", end.status().message()));
@@ -277,7 +248,7 @@ absl::Status record_publication(LoopCall& c) {
   return absl::OkStatus();
 }
 absl::Status period_over(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {}));
   const Timestamp end = get(c.item->data.at("publication").as_object(), "ends_at");
   if (c.now < end) {
     return absl::FailedPreconditionError(
@@ -341,22 +312,6 @@ class FundLoop final : public TableLoop {
  public:
   FundLoop() : TableLoop(kTable) {}
 
-  // One account per community and year.
-  absl::StatusOr<LoopEvent> decide(const LoopCommand& c, LoopHost& host) const override {
-    JICENG_ASSIGN_OR_RETURN(LoopEvent e, TableLoop::decide(c, host));
-    JICENG_RETURN_IF_ERROR(unique(e));
-    return e;
-  }
-  absl::Status apply(const LoopEvent& e, const Actor& actor, Timestamp time, LoopHost& host) override {
-    if (host.replaying()) {
-      if (auto st = unique(e); !st.ok()) {
-        return absl::DataLossError(
-            cat("fund open ", display_item_id(kTable, e.item), ": the recorded event does not apply: ", st.message()));
-      }
-    }
-    return TableLoop::apply(e, actor, time, host);
-  }
-
   Timestamp next_wake() const override {
     Timestamp w = kNoDeadline;
     for (std::size_t i = 1; i <= size(); ++i)
@@ -397,6 +352,8 @@ class FundLoop final : public TableLoop {
     return get(it.data.at("publication").as_object(), "ends_at");
   }
 
+  // One account per community and year.
+  absl::Status cross_check(LoopEvent& e, LoopHost&) const override { return unique(e); }
   absl::Status unique(const LoopEvent& e) const {
     if (e.event != "open") return absl::OkStatus();
     const json::object d = json::parse(e.data).as_object();

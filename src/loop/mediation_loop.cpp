@@ -51,6 +51,7 @@
 
 #include "common/strings.hpp"
 #include "jiceng/policy.hpp"
+#include "loop/civic_util.hpp"
 #include "loop/table_loop.hpp"
 
 namespace jiceng::mediation {
@@ -75,8 +76,9 @@ namespace {
 
 using internal::cat;
 
-std::string_view sv(json::string_view s) { return std::string_view(s.data(), s.size()); }
-json::string_view js(std::string_view s) { return json::string_view(s.data(), s.size()); }
+using civic::sv;
+using civic::where;
+json::string_view js(std::string_view s) { return civic::jv(s); }
 
 class MediationLoop;
 // The loop a guard or an action runs for. Guards and actions are plain functions over a
@@ -95,10 +97,6 @@ bool is_open_for_load(std::string_view state) {
 
 // ---- errors ----------------------------------------------------------------------------
 
-std::string where(const LoopCall& c) {
-  return c.item ? cat(c.table.loop, " ", c.row.event, " ", display_item_id(c.table, c.item->id))
-                : cat(c.table.loop, " ", c.row.event);
-}
 absl::Status invalid(const LoopCall& c, std::string_view what) {
   return absl::InvalidArgumentError(cat(where(c), ": ", what));
 }
@@ -107,18 +105,6 @@ absl::Status precondition(const LoopCall& c, std::string_view what) {
 }
 
 // ---- payload readers -------------------------------------------------------------------
-
-// Only these fields (a misspelt field is an error, not silently dropped).
-absl::Status only(const LoopCall& c, std::initializer_list<std::string_view> allowed) {
-  for (const auto& kv : c.input) {
-    if (std::find(allowed.begin(), allowed.end(), sv(kv.key())) == allowed.end()) {
-      std::string list;
-      for (auto a : allowed) list += list.empty() ? std::string(a) : cat(", ", a);
-      return invalid(c, cat("unknown field \"", sv(kv.key()), "\" (expected ", list.empty() ? "none" : list, ")"));
-    }
-  }
-  return absl::OkStatus();
-}
 
 // 人民调解法 第四条: people's mediation charges no fee. A command that names one is refused.
 absl::Status no_fee(const LoopCall& c) {
@@ -198,15 +184,7 @@ Date today(const LoopCall& c) { return china_date(c.now); }
 // ---- policy ----------------------------------------------------------------------------
 
 absl::StatusOr<json::object> rule_params(const LoopCall& c, std::string_view rule) {
-  auto text = c.host.policy().rule_params_json(rule);
-  if (!text.ok()) {
-    return precondition(c, cat("the policy set ", c.host.policy().name(), " has no rule ", rule,
-                               " (load a set that extends national)"));
-  }
-  json::error_code ec;
-  json::value v = json::parse(*text, ec);
-  if (ec || !v.is_object()) return absl::InternalError(cat(rule, ": params are not a JSON object"));
-  return std::move(v.as_object());
+  return civic::rule_params(c, rule, "load a set that extends national");
 }
 
 absl::StatusOr<std::int64_t> param_int(const LoopCall& c, std::string_view rule, std::string_view field) {
@@ -226,10 +204,7 @@ const json::array* arr(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(js(key));
   return v && v->is_array() ? &v->as_array() : nullptr;
 }
-std::string_view str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(js(key));
-  return v && v->is_string() ? sv(v->as_string()) : std::string_view();
-}
+std::string_view str(const json::object& o, std::string_view key) { return civic::str_at(o, key); }
 bool contains_string(const json::array* a, std::string_view s) {
   if (a == nullptr) return false;
   for (const auto& x : *a)
@@ -497,9 +472,9 @@ absl::StatusOr<CommitteeInput> read_committee(const LoopCall& c) {
 absl::Status committee_valid(const LoopCall& c) {
   const bool creates = c.item == nullptr;
   if (creates) {
-    JICENG_RETURN_IF_ERROR(only(c, {"unit", "name", "level", "term_start", "members", "hired"}));
+    JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"unit", "name", "level", "term_start", "members", "hired"}));
   } else {
-    JICENG_RETURN_IF_ERROR(only(c, {"name", "level", "term_start", "members", "hired"}));
+    JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"name", "level", "term_start", "members", "hired"}));
   }
   JICENG_RETURN_IF_ERROR(no_fee(c));
   JICENG_ASSIGN_OR_RETURN(auto name, opt_text(c, c.input, "name", 200));
@@ -547,7 +522,7 @@ absl::Status set_committee(LoopCall& c) {
 }
 
 absl::Status hire_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"mediator"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"mediator"}));
   JICENG_RETURN_IF_ERROR(no_fee(c));
   const json::value* v = c.input.if_contains("mediator");
   if (v == nullptr) return invalid(c, "field \"mediator\" (the hired mediator: id, name, gender, birth, ...) is required");
@@ -578,7 +553,7 @@ absl::StatusOr<std::string_view> known_mediator(const LoopCall& c, const LoopIte
 }
 
 absl::Status dismiss_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"mediator", "reason"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"mediator", "reason"}));
   JICENG_ASSIGN_OR_RETURN(std::string_view id, known_mediator(c, *c.item));
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "reason", 2000).status());
   bool hired = false;
@@ -607,7 +582,7 @@ absl::Status remove_hired(LoopCall& c) {
 }
 
 absl::Status availability_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"mediator", "available"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"mediator", "available"}));
   JICENG_RETURN_IF_ERROR(known_mediator(c, *c.item).status());
   JICENG_ASSIGN_OR_RETURN(auto av, opt_bool(c, "available"));
   if (!av) return invalid(c, "field \"available\" (true or false) is required");
@@ -690,7 +665,7 @@ absl::Status term_current(const LoopCall& c, const LoopItem& committee) {
 absl::Status case_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
   const std::string_view ev = c.row.event;
-  JICENG_RETURN_IF_ERROR(only(c, {"unit", "committee", "petition", "category", "summary", "parties"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"unit", "committee", "petition", "category", "summary", "parties"}));
   const json::value* ref = c.input.if_contains("committee");
   if (ref == nullptr) return invalid(c, "field \"committee\" (the mediation committee, e.g. D00000001) is required");
   JICENG_ASSIGN_OR_RETURN(const LoopItem* committee, find_committee(c, *ref));
@@ -717,8 +692,8 @@ absl::Status case_valid(const LoopCall& c) {
 // 信访工作条例 第三十三条: both parties consent; a 调解协议书 or a 和解协议书.
 absl::Status xinfang_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(
-      only(c, {"unit", "petition", "category", "summary", "parties", "consent", "agreement_kind", "mediators"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(
+      c, {"unit", "petition", "category", "summary", "parties", "consent", "agreement_kind", "mediators"}));
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "petition", 64).status());
   JICENG_RETURN_IF_ERROR(opt_text(c, c.input, "category", 64).status());
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "summary", 4000).status());
@@ -776,7 +751,7 @@ absl::Status open_case(LoopCall& c) {
 // A party's stated choice of mediator (人民调解法 第十九条、第二十三条(一)).
 absl::Status choice_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"party", "mediator"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"party", "mediator"}));
   JICENG_RETURN_IF_ERROR(party_field(c).status());
   const LoopItem* committee = committee_of(*c.item);
   if (committee == nullptr) return precondition(c, "a 信访-track case has no committee mediators to choose from");
@@ -798,7 +773,7 @@ absl::Status record_choice(LoopCall& c) {
 // A party refuses a mediator (第二十三条(一)): before assignment, or one of those assigned.
 absl::Status rejection_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"party", "mediator"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"party", "mediator"}));
   JICENG_RETURN_IF_ERROR(party_field(c).status());
   const LoopItem* committee = committee_of(*c.item);
   if (committee == nullptr) return precondition(c, "a 信访-track case has no committee mediators");
@@ -827,7 +802,7 @@ absl::Status record_rejection(LoopCall& c) {
 
 absl::Status assignment_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"mediators"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"mediators"}));
   const LoopItem* committee = committee_of(*c.item);
   if (committee == nullptr) return precondition(c, "a 信访-track case names its mediators when it opens");
   JICENG_RETURN_IF_ERROR(term_current(c, *committee));
@@ -881,7 +856,7 @@ absl::Status assign_mediators(LoopCall& c) {
 
 absl::Status refusal_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"party", "reason"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"party", "reason"}));
   JICENG_RETURN_IF_ERROR(party_field(c).status());
   return opt_text(c, c.input, "reason", 2000).status();
 }
@@ -896,7 +871,7 @@ absl::Status record_refusal(LoopCall& c) {
 
 absl::Status begin_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"note"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"note"}));
   return opt_text(c, c.input, "note", 2000).status();
 }
 
@@ -908,7 +883,7 @@ absl::Status begin_mediation(LoopCall& c) {
 // 第二十三条(三): a party asks for public or non-public mediation.
 absl::Status publicity_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"party", "public"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"party", "public"}));
   JICENG_RETURN_IF_ERROR(party_field(c).status());
   JICENG_ASSIGN_OR_RETURN(auto pub, opt_bool(c, "public"));
   if (!pub) return invalid(c, "field \"public\" (true or false) is required");
@@ -924,7 +899,7 @@ absl::Status set_publicity(LoopCall& c) {
 // 第二十五条: a dispute that may turn into a public-order or criminal case is reported.
 absl::Status risk_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"risk", "possible_offence", "reported_to"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"risk", "possible_offence", "reported_to"}));
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "risk", 2000).status());
   JICENG_ASSIGN_OR_RETURN(auto offence, opt_bool(c, "possible_offence"));
   if (!offence) return invalid(c, "field \"possible_offence\" (true or false) is required");
@@ -952,7 +927,7 @@ absl::Status record_risk(LoopCall& c) {
 // 第二十九条: the written agreement's content.
 absl::Status draft_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"facts", "content", "performance", "performance_due"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"facts", "content", "performance", "performance_due"}));
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "facts", 8000).status());
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "content", 8000).status());
   JICENG_RETURN_IF_ERROR(opt_text(c, c.input, "performance", 2000).status());
@@ -987,7 +962,7 @@ std::vector<std::string> signatories(const LoopItem& kase) {
 
 absl::Status signature_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"signer"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"signer"}));
   JICENG_ASSIGN_OR_RETURN(std::string_view signer, req_text(c, c.input, "signer", 64));
   const auto who = signatories(*c.item);
   if (std::find(who.begin(), who.end(), signer) == who.end()) {
@@ -1011,7 +986,7 @@ absl::Status add_signature(LoopCall& c) {
 // The seal makes a written agreement effective, and only once everyone has signed.
 absl::Status all_signed(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {}));
   const json::object* a = obj(c.item->data, "agreement");
   const json::array* sigs = a ? arr(*a, "signatures") : nullptr;
   std::string missing;
@@ -1027,7 +1002,7 @@ absl::Status all_signed(const LoopCall& c) {
 
 absl::Status oral_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"content"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"content"}));
   if (str(c.item->data, "track") == "xinfang") {
     return precondition(c, "the 信访 track ends in a written 调解协议书 or 和解协议书 (信访工作条例 第三十三条)");
   }
@@ -1057,7 +1032,7 @@ constexpr std::string_view kRoutes[] = {"arbitration", "administrative", "litiga
 
 absl::Status end_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"reason", "party", "routes_told"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"reason", "party", "routes_told"}));
   JICENG_ASSIGN_OR_RETURN(std::string_view reason, req_text(c, c.input, "reason", 32));
   if (reason != "failed" && reason != "party_stopped") {
     return invalid(c, "field \"reason\" must be failed (调解不成) or party_stopped (当事人要求终止)");
@@ -1093,7 +1068,7 @@ absl::Status end_case(LoopCall& c) {
 
 absl::Status remediate_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  return only(c, {});
+  return civic::only_fields(c, {});
 }
 
 absl::Status remediate(LoopCall& c) {
@@ -1107,7 +1082,7 @@ absl::Status remediate(LoopCall& c) {
 
 absl::Status note_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"note"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"note"}));
   return opt_text(c, c.input, "note", 2000).status();
 }
 
@@ -1119,7 +1094,7 @@ absl::Status mark_performed(LoopCall& c) {
 
 absl::Status dispute_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"party", "matter"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"party", "matter"}));
   JICENG_RETURN_IF_ERROR(party_field(c).status());
   return req_text(c, c.input, "matter", 2000).status();
 }
@@ -1134,7 +1109,7 @@ absl::Status record_dispute(LoopCall& c) {
 // 第三十三条: a joint application within the window (mediation.confirmation).
 absl::Status confirmation_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"applicants", "court"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"applicants", "court"}));
   if (str(c.item->data, "track") != "people") {
     return precondition(c, "judicial confirmation under 人民调解法 第三十三条 is for agreements of people's mediation "
                            "committees, not the 信访 track's");
@@ -1181,7 +1156,7 @@ absl::Status record_application(LoopCall& c) {
 
 absl::Status ruling_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
-  JICENG_RETURN_IF_ERROR(only(c, {"ruling", "reason"}));
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"ruling", "reason"}));
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "ruling", 200).status());
   JICENG_ASSIGN_OR_RETURN(auto reason, opt_text(c, c.input, "reason", 2000));
   if (c.row.event == "reject_confirmation" && !reason) {

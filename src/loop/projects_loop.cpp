@@ -26,6 +26,7 @@
 #include "jiceng/calendar.hpp"
 #include "jiceng/org.hpp"
 #include "jiceng/policy.hpp"
+#include "loop/civic_util.hpp"
 #include "loop/projects_loop.hpp"
 #include "loop/table_loop.hpp"
 #include "loop/values.hpp"
@@ -36,49 +37,15 @@ using internal::cat;
 
 namespace {
 
-std::string_view sv(json::string_view s) { return {s.data(), s.size()}; }
-json::string_view js(std::string_view s) { return {s.data(), s.size()}; }
-
-std::string where(const LoopCall& c) {
-  return c.item ? cat(c.table.loop, " ", c.row.event, " ", display_item_id(c.table, c.item->id))
-                : cat(c.table.loop, " ", c.row.event);
-}
-absl::Status bad(const LoopCall& c, std::string_view field, std::string_view what) {
-  return absl::InvalidArgumentError(cat(where(c), ": field \"", field, "\" ", what));
-}
-
-// Only the fields an event knows: a misspelt field is an error, not silently dropped.
-absl::Status only(const LoopCall& c, std::initializer_list<std::string_view> known) {
-  for (const auto& kv : c.input) {
-    const std::string_view k = sv(kv.key());
-    if (std::find(known.begin(), known.end(), k) == known.end()) {
-      std::string list;
-      for (auto n : known) list += cat(list.empty() ? "" : ", ", n);
-      return absl::InvalidArgumentError(cat(where(c), ": unknown field \"", k, "\" (known: ", list, ")"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> text(const LoopCall& c, std::string_view field, std::size_t max, bool required) {
-  const json::value* v = c.input.if_contains(js(field));
-  if (v == nullptr) {
-    if (required) return bad(c, field, cat("(a non-empty string of at most ", max, " bytes) is required"));
-    return std::string();
-  }
-  if (!v->is_string() || v->as_string().empty() || v->as_string().size() > max) {
-    return bad(c, field, cat("must be a non-empty string of at most ", max, " bytes"));
-  }
-  return std::string(sv(v->as_string()));
-}
+using civic::bad_field;
+using civic::only_fields;
+using civic::sv;
+using civic::text_field;
+using civic::where;
+json::string_view js(std::string_view s) { return civic::jv(s); }
 
 absl::StatusOr<json::object> rule(const LoopCall& c, std::string_view id) {
-  auto p = c.host.policy().rule_params_json(id);
-  if (!p.ok()) {
-    return absl::FailedPreconditionError(
-        cat(where(c), ": the policy set ", c.host.policy().name(), " has no rule ", id, " (needed here)"));
-  }
-  return json::parse(*p).as_object();
+  return civic::rule_params(c, id, "needed here");
 }
 
 std::int64_t today(const LoopCall& c) { return loopval::day_of(c.now); }
@@ -96,10 +63,10 @@ absl::Status unit_known(const LoopCall& c, std::string_view field, std::string_v
 constexpr std::string_view kNeedKinds[] = {"category", "list", "petition"};
 
 absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"unit", "kind", "title", "lead_unit", "co_units", "needs", "resources", "budget",
-                                  "rollup", "milestones", "due", "horizon", "year", "tier"}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"unit", "kind", "title", "lead_unit", "co_units", "needs", "resources",
+                                         "budget", "rollup", "milestones", "due", "horizon", "year", "tier"}));
   json::object d;
-  JICENG_ASSIGN_OR_RETURN(std::string kind, text(c, "kind", 64, true));
+  JICENG_ASSIGN_OR_RETURN(std::string_view kind, text_field(c, "kind", 64, true));
   JICENG_ASSIGN_OR_RETURN(json::object kinds, rule(c, "project.kinds"));
   std::int64_t interval = -1;
   std::string kinds_text;
@@ -108,27 +75,29 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
     kinds_text += cat(kinds_text.empty() ? "" : ", ", sv(o.at("id").as_string()));
     if (sv(o.at("id").as_string()) == kind) interval = o.at("review_interval_days").as_int64();
   }
-  if (interval < 0) return bad(c, "kind", cat("\"", kind, "\" is not a project kind of the policy (", kinds_text, ")"));
+  if (interval < 0)
+    return bad_field(c, "kind", cat("\"", kind, "\" is not a project kind of the policy (", kinds_text, ")"));
   d["kind"] = kind;
   d["review_interval_days"] = interval;
-  JICENG_ASSIGN_OR_RETURN(std::string title, text(c, "title", 300, true));
+  JICENG_ASSIGN_OR_RETURN(std::string_view title, text_field(c, "title", 300, true));
   d["title"] = title;
-  JICENG_ASSIGN_OR_RETURN(std::string lead, text(c, "lead_unit", 256, true));
+  JICENG_ASSIGN_OR_RETURN(std::string_view lead, text_field(c, "lead_unit", 256, true));
   JICENG_RETURN_IF_ERROR(unit_known(c, "lead_unit", lead));
   d["lead_unit"] = lead;
 
   json::array co;
   if (const json::value* v = c.input.if_contains("co_units")) {
-    if (!v->is_array() || v->as_array().size() > 100) return bad(c, "co_units", "must be an array of at most 100 unit ids");
+    if (!v->is_array() || v->as_array().size() > 100)
+      return bad_field(c, "co_units", "must be an array of at most 100 unit ids");
     std::set<std::string> seen;
     for (std::size_t i = 0; i < v->as_array().size(); ++i) {
       const auto& u = v->as_array()[i];
       const std::string f = cat("co_units[", i, "]");
-      if (!u.is_string() || u.as_string().empty()) return bad(c, f, "must be a unit id");
+      if (!u.is_string() || u.as_string().empty()) return bad_field(c, f, "must be a unit id");
       const std::string id(sv(u.as_string()));
       JICENG_RETURN_IF_ERROR(unit_known(c, f, id));
-      if (id == lead) return bad(c, f, cat("\"", id, "\" is the lead unit"));
-      if (!seen.insert(id).second) return bad(c, f, cat("\"", id, "\" is listed twice"));
+      if (id == lead) return bad_field(c, f, cat("\"", id, "\" is the lead unit"));
+      if (!seen.insert(id).second) return bad_field(c, f, cat("\"", id, "\" is listed twice"));
       co.push_back(json::string(js(id)));
     }
   }
@@ -136,7 +105,8 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
 
   json::array needs;
   if (const json::value* v = c.input.if_contains("needs")) {
-    if (!v->is_array() || v->as_array().size() > 200) return bad(c, "needs", "must be an array of at most 200 needs");
+    if (!v->is_array() || v->as_array().size() > 200)
+      return bad_field(c, "needs", "must be an array of at most 200 needs");
     for (std::size_t i = 0; i < v->as_array().size(); ++i) {
       const std::string f = cat("needs[", i, "]");
       const auto& n = v->as_array()[i];
@@ -146,9 +116,9 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
       if (o == nullptr || o->size() != 2 || k == nullptr || r == nullptr || !k->is_string() || !r->is_string() ||
           r->as_string().empty() || r->as_string().size() > 300 ||
           std::find(std::begin(kNeedKinds), std::end(kNeedKinds), sv(k->as_string())) == std::end(kNeedKinds)) {
-        return bad(c, f,
-                   "must be {\"kind\": \"category\" (a petition category) | \"list\" (a needs-list entry) | "
-                   "\"petition\" (a referred petition), \"ref\": a string of at most 300 bytes}");
+        return bad_field(c, f,
+                         "must be {\"kind\": \"category\" (a petition category) | \"list\" (a needs-list entry) | "
+                         "\"petition\" (a referred petition), \"ref\": a string of at most 300 bytes}");
       }
       needs.push_back(json::object{{"kind", k->as_string()}, {"ref", r->as_string()}});
     }
@@ -157,29 +127,33 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
 
   json::array res;
   if (const json::value* v = c.input.if_contains("resources")) {
-    if (!v->is_array() || v->as_array().size() > 200) return bad(c, "resources", "must be an array of at most 200 resources");
+    if (!v->is_array() || v->as_array().size() > 200)
+      return bad_field(c, "resources", "must be an array of at most 200 resources");
     for (std::size_t i = 0; i < v->as_array().size(); ++i) {
       const std::string f = cat("resources[", i, "]");
       const json::object* o = v->as_array()[i].if_object();
-      if (o == nullptr) return bad(c, f, "must be {\"by\": unit, \"what\": text, \"month\"?: 1-12, \"value\"?: \"yuan\"}");
+      if (o == nullptr)
+        return bad_field(c, f, "must be {\"by\": unit, \"what\": text, \"month\"?: 1-12, \"value\"?: \"yuan\"}");
       json::object r;
       for (const auto& kv : *o) {
         const std::string_view k = sv(kv.key());
         if (k != "by" && k != "what" && k != "month" && k != "value") {
-          return bad(c, cat(f, ".", k), "is unknown (by, what, month, value)");
+          return bad_field(c, cat(f, ".", k), "is unknown (by, what, month, value)");
         }
       }
       const json::value* by = o->if_contains("by");
       const json::value* what = o->if_contains("what");
-      if (by == nullptr || !by->is_string() || by->as_string().empty()) return bad(c, cat(f, ".by"), "(the offering unit) is required");
+      if (by == nullptr || !by->is_string() || by->as_string().empty())
+        return bad_field(c, cat(f, ".by"), "(the offering unit) is required");
       JICENG_RETURN_IF_ERROR(unit_known(c, cat(f, ".by"), sv(by->as_string())));
       if (what == nullptr || !what->is_string() || what->as_string().empty() || what->as_string().size() > 300) {
-        return bad(c, cat(f, ".what"), "(a string of at most 300 bytes) is required");
+        return bad_field(c, cat(f, ".what"), "(a string of at most 300 bytes) is required");
       }
       r["by"] = by->as_string();
       r["what"] = what->as_string();
       if (const json::value* m = o->if_contains("month")) {
-        if (!m->is_int64() || m->as_int64() < 1 || m->as_int64() > 12) return bad(c, cat(f, ".month"), "must be 1-12 (the monthly theme)");
+        if (!m->is_int64() || m->as_int64() < 1 || m->as_int64() > 12)
+          return bad_field(c, cat(f, ".month"), "must be 1-12 (the monthly theme)");
         r["month"] = m->as_int64();
       }
       if (const json::value* val = o->if_contains("value")) {
@@ -196,9 +170,9 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
     d["budget_fen"] = fen;
   }
 
-  JICENG_ASSIGN_OR_RETURN(std::string rollup, text(c, "rollup", 16, true));
+  JICENG_ASSIGN_OR_RETURN(std::string_view rollup, text_field(c, "rollup", 16, true));
   if (rollup != "weighted" && rollup != "equal") {
-    return bad(c, "rollup", "must be \"weighted\" (every milestone has a weight) or \"equal\" (none has)");
+    return bad_field(c, "rollup", "must be \"weighted\" (every milestone has a weight) or \"equal\" (none has)");
   }
   d["rollup"] = rollup;
 
@@ -208,18 +182,19 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
   std::string horizon;
   std::int64_t due = -1;
   if (kind == "cross_area") {
-    JICENG_ASSIGN_OR_RETURN(horizon, text(c, "horizon", 16, true));
+    JICENG_ASSIGN_OR_RETURN(horizon, text_field(c, "horizon", 16, true));
     if (horizon != "annual" && horizon != "long_term") {
-      return bad(c, "horizon", "must be \"annual\" (due by the end of its year) or \"long_term\" (milestone dates)");
+      return bad_field(c, "horizon",
+                       "must be \"annual\" (due by the end of its year) or \"long_term\" (milestone dates)");
     }
     d["horizon"] = horizon;
   } else if (c.input.contains("horizon")) {
-    return bad(c, "horizon", "applies to cross_area projects only");
+    return bad_field(c, "horizon", "applies to cross_area projects only");
   }
   if (horizon == "annual") {
     const json::value* y = c.input.if_contains("year");
     if (y == nullptr || !y->is_int64() || y->as_int64() < 1970 || y->as_int64() > 2200) {
-      return bad(c, "year", "(an integer year) is required for an annual project");
+      return bad_field(c, "year", "(an integer year) is required for an annual project");
     }
     const std::int64_t year_end = (boost::gregorian::date(static_cast<unsigned short>(y->as_int64()), 12, 31) -
                                    boost::gregorian::date(1970, 1, 1))
@@ -228,19 +203,20 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
     due = year_end;
     if (const json::value* v = c.input.if_contains("due")) {
       JICENG_ASSIGN_OR_RETURN(due, loopval::parse_day(*v, cat(where(c), ": field \"due\"")));
-      if (due > year_end) return bad(c, "due", cat("is after the end of ", y->as_int64(), " (an annual project)"));
+      if (due > year_end)
+        return bad_field(c, "due", cat("is after the end of ", y->as_int64(), " (an annual project)"));
     }
   } else if (c.input.contains("year")) {
-    return bad(c, "year", "applies to annual cross_area projects only");
+    return bad_field(c, "year", "applies to annual cross_area projects only");
   } else if (horizon != "long_term") {
     const json::value* v = c.input.if_contains("due");
-    if (v == nullptr) return bad(c, "due", "(the deadline, \"YYYY-MM-DD\") is required");
+    if (v == nullptr) return bad_field(c, "due", "(the deadline, \"YYYY-MM-DD\") is required");
     JICENG_ASSIGN_OR_RETURN(due, loopval::parse_day(*v, cat(where(c), ": field \"due\"")));
   }
 
   const json::value* ms = c.input.if_contains("milestones");
   if (ms == nullptr || !ms->is_array() || ms->as_array().empty() || ms->as_array().size() > 50) {
-    return bad(c, "milestones", "(1-50 milestones) is required");
+    return bad_field(c, "milestones", "(1-50 milestones) is required");
   }
   json::array out;
   std::int64_t last_due = -1;
@@ -248,49 +224,53 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
   for (std::size_t i = 0; i < ms->as_array().size(); ++i) {
     const std::string f = cat("milestones[", i, "]");
     const json::object* o = ms->as_array()[i].if_object();
-    if (o == nullptr) return bad(c, f, "must be {\"name\", \"weight\"?, \"due\"?}");
+    if (o == nullptr) return bad_field(c, f, "must be {\"name\", \"weight\"?, \"due\"?}");
     for (const auto& kv : *o) {
       const std::string_view k = sv(kv.key());
-      if (k != "name" && k != "weight" && k != "due") return bad(c, cat(f, ".", k), "is unknown (name, weight, due)");
+      if (k != "name" && k != "weight" && k != "due")
+        return bad_field(c, cat(f, ".", k), "is unknown (name, weight, due)");
     }
     const json::value* n = o->if_contains("name");
     if (n == nullptr || !n->is_string() || n->as_string().empty() || n->as_string().size() > 200) {
-      return bad(c, cat(f, ".name"), "(a string of at most 200 bytes) is required");
+      return bad_field(c, cat(f, ".name"), "(a string of at most 200 bytes) is required");
     }
-    if (!names.insert(std::string(sv(n->as_string()))).second) return bad(c, cat(f, ".name"), "repeats another milestone's name");
+    if (!names.insert(std::string(sv(n->as_string()))).second)
+      return bad_field(c, cat(f, ".name"), "repeats another milestone's name");
     json::object m{{"name", n->as_string()}, {"percent", 0}};
     const json::value* w = o->if_contains("weight");
     if (rollup == "weighted") {
       if (w == nullptr || !w->is_int64() || w->as_int64() < 1 || w->as_int64() > 10000) {
-        return bad(c, cat(f, ".weight"), "(an integer 1-10000) is required: the project rolls up weighted");
+        return bad_field(c, cat(f, ".weight"), "(an integer 1-10000) is required: the project rolls up weighted");
       }
       m["weight"] = w->as_int64();
     } else if (w != nullptr) {
-      return bad(c, cat(f, ".weight"),
-                 "is given but the project rolls up \"equal\": name rollup \"weighted\" to weigh milestones");
+      return bad_field(c, cat(f, ".weight"),
+                       "is given but the project rolls up \"equal\": name rollup \"weighted\" to weigh milestones");
     }
     if (const json::value* md = o->if_contains("due")) {
       JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*md, cat(where(c), ": field \"", f, ".due\"")));
-      if (day < now_day) return bad(c, cat(f, ".due"), cat("is before today, ", loopval::format_day(now_day)));
-      if (due >= 0 && day > due) return bad(c, cat(f, ".due"), cat("is after the project's deadline ", loopval::format_day(due)));
+      if (day < now_day) return bad_field(c, cat(f, ".due"), cat("is before today, ", loopval::format_day(now_day)));
+      if (due >= 0 && day > due)
+        return bad_field(c, cat(f, ".due"), cat("is after the project's deadline ", loopval::format_day(due)));
       m["due"] = loopval::format_day(day);
       last_due = std::max(last_due, day);
     } else if (horizon == "long_term") {
-      return bad(c, cat(f, ".due"), "is required: a long-term project is scheduled by its milestones' dates");
+      return bad_field(c, cat(f, ".due"), "is required: a long-term project is scheduled by its milestones' dates");
     }
     out.push_back(std::move(m));
   }
   d["milestones"] = std::move(out);
   if (horizon == "long_term") {
-    if (c.input.contains("due")) return bad(c, "due", "does not apply to a long_term project (its last milestone's date is its deadline)");
+    if (c.input.contains("due"))
+      return bad_field(c, "due", "does not apply to a long_term project (its last milestone's date is its deadline)");
     due = last_due;
   }
-  if (due < now_day) return bad(c, "due", cat("is before today, ", loopval::format_day(now_day)));
+  if (due < now_day) return bad_field(c, "due", cat("is before today, ", loopval::format_day(now_day)));
   d["due"] = loopval::format_day(due);
   d["due_at"] = loopval::end_of_day(due);
 
   if (kind == "village_plan") {
-    JICENG_ASSIGN_OR_RETURN(std::string tier, text(c, "tier", 64, true));
+    JICENG_ASSIGN_OR_RETURN(std::string_view tier, text_field(c, "tier", 64, true));
     JICENG_ASSIGN_OR_RETURN(json::object camp, rule(c, "village_plan.campaign"));
     bool ok = false;
     std::string tiers;
@@ -298,10 +278,10 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
       tiers += cat(tiers.empty() ? "" : ", ", sv(t.as_string()));
       ok = ok || sv(t.as_string()) == tier;
     }
-    if (!ok) return bad(c, "tier", cat("\"", tier, "\" is not a tier of the policy (", tiers, ")"));
+    if (!ok) return bad_field(c, "tier", cat("\"", tier, "\" is not a tier of the policy (", tiers, ")"));
     d["tier"] = tier;
   } else if (c.input.contains("tier")) {
-    return bad(c, "tier", "applies to village_plan projects only");
+    return bad_field(c, "tier", "applies to village_plan projects only");
   }
   d["progress_bp"] = 0;
   d["reviews"] = json::array();
@@ -321,13 +301,13 @@ absl::Status init_project(LoopCall& c) {
 // which body decided and where it is minuted).
 
 absl::Status decision_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"decided_by", "record", "decided_on"}));
-  JICENG_RETURN_IF_ERROR(text(c, "decided_by", 200, true).status());
-  JICENG_RETURN_IF_ERROR(text(c, "record", 300, true).status());
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"decided_by", "record", "decided_on"}));
+  JICENG_RETURN_IF_ERROR(text_field(c, "decided_by", 200, true).status());
+  JICENG_RETURN_IF_ERROR(text_field(c, "record", 300, true).status());
   const json::value* on = c.input.if_contains("decided_on");
-  if (on == nullptr) return bad(c, "decided_on", "(the date of the decision, \"YYYY-MM-DD\") is required");
+  if (on == nullptr) return bad_field(c, "decided_on", "(the date of the decision, \"YYYY-MM-DD\") is required");
   JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*on, cat(where(c), ": field \"decided_on\"")));
-  if (day > today(c)) return bad(c, "decided_on", cat("is after today, ", loopval::format_day(today(c))));
+  if (day > today(c)) return bad_field(c, "decided_on", cat("is after today, ", loopval::format_day(today(c))));
   return absl::OkStatus();
 }
 
@@ -347,7 +327,7 @@ absl::Status record_decision(LoopCall& c) {
   return absl::OkStatus();
 }
 
-absl::Status no_fields(const LoopCall& c) { return only(c, {}); }
+absl::Status no_fields(const LoopCall& c) { return only_fields(c, {}); }
 
 absl::Status record_start(LoopCall& c) {
   c.target->data["started_at"] = c.now;
@@ -379,21 +359,23 @@ absl::StatusOr<std::size_t> milestone_index(const LoopCall& c) {
     for (std::size_t i = 0; i < ms.size(); ++i)
       if (ms[i].as_object().at("name").as_string() == m->as_string()) return i;
   }
-  return bad(c, "milestone", cat("must name one of the ", ms.size(), " milestones (1-", ms.size(), " or its name)"));
+  return bad_field(c, "milestone",
+                   cat("must name one of the ", ms.size(), " milestones (1-", ms.size(), " or its name)"));
 }
 
 absl::Status progress_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"milestone", "percent", "note"}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"milestone", "percent", "note"}));
   JICENG_ASSIGN_OR_RETURN(std::size_t i, milestone_index(c));
   const json::value* p = c.input.if_contains("percent");
   if (p == nullptr || !p->is_int64() || p->as_int64() < 0 || p->as_int64() > 100) {
-    return bad(c, "percent", "(an integer 0-100) is required");
+    return bad_field(c, "percent", "(an integer 0-100) is required");
   }
   const std::int64_t was = c.item->data.at("milestones").as_array()[i].as_object().at("percent").as_int64();
   if (p->as_int64() < was) {
-    return bad(c, "percent", cat(p->as_int64(), " is below the ", was, " already reported: progress is not taken back"));
+    return bad_field(c, "percent",
+                     cat(p->as_int64(), " is below the ", was, " already reported: progress is not taken back"));
   }
-  return text(c, "note", 1000, false).status();
+  return text_field(c, "note", 1000, false).status();
 }
 
 absl::Status record_progress(LoopCall& c) {
@@ -410,8 +392,8 @@ absl::Status record_progress(LoopCall& c) {
 // reviews (定期调度) and the clock: a review resets the interval; a missed one is a finding.
 
 absl::Status review_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"note"}));
-  return text(c, "note", 1000, false).status();
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"note"}));
+  return text_field(c, "note", 1000, false).status();
 }
 
 absl::Status record_review(LoopCall& c) {
@@ -424,7 +406,7 @@ absl::Status record_review(LoopCall& c) {
 }
 
 absl::Status review_missed(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {}));
   const json::value* next = c.item->data.if_contains("next_review_at");
   if (next == nullptr) return absl::FailedPreconditionError(cat(where(c), ": the project has no periodic review"));
   if (c.now < next->as_int64()) {
@@ -448,7 +430,7 @@ absl::Status record_missed_reviews(LoopCall& c) {
 }
 
 absl::Status past_deadline(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {}));
   if (c.now < c.item->data.at("due_at").as_int64()) {
     return absl::FailedPreconditionError(cat(where(c), ": the deadline ", sv(c.item->data.at("due").as_string()),
                                              " has not passed (it ends at 24:00 China time)"));
@@ -457,8 +439,8 @@ absl::Status past_deadline(const LoopCall& c) {
 }
 
 absl::Status all_milestones_done(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"summary"}));
-  JICENG_RETURN_IF_ERROR(text(c, "summary", 2000, false).status());
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"summary"}));
+  JICENG_RETURN_IF_ERROR(text_field(c, "summary", 2000, false).status());
   const std::int64_t bp = c.item->data.at("progress_bp").as_int64();
   if (bp != 10000) {
     return absl::FailedPreconditionError(
@@ -480,12 +462,12 @@ absl::Status record_completion(LoopCall& c) {
 // publish the result: posted from a date for at least the policy's days, Civil Code counting.
 
 absl::StatusOr<Timestamp> publication_end(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"from", "channel"}));
-  JICENG_RETURN_IF_ERROR(text(c, "channel", 200, true).status());
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"from", "channel"}));
+  JICENG_RETURN_IF_ERROR(text_field(c, "channel", 200, true).status());
   const json::value* from = c.input.if_contains("from");
-  if (from == nullptr) return bad(c, "from", "(the first day posted, \"YYYY-MM-DD\") is required");
+  if (from == nullptr) return bad_field(c, "from", "(the first day posted, \"YYYY-MM-DD\") is required");
   JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*from, cat(where(c), ": field \"from\"")));
-  if (day < today(c)) return bad(c, "from", cat("is before today, ", loopval::format_day(today(c))));
+  if (day < today(c)) return bad_field(c, "from", cat("is before today, ", loopval::format_day(today(c))));
   JICENG_ASSIGN_OR_RETURN(json::object posting, rule(c, "disclosure.posting"));
   auto end = loopval::civil_period_end(c.host.calendar(), day, static_cast<int>(posting.at("min_days").as_int64()));
   if (!end.ok()) return absl::FailedPreconditionError(cat(where(c), ": ", end.status().message()));
@@ -502,7 +484,7 @@ absl::Status record_publication(LoopCall& c) {
 }
 
 absl::Status publication_over(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {}));
   const Timestamp end = c.item->data.at("publication").as_object().at("ends_at").as_int64();
   if (c.now < end) {
     return absl::FailedPreconditionError(
@@ -518,8 +500,8 @@ absl::Status record_published(LoopCall& c) {
 }
 
 absl::Status reason_given(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only(c, {"reason"}));
-  return text(c, "reason", 1000, true).status();
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"reason"}));
+  return text_field(c, "reason", 1000, true).status();
 }
 absl::Status record_cancel(LoopCall& c) {
   c.target->data["cancel_reason"] = c.input.at("reason");
@@ -587,22 +569,6 @@ class ProjectsLoop final : public TableLoop {
  public:
   ProjectsLoop() : TableLoop(kTable) {}
 
-  // A village sits in one tier: every live item of its plan names the same tier.
-  absl::StatusOr<LoopEvent> decide(const LoopCommand& c, LoopHost& host) const override {
-    JICENG_ASSIGN_OR_RETURN(LoopEvent e, TableLoop::decide(c, host));
-    JICENG_RETURN_IF_ERROR(check_tier(e, "projects propose"));
-    return e;
-  }
-  absl::Status apply(const LoopEvent& e, const Actor& actor, Timestamp time, LoopHost& host) override {
-    if (host.replaying()) {
-      if (auto st = check_tier(e, "projects propose"); !st.ok()) {
-        return absl::DataLossError(cat("projects ", e.event, " ", display_item_id(kTable, e.item),
-                                       ": the recorded event does not apply: ", st.message()));
-      }
-    }
-    return TableLoop::apply(e, actor, time, host);
-  }
-
   Timestamp next_wake() const override {
     Timestamp w = kNoDeadline;
     for (std::size_t i = 1; i <= size(); ++i) {
@@ -656,6 +622,8 @@ class ProjectsLoop final : public TableLoop {
     return w;
   }
 
+  // A village sits in one tier: every live item of its plan names the same tier.
+  absl::Status cross_check(LoopEvent& e, LoopHost&) const override { return check_tier(e, "projects propose"); }
   absl::Status check_tier(const LoopEvent& e, std::string_view where) const {
     if (e.event != "propose") return absl::OkStatus();
     const json::object d = json::parse(e.data).as_object();

@@ -238,8 +238,11 @@ absl::StatusOr<LoopEvent> TableLoop::decide(const LoopCommand& c, LoopHost& host
   e.event = std::string(c.event);
   e.item = it ? it->id : items_.size() + 1;
   e.data = canonical_json(input);
+  JICENG_RETURN_IF_ERROR(cross_check(e, host));
   return e;
 }
+
+absl::Status TableLoop::cross_check(LoopEvent&, LoopHost&) const { return absl::OkStatus(); }
 
 absl::Status TableLoop::apply(const LoopEvent& e, const Actor& actor, Timestamp time, LoopHost& host) {
   const std::string where = internal::cat(table_.loop, " ", e.event, " ", display_item_id(table_, e.item));
@@ -257,6 +260,11 @@ absl::Status TableLoop::apply(const LoopEvent& e, const Actor& actor, Timestamp 
   // Live, decide() ran these checks on this same state a moment ago; replay re-runs them.
   if (host.replaying()) {
     if (auto st = check(*row, actor, time, it, data.as_object(), host); !st.ok()) return fail(internal::sv(st.message()));
+    LoopEvent again = e;
+    if (auto st = cross_check(again, host); !st.ok()) return fail(internal::sv(st.message()));
+    if (again.data != e.data) {
+      return fail(internal::cat("its derived fields ", e.data, " differ from those derived again, ", again.data));
+    }
   }
   if (creates) {
     host.undo().push([this] { items_.pop_back(); });

@@ -73,6 +73,14 @@ class TableLoop : public Loop {
   }
   std::size_t size() const { return items_.size(); }
 
+ protected:
+  /// A check of a decided event against the loop's other items, which a row's guard does not
+  /// see (one account per community and year, fields derived from earlier items). decide()
+  /// runs it on the event it made and may let it fill derived fields of `e.data`; replay runs
+  /// it on a copy of every recorded event, and one it refuses, or whose data it derives
+  /// differently, is DATA_LOSS. The default checks nothing.
+  virtual absl::Status cross_check(LoopEvent& e, LoopHost& host) const;
+
  private:
   absl::Status check(const LoopRow& row, const Actor& actor, Timestamp now, const LoopItem* item,
                      const boost::json::object& input, LoopHost& host) const;

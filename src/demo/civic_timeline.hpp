@@ -98,16 +98,9 @@ class Commander {
       : e_(e), loop_(loop), sim_(sim), rep_(rep) {}
   std::uint64_t run(std::string_view event, std::uint64_t item, const Actor& a, Timestamp t,
                     const boost::json::object& payload, bool expect_refusal = false) {
-    LoopCommand c;
-    c.event = event;
-    c.item = item;
-    const std::string p = payload.empty() ? std::string() : boost::json::serialize(payload);
-    c.payload = p;
-    c.actor = a;
-    c.now = t;
     ++rep_.commands;
     ++sim_.commands[internal::cat(loop_, ".", event)];
-    auto r = e_.command(loop_, c);
+    auto r = loop_command(e_, loop_, event, item, a, t, payload);
     if (r.ok() && !expect_refusal) return r->item;
     if (!r.ok() && expect_refusal) {
       ++rep_.refused_on_purpose;

@@ -92,15 +92,8 @@ struct Year {
 
   absl::StatusOr<LoopOutcome> run(const Actor& a, std::string_view event, std::uint64_t item, const json::object& p,
                                   Timestamp now, bool expect_refusal = false) {
-    const std::string payload = json::serialize(p);
-    LoopCommand c;
-    c.event = event;
-    c.item = item;
-    c.payload = payload;
-    c.actor = a;
-    c.now = now;
     ++rep.commands;
-    auto r = engine.command(kLoop, c);
+    auto r = loop_command(engine, kLoop, event, item, a, now, p);
     if (!r.ok()) {
       if (expect_refusal) {
         ++rep.refused_on_purpose;
@@ -116,14 +109,7 @@ struct Year {
   // A meeting of the current step: recorded as passed, or, when the loop's count says it did
   // not pass (FAILED_PRECONDITION naming the numbers), as failed.
   bool meeting(const Actor& a, std::uint64_t item, const json::object& m, Timestamp now) {
-    const std::string payload = json::serialize(m);
-    LoopCommand c;
-    c.event = "meeting_passed";
-    c.item = item;
-    c.payload = payload;
-    c.actor = a;
-    c.now = now;
-    auto r = engine.command(kLoop, c);
+    auto r = loop_command(engine, kLoop, "meeting_passed", item, a, now, m);
     if (r.ok()) {
       ++rep.commands;
       return true;

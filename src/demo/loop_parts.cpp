@@ -58,4 +58,17 @@ std::string loop_parts_html(const boost::json::object& report) {
   return h;
 }
 
+absl::StatusOr<LoopOutcome> loop_command(Engine& engine, std::string_view loop, std::string_view event,
+                                         std::uint64_t item, const Actor& actor, Timestamp now,
+                                         const boost::json::object& payload) {
+  const std::string body = payload.empty() ? std::string() : boost::json::serialize(payload);
+  LoopCommand c;
+  c.event = event;
+  c.item = item;
+  c.payload = body;
+  c.actor = actor;
+  c.now = now;
+  return engine.command(loop, c);
+}
+
 }  // namespace jiceng::demo

@@ -17,6 +17,8 @@
 #include "absl/status/statusor.h"
 #include "demo/internal.hpp"
 
+#include "jiceng/loop.hpp"
+
 namespace jiceng {
 class Engine;
 }
@@ -47,6 +49,12 @@ struct LoopPart {
   /// report.json's root — so the page depends only on report.json. Empty when absent.
   std::string (*html)(const boost::json::object& report);
 };
+
+/// One command of `loop` with a JSON payload (an empty object sends no payload): what
+/// every part issues, each counting accepted and refused commands its own way.
+absl::StatusOr<LoopOutcome> loop_command(Engine& engine, std::string_view loop, std::string_view event,
+                                         std::uint64_t item, const Actor& actor, Timestamp now,
+                                         const boost::json::object& payload);
 
 /// Every loop's part, in the order they run.
 std::span<const LoopPart> loop_parts();

@@ -129,15 +129,8 @@ class Year {
 
   absl::StatusOr<std::uint64_t> loop(std::string_view event, std::uint64_t item, const json::object& payload,
                                      Timestamp now, bool may_refuse = false) {
-    LoopCommand c;
-    c.event = event;
-    c.item = item;
-    const std::string text = json::serialize(payload);
-    c.payload = text;
-    c.actor = staff_;
-    c.now = now;
     ++commands_;
-    auto r = e_.command(kMediationLoop, c);
+    auto r = loop_command(e_, kMediationLoop, event, item, staff_, now, payload);
     if (!r.ok()) {
       if (may_refuse) {
         ++refused_on_purpose_;

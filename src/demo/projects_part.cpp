@@ -68,17 +68,10 @@ class Year {
   const std::string& id(int unit) const { return d_.units[static_cast<std::size_t>(unit)].id; }
 
   // A command the demo means to be accepted: a refusal is counted as the year's refusals.
-  absl::StatusOr<std::uint64_t> must(std::string_view loop, std::string_view event, std::uint64_t item,
-                                     const Actor& a, Timestamp t, const json::object& payload) {
-    const std::string body = json::serialize(payload);
-    LoopCommand c;
-    c.event = event;
-    c.item = item;
-    c.payload = body;
-    c.actor = a;
-    c.now = t;
+  absl::StatusOr<std::uint64_t> must(std::string_view loop, std::string_view event, std::uint64_t item, const Actor& a,
+                                     Timestamp t, const json::object& payload) {
     ++report_.commands;
-    auto r = e_.command(loop, c);
+    auto r = loop_command(e_, loop, event, item, a, t, payload);
     if (!r.ok()) {
       ++sim_.refused;
       if (sim_.refusals.size() < 20) ++sim_.refusals[internal::cat(loop, " ", event, ": ", r.status().message())];
@@ -90,15 +83,8 @@ class Year {
   // allocation below the minimum): counted apart, by the refusal's reason.
   void refused(std::string_view reason, std::string_view event, std::uint64_t item, const Actor& a, Timestamp t,
                const json::object& payload) {
-    const std::string body = json::serialize(payload);
-    LoopCommand c;
-    c.event = event;
-    c.item = item;
-    c.payload = body;
-    c.actor = a;
-    c.now = t;
     ++report_.commands;
-    auto r = e_.command("fund", c);
+    auto r = loop_command(e_, "fund", event, item, a, t, payload);
     if (r.ok()) {
       ++sim_.refused;  // accepted where it should not be: a bug the report must show
       ++sim_.refusals[internal::cat("fund ", event, " accepted although ", reason)];

@@ -48,15 +48,6 @@ jc_actor_handle resolve(jc_engine* e, const jc_actor& a) {
   return h;
 }
 
-std::string snapshot(jc_engine* e) {
-  char* bytes = nullptr;
-  size_t len = 0;
-  EXPECT_EQ(jc_engine_snapshot(&bytes, &len, e), JC_OK) << jc_last_error();
-  std::string s(bytes, len);
-  jc_string_free(bytes);
-  return s;
-}
-
 int state(jc_engine* e, uint64_t id) {
   int s = -1;
   EXPECT_EQ(jc_engine_state(&s, e, id), JC_OK) << jc_last_error();

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "capi_test_support.hpp"
 #include "jiceng.h"
 
 namespace {
@@ -23,18 +24,9 @@ constexpr int64_t kDueAt = 1'798'732'800;       // 2027-01-01 00:00 +08:00: the 
 constexpr int64_t k2027 = 1'799'510'400;        // 2027-01-10 00:00 +08:00
 constexpr int64_t k2028 = k2027 + 365 * 86400;  // 2028-01-10
 
-struct Str {
-  char* p = nullptr;
-  ~Str() { jc_string_free(p); }
-  std::string s() const { return p ? std::string(p) : std::string(); }
-};
+using Str = capi_test::OwnedString;
 
-std::string snapshot(jc_engine* e) {
-  Str s;
-  size_t len = 0;
-  EXPECT_EQ(jc_engine_snapshot(&s.p, &len, e), JC_OK) << jc_last_error();
-  return std::string(s.p, len);
-}
+using capi_test::snapshot;
 
 class CapiCivicLoops : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "capi_test_support.hpp"
 #include "jiceng.h"
 
 namespace {
@@ -27,11 +28,7 @@ constexpr int64_t kDay = 86400;
 constexpr const char* kCommittee =
     R"("roll":[{"person":"P1","class":"committee_member"},{"person":"P2","class":"committee_member"},{"person":"P3","class":"committee_member"}])";
 
-struct Str {
-  char* p = nullptr;
-  ~Str() { jc_string_free(p); }
-  std::string s() const { return p ? std::string(p) : std::string(); }
-};
+using Str = capi_test::OwnedString;
 
 class CapiDeliberation : public ::testing::Test {
  protected:

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "capi_test_support.hpp"
 #include "jiceng.h"
 
 namespace {
@@ -29,18 +30,9 @@ constexpr const char* kCase =
     R"({"unit":"C11","committee":"D00000001","summary":"空调外机噪音纠纷","parties":[)"
     R"({"id":"p1","name":"张某","region":"河南"},{"id":"p2","name":"李某","region":"河南"}]})";
 
-struct Str {
-  char* p = nullptr;
-  ~Str() { jc_string_free(p); }
-  std::string s() const { return p ? std::string(p) : std::string(); }
-};
+using Str = capi_test::OwnedString;
 
-std::string snapshot(jc_engine* e) {
-  Str s;
-  size_t len = 0;
-  EXPECT_EQ(jc_engine_snapshot(&s.p, &len, e), JC_OK) << jc_last_error();
-  return std::string(s.p, len);
-}
+using capi_test::snapshot;
 
 class CapiMediation : public ::testing::Test {
  protected:

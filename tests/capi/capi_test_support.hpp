@@ -52,6 +52,24 @@ inline std::string take(char* s) {
 
 inline std::string last_error() { return jc_last_error(); }
 
+/// A string the library hands out through an out-parameter, released when this goes.
+struct OwnedString {
+  char* p = nullptr;
+  OwnedString() = default;
+  OwnedString(const OwnedString&) = delete;
+  OwnedString& operator=(const OwnedString&) = delete;
+  ~OwnedString() { jc_string_free(p); }
+  std::string s() const { return p ? std::string(p) : std::string(); }
+};
+
+/// The engine's snapshot bytes (what "nothing changed" compares).
+inline std::string snapshot(jc_engine* e) {
+  OwnedString s;
+  size_t len = 0;
+  EXPECT_EQ(jc_engine_snapshot(&s.p, &len, e), JC_OK) << jc_last_error();
+  return s.p ? std::string(s.p, len) : std::string();
+}
+
 /// The engine's state digest (64 hex digits).
 inline std::string digest(jc_engine* e) {
   char buf[65];

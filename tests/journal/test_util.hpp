@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "jiceng/journal.hpp"
+
 namespace jiceng::test {
 
 /// A fresh directory under /tmp, removed with its contents at scope exit.
@@ -138,6 +142,39 @@ inline ChildRun run_child_and_kill(const std::vector<std::string>& argv, int kil
     out.acked.push_back(v);
   }
   return out;
+}
+
+/// `n` records of the three petition types whose payloads carry `tag`, their index and NULs
+/// (a payload is bytes, not text).
+inline std::vector<JournalRecord> make_records(std::size_t n, std::uint64_t tag) {
+  std::vector<JournalRecord> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    JournalRecord r;
+    r.time = 1700000000 + static_cast<Timestamp>(tag * 1000 + i);
+    r.type = i % 3 == 0 ? "submit" : (i % 3 == 1 ? "accept" : "dispatch");
+    r.payload = absl::StrCat("payload-", tag, "-", i, std::string(i % 17, '\0'), "end");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+/// A stored record, owned.
+struct Row {
+  std::uint64_t seq;
+  Timestamp time;
+  std::string type, payload;
+  ChainHash hash;
+};
+
+/// Every record after `after`, read through replay (which must succeed).
+inline std::vector<Row> read_all(const Journal& j, std::uint64_t after = 0) {
+  std::vector<Row> rows;
+  absl::Status st = j.replay(after, [&](const StoredRecord& r) {
+    rows.push_back({r.seq, r.time, std::string(r.type), std::string(r.payload), r.hash});
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(st.ok()) << st;
+  return rows;
 }
 
 }  // namespace jiceng::test

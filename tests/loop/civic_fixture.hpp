@@ -1,6 +1,6 @@
 // Shared fixture of the commitments and assessment loop tests: a small district with
-// members and compounds, an engine under the wuzhong policy set, a recording sink, and the
-// role × scope cells generated from a loop's table.
+// members, an engine over it under the wuzhong policy set, and the role × scope cells
+// generated from a loop's table (the sink, commands and replay checks: loop_fixture.hpp).
 #pragma once
 
 #include <functional>
@@ -15,6 +15,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/loop.hpp"
 #include "loop/civic_util.hpp"
+#include "loop/loop_fixture.hpp"
 
 namespace jiceng::civic_test {
 
@@ -55,40 +56,14 @@ inline const Actor kOtherStaff{"st2", Role::kCommunityStaff, "C21"};
 inline const Actor kOtherSec{"sec2", Role::kCommunitySecretary, "C21"};
 inline const Actor kOtherStreet{"s2", Role::kStreetOfficer, "S2"};
 
-class VectorSink final : public EventSink {
- public:
-  absl::Status append(std::span<const Event> events) override {
-    all.insert(all.end(), events.begin(), events.end());
-    return absl::OkStatus();
-  }
-  std::vector<Event> all;
-};
+using loop_test::expect_replay_equal;
+using loop_test::query;
+using loop_test::replay_tampered;
+using loop_test::run;
+using loop_test::VectorSink;
 
 inline std::unique_ptr<Engine> make_engine(VectorSink* sink = nullptr, std::string_view policy = "wuzhong") {
-  auto e = Engine::create(policy);
-  EXPECT_TRUE(e.ok()) << e.status();
-  if (sink != nullptr) (*e)->set_event_sink(sink);
-  auto st = (*e)->load_org(kOrg, at("2026-01-01"));
-  EXPECT_TRUE(st.ok()) << st;
-  return std::move(*e);
-}
-
-inline absl::StatusOr<LoopOutcome> run(Engine& e, std::string_view loop, std::string_view event, std::uint64_t item,
-                                       const Actor& a, Timestamp t, std::string_view payload = "") {
-  LoopCommand c;
-  c.event = event;
-  c.item = item;
-  c.payload = payload;
-  c.actor = a;
-  c.now = t;
-  return e.command(loop, c);
-}
-
-inline boost::json::object query(const Engine& e, std::string_view loop, std::string_view name,
-                                 std::string_view params = "") {
-  auto r = e.query(loop, name, params);
-  EXPECT_TRUE(r.ok()) << name << ": " << r.status();
-  return r.ok() ? boost::json::parse(*r).as_object() : boost::json::object{};
+  return loop_test::engine_with(kOrg, at("2026-01-01"), policy, sink);
 }
 
 /// Everything a refused command must leave as it was.
@@ -144,41 +119,6 @@ inline int check_cells(const LoopTable& table, const std::function<Prepared(cons
     }
   }
   return cells;
-}
-
-/// Replays `sink` into a fresh engine; the snapshot and the given queries must be equal.
-inline void expect_replay_equal(const Engine& live, const VectorSink& sink, std::string_view loop,
-                                const std::vector<std::pair<std::string, std::string>>& queries) {
-  auto r = Engine::create("wuzhong");
-  ASSERT_TRUE(r.ok());
-  for (const Event& ev : sink.all) {
-    auto st = (*r)->apply_event(ev);
-    ASSERT_TRUE(st.ok()) << ev.seq << ": " << st;
-  }
-  EXPECT_EQ((*r)->snapshot(), live.snapshot());
-  for (const auto& [name, params] : queries) {
-    EXPECT_EQ(*(*r)->query(loop, name, params), *live.query(loop, name, params)) << name;
-  }
-  // Restored from the snapshot: the same state and answers.
-  auto s = Engine::create("wuzhong");
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->restore(live.snapshot()).ok());
-  EXPECT_EQ((*s)->snapshot(), live.snapshot());
-  for (const auto& [name, params] : queries) {
-    EXPECT_EQ(*(*s)->query(loop, name, params), *live.query(loop, name, params)) << name;
-  }
-}
-
-/// Replays `sink` with event `index` replaced by `document`: the status of the first failure.
-inline absl::Status replay_tampered(const VectorSink& sink, std::size_t index, const std::string& document) {
-  auto r = Engine::create("wuzhong");
-  if (!r.ok()) return r.status();
-  for (std::size_t i = 0; i < sink.all.size(); ++i) {
-    Event ev = sink.all[i];
-    if (i == index) ev.payload.document = document;
-    JICENG_RETURN_IF_ERROR((*r)->apply_event(ev));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace jiceng::civic_test

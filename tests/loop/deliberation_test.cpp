@@ -15,6 +15,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/loop.hpp"
 #include "loop/deliberation_loop.hpp"
+#include "loop/loop_fixture.hpp"
 
 namespace jiceng {
 namespace {
@@ -70,33 +71,15 @@ const Actor kVillageStaff{"staff3", Role::kCommunityStaff, "V1"};
 const Actor kVillageSecretary{"sec3", Role::kCommunitySecretary, "V1"};
 const Actor kStreet{"s1", Role::kStreetOfficer, "S1"};
 
-class VectorSink final : public EventSink {
- public:
-  absl::Status append(std::span<const Event> events) override {
-    all.insert(all.end(), events.begin(), events.end());
-    return absl::OkStatus();
-  }
-  std::vector<Event> all;
-};
+using loop_test::VectorSink;
 
 std::unique_ptr<Engine> make_engine(VectorSink* sink = nullptr) {
-  auto e = Engine::create("wuzhong");
-  EXPECT_TRUE(e.ok()) << e.status();
-  if (sink != nullptr) (*e)->set_event_sink(sink);
-  auto st = (*e)->load_org(kOrg, kT0 - kDay);
-  EXPECT_TRUE(st.ok()) << st;
-  return std::move(*e);
+  return loop_test::engine_with(kOrg, kT0 - kDay, "wuzhong", sink);
 }
 
 absl::StatusOr<LoopOutcome> cmd(Engine& e, const Actor& a, std::string_view event, std::uint64_t item, Timestamp t,
                                 std::string_view payload = "") {
-  LoopCommand c;
-  c.event = event;
-  c.item = item;
-  c.payload = payload;
-  c.actor = a;
-  c.now = t;
-  return e.command("deliberation", c);
+  return loop_test::run(e, "deliberation", event, item, a, t, payload);
 }
 
 json::object get(const Engine& e, std::uint64_t item) {
@@ -729,23 +712,7 @@ TEST(Deliberation, ReplayAndSnapshotsEqualLive) {
   ASSERT_TRUE(cmd(*e, kCompoundStaff, "raise", 0, kT0 + 20 * kDay,
                   R"({"unit":"K1","title":"维修资金","kind":"maintenance_fund_use","raised_by":"residents_committee"})")
                   .ok());
-  const std::string snap = e->snapshot();
-  const std::string live_list = list(*e);
-  const std::string live_findings = *e->query("deliberation", "findings");
-  auto r = Engine::create("wuzhong");
-  ASSERT_TRUE(r.ok());
-  for (const Event& ev : sink.all) {
-    auto st = (*r)->apply_event(ev);
-    ASSERT_TRUE(st.ok()) << ev.seq << ": " << st;
-  }
-  EXPECT_EQ((*r)->snapshot(), snap);
-  EXPECT_EQ(list(**r), live_list);
-  EXPECT_EQ(*(*r)->query("deliberation", "findings"), live_findings);
-  auto s = Engine::create("wuzhong");
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->restore(snap).ok());
-  EXPECT_EQ((*s)->snapshot(), snap);
-  EXPECT_EQ(list(**s), live_list);
+  loop_test::expect_replay_equal(*e, sink, "deliberation", {{"list", ""}, {"findings", ""}});
   // A tampered vote (a yes moved to no) no longer applies in replay: DATA_LOSS.
   auto t = Engine::create("wuzhong");
   ASSERT_TRUE(t.ok());

@@ -12,6 +12,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/loop.hpp"
+#include "loop/loop_fixture.hpp"
 #include "loop/toy_loop.hpp"
 
 namespace jiceng {
@@ -33,27 +34,12 @@ const Actor kWorker{"w1", Role::kCommunityStaff, "C11"};
 const Actor kOtherWorker{"w2", Role::kCommunityStaff, "C21"};
 const Actor kStreet{"s1", Role::kStreetOfficer, "S1"};
 
-class VectorSink final : public EventSink {
- public:
-  absl::Status append(std::span<const Event> events) override {
-    ++appends;
-    if (fail) return absl::UnavailableError("sink down");
-    all.insert(all.end(), events.begin(), events.end());
-    return absl::OkStatus();
-  }
-  std::vector<Event> all;
-  int appends = 0;
-  bool fail = false;
-};
+using loop_test::VectorSink;
 
 // An engine hosting the toy loop, with `sink` (if any) set before its first event.
 std::unique_ptr<Engine> make_engine(VectorSink* sink = nullptr) {
   toy::register_once();
-  auto e = Engine::create("national");
-  EXPECT_TRUE(e.ok()) << e.status();
-  if (sink != nullptr) (*e)->set_event_sink(sink);
-  EXPECT_TRUE((*e)->load_org(kOrg, kT0).ok());
-  return std::move(*e);
+  return loop_test::engine_with(kOrg, kT0, "national", sink);
 }
 
 absl::StatusOr<LoopOutcome> flip(Engine& e, const Actor& a, std::uint64_t item, Timestamp t,

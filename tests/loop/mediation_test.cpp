@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "loop/loop_fixture.hpp"
+
 #include "boost/json.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/mediation.hpp"
@@ -37,32 +39,15 @@ const Actor kStaff{"w1", Role::kCommunityStaff, "C11"};
 const Actor kOtherStaff{"w2", Role::kCommunityStaff, "C21"};
 const Actor kStreet{"s1", Role::kStreetOfficer, "S1"};
 
-class VectorSink final : public EventSink {
- public:
-  absl::Status append(std::span<const Event> events) override {
-    all.insert(all.end(), events.begin(), events.end());
-    return absl::OkStatus();
-  }
-  std::vector<Event> all;
-};
+using loop_test::VectorSink;
 
 std::unique_ptr<Engine> make_engine(VectorSink* sink = nullptr) {
-  auto e = Engine::create("national");
-  EXPECT_TRUE(e.ok()) << e.status();
-  if (sink != nullptr) (*e)->set_event_sink(sink);
-  EXPECT_TRUE((*e)->load_org(kOrg, kT0 - 86400 * 400).ok());
-  return std::move(*e);
+  return loop_test::engine_with(kOrg, kT0 - 86400 * 400, "national", sink);
 }
 
 absl::StatusOr<LoopOutcome> cmd(Engine& e, const Actor& a, std::string_view event, std::uint64_t item, Timestamp t,
                                 const std::string& payload = "") {
-  LoopCommand c;
-  c.event = event;
-  c.item = item;
-  c.payload = payload;
-  c.actor = a;
-  c.now = t;
-  return e.command("mediation", c);
+  return loop_test::run(e, "mediation", event, item, a, t, payload);
 }
 
 json::object get(const Engine& e, std::uint64_t item) {
@@ -732,22 +717,8 @@ TEST(MediationReplay, ReplayAndSnapshotsRebuildEveryCase) {
   ASSERT_TRUE(cmd(*e, kStaff, "choose", 2, kT0 + 100, R"({"party":"p1","mediator":"m2"})").ok());
   ASSERT_TRUE(cmd(*e, kStaff, "set_availability", 1, kT0 + 101, R"({"mediator":"m5","available":false})").ok());
   ASSERT_TRUE(cmd(*e, kStaff, "perform", 6, kT0 + 102).ok());
-  const std::string snap = e->snapshot(), listed = list(*e), summary = *e->query("mediation", "summary", "");
-  EXPECT_EQ(static_cast<int>(snap[6]), 3);
-  auto r = Engine::create("national");
-  ASSERT_TRUE(r.ok());
-  for (const Event& ev : sink.all) {
-    auto st = (*r)->apply_event(ev);
-    ASSERT_TRUE(st.ok()) << ev.seq << ": " << st;
-  }
-  EXPECT_EQ((*r)->snapshot(), snap);
-  EXPECT_EQ(list(**r), listed);
-  EXPECT_EQ(*(*r)->query("mediation", "summary", ""), summary);
-  auto s = Engine::create("national");
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->restore(snap).ok());
-  EXPECT_EQ((*s)->snapshot(), snap);
-  EXPECT_EQ(list(**s), listed);
+  EXPECT_EQ(static_cast<int>(e->snapshot()[6]), 3);
+  loop_test::expect_replay_equal(*e, sink, "mediation", {{"list", ""}, {"summary", ""}}, "national");
   // A recorded assignment whose suggestion would differ is still the recorded event: a
   // tampered mediator list that a party's choice forbids is DATA_LOSS in replay.
   auto t = Engine::create("national");

@@ -16,6 +16,7 @@
 #include "jiceng/calendar.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/loop.hpp"
+#include "loop/loop_fixture.hpp"
 #include "loop/projects_loop.hpp"
 
 namespace jiceng {
@@ -50,32 +51,15 @@ const Actor kSecretary{"sec", Role::kCommunitySecretary, "C11"};
 const Actor kStreet{"s1", Role::kStreetOfficer, "S1"};
 const Actor kTown{"t3", Role::kStreetOfficer, "T3"};
 
-class VectorSink final : public EventSink {
- public:
-  absl::Status append(std::span<const Event> events) override {
-    all.insert(all.end(), events.begin(), events.end());
-    return absl::OkStatus();
-  }
-  std::vector<Event> all;
-};
+using loop_test::VectorSink;
 
 std::unique_ptr<Engine> make_engine(VectorSink* sink = nullptr, std::string_view policy = "wuzhong") {
-  auto e = Engine::create(policy);
-  EXPECT_TRUE(e.ok()) << e.status();
-  if (sink != nullptr) (*e)->set_event_sink(sink);
-  EXPECT_TRUE((*e)->load_org(kOrg, kT0 - 3600).ok());
-  return std::move(*e);
+  return loop_test::engine_with(kOrg, kT0 - 3600, policy, sink);
 }
 
 absl::StatusOr<LoopOutcome> cmd(Engine& e, std::string_view loop, std::string_view event, std::uint64_t item,
                                 const Actor& a, Timestamp t, const std::string& payload = "") {
-  LoopCommand c;
-  c.event = event;
-  c.item = item;
-  c.payload = payload;
-  c.actor = a;
-  c.now = t;
-  return e.command(loop, c);
+  return loop_test::run(e, loop, event, item, a, t, payload);
 }
 
 json::object query(const Engine& e, std::string_view loop, std::string_view name, const std::string& params = "") {
@@ -753,22 +737,8 @@ TEST(ProjectsLoop, ReplayAndSnapshotEquality) {
                   .ok());
   ASSERT_TRUE(e->tick(at(2026, 3, 20)).ok());  // the publication concludes
   EXPECT_EQ(state(*e, "projects", 1), "published");
-  auto r = Engine::create("wuzhong");
-  ASSERT_TRUE(r.ok());
-  for (const Event& ev : sink.all) {
-    auto st = (*r)->apply_event(ev);
-    ASSERT_TRUE(st.ok()) << ev.seq << ": " << st;
-  }
-  for (const char* loop : {"projects", "fund"}) {
-    EXPECT_EQ(*(*r)->query(loop, "list"), *e->query(loop, "list")) << loop;
-  }
-  EXPECT_EQ(*(*r)->query("projects", "board"), *e->query("projects", "board"));
-  EXPECT_EQ((*r)->snapshot(), e->snapshot());
-  auto s = Engine::create("wuzhong");
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->restore(e->snapshot()).ok());
-  EXPECT_EQ((*s)->snapshot(), e->snapshot());
-  EXPECT_EQ(*(*s)->query("fund", "statement", R"({"item":1})"), *e->query("fund", "statement", R"({"item":1})"));
+  loop_test::expect_replay_equal(*e, sink, "projects", {{"list", ""}, {"board", ""}});
+  loop_test::expect_replay_equal(*e, sink, "fund", {{"list", ""}, {"statement", R"({"item":1})"}});
   // A spend whose project was tampered out of the log no longer applies: DATA_LOSS.
   std::vector<Event> tampered = sink.all;
   for (auto& ev : tampered) {

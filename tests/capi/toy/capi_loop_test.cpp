@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../capi_test_support.hpp"
 #include "jiceng.h"
 
 namespace {
@@ -21,18 +22,9 @@ constexpr const char* kOrg = R"({"schema": "urban_grid", "units": [
 ]})";
 constexpr int64_t kT0 = 1'790'000'000;
 
-struct Str {
-  char* p = nullptr;
-  ~Str() { jc_string_free(p); }
-  std::string s() const { return p ? std::string(p) : std::string(); }
-};
+using Str = capi_test::OwnedString;
 
-std::string snapshot(jc_engine* e) {
-  Str s;
-  size_t len = 0;
-  EXPECT_EQ(jc_engine_snapshot(&s.p, &len, e), JC_OK) << jc_last_error();
-  return std::string(s.p, len);
-}
+using capi_test::snapshot;
 
 class CapiLoops : public ::testing::Test {
  protected:

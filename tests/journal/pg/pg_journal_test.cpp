@@ -34,38 +34,12 @@
 namespace jiceng {
 namespace {
 
-using ::testing::HasSubstr;
+using test::make_records;
 using test::pg_sql;
 using test::pg_uri;
-
-std::vector<JournalRecord> make_records(std::size_t n, std::uint64_t tag) {
-  std::vector<JournalRecord> out;
-  for (std::size_t i = 0; i < n; ++i) {
-    JournalRecord r;
-    r.time = 1700000000 + static_cast<Timestamp>(tag * 1000 + i);
-    r.type = i % 3 == 0 ? "submit" : (i % 3 == 1 ? "accept" : "dispatch");
-    r.payload = absl::StrCat("payload-", tag, "-", i, std::string(i % 17, '\0'), "end");
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-struct Row {
-  std::uint64_t seq;
-  Timestamp time;
-  std::string type, payload;
-  ChainHash hash;
-};
-
-std::vector<Row> read_all(const Journal& j) {
-  std::vector<Row> rows;
-  absl::Status st = j.replay(0, [&](const StoredRecord& r) {
-    rows.push_back({r.seq, r.time, std::string(r.type), std::string(r.payload), r.hash});
-    return absl::OkStatus();
-  });
-  EXPECT_TRUE(st.ok()) << st;
-  return rows;
-}
+using test::read_all;
+using test::Row;
+using ::testing::HasSubstr;
 
 // Empties a chain (tests that need the sample district's own code, 320506).
 void reset_chain(int chain) {

@@ -103,8 +103,6 @@ class Reader {
   bool ok_ = true;
 };
 
-bool valid_category_name(std::string_view c) { return !c.empty() && c.size() <= 64; }
-
 }  // namespace
 
 void Engine::encode_event_to(const Event& e, std::string& o) {
@@ -333,7 +331,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
       ok = ok && rd.byte(b, 255);
     ok = ok && rd.s(&cname) && rd.s(&cphone);
     if (!ok || r.urgency > 1 || r.severity > 2 || r.channel > 6 || r.track > 1 || merged > count || same > count ||
-        txt.size() > pet::kMaxArenaText || !valid_category_name(cat)) {
+        txt.size() > pet::kMaxArenaText || !pet::valid_category(cat)) {
       return bad(internal::cat("petition ", k + 1));
     }
     r.state = static_cast<State>(st);

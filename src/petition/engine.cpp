@@ -52,14 +52,6 @@ const EventPayload& empty_payload() {
   return p;
 }
 
-// A time as people read it in messages: China time, ISO 8601 ("2025-03-03T09:00:00+08:00").
-bool valid_category(std::string_view c) {
-  if (c.empty() || c.size() > 64) return false;
-  for (char ch : c) {
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.')) return false;
-  }
-  return true;
-}
 
 std::string allowed_states(EventType e) {
   std::vector<std::string> s;
@@ -78,6 +70,14 @@ std::string role_list(RoleMask m) {
 
 
 }  // namespace
+
+bool pet::valid_category(std::string_view c) {
+  if (c.empty() || c.size() > 64) return false;
+  for (char ch : c) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.')) return false;
+  }
+  return true;
+}
 
 // ---------------------------------------------------------------------------------------
 // Interner
@@ -397,7 +397,7 @@ absl::Status Engine::Impl::check_submission(pet::Step& s) {
   }
   if (petitioner.empty()) return absl::InvalidArgumentError("submit: petitioner (resident id) is required");
   if (p.location.empty()) return absl::InvalidArgumentError("submit: location (household or unit id) is required");
-  if (!valid_category(p.category)) {
+  if (!pet::valid_category(p.category)) {
     return absl::InvalidArgumentError(
         internal::cat("submit: category \"", p.category, "\" must be 1-64 characters of a-z, 0-9, _ - ."));
   }

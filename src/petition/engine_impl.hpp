@@ -41,6 +41,11 @@ inline constexpr std::uint64_t kMaxArenaText = (1u << 24) - 1;
 inline std::uint64_t text_off(TextRef t) { return t >> 24; }
 inline std::uint32_t text_len(TextRef t) { return static_cast<std::uint32_t>(t & kMaxArenaText); }
 
+/// A category name submit accepts: 1-64 bytes of a-z, 0-9, '_', '-', '.'. Restore holds a
+/// snapshot's categories to the same rule (one rule, so a snapshot cannot bring in a
+/// category no command could have made).
+bool valid_category(std::string_view c);
+
 /// Append-only string interning (ids → dense integers). The names live in a deque
 /// (elements never move as it grows) and the map's keys are views of them, so a new
 /// name costs one string (none for short ids) and rehashing moves only views.

@@ -74,8 +74,5 @@ std::optional<std::uint32_t> OrgData::serving_property_branch(std::uint32_t u) c
   return graph_->serving_property_branch(u);
 }
 std::string OrgData::export_json() const { return graph_->export_json({.raw = true}); }
-std::size_t OrgData::memory_bytes() const {
-  return (pre_.capacity() + end_.capacity() + parent_.capacity()) * 4 + level_.capacity() + grid_like_.capacity();
-}
 
 }  // namespace jiceng::pet

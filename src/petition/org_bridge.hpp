@@ -50,7 +50,6 @@ class OrgData {
     while (u != kNoIndex && level_[u] > level) u = parent_[u];
     return (u != kNoIndex && level_[u] == level) ? u : kNoIndex;
   }
-  std::size_t memory_bytes() const;
 
  private:
   std::shared_ptr<OrgGraph> graph_;

@@ -27,6 +27,26 @@ TEST(Limits, ContactFieldsAreCapped) {
   EXPECT_TRUE(e->submit(resident(), p, at(2025, 3, 3)).ok());
 }
 
+// One category rule (issue 16): restore holds a snapshot's categories to the rule submit
+// applies, so an edited snapshot cannot bring in a category no command could have made.
+TEST(Limits, RestoreRefusesACategorySubmitWouldRefuse) {
+  auto e = make_engine();
+  ASSERT_TRUE(e->submit(resident(), submission("zz-test"), at(2025, 3, 3)).ok());
+  EXPECT_EQ(e->submit(resident(), submission("ZZ TEST"), at(2025, 3, 3)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::string good = e->snapshot();
+  std::string forged = good;
+  const auto at_cat = forged.find("zz-test");
+  ASSERT_NE(at_cat, std::string::npos);
+  forged.replace(at_cat, 7, "ZZ TEST");
+  auto fresh = make_engine();
+  const std::string before = fresh->snapshot();
+  const absl::Status st = fresh->restore(forged);
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
+  EXPECT_EQ(fresh->snapshot(), before);
+  EXPECT_TRUE(fresh->restore(good).ok());
+}
+
 TEST(Limits, RefusedSubmissionsInternNothing) {
   auto e = make_engine();
   ASSERT_TRUE(e->submit(resident(), submission(), at(2025, 3, 3)).ok());

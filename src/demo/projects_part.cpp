@@ -189,9 +189,18 @@ class Year {
         auto st = e_.query("fund", "get", internal::cat("{\"item\":", acc, "}"));
         if (!st.ok()) return st.status();
         const std::int64_t left = fen_of(json::parse(*st).as_object().at("data").as_object().at("balance"));
-        if (budget > left) {
-          refused("more than the balance", "spend", acc, payer, pay_at, spend);
-        } else {
+        // A community pays at most what is left (the rest comes from other sources, as the
+        // projects' resources say); now and then one tries to pay more, and is refused.
+        if (left > 0 && rng_.chance(0.02)) {
+          json::object over = spend;
+          over["amount"] = money(left + 1);
+          refused("more than the balance", "spend", acc, payer, pay_at, over);
+        }
+        if (left > 0) {
+          if (budget > left) {
+            spend["amount"] = money(left);
+            spend["purpose"] = internal::cat(p.at("title").as_string().c_str(), "项目支出（经费余额部分）");
+          }
           if (must("fund", "spend", acc, payer, pay_at, spend).ok()) acc_time_[acc] = pay_at;
         }
         }
@@ -253,10 +262,21 @@ class Year {
       }
       if (!must("projects", "start", *item, officer, t + 3600, {}).ok()) continue;
       // Reviews every 20-30 days; projects 3 and 8 skip a stretch (missed reviews).
+      bool gap = false;
       for (double f = 0.05 + 0.01 * i + 25.0 / std::max(o_.days, 1); f < 0.97; f += (20.0 + rng_.range(0, 10)) / std::max(o_.days, 1)) {
-        if ((i == 3 || i == 8) && f > 0.4 && f < 0.65) continue;
+        if ((i == 3 || i == 8) && f > 0.4 && f < 0.65) {
+          gap = true;
+          continue;
+        }
         const Timestamp tr = at(f, 15 * 60);
         if (tr <= t) continue;
+        if (gap) {
+          // The clock runs before the next review is held, and finds the intervals the gap
+          // left without one (a finding each); the review then restarts the schedule.
+          JICENG_ASSIGN_OR_RETURN(TickReport tk, e_.tick(tr - 3600));
+          report_.commands += tk.loop_events;
+          gap = false;
+        }
         t = tr;
         if (!must("projects", "review", *item, officer, t, {{"note", "定期调度推进"}}).ok()) break;
       }

@@ -91,5 +91,62 @@ TEST(DemoCivicParts, ASetWithoutCreditBandsSkipsTheAssessmentAndSaysWhy) {
   EXPECT_GT(root.at("commitments").as_object().at("totals").as_object().at("published").as_int64(), 0);
 }
 
+// The projects and service-fund part (项目 / 为民服务专项经费): every account balances to the
+// fen, the fund pays at most what is left (an overspend is tried now and then, on purpose,
+// and refused), the two cross-area projects that skip their reviews show the missed
+// intervals as findings, and report.html has the Chinese section.
+std::int64_t fen(const json::value& v) {
+  const std::string s(v.as_string());
+  const auto dot = s.find('.');
+  return std::stoll(s.substr(0, dot)) * 100 + (dot == std::string::npos ? 0 : std::stoll(s.substr(dot + 1)));
+}
+
+TEST(DemoProjectsFund, AccountsBalanceOverspendsAreRareAndMissedReviewsShow) {
+  absl::StatusOr<DemoResult> r = run_demo(half_year());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->refused, 0u) << r->report_json.substr(r->report_json.find("\"refusals\""), 2000);
+  const json::object root = json::parse(r->report_json).as_object();
+
+  const json::array& fund = root.at("fund").as_array();
+  ASSERT_FALSE(fund.empty());
+  std::int64_t spends = 0, allocated = 0, spent = 0;
+  for (const auto& a : fund) {
+    const json::object& o = a.as_object();
+    EXPECT_EQ(fen(o.at("allocation")) - fen(o.at("spent")), fen(o.at("balance"))) << json::serialize(o);
+    EXPECT_GE(fen(o.at("balance")), 0) << json::serialize(o);
+    EXPECT_GE(fen(o.at("allocation")), 200000 * 100) << json::serialize(o);  // the policy's minimum
+    spends += o.at("spends").as_int64();
+    allocated += fen(o.at("allocation"));
+    spent += fen(o.at("spent"));
+  }
+  const json::object& use = root.at("fund_use").as_object();
+  EXPECT_EQ(fen(use.at("allocated")), allocated);
+  EXPECT_EQ(fen(use.at("spent")), spent);
+  EXPECT_EQ(fen(use.at("balance")), allocated - spent);
+  std::int64_t by_category = 0;
+  for (const auto& c : use.at("by_category").as_array()) by_category += fen(c.as_object().at("amount"));
+  EXPECT_EQ(by_category, spent);
+  // Overspends are the exception the report shows, not the rule: refused, and few.
+  const json::object& meant = use.at("refused_on_purpose").as_object();
+  ASSERT_TRUE(meant.contains("more than the balance")) << json::serialize(meant);
+  const std::int64_t over = meant.at("more than the balance").as_int64();
+  EXPECT_GE(over, 1);
+  EXPECT_LE(over * 10, spends) << over << " overspends against " << spends << " spends";
+
+  const json::object& projects = root.at("projects").as_object();
+  EXPECT_GT(projects.at("grids_with_practical_project").as_int64(), projects.at("grids").as_int64() / 2);
+  int with_missed = 0;
+  for (const auto& c : projects.at("cross_area").as_array()) {
+    if (c.as_object().at("missed_reviews").as_int64() > 0) ++with_missed;
+  }
+  EXPECT_GE(with_missed, 2) << json::serialize(projects.at("cross_area"));
+  ASSERT_TRUE(projects.at("findings").as_object().contains("review_missed"));
+  EXPECT_GE(projects.at("findings").as_object().at("review_missed").as_int64(), with_missed);
+
+  for (const char* s : {"项目与为民服务专项经费", "经费按类别使用", "跨域项目"}) {
+    EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
+  }
+}
+
 }  // namespace
 }  // namespace jiceng

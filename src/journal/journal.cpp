@@ -976,35 +976,17 @@ absl::StatusOr<ChainReport> Journal::verify() const {
   }
   ChainReport report;
   // By default each snapshot's content is checked too: the events, applied to a fresh
-  // engine during the walk, must derive the very state the snapshot holds at its seq. Only
-  // an Engine's journal can be re-derived — one whose first event (fixed by the chain)
-  // decodes as an Engine event; a plain record store has nothing to derive. Without
-  // snapshots there is nothing to compare, and no event is applied.
-  std::unique_ptr<Engine> derived;
-  bool engine_events = true;
-  std::size_t next_row = 0;
-  auto check_through = [&](std::uint64_t seq) -> absl::Status {
-    for (; next_row < rows.size() && rows[next_row].seq <= seq; ++next_row) {
-      if (rows[next_row].seq < seq) continue;  // lies beyond the chain: reported below
-      JICENG_RETURN_IF_ERROR(journal_internal::compare_snapshot(*derived, seq, rows[next_row].state_digest, d.path));
-      ++report.states_derived;
-    }
-    return absl::OkStatus();
-  };
-  std::function<absl::Status(const StoredRecord&)> derive = [&](const StoredRecord& rec) -> absl::Status {
-    if (rec.seq == 1) {
-      engine_events = Engine::decode_event(rec.payload).ok();
-      if (engine_events) {
-        JICENG_ASSIGN_OR_RETURN(derived, journal_internal::fresh_engine());
-        JICENG_RETURN_IF_ERROR(check_through(0));
-      }
-    }
-    if (!engine_events) return absl::OkStatus();
-    JICENG_RETURN_IF_ERROR(journal_internal::apply_record(*derived, rec, d.path));
-    return check_through(rec.seq);
+  // engine during the walk, must derive the very state the snapshot holds at its seq.
+  // Without snapshots there is nothing to compare, and no event is applied.
+  std::vector<std::pair<std::uint64_t, std::string>> digests;
+  for (const Row& r : rows) digests.emplace_back(r.seq, r.state_digest);
+  journal_internal::StateDeriver deriver(std::move(digests), d.path);
+  const std::function<absl::Status(const StoredRecord&)> derive = [&](const StoredRecord& rec) {
+    return deriver.on_record(rec);
   };
   const bool derive_states = d.options.verify_states && !rows.empty();
   JICENG_RETURN_IF_ERROR(d.walk(0, derive_states ? &derive : nullptr, &anchors, &report));
+  report.states_derived = deriver.derived();
   for (const Row& r : rows) {
     if (r.seq > report.last_seq) {
       return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", r.seq,

@@ -21,6 +21,7 @@
 #include "common/strings.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/org.hpp"
+#include "journal/state_check.hpp"
 
 #ifdef JICENG_HAVE_LIBPQ
 #include <libpq-fe.h>
@@ -905,12 +906,22 @@ absl::StatusOr<ChainReport> PgJournal::verify() const {
   if (!snaps || PQresultStatus(snaps.get()) != PGRES_TUPLES_OK) return pg_error(c.get(), snaps.get(), "read snapshots");
   std::map<std::uint64_t, ChainHash> anchors;
   const int ns = PQntuples(snaps.get());
-  for (int i = 0; i < ns; ++i) anchors.emplace(field_int8(snaps.get(), i, 0), ChainHash{});
+  // As the SQLite journal does: unless verify_states is false (the fast mode), the events
+  // are applied to a fresh engine during the walk and the state at each snapshot's seq
+  // must be the snapshot's (a row rewritten with its digest and row hash recomputed by
+  // someone who can write the table fails here, naming its seq).
+  std::vector<std::pair<std::uint64_t, std::string>> digests;
+  for (int i = 0; i < ns; ++i) {
+    anchors.emplace(field_int8(snaps.get(), i, 0), ChainHash{});
+    digests.emplace_back(field_int8(snaps.get(), i, 0), sha256_hex(field(snaps.get(), i, 4)));
+  }
+  journal_internal::StateDeriver deriver(std::move(digests), cat(display_, " chain ", chain_));
+  const bool derive_states = options_.verify_states && ns > 0;
   Walked w;
   std::uint64_t events = 0;
-  const std::function<absl::Status(const StoredRecord&)> count = [&](const StoredRecord&) {
+  const std::function<absl::Status(const StoredRecord&)> count = [&](const StoredRecord& rec) {
     ++events;
-    return absl::OkStatus();
+    return derive_states ? deriver.on_record(rec) : absl::OkStatus();
   };
   JICENG_RETURN_IF_ERROR(walk(c.get(), 0, &count, &anchors, &w));
   exec(c.get(), "COMMIT", "commit").IgnoreError();
@@ -942,6 +953,7 @@ absl::StatusOr<ChainReport> PgJournal::verify() const {
   report.last_seq = w.last_seq;
   report.head = w.head;
   report.snapshots = static_cast<std::uint64_t>(ns);
+  report.states_derived = deriver.derived();
   if (ns > 0) report.latest_snapshot = field_int8(snaps.get(), ns - 1, 0);
   return report;
 }

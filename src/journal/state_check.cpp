@@ -38,4 +38,29 @@ absl::Status compare_snapshot(const Engine& engine, std::uint64_t seq, const std
 
 absl::StatusOr<std::unique_ptr<Engine>> fresh_engine() { return Engine::create(); }
 
+StateDeriver::StateDeriver(std::vector<std::pair<std::uint64_t, std::string>> snapshots, std::string path)
+    : snapshots_(std::move(snapshots)), path_(std::move(path)) {}
+
+absl::Status StateDeriver::compare_through(std::uint64_t seq) {
+  for (; next_ < snapshots_.size() && snapshots_[next_].first <= seq; ++next_) {
+    if (snapshots_[next_].first < seq) continue;  // lies beyond the chain: the caller reports it
+    JICENG_RETURN_IF_ERROR(compare_snapshot(*engine_, seq, snapshots_[next_].second, path_));
+    ++derived_;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StateDeriver::on_record(const StoredRecord& rec) {
+  if (rec.seq == 1) {
+    engine_events_ = Engine::decode_event(rec.payload).ok();
+    if (engine_events_) {
+      JICENG_ASSIGN_OR_RETURN(engine_, fresh_engine());
+      JICENG_RETURN_IF_ERROR(compare_through(0));
+    }
+  }
+  if (!engine_events_ || engine_ == nullptr) return absl::OkStatus();
+  JICENG_RETURN_IF_ERROR(apply_record(*engine_, rec, path_));
+  return compare_through(rec.seq);
+}
+
 }  // namespace jiceng::journal_internal

@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
+#include "journal/forge.hpp"
 #include "journal/pg/pg_util.hpp"
 #include "journal/scenario.hpp"
 #include "journal/test_util.hpp"
@@ -436,6 +437,84 @@ TEST(PgJournal, SnapshotsArePerChainAnchoredAndVerified) {
   auto j = Journal::open(pg_uri(chain));
   ASSERT_TRUE(j.ok());
   EXPECT_EQ((*j)->latest_snapshot().status().code(), absl::StatusCode::kDataLoss);
+}
+
+std::string hex_of(const std::string& bytes) {
+  return to_hex(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
+std::string from_hex(const std::string& hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return out;
+}
+
+// A snapshot rewritten in the table (a petitioner inside its state), with its digest and row
+// hash recomputed — all someone who may write jc_snapshots can recompute — passes every
+// check but the content's: verify re-derives the state from the events by default, as the
+// SQLite journal's does, and names the snapshot; the fast mode says it skips that (and passes).
+TEST(PgJournal, AForgedSnapshotIsCaughtByVerifyReDerivingTheState) {
+  JICENG_NEED_PG();
+  reset_chain(320506);
+  std::uint64_t head = 0;
+  std::string digest;
+  {
+    auto d = open_engine(pg_uri(320506));
+    ASSERT_TRUE(d.ok()) << d.status();
+    Engine& e = (*d)->engine();
+    ASSERT_TRUE(test::load_sample(e).ok());
+    for (int n = 0; n < 12; ++n) ASSERT_TRUE(test::lifecycle(e, n, n % 6, test::kT0 + n * 600).ok());
+    auto snap = (*d)->write_snapshot();
+    ASSERT_TRUE(snap.ok()) << snap.status();
+    head = snap->seq;
+    digest = (*d)->state_digest();
+    auto report = (*d)->journal().verify();
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->snapshots, 1u);
+    EXPECT_EQ(report->states_derived, 1u);
+  }
+  const std::string where = absl::StrCat(" WHERE chain = 320506 AND seq = ", head);
+  const std::int64_t time = std::stoll(pg_sql("SELECT time FROM jc_snapshots" + where));
+  const test::ForgedSnapshot f =
+      test::forge_state(from_hex(pg_sql("SELECT encode(state, 'hex') FROM jc_snapshots" + where)), head, time,
+                        from_hex(pg_sql("SELECT encode(anchor, 'hex') FROM jc_snapshots" + where)), "R7", "R9");
+  ASSERT_GT(f.replaced, 0);
+  pg_sql(absl::StrCat("UPDATE jc_snapshots SET state = decode('", hex_of(f.state), "', 'hex'), digest = '",
+                      f.digest, "', hash = decode('", hex_of(f.hash), "', 'hex')", where));
+  const std::string events = pg_sql("SELECT count(*) FROM jc_events WHERE chain = 320506");
+
+  JournalOptions fast;
+  fast.verify_states = false;
+  {
+    auto j = Journal::open(pg_uri(320506), fast);
+    ASSERT_TRUE(j.ok()) << j.status();
+    auto report = (*j)->verify();
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->states_derived, 0u) << "the fast mode skips the content";
+  }
+  {
+    auto j = Journal::open(pg_uri(320506));
+    ASSERT_TRUE(j.ok()) << j.status();
+    auto report = (*j)->verify();
+    ASSERT_EQ(report.status().code(), absl::StatusCode::kDataLoss) << report.status();
+    EXPECT_THAT(std::string(report.status().message()),
+                HasSubstr(absl::StrCat("chain 320506: snapshot at seq ", head, ": its state (digest ", f.digest,
+                                       ") is not the state events 1..", head, " derive")));
+  }
+  JournalOptions checked;
+  checked.verify_snapshot = true;
+  {
+    auto d = open_engine(pg_uri(320506), checked);
+    ASSERT_EQ(d.status().code(), absl::StatusCode::kDataLoss) << d.status();
+    EXPECT_THAT(std::string(d.status().message()), HasSubstr(absl::StrCat("snapshot at seq ", head, ":")));
+  }
+  // Nothing was written by the refusals; from the events alone the state is the genuine one.
+  EXPECT_EQ(pg_sql("SELECT count(*) FROM jc_events WHERE chain = 320506"), events);
+  JournalOptions from_start;
+  from_start.use_snapshots = false;
+  auto d = open_engine(pg_uri(320506), from_start);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ((*d)->state_digest(), digest);
 }
 
 // Two engines on one chain in one process: the one behind loses its append with the

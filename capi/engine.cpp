@@ -1,6 +1,8 @@
 // capi/engine.cpp — the Engine (引擎) and the petition closed loop (诉求闭环) through the
 // C ABI: configuration, the eighteen commands, the hot path, the clock, batches, queries,
 // snapshots.
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -317,6 +319,45 @@ jc_status need_state(int state, const char* fn) {
   return JC_OK;
 }
 
+jc_status open_engine(jc_engine** out, const jc_engine_options* opts, const char* key, std::size_t key_len,
+                      const char* fn) {
+  JC_CHECK(jc::need(out, fn, "out"));
+  jc_engine_options o = JC_ENGINE_OPTIONS_INIT;
+  if (opts != nullptr) {
+    if (opts->version != JC_ENGINE_OPTIONS_VERSION)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": unknown options version ", opts->version));
+    o = *opts;
+  }
+  std::string_view policy, journal;
+  JC_CHECK(jc::text(&policy, o.policy, fn, "policy", true));
+  JC_CHECK(jc::text(&journal, o.journal, fn, "journal", true));
+  if (o.sync < JC_SYNC_FULL || o.sync > JC_SYNC_OFF)
+    return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": sync ", o.sync, " is not a jc_sync_mode"));
+  jiceng::JournalOptions jo;
+  JC_CHECK(jc::mac_key(&jo.mac_key, key, key_len, fn));
+  if (journal.empty() && !jo.mac_key.empty())
+    return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": a MAC key was given for an engine without a journal"));
+  auto h = std::make_unique<jc_engine>();
+  if (journal.empty()) {
+    auto e = Engine::create(policy.empty() ? "national" : policy);
+    if (!e.ok()) return jc::from_status(e.status(), fn);
+    h->owned = std::move(*e);
+    h->engine = h->owned.get();
+  } else {
+    jo.sync = static_cast<jiceng::SyncMode>(o.sync);
+    jo.read_only = o.read_only != 0;
+    jo.policy = policy.empty() ? "national" : std::string(policy);
+    auto d = jiceng::DurableEngine::open(std::string(journal), jo);
+    if (!jo.mac_key.empty()) OPENSSL_cleanse(jo.mac_key.data(), jo.mac_key.size());
+    if (!d.ok()) return jc::from_status(d.status(), fn);
+    h->durable = std::move(*d);
+    h->engine = &h->durable->engine();
+  }
+  jc::refresh_views(h.get());
+  *out = h.release();
+  return JC_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -332,39 +373,11 @@ jc_status jc_engine_options_init(jc_engine_options* opts, unsigned int version) 
 }
 
 jc_status jc_engine_open(jc_engine** out, const jc_engine_options* opts) {
-  JC_GUARD("jc_engine_open") {
-    JC_CHECK(jc::need(out, "jc_engine_open", "out"));
-    jc_engine_options o = JC_ENGINE_OPTIONS_INIT;
-    if (opts != nullptr) {
-      if (opts->version != JC_ENGINE_OPTIONS_VERSION)
-        return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_open: unknown options version ", opts->version));
-      o = *opts;
-    }
-    std::string_view policy, journal;
-    JC_CHECK(jc::text(&policy, o.policy, "jc_engine_open", "policy", true));
-    JC_CHECK(jc::text(&journal, o.journal, "jc_engine_open", "journal", true));
-    if (o.sync < JC_SYNC_FULL || o.sync > JC_SYNC_OFF)
-      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_open: sync ", o.sync, " is not a jc_sync_mode"));
-    auto h = std::make_unique<jc_engine>();
-    if (journal.empty()) {
-      auto e = Engine::create(policy.empty() ? "national" : policy);
-      if (!e.ok()) return jc::from_status(e.status(), "jc_engine_open");
-      h->owned = std::move(*e);
-      h->engine = h->owned.get();
-    } else {
-      jiceng::JournalOptions jo;
-      jo.sync = static_cast<jiceng::SyncMode>(o.sync);
-      jo.read_only = o.read_only != 0;
-      jo.policy = policy.empty() ? "national" : std::string(policy);
-      auto d = jiceng::DurableEngine::open(std::string(journal), jo);
-      if (!d.ok()) return jc::from_status(d.status(), "jc_engine_open");
-      h->durable = std::move(*d);
-      h->engine = &h->durable->engine();
-    }
-    jc::refresh_views(h.get());
-    *out = h.release();
-    return JC_OK;
-  });
+  JC_GUARD("jc_engine_open") { return open_engine(out, opts, nullptr, 0, "jc_engine_open"); });
+}
+
+jc_status jc_engine_open_keyed(jc_engine** out, const jc_engine_options* opts, const char* key, size_t key_len) {
+  JC_GUARD("jc_engine_open_keyed") { return open_engine(out, opts, key, key_len, "jc_engine_open_keyed"); });
 }
 
 void jc_engine_free(jc_engine* engine) { delete engine; }

@@ -104,6 +104,22 @@ inline jc_status text(std::string_view* out, const char* p, const char* fn, cons
   return text(out, p, JC_NUL_TERMINATED, fn, what, optional);
 }
 
+/// A MAC key argument (jc_journal_open_keyed): NULL with `len` 0 is no key; otherwise `len`
+/// bytes, any byte (a key is binary, so JC_NUL_TERMINATED is refused). The journal checks the
+/// length's bounds. The caller wipes `*out` after use.
+inline jc_status mac_key(std::string* out, const char* key, std::size_t len, const char* fn) {
+  if (key == nullptr && len == 0) {
+    out->clear();
+    return JC_OK;
+  }
+  if (key == nullptr) return fail(JC_INVALID_ARGUMENT, cat(fn, ": key is NULL but key_len is ", len));
+  if (len == 0 || len == JC_NUL_TERMINATED) {
+    return fail(JC_INVALID_ARGUMENT, cat(fn, ": key_len must be the key's length in bytes (NULL and 0 for no key)"));
+  }
+  out->assign(key, len);
+  return JC_OK;
+}
+
 /// text() without recording an error: true and `*out` when `p` is valid UTF-8 (or NULL
 /// and `optional`). For bulk calls that report per element.
 bool text_ok(std::string_view* out, const char* p, bool optional) noexcept;

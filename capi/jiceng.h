@@ -544,6 +544,14 @@ JC_API jc_status jc_engine_options_init(jc_engine_options *opts, unsigned int ve
  */
 JC_API jc_status jc_engine_open(jc_engine **out, const jc_engine_options *opts);
 
+/**
+ * jc_engine_open on a keyed journal (jc_journal_open_keyed): `key`, `key_len` bytes, is the
+ * journal's MAC key; NULL with 0 is jc_engine_open. A new journal is created keyed. Errors
+ * beyond jc_engine_open's are those of jc_journal_open_keyed; JC_INVALID_ARGUMENT for a key
+ * without a journal.
+ */
+JC_API jc_status jc_engine_open_keyed(jc_engine **out, const jc_engine_options *opts, const char *key, size_t key_len);
+
 /** Releases an engine (and closes its journal). NULL is a no-op. Not while other threads use it. */
 JC_API void jc_engine_free(jc_engine *engine);
 
@@ -968,6 +976,20 @@ JC_API jc_status jc_journal_options_init(jc_journal_options *opts, unsigned int 
  * JC_FAILED_PRECONDITION (not a journal), JC_UNAVAILABLE, JC_DATA_LOSS. Free with jc_journal_free.
  */
 JC_API jc_status jc_journal_open(jc_journal **out, const char *path, const jc_journal_options *opts);
+/**
+ * jc_journal_open with the keyed MAC (docs/journal.md, "Keyed MAC"): `key` holds `key_len`
+ * bytes (16..1024, any bytes, NUL included) that the host keeps secret; NULL with 0 is
+ * jc_journal_open. A journal created with a key records an HMAC-SHA-256 of its head after
+ * every commit and of every snapshot; reads then refuse a MAC that is missing or wrong with
+ * JC_DATA_LOSS naming what and the seq, so whoever edits the file without the key cannot
+ * forge a snapshot or rewrite the events. Errors beyond jc_journal_open's:
+ * JC_INVALID_ARGUMENT (key length), JC_FAILED_PRECONDITION (a keyed journal opened without
+ * a key, a key for a journal written without one, a PostgreSQL URI), JC_PERMISSION_DENIED
+ * (not this journal's key); a refused open changes nothing. The key is copied, never
+ * written to the journal nor put in a message.
+ */
+JC_API jc_status jc_journal_open_keyed(jc_journal **out, const char *path, const jc_journal_options *opts,
+                                       const char *key, size_t key_len);
 /** Closes a journal. NULL is a no-op. */
 JC_API void jc_journal_free(jc_journal *journal);
 
@@ -981,8 +1003,25 @@ typedef struct jc_chain_report {
   char head[65];             /**< hex chain hash of the head (NUL-terminated) */
 } jc_chain_report;
 
-/** Verifies the whole hash chain and every snapshot. JC_DATA_LOSS naming the first bad seq. */
+/**
+ * Verifies the whole hash chain, the head and every snapshot, re-deriving each snapshot's
+ * state from the events (jc_journal_verify_ex with flags 0). JC_DATA_LOSS naming the first
+ * bad seq or snapshot.
+ */
 JC_API jc_status jc_journal_verify(jc_chain_report *out, const jc_journal *journal);
+
+/** jc_journal_verify_ex flag: the fast mode. */
+#define JC_VERIFY_FAST 1u
+/**
+ * jc_journal_verify with `flags`. 0: as jc_journal_verify — the events are applied to a
+ * fresh engine and the state at each snapshot's seq must be that snapshot's. JC_VERIFY_FAST:
+ * skips exactly that (no event is decoded or applied), so a snapshot rewritten with its
+ * digest and row hash recomputed passes unless the journal is keyed. `*out_states_derived`
+ * (may be NULL) = how many snapshots were re-derived (0 in the fast mode). Other flag bits:
+ * JC_INVALID_ARGUMENT.
+ */
+JC_API jc_status jc_journal_verify_ex(jc_chain_report *out, uint64_t *out_states_derived, const jc_journal *journal,
+                                      unsigned int flags);
 /** Seq of the last event (0 when empty). */
 JC_API jc_status jc_journal_last_seq(uint64_t *out, const jc_journal *journal);
 /** Number of stored snapshots. */

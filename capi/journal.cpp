@@ -1,6 +1,8 @@
 // capi/journal.cpp — the durable journal (事件日志) through the C ABI: an engine opened
 // on a journal file (every command durable before it returns), snapshots, and the
 // journal on its own for verification and audit.
+#include <openssl/crypto.h>
+
 #include <vector>
 
 #include <boost/json.hpp>
@@ -36,6 +38,36 @@ jc_status to_options(jiceng::JournalOptions* out, const jc_journal_options* o, c
   return JC_OK;
 }
 
+jc_status fill_report(jc_chain_report* out, const jiceng::ChainReport& r) {
+  if (out == nullptr) return JC_OK;
+  jc_chain_report c{};
+  c.events = r.events;
+  c.last_seq = r.last_seq;
+  c.snapshots = r.snapshots;
+  c.has_snapshot = r.latest_snapshot.has_value() ? 1 : 0;
+  c.latest_snapshot = r.latest_snapshot.value_or(0);
+  const std::string hex = jiceng::to_hex(r.head);
+  std::memcpy(c.head, hex.data(), std::min<std::size_t>(hex.size(), 64));
+  c.head[64] = '\0';
+  *out = c;
+  return JC_OK;
+}
+
+jc_status open_journal(jc_journal** out, const char* path, const jc_journal_options* opts, const char* key,
+                       std::size_t key_len, const char* fn) {
+  JC_CHECK(jc::need(out, fn, "out"));
+  std::string_view p;
+  JC_CHECK(jc::text(&p, path, fn, "path"));
+  jiceng::JournalOptions o;
+  JC_CHECK(to_options(&o, opts, fn));
+  JC_CHECK(jc::mac_key(&o.mac_key, key, key_len, fn));
+  auto j = jiceng::Journal::open(std::string(p), o);
+  if (!o.mac_key.empty()) OPENSSL_cleanse(o.mac_key.data(), o.mac_key.size());
+  if (!j.ok()) return jc::from_status(j.status(), fn);
+  *out = new jc_journal{std::move(*j)};
+  return JC_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -65,17 +97,12 @@ jc_status jc_journal_options_init(jc_journal_options* opts, unsigned int version
 }
 
 jc_status jc_journal_open(jc_journal** out, const char* path, const jc_journal_options* opts) {
-  JC_GUARD("jc_journal_open") {
-    JC_CHECK(jc::need(out, "jc_journal_open", "out"));
-    std::string_view p;
-    JC_CHECK(jc::text(&p, path, "jc_journal_open", "path"));
-    jiceng::JournalOptions o;
-    JC_CHECK(to_options(&o, opts, "jc_journal_open"));
-    auto j = jiceng::Journal::open(std::string(p), o);
-    if (!j.ok()) return jc::from_status(j.status(), "jc_journal_open");
-    *out = new jc_journal{std::move(*j)};
-    return JC_OK;
-  });
+  JC_GUARD("jc_journal_open") { return open_journal(out, path, opts, nullptr, 0, "jc_journal_open"); });
+}
+
+jc_status jc_journal_open_keyed(jc_journal** out, const char* path, const jc_journal_options* opts, const char* key,
+                                size_t key_len) {
+  JC_GUARD("jc_journal_open_keyed") { return open_journal(out, path, opts, key, key_len, "jc_journal_open_keyed"); });
 }
 
 void jc_journal_free(jc_journal* journal) { delete journal; }
@@ -85,19 +112,21 @@ jc_status jc_journal_verify(jc_chain_report* out, const jc_journal* journal) {
     JC_CHECK(need_journal(journal, "jc_journal_verify"));
     auto r = journal->journal->verify();
     if (!r.ok()) return jc::from_status(r.status(), "jc_journal_verify");
-    if (out != nullptr) {
-      jc_chain_report c{};
-      c.events = r->events;
-      c.last_seq = r->last_seq;
-      c.snapshots = r->snapshots;
-      c.has_snapshot = r->latest_snapshot.has_value() ? 1 : 0;
-      c.latest_snapshot = r->latest_snapshot.value_or(0);
-      const std::string hex = jiceng::to_hex(r->head);
-      std::memcpy(c.head, hex.data(), std::min<std::size_t>(hex.size(), 64));
-      c.head[64] = '\0';
-      *out = c;
-    }
-    return JC_OK;
+    return fill_report(out, *r);
+  });
+}
+
+jc_status jc_journal_verify_ex(jc_chain_report* out, uint64_t* out_states_derived, const jc_journal* journal,
+                               unsigned int flags) {
+  constexpr const char* fn = "jc_journal_verify_ex";
+  JC_GUARD(fn) {
+    JC_CHECK(need_journal(journal, fn));
+    if ((flags & ~JC_VERIFY_FAST) != 0)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": flags ", flags, " has bits other than JC_VERIFY_FAST"));
+    auto r = journal->journal->verify((flags & JC_VERIFY_FAST) == 0);
+    if (!r.ok()) return jc::from_status(r.status(), fn);
+    if (out_states_derived != nullptr) *out_states_derived = r->states_derived;
+    return fill_report(out, *r);
   });
 }
 

@@ -75,6 +75,16 @@ struct JournalOptions {
   /// false (the default): the snapshot is trusted once its digest, row hash and anchor
   /// check (docs/journal.md, "What the chain proves"). `jiceng replay` sets it.
   bool verify_snapshot = false;
+  /// The keyed MAC (docs/journal.md, "Keyed MAC"): a secret the host holds, 16..1024 bytes;
+  /// empty (the default) = none, and nothing changes. A journal created with a key records
+  /// an HMAC-SHA-256 of its head after every commit and of every snapshot, which an editor
+  /// of the file cannot recompute without the key: verify, replay and open then refuse a
+  /// forged or missing MAC with DATA_LOSS naming what and the seq. A keyed journal opened
+  /// without a key is FAILED_PRECONDITION, with another key PERMISSION_DENIED; a key given
+  /// for an existing journal written without one is FAILED_PRECONDITION. The key is never
+  /// written to the journal or put in a message. SQLite journals only (a PostgreSQL URI
+  /// with a key is FAILED_PRECONDITION).
+  std::string mac_key;
   /// PostgreSQL only (docs/postgres.md): the chain (one per county-level division, 区/县)
   /// this handle reads and appends, as its 6-digit code, e.g. "320506". Empty: the
   /// `chain=` parameter of the URI, else the only chain the database holds. A `load_org`
@@ -147,6 +157,7 @@ struct ChainReport {
   std::uint64_t snapshots = 0;                    ///< number of snapshots checked
   std::optional<std::uint64_t> latest_snapshot;   ///< seq of the newest snapshot, if any
   std::uint64_t states_derived = 0;               ///< snapshots whose content was checked against the events
+  bool keyed = false;                             ///< the head and every snapshot were checked against the MAC key
 };
 
 /// An append-only, hash-chained event store (事件日志): a SQLite file, or one chain of a
@@ -205,6 +216,9 @@ class Journal {
   /// content against the state the events derive up to its seq.
   /// DATA_LOSS naming the first bad seq (or snapshot) when anything is off.
   virtual absl::StatusOr<ChainReport> verify() const;
+  /// verify() with the content check chosen for this call instead of by the options:
+  /// `verify_states` false is the fast mode (JournalOptions::verify_states).
+  virtual absl::StatusOr<ChainReport> verify(bool verify_states) const;
 
   /// Stores `state` as the snapshot after events 1..`seq` (0 ≤ seq ≤ last_seq()),
   /// anchored to the chain hash at `seq`. Replaces an existing snapshot at the same seq.
@@ -225,6 +239,9 @@ class Journal {
   virtual const std::string& path() const;
   /// Whether this handle was opened read-only.
   virtual bool read_only() const;
+  /// Whether the journal is keyed (JournalOptions::mac_key): its head and snapshots carry
+  /// MACs, checked by every read.
+  virtual bool keyed() const;
 
   /// Whether other handles may append to this chain at the same time (PostgreSQL): an
   /// append may then fail with a journal conflict and the reader must tail.
@@ -256,6 +273,7 @@ struct ReplayReport {
   std::uint64_t last_seq = 0;                   ///< the journal holds events 1..last_seq
   std::optional<std::uint64_t> snapshot_seq;    ///< the snapshot restored, if one was used
   bool snapshot_checked = false;                ///< it was checked against the events (verify_snapshot)
+  bool keyed = false;                           ///< the journal is keyed: head and snapshot MACs checked
   std::uint64_t replayed = 0;                   ///< events applied after the snapshot
   std::map<std::string, std::uint64_t> counts;  ///< events by type name, whole journal
   std::string digest;                           ///< state digest after opening

@@ -56,6 +56,7 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> DurableEngine::open(const std::st
   Journal& journal = *self->journal_;
   Engine& engine = *self->engine_;
   ReplayReport& report = self->report_;
+  report.keyed = journal.keyed();
 
   // Start from the newest snapshot: verified against its digest and anchored in the chain.
   std::uint64_t start = 0;

@@ -3,6 +3,7 @@
 #include "jiceng/journal.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -23,8 +24,9 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/strings.hpp"
-#include "journal/state_check.hpp"
+#include "journal/mac.hpp"
 #include "journal/pg_journal.hpp"
+#include "journal/state_check.hpp"
 
 namespace jiceng {
 namespace {
@@ -323,22 +325,70 @@ struct Journal::Impl {
   std::optional<HeadRecord> durable_head;
   bool created = false;  // open_schema made a new journal: a head record beside it is stale
   bool existed = false;  // the database file was there before open
+  // The journal carries MACs under options.mac_key (checked at open: the key is its key).
+  bool keyed = false;
 
   std::array<Stmt, kInsertSizes.size()> inserts;  // one per kInsertSizes entry
   Stmt begin_write, begin_read, commit, rollback, select_head, update_head, select_all,
       select_tail, select_hash_at, insert_snapshot, select_latest_snapshot, select_snapshots,
       count_snapshots;
+  Stmt select_mac_head, update_mac_head, insert_mac_snapshot, select_mac_snapshot;  // keyed only
 
   ~Impl() {
     // Statements first, then the connection (sqlite3_close refuses with live statements).
     for (Stmt& s : inserts) s.reset();
     for (Stmt* s : {&begin_write, &begin_read, &commit, &rollback, &select_head,
                     &update_head, &select_all, &select_tail, &select_hash_at, &insert_snapshot,
-                    &select_latest_snapshot, &select_snapshots, &count_snapshots}) {
+                    &select_latest_snapshot, &select_snapshots, &count_snapshots, &select_mac_head,
+                    &update_mac_head, &insert_mac_snapshot, &select_mac_snapshot}) {
       s->reset();
     }
     if (db != nullptr) sqlite3_close(db);
     if (head_fd >= 0) ::close(head_fd);
+    if (!options.mac_key.empty()) OPENSSL_cleanse(options.mac_key.data(), options.mac_key.size());
+  }
+
+  // Keyed journals: DATA_LOSS unless the stored head MAC is the MAC of (seq, hash), read in
+  // the current transaction.
+  absl::Status check_head_mac(std::uint64_t seq, const ChainHash& hash) const {
+    sqlite3_stmt* s = select_mac_head.get();
+    ResetOnExit reset(s);
+    const int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error(rc, "read the head's MAC");
+    ChainHash mac{};
+    if (rc == SQLITE_DONE || !column_hash(s, 1, &mac)) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": seq ", seq,
+                                              ": the head's MAC is missing or malformed (the journal is keyed)"));
+    }
+    const std::int64_t at = sqlite3_column_int64(s, 0);
+    if (at < 0 || static_cast<std::uint64_t>(at) != seq ||
+        !journal_internal::mac_equal(mac, journal_internal::mac_head(options.mac_key, seq, hash))) {
+      return absl::DataLossError(absl::StrCat(
+          "journal ", path, ": seq ", seq, ": the head's MAC does not match the head (its MAC is for seq ", at,
+          "): the events or the head were rewritten by someone without the key"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Keyed journals: DATA_LOSS unless the snapshot at `seq` has its MAC.
+  absl::Status check_snapshot_mac(std::uint64_t seq, Timestamp time, const ChainHash& anchor,
+                                  std::string_view digest) const {
+    sqlite3_stmt* s = select_mac_snapshot.get();
+    ResetOnExit reset(s);
+    sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(seq));
+    const int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error(rc, absl::StrCat("read the MAC of the snapshot at seq ", seq));
+    ChainHash mac{};
+    if (rc == SQLITE_DONE || !column_hash(s, 0, &mac)) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": snapshot at seq ", seq,
+                                              ": its MAC is missing or malformed (the journal is keyed)"));
+    }
+    if (!journal_internal::mac_equal(mac, journal_internal::mac_snapshot(options.mac_key, seq, time, anchor, digest))) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": snapshot at seq ", seq,
+                                              ": its MAC does not match: the snapshot was rewritten by someone "
+                                              "without the key"));
+    }
+    return absl::OkStatus();
   }
 
   // DATA_LOSS when the durable head record claims events this read snapshot does not hold
@@ -429,6 +479,12 @@ struct Journal::Impl {
 
   absl::Status open_connection(int flags);
   absl::Status open_schema();
+  std::string keyed_schema() const;
+  absl::Status check_key();
+  absl::Status prepare_keyed() {
+    JICENG_RETURN_IF_ERROR(prepare(&select_mac_head, "SELECT seq, mac FROM mac_head WHERE id = 1"));
+    return prepare(&select_mac_snapshot, "SELECT mac FROM mac_snapshots WHERE seq = ?");
+  }
   absl::StatusOr<std::unique_ptr<Impl>> open_reader() const;
   absl::Status begin_read_txn() {
     durable_head = read_head_record(path);  // before the snapshot starts (BEGIN is deferred)
@@ -549,7 +605,8 @@ absl::Status Journal::Impl::open_schema() {
         "CREATE TABLE IF NOT EXISTS snapshots(seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
         " anchor BLOB NOT NULL, digest TEXT NOT NULL, state BLOB NOT NULL, hash BLOB NOT NULL);"
         "INSERT OR IGNORE INTO meta VALUES('format', '", internal::av(kFormat), "');"
-        "INSERT OR IGNORE INTO head VALUES(1, 0, zeroblob(32));"
+        "INSERT OR IGNORE INTO head VALUES(1, 0, zeroblob(32));",
+        options.mac_key.empty() ? std::string() : keyed_schema(),
         "COMMIT;");
     JICENG_RETURN_IF_ERROR(exec(schema.c_str(), "create schema"));
     created = true;
@@ -569,6 +626,55 @@ absl::Status Journal::Impl::open_schema() {
     return absl::FailedPreconditionError(absl::StrCat("journal ", path, ": format '", found,
                                                       "' is not '", internal::av(kFormat), "'"));
   }
+  return check_key();
+}
+
+// The tables and rows that make a new journal keyed, inside open_schema's transaction:
+// the scheme, the key check and the MAC of the empty head.
+std::string Journal::Impl::keyed_schema() const {
+  const ChainHash check = journal_internal::mac_key_check(options.mac_key);
+  const ChainHash head0 = journal_internal::mac_head(options.mac_key, 0, ChainHash{});
+  return absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS mac_head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,"
+      " mac BLOB NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS mac_snapshots(seq INTEGER PRIMARY KEY, mac BLOB NOT NULL);"
+      "INSERT OR IGNORE INTO meta VALUES('mac', '", internal::av(journal_internal::kMacScheme), "');"
+      "INSERT OR IGNORE INTO meta VALUES('mac_check', '", to_hex(check), "');"
+      "INSERT OR IGNORE INTO mac_head VALUES(1, 0, X'", to_hex(head0), "');");
+}
+
+// Whether the journal is keyed, and whether the options' key is its key. Runs before open
+// writes anything to an existing journal, so a refused open changes nothing.
+absl::Status Journal::Impl::check_key() {
+  Stmt meta;
+  JICENG_RETURN_IF_ERROR(prepare(&meta, "SELECT key, value FROM meta WHERE key IN ('mac', 'mac_check')"));
+  std::string scheme, check;
+  int rc;
+  while ((rc = sqlite3_step(meta.get())) == SQLITE_ROW) {
+    (column_text(meta.get(), 0) == "mac" ? scheme : check) = std::string(column_text(meta.get(), 1));
+  }
+  if (rc != SQLITE_DONE) return error(rc, "read the MAC scheme");
+  const bool has_key = !options.mac_key.empty();
+  if (scheme.empty()) {
+    if (!has_key) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "journal ", path, ": a MAC key was given but the journal holds no MAC: it was written without a key (or "
+        "its MACs were removed), and a key cannot vouch for events written without one; open it without a key"));
+  }
+  if (scheme != journal_internal::kMacScheme) {
+    return absl::FailedPreconditionError(absl::StrCat("journal ", path, ": MAC scheme '", scheme, "' is not '",
+                                                      internal::av(journal_internal::kMacScheme), "'"));
+  }
+  if (!has_key) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "journal ", path, ": the journal is keyed (", scheme,
+        "): open it with its key (JournalOptions::mac_key; jiceng verify|replay|snapshot --key-file FILE)"));
+  }
+  if (check != to_hex(journal_internal::mac_key_check(options.mac_key))) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "journal ", path, ": the MAC key is not this journal's key (the key check in its meta table differs)"));
+  }
+  keyed = true;
   return absl::OkStatus();
 }
 
@@ -582,6 +688,7 @@ absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() cons
   r->options = options;
   r->options.read_only = true;
   r->immutable = immutable;
+  r->keyed = keyed;
   JICENG_RETURN_IF_ERROR(r->open_connection(SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX));
   sqlite3_busy_timeout(r->db, options.busy_timeout_ms);
   JICENG_RETURN_IF_ERROR(r->prepare(&r->begin_read, "BEGIN"));
@@ -591,6 +698,7 @@ absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() cons
       &r->select_all, "SELECT seq, time, type, payload, hash FROM events ORDER BY seq"));
   JICENG_RETURN_IF_ERROR(r->prepare(
       &r->select_snapshots, "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq"));
+  if (r->keyed) JICENG_RETURN_IF_ERROR(r->prepare_keyed());
   return r;
 }
 
@@ -671,7 +779,10 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
     if (at == 0) return ChainHash{};
     return durable_hash;
   }));
+  // Keyed: the head's MAC vouches for the head hash, and through the chain for every row.
+  if (keyed) JICENG_RETURN_IF_ERROR(check_head_mac(last, prev));
   if (report != nullptr) {
+    report->keyed = keyed;
     report->events = last;
     report->last_seq = last;
     report->head = prev;
@@ -686,7 +797,14 @@ Journal::~Journal() = default;
 absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
                                                        const JournalOptions& options) {
   if (path.empty()) return absl::InvalidArgumentError("journal: empty path");
-  if (is_postgres_uri(path)) return internal::open_postgres_journal(path, options);  // pg_journal.cpp
+  if (is_postgres_uri(path)) {
+    if (!options.mac_key.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "journal ", path, ": the keyed MAC is for SQLite journals; a PostgreSQL chain is guarded by the "
+          "database's own access control (docs/postgres.md)"));
+    }
+    return internal::open_postgres_journal(path, options);  // pg_journal.cpp
+  }
   if (path == ":memory:" || path.rfind("file:", 0) == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "journal ", path, ": a journal is a file path (no URI, no :memory:); the in-memory mode"
@@ -700,6 +818,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
     return absl::InvalidArgumentError(
         absl::StrCat("journal ", path, ": max_pages ", options.max_pages, " < 0"));
   }
+  JICENG_RETURN_IF_ERROR(journal_internal::check_mac_key(options.mac_key, path));
   const bool create = options.create_if_missing && !options.read_only;
   if (!create && !file_exists(path)) {
     return absl::NotFoundError(absl::StrCat("journal ", path, ": no such file"));
@@ -756,6 +875,12 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
   JICENG_RETURN_IF_ERROR(d.prepare(
       &d.select_snapshots, "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq"));
   JICENG_RETURN_IF_ERROR(d.prepare(&d.count_snapshots, "SELECT count(*) FROM snapshots"));
+  if (d.keyed) {
+    JICENG_RETURN_IF_ERROR(d.prepare_keyed());
+    JICENG_RETURN_IF_ERROR(d.prepare(&d.update_mac_head, "UPDATE mac_head SET seq = ?, mac = ? WHERE id = 1"));
+    JICENG_RETURN_IF_ERROR(
+        d.prepare(&d.insert_mac_snapshot, "INSERT OR REPLACE INTO mac_snapshots(seq, mac) VALUES(?,?)"));
+  }
 
   // Head row and last event, read together; they must agree.
   {
@@ -765,6 +890,7 @@ absl::StatusOr<std::unique_ptr<Journal>> Journal::open(const std::string& path,
     ChainHash head_hash{}, tail_hash{};
     absl::Status st = d.read_head(&head_seq, &head_hash);
     if (st.ok()) st = d.read_tail(&tail_seq, &tail_hash);
+    if (st.ok() && d.keyed) st = d.check_head_mac(head_seq, head_hash);
     d.end_read_txn();
     if (absl::IsDataLoss(st)) {
       d.damaged = st;
@@ -874,18 +1000,27 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
   }
   // Bindings point into `records` and `hashes`; drop them before returning.
   for (Stmt& ins : d.inserts) sqlite3_clear_bindings(ins.get());
-  {
-    sqlite3_stmt* up = d.update_head.get();
+  // The head row, and on a keyed journal the head's MAC with it, in the same transaction.
+  auto update = [&](sqlite3_stmt* up, const ChainHash& value, std::string_view what) -> absl::Status {
     sqlite3_bind_int64(up, 1, static_cast<sqlite3_int64>(seq));
-    sqlite3_bind_blob(up, 2, prev.data(), static_cast<int>(prev.size()), SQLITE_STATIC);
-    rc = sqlite3_step(up);
+    sqlite3_bind_blob(up, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    const int step = sqlite3_step(up);
     sqlite3_reset(up);
     sqlite3_clear_bindings(up);
-    if (rc != SQLITE_DONE) {
-      absl::Status st = d.error(rc, "update head");
-      d.rollback_if_open();
-      return st;
+    if (step != SQLITE_DONE) return d.error(step, what);
+    if (sqlite3_changes(d.db) != 1) {
+      return absl::DataLossError(absl::StrCat("journal ", d.path, ": ", internal::av(what), ": the row is missing"));
     }
+    return absl::OkStatus();
+  };
+  absl::Status updated = update(d.update_head.get(), prev, "update head");
+  if (updated.ok() && d.keyed) {
+    updated = update(d.update_mac_head.get(), journal_internal::mac_head(d.options.mac_key, seq, prev),
+                     "update the head's MAC");
+  }
+  if (!updated.ok()) {
+    d.rollback_if_open();
+    return updated;
   }
   rc = d.run(d.commit.get());
   if (rc != SQLITE_DONE) {
@@ -935,7 +1070,9 @@ absl::Status Journal::replay(std::uint64_t after_seq,
   return absl::OkStatus();
 }
 
-absl::StatusOr<ChainReport> Journal::verify() const {
+absl::StatusOr<ChainReport> Journal::verify() const { return verify(impl_->options.verify_states); }
+
+absl::StatusOr<ChainReport> Journal::verify(bool verify_states) const {
   JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
   Impl& d = *reader;
   std::lock_guard<std::mutex> lock(d.mu);
@@ -974,6 +1111,11 @@ absl::StatusOr<ChainReport> Journal::verify() const {
     }
     if (rc != SQLITE_DONE) return d.error(rc, "read snapshots");
   }
+  // Keyed: each snapshot's MAC first (it covers its seq, time, anchor and digest; the state
+  // is checked against the digest below), so a snapshot forged without the key is named so.
+  if (d.keyed) {
+    for (const Row& r : rows) JICENG_RETURN_IF_ERROR(d.check_snapshot_mac(r.seq, r.time, r.anchor, r.digest));
+  }
   ChainReport report;
   // By default each snapshot's content is checked too: the events, applied to a fresh
   // engine during the walk, must derive the very state the snapshot holds at its seq.
@@ -984,7 +1126,7 @@ absl::StatusOr<ChainReport> Journal::verify() const {
   const std::function<absl::Status(const StoredRecord&)> derive = [&](const StoredRecord& rec) {
     return deriver.on_record(rec);
   };
-  const bool derive_states = d.options.verify_states && !rows.empty();
+  const bool derive_states = verify_states && !rows.empty();
   JICENG_RETURN_IF_ERROR(d.walk(0, derive_states ? &derive : nullptr, &anchors, &report));
   report.states_derived = deriver.derived();
   for (const Row& r : rows) {
@@ -1044,6 +1186,14 @@ absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::str
     return absl::ResourceExhaustedError(
         absl::StrCat("journal ", d.path, ": snapshot of ", state.size(), " bytes is too large"));
   }
+  // Keyed: the snapshot and its MAC in one transaction.
+  if (d.keyed) {
+    const int rc = d.run(d.begin_write.get());
+    if (rc != SQLITE_DONE) {
+      d.rollback_if_open();
+      return d.error(rc, absl::StrCat("write snapshot at seq ", seq));
+    }
+  }
   sqlite3_stmt* s = d.insert_snapshot.get();
   ResetOnExit reset(s);
   sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(seq));
@@ -1052,7 +1202,16 @@ absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::str
   sqlite3_bind_text(s, 4, info.digest.data(), static_cast<int>(info.digest.size()), SQLITE_STATIC);
   sqlite3_bind_blob(s, 5, state.data(), static_cast<int>(state.size()), SQLITE_STATIC);
   sqlite3_bind_blob(s, 6, row_hash.data(), 32, SQLITE_STATIC);
-  const int rc = sqlite3_step(s);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE && d.keyed) {
+    const ChainHash mac = journal_internal::mac_snapshot(d.options.mac_key, seq, info.time, anchor, info.digest);
+    sqlite3_stmt* m = d.insert_mac_snapshot.get();
+    ResetOnExit reset_m(m);
+    sqlite3_bind_int64(m, 1, static_cast<sqlite3_int64>(seq));
+    sqlite3_bind_blob(m, 2, mac.data(), 32, SQLITE_STATIC);
+    rc = sqlite3_step(m);
+    if (rc == SQLITE_DONE) rc = d.run(d.commit.get());
+  }
   if (rc != SQLITE_DONE) {
     absl::Status st = d.error(rc, absl::StrCat("write snapshot at seq ", seq));
     d.rollback_if_open();
@@ -1098,6 +1257,9 @@ absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
   if (d.hasher.snapshot_row(snap.info.seq, snap.info.time, anchor, snap.info.digest) != row_hash) {
     return absl::DataLossError(
         absl::StrCat("journal ", d.path, ": snapshot at seq ", seq, ": row hash mismatch"));
+  }
+  if (d.keyed) {
+    JICENG_RETURN_IF_ERROR(d.check_snapshot_mac(snap.info.seq, snap.info.time, anchor, snap.info.digest));
   }
   if (snap.info.seq > head_seq) {
     return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
@@ -1148,6 +1310,8 @@ ChainHash Journal::head() const {
 const std::string& Journal::path() const { return impl_->path; }
 
 bool Journal::read_only() const { return impl_->options.read_only; }
+
+bool Journal::keyed() const { return impl_->keyed; }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";

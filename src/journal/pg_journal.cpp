@@ -386,7 +386,8 @@ class PgJournal final : public Journal {
   absl::StatusOr<AppendResult> append(std::span<const JournalRecord> records) override;
   absl::Status replay(std::uint64_t after_seq,
                       const std::function<absl::Status(const StoredRecord&)>& fn) const override;
-  absl::StatusOr<ChainReport> verify() const override;
+  absl::StatusOr<ChainReport> verify() const override { return verify(options_.verify_states); }
+  absl::StatusOr<ChainReport> verify(bool verify_states) const override;
   absl::StatusOr<SnapshotInfo> write_snapshot(std::uint64_t seq, std::string_view state) override;
   absl::StatusOr<std::optional<Snapshot>> latest_snapshot() const override;
   absl::StatusOr<std::uint64_t> snapshot_count() const override;
@@ -400,6 +401,7 @@ class PgJournal final : public Journal {
   }
   const std::string& path() const override { return display_; }
   bool read_only() const override { return options_.read_only; }
+  bool keyed() const override { return false; }  // Journal::open refuses a key for PostgreSQL
   bool shared() const override { return true; }
   absl::StatusOr<std::uint64_t> tail(std::uint64_t after_seq, std::size_t max,
                                      const std::function<absl::Status(const StoredRecord&)>& fn) override;
@@ -896,7 +898,7 @@ absl::Status PgJournal::replay(std::uint64_t after_seq,
   return absl::OkStatus();
 }
 
-absl::StatusOr<ChainReport> PgJournal::verify() const {
+absl::StatusOr<ChainReport> PgJournal::verify(bool verify_states) const {
   JICENG_ASSIGN_OR_RETURN(Conn c, connect());
   JICENG_RETURN_IF_ERROR(prepare_statements(c.get()));
   JICENG_RETURN_IF_ERROR(exec(c.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin").status());
@@ -916,7 +918,7 @@ absl::StatusOr<ChainReport> PgJournal::verify() const {
     digests.emplace_back(field_int8(snaps.get(), i, 0), sha256_hex(field(snaps.get(), i, 4)));
   }
   journal_internal::StateDeriver deriver(std::move(digests), cat(display_, " chain ", chain_));
-  const bool derive_states = options_.verify_states && ns > 0;
+  const bool derive_states = verify_states && ns > 0;
   Walked w;
   std::uint64_t events = 0;
   const std::function<absl::Status(const StoredRecord&)> count = [&](const StoredRecord& rec) {

@@ -17,6 +17,21 @@
 
 namespace jiceng::test {
 
+/// Runs `sql` on the journal file behind its back; "" when it ran, else SQLite's message.
+inline std::string exec_sql(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) error = err != nullptr ? err : "failed";
+    sqlite3_free(err);
+  } else {
+    error = sqlite3_errmsg(db);
+  }
+  sqlite3_close(db);
+  return error;
+}
+
 /// A snapshot's state with `from` replaced by `to`, and the digest and row hash an editor
 /// recomputes for it (the backends share the row hash's layout).
 struct ForgedSnapshot {

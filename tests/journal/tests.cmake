@@ -66,6 +66,24 @@ if(TARGET jiceng_cli)
     ls "$d"]=] $<TARGET_FILE:jiceng_cli> ${PROJECT_BINARY_DIR}/journal_cli)
   set_tests_properties(journal_cli_read_only_media PROPERTIES LABELS journal FIXTURES_REQUIRED journal_cli_db
     PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\njournal: .*state digest: [0-9a-f]+\nexit=0\nfixture\\.db\n$")
+  # A keyed journal (issue 17, item 6): verify and replay with --key-file; without the key
+  # or with another one exit 2; a snapshot forged afterwards (digest and row hash recomputed)
+  # fails even the fast verify, naming its MAC, and replay.
+  add_test(NAME journal_cli_keyed COMMAND /bin/sh -c [=[
+    cli=$0; child=$1; d=$2/keyed
+    rm -rf "$d" && mkdir -p "$d" || exit 2
+    printf 'a journal key of 32 bytes, say!!' > "$d/key"; printf 'another key of thirty-two bytes!' > "$d/other"
+    JICENG_TEST_KEY_FILE=$d/key "$child" fixture "$d/k.db" 12 >/dev/null || exit 2
+    "$cli" snapshot --key-file "$d/key" "$d/k.db" >/dev/null && "$cli" verify --key-file "$d/key" "$d/k.db" || exit 4
+    "$cli" replay --key-file "$d/key" "$d/k.db" | grep keyed
+    "$cli" verify "$d/k.db" 2>&1; echo exit=$?
+    "$cli" verify --key-file "$d/other" "$d/k.db" 2>&1; echo exit=$?
+    JICENG_TEST_KEY_FILE=$d/key "$child" forge "$d/k.db" 0 >/dev/null || exit 5
+    "$cli" verify --fast --key-file "$d/key" "$d/k.db" 2>&1; echo exit=$?
+    "$cli" replay --key-file "$d/key" "$d/k.db" 2>&1; echo exit=$?]=]
+    $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${PROJECT_BINARY_DIR}/journal_cli)
+  set_tests_properties(journal_cli_keyed PROPERTIES LABELS journal
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events [^\n]*, 1 snapshot \\(latest at seq [0-9]+\\); their states re-derived from the events; keyed: the head's and every snapshot's MAC checked\nkeyed: the head's and the snapshot's MACs checked\njiceng verify: journal [^\n]*k\\.db: the journal is keyed \\(hmac-sha256/1\\): open it with its key[^\n]*\nexit=2\njiceng verify: journal [^\n]*: the MAC key is not this journal's key[^\n]*\nexit=2\njiceng verify: journal [^\n]*: snapshot at seq [0-9]+: its MAC does not match[^\n]*\nexit=3\njiceng replay: journal [^\n]*: snapshot at seq [0-9]+: its MAC does not match[^\n]*\nexit=3\n$")
   # Snapshot, then replay from it and from the start: same digest. It writes to a journal of
   # its own, so the checks above (which expect no snapshot) can run beside it.
   add_test(NAME journal_cli_snapshot_digests COMMAND /bin/sh -c

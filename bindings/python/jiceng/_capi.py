@@ -29,6 +29,7 @@ JC_COVERAGE_OPTIONS_VERSION = 1
 JC_ENGINE_OPTIONS_VERSION = 1
 JC_SUBMISSION_VERSION = 1
 JC_JOURNAL_OPTIONS_VERSION = 1
+JC_VERIFY_FAST = 1
 
 # jc_status (absl canonical codes)
 JC_OK = 0
@@ -289,6 +290,7 @@ _FUNCTIONS = [
     # engine
     ("jc_engine_options_init", jc_status, [POINTER(jc_engine_options), c_uint]),
     ("jc_engine_open", jc_status, [POINTER(jc_engine_p), POINTER(jc_engine_options)]),
+    ("jc_engine_open_keyed", jc_status, [POINTER(jc_engine_p), POINTER(jc_engine_options), c_char_p, c_size_t]),
     ("jc_engine_free", None, [jc_engine_p]),
     ("jc_engine_load_org", jc_status, [jc_engine_p, c_char_p, c_size_t, c_int64]),
     ("jc_engine_load_org_file", jc_status, [jc_engine_p, c_char_p, c_int64]),
@@ -367,8 +369,11 @@ _FUNCTIONS = [
     # journal
     ("jc_journal_options_init", jc_status, [POINTER(jc_journal_options), c_uint]),
     ("jc_journal_open", jc_status, [POINTER(jc_journal_p), c_char_p, POINTER(jc_journal_options)]),
+    ("jc_journal_open_keyed", jc_status,
+     [POINTER(jc_journal_p), c_char_p, POINTER(jc_journal_options), c_char_p, c_size_t]),
     ("jc_journal_free", None, [jc_journal_p]),
     ("jc_journal_verify", jc_status, [POINTER(jc_chain_report), jc_journal_p]),
+    ("jc_journal_verify_ex", jc_status, [POINTER(jc_chain_report), POINTER(c_uint64), jc_journal_p, c_uint]),
     ("jc_journal_last_seq", jc_status, [POINTER(c_uint64), jc_journal_p]),
     ("jc_journal_snapshot_count", jc_status, [POINTER(c_uint64), jc_journal_p]),
     ("jc_journal_latest_snapshot_json", jc_status, [char_pp, jc_journal_p]),

@@ -206,6 +206,19 @@ U64_MAX = _INT_RANGES[ctypes.c_uint64][1]
 I64_MIN, I64_MAX = _INT_RANGES[ctypes.c_int64]
 
 
+def key_arg(key, what):
+    """A MAC key for C: None (no key) or bytes-like, passed with its length (any byte, a NUL
+    included, is key material). A str is refused: its bytes would depend on an encoding."""
+    if key is None:
+        return None, 0
+    if isinstance(key, str) or not isinstance(key, (bytes, bytearray, memoryview)):
+        raise TypeError("%s must be bytes (the key's raw bytes), got %s" % (what, type(key).__name__))
+    b = bytes(key)
+    if not b:
+        raise InvalidArgument("%s is empty: pass None for no key" % what)
+    return b, len(b)
+
+
 def int_arg(v, what, ctype=ctypes.c_uint64):
     """An integer argument for C, checked against ``ctype``'s range: ctypes would wrap an
     int outside it silently (``2**64 + 1`` as a ``uint64_t`` is 1). ``what`` names the

@@ -11,7 +11,7 @@ from typing import Optional
 from . import _capi as C
 from ._core import (_Handle, CalendarMode, id_column, int_arg, petition_arg, int_column, same_string_column, string_column, ts_column, Unimplemented, Channel, Event, ReopenKind, Role, Satisfaction, Severity, State, Urgency, buffer_array,
                     buffer_string, check, enc, from_ts, take_json, take_string, to_ts, U64_MAX)
-from ._core import InvalidArgument
+from ._core import InvalidArgument, key_arg
 from .calendar import Calendar
 from .org import Org
 from .policy import Policy
@@ -74,9 +74,13 @@ class Engine(_Handle):
     commands: ``"group"`` (default) in one journal transaction per call, all or nothing;
     ``"per_item"`` one transaction per command. See the ``bulk_commit`` property.
 
+    ``journal_key`` (bytes): the journal's MAC key (docs/journal.md, "Keyed MAC"); a new
+    journal is then created keyed, and a keyed one cannot be opened without it.
+
     Thread-safe like the C++ engine. Close with ``close()``, ``with`` or garbage collection."""
 
-    def __init__(self, policy="national", journal=None, sync="full", read_only=False, bulk_commit="group"):
+    def __init__(self, policy="national", journal=None, sync="full", read_only=False, bulk_commit="group",
+                 journal_key=None):
         if bulk_commit not in _BULK_COMMIT:
             raise ValueError("bulk_commit must be one of %s" % ", ".join(_BULK_COMMIT))
         # A policy file (as `jiceng demo --policy FILE` takes), a policy document or a loaded
@@ -102,8 +106,9 @@ class Engine(_Handle):
             raise ValueError("sync must be one of %s" % ", ".join(_SYNC))
         o.sync = _SYNC[sync]
         o.read_only = 1 if read_only else 0
+        k, n = key_arg(journal_key, "journal_key")
         h = C.jc_engine_p()
-        check(C.jc_engine_open(ctypes.byref(h), ctypes.byref(o)))
+        check(C.jc_engine_open_keyed(ctypes.byref(h), ctypes.byref(o), k, n))
         self._h = h
         self.journal_path = journal
         if bulk_commit != "group":

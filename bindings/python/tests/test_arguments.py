@@ -110,6 +110,9 @@ OTHER = {
     "Policy.load.base_dir": "joined to spec", "Policy.evaluate.subject": "a dict or JSON text (checked)",
     "Policy.from_json.text": "a dict or JSON text (checked)",
     "Journal.read_only": "a flag", "Journal.create_if_missing": "a flag", "Journal.sync": "one of a fixed set",
+    "Journal.verify.fast": "a flag",
+    "Journal.key": "binary key bytes passed with their length, a str refused (test_journal_integrity.py)",
+    "Engine.journal_key": "binary key bytes passed with their length, a str refused (test_journal_integrity.py)",
     "run_tests.paths": "a path or a list of them (each checked)",
     "sha256_hex.data": "bytes hashed with their length (a NUL is data here, not an end)",
 }

@@ -9,6 +9,7 @@
 //   jiceng_journal_crash_child tamper PATH SEQ      (edits the payload of SEQ in place)
 //   jiceng_journal_crash_child forge PATH 0         (snapshots, then rewrites petitioner R7
 //                                                    as R9 inside it, digest and row hash recomputed)
+// fixture and forge open the journal keyed when JICENG_TEST_KEY_FILE names a key file.
 //
 // raw: Journal records whose payloads say which batch they belong to ("first_seq count
 // index filler"), so the parent can check every batch is whole.
@@ -21,6 +22,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -125,9 +128,19 @@ int run_engine(const std::string& path, std::uint32_t seed) {
   }
 }
 
+// The options of fixture and forge: keyed by the file JICENG_TEST_KEY_FILE names, if any.
+jiceng::JournalOptions fixture_options() {
+  jiceng::JournalOptions o;
+  if (const char* key_file = std::getenv("JICENG_TEST_KEY_FILE")) {
+    std::ifstream in(key_file, std::ios::binary);
+    o.mac_key.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return o;
+}
+
 // A journal for the CLI checks: the sample district and COUNT petitions along the loop.
 int run_fixture(const std::string& path, int count) {
-  auto opened = jiceng::open_engine(path, {});
+  auto opened = jiceng::open_engine(path, fixture_options());
   if (!opened.ok()) {
     std::fprintf(stderr, "fixture: %s\n", opened.status().ToString().c_str());
     return 3;
@@ -161,7 +174,7 @@ int run_tamper(const std::string& path, long long seq) {
 int run_forge(const std::string& path) {
   std::uint64_t seq = 0;
   {
-    auto opened = jiceng::open_engine(path, {});
+    auto opened = jiceng::open_engine(path, fixture_options());
     if (!opened.ok()) return 3;
     auto info = (*opened)->write_snapshot();
     if (!info.ok()) return 4;

@@ -261,6 +261,17 @@ class Engine {
   /// close resolved items not evaluated by the evaluation deadline. All its events go to
   /// the sink in one append; if that fails nothing changes.
   absl::StatusOr<TickReport> tick(Timestamp now);
+  /// Whose wake-ups next_wake() looks at.
+  enum class WakeSource : std::uint8_t {
+    kAll = 0,        ///< the petitions' and the hosted loops'
+    kPetitions = 1,  ///< the petitions' alone (O(1): the deadline heap's top)
+    kLoops = 2,      ///< the hosted loops' alone (each loop scans its items)
+  };
+  /// The earliest time at which tick() may find something due (kNoDeadline when none).
+  /// Never later than the next real wake-up; may be earlier (a wake-up a later command made
+  /// stale, which a tick drops), so a host driving the clock wake-up by wake-up (what-if
+  /// replay) ticks there and asks again.
+  Timestamp next_wake(WakeSource source = WakeSource::kAll) const;
 
   // --- event sourcing ------------------------------------------------------------------
 

@@ -1388,6 +1388,15 @@ absl::StatusOr<TickReport> Engine::tick(Timestamp now) {
   return rep;
 }
 
+Timestamp Engine::next_wake(WakeSource source) const {
+  ReadLock l(*impl_);
+  Timestamp w = kNoDeadline;
+  if (source != WakeSource::kLoops && !impl_->heap.empty()) w = impl_->heap.front().wake;
+  if (source != WakeSource::kPetitions)
+    for (const auto& lp : impl_->loops) w = std::min(w, lp->next_wake());
+  return w;
+}
+
 void Engine::set_event_sink(EventSink* sink) {
   WriteLock l(*impl_);
   impl_->sink = sink;

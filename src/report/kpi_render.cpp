@@ -15,6 +15,7 @@ namespace jiceng {
 using kpi_detail::format_day;
 using report::display_width;
 using report::html_escape;
+using report::html_table;
 
 namespace {
 
@@ -164,16 +165,6 @@ std::string render_csv(const KpiBundle& b) {
   for (const auto& e : b.ranking) line("ranking", absl::StrCat(e.rank), e.report);
   for (const auto& t : b.trend) line("trend", absl::StrFormat("%04d-%02d", t.year, t.month), t.report);
   return out;
-}
-
-std::string html_table(const std::vector<std::vector<std::string>>& rows) {
-  std::string o = "<table>\n";
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    o += "<tr>";
-    for (const auto& cell : rows[i]) o += absl::StrCat(i == 0 ? "<th>" : "<td>", html_escape(cell), i == 0 ? "</th>" : "</td>");
-    o += "</tr>\n";
-  }
-  return o + "</table>\n";
 }
 
 std::string render_html(const KpiBundle& b) {

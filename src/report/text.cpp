@@ -20,6 +20,20 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
+std::string html_table(const std::vector<std::vector<std::string>>& rows) {
+  std::string o = "<table>\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    o += "<tr>";
+    for (const auto& cell : rows[i]) {
+      o += i == 0 ? "<th>" : "<td>";
+      o += html_escape(cell);
+      o += i == 0 ? "</th>" : "</td>";
+    }
+    o += "</tr>\n";
+  }
+  return o + "</table>\n";
+}
+
 std::size_t display_width(std::string_view s) {
   std::size_t w = 0;
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());

@@ -5,12 +5,17 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jiceng::report {
 
 /// Text safe inside HTML element content and attribute values (double- or single-quoted):
 /// & < > " ' become entities.
 std::string html_escape(std::string_view s);
+
+/// An HTML table of text cells, each escaped: the first row as headers (th), the rest as
+/// data (td).
+std::string html_table(const std::vector<std::vector<std::string>>& rows);
 
 /// Terminal columns of UTF-8 text, by utf8proc's character widths (Unicode's East Asian
 /// width: CJK and full-width characters take two, combining marks none). Bytes that are

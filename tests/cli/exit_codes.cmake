@@ -145,6 +145,23 @@ expect(3 export open311 ${tampered_db} --out ${WORK}/open311-bad ERR "hash misma
 expect(2 export open311 ${good_db})
 expect(2 export)
 
+# --- whatif: a failed run writes nothing to --out ---------------------------------------
+expect(0 whatif ${good_db} --policy ${SRC}/docs/examples/whatif/minor-ceiling-street.json --out ${WORK}/whatif
+       OUT "wrote .*whatif.json")
+expect(2 whatif /nonexistent/x.db --policy national --out ${WORK}/whatif-bad ERR "no such file")
+expect(2 whatif /etc/passwd --policy national --out ${WORK}/whatif-bad ERR "not a jiceng journal")
+expect(3 whatif ${tampered_db} --policy national --out ${WORK}/whatif-bad ERR "hash mismatch")
+expect(2 whatif ${good_db} --policy no-such-set --out ${WORK}/whatif-bad ERR "no-such-set: neither a file nor")
+expect(2 whatif ${good_db} --policy ${WORK}/not-json.json --out ${WORK}/whatif-bad ERR "not-json.json")
+expect(2 whatif ${good_db} --policy national --from 2026-02-30 --out ${WORK}/whatif-bad)
+expect(2 whatif ${good_db} --policy national)
+if(EXISTS ${WORK}/whatif-bad)
+  set(failures "${failures}\n* jiceng whatif: a failed run created ${WORK}/whatif-bad")
+endif()
+if(NOT EXISTS ${WORK}/whatif/whatif.json OR NOT EXISTS ${WORK}/whatif/whatif.html)
+  set(failures "${failures}\n* jiceng whatif: whatif.json or whatif.html missing after a good run")
+endif()
+
 # --- workflow (check is for the project's build, hidden from --help) -------------------
 expect(0 workflow dot OUT "digraph")
 expect(0 workflow matrix --format csv)

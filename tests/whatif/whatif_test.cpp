@@ -1,0 +1,225 @@
+// Policy what-if replay (jiceng/whatif.hpp) against a journal made by a short demo run:
+// the worked examples of docs/whatif.md, a shorter limit missing more deadlines, a refused
+// command marking its petition diverged while the run goes on, byte-identical output, and
+// bad input refused with the journal untouched.
+#include "jiceng/whatif.hpp"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "demo/demo.hpp"
+#include "report/whatif_html.hpp"
+
+namespace jiceng {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+class WhatIfTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string((fs::temp_directory_path() / ("jiceng-whatif-" + std::to_string(::getpid()))).string());
+    DemoOptions o;
+    o.days = 45;
+    o.petitions_per_day = 30;
+    o.seed = 11;
+    o.out_dir = *dir_ + "/demo";
+    o.render_svg = false;
+    auto r = run_demo(o);
+    ASSERT_TRUE(r.ok()) << r.status();
+    journal_ = new std::string(*dir_ + "/demo/journal.sqlite");
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    fs::remove_all(*dir_, ec);
+  }
+
+  static std::string example(const std::string& name) {
+    return std::string(JICENG_SOURCE_DIR) + "/docs/examples/whatif/" + name;
+  }
+  // A policy file written for one test, extending the demo's set.
+  static std::string policy_file(const std::string& name, const std::string& rules) {
+    const std::string path = *dir_ + "/" + name + ".json";
+    std::ofstream(path) << R"({"name": ")" << name << R"(", "extends": "wuzhong", "rules": [)" << rules << "]}";
+    return path;
+  }
+  static json::object run(const std::string& policy, KpiPeriod period = {}) {
+    WhatIfOptions o;
+    o.policy = policy;
+    o.period = period;
+    auto r = run_whatif(*journal_, o);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return {};
+    return json::parse(r->json).as_object();
+  }
+  static std::int64_t delta(const json::object& doc, std::string_view key) {
+    return doc.at("diff").at(key).at("delta").to_number<std::int64_t>();
+  }
+
+  static std::string* dir_;
+  static std::string* journal_;
+};
+std::string* WhatIfTest::dir_ = nullptr;
+std::string* WhatIfTest::journal_ = nullptr;
+
+TEST_F(WhatIfTest, TheRecordedPolicyAsVariantChangesNothing) {
+  const json::object doc = run("wuzhong");
+  ASSERT_FALSE(doc.empty());
+  EXPECT_EQ(json::serialize(doc.at("baseline").at("totals")), json::serialize(doc.at("variant").at("totals")));
+  EXPECT_EQ(json::serialize(doc.at("baseline").at("streets")), json::serialize(doc.at("variant").at("streets")));
+  EXPECT_EQ(delta(doc, "deadlines_missed"), 0);
+  EXPECT_EQ(delta(doc, "escalations"), 0);
+  EXPECT_EQ(delta(doc, "refusals"), 0);
+  EXPECT_EQ(doc.at("diff").at("diverged_only_in_variant").to_number<std::int64_t>(), 0);
+  EXPECT_TRUE(doc.at("diff").at("largest_changes").as_array().empty());
+  // The replay itself is faithful to the recording: every petition command is accepted again.
+  const auto& replay = doc.at("baseline").at("replay").as_object();
+  EXPECT_GT(replay.at("petition_commands").to_number<std::int64_t>(), 1000);
+}
+
+TEST_F(WhatIfTest, AShorterResolveLimitMissesMoreDeadlines) {
+  const std::string p = policy_file(
+      "resolve-2wd", R"({"id": "petition.deadlines", "params": {"categories": {"default": {"normal": {"resolve": "2wd"},
+      "urgent": {"resolve": "2wd"}}}}})");
+  const json::object doc = run(p);
+  ASSERT_FALSE(doc.empty());
+  EXPECT_GT(delta(doc, "deadlines_missed"), 0);
+  EXPECT_GT(doc.at("diff").at("clock").at("marked_overdue").at("delta").to_number<std::int64_t>(), 0);
+  EXPECT_FALSE(doc.at("diff").at("largest_changes").as_array().empty());
+  EXPECT_EQ(doc.at("variant").at("policy").as_string(), "resolve-2wd");
+  EXPECT_EQ(doc.at("baseline").at("policy").as_string(), "wuzhong");
+}
+
+TEST_F(WhatIfTest, WorkedExamplePropertyResolveThreeDays) {
+  const json::object doc = run(example("property-resolve-3wd.json"));
+  ASSERT_FALSE(doc.empty());
+  EXPECT_GE(delta(doc, "deadlines_missed"), 0);
+  EXPECT_GT(doc.at("diff").at("clock").at("marked_overdue").at("delta").to_number<std::int64_t>(), 0);
+}
+
+TEST_F(WhatIfTest, WorkedExampleMinorCeilingAtTheStreet) {
+  const json::object doc = run(example("minor-ceiling-street.json"));
+  ASSERT_FALSE(doc.empty());
+  EXPECT_GE(delta(doc, "escalations"), 0);
+  EXPECT_GE(doc.at("diff").at("clock").at("escalated").at("delta").to_number<std::int64_t>(), 0);
+}
+
+TEST_F(WhatIfTest, WorkedExampleExtensionCapFiveDays) {
+  const json::object doc = run(example("extension-cap-5wd.json"));
+  ASSERT_FALSE(doc.empty());
+  EXPECT_EQ(doc.at("variant").at("policy").as_string(), "wuzhong-extension-5wd");
+}
+
+TEST_F(WhatIfTest, ARefusedCommandMarksItsPetitionDivergedAndTheRunGoesOn) {
+  // The demo asks for half the cap (5 working days); a 2-day cap refuses those requests.
+  const std::string p = policy_file(
+      "extension-2wd", R"({"id": "petition.deadlines", "params": {"categories": {"default": {"normal":
+      {"max_extension": "2wd"}, "urgent": {"max_extension": "2wd"}}}}})");
+  const json::object doc = run(p);
+  ASSERT_FALSE(doc.empty());
+  const auto& var = doc.at("variant").as_object();
+  const auto& diverged = var.at("diverged").as_array();
+  ASSERT_FALSE(diverged.empty());
+  bool extension_seen = false;
+  for (const auto& d : diverged) {
+    const auto& f = d.at("first_refused").as_object();
+    EXPECT_FALSE(f.at("reason").as_string().empty());
+    EXPECT_GT(f.at("seq").to_number<std::int64_t>(), 0);
+    if (f.at("command").as_string() == "request_extension") extension_seen = true;
+  }
+  EXPECT_TRUE(extension_seen);
+  EXPECT_GT(var.at("replay").at("refused_by_command").at("request_extension").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(var.at("diverged_count").to_number<std::size_t>(), diverged.size());
+  // The run went on: every recorded command was tried on both sides.
+  EXPECT_EQ(var.at("replay").at("commands").to_number<std::int64_t>(),
+            doc.at("baseline").at("replay").at("commands").to_number<std::int64_t>());
+  EXPECT_GT(doc.at("diff").at("diverged_only_in_variant").to_number<std::int64_t>(), 0);
+  // The diverged petitions were still resolved or closed later (commands after the refusal ran).
+  EXPECT_GT(var.at("totals").at("counts").at("done").to_number<std::int64_t>(), 0);
+}
+
+TEST_F(WhatIfTest, TheSameInputsGiveTheSameBytes) {
+  WhatIfOptions o;
+  o.policy = example("property-resolve-3wd.json");
+  auto a = run_whatif(*journal_, o);
+  auto b = run_whatif(*journal_, o);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->json, b->json);
+  auto ha = report::render_whatif_html(a->json);
+  auto hb = report::render_whatif_html(b->json);
+  ASSERT_TRUE(ha.ok());
+  ASSERT_TRUE(hb.ok());
+  EXPECT_EQ(*ha, *hb);
+  EXPECT_NE(ha->find("政策推演"), std::string::npos);
+  EXPECT_NE(ha->find("<svg id=\"chart-changes\""), std::string::npos);
+}
+
+TEST_F(WhatIfTest, APeriodReplaysOnlyItsDays) {
+  auto period = parse_kpi_period("2025-01-20", "2025-02-10");
+  ASSERT_TRUE(period.ok());
+  const json::object doc = run(example("property-resolve-3wd.json"), *period);
+  ASSERT_FALSE(doc.empty());
+  EXPECT_EQ(doc.at("diff").at("period").as_string(), "2025-01-20..2025-02-10");
+  const json::object all = run(example("property-resolve-3wd.json"));
+  EXPECT_LT(doc.at("baseline").at("replay").at("commands").to_number<std::int64_t>(),
+            all.at("baseline").at("replay").at("commands").to_number<std::int64_t>());
+  EXPECT_LT(doc.at("baseline").at("totals").at("counts").at("received").to_number<std::int64_t>(),
+            all.at("baseline").at("totals").at("counts").at("received").to_number<std::int64_t>());
+}
+
+TEST_F(WhatIfTest, BadInputIsAClearErrorAndTouchesNothing) {
+  const std::string before = read_file(*journal_);
+  WhatIfOptions o;
+  o.policy = "no-such-set";
+  auto r = run_whatif(*journal_, o);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(r.status().message().find("no-such-set"), std::string::npos);
+
+  o.policy = "national";
+  r = run_whatif(*dir_ + "/missing.sqlite", o);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
+
+  o.policy = "";
+  EXPECT_EQ(run_whatif(*journal_, o).status().code(), absl::StatusCode::kInvalidArgument);
+
+  o.policy = "national";
+  auto outside = parse_kpi_period("2030-01-01", "2030-01-31");
+  ASSERT_TRUE(outside.ok());
+  o.period = *outside;
+  r = run_whatif(*journal_, o);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("no event in the period"), std::string::npos);
+  EXPECT_EQ(read_file(*journal_), before);
+
+  // A tampered copy: one row's time moved by a second breaks the hash chain.
+  const std::string tampered = *dir_ + "/tampered.sqlite";
+  fs::copy_file(*journal_, tampered, fs::copy_options::overwrite_existing);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(tampered.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE events SET time = time + 1 WHERE seq = 20", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  o.period = {};
+  r = run_whatif(tampered, o);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+  EXPECT_NE(r.status().message().find("20"), std::string::npos) << r.status();
+}
+
+}  // namespace
+}  // namespace jiceng

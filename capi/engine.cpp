@@ -145,6 +145,10 @@ boost::json::object view_json(const jiceng::PetitionView& v) {
   o["escalations"] = v.escalations;
   o["urges"] = v.urges;
   o["supervisions"] = v.supervisions;
+  o["ladder_level"] = v.ladder_level;
+  o["party"] = jiceng::to_string(v.party);
+  o["party_unit"] = v.party_unit;
+  o["party_fallback"] = v.party_fallback;
   o["designated"] = v.designated;
   o["overdue"] = v.overdue;
   o["ever_overdue"] = v.ever_overdue;
@@ -968,6 +972,38 @@ jc_status jc_engine_history_json(char** out, jc_engine* engine, uint64_t petitio
     boost::json::array a;
     for (const auto& ev : *h) a.emplace_back(event_json(ev, raw_contact != 0));
     return jc::out_string(out, boost::json::serialize(a), "jc_engine_history_json");
+  });
+}
+
+jc_status jc_engine_response_text(char** out, jc_engine* engine, uint64_t petition) {
+  JC_GUARD("jc_engine_response_text") {
+    JC_CHECK(jc::need(out, "jc_engine_response_text", "out"));
+    JC_CHECK(need_engine(engine, "jc_engine_response_text"));
+    auto text = engine->engine->response_text(petition);
+    if (!text.ok()) return jc::from_status(text.status(), "jc_engine_response_text");
+    return jc::out_string(out, *text, "jc_engine_response_text");
+  });
+}
+
+jc_status jc_engine_route_party_json(char** out, jc_engine* engine, const char* category, const char* location) {
+  JC_GUARD("jc_engine_route_party_json") {
+    constexpr const char* fn = "jc_engine_route_party_json";
+    JC_CHECK(jc::need(out, fn, "out"));
+    JC_CHECK(need_engine(engine, fn));
+    std::string_view cat, loc;
+    JC_CHECK(jc::text(&cat, category, fn, "category"));
+    JC_CHECK(jc::text(&loc, location, fn, "location"));
+    auto r = engine->engine->route_party(cat, loc);
+    if (!r.ok()) return jc::from_status(r.status(), fn);
+    boost::json::object o{{"party", jiceng::to_string(r->party)},
+                          {"party_zh", jiceng::chinese_name(r->party)},
+                          {"listed", jiceng::to_string(r->listed)},
+                          {"fallback", r->fallback},
+                          {"reason", r->reason},
+                          {"compound", r->compound},
+                          {"unit", r->unit},
+                          {"unit_name", r->unit_name}};
+    return jc::out_string(out, boost::json::serialize(o), fn);
   });
 }
 

@@ -877,6 +877,22 @@ JC_API jc_status jc_engine_petition_json(char **out, jc_engine *engine, uint64_t
  * payload:{...fields that are set}}; contact data masked unless `raw_contact`.
  */
 JC_API jc_status jc_engine_history_json(char **out, jc_engine *engine, uint64_t petition, int raw_contact);
+/**
+ * The response text (答复) the petition's resident is shown in its current state: the
+ * policy's template for its category and state (`petition.responses`, else the "default"
+ * category's) with its placeholders filled (library string). JC_NOT_FOUND for an unknown
+ * petition or when no template applies.
+ */
+JC_API jc_status jc_engine_response_text(char **out, jc_engine *engine, uint64_t petition);
+/**
+ * 四方协同 routing: who answers for a matter of `category` at `location` (household or unit
+ * id) inside its compound under the policy in force, as JSON {"party", "party_zh", "listed",
+ * "fallback", "reason", "compound", "unit", "unit_name"} (library string); party "none" when
+ * the location is not in a compound or the policy has no table. JC_NOT_FOUND for an unknown
+ * location, JC_INVALID_ARGUMENT for a malformed category.
+ */
+JC_API jc_status jc_engine_route_party_json(char **out, jc_engine *engine, const char *category,
+                                            const char *location);
 /** The petition submitted with idempotency key `key`. JC_NOT_FOUND when none. */
 JC_API jc_status jc_engine_find_by_key(uint64_t *out, jc_engine *engine, const char *key);
 

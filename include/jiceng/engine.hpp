@@ -331,6 +331,18 @@ class Engine {
   /// (and is not yet past).
   absl::StatusOr<std::vector<PetitionId>> due_within(Timestamp now, int workdays,
                                                      const QueryOptions& options = {}) const;
+  /// 四方协同 routing: who answers for a matter of `category` at `location` (a household or
+  /// unit id) inside its compound under the policy in force, and the org unit standing for
+  /// that party. party = none when the location is not in a compound or the policy has no
+  /// `petition.compound_parties`. NOT_FOUND for an unknown location; INVALID_ARGUMENT for a
+  /// malformed category.
+  absl::StatusOr<PartyRoute> route_party(std::string_view category, std::string_view location) const;
+  /// The response text (答复) the petition's resident is shown now: the policy's template
+  /// for its category and state (`petition.responses`; the "default" category's when its
+  /// own has none) with the placeholders filled — {petition_id}, {category}, {state} (Chinese
+  /// name), {unit} and {location} (unit names), {deadline} and {submitted_at} (China time,
+  /// "2026年2月26日 17:30"). NOT_FOUND for an unknown petition or when no template applies.
+  absl::StatusOr<std::string> response_text(PetitionId id) const;
   /// Petition as JSON (ids, names of states, events in order); contact masked unless raw.
   absl::StatusOr<std::string> export_json(PetitionId id, const QueryOptions& options = {}) const;
 

@@ -395,6 +395,19 @@ struct DeadlineRevision {
   friend bool operator==(const DeadlineRevision&, const DeadlineRevision&) = default;
 };
 
+/// The four parties that share a residential compound's matters (小区四方协同), under the
+/// community party organization's lead.
+enum class CompoundParty : std::uint8_t {
+  kNone = 0,                ///< not a compound matter (or the policy has no table)
+  kCompoundPartyOrg = 1,    ///< 小区党组织: the compound's (or grid's) party branch
+  kOwnersCommittee = 2,     ///< 业主委员会 (its party work group in the org graph)
+  kPropertyCompany = 3,     ///< 物业服务企业 (its party branch in the org graph)
+  kSocialOrganization = 4,  ///< 社会组织 (a resident unit in the org graph)
+};
+std::string_view to_string(CompoundParty p);     ///< "compound_party_org", ...; "none"
+std::string_view chinese_name(CompoundParty p);  ///< "小区党组织", ...; "" for none
+std::optional<CompoundParty> parse_compound_party(std::string_view);
+
 /// A petition as queries return it (诉求). Contact data is masked unless asked raw.
 struct PetitionView {
   PetitionId id = kNoPetition;
@@ -433,6 +446,15 @@ struct PetitionView {
   int escalations = 0;
   int urges = 0;
   int supervisions = 0;
+  /// 四方协同: who answers for it inside its compound under the policy in force (none when
+  /// its location is not in a compound or the policy has no table), the unit standing for
+  /// that party, and whether the table's party was unavailable (no tripartite agreement).
+  CompoundParty party = CompoundParty::kNone;
+  std::string party_unit;
+  bool party_fallback = false;
+  /// The highest supervision level (督办级别) the escalation ladder's rungs have raised the
+  /// petition to since a person last dispatched or reopened it (0 = none fired).
+  int ladder_level = 0;
   bool designated = false;         ///< 指定 dispatch: return forbidden
   bool overdue = false;            ///< the current deadline passed
   bool ever_overdue = false;
@@ -442,6 +464,33 @@ struct PetitionView {
   PetitionId same_matter_as = kNoPetition;
 };
 
+/// What a rung of the escalation ladder measures its moment from (督办阶梯的起算点).
+enum class RungAnchor : std::uint8_t {
+  kAfterDispatch = 0,  ///< working time elapsed since the petition reached its unit (dispatch, escalation, reopening)
+  kBeforeDue = 1,      ///< ahead of the current deadline (only while the petition is not overdue)
+  kAfterDue = 2,       ///< past the current deadline
+};
+/// What a rung does when it fires (an automatic event of the clock, actor `system`).
+enum class RungAction : std::uint8_t {
+  kWarn = 0,      ///< 预警催办: an automatic urge; the petition stays where it is
+  kReassign = 1,  ///< 升级: an automatic escalation one level up, within the severity's ceiling
+};
+std::string_view to_string(RungAnchor a);   ///< "after_dispatch", "before_due", "after_due"
+std::string_view to_string(RungAction a);   ///< "warn", "reassign"
+/// One rung of the escalation ladder (督办阶梯的一级).
+struct LadderRung {
+  RungAnchor anchor = RungAnchor::kBeforeDue;
+  /// How far from the anchor (> 0). Working days count on the calendar (holidays, make-up
+  /// days); a moment in working days after an anchor falls at the policy's due time of day,
+  /// as deadlines do; before the deadline it keeps the deadline's time of day.
+  Duration offset{1, TimeUnit::kWorkdays};
+  int level = 1;  ///< the supervision level (督办级别) the petition reaches when the rung fires
+  RungAction action = RungAction::kWarn;
+  friend bool operator==(const LadderRung&, const LadderRung&) = default;
+};
+/// Most rungs a ladder may have.
+inline constexpr int kMaxLadderRungs = 8;
+
 /// Escalation and supervision settings (升级上限 / 催办).
 struct EscalationPolicy {
   /// The highest org level (0 district .. 5) a petition of each severity may reach:
@@ -449,6 +498,43 @@ struct EscalationPolicy {
   std::array<int, 3> ceiling_level{2, 1, 0};
   Duration escalate_after_overdue{1, TimeUnit::kWorkdays};  ///< grace before auto escalation
   Duration urge_before_due{1, TimeUnit::kWorkdays};          ///< automatic urge ahead of a deadline
+  /// The escalation ladder (督办阶梯) the clock follows while a petition is dispatched or in
+  /// progress: `petition.escalation_ladder` (the national set's is the two timings above as
+  /// rungs); a set without one derives it from the timings (derived_ladder).
+  std::vector<LadderRung> ladder = derived_ladder(urge_before_due, escalate_after_overdue);
+  /// The ladder of the two timings: warn `urge_before_due` before the deadline (level 1),
+  /// reassign `escalate_after_overdue` after it (level 2); a timing of 0 gives no rung.
+  static std::vector<LadderRung> derived_ladder(Duration urge_before_due, Duration escalate_after_overdue);
+};
+
+/// The 四方协同 table of `petition.compound_parties`: which party answers for a category
+/// inside a compound, and what happens when it cannot.
+struct CompoundRouting {
+  bool enabled = false;  ///< the policy has the rule
+  std::vector<std::pair<std::string, CompoundParty>> parties;  ///< by category, sorted
+  CompoundParty default_party = CompoundParty::kCompoundPartyOrg;
+  /// The property company answers only where a tripartite agreement (三方协议) is on record
+  /// for the compound; else `fallback` does.
+  bool property_requires_tripartite = true;
+  CompoundParty fallback = CompoundParty::kCompoundPartyOrg;
+  /// Policy dispatch sends a compound matter to its party's unit (else to the category's level).
+  bool dispatch_to_party = false;
+  /// A compound matter climbs no higher than this level (2 = the community; -1 = only the
+  /// severity's ceiling applies).
+  int ceiling_level = -1;
+  /// The party of a category (the "default" entry's when not listed).
+  CompoundParty party(std::string_view category) const;
+};
+
+/// Who answers for a matter inside a compound (四方协同 routing).
+struct PartyRoute {
+  CompoundParty party = CompoundParty::kNone;   ///< who answers (after any fallback)
+  CompoundParty listed = CompoundParty::kNone;  ///< the table's party for the category
+  bool fallback = false;    ///< the listed party could not take it; `reason` says why
+  std::string reason;
+  std::string compound;     ///< the compound's label (or its branch's id)
+  std::string unit;         ///< the org unit standing for the party; "" when the graph has none
+  std::string unit_name;
 };
 
 /// Caps on counters (上限).
@@ -479,12 +565,20 @@ struct PetitionPolicy {
   PetitionCaps caps{};
   EscalationPolicy escalation{};
   std::string kpi_weights_json = "{}";
+  /// 四方协同 routing inside a compound (`petition.compound_parties`).
+  CompoundRouting compound{};
+  /// Response templates (答复模板) of `petition.responses`: per category ("default" for the
+  /// rest), one text per state (indexed by State; "" = none), sorted by category.
+  std::vector<std::pair<std::string, std::array<std::string, kStateCount>>> responses;
 
   /// Reads the rules above out of `set`. INVALID_ARGUMENT naming the rule and field
   /// for a malformed parameter (e.g. `petition.routing: categories.property.level: ...`).
   static absl::StatusOr<PetitionPolicy> from_policy_set(const PolicySet& set);
   /// The route of a category (default_route when not listed).
   CategoryRoute route(std::string_view category) const;
+  /// The response template of (category, state): the category's, else the "default"
+  /// category's; nullptr when neither has one.
+  const std::string* response_template(std::string_view category, State state) const;
 };
 
 }  // namespace jiceng

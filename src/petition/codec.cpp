@@ -217,8 +217,11 @@ std::string Engine::Impl::snapshot() const {
     put_u(o, r.same_matter_as == kNoRef ? 0 : r.same_matter_as + 1ull);
     put_i(o, r.ext_granted);
     put_i(o, r.ext_pending);
-    for (std::uint8_t b : {r.urgency, r.severity, r.channel, r.track, r.flags, r.eval, r.returns, r.reopens,
-                           r.extensions, r.escalations, r.reviews, r.urges, r.supervisions})
+    for (std::uint8_t b : {r.urgency, r.severity, r.channel, r.track})
+      put_u(o, b);
+    // The flags carry the escalation ladder's state above bit 8 (none: the bytes of before).
+    put_u(o, r.flags | static_cast<std::uint64_t>(r.rungs_fired) << 8 | static_cast<std::uint64_t>(r.ladder_level) << 16);
+    for (std::uint8_t b : {r.eval, r.returns, r.reopens, r.extensions, r.escalations, r.reviews, r.urges, r.supervisions})
       put_u(o, b);
     auto c = contacts.find(i);
     put_s(o, c == contacts.end() ? std::string_view() : std::string_view(c->second.name));
@@ -326,8 +329,14 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
       ok = ok && rd.i(f);
     ok = ok && rd.s(&txt) && rd.s(&loc) && rd.s(&key) && rd.s(&cur) && rd.s(&locu) && rd.s(&person) && rd.s(&cat) &&
          rd.u(&merged) && rd.u(&same) && rd.i(&eg) && rd.i(&ep);
-    for (std::uint8_t* b : {&r.urgency, &r.severity, &r.channel, &r.track, &r.flags, &r.eval, &r.returns, &r.reopens,
-                            &r.extensions, &r.escalations, &r.reviews, &r.urges, &r.supervisions})
+    std::uint64_t flags = 0;
+    for (std::uint8_t* b : {&r.urgency, &r.severity, &r.channel, &r.track}) ok = ok && rd.byte(b, 255);
+    ok = ok && rd.u(&flags) && flags < (std::uint64_t{1} << 24);
+    r.flags = static_cast<std::uint8_t>(flags);
+    r.rungs_fired = static_cast<std::uint8_t>(flags >> 8);
+    r.ladder_level = static_cast<std::uint8_t>(flags >> 16);
+    for (std::uint8_t* b : {&r.eval, &r.returns, &r.reopens, &r.extensions, &r.escalations, &r.reviews, &r.urges,
+                            &r.supervisions})
       ok = ok && rd.byte(b, 255);
     ok = ok && rd.s(&cname) && rd.s(&cphone);
     if (!ok || r.urgency > 1 || r.severity > 2 || r.channel > 6 || r.track > 1 || merged > count || same > count ||
@@ -448,6 +457,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   // Install: everything but the lock, the batch owner and the sink.
   cfg = std::move(n.cfg);
   due_minute = n.due_minute;
+  due_rungs = n.due_rungs;
   units = std::move(n.units);
   actors = std::move(n.actors);
 
@@ -508,6 +518,7 @@ absl::StatusOr<std::string> Engine::export_json(PetitionId id, const QueryOption
   p["reopenings"] = v.reopenings;
   p["reviews"] = v.reviews;
   p["escalations"] = v.escalations;
+  p["ladder_level"] = v.ladder_level;
   p["designated"] = v.designated;
   p["overdue"] = v.overdue;
   p["final_matter"] = v.final_matter;

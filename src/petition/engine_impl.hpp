@@ -105,6 +105,18 @@ struct Rec {
   State state = State::kReceived;
   std::uint8_t urgency = 0, severity = 0, channel = 0, track = 0, flags = 0, eval = 0;
   std::uint8_t returns = 0, reopens = 0, extensions = 0, escalations = 0, reviews = 0, urges = 0, supervisions = 0;
+  /// Escalation ladder: the rungs fired (bit k = rung k) — a rung measured from the deadline
+  /// fires once per deadline, one measured from the dispatch once per dispatch — and the
+  /// highest level they raised the petition to (PetitionView::ladder_level).
+  std::uint8_t rungs_fired = 0, ladder_level = 0;
+};
+
+/// The clock's next step for one petition: what it will do (mark_overdue, urge, escalate,
+/// close) and when; `rung` is the ladder rung behind an urge or escalation (-1: none).
+struct ClockStep {
+  Timestamp at = kNoDeadline;
+  EventType type = EventType::kMarkOverdue;
+  int rung = -1;
 };
 
 enum EventFlag : std::uint16_t {
@@ -288,8 +300,24 @@ struct Engine::Impl {
   const DeadlineLimits& limits(const pet::Rec& r) const { return cats[r.category].limits[r.urgency]; }
   pet::TextRef add_text(std::string_view s);
   std::string_view text(pet::TextRef t) const { return std::string_view(arena).substr(pet::text_off(t), pet::text_len(t)); }
+  /// The clock's rule, in one place: the step the clock takes next for `r` as of `now`
+  /// (a step whose time is ≤ now is due; else `at` is when the next one falls). tick fires
+  /// it, compute_wake files its time, and the urge and escalate actions of an automatic
+  /// event read from it which rung fired (so replay finds the same rung).
+  pet::ClockStep clock_step(const pet::Rec& r, Timestamp now) const;
+  /// When rung k of the ladder falls for `r`; nullopt when it does not apply now (fired,
+  /// passed before the state began, a reassign at the ceiling, no deadline).
+  std::optional<Timestamp> rung_time(const pet::Rec& r, int k) const;
+  /// Bits of the rungs measured from the deadline (reset with each new deadline).
+  std::uint8_t due_rungs = 0;
   Timestamp compute_wake(const pet::Rec& r) const;
   bool can_escalate(const pet::Rec& r) const;
+  /// The highest level the petition may climb to: its severity's ceiling, lowered to the
+  /// compound's (petition.compound_parties.ceiling) for a matter inside a compound.
+  int ceiling_of(const pet::Rec& r) const;
+  /// 四方协同 at location unit `loc` (graph index) for `category` (see Engine::route_party);
+  /// *unit_g is the party's unit (kNoIndex when none).
+  PartyRoute party_route(std::uint32_t loc, std::string_view category, std::uint32_t* unit_g) const;
   std::uint32_t next_higher(const pet::Rec& r) const;
   /// A unit ref's id, "(none)" for kNoRef (a view into the interner).
   std::string_view unit_name(std::uint32_t ref) const {

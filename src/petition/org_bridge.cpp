@@ -43,7 +43,8 @@ void OrgData::build_arrays() {
     parent_[u] = graph_->parent(u);
     level_[u] = static_cast<std::int8_t>(graph_->level(u));
     const UnitKind k = graph_->kind(u);
-    grid_like_[u] = (k == UnitKind::kGridBranch || k == UnitKind::kCompoundBranch || k == UnitKind::kVillageBranch);
+    grid_like_[u] = (k == UnitKind::kGridBranch || k == UnitKind::kCompoundBranch || k == UnitKind::kVillageBranch) |
+                    (graph_->compound(u).empty() ? 0 : 2);
   }
   // Pre-order numbering over every root, iteratively (deep trees must not overflow the stack).
   std::uint32_t counter = 0;
@@ -69,10 +70,45 @@ void OrgData::build_arrays() {
 
 std::optional<std::uint32_t> OrgData::find(std::string_view id) const { return graph_->find(id); }
 std::string_view OrgData::id(std::uint32_t u) const { return graph_->id(u); }
+std::string_view OrgData::name(std::uint32_t u) const { return graph_->name(u); }
 std::optional<std::uint32_t> OrgData::household_unit(std::string_view h) const { return graph_->household_unit(h); }
 std::optional<std::uint32_t> OrgData::serving_property_branch(std::uint32_t u) const {
   return graph_->serving_property_branch(u);
 }
+std::string_view OrgData::compound_label(std::uint32_t u) const { return graph_->compound(u); }
+
+std::uint32_t OrgData::party_unit(std::uint32_t g, int party, bool agreement) const {
+  // The units beside the tree that stand for a compound's parties hang from its branch (an
+  // owners' committee group) or serve it (a property branch).
+  auto child_of_kind = [&](std::uint32_t parent, UnitKind kind) -> std::uint32_t {
+    for (std::uint32_t c : graph_->children(parent))
+      if (graph_->kind(c) == kind) return c;
+    return kNoIndex;
+  };
+  switch (party) {
+    case 1:  // 小区党组织
+      return g;
+    case 2: {  // 业主委员会: its party work group, under the branch or labelled with the compound
+      if (std::uint32_t u = child_of_kind(g, UnitKind::kOwnersCommitteeGroup); u != kNoIndex) return u;
+      const std::string_view label = graph_->compound(g);
+      if (label.empty()) return kNoIndex;
+      for (std::uint32_t u = 0; u < unit_count(); ++u)
+        if (graph_->kind(u) == UnitKind::kOwnersCommitteeGroup && graph_->compound(u) == label) return u;
+      return kNoIndex;
+    }
+    case 3: {  // 物业服务企业: its party branch serving the compound
+      if (agreement) return graph_->serving_property_branch(g).value_or(kNoIndex);
+      const auto serving = graph_->links_to(g, LinkType::kServes);
+      return serving.empty() ? kNoIndex : serving.front();
+    }
+    case 4:  // 社会组织: the graph has no kind for one (a resident unit may be a company or an
+             // office); it serves under a contract with the community, whose unit stands for it.
+      return parent_[g];
+    default:
+      return kNoIndex;
+  }
+}
+
 std::string OrgData::export_json() const { return graph_->export_json({.raw = true}); }
 
 }  // namespace jiceng::pet

@@ -32,12 +32,21 @@ class OrgData {
   std::uint32_t unit_count() const { return static_cast<std::uint32_t>(parent_.size()); }
   std::optional<std::uint32_t> find(std::string_view id) const;
   std::string_view id(std::uint32_t u) const;
+  std::string_view name(std::uint32_t u) const;
   std::optional<std::uint32_t> household_unit(std::string_view household) const;
   std::optional<std::uint32_t> serving_property_branch(std::uint32_t u) const;
   /// The graph for snapshots: raw (member names unmasked), so a restore is exact.
   std::string export_json() const;
   /// True when the unit is a grid, compound or village branch (level-3 tree kinds).
-  bool is_grid_like(std::uint32_t u) const { return grid_like_[u] != 0; }
+  bool is_grid_like(std::uint32_t u) const { return (grid_like_[u] & 1) != 0; }
+  /// True when the unit lies in a residential compound (小区): it or an ancestor has a label.
+  bool in_compound(std::uint32_t u) const { return (grid_like_[u] & 2) != 0; }
+  /// The compound's label ("" when none).
+  std::string_view compound_label(std::uint32_t u) const;
+  /// 四方协同: the unit standing for `party` (a CompoundParty's value) of the compound around
+  /// the grid-like unit `g`; kNoIndex when the graph has none. `agreement`: the property
+  /// company counts only with a tripartite agreement (三方协议) on record.
+  std::uint32_t party_unit(std::uint32_t g, int party, bool agreement) const;
 
   /// O(1): `a` is `u` or an ancestor of `u` (pre-order intervals computed here).
   bool is_ancestor_or_self(std::uint32_t a, std::uint32_t u) const {

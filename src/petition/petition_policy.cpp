@@ -47,10 +47,80 @@ absl::StatusOr<Duration> get_duration(const json::object& o, std::string_view ru
 
 }  // namespace
 
+std::string_view to_string(RungAnchor a) {
+  switch (a) {
+    case RungAnchor::kAfterDispatch: return "after_dispatch";
+    case RungAnchor::kBeforeDue: return "before_due";
+    case RungAnchor::kAfterDue: return "after_due";
+  }
+  return "?";
+}
+
+std::string_view to_string(RungAction a) { return a == RungAction::kWarn ? "warn" : "reassign"; }
+
+namespace {
+constexpr std::pair<CompoundParty, std::string_view> kPartyNames[] = {
+    {CompoundParty::kNone, "none"},
+    {CompoundParty::kCompoundPartyOrg, "compound_party_org"},
+    {CompoundParty::kOwnersCommittee, "owners_committee"},
+    {CompoundParty::kPropertyCompany, "property_company"},
+    {CompoundParty::kSocialOrganization, "social_organization"},
+};
+}  // namespace
+
+std::string_view to_string(CompoundParty p) {
+  for (const auto& [party, name] : kPartyNames)
+    if (party == p) return name;
+  return "none";
+}
+
+std::string_view chinese_name(CompoundParty p) {
+  switch (p) {
+    case CompoundParty::kNone: return "";
+    case CompoundParty::kCompoundPartyOrg: return "小区党组织";
+    case CompoundParty::kOwnersCommittee: return "业主委员会";
+    case CompoundParty::kPropertyCompany: return "物业服务企业";
+    case CompoundParty::kSocialOrganization: return "社会组织";
+  }
+  return "";
+}
+
+std::optional<CompoundParty> parse_compound_party(std::string_view text) {
+  for (const auto& [party, name] : kPartyNames)
+    if (name == text) return party;
+  return std::nullopt;
+}
+
+CompoundParty CompoundRouting::party(std::string_view category) const {
+  auto it = std::lower_bound(parties.begin(), parties.end(), category,
+                             [](const auto& p, std::string_view c) { return p.first < c; });
+  return (it != parties.end() && it->first == category) ? it->second : default_party;
+}
+
+std::vector<LadderRung> EscalationPolicy::derived_ladder(Duration urge_before_due, Duration escalate_after_overdue) {
+  std::vector<LadderRung> out;
+  if (urge_before_due.amount > 0) out.push_back({RungAnchor::kBeforeDue, urge_before_due, 1, RungAction::kWarn});
+  if (escalate_after_overdue.amount > 0) {
+    out.push_back({RungAnchor::kAfterDue, escalate_after_overdue, 2, RungAction::kReassign});
+  }
+  return out;
+}
+
 CategoryRoute PetitionPolicy::route(std::string_view category) const {
   auto it = std::lower_bound(routes.begin(), routes.end(), category,
                              [](const auto& p, std::string_view c) { return p.first < c; });
   return (it != routes.end() && it->first == category) ? it->second : default_route;
+}
+
+const std::string* PetitionPolicy::response_template(std::string_view category, State state) const {
+  for (std::string_view c : {category, std::string_view("default")}) {
+    auto it = std::lower_bound(responses.begin(), responses.end(), c,
+                               [](const auto& p, std::string_view k) { return p.first < k; });
+    if (it != responses.end() && it->first == c && !it->second[static_cast<int>(state)].empty()) {
+      return &it->second[static_cast<int>(state)];
+    }
+  }
+  return nullptr;
 }
 
 absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& set) {
@@ -118,6 +188,102 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
       }
       if (sup->contains("urge_before_due")) {
         JICENG_ASSIGN_OR_RETURN(p.escalation.urge_before_due, get_duration(*sup, rule, "urge_before_due"));
+      }
+    }
+    if (set.has_rule("petition.escalation_ladder")) {
+      // The ladder as data replaces the two timings (the schema checked every rung).
+      constexpr std::string_view rule = "petition.escalation_ladder";
+      auto o = params(set, rule);
+      if (!o.ok()) return o.status();
+      const json::value* rungs = o->if_contains("rungs");
+      if (!rungs || !rungs->is_array()) return field_error(rule, "rungs", "missing or not an array");
+      p.escalation.ladder.clear();
+      for (std::size_t i = 0; i < rungs->as_array().size(); ++i) {
+        const json::value& rv = rungs->as_array()[i];
+        const std::string field = internal::cat("rungs[", i, "]");
+        if (!rv.is_object()) return field_error(rule, field, "not an object");
+        const json::object& ro = rv.as_object();
+        LadderRung rung;
+        int anchors = 0;
+        for (auto [key, anchor] : {std::pair{"after_dispatch", RungAnchor::kAfterDispatch},
+                                   std::pair{"before_due", RungAnchor::kBeforeDue},
+                                   std::pair{"after_due", RungAnchor::kAfterDue}}) {
+          if (!ro.contains(key)) continue;
+          ++anchors;
+          rung.anchor = anchor;
+          JICENG_ASSIGN_OR_RETURN(rung.offset, get_duration(ro, rule, key));
+        }
+        if (anchors != 1) {
+          return field_error(rule, field, "give exactly one of after_dispatch, before_due, after_due");
+        }
+        JICENG_ASSIGN_OR_RETURN(rung.level, get_int(ro, rule, "level", 1, 9));
+        const json::value* act = ro.if_contains("action");
+        if (!act || !act->is_string() || (act->as_string() != "warn" && act->as_string() != "reassign")) {
+          return field_error(rule, internal::cat(field, ".action"), "expected \"warn\" or \"reassign\"");
+        }
+        rung.action = act->as_string() == "warn" ? RungAction::kWarn : RungAction::kReassign;
+        p.escalation.ladder.push_back(rung);
+      }
+    } else {
+      p.escalation.ladder =
+          EscalationPolicy::derived_ladder(p.escalation.urge_before_due, p.escalation.escalate_after_overdue);
+    }
+    if (set.has_rule("petition.responses")) {
+      // Checked at load (schema and placeholders): read as given.
+      constexpr std::string_view rule = "petition.responses";
+      auto o = params(set, rule);
+      if (!o.ok()) return o.status();
+      const json::value* t = o->if_contains("templates");
+      if (!t || !t->is_object()) return field_error(rule, "templates", "missing or not an object");
+      for (const auto& [cat, per_state] : t->as_object()) {
+        if (!per_state.is_object()) return field_error(rule, internal::cat("templates.", std::string_view(cat)), "not an object");
+        std::array<std::string, kStateCount> texts;
+        for (const auto& [state, text] : per_state.as_object()) {
+          const std::optional<State> st = parse_state(std::string_view(state));
+          if (!st || !text.is_string()) {
+            return field_error(rule, internal::cat("templates.", std::string_view(cat), ".", std::string_view(state)),
+                               "not a state with a text");
+          }
+          texts[static_cast<int>(*st)] = std::string(text.as_string());
+        }
+        p.responses.emplace_back(std::string(cat), std::move(texts));
+      }
+      std::sort(p.responses.begin(), p.responses.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    if (set.has_rule("petition.compound_parties")) {
+      // Validated against its schema at load: read as given.
+      constexpr std::string_view rule = "petition.compound_parties";
+      auto o = params(set, rule);
+      if (!o.ok()) return o.status();
+      CompoundRouting& c = p.compound;
+      c.enabled = true;
+      auto party_of = [&](const json::value* v, std::string_view field) -> absl::StatusOr<CompoundParty> {
+        const auto party = v && v->is_string() ? parse_compound_party(std::string_view(v->as_string())) : std::nullopt;
+        if (!party || *party == CompoundParty::kNone) return field_error(rule, field, "not one of the four parties");
+        return *party;
+      };
+      const json::value* cats = o->if_contains("categories");
+      if (!cats || !cats->is_object()) return field_error(rule, "categories", "missing or not an object");
+      for (const auto& [key, val] : cats->as_object()) {
+        const std::string field = internal::cat("categories.", std::string_view(key), ".party");
+        JICENG_ASSIGN_OR_RETURN(CompoundParty party,
+                                party_of(val.is_object() ? val.as_object().if_contains("party") : nullptr, field));
+        if (key == "default") {
+          c.default_party = party;
+        } else {
+          c.parties.emplace_back(std::string(key), party);
+        }
+      }
+      std::sort(c.parties.begin(), c.parties.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      JICENG_ASSIGN_OR_RETURN(c.fallback, party_of(o->if_contains("fallback"), "fallback"));
+      for (auto [key, member] : {std::pair{"property_requires_tripartite", &CompoundRouting::property_requires_tripartite},
+                                 std::pair{"dispatch_to_party", &CompoundRouting::dispatch_to_party}}) {
+        const json::value* b = o->if_contains(key);
+        if (!b || !b->is_bool()) return field_error(rule, key, "missing or not a boolean");
+        c.*member = b->as_bool();
+      }
+      if (o->contains("ceiling")) {
+        JICENG_ASSIGN_OR_RETURN(c.ceiling_level, get_int(*o, rule, "ceiling", 0, 5));
       }
     }
     if (set.has_rule("kpi.weights")) {

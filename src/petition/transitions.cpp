@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "common/china_time.hpp"
 #include "common/strings.hpp"
 
 namespace jiceng::pet {
@@ -69,6 +70,12 @@ absl::Status routable(Step& s) {
     if (route.prefer_property_branch && s.m.cfg.org->is_grid_like(s.target_g)) {
       if (auto pb = s.m.cfg.org->serving_property_branch(s.target_g)) s.target_g = *pb;
     }
+    // 四方协同: a matter inside a compound goes to the unit of the party answering for it.
+    if (s.m.cfg.policy.compound.dispatch_to_party && s.m.cfg.org->is_grid_like(s.target_g)) {
+      std::uint32_t party_g;
+      (void)s.m.party_route(loc, s.m.cats[s.r.category].name, &party_g);
+      if (party_g != kNoIndex) s.target_g = party_g;
+    }
     if (s.mode == Engine::Impl::Mode::kReplay && !s.p.unit.empty() && s.m.cfg.org->id(s.target_g) != s.p.unit) {
       return absl::DataLossError(internal::cat(s.where(), "replay routed to ", s.m.cfg.org->id(s.target_g),
                                               " but the event records ", s.p.unit));
@@ -102,14 +109,15 @@ absl::Status return_allowed(Step& s) {
 
 absl::Status below_ceiling(Step& s) {
   const std::uint32_t parent = s.m.next_higher(s.r);
-  const int ceiling = s.m.cfg.policy.escalation.ceiling_level[s.r.severity];
+  const int ceiling = s.m.ceiling_of(s.r);
   if (parent == kNoIndex) {
     return absl::FailedPreconditionError(internal::cat(s.where(), "unit ", s.m.unit_name(s.r.cur_unit), " has no higher unit"));
   }
   if (s.m.cfg.org->level(parent) < ceiling) {
     return absl::FailedPreconditionError(internal::cat(
-        s.where(), "escalation ceiling: ", to_string(static_cast<Severity>(s.r.severity)), " petitions stop at level ",
-        ceiling, " (小事不出社区、大事不出街道); unit ", s.m.unit_name(s.r.cur_unit), " is at level ",
+        s.where(), "escalation ceiling: ", to_string(static_cast<Severity>(s.r.severity)), " petitions",
+        ceiling == s.m.cfg.policy.escalation.ceiling_level[s.r.severity] ? "" : " inside a compound",
+        " stop at level ", ceiling, " (小事不出社区、大事不出街道); unit ", s.m.unit_name(s.r.cur_unit), " is at level ",
         s.m.cfg.org->level(s.m.graph_of(s.r.cur_unit))));
   }
   s.target_g = parent;
@@ -246,6 +254,8 @@ absl::Status merge(Step& s) {
 }
 
 absl::Status dispatch(Step& s) {
+  s.new_dispatch();
+  s.nr.ladder_level = 0;  // a person's dispatch starts the ladder over
   s.nr.cur_unit = s.m.unit_ref(s.target_g);
   s.nr.dispatched_at = s.now;
   if (s.p.designated) s.nr.flags |= pet::kDesignated; else s.nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
@@ -277,6 +287,8 @@ absl::Status return_to_intake(Step& s) {
 }
 
 absl::Status escalate(Step& s) {
+  if (s.p.automatic) JICENG_RETURN_IF_ERROR(s.ladder_rung());
+  s.new_dispatch();
   if (s.nr.escalations < 255) ++s.nr.escalations;
   s.nr.cur_unit = s.m.unit_ref(s.target_g);
   s.nr.dispatched_at = s.now;
@@ -317,6 +329,7 @@ absl::Status deny_extension(Step& s) {
 }
 
 absl::Status urge(Step& s) {
+  if (s.p.automatic) JICENG_RETURN_IF_ERROR(s.ladder_rung());
   if (s.nr.urges < 255) ++s.nr.urges;
   if (s.p.automatic) s.nr.flags |= pet::kUrged;
   if (!s.p.reason.empty()) s.ev.aux = s.m.add_text(s.p.reason);
@@ -351,6 +364,8 @@ absl::Status evaluate(Step& s) {
 }
 
 absl::Status reopen(Step& s) {
+  s.new_dispatch();
+  s.nr.ladder_level = 0;
   if (s.p.reopen_kind == ReopenKind::kReopen) {
     ++s.nr.reopens;
   } else {
@@ -418,4 +433,23 @@ const std::array<StepFn, kActionCount> kActions = {
 
 namespace jiceng::pet {
 std::string Step::where() const { return internal::cat(to_string(type), " petition ", m.pid(idx), ": "); }
+
+absl::Status Step::ladder_rung() {
+  const ClockStep step = m.clock_step(r, now);
+  if (step.rung < 0 || step.type != type || step.at > now) {
+    const std::string what = internal::cat(where(), "the escalation ladder gives no ", to_string(type), " at ",
+                                           internal::china_time_iso(now));
+    return mode == Engine::Impl::Mode::kReplay ? absl::DataLossError(what) : absl::InternalError(what);
+  }
+  const LadderRung& rung = m.cfg.policy.escalation.ladder[static_cast<std::size_t>(step.rung)];
+  nr.rungs_fired |= static_cast<std::uint8_t>(1u << step.rung);
+  nr.ladder_level = static_cast<std::uint8_t>(std::max<int>(nr.ladder_level, rung.level));
+  // The event names its rung; a replayed event keeps the reason it was recorded with.
+  if (mode == Engine::Impl::Mode::kLive && p.reason.empty()) {
+    ev.aux = m.add_text(internal::cat("escalation ladder rung ", step.rung + 1, " (level ", rung.level, ", ",
+                                      to_string(rung.action), "): ", format_duration(rung.offset), " ",
+                                      to_string(rung.anchor)));
+  }
+  return absl::OkStatus();
+}
 }  // namespace jiceng::pet

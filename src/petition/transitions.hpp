@@ -33,11 +33,18 @@ struct Step {
 
   /// "accept petition P00000042: " — built on error paths only.
   std::string where() const;
-  /// A new stage deadline: clears the overdue and urged marks.
+  /// A new stage deadline: clears the overdue and urged marks and the ladder's rungs
+  /// measured from the deadline.
   void fresh(Timestamp due) {
     nr.due = due;
     nr.flags &= static_cast<std::uint8_t>(~(kOverdue | kUrged));
+    nr.rungs_fired &= static_cast<std::uint8_t>(~m.due_rungs);
   }
+  /// The petition reached a unit (dispatch, escalation, reopening): every rung may fire again.
+  void new_dispatch() { nr.rungs_fired = 0; }
+  /// For an automatic urge or escalation: marks the ladder rung the clock's rule gives now
+  /// (the same on replay), names it in the event's reason, and raises the ladder level.
+  absl::Status ladder_rung();
   /// The resolve limit in force: the review decision period after a 复查/复核.
   const Duration& resolve_limit() const { return nr.reviews > 0 ? lim.review_decide : lim.resolve; }
 };

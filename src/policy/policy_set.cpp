@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "policy/internal.hpp"
+#include "policy/response_template.hpp"
 
 namespace jiceng {
 namespace pi = policy_internal;
@@ -365,11 +367,53 @@ absl::StatusOr<std::shared_ptr<PolicySet::Impl>> load(const Source& src, std::ve
                        impl->warnings);
       }
     }
+    if (id == "petition.responses") {
+      // The lint: a template whose placeholder the engine cannot fill refuses the set.
+      for (const auto& [cat, per_state] : rule.params.at("templates").as_object()) {
+        for (const auto& [state, text] : per_state.as_object()) {
+          if (absl::Status bad = pi::check_response(std::string_view(text.as_string())); !bad.ok()) {
+            return rule_error(src, id, i,
+                              pi::cat("field params.templates.", pi::av(std::string_view(cat)), ".",
+                                      pi::av(std::string_view(state)), " (category ", pi::av(std::string_view(cat)),
+                                      ", state ", pi::av(std::string_view(state)), "): ", bad.message()));
+          }
+        }
+      }
+    }
     if (is_override) {
       impl->rules[existing->second] = std::move(rule);
     } else {
       impl->index.emplace(id, impl->rules.size());
       impl->rules.push_back(std::move(rule));
+    }
+  }
+  // Compatibility: a file that changes the supervision timings of petition.escalation_ceiling
+  // and gives no ladder of its own meant those timings, as before the ladder was data. The
+  // ladder it extends is replaced by the one its timings make (a warning says so).
+  if (auto ceiling = seen_here.find("petition.escalation_ceiling");
+      ceiling != seen_here.end() && !seen_here.contains("petition.escalation_ladder")) {
+    const json::value* over = rules[ceiling->second].get_object().if_contains("params");
+    const json::value* sup = over != nullptr ? over->get_object().if_contains("supervision") : nullptr;
+    auto ladder = impl->index.find("petition.escalation_ladder");
+    if (sup != nullptr && sup->is_object() && ladder != impl->index.end()) {
+      const json::object& timings =
+          impl->rules[impl->index.at("petition.escalation_ceiling")].params.at("supervision").as_object();
+      json::array rungs;
+      for (auto [key, anchor, level, action] : {std::tuple{"urge_before_due", "before_due", 1, "warn"},
+                                                std::tuple{"escalate_after_overdue", "after_due", 2, "reassign"}}) {
+        auto d = parse_duration(std::string_view(timings.at(key).as_string()));
+        if (d.ok() && d->amount > 0) {
+          rungs.push_back(json::object{{anchor, timings.at(key)}, {"level", level}, {"action", action}});
+        }
+      }
+      pi::Rule& rule = impl->rules[ladder->second];
+      rule.params["rungs"] = std::move(rungs);
+      rule.origin = name;
+      impl->warnings.push_back(pi::cat(
+          "policy file ", src.display, ": rule petition.escalation_ceiling (rules[", ceiling->second,
+          "]): params.supervision changes the clock's timings without a petition.escalation_ladder: the ladder is "
+          "derived from them (warn urge_before_due before the deadline, reassign escalate_after_overdue after it); "
+          "give petition.escalation_ladder to say it is intended"));
     }
   }
   stack.pop_back();

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "jiceng/petition.hpp"
 #include "policy/internal.hpp"
 
 namespace jiceng::policy_internal {
@@ -385,6 +386,55 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   add("petition.routing",
       Obj({F("categories",
              Map(Obj({F("level", Int(1, 3)), F("prefer_property_branch", Bool(), false)}), {"default"}, false))}));
+  // The escalation ladder (督办阶梯): rungs fired by the clock, each at a moment measured
+  // from the dispatch or from the deadline; read by the petition engine (PetitionPolicy).
+  add("petition.escalation_ladder",
+      Obj({F("rungs",
+             With(Array(With(Obj({F("after_dispatch", DurationSchema(), false), F("before_due", DurationSchema(), false),
+                                  F("after_due", DurationSchema(), false), F("level", Int(1, 9)),
+                                  F("action", Enum({"warn", "reassign"}))}),
+                             [](const json::value& v, const std::string& path) -> absl::Status {
+                               int anchors = 0;
+                               for (const char* k : {"after_dispatch", "before_due", "after_due"}) {
+                                 const json::value* d = v.as_object().if_contains(k);
+                                 if (d == nullptr) continue;
+                                 ++anchors;
+                                 auto dur = jiceng::parse_duration(std::string_view(d->as_string()));
+                                 if (dur.ok() && dur->amount <= 0) {
+                                   return field_error(join_path(path, k), "a rung's moment must be a positive duration");
+                                 }
+                               }
+                               if (anchors != 1) {
+                                 return field_error(path, "give exactly one of after_dispatch, before_due, after_due");
+                               }
+                               return absl::OkStatus();
+                             }),
+                        0),
+                  [](const json::value& v, const std::string& path) -> absl::Status {
+                    if (v.as_array().size() > static_cast<std::size_t>(jiceng::kMaxLadderRungs)) {
+                      return field_error(path, cat("at most ", jiceng::kMaxLadderRungs, " rungs, got ", v.as_array().size()));
+                    }
+                    return absl::OkStatus();
+                  }))}));
+  // Response templates (答复模板): per category ("default" for the rest) and state, a text
+  // with placeholders; policy_set.cpp refuses an unknown placeholder at load.
+  {
+    std::vector<Field> states;
+    for (const char* st : {"received", "accepted", "rejected", "merged", "dispatched", "in_progress", "resolved",
+                           "closed", "withdrawn"}) {
+      states.push_back(F(st, String(), false));
+    }
+    add("petition.responses", Obj({F("templates", Map(Obj(std::move(states)), {}, false))}));
+  }
+  // 四方协同 inside a compound: the party answering for each category, the tripartite
+  // precondition of the property company, whom it falls back to, and the compound's ceiling.
+  {
+    Schema party = Enum({"compound_party_org", "owners_committee", "property_company", "social_organization"});
+    add("petition.compound_parties",
+        Obj({F("categories", Map(Obj({F("party", party), F("basis", String(), false)}), {"default"}, false)),
+             F("property_requires_tripartite", Bool()), F("fallback", party), F("dispatch_to_party", Bool()),
+             F("ceiling", Int(0, 5), false)}));
+  }
   add("petition.caps", Obj({F("max_returns", Int(0, 100)), F("max_reopens", Int(0, 100)),
                             F("max_extensions", Int(0, 100)), F("max_reviews", Int(0, 10)),
                             F("max_text_bytes", Int(1, 100'000'000))}));

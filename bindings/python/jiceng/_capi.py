@@ -352,6 +352,8 @@ _FUNCTIONS = [
     ("jc_engine_current_unit", jc_status, [c_char_p, c_size_t, POINTER(c_size_t), jc_engine_p, c_uint64]),
     ("jc_engine_petition_json", jc_status, [char_pp, jc_engine_p, c_uint64, c_int]),
     ("jc_engine_history_json", jc_status, [char_pp, jc_engine_p, c_uint64, c_int]),
+    ("jc_engine_response_text", jc_status, [char_pp, jc_engine_p, c_uint64]),
+    ("jc_engine_route_party_json", jc_status, [char_pp, jc_engine_p, c_char_p, c_char_p]),
     ("jc_engine_find_by_key", jc_status, [POINTER(c_uint64), jc_engine_p, c_char_p]),
     ("jc_engine_by_state", jc_status, [POINTER(c_uint64), c_size_t, POINTER(c_size_t), jc_engine_p, c_int]),
     ("jc_engine_by_unit", jc_status, [POINTER(c_uint64), c_size_t, POINTER(c_size_t), jc_engine_p, c_char_p]),

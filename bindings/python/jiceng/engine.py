@@ -646,6 +646,17 @@ class Petitions:
         """The petition's events, oldest first (list of dicts)."""
         return take_json(C.jc_engine_history_json, self._h, petition_arg(petition), 1 if raw_contact else 0)
 
+    def response_text(self, petition):
+        """The response text (答复) the petition's resident is shown now: the policy's template
+        for its category and state with the placeholders filled (NotFoundError when none)."""
+        return take_string(C.jc_engine_response_text, self._h, petition_arg(petition))
+
+    def route_party(self, category, location):
+        """四方协同: who answers for a matter of `category` at `location` inside its compound
+        (dict: party, party_zh, listed, fallback, reason, compound, unit, unit_name)."""
+        return take_json(C.jc_engine_route_party_json, self._h, enc(category, "category"),
+                         enc(location, "location"))
+
     def state(self, petition):
         out = ctypes.c_int()
         check(C.jc_engine_state(ctypes.byref(out), self._h, petition_arg(petition)))

@@ -21,6 +21,7 @@
 #include "common/strings.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/org.hpp"
+#include "journal/hasher.hpp"
 #include "journal/state_check.hpp"
 
 #ifdef JICENG_HAVE_LIBPQ
@@ -82,12 +83,7 @@ namespace internal {
 
 namespace {
 
-void put_be32(std::uint8_t* out, std::uint32_t v) {
-  for (int i = 3; i >= 0; --i) {
-    out[i] = static_cast<std::uint8_t>(v & 0xff);
-    v >>= 8;
-  }
-}
+using journal_internal::put_be32;
 
 bool is_county_code(std::string_view id) {
   if (id.size() != 6) return false;
@@ -445,6 +441,7 @@ class PgJournal final : public Journal {
   absl::Status damaged_;
   ArrayParam seqs_, times_, types_, payloads_, hashes_;
   std::vector<ChainHash> scratch_;
+  journal_internal::Hasher hasher_;  // tail's: one EVP context for every row it verifies
 
   std::mutex listen_mu_;  // guards listen_
   Conn listen_;
@@ -1054,7 +1051,11 @@ absl::StatusOr<std::uint64_t> PgJournal::snapshot_count() const {
 
 absl::StatusOr<std::uint64_t> PgJournal::tail(std::uint64_t after_seq, std::size_t max,
                                               const std::function<absl::Status(const StoredRecord&)>& fn) {
-  std::vector<Row> rows;
+  // The rows are verified under the lock and handed to `fn` after it, as views into the
+  // result (kept alive here): no copy of a type or payload per row.
+  Result r;
+  std::vector<ChainHash> hashes;
+  int n = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (after_seq != last_seq_) {
@@ -1063,7 +1064,6 @@ absl::StatusOr<std::uint64_t> PgJournal::tail(std::uint64_t after_seq, std::size
     }
     Params p;
     p.int4(static_cast<std::uint32_t>(chain_)).int8(after_seq).int8(max);
-    Result r;
     // A session dropped while idle shows only now: reading is safe to repeat, once.
     for (int attempt = 0; attempt < 2; ++attempt) {
       JICENG_RETURN_IF_ERROR(ensure_connected());
@@ -1077,34 +1077,35 @@ absl::StatusOr<std::uint64_t> PgJournal::tail(std::uint64_t after_seq, std::size
     // never passes over a row that commits later: each row must be the next one.
     ChainHash prev = head_;
     std::uint64_t seq = after_seq;
-    const int n = PQntuples(r.get());
-    rows.reserve(static_cast<std::size_t>(n));
+    n = PQntuples(r.get());
+    hashes.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) {
-      Row row;
-      row.seq = field_int8(r.get(), i, 0);
-      row.time = static_cast<Timestamp>(field_int8(r.get(), i, 1));
-      row.type = std::string(field(r.get(), i, 2));
-      row.payload = std::string(field(r.get(), i, 3));
-      if (row.seq != seq + 1) {
-        return absl::DataLossError(cat(where(), ": seq ", seq + 1, " is missing (the next row is seq ", row.seq, ")"));
+      const std::uint64_t row_seq = field_int8(r.get(), i, 0);
+      const auto time = static_cast<Timestamp>(field_int8(r.get(), i, 1));
+      if (row_seq != seq + 1) {
+        return absl::DataLossError(cat(where(), ": seq ", seq + 1, " is missing (the next row is seq ", row_seq, ")"));
       }
-      if (!field_hash(r.get(), i, 4, &row.hash) || chain_hash(prev, row.seq, row.time, row.type, row.payload) != row.hash) {
-        return absl::DataLossError(cat(where(), ": seq ", row.seq, ": hash mismatch: the row's content, or the hash of seq ",
-                                       row.seq - 1, " it chains to, was altered"));
+      ChainHash& h = hashes[static_cast<std::size_t>(i)];
+      if (!field_hash(r.get(), i, 4, &h) ||
+          hasher_.chain(prev, row_seq, time, field(r.get(), i, 2), field(r.get(), i, 3)) != h) {
+        return absl::DataLossError(cat(where(), ": seq ", row_seq, ": hash mismatch: the row's content, or the hash of seq ",
+                                       row_seq - 1, " it chains to, was altered"));
       }
-      prev = row.hash;
-      seq = row.seq;
-      rows.push_back(std::move(row));
+      prev = h;
+      seq = row_seq;
     }
   }
   std::uint64_t done = 0;
-  for (const Row& row : rows) {
-    StoredRecord rec{row.seq, row.time, row.type, row.payload, row.hash};
+  for (int i = 0; i < n; ++i) {
+    const ChainHash& h = hashes[static_cast<std::size_t>(i)];
+    const std::uint64_t row_seq = field_int8(r.get(), i, 0);
+    StoredRecord rec{row_seq, static_cast<Timestamp>(field_int8(r.get(), i, 1)), field(r.get(), i, 2),
+                     field(r.get(), i, 3), h};
     JICENG_RETURN_IF_ERROR(fn(rec));
     std::lock_guard<std::mutex> lock(mu_);
-    if (last_seq_ + 1 == row.seq) {
-      last_seq_ = row.seq;
-      head_ = row.hash;
+    if (last_seq_ + 1 == row_seq) {
+      last_seq_ = row_seq;
+      head_ = h;
     }
     ++done;
   }

@@ -514,6 +514,21 @@ JC_API jc_status jc_policy_evaluate(char **out, const jc_policy *policy, const c
  */
 JC_API jc_status jc_policy_run_tests(char **out, size_t *failed, const char *const *paths, size_t count);
 
+/**
+ * Runs policy test case files / folders `paths[0..count)` as `jiceng policy test` does —
+ * routing cases through a petition engine — keeping the cases whose "<file>: <name>" the
+ * ECMAScript regular expression `run` matches anywhere (NULL or "" = every case), and
+ * returns the whole report as JSON (library string): {"passed","failed","invalid",
+ * "summary","cases":[{"file","name","passed","invalid","seconds","mismatches"}],
+ * "skipped_files","coverage":{"percent","sets":[{"set","covered","total","percent",
+ * "rules","rules_covered","missing"}]},"coverage_text"} — the coverage of each rule's
+ * checks, pass and fail side, per policy set, as `jiceng policy test --coverage` prints it.
+ * `*failed` (may be NULL) receives the failed count (invalid cases included). JC_NOT_FOUND
+ * for a missing path; JC_INVALID_ARGUMENT for no case file or a bad `run`.
+ */
+JC_API jc_status jc_policy_test_report(char **out, size_t *failed, const char *const *paths, size_t count,
+                                       const char *run);
+
 /* ======================================================================================
  * Engine: the petition closed loop (诉求闭环)
  * ==================================================================================== */
@@ -1091,6 +1106,23 @@ JC_API jc_status jc_engine_command(uint64_t *out_item, uint64_t *out_seq, jc_eng
  */
 JC_API jc_status jc_engine_query(char **out, jc_engine *engine, const char *loop, const char *query,
                                  const char *params_json);
+
+/* ======================================================================================
+ * Policy what-if replay (政策推演, docs/whatif.md)
+ * ==================================================================================== */
+
+/**
+ * Replays the journal at `journal_path` (opened read-only, its hash chain verified) under
+ * its recorded policy and under `policy` (a built-in set name or a policy set file) and
+ * returns the comparison as JSON (library string): {"baseline": {...}, "variant": {...},
+ * "diff": {...}}, the same bytes for the same inputs. `from` and `to` (YYYY-MM-DD, NULL or
+ * "" = open) bound the days replayed and compared. Errors: JC_NOT_FOUND (missing journal,
+ * unknown policy name), JC_INVALID_ARGUMENT (bad date, malformed policy, not a journal, no
+ * event in the period), JC_DATA_LOSS (the journal's chain does not verify: tampering),
+ * JC_FAILED_PRECONDITION (a recorded configuration event does not apply under the variant).
+ */
+JC_API jc_status jc_whatif_run(char **out, const char *journal_path, const char *policy, const char *from,
+                               const char *to);
 
 #ifdef __cplusplus
 }

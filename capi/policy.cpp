@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "capi/internal.hpp"
+#include "src/cli/policy_router.hpp"
 #include "jiceng/policy.hpp"
 
 struct jc_policy {
@@ -29,6 +30,17 @@ boost::json::array strings(const std::vector<std::string>& v) {
   return a;
 }
 
+// The case paths of a policy-test call, each checked as a UTF-8 argument.
+jc_status path_list(std::vector<std::string>* v, const char* const* paths, size_t count, const char* fn) {
+  if (paths == nullptr && count != 0) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": paths is NULL");
+  for (size_t i = 0; i < count; ++i) {
+    std::string_view p;
+    const std::string what = jc::cat("paths[", i, "]");
+    JC_CHECK(jc::text(&p, paths[i], fn, what.c_str()));
+    v->emplace_back(p);
+  }
+  return JC_OK;
+}
 }  // namespace
 
 extern "C" {
@@ -126,14 +138,8 @@ jc_status jc_policy_evaluate(char** out, const jc_policy* policy, const char* su
 jc_status jc_policy_run_tests(char** out, size_t* failed, const char* const* paths, size_t count) {
   JC_GUARD("jc_policy_run_tests") {
     JC_CHECK(jc::need(out, "jc_policy_run_tests", "out"));
-    if (paths == nullptr && count != 0) return jc::fail(JC_INVALID_ARGUMENT, "jc_policy_run_tests: paths is NULL");
     std::vector<std::string> v;
-    for (size_t i = 0; i < count; ++i) {
-      std::string_view p;
-      const std::string what = jc::cat("paths[", i, "]");
-      JC_CHECK(jc::text(&p, paths[i], "jc_policy_run_tests", what.c_str()));
-      v.emplace_back(p);
-    }
+    JC_CHECK(path_list(&v, paths, count, "jc_policy_run_tests"));
     auto r = jiceng::run_policy_tests(v);
     if (!r.ok()) return jc::from_status(r.status(), "jc_policy_run_tests");
     boost::json::object o;
@@ -161,4 +167,24 @@ jc_status jc_policy_run_tests(char** out, size_t* failed, const char* const* pat
   });
 }
 
+jc_status jc_policy_test_report(char** out, size_t* failed, const char* const* paths, size_t count, const char* run) {
+  JC_GUARD("jc_policy_test_report") {
+    JC_CHECK(jc::need(out, "jc_policy_test_report", "out"));
+    std::vector<std::string> v;
+    JC_CHECK(path_list(&v, paths, count, "jc_policy_test_report"));
+    std::string_view pattern;
+    JC_CHECK(jc::text(&pattern, run, "jc_policy_test_report", "run", true));
+    jiceng::PolicyTestOptions options;
+    options.run = std::string(pattern);
+    options.route = jiceng::cli::route_through_engine;  // routing cases as `jiceng policy test` runs them
+    auto r = jiceng::run_policy_tests(v, options);
+    if (!r.ok()) return jc::from_status(r.status(), "jc_policy_test_report");
+    boost::json::value doc = boost::json::parse(r->to_json());
+    doc.as_object()["summary"] = r->summary();
+    doc.as_object()["coverage_text"] = r->coverage_text();
+    JC_CHECK(jc::out_string(out, boost::json::serialize(doc), "jc_policy_test_report"));
+    if (failed != nullptr) *failed = r->failed();
+    return JC_OK;
+  });
+}
 }  // extern "C"

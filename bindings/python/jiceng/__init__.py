@@ -27,6 +27,7 @@ from .mediation import Mediation
 from . import policy
 from .policy import Policy
 from .journal import ChainReport, Journal, sha256_hex
+from .whatif import whatif
 
 __version__ = _capi.jc_version().decode()
 library_path = _capi.library_path
@@ -37,5 +38,5 @@ __all__ = [
     "InternalError", "InvalidArgument", "JicengError", "Journal", "Loop", "LoopOutcome", "Loops", "Mediation", "NotFound", "Org", "OutOfRange",
     "PermissionDenied", "Petitions", "Policy", "ReopenKind", "ResourceExhausted", "Role", "Satisfaction",
     "Severity", "State", "TickReport", "Unauthenticated", "Unavailable", "Unimplemented", "Urgency",
-    "library_path", "policy", "sha256_hex", "workflow_dot", "workflow_matrix",
+    "library_path", "policy", "sha256_hex", "whatif", "workflow_dot", "workflow_matrix",
 ]

@@ -287,6 +287,7 @@ _FUNCTIONS = [
     ("jc_policy_builtin_names_json", jc_status, [char_pp]),
     ("jc_policy_evaluate", jc_status, [char_pp, jc_policy_p, c_char_p, c_size_t]),
     ("jc_policy_run_tests", jc_status, [char_pp, POINTER(c_size_t), POINTER(c_char_p), c_size_t]),
+    ("jc_policy_test_report", jc_status, [char_pp, POINTER(c_size_t), POINTER(c_char_p), c_size_t, c_char_p]),
     # engine
     ("jc_engine_options_init", jc_status, [POINTER(jc_engine_options), c_uint]),
     ("jc_engine_open", jc_status, [POINTER(jc_engine_p), POINTER(jc_engine_options)]),
@@ -380,6 +381,8 @@ _FUNCTIONS = [
     ("jc_journal_snapshot_count", jc_status, [POINTER(c_uint64), jc_journal_p]),
     ("jc_journal_latest_snapshot_json", jc_status, [char_pp, jc_journal_p]),
     ("jc_sha256_hex", jc_status, [c_char_p, c_size_t, POINTER(c_size_t), c_char_p, c_size_t]),
+    # policy what-if replay
+    ("jc_whatif_run", jc_status, [char_pp, c_char_p, c_char_p, c_char_p, c_char_p]),
 ]
 
 # KPI functions (present when the library was built with the KPI area).

@@ -95,6 +95,8 @@ class PolicyCaseResult:
     name: str
     passed: bool
     mismatches: List[dict]
+    invalid: bool = False  # the case (or its file) is malformed and could not run
+    seconds: float = 0.0
 
 
 @dataclasses.dataclass
@@ -103,15 +105,26 @@ class PolicyTestReport:
     failed: int
     summary: str
     cases: List[PolicyCaseResult]
+    invalid: int = 0
+    # Per policy set, the branches of its rules (each check's pass and fail side) the cases
+    # exercised: {"percent", "sets": [{"set", "covered", "total", "percent", "rules",
+    # "rules_covered", "missing": ["rule[check] pass|fail", ...]}]}.
+    coverage: dict = dataclasses.field(default_factory=dict)
+    coverage_text: str = ""  # as ``jiceng policy test --coverage`` prints it
+    skipped_files: List[str] = dataclasses.field(default_factory=list)
 
 
-def run_tests(paths):
-    """Runs policy test files / folders (like ``jiceng policy test``) in the library."""
+def run_tests(paths, run=None):
+    """Runs policy test files / folders in the library as ``jiceng policy test`` does
+    (routing cases through a petition engine), with the rule coverage. ``run`` (a regular
+    expression, as ``--run``) keeps the cases whose ``"<file>: <name>"`` it matches."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     encoded = [enc(os.fspath(p), "paths[%d]" % i) for i, p in enumerate(paths)]
     arr = (ctypes.c_char_p * max(1, len(encoded)))(*encoded)
     failed = ctypes.c_size_t()
-    report = json.loads(take_string(C.jc_policy_run_tests, ctypes.byref(failed), arr, len(encoded)))
+    report = json.loads(take_string(C.jc_policy_test_report, ctypes.byref(failed), arr, len(encoded),
+                                    enc(run, "run")))
     return PolicyTestReport(report["passed"], report["failed"], report["summary"],
-                            [PolicyCaseResult(**c) for c in report["cases"]])
+                            [PolicyCaseResult(**c) for c in report["cases"]], report["invalid"],
+                            report["coverage"], report["coverage_text"], report["skipped_files"])

@@ -9,8 +9,12 @@
             self.assertFindings({"type": "committee_slate", ...},
                                 {"committee.party_ratio": "pass"})
 
-    # every case of the policy case files as its own test method:
-    CaseFiles = jiceng.testing.policy_case_tests("tests/policy/cases")
+    # every case of the policy case files as its own test method, plus one that fails
+    # when the cases exercise under 100% of the rules' branches:
+    CaseFiles = jiceng.testing.policy_case_tests("tests/policy/cases", coverage_threshold=100)
+
+    # the coverage alone, as `jiceng policy test --coverage` reports it:
+    jiceng.testing.coverage("tests/policy/cases")["percent"]
 """
 
 import json
@@ -118,12 +122,32 @@ def _cases_of(path):
         yield i, c, c.get("policy", default_policy)
 
 
-def policy_case_tests(*paths, name="PolicyCaseFiles", run=None):
+def coverage(*paths, run=None):
+    """The rule coverage of the case files under ``paths`` (the cases ``run`` keeps), from
+    the library's runner — the figures ``jiceng policy test --coverage`` prints: {"percent",
+    "sets": [{"set", "covered", "total", "percent", "rules", "rules_covered", "missing"}]}."""
+    from .policy import run_tests
+    return run_tests(list(paths), run=run).coverage
+
+
+def policy_case_tests(*paths, name="PolicyCaseFiles", run=None, coverage_threshold=None):
     """A PolicyTestCase subclass with one test method per case of the case files under
     ``paths`` (files or folders) — the same files ``jiceng policy test`` and ctest run.
     ``run`` (a regular expression) keeps the cases whose ``"<file>: <name>"`` it matches
-    anywhere, as ``jiceng policy test --run`` does. Policy-set files in folders are skipped."""
+    anywhere, as ``jiceng policy test --run`` does. Policy-set files in folders are skipped.
+    With ``coverage_threshold`` (percent), a ``test_policy_coverage`` method fails when
+    those cases exercise fewer of their rules' branches (``--threshold``), naming the
+    branches not covered."""
     methods = {}
+    if coverage_threshold is not None:
+        def test_policy_coverage(self):
+            from .policy import run_tests
+            report = run_tests(list(paths), run=run)
+            if report.coverage["percent"] + 1e-9 < coverage_threshold:
+                self.fail("branch coverage %.1f%% < %.1f%%\n%s" % (report.coverage["percent"], coverage_threshold,
+                                                                  report.coverage_text))
+
+        methods["test_policy_coverage"] = test_policy_coverage
     pattern = re.compile(run) if run else None
     for path in _case_files(paths):
         stem = os.path.splitext(os.path.basename(path))[0]
@@ -137,10 +161,8 @@ def policy_case_tests(*paths, name="PolicyCaseFiles", run=None):
             mname = "test_%s_%03d_%s" % (re.sub(r"\W", "_", stem), i, re.sub(r"[^0-9A-Za-z]+", "_", title)[:40])
 
             def method(self, case=case, policy=policy, base_dir=base_dir, path=path, index=i):
-                if "expect_routing" in case:
-                    self.skipTest("routing cases run a petition through the engine: `jiceng policy test`")
-                if "expect_deadlines" in case:
-                    # Limits and due times are computed by the library's runner.
+                if "expect_deadlines" in case or "expect_routing" in case:
+                    # Limits, due times and routed units are computed by the library's runner.
                     from .policy import run_tests
                     result = [c for c in run_tests([path]).cases if c.name == case.get("name", "#%d" % index)]
                     self.assertEqual(len(result), 1, "case not found in the library's report")

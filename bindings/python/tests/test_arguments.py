@@ -38,7 +38,7 @@ CALLABLES = {
     "Engine": jiceng.Engine, "Petitions": jiceng.Petitions, "Org": jiceng.Org, "Calendar": jiceng.Calendar,
     "Policy": jiceng.Policy, "Journal": jiceng.Journal, "Actor": jiceng.Actor,
     "workflow_matrix": jiceng.workflow_matrix, "run_tests": jiceng.policy.run_tests,
-    "sha256_hex": jiceng.sha256_hex, "Loop": jiceng.Loop, "Loops": jiceng.Loops,
+    "sha256_hex": jiceng.sha256_hex, "whatif": jiceng.whatif, "Loop": jiceng.Loop, "Loops": jiceng.Loops,
     # The hosted loops' classes: every method reaches C through Loop.command / Loop.query
     # (payload and parameters as JSON: json.dumps escapes a NUL; ids and times as Loop's).
     "Commitments": jiceng.civic.Commitments, "Assessment": jiceng.civic.Assessment,
@@ -258,7 +258,12 @@ class NulTests(Fixture):
             ("rule", lambda: pol.rule_params("committee.party_ratio" + bad)),
             ("subject", lambda: pol.evaluate('{"type": "committee_slate"}' + bad)),
             ("paths[0]", lambda: jiceng.policy.run_tests([os.path.join(self.tmp, "cases") + bad])),
+            ("run", lambda: jiceng.policy.run_tests([os.path.join(self.tmp, "cases")], run="owners" + bad)),
             ("path", lambda: jiceng.Journal(j + bad)),
+            ("journal", lambda: jiceng.whatif(j + bad, "national")),
+            ("policy", lambda: jiceng.whatif(j, "national" + bad)),
+            ("date_from", lambda: jiceng.whatif(j, "national", date_from="2025-01-06" + bad)),
+            ("date_to", lambda: jiceng.whatif(j, "national", date_to="2025-01-06" + bad)),
         ]
 
     def test_a_nul_is_refused_naming_the_argument(self):

@@ -519,6 +519,9 @@ absl::StatusOr<std::string> Engine::export_json(PetitionId id, const QueryOption
   p["reviews"] = v.reviews;
   p["escalations"] = v.escalations;
   p["ladder_level"] = v.ladder_level;
+  p["party"] = to_string(v.party);
+  p["party_unit"] = v.party_unit;
+  p["party_fallback"] = v.party_fallback;
   p["designated"] = v.designated;
   p["overdue"] = v.overdue;
   p["final_matter"] = v.final_matter;

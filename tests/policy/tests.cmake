@@ -92,6 +92,16 @@ if(TARGET jiceng_cli)
   add_test(NAME policy_cli_routing COMMAND jiceng_cli policy test -v ${PROJECT_SOURCE_DIR}/tests/policy/routing)
   set_tests_properties(policy_cli_routing PROPERTIES LABELS policy
     PASS_REGULAR_EXPRESSION "PASS [^\n]*routing\\.json: an override sends noise to the community.*\n4 passed, 0 failed\n$")
+  add_test(NAME policy_cli_compound_routing COMMAND jiceng_cli policy test -v ${PROJECT_SOURCE_DIR}/tests/policy/compound_routing)
+  set_tests_properties(policy_cli_compound_routing PROPERTIES LABELS policy
+    PASS_REGULAR_EXPRESSION "PASS [^\n]*compound\\.json: 四方协同 in the national set.*\n2 passed, 0 failed\n$")
+  add_test(NAME petition_cli_party COMMAND jiceng_cli petition party --category property --location H-C02B01-0301)
+  set_tests_properties(petition_cli_party PROPERTIES LABELS "petition;cli"
+    PASS_REGULAR_EXPRESSION "\"listed\":\"property_company\",\"fallback\":true")
+  add_test(NAME petition_cli_party_bad COMMAND /bin/sh -c "\"$0\" petition party --category noise --location H-NOWHERE 2>&1; echo exit=$?"
+    $<TARGET_FILE:jiceng_cli>)
+  set_tests_properties(petition_cli_party_bad PROPERTIES LABELS "petition;cli"
+    PASS_REGULAR_EXPRESSION "neither a household nor a unit.*exit=2")
   add_test(NAME policy_authoring_example COMMAND jiceng_cli policy test --coverage ${pexample})
   set_tests_properties(policy_authoring_example PROPERTIES LABELS policy
     PASS_REGULAR_EXPRESSION "coverage my-district: 2/2 branches \\(100\\.0%\\), 1/1 rules\n.*3 passed, 0 failed\n$")

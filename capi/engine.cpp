@@ -162,6 +162,23 @@ boost::json::object view_json(const jiceng::PetitionView& v) {
   }
   o["merged_into"] = v.merged_into;
   o["same_matter_as"] = v.same_matter_as;
+  // Residents' participation: 附议, the merge links, the latest return as not ours.
+  boost::json::array from;
+  for (jiceng::PetitionId m : v.merged_from) from.emplace_back(m);
+  o["merged_from"] = std::move(from);
+  o["supporters"] = v.supporters;
+  o["priority"] = v.priority;
+  o["not_ours_returns"] = v.not_ours_returns;
+  if (v.not_ours) {
+    o["not_ours"] = boost::json::object{{"returned_by", v.not_ours->returned_by},
+                                        {"competent_unit", v.not_ours->competent_unit},
+                                        {"external_body", v.not_ours->external_body},
+                                        {"reason", v.not_ours->reason},
+                                        {"at", v.not_ours->at}};
+  } else {
+    o["not_ours"] = nullptr;
+  }
+  o["notice"] = jiceng::resident_notice(v);
   return o;
 }
 
@@ -620,6 +637,21 @@ JC_TEXT_COMMAND(resolve, resolve, "answer", false)
 JC_TEXT_COMMAND(close, close, "reason", true)
 JC_TEXT_COMMAND(withdraw, withdraw, "reason", true)
 
+jc_status jc_engine_return_not_ours(jc_engine* engine, const jc_actor* actor, uint64_t petition,
+                                    const char* competent_unit, const char* external_body, const char* reason,
+                                    int64_t now) {
+  constexpr const char* fn = "jc_engine_return_not_ours";
+  JC_GUARD(fn) {
+    std::string_view unit, body, r;
+    JC_CHECK(jc::text(&unit, competent_unit, fn, "competent_unit", true));
+    JC_CHECK(jc::text(&body, external_body, fn, "external_body", true));
+    JC_CHECK(jc::text(&r, reason, fn, "reason"));
+    return command(engine, actor, fn, [&](Engine& e, const jiceng::Actor& a) {
+      return e.return_not_ours(a, petition, unit, body, r, now);
+    });
+  });
+}
+
 jc_status jc_engine_merge(jc_engine* engine, const jc_actor* actor, uint64_t petition, uint64_t into, int64_t now) {
   JC_GUARD("jc_engine_merge") {
     return command(engine, actor, "jc_engine_merge",
@@ -679,6 +711,15 @@ jc_status jc_engine_reopen(jc_engine* engine, const jc_actor* actor, uint64_t pe
   });
 }
 
+namespace {
+// The commands jc_engine_execute takes: the state machine's commands but submit, and the
+// participation commands (附议).
+bool payload_free(int event_type) {
+  return (event_type > JC_EVENT_SUBMIT && event_type < jiceng::kCommandEventCount) ||
+         event_type == JC_EVENT_SUPPORT || event_type == JC_EVENT_WITHDRAW_SUPPORT;
+}
+}  // namespace
+
 jc_status jc_engine_execute(jc_engine* engine, const jc_actor_handle* actor, int event_type, uint64_t petition,
                             int64_t now) {
   // The hot path: no allocation, no string work on success.
@@ -688,9 +729,9 @@ jc_status jc_engine_execute(jc_engine* engine, const jc_actor_handle* actor, int
     JC_CHECK(jc::need(actor, fn, "actor"));
     jiceng::ActorHandle h;
     if (!to_handle(&h, *engine->engine, *actor)) return bad_handle(fn);
-    if (event_type <= JC_EVENT_SUBMIT || event_type >= jiceng::kCommandEventCount)
+    if (!payload_free(event_type))
       return jc::fail(JC_INVALID_ARGUMENT,
-                      jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
+                      jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17, 24, 25)"));
     const absl::Status s = engine->engine->execute(h, static_cast<EventType>(event_type), petition, now);
     if (s.ok()) [[likely]]
       return JC_OK;
@@ -706,9 +747,9 @@ jc_status jc_engine_execute_many(jc_status* results, jc_engine* engine, const jc
     jiceng::ActorHandle h;
     JC_CHECK(actor_handle(&h, engine, actor, fn));
     if (petitions == nullptr && count != 0) return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": petitions is NULL"));
-    if (event_type <= JC_EVENT_SUBMIT || event_type >= jiceng::kCommandEventCount)
+    if (!payload_free(event_type))
       return jc::fail(JC_INVALID_ARGUMENT,
-                      jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17)"));
+                      jc::cat(fn, ": event type ", event_type, " is not a payload-free command (1..17, 24, 25)"));
     BulkOutcome out{fn, results};
     const auto type = static_cast<EventType>(event_type);
     return run_bulk(engine, out, count, [&] {
@@ -1037,6 +1078,30 @@ jc_status jc_engine_by_unit(uint64_t* buf, size_t capacity, size_t* out_count, j
     auto ids = engine->engine->by_unit_subtree(u);
     if (!ids.ok()) return jc::from_status(ids.status(), "jc_engine_by_unit");
     return write_ids(buf, capacity, out_count, *ids, "jc_engine_by_unit");
+  });
+}
+
+jc_status jc_engine_needs_list(uint64_t* buf, size_t capacity, size_t* out_count, jc_engine* engine,
+                               const char* unit) {
+  constexpr const char* fn = "jc_engine_needs_list";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    std::string_view u;
+    if (unit != nullptr) JC_CHECK(jc::text(&u, unit, fn, "unit"));
+    auto ids = engine->engine->needs_list(u);
+    if (!ids.ok()) return jc::from_status(ids.status(), fn);
+    return write_ids(buf, capacity, out_count, *ids, fn);
+  });
+}
+
+jc_status jc_engine_duplicates(uint64_t* buf, size_t capacity, size_t* out_count, jc_engine* engine,
+                               uint64_t petition) {
+  constexpr const char* fn = "jc_engine_duplicates";
+  JC_GUARD(fn) {
+    JC_CHECK(need_engine(engine, fn));
+    auto ids = engine->engine->duplicates(petition);
+    if (!ids.ok()) return jc::from_status(ids.status(), fn);
+    return write_ids(buf, capacity, out_count, *ids, fn);
   });
 }
 

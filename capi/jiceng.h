@@ -146,7 +146,11 @@ typedef enum jc_state {
   JC_STATE_WITHDRAWN = 8
 } jc_state;
 
-/** Events (事件): the eighteen commands, the clock's mark_overdue, configuration events. */
+/**
+ * Events (事件): the eighteen commands, the clock's mark_overdue, configuration events, a
+ * hosted loop's events, and the participation commands (附议), which never move a
+ * petition's state (jc_engine_execute issues them with a resident's handle).
+ */
 typedef enum jc_event_type {
   JC_EVENT_SUBMIT = 0, JC_EVENT_ACCEPT = 1, JC_EVENT_REJECT = 2, JC_EVENT_MERGE = 3,
   JC_EVENT_DISPATCH = 4, JC_EVENT_SIGN = 5, JC_EVENT_RETURN = 6, JC_EVENT_ESCALATE = 7,
@@ -155,7 +159,9 @@ typedef enum jc_event_type {
   JC_EVENT_REOPEN = 15, JC_EVENT_CLOSE = 16, JC_EVENT_WITHDRAW = 17, JC_EVENT_MARK_OVERDUE = 18,
   JC_EVENT_LOAD_ORG = 19, JC_EVENT_SET_POLICY = 20, JC_EVENT_LOAD_CALENDAR = 21,
   JC_EVENT_SET_CALENDAR = 22,
-  JC_EVENT_LOOP = 23 /**< an event of a hosted loop (jc_engine_command); its document names the loop */
+  JC_EVENT_LOOP = 23, /**< an event of a hosted loop (jc_engine_command); its document names the loop */
+  JC_EVENT_SUPPORT = 24,         /**< 附议: a resident supports another resident's petition */
+  JC_EVENT_WITHDRAW_SUPPORT = 25 /**< 撤回附议: the resident takes the support back */
 } jc_event_type;
 
 /** Urgency (紧急程度). */
@@ -687,7 +693,14 @@ JC_API jc_status jc_engine_accept(jc_engine *engine, const jc_actor *actor, uint
 /** 不予受理 with a reason. */
 JC_API jc_status jc_engine_reject(jc_engine *engine, const jc_actor *actor, uint64_t petition,
                                   const char *reason, int64_t now);
-/** 合并 into petition `into`. */
+/**
+ * 合并 into petition `into` (the kept one): still open, of the same category, within the
+ * actor's scope. The merged petition ends in JC_STATE_MERGED naming `into` ("merged_into",
+ * and "merged_from" on `into`, in jc_engine_petition_json); its supporters and petitioner
+ * become supporters of `into`. JC_INVALID_ARGUMENT into itself; JC_FAILED_PRECONDITION into
+ * a closed or terminal petition, across categories, or twice; JC_PERMISSION_DENIED without
+ * scope over both.
+ */
 JC_API jc_status jc_engine_merge(jc_engine *engine, const jc_actor *actor, uint64_t petition, uint64_t into,
                                  int64_t now);
 /** 派单: `unit` NULL or "" = by policy routing; `designated` non-zero = 指定 (no return). */
@@ -698,6 +711,17 @@ JC_API jc_status jc_engine_sign(jc_engine *engine, const jc_actor *actor, uint64
 /** 退单 with a reason. */
 JC_API jc_status jc_engine_return(jc_engine *engine, const jc_actor *actor, uint64_t petition,
                                   const char *reason, int64_t now);
+/**
+ * 退单 as not ours (非本单位职责): a return (the rules of jc_engine_return) that names who is
+ * competent instead — `competent_unit`, a unit id of the org graph other than the returning
+ * unit, or `external_body`, a body outside it (1-128 bytes, no control characters): exactly
+ * one of them, the other NULL or "" — and a `reason` shown to the resident (petition JSON
+ * "not_ours"). JC_INVALID_ARGUMENT without them or with both, JC_NOT_FOUND for a unit not in
+ * the graph. Counted per returning unit in the KPIs ("not_ours_returns").
+ */
+JC_API jc_status jc_engine_return_not_ours(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                           const char *competent_unit, const char *external_body,
+                                           const char *reason, int64_t now);
 /** 上报 one level up. */
 JC_API jc_status jc_engine_escalate(jc_engine *engine, const jc_actor *actor, uint64_t petition,
                                     const char *reason, int64_t now);
@@ -735,7 +759,11 @@ JC_API jc_status jc_engine_withdraw(jc_engine *engine, const jc_actor *actor, ui
 /**
  * The hot path: a payload-free command (`event_type` one of accept, sign,
  * grant_extension, routed dispatch, urge, supervise, close, withdraw, ...) with a
- * resolved actor. No allocation on success.
+ * resolved actor. No allocation on success. Also the participation commands
+ * JC_EVENT_SUPPORT and JC_EVENT_WITHDRAW_SUPPORT with a resident's handle: one support
+ * per resident and petition, never on the resident's own petition (JC_PERMISSION_DENIED),
+ * a second support or a withdrawal without one JC_FAILED_PRECONDITION; allowed while the
+ * petition is received, accepted, dispatched or in_progress.
  */
 JC_API jc_status jc_engine_execute(jc_engine *engine, const jc_actor_handle *actor, int event_type,
                                    uint64_t petition, int64_t now);
@@ -917,6 +945,22 @@ JC_API jc_status jc_engine_by_state(uint64_t *buf, size_t capacity, size_t *out_
 /** Ids of petitions whose current unit is in the subtree of unit id `unit`. */
 JC_API jc_status jc_engine_by_unit(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
                                    const char *unit);
+/**
+ * The needs list (需求清单): ids of petitions still being taken up or handled (received,
+ * accepted, dispatched, in_progress) located in the subtree of `unit` (NULL or "" = all),
+ * highest priority first: (1 + supporters) x severity weight (minor 1, major 2, critical 4),
+ * doubled when urgent; older first among equals. JC_NOT_FOUND for an unknown unit.
+ */
+JC_API jc_status jc_engine_needs_list(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
+                                      const char *unit);
+/**
+ * Suggested duplicates of `petition` (疑似重复), oldest first: the other open petitions of
+ * the same category at the same place (grid or building, policy rule petition.duplicates)
+ * submitted within its window (default 30 days). A suggestion for intake staff, who may
+ * jc_engine_merge; nothing is merged by this call. JC_NOT_FOUND for an unknown petition.
+ */
+JC_API jc_status jc_engine_duplicates(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
+                                      uint64_t petition);
 /** Ids of open petitions whose current deadline is <= now. */
 JC_API jc_status jc_engine_overdue(uint64_t *buf, size_t capacity, size_t *out_count, jc_engine *engine,
                                    int64_t now);

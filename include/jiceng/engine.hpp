@@ -123,6 +123,7 @@ struct EventRef {
   std::string_view category;          ///< submit
   Channel channel = Channel::kOnlinePlatform;  ///< submit
   std::string_view unit;              ///< dispatch, escalate, reopen: the target unit
+  bool not_ours = false;              ///< return: as not ours (非本单位职责)
   Evaluation evaluation{};            ///< evaluate
 };
 
@@ -202,11 +203,25 @@ class Engine {
   absl::StatusOr<PetitionId> submit(const Actor& actor, const EventPayload& submission, Timestamp now);
   absl::Status accept(const Actor& a, PetitionId id, Timestamp now);                           ///< 受理
   absl::Status reject(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);  ///< 不予受理
-  absl::Status merge(const Actor& a, PetitionId id, PetitionId into, Timestamp now);           ///< 合并
+  /// 合并: `id` (received or accepted) into `into`, the kept petition: still open, of the
+  /// same category, and within the actor's scope too (PERMISSION_DENIED otherwise). `id`
+  /// ends merged (terminal) naming `into` (PetitionView::merged_into, and `into` lists it in
+  /// merged_from); its supporters and its petitioner become supporters of `into` (once
+  /// each, never `into`'s own petitioner). Into itself: INVALID_ARGUMENT; into a closed or
+  /// terminal petition, across categories, or a second time: FAILED_PRECONDITION.
+  absl::Status merge(const Actor& a, PetitionId id, PetitionId into, Timestamp now);
   /// 派单: `unit` empty = by policy routing; `designated` = 指定 (return forbidden).
   absl::Status dispatch(const Actor& a, PetitionId id, std::string_view unit, bool designated, Timestamp now);
   absl::Status sign(const Actor& a, PetitionId id, Timestamp now);                             ///< 签收
   absl::Status return_petition(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);  ///< 退单
+  /// 退单 as not ours (非本单位职责): a return (same roles, window, cap and designated rule as
+  /// return_petition) that names who is competent instead — `competent_unit`, a unit of the
+  /// org graph other than the one returning it, or `external_body`, a body outside the graph
+  /// (1-128 bytes) — exactly one of them, and a reason, shown to the resident
+  /// (PetitionView::not_ours). INVALID_ARGUMENT without them (or with both), NOT_FOUND for a
+  /// unit not in the graph. Counted per returning unit in the KPIs.
+  absl::Status return_not_ours(const Actor& a, PetitionId id, std::string_view competent_unit,
+                               std::string_view external_body, std::string_view reason, Timestamp now);
   absl::Status escalate(const Actor& a, PetitionId id, std::string_view reason, Timestamp now); ///< 上报
   absl::Status request_extension(const Actor& a, PetitionId id, Duration amount, std::string_view reason,
                                  Timestamp now);                                               ///< 申请延期
@@ -220,6 +235,17 @@ class Engine {
                       Timestamp now);                                                          ///< 重办/复查/复核
   absl::Status close(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);   ///< 归档
   absl::Status withdraw(const Actor& a, PetitionId id, std::string_view reason, Timestamp now);///< 撤回
+
+  // --- participation (附议; kParticipation in petition.hpp) ------------------------------
+
+  /// 附议: resident `a` supports another resident's petition (received, accepted,
+  /// dispatched or in_progress). One event; the petition's state does not change.
+  /// PERMISSION_DENIED for a role other than resident and for the resident's own petition;
+  /// FAILED_PRECONDITION for a second support by the same resident or another state.
+  absl::Status support(const Actor& a, PetitionId id, Timestamp now);
+  /// 撤回附议: the resident takes the support back (FAILED_PRECONDITION when there is none);
+  /// a later support by the same resident is accepted again.
+  absl::Status withdraw_support(const Actor& a, PetitionId id, Timestamp now);
 
   /// Any command by type (for bindings and table-driven tests). Returns the petition id
   /// (the new one for submit). Configuration types are refused here (use their methods).
@@ -343,6 +369,20 @@ class Engine {
   /// name), {unit} and {location} (unit names), {deadline} and {submitted_at} (China time,
   /// "2026年2月26日 17:30"). NOT_FOUND for an unknown petition or when no template applies.
   absl::StatusOr<std::string> response_text(PetitionId id) const;
+  /// The residents supporting a petition now (附议), by id ascending. NOT_FOUND for an
+  /// unknown id.
+  absl::StatusOr<std::vector<std::string>> supporters(PetitionId id) const;
+  /// The needs list (需求清单): petitions still being taken up or handled (received,
+  /// accepted, dispatched, in_progress) whose location lies in the subtree of `unit` (empty =
+  /// all), highest petition_priority first (older first among equals). NOT_FOUND for an
+  /// unknown unit.
+  absl::StatusOr<std::vector<PetitionId>> needs_list(std::string_view unit, const QueryOptions& options = {}) const;
+  /// Suggested duplicates of a petition (疑似重复), to show right after `submit`: the other
+  /// open petitions (received … resolved) of the same category at the same place (the same
+  /// grid, or building, by policy rule `petition.duplicates`) submitted within its window
+  /// before or after it, oldest first. A suggestion only: intake staff decide whether to
+  /// `merge`, and the resident may `support` one of them instead. NOT_FOUND for an unknown id.
+  absl::StatusOr<std::vector<PetitionId>> duplicates(PetitionId id, const QueryOptions& options = {}) const;
   /// Petition as JSON (ids, names of states, events in order); contact masked unless raw.
   absl::StatusOr<std::string> export_json(PetitionId id, const QueryOptions& options = {}) const;
 

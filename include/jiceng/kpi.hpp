@@ -108,6 +108,13 @@ struct KpiCounts {
   std::uint64_t solved = 0;               ///< evaluated as solved (已解决)
   std::uint64_t satisfied = 0;            ///< evaluated satisfied (满意)
   std::uint64_t basically_satisfied = 0;  ///< evaluated basically satisfied (基本满意)
+  /// 附议: supports given to these petitions, net of withdrawals (a merge does not move them
+  /// here: a merged petition keeps the supports it was given).
+  std::uint64_t supports = 0;
+  /// 非本单位职责: returns as not ours made by the units of the subtree (the unit holding the
+  /// petition when it returned it), on petitions submitted in the period — wherever those
+  /// petitions are now.
+  std::uint64_t not_ours_returns = 0;
   /// Petitions received by channel, indexed by `Channel`.
   std::array<std::uint64_t, kChannelCount> by_channel{};
   /// Petitions received by category id, sorted by id, zero counts left out.

@@ -59,8 +59,10 @@ enum class Stage : std::uint8_t {
 };
 
 /// Events (事件). The first eighteen are commands; kMarkOverdue is the clock's own event
-/// (tick also issues urge, escalate and close as the system role); the last three change
-/// the engine's configuration so that a journal alone rebuilds everything.
+/// (tick also issues urge, escalate and close as the system role); the next four change
+/// the engine's configuration so that a journal alone rebuilds everything; kLoop is a
+/// hosted loop's. The participation commands (附议) come last: they act on a petition
+/// without moving its state, so they are ruled by kParticipation, not by kTransitions.
 enum class EventType : std::uint8_t {
   kSubmit = 0,             ///< 提交 / 登记
   kAccept = 1,             ///< 受理
@@ -86,13 +88,20 @@ enum class EventType : std::uint8_t {
   kLoadCalendar = 21,      ///< configuration: add or replace calendar years
   kSetCalendar = 22,       ///< configuration: the calendar's mode and provisional rule version
   kLoop = 23,              ///< an event of a hosted loop (jiceng/loop.hpp); the document says which
+  kSupport = 24,           ///< 附议: a resident supports another resident's petition ("me too")
+  kWithdrawSupport = 25,   ///< 撤回附议: the resident takes the support back
 };
 /// The eighteen command events.
 inline constexpr int kCommandEventCount = 18;
 /// Events that act on a petition (commands plus the clock).
 inline constexpr int kPetitionEventCount = 19;
 /// Every event type.
-inline constexpr int kEventTypeCount = 24;
+inline constexpr int kEventTypeCount = 26;
+/// True for the events that act on one petition: the state machine's (commands and the
+/// clock) and the participation commands.
+constexpr bool acts_on_petition(EventType e) {
+  return static_cast<int>(e) < kPetitionEventCount || e == EventType::kSupport || e == EventType::kWithdrawSupport;
+}
 
 /// Scope rule of a transition (权限范围). A resident's scope is always their own
 /// petitions; the system role (the clock) has no scope restriction.
@@ -252,6 +261,45 @@ constexpr const Transition* find_transition(std::uint8_t from, EventType event) 
   return i < 0 ? nullptr : &kTransitions[i];
 }
 
+/// A set of states, one bit per `State`.
+using StateMask = std::uint16_t;
+/// The bit of one state.
+constexpr StateMask state_bit(State s) { return static_cast<StateMask>(1u << static_cast<unsigned>(s)); }
+
+/// A participation rule (参与规则): who may issue a participation command and in which
+/// states. Such a command records one event on the petition and never moves its state.
+/// A resident acts on another resident's petition: supporting one's own is refused (the
+/// petitioner is counted already), as is a second support by the same resident.
+struct ParticipationRule {
+  EventType event;
+  RoleMask roles;
+  StateMask states;  ///< the states in which the command is allowed
+};
+/// While the matter is still being taken up or handled (not once it is answered, closed,
+/// or terminal): supporters are frozen when the answer is given.
+inline constexpr StateMask kSupportStates = state_bit(State::kReceived) | state_bit(State::kAccepted) |
+                                            state_bit(State::kDispatched) | state_bit(State::kInProgress);
+/// The participation commands (附议 and its withdrawal).
+inline constexpr ParticipationRule kParticipation[] = {
+    {EventType::kSupport, roles::kResident, kSupportStates},
+    {EventType::kWithdrawSupport, roles::kResident, kSupportStates},
+};
+/// The rule of a participation event, or nullptr for any other event.
+constexpr const ParticipationRule* find_participation(EventType event) {
+  for (const auto& r : kParticipation)
+    if (r.event == event) return &r;
+  return nullptr;
+}
+
+/// The priority of a petition (优先级) for the needs list: the residents behind it (the
+/// petitioner and each supporter) times a severity weight (minor 1, major 2, critical 4),
+/// doubled when urgent. A minor normal petition with 5 supporters (6) outranks a major
+/// one with none (2), so what many residents share rises to the top.
+constexpr std::int64_t petition_priority(Severity severity, Urgency urgency, std::int64_t supporters) {
+  const std::int64_t weight = severity == Severity::kCritical ? 4 : severity == Severity::kMajor ? 2 : 1;
+  return (1 + supporters) * weight * (urgency == Urgency::kUrgent ? 2 : 1);
+}
+
 /// Stage of a state: received/accepted/rejected/merged → collection; dispatched,
 /// in_progress, resolved → handling; closed → evaluation; withdrawn → collection.
 Stage stage_of(State s);
@@ -371,6 +419,10 @@ struct EventPayload {
   bool automatic = false;
   // configuration events: org JSON, policy JSON, or calendar CSV
   std::string document;
+  // return as not ours (非本单位职责): the competent unit goes in `unit` (a unit of the org
+  // graph), or a body outside the graph in `external_body`; the reason is shown to the resident
+  bool not_ours = false;
+  std::string external_body;    ///< 1-128 bytes of UTF-8 without control characters
   friend bool operator==(const EventPayload&, const EventPayload&) = default;
 };
 
@@ -407,6 +459,19 @@ enum class CompoundParty : std::uint8_t {
 std::string_view to_string(CompoundParty p);     ///< "compound_party_org", ...; "none"
 std::string_view chinese_name(CompoundParty p);  ///< "小区党组织", ...; "" for none
 std::optional<CompoundParty> parse_compound_party(std::string_view);
+/// Longest name of an external body in a return as not ours (bytes of UTF-8).
+inline constexpr std::size_t kMaxExternalBody = 128;
+
+/// A return as not ours (非本单位职责) as the resident is told it: who returned the
+/// petition, who is competent instead, and why.
+struct NotOursAnswer {
+  std::string returned_by;     ///< the unit that held the petition and returned it
+  std::string competent_unit;  ///< a unit of the org graph, or empty…
+  std::string external_body;   ///< …and then a body outside it (e.g. 市供电公司)
+  std::string reason;
+  Timestamp at = 0;
+  friend bool operator==(const NotOursAnswer&, const NotOursAnswer&) = default;
+};
 
 /// A petition as queries return it (诉求). Contact data is masked unless asked raw.
 struct PetitionView {
@@ -462,6 +527,12 @@ struct PetitionView {
   std::optional<Evaluation> evaluation;
   PetitionId merged_into = kNoPetition;
   PetitionId same_matter_as = kNoPetition;
+  /// Petitions merged into this one (合并), ascending; each names this one in merged_into.
+  std::vector<PetitionId> merged_from;
+  int not_ours_returns = 0;        ///< returns as not ours (非本单位职责)
+  std::optional<NotOursAnswer> not_ours;  ///< the latest of them
+  int supporters = 0;              ///< 附议: residents supporting it now (moved here by a merge)
+  std::int64_t priority = 0;       ///< petition_priority of its severity, urgency and supporters
 };
 
 /// What a rung of the escalation ladder measures its moment from (督办阶梯的起算点).
@@ -490,6 +561,10 @@ struct LadderRung {
 };
 /// Most rungs a ladder may have.
 inline constexpr int kMaxLadderRungs = 8;
+/// What the resident is told about where the petition went (empty when nothing): for a
+/// merged petition, the petition it was merged into; after a return as not ours, who is
+/// competent instead and why. In Chinese, with an English gloss.
+std::string resident_notice(const PetitionView& v);
 
 /// Escalation and supervision settings (升级上限 / 催办).
 struct EscalationPolicy {
@@ -552,9 +627,20 @@ struct CategoryRoute {
   bool prefer_property_branch = false;  ///< to the property branch with a tripartite agreement
 };
 
+/// Suggested duplicates (疑似重复): which earlier or later petitions `Engine::duplicates`
+/// offers for a merge (policy rule `petition.duplicates`; a suggestion, never a merge).
+struct DuplicatePolicy {
+  /// How far apart two submissions may be. The default of 30 natural days is this
+  /// project's choice (no text sets a window for duplicate petitions).
+  Duration window{30, TimeUnit::kNaturalDays};
+  /// Same building (4) or same grid (3): the level at which two locations count as one place.
+  int area_level = 3;
+};
+
 /// The petition rules of a policy set, parsed once so the engine never reads JSON on
 /// the hot path: `petition.deadlines`, `petition.routing`, `petition.caps`,
-/// `petition.escalation_ceiling` (and `kpi.weights`, kept as text for the KPI layer).
+/// `petition.escalation_ceiling`, `petition.duplicates` (and `kpi.weights`, kept as text
+/// for the KPI layer).
 /// A rule missing from the set keeps the defaults above (deadlines: the hotline default).
 struct PetitionPolicy {
   std::string name;                     ///< the policy set's name
@@ -564,6 +650,7 @@ struct PetitionPolicy {
   CategoryRoute default_route{};
   PetitionCaps caps{};
   EscalationPolicy escalation{};
+  DuplicatePolicy duplicates{};
   std::string kpi_weights_json = "{}";
   /// 四方协同 routing inside a compound (`petition.compound_parties`).
   CompoundRouting compound{};

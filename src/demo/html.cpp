@@ -349,6 +349,41 @@ absl::StatusOr<std::string> render_html(const std::string& report_json) {
   h += chart_resolve(arr(obj(kpi, "resolve_workdays"), "histogram"));
   h += "</figure>";
 
+  // 居民参与: supports, merges of suggested duplicates, returns as not ours.
+  if (const json::object& part = obj(root, "participation"); !part.empty()) {
+    const json::object& no = obj(part, "not_ours_returns");
+    auto u = [](double x) { return std::to_string(static_cast<std::uint64_t>(x)); };
+    h += "<h2>居民参与 · 附议、合并与非本单位职责</h2><div class=\"cards\">";
+    card("疑似重复提示（件）", u(num(part, "duplicates_suggested")));
+    card("附议（人次）", u(num(part, "supports")));
+    card("获附议诉求（件）", u(num(part, "petitions_supported")));
+    card("合并（件）", u(num(part, "merged")));
+    card("非本单位职责退回（件）", u(num(no, "total")));
+    h += "</div>";
+    absl::StrAppend(&h, "<p>居民提交诉求时，系统按同类别、同网格、30日内提示疑似重复诉求；受理人员可将其合并至在办诉求，"
+                        "邻里也可对同一诉求附议。附议人数计入诉求优先级：（1＋附议人数）×严重程度权重（一般1、较重2、"
+                        "严重4），紧急再乘2。非本单位职责退回须写明有权处理的单位或外部机构及理由：指明本区单位 ",
+                    u(num(no, "naming_a_unit")), " 件，指明外部机构 ", u(num(no, "naming_an_outside_body")),
+                    " 件。</p>");
+    h += "<table><thead><tr><th>街道/镇</th><th>附议（人次）</th><th>非本单位职责退回（件）</th></tr></thead><tbody>";
+    for (const auto& v : arr(part, "by_street")) {
+      const json::object& r = v.as_object();
+      absl::StrAppend(&h, "<tr><td style=\"text-align:left\">", esc(str(r, "name")), "</td><td>", u(num(r, "supports")),
+                      "</td><td>", u(num(r, "not_ours_returns")), "</td></tr>");
+    }
+    h += "</tbody></table><h3>附议最多的诉求</h3><table><thead><tr><th>诉求编号</th><th>类别</th><th>状态</th>"
+         "<th>附议人数</th><th>优先级</th><th>合并自</th></tr></thead><tbody>";
+    for (const auto& v : arr(part, "most_supported")) {
+      const json::object& r = v.as_object();
+      std::string from;
+      for (const auto& m : arr(r, "merged_from")) absl::StrAppend(&from, from.empty() ? "" : "、", esc(m.as_string()));
+      absl::StrAppend(&h, "<tr><td>", esc(str(r, "id")), "</td><td>", esc(str(r, "category")), "</td><td>",
+                      esc(str(r, "state")), "</td><td>", u(num(r, "supporters")), "</td><td>", u(num(r, "priority")),
+                      "</td><td>", from.empty() ? "—" : from, "</td></tr>");
+    }
+    h += "</tbody></table>";
+  }
+
   const json::object& comm = obj(root, "communities");
   absl::StrAppend(&h, "<h2>社区排名 Communities: top and bottom of ", static_cast<std::uint64_t>(num(comm, "count")),
                   "</h2>");

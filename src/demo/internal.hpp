@@ -47,6 +47,9 @@ struct SimStats {
   std::map<std::string, std::size_t> commands;  ///< commands issued by the demo, by event name
   std::size_t ticks = 0;
   std::size_t tick_urged = 0, tick_overdue = 0, tick_escalated = 0, tick_closed = 0;
+  // Residents' participation: submissions the engine found possible duplicates for (疑似重复),
+  // supports given (附议), merges (合并), returns as not ours naming a unit or an outside body.
+  std::size_t duplicates_suggested = 0, supports = 0, merges = 0, not_ours_unit = 0, not_ours_external = 0;
   std::string first_day, last_day;       ///< YYYY-MM-DD
 };
 

@@ -271,6 +271,61 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   }
   root["trend"] = std::move(tr);
 
+  // 居民参与: duplicates suggested at submission, supports (附议) and the needs list they
+  // rank, merges (合并), and returns as not ours (非本单位职责) by street.
+  {
+    json::object part;
+    part["duplicates_suggested"] = sim.duplicates_suggested;
+    part["supports"] = whole.counts.supports;
+    part["merged"] = es.per_state[static_cast<std::size_t>(State::kMerged)];
+    part["merges_of_duplicates"] = sim.merges;
+    part["not_ours_returns"] = json::object{{"total", whole.counts.not_ours_returns},
+                                            {"naming_a_unit", sim.not_ours_unit},
+                                            {"naming_an_outside_body", sim.not_ours_external}};
+    json::array by_street;
+    for (const auto& e : streets) {
+      by_street.push_back(json::object{{"unit", e.report.unit},
+                                       {"name", e.report.unit_name},
+                                       {"supports", e.report.counts.supports},
+                                       {"not_ours_returns", e.report.counts.not_ours_returns}});
+    }
+    part["by_street"] = std::move(by_street);
+    // The most supported petitions of the year (any state), most supporters first.
+    std::vector<std::pair<int, PetitionId>> ranked;
+    for (PetitionId id = 1; id <= es.petitions; ++id) {
+      JICENG_ASSIGN_OR_RETURN(PetitionView v, engine.get(id));
+      if (v.supporters > 0) ranked.emplace_back(v.supporters, id);
+    }
+    part["petitions_supported"] = ranked.size();
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    auto row = [&](PetitionId id) -> absl::StatusOr<json::object> {
+      JICENG_ASSIGN_OR_RETURN(PetitionView v, engine.get(id));
+      json::array from;
+      for (PetitionId m : v.merged_from) from.push_back(json::string(Engine::display_id(m)));
+      return json::object{{"id", v.display_id},       {"category", v.category}, {"state", to_string(v.state)},
+                          {"supporters", v.supporters}, {"priority", v.priority}, {"location_unit", v.location_unit},
+                          {"merged_from", std::move(from)}};
+    };
+    json::array most;
+    for (std::size_t i = 0; i < ranked.size() && i < 5; ++i) {
+      JICENG_ASSIGN_OR_RETURN(json::object r, row(ranked[i].second));
+      most.push_back(std::move(r));
+    }
+    part["most_supported"] = std::move(most);
+    QueryOptions top10;
+    top10.limit = 10;
+    JICENG_ASSIGN_OR_RETURN(std::vector<PetitionId> needs, engine.needs_list("", top10));
+    json::array nl;
+    for (PetitionId id : needs) {
+      JICENG_ASSIGN_OR_RETURN(json::object r, row(id));
+      nl.push_back(std::move(r));
+    }
+    part["needs_list_top"] = std::move(nl);
+    root["participation"] = std::move(part);
+  }
+
   json::object findings;
   findings["coverage"] = json::object{
       {"grids_without_station", org.grids_without_station.size()},

@@ -3,7 +3,10 @@
 // (申请延期), escalate (上报) or miss deadlines; heads grant extensions and supervise
 // (督办); residents evaluate, sometimes unsatisfied, and ask for a reopening (重办); the
 // clock (`tick`) runs at 18:00 on every working day. One day is one engine batch, so one
-// journal transaction.
+// journal transaction. Residents take part too: a submission the engine finds a possible
+// duplicate for (疑似重复: same category, same grid, within the policy's window) is merged into
+// the earlier one, or draws neighbours' supports for it (附议); a unit that returns a petition
+// may say who is competent instead (非本单位职责), and the street sends it there.
 //
 // The simulation is reactive: each petition has a wake-up time; when it comes, the demo
 // reads the petition's present state (which the clock may have changed: escalated,
@@ -67,6 +70,8 @@ struct Plan {
   bool reopen_if_unsatisfied = false;
   bool return_done = false, extension_asked = false, escalate_done = false;
   std::string last_handler;  // unit that last signed
+  int competent = -1;        // a return as not ours named this unit
+  std::string outside_body;  // ...or this body outside the org graph
 };
 
 struct Wake {
@@ -78,8 +83,12 @@ struct Wake {
 class Sim {
  public:
   Sim(Engine& e, const District& d, const DemoOptions& o)
-      : e_(e), d_(d), o_(o), cal_(WorkCalendar::china()), policy_(e.policy()), rng_(o.seed * 0x9E3779B97F4A7C15ull + 1) {
+      : e_(e), d_(d), o_(o), cal_(WorkCalendar::china()), policy_(e.policy()), rng_(o.seed * 0x9E3779B97F4A7C15ull + 1),
+        prng_(o.seed ^ 0x7061727469636970ull) {
     for (std::size_t i = 0; i < d.units.size(); ++i) unit_index_.emplace(d.units[i].id, static_cast<int>(i));
+    for (std::size_t h = 0; h < d.households.size(); ++h) {
+      by_building_[d.households[h].building].push_back(static_cast<std::uint32_t>(h));
+    }
   }
 
   absl::StatusOr<SimStats> run() {
@@ -193,6 +202,12 @@ class Sim {
     }
     return {d_.district, Role::kDistrictOfficer};
   }
+  // `unit` is `ancestor` or lies below it.
+  bool within(int unit, int ancestor) const {
+    for (int u = unit; u >= 0; u = d_.units[static_cast<std::size_t>(u)].parent)
+      if (u == ancestor) return true;
+    return false;
+  }
   int level_of(int unit) const {
     switch (d_.units[static_cast<std::size_t>(unit)].type) {
       case UnitType::kDistrict: return 0;
@@ -304,14 +319,40 @@ class Sim {
       if (again.ok() && *again == *id) ++st_.retries_absorbed;
     }
     const Plan& pl = plans_[*id - 1];
-    // Merge target: an earlier petition from the same building that is still open.
-    if (pl.merge) {
-      auto it = last_by_building_.find(hh.building);
-      if (it != last_by_building_.end()) merge_target_[*id] = it->second;
+    // 疑似重复: the engine's suggestions (same category, same grid, within the window). For
+    // a recurring matter intake staff merge the new petition into the earliest one (the
+    // plan's 1%, and a quarter of the others), or neighbours support the earliest (附议).
+    // Participation draws from a stream of its own.
+    JICENG_ASSIGN_OR_RETURN(std::vector<PetitionId> dups, e_.duplicates(*id));
+    if (!dups.empty()) {
+      ++st_.duplicates_suggested;
+      if (pl.merge || prng_.chance(0.25)) {
+        merge_target_[*id] = dups.front();
+      } else if (prng_.chance(0.5)) {
+        JICENG_RETURN_IF_ERROR(neighbours_support(dups.front(), now));
+      }
     }
-    last_by_building_[hh.building] = *id;
     JICENG_ASSIGN_OR_RETURN(Timestamp t, office(now, pl.withdraw ? 0 : pl.slow_accept ? rng_.range(2, 3) : rng_.range(0, 1)));
     wake(*id, t);
+    return absl::OkStatus();
+  }
+
+  // 附议: one to three residents of the target's building (not its petitioner, not one who
+  // supports it already) support it, while it is still being taken up or handled.
+  absl::Status neighbours_support(PetitionId target, Timestamp now) {
+    JICENG_ASSIGN_OR_RETURN(PetitionView v, e_.get(target));
+    if (!(kSupportStates & state_bit(v.state)) || v.updated_at > now) return absl::OkStatus();
+    const Plan& tp = plans_[target - 1];
+    const std::vector<std::uint32_t>& mates = by_building_[d_.households[tp.household].building];
+    const int k = prng_.range(1, 3);
+    for (int i = 0; i < k; ++i) {
+      const std::uint32_t h = mates[static_cast<std::size_t>(prng_.range(0, static_cast<int>(mates.size()) - 1))];
+      if (h == tp.household) continue;
+      JICENG_ASSIGN_OR_RETURN(std::vector<std::string> already, e_.supporters(target));
+      if (std::find(already.begin(), already.end(), absl::StrCat("R", d_.households[h].id)) != already.end()) continue;
+      JICENG_ASSIGN_OR_RETURN(ActorHandle a, resident(h));
+      if (run(EventType::kSupport, a, target, EventPayload{}, now)) ++st_.supports;
+    }
     return absl::OkStatus();
   }
 
@@ -350,13 +391,15 @@ class Sim {
           run(EventType::kReject, staff, id, p, now);
           return absl::OkStatus();
         }
-        if (pl.merge) {
+        {
           auto it = merge_target_.find(id);
-          if (it != merge_target_.end()) {
+          if (it != merge_target_.end() && !pl.withdraw && !pl.reject) {
+            // Merged only into a petition still open that the community's staff can reach.
             JICENG_ASSIGN_OR_RETURN(PetitionView target, e_.get(it->second));
-            if (!is_terminal(target.state)) {
+            const int tu = unit_of(target.current_unit);
+            if (is_open(target.state) && tu >= 0 && within(tu, community)) {
               p.linked = it->second;
-              run(EventType::kMerge, staff, id, p, now);
+              if (run(EventType::kMerge, staff, id, p, now)) ++st_.merges;
               return absl::OkStatus();
             }
           }
@@ -371,12 +414,20 @@ class Sim {
       case State::kAccepted: {
         // Back after a return (退单): the street assigns it (指定), so it cannot bounce again.
         JICENG_ASSIGN_OR_RETURN(ActorHandle officer, actor(street, Role::kStreetOfficer));
+        // Not ours, and the competent body is outside the graph: the resident is told whom to ask.
+        if (!pl.outside_body.empty()) {
+          p.reason = absl::StrCat("非本单位职责，已告知居民向", pl.outside_body, "反映，并协助联系");
+          run(EventType::kReject, officer, id, p, now);
+          return absl::OkStatus();
+        }
         const bool property = std::string_view(kCategories[pl.category].id) == "property";
         int target = hh.grid;
         if (!property && !pl.last_handler.empty()) {
           const int h = unit_of(pl.last_handler);
           if (h >= 0 && d_.units[static_cast<std::size_t>(h)].street == hh.street) target = h;
         }
+        // Not ours, naming a unit of the street: it goes there.
+        if (pl.competent >= 0 && within(pl.competent, street)) target = pl.competent;
         p.unit = d_.units[static_cast<std::size_t>(target)].id;
         p.designated = true;
         if (run(EventType::kDispatch, officer, id, p, now)) {
@@ -401,7 +452,33 @@ class Sim {
         if (may_return) {
           pl.return_done = true;
           p.reason = "经核实该事项不属于本单位职责范围，申请退回重新派单";
-          run(EventType::kReturn, h, id, p, now);
+          // 非本单位职责, saying who is competent: a grid names its community, a community its
+          // street; drains and charging are sometimes the water or power company's.
+          const UnitRow& here = d_.units[static_cast<std::size_t>(cur)];
+          const std::string_view category = kCategories[pl.category].id;
+          const bool utility = category == "drains" || category == "charging";
+          if ((here.type == UnitType::kGrid || here.type == UnitType::kCommunity) && here.parent >= 0 &&
+              prng_.chance(0.6)) {
+            p.not_ours = true;
+            if (utility && prng_.chance(0.5)) {
+              p.external_body = category == "drains" ? "市政排水管理处" : "国网供电公司";
+              p.reason = absl::StrCat("经核实，该问题属于", p.external_body, "产权设施，非本单位职责");
+              if (run(EventType::kReturn, h, id, p, now)) {
+                ++st_.not_ours_external;
+                pl.outside_body = p.external_body;
+              }
+            } else {
+              const UnitRow& up = d_.units[static_cast<std::size_t>(here.parent)];
+              p.unit = up.id;
+              p.reason = absl::StrCat("经核实，该事项需", up.name, "统筹协调，非本单位职责");
+              if (run(EventType::kReturn, h, id, p, now)) {
+                ++st_.not_ours_unit;
+                pl.competent = here.parent;
+              }
+            }
+          } else {
+            run(EventType::kReturn, h, id, p, now);
+          }
           JICENG_ASSIGN_OR_RETURN(Timestamp t, office(now, 1));
           wake(id, t);
           return absl::OkStatus();
@@ -521,7 +598,8 @@ class Sim {
   absl::flat_hash_map<std::string, int> unit_index_;
   absl::flat_hash_map<std::uint64_t, ActorHandle> actors_;
   absl::flat_hash_map<std::uint32_t, ActorHandle> residents_;
-  absl::flat_hash_map<int, PetitionId> last_by_building_;
+  Rng prng_;  // participation's own stream: the petitions' draws stay as they were
+  absl::flat_hash_map<int, std::vector<std::uint32_t>> by_building_;
   absl::flat_hash_map<PetitionId, PetitionId> merge_target_;
 };
 

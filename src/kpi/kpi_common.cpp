@@ -130,6 +130,8 @@ void counters_to_counts(const CounterArray& c, KpiCounts& out) {
   out.solved = c[kSolved];
   out.satisfied = c[kSatisfied];
   out.basically_satisfied = c[kBasicallySatisfied];
+  out.supports = c[kSupports];
+  out.not_ours_returns = c[kNotOursReturns];
   for (int i = 0; i < kChannelCount; ++i) out.by_channel[i] = c[kChannel0 + i];
 }
 
@@ -264,6 +266,8 @@ KpiCounts& KpiCounts::operator+=(const KpiCounts& o) {
   solved += o.solved;
   satisfied += o.satisfied;
   basically_satisfied += o.basically_satisfied;
+  supports += o.supports;
+  not_ours_returns += o.not_ours_returns;
   for (int i = 0; i < kChannelCount; ++i) by_channel[i] += o.by_channel[i];
   Tallies t;
   for (const auto& [k, v] : by_category) t.categories[k] += v;
@@ -389,6 +393,8 @@ json::object report_object(const KpiReport& r) {
   counts["solved"] = c.solved;
   counts["satisfied"] = c.satisfied;
   counts["basically_satisfied"] = c.basically_satisfied;
+  counts["supports"] = c.supports;
+  counts["not_ours_returns"] = c.not_ours_returns;
   o["counts"] = std::move(counts);
   json::object rates;
   rates["response"] = opt(r.rates.response);

@@ -29,7 +29,7 @@ enum PFlag : std::uint16_t {
   kFEscalated = 64, kFHasEval = 128, kFContacted = 256, kFSolved = 512,
 };
 
-/// One petition as the index keeps it (24 bytes).
+/// One petition as the index keeps it (28 bytes).
 struct PState {
   std::uint32_t unit = kNone;  // dense unit id: the current unit
   std::uint32_t loc = kNone;   // dense unit id: the location unit
@@ -41,9 +41,10 @@ struct PState {
   std::uint8_t channel = 0;
   std::uint8_t satisfaction = 0;
   std::uint8_t pad = 0;
+  std::uint32_t supports = 0;  // 附议 net of withdrawals
   bool operator==(const PState&) const = default;
 };
-static_assert(sizeof(PState) == 24, "keep the per-petition state small");
+static_assert(sizeof(PState) == 28, "keep the per-petition state small");
 
 PetitionFacts facts_of(const PState& s) {
   PetitionFacts f;
@@ -60,6 +61,7 @@ PetitionFacts facts_of(const PState& s) {
   f.contacted = s.flags & kFContacted;
   f.solved = s.flags & kFSolved;
   f.satisfaction = static_cast<Satisfaction>(s.satisfaction);
+  f.supports = s.supports;
   return f;
 }
 
@@ -255,7 +257,7 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
         absl::StrCat("kpi index: event seq ", e.seq, " is not the next one (last ingested ", last_seq, ")"));
   }
   if (e.petition == kNoPetition) {
-    if (static_cast<int>(e.type) < kPetitionEventCount) {
+    if (acts_on_petition(e.type)) {
       return absl::InvalidArgumentError(
           absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)), ") names no petition"));
     }
@@ -263,7 +265,7 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
     last_seq = e.seq;
     return absl::OkStatus();
   }
-  if (static_cast<int>(e.type) >= kPetitionEventCount) {
+  if (!acts_on_petition(e.type)) {
     return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)),
                                                    ") is a configuration event but names petition ",
                                                    Engine::display_id(e.petition)));
@@ -356,6 +358,8 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
       fresh();
       break;
     case EventType::kReturn:
+      // 非本单位职责: counted at the unit that held it, for the day of its submission.
+      if (e.not_ours && old.unit != kNone) cell_at(units[old.unit], s.day).c[kNotOursReturns] += 1;
       s.unit = s.loc;
       s.state = State::kAccepted;
       fresh();
@@ -390,6 +394,15 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
     case EventType::kDenyExtension:
     case EventType::kUrge:
     case EventType::kSupervise:
+      break;
+    case EventType::kSupport:
+      ++s.supports;
+      break;
+    case EventType::kWithdrawSupport:
+      if (s.supports == 0) {
+        return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": a withdrawn support never given"));
+      }
+      --s.supports;
       break;
     default:
       return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": unexpected type ", internal::av(to_string(e.type))));

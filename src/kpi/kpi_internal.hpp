@@ -20,7 +20,7 @@ namespace jiceng::kpi_detail {
 enum Counter : int {
   kReceived, kAccepted, kRejected, kMerged, kWithdrawn, kDispatched, kAnswered, kDone, kClosed, kOnTime,
   kClosedLate, kOpenPastDeadline, kEverOverdue, kReopened, kEscalated, kEvaluated, kContacted, kSolved,
-  kSatisfied, kBasicallySatisfied, kChannel0,
+  kSatisfied, kBasicallySatisfied, kSupports, kNotOursReturns, kChannel0,
 };
 inline constexpr int kScalarCounters = kChannel0;
 inline constexpr int kCounterCount = kChannel0 + kChannelCount;
@@ -41,6 +41,7 @@ struct PetitionFacts {
   bool contacted = false;
   bool solved = false;
   Satisfaction satisfaction = Satisfaction::kSatisfied;
+  std::uint32_t supports = 0;  ///< support events net of withdrawals
 };
 
 inline bool is_done(State s) { return s == State::kResolved || s == State::kClosed; }
@@ -75,6 +76,9 @@ inline void add_facts(Int* c, const PetitionFacts& f, Int sign) {
     if (f.satisfaction == Satisfaction::kBasicallySatisfied) c[kBasicallySatisfied] += sign;
   }
   c[kChannel0 + static_cast<int>(f.channel)] += sign;
+  c[kSupports] += sign * static_cast<Int>(f.supports);
+  // kNotOursReturns is not a fact of the petition's current unit: the index and the scan
+  // count each return at the unit that made it.
 }
 
 /// Fills the scalar and channel fields of `out` from `c`.

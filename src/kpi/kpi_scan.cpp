@@ -40,6 +40,8 @@ struct Scanned {
   std::string category;
   std::int32_t workdays = -1;
   PetitionFacts facts;
+  bool in_target = true;          ///< the current unit is in the target's subtree
+  std::uint64_t not_ours_here = 0;  ///< returns as not ours made by units in the subtree
 };
 
 /// Visits every petition whose current unit is in the target's subtree.
@@ -50,12 +52,27 @@ absl::Status scan(const Engine& engine, const Target& t, Fn&& fn) {
   const std::size_t n = engine.stats().petitions;
   for (PetitionId id = 1; id <= n; ++id) {
     JICENG_ASSIGN_OR_RETURN(PetitionView v, engine.get(id));
-    if (t.unit != kpi_org::kNone) {
-      const std::uint32_t u = kpi_org::find(g, v.current_unit);
-      if (u == kpi_org::kNone || !kpi_org::is_ancestor_or_self(g, t.unit, u)) continue;
-    }
-    JICENG_ASSIGN_OR_RETURN(std::vector<Event> history, engine.history(id));
+    auto in_subtree = [&](std::string_view unit) {
+      if (t.unit == kpi_org::kNone) return true;
+      const std::uint32_t u = kpi_org::find(g, unit);
+      return u != kpi_org::kNone && kpi_org::is_ancestor_or_self(g, t.unit, u);
+    };
     Scanned s;
+    s.in_target = in_subtree(v.current_unit);
+    // Returns as not ours count at the unit that held the petition (the latest dispatch,
+    // escalation or reopen before the return), wherever the petition is now.
+    if (!s.in_target && v.not_ours_returns == 0) continue;
+    JICENG_ASSIGN_OR_RETURN(std::vector<Event> history, engine.history(id));
+    std::string holder = v.location_unit;
+    for (const Event& e : history) {
+      if (e.type == EventType::kDispatch || e.type == EventType::kEscalate || e.type == EventType::kReopen) {
+        holder = e.payload.unit;
+      } else if (e.type == EventType::kReturn) {
+        if (e.payload.not_ours && in_subtree(holder)) ++s.not_ours_here;
+        holder = v.location_unit;
+      }
+    }
+    if (!s.in_target && s.not_ours_here == 0) continue;
     s.day = china_day_number(v.submitted_at);
     s.category = v.category;
     PetitionFacts& f = s.facts;
@@ -65,6 +82,8 @@ absl::Status scan(const Engine& engine, const Target& t, Fn&& fn) {
       f.accepted |= e.type == EventType::kAccept;
       f.dispatched |= e.type == EventType::kDispatch || e.type == EventType::kEscalate || e.type == EventType::kReopen;
       f.answered |= e.type == EventType::kResolve;
+      if (e.type == EventType::kSupport) ++f.supports;
+      if (e.type == EventType::kWithdrawSupport) --f.supports;
     }
     f.overdue_now = v.overdue;
     f.ever_overdue = v.ever_overdue;
@@ -86,6 +105,8 @@ struct Sum {
   CounterArray c{};
   Tallies tallies;
   void add(const Scanned& s) {
+    c[kNotOursReturns] += s.not_ours_here;
+    if (!s.in_target) return;
     add_facts<std::uint64_t>(c.data(), s.facts, 1);
     tallies.categories[s.category] += 1;
     if (is_done(s.facts.state) && s.workdays >= 0) tallies.workdays[s.workdays] += 1;

@@ -8,6 +8,10 @@
 // channel | text | idempotency_key | flags (same_matter 1, designated 2, explicit_unit 4,
 // automatic 8, contacted 16, solved 32) | linked | unit | reason | extension.amount |
 // extension.unit | satisfaction | reopen_kind | document.
+// A return as not ours adds flags not_ours 64 and, when it names a body outside the org
+// graph, external 128 — `unit` then holds the body's name (the two never come together).
+#include <utility>
+
 #include <boost/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -107,6 +111,7 @@ class Reader {
 
 void Engine::encode_event_to(const Event& e, std::string& o) {
   const EventPayload& p = e.payload;
+  const bool external = !p.external_body.empty();
   o.push_back(kEventMagic);
   o.push_back(static_cast<char>(kEventVersion));
   put_u(o, e.seq);
@@ -127,9 +132,10 @@ void Engine::encode_event_to(const Event& e, std::string& o) {
   put_s(o, p.text);
   put_s(o, p.idempotency_key);
   put_u(o, (p.same_matter ? 1u : 0u) | (p.designated ? 2u : 0u) | (p.explicit_unit ? 4u : 0u) |
-               (p.automatic ? 8u : 0u) | (p.evaluation.contacted ? 16u : 0u) | (p.evaluation.solved ? 32u : 0u));
+               (p.automatic ? 8u : 0u) | (p.evaluation.contacted ? 16u : 0u) | (p.evaluation.solved ? 32u : 0u) |
+               (p.not_ours ? 64u : 0u) | (external ? 128u : 0u));
   put_u(o, p.linked);
-  put_s(o, p.unit);
+  put_s(o, external ? p.external_body : p.unit);
   put_s(o, p.reason);
   put_i(o, p.extension.amount);
   put_u(o, static_cast<std::uint8_t>(p.extension.unit));
@@ -164,7 +170,8 @@ absl::StatusOr<Event> Engine::decode_event(std::string_view bytes) {
       r.byte(&ch, 6) && r.s(&p.text) && r.s(&p.idempotency_key) && r.u(&flags) && r.u(&p.linked) && r.s(&p.unit) &&
       r.s(&p.reason) && r.i(&p.extension.amount) && r.byte(&tu, 2) && r.byte(&sat, 2) && r.byte(&rk, 2) &&
       r.s(&p.document);
-  if (!r.done() || flags > 63) {
+  // external (128) only on a return as not ours (64)
+  if (!r.done() || flags > 255 || ((flags & 128) && !(flags & 64))) {
     return absl::DataLossError(internal::cat("decode_event: malformed or truncated at byte ", r.pos() + 2));
   }
   e.actor.role = static_cast<Role>(role);
@@ -178,6 +185,8 @@ absl::StatusOr<Event> Engine::decode_event(std::string_view bytes) {
   p.automatic = flags & 8;
   p.evaluation.contacted = flags & 16;
   p.evaluation.solved = flags & 32;
+  p.not_ours = flags & 64;
+  if (flags & 128) p.external_body = std::exchange(p.unit, std::string());
   p.extension.unit = static_cast<TimeUnit>(tu);
   p.evaluation.satisfaction = static_cast<Satisfaction>(sat);
   p.reopen_kind = static_cast<ReopenKind>(rk);
@@ -373,7 +382,7 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     ev.actor = n.actors.intern(e->actor.id);
     ev.actor_unit = unit_ref_of(e->actor.unit);
     if (p.automatic) ev.flags |= pet::kEvAutomatic;
-    if (static_cast<int>(e->type) < kPetitionEventCount) {
+    if (acts_on_petition(e->type)) {
       if (e->petition == kNoPetition || e->petition > n.recs.size()) return bad(internal::cat("event ", k + 1));
       ev.petition = static_cast<std::uint32_t>(e->petition - 1);
       Rec& r = n.recs[ev.petition];
@@ -383,8 +392,21 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
     }
     if (!p.reason.empty()) ev.aux = n.add_text(p.reason);
     switch (e->type) {
+      case EventType::kReturn:
+        if (!p.not_ours) break;
+        ev.flags |= pet::kEvNotOurs;
+        if (!p.external_body.empty()) {
+          if (p.external_body.size() > kMaxExternalBody) return bad(internal::cat("event ", k + 1));
+          ev.flags |= pet::kEvExternal;
+          ev.unit = static_cast<std::uint32_t>(p.external_body.size());
+          ev.aux = n.add_text(internal::cat(p.external_body, p.reason));
+        } else {
+          if (p.unit.empty()) return bad(internal::cat("event ", k + 1));
+          ev.unit = unit_ref_of(p.unit);
+        }
+        break;
       case EventType::kMerge:
-        if (p.linked == kNoPetition) return bad(internal::cat("event ", k + 1));
+        if (p.linked == kNoPetition || p.linked > n.recs.size()) return bad(internal::cat("event ", k + 1));
         ev.aux = p.linked - 1;
         break;
       case EventType::kDispatch:
@@ -418,6 +440,14 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
         break;
     }
     n.events.push_back(ev);
+    if (e->type == EventType::kSupport || e->type == EventType::kWithdrawSupport || e->type == EventType::kMerge) {
+      n.fold_participation(ev.petition, ev);
+    }
+  }
+  // Supporter counts are not in the snapshot's records: they follow from the events.
+  for (std::uint32_t i = 0; i < n.recs.size(); ++i) {
+    auto it = n.supporters_of.find(i);
+    n.recs[i].supporters = it == n.supporters_of.end() ? 0 : static_cast<std::uint32_t>(it->second.size());
   }
   if (version >= 2) {
     if (!rd.u(&count) || count > bytes.size()) return bad("revision count");
@@ -477,6 +507,8 @@ absl::Status Engine::Impl::restore(std::string_view bytes) {
   open_count = n.open_count;
   revisions = std::move(n.revisions);
   revisions_of = std::move(n.revisions_of);
+  supporters_of = std::move(n.supporters_of);
+  merged_from = std::move(n.merged_from);
   loops = std::move(n.loops);
   return absl::OkStatus();
 }
@@ -525,6 +557,22 @@ absl::StatusOr<std::string> Engine::export_json(PetitionId id, const QueryOption
   p["designated"] = v.designated;
   p["overdue"] = v.overdue;
   p["final_matter"] = v.final_matter;
+  p["supporters"] = v.supporters;
+  p["priority"] = v.priority;
+  p["merged_into"] = v.merged_into == kNoPetition ? json::value(nullptr) : json::value(Engine::display_id(v.merged_into));
+  json::array from;
+  for (PetitionId m : v.merged_from) from.emplace_back(Engine::display_id(m));
+  p["merged_from"] = std::move(from);
+  p["not_ours_returns"] = v.not_ours_returns;
+  if (v.not_ours) {
+    p["not_ours"] = json::object{{"returned_by", v.not_ours->returned_by},
+                                 {"competent_unit", v.not_ours->competent_unit},
+                                 {"external_body", v.not_ours->external_body},
+                                 {"reason", v.not_ours->reason},
+                                 {"at", v.not_ours->at}};
+  }
+  // What the resident is told: where the matter went (merged, or not ours).
+  if (std::string notice = resident_notice(v); !notice.empty()) p["notice"] = std::move(notice);
   if (v.evaluation) {
     p["evaluation"] = json::object{{"contacted", v.evaluation->contacted},
                                    {"solved", v.evaluation->solved},

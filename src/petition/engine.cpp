@@ -557,7 +557,7 @@ absl::Status Engine::Impl::check_submission(pet::Step& s) {
 
 absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::uint32_t idx, const EventPayload& p,
                                    Timestamp now, Mode mode, Rec& nr, StoredEvent& ev) {
-  if (static_cast<int>(type) >= kPetitionEventCount) {
+  if (!acts_on_petition(type)) {
     return absl::InvalidArgumentError(internal::cat("event ", to_string(type), " is not a petition command"));
   }
   if (static_cast<int>(a.role) >= kRoleCount) return absl::InvalidArgumentError("actor role out of range");
@@ -583,6 +583,9 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
   }
   if (idx >= recs.size()) return absl::NotFoundError(internal::cat("petition ", pid(idx), " not found"));
   const Rec& r = recs[idx];
+  if (const ParticipationRule* rule = find_participation(type)) {
+    return prepare_participation(*rule, a, type, idx, now, nr, ev);
+  }
   const Transition* row = find_transition(static_cast<std::uint8_t>(r.state), type);
   if (row == nullptr) {
     return absl::FailedPreconditionError(internal::cat("petition ", pid(idx), " is in state ", to_string(r.state),
@@ -617,6 +620,107 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
   ev.petition = idx;
   if (p.automatic) ev.flags |= pet::kEvAutomatic;
   return pet::kActions[static_cast<int>(row->action)](st);
+}
+
+absl::Status Engine::Impl::prepare_participation(const ParticipationRule& rule, const ActorHandle& a, EventType type,
+                                                 std::uint32_t idx, Timestamp now, Rec& nr, StoredEvent& ev) {
+  const Rec& r = recs[idx];
+  if (!(rule.states & state_bit(r.state))) {
+    std::vector<std::string> allowed;
+    for (int s = 0; s < kStateCount; ++s)
+      if (rule.states & state_bit(static_cast<State>(s))) allowed.emplace_back(to_string(static_cast<State>(s)));
+    return absl::FailedPreconditionError(internal::cat("petition ", pid(idx), " is in state ", to_string(r.state),
+                                                      ": event ", to_string(type), " is not allowed (allowed in: ",
+                                                      absl::StrJoin(allowed, ", "), ")"));
+  }
+  if (!(rule.roles & role_bit(a.role))) {
+    return absl::PermissionDeniedError(internal::cat("role ", to_string(a.role), " may not ", to_string(type),
+                                                    " petition ", pid(idx), "; allowed roles: ", role_list(rule.roles)));
+  }
+  // The petitioner is counted already: a support of one's own petition adds nobody.
+  if (a.id_ref == r.petitioner) {
+    return absl::PermissionDeniedError(internal::cat("resident ", actors.name(a.id_ref), " may not ", to_string(type),
+                                                    " petition ", pid(idx),
+                                                    ": scope others' (it is the resident's own petition)"));
+  }
+  if (now < r.updated) {
+    return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", internal::china_time_iso(now),
+                                                   " is before its last event at ", internal::china_time_iso(r.updated)));
+  }
+  const bool has = supports(idx, a.id_ref);
+  if (type == EventType::kSupport && has) {
+    return absl::FailedPreconditionError(internal::cat("support petition ", pid(idx), ": resident ",
+                                                      actors.name(a.id_ref),
+                                                      " supports it already (one support per resident)"));
+  }
+  if (type == EventType::kWithdrawSupport && !has) {
+    return absl::FailedPreconditionError(internal::cat("withdraw_support petition ", pid(idx), ": resident ",
+                                                      actors.name(a.id_ref), " does not support it"));
+  }
+  nr = r;
+  nr.supporters = type == EventType::kSupport ? r.supporters + 1 : r.supporters - 1;
+  nr.updated = now;
+  ev.petition = idx;
+  return absl::OkStatus();
+}
+
+bool Engine::Impl::supports(std::uint32_t idx, std::uint32_t person) const {
+  auto it = supporters_of.find(idx);
+  return it != supporters_of.end() && std::binary_search(it->second.begin(), it->second.end(), person);
+}
+
+void Engine::Impl::save_list(absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>>& table,
+                             std::uint32_t idx) {
+  if (!undo_log.recording()) return;
+  auto it = table.find(idx);
+  std::optional<std::vector<std::uint32_t>> before;
+  if (it != table.end()) before = it->second;
+  undo_log.push([&table, idx, before = std::move(before)]() mutable {
+    if (before) {
+      table[idx] = std::move(*before);
+    } else {
+      table.erase(idx);
+    }
+  });
+}
+
+void Engine::Impl::fold_participation(std::uint32_t idx, const StoredEvent& ev) {
+  const auto type = static_cast<EventType>(ev.type);
+  if (type == EventType::kSupport) {
+    save_list(supporters_of, idx);
+    auto& v = supporters_of[idx];
+    v.insert(std::lower_bound(v.begin(), v.end(), ev.actor), ev.actor);
+  } else if (type == EventType::kWithdrawSupport) {
+    save_list(supporters_of, idx);
+    auto& v = supporters_of[idx];
+    if (auto pos = std::lower_bound(v.begin(), v.end(), ev.actor); pos != v.end() && *pos == ev.actor) v.erase(pos);
+    if (v.empty()) supporters_of.erase(idx);
+  } else if (type == EventType::kMerge) {
+    // The kept petition gains the merged one's supporters and its petitioner (a duplicate's
+    // author is one more resident with the same need), each once, never its own petitioner.
+    const auto kept = static_cast<std::uint32_t>(ev.aux);
+    std::vector<std::uint32_t> moving;
+    if (auto it = supporters_of.find(idx); it != supporters_of.end()) moving = it->second;
+    moving.push_back(recs[idx].petitioner);
+    save_list(supporters_of, idx);
+    supporters_of.erase(idx);
+    save_list(supporters_of, kept);
+    auto& v = supporters_of[kept];
+    for (std::uint32_t person : moving) {
+      if (person == recs[kept].petitioner) continue;
+      auto pos = std::lower_bound(v.begin(), v.end(), person);
+      if (pos == v.end() || *pos != person) v.insert(pos, person);
+    }
+    const auto count = static_cast<std::uint32_t>(v.size());
+    if (v.empty()) supporters_of.erase(kept);
+    if (recs[kept].supporters != count) {
+      save_rec(kept);
+      recs[kept].supporters = count;
+    }
+    save_list(merged_from, kept);
+    auto& from = merged_from[kept];
+    from.insert(std::lower_bound(from.begin(), from.end(), idx), idx);
+  }
 }
 
 void Engine::Impl::push_wake(std::uint32_t idx) {
@@ -657,6 +761,10 @@ void Engine::Impl::commit(std::uint32_t idx, Rec& nr, StoredEvent& ev) {
     final_matters.emplace(pet::MatterKey{nr.petitioner, nr.category, nr.loc_unit}, idx);
   }
   if (nr.wake != old_wake) push_wake(idx);
+  if (const auto t = static_cast<EventType>(ev.type);
+      t == EventType::kSupport || t == EventType::kWithdrawSupport || t == EventType::kMerge) {
+    fold_participation(idx, ev);
+  }
 }
 
 absl::StatusOr<std::uint32_t> Engine::Impl::run(const ActorHandle& a, EventType type, std::uint32_t idx,
@@ -1242,7 +1350,10 @@ CalendarCoverage Engine::calendar_coverage(Timestamp now) const {
 absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType type, PetitionId id,
                                            const EventPayload& payload, Timestamp now) {
   WriteLock l(*impl_);
-  if (static_cast<int>(type) >= kPetitionEventCount) {
+  if (static_cast<int>(type) >= kEventTypeCount) {
+    return absl::InvalidArgumentError(internal::cat("event type ", static_cast<int>(type), " is out of range"));
+  }
+  if (!acts_on_petition(type)) {
     return absl::InvalidArgumentError(internal::cat(to_string(type), ": use its own Engine method"));
   }
   JICENG_RETURN_IF_ERROR(impl_->check_handle(actor));
@@ -1262,7 +1373,10 @@ absl::StatusOr<PetitionId> Engine::execute(const ActorHandle& actor, EventType t
 
 absl::Status Engine::execute(const ActorHandle& actor, EventType type, PetitionId id, Timestamp now) {
   WriteLock l(*impl_);
-  if (type == EventType::kSubmit || static_cast<int>(type) >= kPetitionEventCount) {
+  if (static_cast<int>(type) >= kEventTypeCount) {
+    return absl::InvalidArgumentError(internal::cat("event type ", static_cast<int>(type), " is out of range"));
+  }
+  if (type == EventType::kSubmit || !acts_on_petition(type)) {
     return absl::InvalidArgumentError(internal::cat(to_string(type), " needs a payload"));
   }
   JICENG_RETURN_IF_ERROR(impl_->check_handle(actor));
@@ -1323,6 +1437,14 @@ absl::Status Engine::sign(const Actor& a, PetitionId id, Timestamp now) {
 absl::Status Engine::return_petition(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
   return execute(a, EventType::kReturn, id, with_reason(reason), now).status();
 }
+absl::Status Engine::return_not_ours(const Actor& a, PetitionId id, std::string_view competent_unit,
+                                     std::string_view external_body, std::string_view reason, Timestamp now) {
+  EventPayload p = with_reason(reason);
+  p.not_ours = true;
+  p.unit = std::string(competent_unit);
+  p.external_body = std::string(external_body);
+  return execute(a, EventType::kReturn, id, p, now).status();
+}
 absl::Status Engine::escalate(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
   return execute(a, EventType::kEscalate, id, with_reason(reason), now).status();
 }
@@ -1362,6 +1484,84 @@ absl::Status Engine::close(const Actor& a, PetitionId id, std::string_view reaso
 }
 absl::Status Engine::withdraw(const Actor& a, PetitionId id, std::string_view reason, Timestamp now) {
   return execute(a, EventType::kWithdraw, id, with_reason(reason), now).status();
+}
+
+absl::Status Engine::support(const Actor& a, PetitionId id, Timestamp now) {
+  return execute(a, EventType::kSupport, id, {}, now).status();
+}
+absl::Status Engine::withdraw_support(const Actor& a, PetitionId id, Timestamp now) {
+  return execute(a, EventType::kWithdrawSupport, id, {}, now).status();
+}
+
+absl::StatusOr<std::vector<std::string>> Engine::supporters(PetitionId id) const {
+  ReadLock l(*impl_);
+  JICENG_ASSIGN_OR_RETURN(auto idx, impl_->index_of(id));
+  std::vector<std::string> out;
+  if (auto it = impl_->supporters_of.find(idx); it != impl_->supporters_of.end()) {
+    for (std::uint32_t person : it->second) out.emplace_back(impl_->actors.name(person));
+  }
+  std::sort(out.begin(), out.end());  // by id: interning order is not the state's
+  return out;
+}
+
+absl::StatusOr<std::vector<PetitionId>> Engine::needs_list(std::string_view unit, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  const Impl& m = *impl_;
+  std::optional<std::uint32_t> g;
+  if (!unit.empty()) {
+    g = m.cfg.org->find(unit);
+    if (!g) return absl::NotFoundError(internal::cat("needs_list: unit \"", unit, "\" is not in the org graph"));
+  }
+  std::vector<std::pair<std::int64_t, std::uint32_t>> ranked;
+  for (std::uint32_t i = 0; i < m.recs.size(); ++i) {
+    const Rec& r = m.recs[i];
+    if (!(kSupportStates & state_bit(r.state))) continue;
+    if (g) {
+      const std::uint32_t loc = m.graph_of(r.loc_unit);
+      if (loc == kNoIndex || !m.cfg.org->is_ancestor_or_self(*g, loc)) continue;
+    }
+    ranked.emplace_back(petition_priority(static_cast<Severity>(r.severity), static_cast<Urgency>(r.urgency),
+                                          r.supporters),
+                        i);
+  }
+  // Highest priority first; among equals the older petition first.
+  std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  std::vector<PetitionId> out;
+  for (const auto& [p, i] : ranked) {
+    if (o.limit && out.size() >= o.limit) break;
+    out.push_back(i + 1ull);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<PetitionId>> Engine::duplicates(PetitionId id, const QueryOptions& o) const {
+  ReadLock l(*impl_);
+  const Impl& m = *impl_;
+  JICENG_ASSIGN_OR_RETURN(auto idx, m.index_of(id));
+  const Rec& r = m.recs[idx];
+  const DuplicatePolicy& dp = m.cfg.policy.duplicates;
+  const Timestamp span = dp.window.amount * (dp.window.unit == TimeUnit::kHours ? 3600 : kDay);
+  // The place two petitions share: the location's ancestor at the policy's level (the
+  // location itself when it lies above that level).
+  auto place = [&](const Rec& x) -> std::uint32_t {
+    const std::uint32_t loc = m.graph_of(x.loc_unit);
+    if (loc == kNoIndex || m.cfg.org->level(loc) <= dp.area_level) return loc;
+    return m.cfg.org->ancestor_at_level(loc, dp.area_level);
+  };
+  const std::uint32_t here = place(r);
+  std::vector<PetitionId> out;
+  if (here == kNoIndex) return out;
+  for (std::uint32_t i = 0; i < m.recs.size(); ++i) {
+    const Rec& x = m.recs[i];
+    if (i == idx || !is_open(x.state) || x.category != r.category) continue;
+    const Timestamp gap = x.submitted > r.submitted ? x.submitted - r.submitted : r.submitted - x.submitted;
+    if (gap > span || place(x) != here) continue;
+    out.push_back(i + 1ull);
+    if (o.limit && out.size() >= o.limit) break;
+  }
+  return out;
 }
 
 std::vector<std::string> Engine::loops() const {
@@ -1476,7 +1676,7 @@ absl::Status Engine::apply_event(const Event& e) {
   }
   if (static_cast<int>(e.type) >= kEventTypeCount) return absl::DataLossError("apply_event: unknown event type");
   if (e.type == EventType::kLoop) return m.replay_loop(e);
-  if (static_cast<int>(e.type) >= kPetitionEventCount) {
+  if (!acts_on_petition(e.type)) {
     auto st = m.run_config(e.actor, e.type, e.payload.document, e.time, Impl::Mode::kReplay);
     if (!st.ok()) return absl::DataLossError(internal::cat("apply_event seq ", e.seq, ": ", st.message()));
     return absl::OkStatus();
@@ -1613,6 +1813,29 @@ PetitionView Engine::Impl::view(std::uint32_t idx, const QueryOptions& o) const 
   }
   v.merged_into = r.merged_into == kNoRef ? kNoPetition : r.merged_into + 1ull;
   v.same_matter_as = r.same_matter_as == kNoRef ? kNoPetition : r.same_matter_as + 1ull;
+  if (auto it = merged_from.find(idx); it != merged_from.end()) {
+    for (std::uint32_t m : it->second) v.merged_from.push_back(m + 1ull);
+  }
+  // Returns as not ours, from the event chain (newest first): the latest is what the
+  // resident is shown; the unit that returned it is the one the nearest earlier dispatch,
+  // escalation or reopen had sent it to.
+  bool want_unit = false;
+  for (std::uint32_t e = r.last_event; e != kNoRef; e = events[e].prev) {
+    const StoredEvent& ev = events[e];
+    const auto type = static_cast<EventType>(ev.type);
+    if (want_unit && (type == EventType::kDispatch || type == EventType::kEscalate || type == EventType::kReopen)) {
+      v.not_ours->returned_by = unit_name(ev.unit);
+      want_unit = false;
+    }
+    if (type != EventType::kReturn || !(ev.flags & pet::kEvNotOurs)) continue;
+    if (v.not_ours_returns++ > 0) continue;
+    Event pub;
+    fill_public(pub, ev, e + 1ull, r);
+    v.not_ours = NotOursAnswer{"", pub.payload.unit, pub.payload.external_body, pub.payload.reason, ev.time};
+    want_unit = true;
+  }
+  v.supporters = static_cast<int>(r.supporters);
+  v.priority = petition_priority(v.severity, v.urgency, r.supporters);
   return v;
 }
 
@@ -1645,6 +1868,17 @@ void Engine::Impl::fill_public(Event& e, const StoredEvent& ev, std::uint64_t se
     }
     case EventType::kMerge:
       p.linked = ev.aux + 1;
+      break;
+    case EventType::kReturn:
+      p.not_ours = ev.flags & pet::kEvNotOurs;
+      if (ev.flags & pet::kEvExternal) {
+        const std::string_view t = text(ev.aux);
+        p.external_body = std::string(t.substr(0, ev.unit));
+        p.reason = std::string(t.substr(std::min<std::size_t>(ev.unit, t.size())));
+      } else {
+        if (p.not_ours) p.unit = unit_name(ev.unit);
+        reason();
+      }
       break;
     case EventType::kDispatch:
       p.unit = unit_name(ev.unit);
@@ -1773,6 +2007,9 @@ absl::Status Engine::for_each_event(std::uint64_t from_seq, std::size_t max,
           break;
         case EventType::kEvaluate:
           e.evaluation = Impl::evaluation_of(ev);
+          break;
+        case EventType::kReturn:
+          e.not_ours = ev.flags & pet::kEvNotOurs;
           break;
         default:
           break;

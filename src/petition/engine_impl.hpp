@@ -101,6 +101,7 @@ struct Rec {
   std::uint32_t first_event = kNoRef, last_event = kNoRef;
   std::uint32_t merged_into = kNoRef, same_matter_as = kNoRef;  // petition indices
   std::int32_t ext_granted = 0, ext_pending = 0;
+  std::uint32_t supporters = 0;  // 附议: size of the petition's supporter set
   std::uint16_t category = 0;
   State state = State::kReceived;
   std::uint8_t urgency = 0, severity = 0, channel = 0, track = 0, flags = 0, eval = 0;
@@ -122,6 +123,9 @@ struct ClockStep {
 enum EventFlag : std::uint16_t {
   kEvDesignated = 1, kEvExplicit = 2, kEvAutomatic = 4, kEvContacted = 8, kEvSolved = 16,
   // bits 5-6: satisfaction; bits 7-8: reopen kind; bits 9-10: extension time unit
+  // A return as not ours: `unit` is the competent unit; with kEvExternal, `unit` is the
+  // length of the external body's name, which starts the text at `aux` (the reason follows).
+  kEvNotOurs = 1 << 11, kEvExternal = 1 << 12,
 };
 
 /// One event (40 bytes). seq = index + 1.
@@ -238,6 +242,11 @@ struct Engine::Impl {
   std::vector<pet::HeapEntry> heap;
   std::size_t open_count = 0;
   std::vector<pet::Revision> revisions;  // in event order
+  // 附议: each petition's supporters (interned resident ids, ascending), and the petitions
+  // merged into each one (ascending). Both follow from the events: a snapshot does not
+  // hold them, restore folds them again.
+  absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> supporters_of;
+  absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> merged_from;
   absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> revisions_of;  // petition -> revisions
   EventSink* sink = nullptr;
 
@@ -340,6 +349,17 @@ struct Engine::Impl {
   /// record from it.
   absl::Status check_submission(pet::Step& s);
   void commit(std::uint32_t idx, pet::Rec& nr, pet::StoredEvent& ev);
+  /// A participation command's checks (kParticipation): state, role, not one's own, one
+  /// support per resident. Fills nr and ev.
+  absl::Status prepare_participation(const ParticipationRule& rule, const ActorHandle& a, EventType type,
+                                     std::uint32_t idx, Timestamp now, pet::Rec& nr, pet::StoredEvent& ev);
+  bool supports(std::uint32_t idx, std::uint32_t person) const;
+  /// The supporter sets after event `ev` on petition `idx` was committed: a support adds
+  /// its actor, a withdrawal removes it, a merge moves the merged petition's supporters
+  /// and its petitioner to the kept one (and links them). Undoable inside a batch.
+  void fold_participation(std::uint32_t idx, const pet::StoredEvent& ev);
+  /// Saves one entry of a side table on the undo log before it changes.
+  void save_list(absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>>& table, std::uint32_t idx);
   void push_wake(std::uint32_t idx);
   void rebuild_indices();
   absl::Status run_config(const Actor& actor, EventType type, std::string_view doc, Timestamp now, Mode mode);

@@ -1,6 +1,6 @@
 // PetitionPolicy: the loop's rules read once out of a policy set, so that no command
 // reads JSON (petition.deadlines, petition.routing, petition.caps,
-// petition.escalation_ceiling, kpi.weights).
+// petition.escalation_ceiling, petition.duplicates, kpi.weights).
 #include <algorithm>
 #include <exception>
 
@@ -285,6 +285,20 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
       if (o->contains("ceiling")) {
         JICENG_ASSIGN_OR_RETURN(c.ceiling_level, get_int(*o, rule, "ceiling", 0, 5));
       }
+    }
+    if (set.has_rule("petition.duplicates")) {
+      constexpr std::string_view rule = "petition.duplicates";
+      auto o = params(set, rule);
+      if (!o.ok()) return o.status();
+      JICENG_ASSIGN_OR_RETURN(p.duplicates.window, get_duration(*o, rule, "window"));
+      if (p.duplicates.window.unit == TimeUnit::kWorkdays || p.duplicates.window.amount <= 0) {
+        return field_error(rule, "window", "must be a positive number of hours or natural days (\"30d\", \"72h\")");
+      }
+      const json::value* area = o->if_contains("area");
+      if (!area || !area->is_string() || (area->as_string() != "building" && area->as_string() != "grid")) {
+        return field_error(rule, "area", "missing or not \"building\" or \"grid\"");
+      }
+      p.duplicates.area_level = area->as_string() == "building" ? 4 : 3;
     }
     if (set.has_rule("kpi.weights")) {
       auto text = set.rule_params_json("kpi.weights");

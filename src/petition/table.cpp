@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/strings.hpp"
 #include "absl/strings/str_join.h"
 #include "jiceng/petition.hpp"
@@ -19,10 +20,11 @@ constexpr std::array<std::string_view, kEventTypeCount> kEventNames = {
     "submit", "accept", "reject", "merge", "dispatch", "sign", "return", "escalate",
     "request_extension", "grant_extension", "deny_extension", "urge", "supervise", "resolve",
     "evaluate", "reopen", "close", "withdraw", "mark_overdue", "load_org", "set_policy", "load_calendar",
-    "set_calendar", "loop"};
+    "set_calendar", "loop", "support", "withdraw_support"};
 constexpr std::array<std::string_view, kEventTypeCount> kEventZh = {
     "提交", "受理", "不予受理", "合并", "派单", "签收", "退单", "上报", "申请延期", "批准延期", "驳回延期",
-    "催办", "督办", "办结", "评价", "重办/复查/复核", "归档", "撤回", "超期", "组织架构", "政策", "工作日历", "日历模式", "闭环事件"};
+    "催办", "督办", "办结", "评价", "重办/复查/复核", "归档", "撤回", "超期", "组织架构", "政策", "工作日历", "日历模式", "闭环事件",
+    "附议", "撤回附议"};
 constexpr std::array<std::string_view, 4> kStageNames = {"collection", "handling", "supervision", "evaluation"};
 constexpr std::array<std::string_view, 4> kStageZh = {"民意收集", "响应处理", "跟踪督促", "评估评价"};
 constexpr std::array<std::string_view, 4> kScopeNames = {"anywhere", "location", "unit_or_ancestor", "strict_ancestor"};
@@ -126,6 +128,20 @@ std::optional<ReopenKind> parse_reopen_kind(std::string_view t) {
   return std::nullopt;
 }
 
+std::string resident_notice(const PetitionView& v) {
+  if (v.state == State::kMerged && v.merged_into != kNoPetition) {
+    const std::string kept = absl::StrFormat("P%08d", v.merged_into);
+    return internal::cat("本诉求已并入 ", kept, " 一并办理 (merged into ", kept, ", which carries it on)");
+  }
+  if (v.not_ours) {
+    const NotOursAnswer& n = *v.not_ours;
+    const std::string& who = n.competent_unit.empty() ? n.external_body : n.competent_unit;
+    return internal::cat("非本单位职责：", n.returned_by, " 退回，应由 ", who, " 办理。", n.reason,
+                         " (not ours: returned by ", n.returned_by, "; competent: ", who, ")");
+  }
+  return {};
+}
+
 std::string workflow_dot() {
   std::string out =
       "// Generated from jiceng::kTransitions by `jiceng workflow dot`. Do not edit.\n"
@@ -148,6 +164,15 @@ std::string workflow_dot() {
     if (t.guard != Guard::kNone) internal::append(&out, " [", kGuardNames[static_cast<int>(t.guard)], "]");
     internal::append(&out, "\\n", roles_short(t.roles), "\"",
                     t.roles == roles::kSystem ? ", style=dashed" : "", "];\n");
+  }
+  // Participation commands (附议): loops on each state that allows them (dotted: the
+  // state does not change).
+  for (const auto& p : kParticipation) {
+    for (int s = 0; s < kStateCount; ++s) {
+      if (!(p.states & state_bit(static_cast<State>(s)))) continue;
+      internal::append(&out, "  ", kStateNames[s], " -> ", kStateNames[s], " [label=\"",
+                       kEventNames[static_cast<int>(p.event)], "\\n", roles_short(p.roles), " (others')\", style=dotted];\n");
+    }
   }
   // Legend: the role groups used on the edges.
   out += "  legend [shape=note, fontsize=9, label=\"roles\\l";
@@ -196,6 +221,19 @@ absl::StatusOr<std::string> workflow_matrix(std::string_view format) {
                                      : internal::cat(absl::StrJoin(states, md ? ", " : " "), " (", scope, ")"));
     }
     internal::append(&out, md ? "| " : "", absl::StrJoin(cells, md ? " | " : ","), md ? " |\n" : "\n");
+  }
+  if (md) {
+    // The participation commands, from kParticipation (the CSV keeps one line per
+    // state-machine event).
+    out += "\nParticipation commands (附议): they never change the petition's state; a resident acts on "
+           "another resident's petition (others' = not one's own).\n\n| command | roles | states |\n|---|---|---|\n";
+    for (const auto& p : kParticipation) {
+      std::vector<std::string> states;
+      for (int s = 0; s < kStateCount; ++s)
+        if (p.states & state_bit(static_cast<State>(s))) states.emplace_back(kStateNames[s]);
+      internal::append(&out, "| ", kEventNames[static_cast<int>(p.event)], " (", kEventZh[static_cast<int>(p.event)],
+                       ") | ", roles_text(p.roles), " (others') | ", absl::StrJoin(states, ", "), " |\n");
+    }
   }
   return out;
 }

@@ -40,8 +40,29 @@ absl::Status merge_target(Step& s) {
   }
   const auto t = static_cast<std::uint32_t>(s.p.linked - 1);
   if (t == s.idx) return absl::InvalidArgumentError(internal::cat(s.where(), "a petition cannot merge into itself"));
-  if (is_terminal(s.m.recs[t].state)) {
-    return absl::FailedPreconditionError(internal::cat(s.where(), "target ", s.m.pid(t), " is ", to_string(s.m.recs[t].state)));
+  const Rec& kept = s.m.recs[t];
+  // The kept petition carries the merged one's residents on: it must still be open (a
+  // closed one is finished business; a merged, rejected or withdrawn one is terminal).
+  if (!is_open(kept.state)) {
+    return absl::FailedPreconditionError(internal::cat(s.where(), "target ", s.m.pid(t), " is ", to_string(kept.state),
+                                                      "; a petition merges only into one still open"));
+  }
+  // One need, one category: a different category is routed to other handlers, so it is
+  // not the same matter (reject it or let its resident support the other instead).
+  if (kept.category != s.r.category) {
+    return absl::FailedPreconditionError(internal::cat(s.where(), "target ", s.m.pid(t), " is of category ",
+                                                      s.m.cats[kept.category].name, ", not ",
+                                                      s.m.cats[s.r.category].name, "; merge joins one category only"));
+  }
+  // The actor needs scope over the kept petition too (its current unit or an ancestor).
+  if (s.a.role != Role::kSystem) {
+    const std::uint32_t au = s.m.graph_of(s.a.unit_ref), tu = s.m.graph_of(kept.cur_unit);
+    if (au == kNoIndex || tu == kNoIndex || !s.m.cfg.org->is_ancestor_or_self(au, tu)) {
+      return absl::PermissionDeniedError(internal::cat(s.where(), to_string(s.a.role), " at unit ",
+                                                      s.m.unit_name(s.a.unit_ref), " may not merge into ", s.m.pid(t),
+                                                      ": scope unit_or_ancestor requires unit ",
+                                                      s.m.unit_name(kept.cur_unit), " or an ancestor of it"));
+    }
   }
   return absl::OkStatus();
 }
@@ -104,6 +125,38 @@ absl::Status return_allowed(Step& s) {
                                                       " after dispatch ended at ", until));
   }
   if (s.p.reason.empty()) return absl::InvalidArgumentError(internal::cat(s.where(), "a reason is required"));
+  const bool has_unit = !s.p.unit.empty(), has_body = !s.p.external_body.empty();
+  if (!s.p.not_ours) {
+    if (has_unit || has_body) {
+      return absl::InvalidArgumentError(
+          internal::cat(s.where(), "a competent unit or external body is named only in a return as not ours"));
+    }
+    return absl::OkStatus();
+  }
+  // 非本单位职责: say who is competent instead, so the resident is not left with a bare "no".
+  if (has_unit == has_body) {
+    return absl::InvalidArgumentError(internal::cat(
+        s.where(), "a return as not ours (非本单位职责) must name the competent unit (a unit of the org graph) or an "
+                   "external body — one of them"));
+  }
+  if (has_unit) {
+    auto g = s.m.cfg.org->find(s.p.unit);
+    if (!g) {
+      return absl::NotFoundError(internal::cat(s.where(), "competent unit \"", s.p.unit, "\" is not in the org graph"));
+    }
+    if (*g == s.m.graph_of(s.r.cur_unit)) {
+      return absl::InvalidArgumentError(
+          internal::cat(s.where(), "the competent unit ", s.p.unit, " is the unit returning it"));
+    }
+    s.target_g = *g;
+    return absl::OkStatus();
+  }
+  bool clean = s.p.external_body.size() <= kMaxExternalBody && is_valid_utf8(s.p.external_body);
+  for (char c : s.p.external_body) clean = clean && (static_cast<unsigned char>(c) >= 0x20 && c != 0x7F);
+  if (!clean) {
+    return absl::InvalidArgumentError(internal::cat(s.where(), "external body: 1-", kMaxExternalBody,
+                                                   " bytes of UTF-8 without control characters"));
+  }
   return absl::OkStatus();
 }
 
@@ -249,6 +302,7 @@ absl::Status reject(Step& s) {
 absl::Status merge(Step& s) {
   s.fresh(kNoDeadline);
   s.nr.merged_into = static_cast<std::uint32_t>(s.p.linked - 1);
+  s.nr.supporters = 0;  // they move to the kept petition (Engine::Impl::fold_participation)
   s.ev.aux = s.p.linked - 1;
   return absl::OkStatus();
 }
@@ -282,7 +336,17 @@ absl::Status return_to_intake(Step& s) {
   s.nr.flags &= static_cast<std::uint8_t>(~pet::kDesignated);
   JICENG_ASSIGN_OR_RETURN(Timestamp d, s.m.deadline_checked(s.now, s.lim.accept));
   s.fresh(d);
-  s.ev.aux = s.m.add_text(s.p.reason);
+  if (!s.p.not_ours) {
+    s.ev.aux = s.m.add_text(s.p.reason);
+  } else if (s.target_g != kNoIndex) {
+    s.ev.flags |= pet::kEvNotOurs;
+    s.ev.unit = s.m.unit_ref(s.target_g);
+    s.ev.aux = s.m.add_text(s.p.reason);
+  } else {
+    s.ev.flags |= pet::kEvNotOurs | pet::kEvExternal;
+    s.ev.unit = static_cast<std::uint32_t>(s.p.external_body.size());
+    s.ev.aux = s.m.add_text(internal::cat(s.p.external_body, s.p.reason));
+  }
   return absl::OkStatus();
 }
 

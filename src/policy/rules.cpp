@@ -40,7 +40,7 @@ std::string_view subject_type_of(std::string_view rule) {
   if (rule == "mediation.confirmation") return "mediation_agreement";
   if (rule == "deliberation.procedures") return "matter";
   if (rule == "petition.caps" || rule == "petition.deadlines" || rule == "petition.escalation_ceiling" ||
-      rule == "petition.routing") {
+      rule == "petition.routing" || rule == "petition.duplicates") {
     return "petition";
   }
   return "";
@@ -1257,11 +1257,14 @@ struct Petition {
   std::int64_t returns = 0, reopens = 0, extensions = 0, reviews = 0;
   std::optional<jiceng::Duration> extension_total;
   std::string extension_text;
+  std::optional<jiceng::Duration> merged_gap;  // a merge: how far apart the two submissions were
+  std::string merged_gap_text;
 };
 
 absl::StatusOr<Petition> read_petition(const Reader& rd) {
   JICENG_RETURN_IF_ERROR(rd.only({"type", "id", "category", "urgency", "severity", "level", "dispatched_level", "returns",
-                                  "reopens", "extensions", "reviews", "extension_total", "text_bytes"}));
+                                  "reopens", "extensions", "reviews", "extension_total", "text_bytes",
+                                  "merged_gap"}));
   Petition p;
   JICENG_ASSIGN_OR_RETURN(p.category, rd.req_string("category"));
   JICENG_ASSIGN_OR_RETURN(p.urgency, rd.opt_enum("urgency", {"normal", "urgent"}, "normal"));
@@ -1281,7 +1284,32 @@ absl::StatusOr<Petition> read_petition(const Reader& rd) {
     p.extension_total = *d;
     p.extension_text = *ext;
   }
+  JICENG_ASSIGN_OR_RETURN(auto gap, rd.opt_string("merged_gap"));
+  if (gap) {
+    auto d = jiceng::parse_duration(*gap);
+    if (!d.ok()) return rd.error("merged_gap", sv(d.status().message()));
+    if (d->unit == jiceng::TimeUnit::kWorkdays) return rd.error("merged_gap", "must be in hours or natural days");
+    p.merged_gap = *d;
+    p.merged_gap_text = *gap;
+  }
   return p;
+}
+
+// petition.duplicates: a merge joined two submissions no further apart than the window
+// within which the engine suggests duplicates (an audit of merges made by hand).
+absl::Status eval_duplicates(const Rule& r, const Petition& p, Out& out) {
+  if (!p.merged_gap) return absl::OkStatus();
+  auto window = jiceng::parse_duration(std::string(r.params.at("window").as_string()));
+  if (!window.ok()) return window.status();
+  auto seconds = [](const jiceng::Duration& d) {
+    return d.amount * (d.unit == jiceng::TimeUnit::kHours ? 3600 : 86400);
+  };
+  const bool ok = seconds(*p.merged_gap) <= seconds(*window);
+  out.add(r, "window", ok,
+          cat("merged petitions submitted ", p.merged_gap_text, " apart", ok ? ", within " : ", beyond ",
+              "the duplicate window of ", jiceng::format_duration(*window)),
+          {{"merged_gap", p.merged_gap_text}, {"window", jiceng::format_duration(*window)}});
+  return absl::OkStatus();
 }
 
 absl::Status eval_caps(const Rule& r, const Petition& p, Out& out) {
@@ -1597,6 +1625,8 @@ absl::StatusOr<std::vector<Finding>> evaluate_subject(const PolicySet::Impl& set
       JICENG_RETURN_IF_ERROR(eval_ceiling(r, *petition, out));
     } else if (id_r == "petition.routing") {
       JICENG_RETURN_IF_ERROR(eval_routing(r, *petition, out));
+    } else if (id_r == "petition.duplicates") {
+      JICENG_RETURN_IF_ERROR(eval_duplicates(r, *petition, out));
     } else if (id_r == "mediation.committee") {
       JICENG_RETURN_IF_ERROR(eval_mediation_committee(r, *mediation_committee, out));
     } else if (id_r == "mediation.confirmation") {

@@ -435,6 +435,7 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
              F("property_requires_tripartite", Bool()), F("fallback", party), F("dispatch_to_party", Bool()),
              F("ceiling", Int(0, 5), false)}));
   }
+  add("petition.duplicates", Obj({F("window", DurationSchema()), F("area", Enum({"building", "grid"}))}));
   add("petition.caps", Obj({F("max_returns", Int(0, 100)), F("max_reopens", Int(0, 100)),
                             F("max_extensions", Int(0, 100)), F("max_reviews", Int(0, 10)),
                             F("max_text_bytes", Int(1, 100'000'000))}));
@@ -545,6 +546,7 @@ const std::vector<std::string>& rule_checks(std::string_view rule_id) {
       {"petition.deadlines", {"extension_total"}},
       {"petition.escalation_ceiling", {"ceiling"}},
       {"petition.routing", {"level"}},
+      {"petition.duplicates", {"window"}},
       {"mediation.committee", {"size", "chair", "women", "age", "term"}},
       {"mediation.confirmation", {"window", "joint"}},
   };

@@ -126,7 +126,6 @@ class Side {
   // Inside the window: configuration as recorded (policy replaced on the variant side),
   // commands run again, the recorded clock's own events left to this engine's clock.
   absl::Status replay(const Event& rec) {
-    const auto type = static_cast<int>(rec.type);
     if (rec.type == EventType::kLoop) {
       if (rec.payload.automatic) {
         // The hosted loops' clock (a disclosure completed, a review missed) ticks when the
@@ -139,7 +138,7 @@ class Side {
       JICENG_RETURN_IF_ERROR(advance(rec.time));
       return loop_command(rec);
     }
-    if (type >= kPetitionEventCount) {
+    if (!acts_on_petition(rec.type)) {
       JICENG_RETURN_IF_ERROR(advance(rec.time));
       Event c = rec;
       c.seq = e_->last_seq() + 1;
@@ -243,7 +242,10 @@ class Side {
     }
     EventPayload p = rec.payload;
     p.automatic = false;
-    if (rec.type != EventType::kDispatch || !p.explicit_unit) p.unit.clear();
+    // A return as not ours keeps the competent unit it named (an input, not a decision).
+    const bool keeps_unit = (rec.type == EventType::kDispatch && p.explicit_unit) ||
+                            (rec.type == EventType::kReturn && p.not_ours);
+    if (!keeps_unit) p.unit.clear();
     p.explicit_unit = false;
     if (p.linked != kNoPetition) {
       const PetitionId l = mapped(p.linked);

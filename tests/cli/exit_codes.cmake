@@ -219,6 +219,24 @@ expect(2 fund statement ${good_db} --unit 320506001001 --year 2025 ERR "no accou
 expect(2 projects)
 expect(2 fund)
 
+# --- petition (participation) ------------------------------------------------------------
+expect(2 petition)
+expect(0 petition show ${good_db} 1 OUT "\"supporters\":")
+expect(2 petition show ${good_db} 999999999 ERR "not found")
+expect(2 petition show ${good_db} P12x ERR "expected a petition id")
+expect(2 petition show ${WORK}/not-json.json 1 ERR "not a jiceng journal")
+expect(0 petition needs ${good_db} --limit 3 OUT "^rank\tpetition\tpriority")
+expect(2 petition needs ${good_db} --unit nowhere ERR "not in the org graph")
+expect(2 petition do ${WORK}/copy.db sign 1 --actor r1 --role resident ERR "not support, withdraw_support, merge")
+expect(2 petition do ${WORK}/copy.db merge 1 --actor g --role grid_worker --unit 320506001001G01 ERR "--into")
+expect(2 petition do ${WORK}/copy.db return_not_ours 1 --actor g --role grid_worker --unit 320506001001G01 --reason x
+       ERR "return")
+expect(0 petition duplicates ${good_db} 1 OUT "suggested duplicates of P00000001")
+expect(2 petition duplicates ${good_db} 0 ERR "expected a petition id")
+expect(2 petition do ${WORK}/copy.db support 1 --actor r1 --role mayor ERR "unknown role")
+expect(2 petition do ${WORK}/copy.db support 999999999 --actor r1 --role resident ERR "not found")
+expect(2 petition do ${WORK}/copy.db withdraw_support 1 --actor nobody-supports --role resident ERR "withdraw_support")
+
 # --- demo ----------------------------------------------------------------------------
 expect(2 demo --days 0)
 expect(2 demo --policy /nonexistent/policy.json --days 1 --out ${WORK}/demo ERR "policy.json")

@@ -456,6 +456,8 @@ class Event(_NamedEnum):
     LOAD_CALENDAR = 21
     SET_CALENDAR = 22
     LOOP = 23
+    SUPPORT = 24
+    WITHDRAW_SUPPORT = 25
 
 
 class Urgency(_NamedEnum):

@@ -411,6 +411,8 @@ class Petitions:
         check(C.jc_engine_reject(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
 
     def merge(self, actor, petition, into, now=None):
+        """合并 ``petition`` into ``into`` (open, same category, within the actor's scope): it
+        ends merged naming ``into``, whose supporters gain its supporters and its petitioner."""
         check(C.jc_engine_merge(self._h, self._actor(actor), petition_arg(petition), petition_arg(into, "into"), to_ts(now)))
 
     def dispatch(self, actor, petition, unit=None, designated=False, now=None):
@@ -423,6 +425,14 @@ class Petitions:
     def return_(self, actor, petition, reason, now=None):
         """退单 (``return`` is a Python keyword)."""
         check(C.jc_engine_return(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
+
+    def return_not_ours(self, actor, petition, reason, competent_unit=None, external_body=None, now=None):
+        """退单 as not ours (非本单位职责): name exactly one of ``competent_unit`` (a unit id of the
+        org graph) and ``external_body`` (a body outside it, at most 128 bytes), and a
+        ``reason`` shown to the resident (``get(petition)["not_ours"]``)."""
+        check(C.jc_engine_return_not_ours(self._h, self._actor(actor), petition_arg(petition),
+                                          enc(competent_unit, "competent_unit"), enc(external_body, "external_body"),
+                                          enc(reason, "reason"), to_ts(now)))
 
     def escalate(self, actor, petition, reason=None, now=None):
         check(C.jc_engine_escalate(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
@@ -460,6 +470,30 @@ class Petitions:
 
     def withdraw(self, actor, petition, reason=None, now=None):
         check(C.jc_engine_withdraw(self._h, self._actor(actor), petition_arg(petition), enc(reason, "reason"), to_ts(now)))
+
+    # --- participation (附议) ------------------------------------------------------------------
+    def support(self, actor, petition, now=None):
+        """附议: the resident ``actor`` supports another resident's petition (received, accepted,
+        dispatched or in_progress). Refused: a second support by the same resident
+        (IllegalTransition), the resident's own petition or a role other than resident
+        (PermissionDenied). The petition's state does not change."""
+        self.execute(self.resolve_actor(actor), Event.SUPPORT, petition, now)
+
+    def withdraw_support(self, actor, petition, now=None):
+        """撤回附议: the resident takes the support back; supporting again later is accepted."""
+        self.execute(self.resolve_actor(actor), Event.WITHDRAW_SUPPORT, petition, now)
+
+    def needs_list(self, unit=None):
+        """The needs list (需求清单): ids of petitions still being taken up or handled, located in
+        the subtree of ``unit`` (None = all), highest priority first. Priority is (1 +
+        supporters) x severity weight (minor 1, major 2, critical 4), doubled when urgent."""
+        return buffer_array(C.jc_engine_needs_list, ctypes.c_uint64, self._h, enc(unit, "unit"), size=256)
+
+    def duplicates(self, petition):
+        """Suggested duplicates of ``petition`` (疑似重复), oldest first: other open petitions of
+        the same category at the same place (grid or building, policy rule
+        ``petition.duplicates``) within its window. A suggestion: ``merge`` decides."""
+        return buffer_array(C.jc_engine_duplicates, ctypes.c_uint64, self._h, petition_arg(petition), size=64)
 
     # --- the hot path ------------------------------------------------------------------------
     def resolve_actor(self, actor):

@@ -179,10 +179,15 @@ jc_status jc_policy_test_report(char** out, size_t* failed, const char* const* p
     options.route = jiceng::cli::route_through_engine;  // routing cases as `jiceng policy test` runs them
     auto r = jiceng::run_policy_tests(v, options);
     if (!r.ok()) return jc::from_status(r.status(), "jc_policy_test_report");
-    boost::json::value doc = boost::json::parse(r->to_json());
-    doc.as_object()["summary"] = r->summary();
-    doc.as_object()["coverage_text"] = r->coverage_text();
-    JC_CHECK(jc::out_string(out, boost::json::serialize(doc), "jc_policy_test_report"));
+    // The runner's JSON as it wrote it, plus the coverage text: not parsed again, since
+    // Boost.JSON's parser may move a double's last bit (a coverage percent would then differ
+    // from what `jiceng policy test --format json` prints).
+    std::string doc = r->to_json();
+    doc.pop_back();  // its closing brace
+    doc += ",\"coverage_text\":";
+    doc += boost::json::serialize(boost::json::value(r->coverage_text()));
+    doc += '}';
+    JC_CHECK(jc::out_string(out, doc, "jc_policy_test_report"));
     if (failed != nullptr) *failed = r->failed();
     return JC_OK;
   });

@@ -334,6 +334,29 @@ jc_status run_bulk(jc_engine* e, BulkOutcome& out, std::size_t count, Items&& it
   return out.first;
 }
 
+/// jc_engine_batch (`max_tries` 0) and jc_engine_run: the C callback as one batch — on a
+/// journaled engine through DurableEngine::run, which catches up and calls it again after
+/// a lost race — keeping the callback's own status and message.
+jc_status c_batch(jc_engine* engine, jc_batch_fn fn, void* user_data, int max_tries, const char* name) {
+  JC_CHECK(need_engine(engine, name));
+  JC_CHECK(jc::need(reinterpret_cast<const void*>(fn), name, "fn"));
+  jc_status inner = JC_OK;
+  std::string inner_message;
+  const auto body = [&](Engine&) -> absl::Status {
+    inner = fn(engine, user_data);
+    if (inner == JC_OK) return absl::OkStatus();
+    inner_message = jc_last_error();
+    return absl::Status(static_cast<absl::StatusCode>(inner), "batch function failed");
+  };
+  const absl::Status s = max_tries > 0 && engine->durable != nullptr ? engine->durable->run(body, max_tries)
+                                                                    : engine->engine->batch(body);
+  jc::refresh_views(engine);  // a rolled-back batch may have restored an earlier graph, a catch-up a newer one
+  if (inner != JC_OK) {  // keep the callback's own message
+    return jc::fail(inner, inner_message.empty() ? jc::cat(name, ": batch function failed") : inner_message);
+  }
+  return jc::from_status(s, name);
+}
+
 jc_status need_state(int state, const char* fn) {
   if (state < 0 || state >= jiceng::kStateCount)
     return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": state ", state, " is not a jc_state (0..8)"));
@@ -939,23 +962,14 @@ jc_status jc_engine_tick(jc_tick_report* out, jc_engine* engine, int64_t now) {
 }
 
 jc_status jc_engine_batch(jc_engine* engine, jc_batch_fn fn, void* user_data) {
-  JC_GUARD("jc_engine_batch") {
-    JC_CHECK(need_engine(engine, "jc_engine_batch"));
-    JC_CHECK(jc::need(reinterpret_cast<const void*>(fn), "jc_engine_batch", "fn"));
-    jc_status inner = JC_OK;
-    std::string inner_message;
-    const absl::Status s = engine->engine->batch([&](Engine&) -> absl::Status {
-      inner = fn(engine, user_data);
-      if (inner == JC_OK) return absl::OkStatus();
-      inner_message = jc_last_error();
-      return absl::Status(static_cast<absl::StatusCode>(inner), "batch function failed");
-    });
-    jc::refresh_views(engine);  // a rolled-back batch may have restored an earlier graph
-    if (inner != JC_OK) {  // keep the callback's own message
-      return jc::fail(inner, inner_message.empty() ? std::string("jc_engine_batch: batch function failed")
-                                                   : inner_message);
-    }
-    return jc::from_status(s, "jc_engine_batch");
+  JC_GUARD("jc_engine_batch") { return c_batch(engine, fn, user_data, 0, "jc_engine_batch"); });
+}
+
+jc_status jc_engine_run(jc_engine* engine, jc_batch_fn fn, void* user_data, int max_tries) {
+  JC_GUARD("jc_engine_run") {
+    if (max_tries < 1 || max_tries > 1000)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat("jc_engine_run: max_tries ", max_tries, " is not in 1..1000"));
+    return c_batch(engine, fn, user_data, max_tries, "jc_engine_run");
   });
 }
 

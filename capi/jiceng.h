@@ -598,8 +598,9 @@ JC_API jc_status jc_engine_calendar_coverage_json(char **out, jc_engine *engine,
 /**
  * The engine's org graph as a borrowed, read-only handle (do not free). It lives as long
  * as the engine and always shows the engine's current graph (jc_engine_load_org*,
- * jc_engine_restore and batches update it), but must not be read while another thread
- * runs one of those calls. Unit indices change when the graph is replaced.
+ * jc_engine_restore, batches and the catch-up calls jc_engine_catch_up, jc_engine_await_seq,
+ * jc_engine_run update it), but must not be read while another thread runs one of those
+ * calls. Unit indices change when the graph is replaced.
  */
 JC_API jc_status jc_engine_org(const jc_org **out, jc_engine *engine);
 /** The engine's calendar as a borrowed, read-only handle; same lifetime rule as jc_engine_org. */
@@ -990,6 +991,40 @@ JC_API jc_status jc_engine_digest(char *buf, size_t size, size_t *out_len, jc_en
  * JC_FAILED_PRECONDITION for an engine without a journal.
  */
 JC_API jc_status jc_engine_journal_snapshot(uint64_t *out_seq, jc_engine *engine);
+
+/*
+ * Several engines on one chain (a PostgreSQL journal shared by several servers,
+ * docs/postgres.md). A command whose append loses the race to another server's returns
+ * JC_ABORTED ("... catch up and re-run the command") and changes nothing: catch up
+ * (jc_engine_catch_up) and run it again, or let jc_engine_run do both. On a SQLite journal
+ * (one writer) these calls read what another handle of the same file appended.
+ */
+
+/**
+ * Applies the events other writers appended to the engine's journal since the engine's
+ * last seq, each verified against the chain; `*out_applied` (may be NULL) = how many.
+ * JC_FAILED_PRECONDITION for an engine without a journal; JC_DATA_LOSS naming the seq of a
+ * bad row (the rows before it stay applied; the engine never holds a bad one).
+ */
+JC_API jc_status jc_engine_catch_up(uint64_t *out_applied, jc_engine *engine);
+/**
+ * Read-your-writes across servers (the `min_seq` of a query): catches up until the engine
+ * holds seq `min_seq` — e.g. the jc_engine_last_seq another server gave after a command —
+ * waiting for append hints and polling, for at most `timeout_ms` (0..3,600,000; 0 = one
+ * catch-up, no wait). Then query as usual. JC_DEADLINE_EXCEEDED naming the seq reached
+ * when the chain did not get there in time; JC_INVALID_ARGUMENT for a timeout out of
+ * range; JC_FAILED_PRECONDITION for an engine without a journal.
+ */
+JC_API jc_status jc_engine_await_seq(jc_engine *engine, uint64_t min_seq, int64_t timeout_ms);
+/**
+ * jc_engine_batch that re-runs a batch which lost the race: when its append fails because
+ * another writer extended the chain first, catches up and calls `fn` again against the new
+ * state (which may now refuse what it does: that refusal is returned), up to `max_tries`
+ * runs in all (1..1000; 5 is the C++ default), then JC_ABORTED naming the last conflict.
+ * `fn` must therefore be safe to call more than once. On an engine without other writers
+ * it is jc_engine_batch.
+ */
+JC_API jc_status jc_engine_run(jc_engine *engine, jc_batch_fn fn, void *user_data, int max_tries);
 
 /* --- KPIs (考核指标) -------------------------------------------------------------------- */
 

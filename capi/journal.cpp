@@ -38,6 +38,16 @@ jc_status to_options(jiceng::JournalOptions* out, const jc_journal_options* o, c
   return JC_OK;
 }
 
+constexpr std::int64_t kMaxAwaitMs = 3600000;  // an hour: a longer wait is a stuck chain, not a read
+
+/// INVALID_ARGUMENT for a NULL engine, FAILED_PRECONDITION for one without a journal.
+jc_status need_durable(jc_engine* engine, const char* fn) {
+  JC_CHECK(jc::need_engine(engine, fn));
+  if (engine->durable == nullptr)
+    return jc::fail(JC_FAILED_PRECONDITION, std::string(fn) + ": the engine was opened without a journal");
+  return JC_OK;
+}
+
 jc_status fill_report(jc_chain_report* out, const jiceng::ChainReport& r) {
   if (out == nullptr) return JC_OK;
   jc_chain_report c{};
@@ -75,14 +85,36 @@ extern "C" {
 jc_status jc_engine_journal_snapshot(uint64_t* out_seq, jc_engine* engine) {
   constexpr const char* fn = "jc_engine_journal_snapshot";
   JC_GUARD(fn) {
-    if (engine == nullptr || engine->engine == nullptr) return jc::fail(JC_INVALID_ARGUMENT, std::string(fn) + ": engine is NULL");
-    if (engine->durable == nullptr)
-      return jc::fail(JC_FAILED_PRECONDITION, std::string(fn) + ": the engine was opened without a journal");
+    JC_CHECK(need_durable(engine, fn));
     auto info = engine->durable->write_snapshot();
     if (!info.ok()) return jc::from_status(info.status(), fn);
     const std::uint64_t seq = info->seq;
     if (out_seq != nullptr) *out_seq = seq;
     return JC_OK;
+  });
+}
+
+jc_status jc_engine_catch_up(uint64_t* out_applied, jc_engine* engine) {
+  constexpr const char* fn = "jc_engine_catch_up";
+  JC_GUARD(fn) {
+    JC_CHECK(need_durable(engine, fn));
+    auto n = engine->durable->catch_up();
+    jc::refresh_views(engine);  // another server may have replaced the org graph
+    if (!n.ok()) return jc::from_status(n.status(), fn);
+    if (out_applied != nullptr) *out_applied = *n;
+    return JC_OK;
+  });
+}
+
+jc_status jc_engine_await_seq(jc_engine* engine, uint64_t min_seq, int64_t timeout_ms) {
+  constexpr const char* fn = "jc_engine_await_seq";
+  JC_GUARD(fn) {
+    JC_CHECK(need_durable(engine, fn));
+    if (timeout_ms < 0 || timeout_ms > kMaxAwaitMs)
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": timeout_ms ", timeout_ms, " is not in 0..", kMaxAwaitMs));
+    const absl::Status st = engine->durable->await_seq(min_seq, absl::Milliseconds(timeout_ms));
+    jc::refresh_views(engine);
+    return jc::from_status(st, fn);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/exit_codes.hpp"
+#include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -19,6 +20,7 @@ namespace {
 struct ExportOptions {
   std::string db, out;
   bool raw = false;
+  MinSeqOptions min_seq;
 };
 
 int fail(std::string_view what, int code = kExitUsage) {
@@ -39,6 +41,7 @@ int run_open311(const ExportOptions& o) {
   jo.create_if_missing = false;
   auto db = open_engine(o.db, jo);
   if (!db.ok()) return fail(o.db + ": " + std::string(db.status().message()), exit_code_for(db.status()));
+  if (auto st = await_min_seq(**db, o.min_seq); !st.ok()) return fail(std::string(st.message()), exit_code_for(st));
   Open311Options opts;
   opts.raw_personal_data = o.raw;
   auto ex = export_open311((*db)->engine(), opts);
@@ -59,9 +62,10 @@ void add_export_command(CLI::App& app, int& exit_code) {
   CLI::App* exp = app.add_subcommand("export", "Export data in open formats");
   exp->require_subcommand(1);
   CLI::App* cmd = exp->add_subcommand("open311", "Open311 GeoReport v2: requests.json and services.json");
-  cmd->add_option("DB", o->db, "journal file (SQLite)")->required();
+  cmd->add_option("DB", o->db, "journal: a SQLite file or a postgresql:// URI")->required();
   cmd->add_option("--out", o->out, "output folder")->required();
   cmd->add_flag("--raw", o->raw, "do not mask personal data (phone numbers in texts)");
+  add_min_seq_options(cmd, o->min_seq);
   cmd->callback([o, &exit_code] { exit_code = run_open311(*o); });
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "cli/exit_codes.hpp"
+#include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -26,6 +27,7 @@ struct PetitionCliOptions {
   std::string db, id, unit, event, actor, role, actor_unit, into, competent_unit, external_body, reason;
   std::size_t limit = 0;
   std::int64_t now = 0;
+  MinSeqOptions min_seq;
 };
 
 int fail(const std::string& what, const absl::Status& st) {
@@ -55,6 +57,7 @@ int run_show(const PetitionCliOptions& o) {
   if (!id.ok()) return fail("show", id.status());
   auto d = open(o.db, false);
   if (!d.ok()) return fail("show", d.status());
+  if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("show", st);
   auto js = (*d)->engine().export_json(*id);
   if (!js.ok()) return fail("show", js.status());
   std::cout << *js << "\n";
@@ -140,6 +143,7 @@ void add_petition_commands(CLI::App& app, int& exit_code) {
   CLI::App* show = p->add_subcommand("show", "Print one petition as JSON (supporters, priority, merge links)");
   show->add_option("DB", o->db, "journal file")->required();
   show->add_option("ID", o->id, "petition id (P00000042 or 42)")->required();
+  add_min_seq_options(show, o->min_seq);
   show->callback([o, &exit_code] { exit_code = run_show(*o); });
   CLI::App* needs = p->add_subcommand("needs", "The needs list (需求清单): open petitions by priority, highest first");
   needs->add_option("DB", o->db, "journal file")->required();

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/exit_codes.hpp"
+#include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -19,6 +20,7 @@ namespace {
 struct ReportOptions {
   std::string db, unit, from, to, format = "table", out;
   int level = -1;
+  MinSeqOptions min_seq;
 };
 
 int fail(const absl::Status& st) {
@@ -36,6 +38,7 @@ int run_report(const ReportOptions& o) {
   jo.create_if_missing = false;
   auto db = open_engine(o.db, jo);
   if (!db.ok()) return fail(absl::Status(db.status().code(), std::string(o.db) + ": " + std::string(db.status().message())));
+  if (auto st = await_min_seq(**db, o.min_seq); !st.ok()) return fail(st);
   KpiIndex index((*db)->engine());
   if (auto st = index.update(); !st.ok()) return fail(st);
   auto bundle = build_kpi_bundle(index, o.unit, o.level, *period);
@@ -55,7 +58,7 @@ int run_report(const ReportOptions& o) {
 void add_report_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ReportOptions>();
   CLI::App* cmd = app.add_subcommand("report", "KPI report 考核报表 of a journal: a subtree, a ranking, a monthly trend");
-  cmd->add_option("DB", o->db, "journal file (SQLite)")->required();
+  cmd->add_option("DB", o->db, "journal: a SQLite file or a postgresql:// URI")->required();
   cmd->add_option("--unit", o->unit, "unit id whose subtree to report (default: everything)");
   cmd->add_option("--level", o->level, "level to rank, 0..5 (default: the level below the unit)");
   cmd->add_option("--from", o->from, "first submission day, YYYY-MM-DD (inclusive)");
@@ -63,6 +66,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", o->format, "table | json | csv | html")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   cmd->add_option("--out", o->out, "write to this file instead of stdout");
+  add_min_seq_options(cmd, o->min_seq);
   cmd->callback([o, &exit_code] { exit_code = run_report(*o); });
 }
 

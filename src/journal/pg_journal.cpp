@@ -574,6 +574,11 @@ absl::StatusOr<std::unique_ptr<Journal>> PgJournal::open(const std::string& uri,
     chain_text = options.chain;
   }
   const bool named = !chain_text.empty();
+  int chain = 0;
+  // A bad chain is refused before anything is created in the database.
+  if (named) {
+    JICENG_ASSIGN_OR_RETURN(chain, parse_chain(chain_text, display));
+  }
   // A first connection: schema, then (without a named chain) the chain to use.
   auto probe = std::make_unique<PgJournal>(conninfo, display, options, 0, named);
   JICENG_ASSIGN_OR_RETURN(Conn c, probe->connect());
@@ -603,10 +608,7 @@ absl::StatusOr<std::unique_ptr<Journal>> PgJournal::open(const std::string& uri,
                                                " (a newer library, or not a jiceng journal)"));
     }
   }
-  int chain = 0;
-  if (named) {
-    JICENG_ASSIGN_OR_RETURN(chain, parse_chain(chain_text, display));
-  } else {
+  if (!named) {
     JICENG_ASSIGN_OR_RETURN(Result r, probe->exec(c.get(), "SELECT chain FROM jc_chain ORDER BY chain LIMIT 11",
                                                   "list the chains"));
     if (PQntuples(r.get()) != 1) {

@@ -13,6 +13,11 @@
 #   - its stripped size is printed beside the same program's before the split (below).
 #     Not asserted: static archives give a program only the objects it references, so the
 #     demo was never in it, and the engine it does hold grows with the domain.
+#   - the build is one without libpq (configured with CMAKE_DISABLE_FIND_PACKAGE_PostgreSQL,
+#     as on a machine without libpq-dev): configuring says the PostgreSQL journal is not
+#     compiled in, no compile or link line names libpq, the program that opens journals
+#     (no_postgres.cpp) needs no libpq, is refused a postgresql:// URI with
+#     FAILED_PRECONDITION saying the backend is not compiled in, and keeps a SQLite journal.
 # The words are matched as words: the policy rule democratic_review (民主评议) is domain.
 set -eu
 src=$1 work=$2 launcher=${3:-}
@@ -23,11 +28,12 @@ src=$1 work=$2 launcher=${3:-}
 before_stripped=1236856
 rm -rf "$work"
 mkdir -p "$work"
-set -- -S "$src/tests/consumer" -B "$work/build" -DJICENG_DIR="$src" -DCMAKE_BUILD_TYPE=Release
+set -- -S "$src/tests/consumer" -B "$work/build" -DJICENG_DIR="$src" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_DISABLE_FIND_PACKAGE_PostgreSQL=ON
 if command -v ninja >/dev/null 2>&1; then set -- "$@" -G Ninja; fi
 if [ -n "$launcher" ]; then set -- "$@" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" -DCMAKE_C_COMPILER_LAUNCHER="$launcher"; fi
 cmake "$@" > "$work/configure.log" 2>&1 || { cat "$work/configure.log"; echo "FAIL: configure"; exit 1; }
-cmake --build "$work/build" -j 2 --target submit_only > "$work/build.log" 2>&1 || { tail -40 "$work/build.log"; echo "FAIL: build"; exit 1; }
+cmake --build "$work/build" -j 2 --target submit_only no_postgres > "$work/build.log" 2>&1 || { tail -40 "$work/build.log"; echo "FAIL: build"; exit 1; }
 fail=0
 cc="$work/build/compile_commands.json"
 if ! grep '"command"' "$cc" | grep 'submit_only.cpp' | grep -q -- '-DJICENG_CONSUMER_OWN_FLAGS'; then
@@ -58,5 +64,23 @@ link=$(find "$work/build" -name link.txt -path '*submit_only*' -exec cat {} + 2>
 if printf '%s' "$link" | grep -q -E 'jiceng_(demo|report)'; then
   echo "FAIL: submit_only's link names an application archive"; fail=1
 fi
-[ $fail = 0 ] && echo "ok: jiceng as a dependency"
+# Without libpq.
+if ! grep -q 'PostgreSQL journal NOT compiled in (libpq not found' "$work/configure.log"; then
+  echo "FAIL: configuring without libpq did not say the PostgreSQL journal is not compiled in"; fail=1
+fi
+if grep -q -E 'libpq|-lpq|JICENG_HAVE_LIBPQ|include/postgresql' "$work/build/build.ninja"; then
+  echo "FAIL: the build without libpq names it:"; grep -o -E '[^ ]*(libpq|-lpq|JICENG_HAVE_LIBPQ|include/postgresql)[^ ]*' "$work/build/build.ninja" | sort -u | head -3; fail=1
+fi
+if readelf -d "$work/build/no_postgres" | grep NEEDED | grep -q libpq; then
+  echo "FAIL: no_postgres needs libpq"; fail=1
+fi
+np=$("$work/build/no_postgres" "$work/no_postgres.db") || { echo "FAIL: no_postgres exited non-zero: $np"; fail=1; }
+echo "$np"
+printf '%s\n' "$np" | grep -q '^available: no$' || { echo "FAIL: postgres_journal_available() is not false"; fail=1; }
+for what in journal engine; do
+  printf '%s\n' "$np" | grep -q "^$what: FAILED_PRECONDITION: .*the PostgreSQL journal is not compiled in" ||
+    { echo "FAIL: opening a postgresql:// URI ($what) did not say the journal is not compiled in"; fail=1; }
+done
+printf '%s\n' "$np" | grep -q '^sqlite: ok, seq [1-9]' || { echo "FAIL: a SQLite journal did not work without libpq"; fail=1; }
+[ $fail = 0 ] && echo "ok: jiceng as a dependency, built without libpq"
 exit $fail

@@ -84,6 +84,25 @@ if(TARGET jiceng_cli)
     $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${PROJECT_BINARY_DIR}/journal_cli)
   set_tests_properties(journal_cli_keyed PROPERTIES LABELS journal
     PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events [^\n]*, 1 snapshot \\(latest at seq [0-9]+\\); their states re-derived from the events; keyed: the head's and every snapshot's MAC checked\nkeyed: the head's and the snapshot's MACs checked\njiceng verify: journal [^\n]*k\\.db: the journal is keyed \\(hmac-sha256/1\\): open it with its key[^\n]*\nexit=2\njiceng verify: journal [^\n]*: the MAC key is not this journal's key[^\n]*\nexit=2\njiceng verify: journal [^\n]*: snapshot at seq [0-9]+: its MAC does not match[^\n]*\nexit=3\njiceng replay: journal [^\n]*: snapshot at seq [0-9]+: its MAC does not match[^\n]*\nexit=3\n$")
+  # --min-seq on the reading commands (read-your-writes across servers, docs/postgres.md):
+  # at the journal's last seq they answer; one past it they wait --wait seconds, then exit 2
+  # naming the seq and where the journal is, writing nothing.
+  add_test(NAME journal_cli_min_seq COMMAND /bin/sh -c [=[
+    cli=$0; db=$1; out=$2/min-seq
+    rm -rf "$out"
+    n=$("$cli" replay "$db" | sed -n 's/^events: seq 1\.\.\([0-9]*\) .*/\1/p')
+    [ -n "$n" ] || exit 4
+    "$cli" report "$db" --format json --min-seq "$n" >/dev/null && "$cli" petition show "$db" 1 --min-seq "$n" >/dev/null &&
+      "$cli" export open311 "$db" --out "$out" --min-seq "$n" >/dev/null && echo "at seq $n: ok"
+    rm -rf "$out"
+    "$cli" report "$db" --min-seq $((n + 1)) --wait 0.3 2>&1; echo exit=$?
+    "$cli" petition show "$db" 1 --min-seq $((n + 1)) --wait 0 2>&1; echo exit=$?
+    "$cli" export open311 "$db" --out "$out" --min-seq $((n + 1)) --wait 0 2>&1; echo exit=$?
+    [ -e "$out" ] && echo "export wrote $out"
+    "$cli" report "$db" --min-seq 1 --wait 3601 >/dev/null 2>&1; echo exit=$?]=]
+    $<TARGET_FILE:jiceng_cli> ${jdb} ${PROJECT_BINARY_DIR}/journal_cli)
+  set_tests_properties(journal_cli_min_seq PROPERTIES LABELS journal FIXTURES_REQUIRED journal_cli_db
+    PASS_REGULAR_EXPRESSION "^at seq ([0-9]+): ok\njiceng report: journal [^\n]*fixture\\.db: seq [0-9]+ not reached within 300ms \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng petition show: journal [^\n]*: seq [0-9]+ not reached within 0 \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng export open311: journal [^\n]*: seq [0-9]+ not reached within 0 [^\n]*\nexit=2\nexit=2\n$")
   # Snapshot, then replay from it and from the start: same digest. It writes to a journal of
   # its own, so the checks above (which expect no snapshot) can run beside it.
   add_test(NAME journal_cli_snapshot_digests COMMAND /bin/sh -c
@@ -101,6 +120,7 @@ if(JICENG_HAVE_POSTGRESQL)
   string(MD5 _pg_tag "${PROJECT_BINARY_DIR}")
   string(SUBSTRING "${_pg_tag}" 0 10 _pg_tag)
   set(JICENG_PG_DIR /tmp/jiceng-pg-${_pg_tag})
+  set(JICENG_PG_DIR ${JICENG_PG_DIR} PARENT_SCOPE)  # for capi_python_postgres (capi/CMakeLists.txt)
   set(_pg_cluster ${PROJECT_SOURCE_DIR}/tests/journal/pg/pg_cluster.sh)
   add_test(NAME pg_cluster_start COMMAND ${_pg_cluster} start ${JICENG_PG_DIR})
   add_test(NAME pg_cluster_stop COMMAND ${_pg_cluster} stop ${JICENG_PG_DIR})
@@ -124,22 +144,30 @@ if(JICENG_HAVE_POSTGRESQL)
     FIXTURES_REQUIRED jiceng_pg ENVIRONMENT JICENG_PG_DIR=${JICENG_PG_DIR})
 endif()
 
-# The CLI on a PostgreSQL journal: verify, snapshot and replay by URI in a database of
-# their own (the tests above use the same cluster), then a row edited behind its back.
+# The CLI on a PostgreSQL journal: verify, snapshot, replay, report, export open311 and
+# petition show (with --min-seq) by URI in a database of their own (the tests above use the
+# same cluster), then a row edited behind its back.
 if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
   add_test(NAME journal_cli_postgres COMMAND /bin/sh -c [=[
-    cli=$0; child=$1; dir=$2
+    cli=$0; child=$1; dir=$2; out=$3
     export PGOPTIONS='-c client_min_messages=warning'
     admin=$(cat "$dir/uri"); base=$(echo "$admin" | sed 's#/jiceng_test?#/jiceng_cli?#')
     psql -q "$admin" -c 'DROP DATABASE IF EXISTS jiceng_cli' -c 'CREATE DATABASE jiceng_cli' || exit 2
     uri="$base&chain=320506"
     "$child" fixture "$uri" 30 >/dev/null || exit 3
     "$cli" verify "$uri" && "$cli" snapshot "$uri" >/dev/null && "$cli" replay "$uri" | grep -e 'snapshot: seq' -e digest
+    # The reading commands by URI, with --min-seq at the chain's head and one past it.
+    n=$("$cli" replay "$uri" | sed -n 's/^events: seq 1\.\.\([0-9]*\) .*/\1/p')
+    rm -rf "$out" && mkdir -p "$out" || exit 2
+    "$cli" report "$uri" --format json --min-seq "$n" > "$out/report.json" && grep -q '"ranking"' "$out/report.json" && echo "report: ok"
+    "$cli" export open311 "$uri" --out "$out/open311" --min-seq "$n" | sed "s#$out/open311/##g"
+    "$cli" petition show "$uri" 1 --min-seq "$n" | grep -o '^{"id":"P00000001"'
+    "$cli" petition show "$uri" 1 --min-seq $((n + 1)) --wait 0.2 2>&1; echo exit=$?
     psql -q "$base" -c "UPDATE jc_events SET payload = payload || '\x00'::bytea WHERE chain = 320506 AND seq = 7" || exit 2
     "$cli" verify "$uri" 2>&1; echo exit=$?]=]
-    $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR})
+    $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR} ${PROJECT_BINARY_DIR}/journal_cli_pg)
   set_tests_properties(journal_cli_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
-    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=3\n$")
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\nreport: ok\nwrote 30 requests to requests\\.json and [0-9]+ services to services\\.json\n{\"id\":\"P00000001\"\njiceng petition show: journal postgresql:///jiceng_cli[^\n]*: seq [0-9]+ not reached within 200ms \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=3\n$")
 endif()
 
 # `jiceng demo --journal URI`: the demo's district (吴中区, 320506) on PostgreSQL; the chain

@@ -60,8 +60,11 @@ class ActorHandle:
 
 
 class Engine(_Handle):
-    """``Engine(policy="suzhou-sip", journal=None)``: in memory, or durable on a SQLite
-    journal file (every command is on disk before it returns; reopening rebuilds the state).
+    """``Engine(policy="suzhou-sip", journal=None)``: in memory, or durable on a journal —
+    a SQLite file, or a ``postgresql://`` URI naming one chain of a PostgreSQL journal that
+    several servers share (docs/postgres.md; see ``run``, ``catch_up``, ``await_seq`` and the
+    ``min_seq`` of queries). Every command is durable before it returns; reopening rebuilds
+    the state.
     ``policy`` is a built-in set name, a policy file path (``*.json`` or containing ``/``),
     a policy document (dict) or a ``Policy``.
 
@@ -275,9 +278,22 @@ class Engine(_Handle):
     def batch(self, fn):
         """Runs ``fn(engine)`` as one unit: one journal transaction; if ``fn`` raises, the
         engine rolls back to before the batch and the exception propagates."""
+        return self._batch(fn, None)
+
+    def run(self, fn, tries=5):
+        """``batch(fn)`` for several servers on one chain (a PostgreSQL journal,
+        docs/postgres.md): when the batch's append loses the race to another server's, the
+        engine catches up and calls ``fn`` again against the new state — which may now
+        refuse what it does: that error is raised, and it shows the winner's effect — up to
+        ``tries`` runs in all (1..1000), then raises Aborted. ``fn`` must be safe to run more
+        than once. On a journal without other writers it is ``batch``."""
+        return self._batch(fn, int_arg(tries, "tries", ctypes.c_int))
+
+    def _batch(self, fn, tries):
         box = {}
 
         def body(_engine, _user):
+            box.pop("error", None)  # a re-run after a lost race starts afresh
             try:
                 box["result"] = fn(self)
                 return C.JC_OK
@@ -286,13 +302,49 @@ class Engine(_Handle):
                 return getattr(e, "status", C.JC_ABORTED) or C.JC_ABORTED
 
         cb = C.jc_batch_fn(body)
-        rc = C.jc_engine_batch(self._handle, cb, None)
+        if tries is None:
+            rc = C.jc_engine_batch(self._handle, cb, None)
+        else:
+            rc = C.jc_engine_run(self._handle, cb, None, tries)
         if "error" in box:
             raise box["error"]
         check(rc)
         return box.get("result")
 
-    def stats(self):
+    # --- several servers on one chain (docs/postgres.md) ----------------------------------------
+    #: Seconds a query given ``min_seq`` waits for the chain to reach it (DeadlineExceeded after).
+    read_timeout = 5.0
+
+    def catch_up(self):
+        """Applies the events other servers appended to this engine's journal since its last
+        seq, each verified against the chain; returns how many. DataLoss for a bad row."""
+        out = ctypes.c_uint64()
+        check(C.jc_engine_catch_up(ctypes.byref(out), self._handle))
+        return out.value
+
+    def await_seq(self, min_seq, timeout=None):
+        """Read-your-writes across servers: catches up until this engine holds ``min_seq``
+        (another server's ``last_seq`` after a command), waiting for append hints and
+        polling for at most ``timeout`` seconds (0..3600; None: ``read_timeout``); raises
+        DeadlineExceeded when the chain did not get there. The queries that take
+        ``min_seq`` call this first."""
+        seq = int_arg(min_seq, "min_seq")
+        if timeout is None:
+            timeout = self.read_timeout
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be a number of seconds, got %s" % type(timeout).__name__)
+        if not 0 <= timeout <= 3600:
+            raise InvalidArgument("timeout = %r is out of range: 0..3600 seconds" % (timeout,))
+        check(C.jc_engine_await_seq(self._handle, seq, int(round(timeout * 1000))))
+
+    def _read_at(self, min_seq):
+        if min_seq is not None:
+            self.await_seq(min_seq)
+
+    def stats(self, min_seq=None):
+        """Counts: {"petitions", "open", "events", "per_state"}. ``min_seq``: first wait
+        until the engine holds that seq (await_seq)."""
+        self._read_at(min_seq)
         return take_json(C.jc_engine_stats_json, self._handle)
 
     @property
@@ -326,15 +378,17 @@ class Engine(_Handle):
 
     # --- KPIs ---------------------------------------------------------------------------------
     def kpi(self, unit=None, period=None, ranking_level=None, trend=False, weights=None,
-            include_units_beside_tree=False):
+            include_units_beside_tree=False, min_seq=None):
         """KPIs (考核指标) of ``unit``'s subtree (None: the whole engine) for ``period`` =
         (from_date, to_date) (either may be None): counts, 三率 and the composite score, 办结率,
         overdue / reopen / escalation rates, working days to resolve, shares. With
         ``ranking_level`` or ``trend`` the result is a bundle {"report", "ranking_level",
         "ranking", "trend"} (ranking of the units at ``ranking_level``, -1 = the level below
-        ``unit``; monthly trend). Returns a dict."""
+        ``unit``; monthly trend). ``min_seq``: first wait until the engine holds that seq
+        (await_seq). Returns a dict."""
         if C.jc_engine_kpi_json is None:
             raise Unimplemented("this libjiceng was built without the KPI area")
+        self._read_at(min_seq)
         q = C.jc_kpi_query()
         check(C.jc_kpi_query_init(ctypes.byref(q), C.JC_KPI_QUERY_VERSION))
         q.unit = enc(unit, "unit")
@@ -672,13 +726,19 @@ class Petitions:
         return [petitions[i] for i in range(len(petitions)) if results[i]]
 
     # --- queries --------------------------------------------------------------------------------
-    def get(self, petition, raw_contact=False):
-        """The petition as a dict (contact data masked unless ``raw_contact``)."""
-        return take_json(C.jc_engine_petition_json, self._h, petition_arg(petition), 1 if raw_contact else 0)
+    def get(self, petition, raw_contact=False, min_seq=None):
+        """The petition as a dict (contact data masked unless ``raw_contact``). ``min_seq``
+        (here and in history, state): first wait until the engine holds that seq, e.g. the
+        ``last_seq`` another server returned after a command (Engine.await_seq)."""
+        pid = petition_arg(petition)
+        self._e._read_at(min_seq)
+        return take_json(C.jc_engine_petition_json, self._h, pid, 1 if raw_contact else 0)
 
-    def history(self, petition, raw_contact=False):
+    def history(self, petition, raw_contact=False, min_seq=None):
         """The petition's events, oldest first (list of dicts)."""
-        return take_json(C.jc_engine_history_json, self._h, petition_arg(petition), 1 if raw_contact else 0)
+        pid = petition_arg(petition)
+        self._e._read_at(min_seq)
+        return take_json(C.jc_engine_history_json, self._h, pid, 1 if raw_contact else 0)
 
     def response_text(self, petition):
         """The response text (答复) the petition's resident is shown now: the policy's template
@@ -691,9 +751,11 @@ class Petitions:
         return take_json(C.jc_engine_route_party_json, self._h, enc(category, "category"),
                          enc(location, "location"))
 
-    def state(self, petition):
+    def state(self, petition, min_seq=None):
+        pid = petition_arg(petition)
+        self._e._read_at(min_seq)
         out = ctypes.c_int()
-        check(C.jc_engine_state(ctypes.byref(out), self._h, petition_arg(petition)))
+        check(C.jc_engine_state(ctypes.byref(out), self._h, pid))
         return State(out.value)
 
     def deadline(self, petition):

@@ -261,18 +261,14 @@ enum StateIx : std::uint16_t { kListed, kRecorded, kRevoked, kOpen, kPublished }
 
 class AssessmentLoop final : public TableLoop {
  public:
-  AssessmentLoop() : TableLoop(kTable) {}
+  AssessmentLoop() : TableLoop(kTable, "scores, companies, periods") {}
 
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "scores") return scores(params, host);
     if (name == "companies") return companies(host);
     if (name == "periods") return periods(host);
-    if (name == "get" || name == "list" || name == "counts" || name == "table") {
-      return TableLoop::query(name, params, host);
-    }
-    return absl::NotFoundError(
-        cat(kLoop, ": unknown query \"", name, "\" (get, list, counts, table, scores, companies, periods)"));
+    return TableLoop::query(name, params, host);
   }
 
  private:

@@ -446,43 +446,21 @@ enum StateIx : std::uint16_t {
 
 class CommitmentsLoop final : public TableLoop {
  public:
-  CommitmentsLoop() : TableLoop(kTable) {}
+  CommitmentsLoop() : TableLoop(kTable, "board, reviews, offices") {}
 
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "board") return board(params, host);
     if (name == "reviews") return reviews(params, host);
     if (name == "offices") return offices(host);
-    if (name == "get" || name == "list" || name == "counts" || name == "table") {
-      return TableLoop::query(name, params, host);
-    }
-    return absl::NotFoundError(
-        cat(kLoop, ": unknown query \"", name, "\" (get, list, counts, table, board, reviews, offices)"));
-  }
-
-  Timestamp next_wake() const override {
-    Timestamp w = kNoDeadline;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      if (auto t = wake_of(*item(i))) w = std::min(w, *t);
-    }
-    return w;
-  }
-
-  std::vector<LoopCommand> due(Timestamp now) const override {
-    std::vector<LoopCommand> out;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      const LoopItem& it = *item(i);
-      auto t = wake_of(it);
-      if (!t || *t > now) continue;
-      LoopCommand c;
-      c.event = it.state == kConcluded ? "end_office" : "mark_overdue";
-      c.item = it.id;
-      out.push_back(c);
-    }
-    return out;
+    return TableLoop::query(name, params, host);
   }
 
  private:
+  void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const override {
+    if (auto t = wake_of(it)) out.push_back({it.state == kConcluded ? "end_office" : "mark_overdue", *t});
+  }
+
   // When the clock has something to do for an item: a published or running commitment at
   // the end of its due day; a review that ends an office at once.
   static std::optional<Timestamp> wake_of(const LoopItem& it) {

@@ -1013,43 +1013,22 @@ constexpr LoopTable kTable{"deliberation", "议事", "M", kStates, kEvents, kRow
 
 class DeliberationLoop final : public TableLoop {
  public:
-  DeliberationLoop() : TableLoop(kTable) {}
-
-  Timestamp next_wake() const override {
-    Timestamp t = kNoDeadline;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      const json::value* at = item(i)->data.if_contains("complete_at");
-      if (at != nullptr && item(i)->state == kPosted) t = std::min<Timestamp>(t, at->as_int64());
-    }
-    return t;
-  }
-
-  std::vector<LoopCommand> due(Timestamp now) const override {
-    std::vector<LoopCommand> out;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      const json::value* at = item(i)->data.if_contains("complete_at");
-      if (at == nullptr || item(i)->state != kPosted || at->as_int64() > now) continue;
-      LoopCommand c;
-      c.event = "complete_disclosure";
-      c.item = i;
-      out.push_back(c);
-    }
-    return out;
-  }
+  DeliberationLoop() : TableLoop(kTable, "findings, review") {}
 
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "findings" || name == "review") return review(name, params, host);
-    auto r = TableLoop::query(name, params, host);
-    if (r.status().code() == absl::StatusCode::kNotFound && r.status().message().find("unknown query") !=
-                                                                absl::string_view::npos) {
-      return absl::NotFoundError(cat("deliberation: unknown query \"", name, "\" (get, list, counts, table, findings, review)"));
-    }
-    return r;
+    return TableLoop::query(name, params, host);
   }
 
  private:
   static constexpr std::uint16_t kPosted = 3;  // index of "posted" in kStates
+
+  // A posted result (公开) completes its disclosure when the posting period ends.
+  void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const override {
+    const json::value* at = it.data.if_contains("complete_at");
+    if (at != nullptr && it.state == kPosted) out.push_back({"complete_disclosure", at->as_int64()});
+  }
 
   // findings {year?, unit?}: every finding of the matters (raised in the year, under the unit).
   // review {year?, unit?}: per community (level 2), matters, major matters, and the share of

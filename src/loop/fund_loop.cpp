@@ -310,36 +310,13 @@ void present(json::value& v) {
 
 class FundLoop final : public TableLoop {
  public:
-  FundLoop() : TableLoop(kTable) {}
-
-  Timestamp next_wake() const override {
-    Timestamp w = kNoDeadline;
-    for (std::size_t i = 1; i <= size(); ++i)
-      if (auto t = wake(*item(i))) w = std::min(w, *t);
-    return w;
-  }
-  std::vector<LoopCommand> due(Timestamp now) const override {
-    std::vector<LoopCommand> out;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      if (auto t = wake(*item(i)); t && *t <= now) {
-        LoopCommand c;
-        c.event = "conclude";
-        c.item = i;
-        out.push_back(c);
-      }
-    }
-    return out;
-  }
+  FundLoop() : TableLoop(kTable, "statement, ledger") {}
 
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "statement") return statement(params, host);
     if (name == "ledger") return ledger(params, host);
     auto r = TableLoop::query(name, params, host);
-    if (r.status().code() == absl::StatusCode::kNotFound &&
-        absl::StrContains(r.status().message(), absl::string_view("unknown query"))) {
-      return absl::NotFoundError(cat("fund: unknown query \"", name, "\" (get, list, counts, table, statement, ledger)"));
-    }
     if (!r.ok() || (name != "get" && name != "list")) return r;
     json::value v = json::parse(*r);
     present(v);
@@ -347,9 +324,10 @@ class FundLoop final : public TableLoop {
   }
 
  private:
-  std::optional<Timestamp> wake(const LoopItem& it) const {
-    if (kTable.states[it.state].name != "publishing") return std::nullopt;
-    return get(it.data.at("publication").as_object(), "ends_at");
+  // A publication (公示) concludes when its period ends.
+  void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const override {
+    if (kTable.states[it.state].name != "publishing") return;
+    out.push_back({"conclude", get(it.data.at("publication").as_object(), "ends_at")});
   }
 
   // One account per community and year.

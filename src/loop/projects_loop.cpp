@@ -567,32 +567,7 @@ bool counts_as_done(std::string_view state) { return state == "done" || state ==
 
 class ProjectsLoop final : public TableLoop {
  public:
-  ProjectsLoop() : TableLoop(kTable) {}
-
-  Timestamp next_wake() const override {
-    Timestamp w = kNoDeadline;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      for (const auto& [cmd, at] : wakes(*item(i))) {
-        (void)cmd;
-        w = std::min(w, at);
-      }
-    }
-    return w;
-  }
-
-  std::vector<LoopCommand> due(Timestamp now) const override {
-    std::vector<LoopCommand> out;
-    for (std::size_t i = 1; i <= size(); ++i) {
-      for (const auto& [cmd, at] : wakes(*item(i))) {
-        if (at > now) continue;
-        LoopCommand c;
-        c.event = cmd;
-        c.item = i;
-        out.push_back(c);
-      }
-    }
-    return out;
-  }
+  ProjectsLoop() : TableLoop(kTable, "board, four_lists, village_campaign, findings") {}
 
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
@@ -600,26 +575,21 @@ class ProjectsLoop final : public TableLoop {
     if (name == "four_lists") return four_lists(params, host);
     if (name == "village_campaign") return village_campaign(params, host);
     if (name == "findings") return findings(params);
-    auto r = TableLoop::query(name, params, host);
-    if (r.status().code() == absl::StatusCode::kNotFound && absl::StrContains(r.status().message(), absl::string_view("unknown query"))) {
-      return absl::NotFoundError(cat("projects: unknown query \"", name,
-                                     "\" (get, list, counts, table, board, four_lists, village_campaign, findings)"));
-    }
-    return r;
+    return TableLoop::query(name, params, host);
   }
 
  private:
   std::string_view state_of(const LoopItem& it) const { return kTable.states[it.state].name; }
 
-  std::vector<std::pair<std::string_view, Timestamp>> wakes(const LoopItem& it) const {
-    std::vector<std::pair<std::string_view, Timestamp>> w;
+  void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const override {
     const std::string_view s = state_of(it);
-    if (s == "approved" || s == "in_progress") w.emplace_back("overdue", it.data.at("due_at").as_int64());
+    if (s == "approved" || s == "in_progress") out.push_back({"overdue", it.data.at("due_at").as_int64()});
     if ((s == "approved" || s == "in_progress" || s == "overdue") && it.data.contains("next_review_at")) {
-      w.emplace_back("miss_review", it.data.at("next_review_at").as_int64());
+      out.push_back({"miss_review", it.data.at("next_review_at").as_int64()});
     }
-    if (s == "publishing") w.emplace_back("conclude", it.data.at("publication").as_object().at("ends_at").as_int64());
-    return w;
+    if (s == "publishing") {
+      out.push_back({"conclude", it.data.at("publication").as_object().at("ends_at").as_int64()});
+    }
   }
 
   // A village sits in one tier: every live item of its plan names the same tier.

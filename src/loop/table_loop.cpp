@@ -359,7 +359,38 @@ absl::StatusOr<std::string> TableLoop::query(std::string_view name, std::string_
     }
     return canonical_json(json::object{{"items", std::move(items)}});
   }
-  return absl::NotFoundError(internal::cat(table_.loop, ": unknown query \"", name, "\" (get, list, counts, table)"));
+  return absl::NotFoundError(internal::cat(table_.loop, ": unknown query \"", name, "\" (get, list, counts, table",
+                                          own_queries_.empty() ? "" : ", ", own_queries_, ")"));
+}
+
+void TableLoop::clock_commands(const LoopItem&, std::vector<ClockCommand>&) const {}
+
+Timestamp TableLoop::next_wake() const {
+  Timestamp wake = kNoDeadline;
+  std::vector<ClockCommand> owed;
+  for (const LoopItem& it : items_) {
+    owed.clear();
+    clock_commands(it, owed);
+    for (const ClockCommand& c : owed) wake = std::min(wake, c.at);
+  }
+  return wake;
+}
+
+std::vector<LoopCommand> TableLoop::due(Timestamp now) const {
+  std::vector<LoopCommand> out;
+  std::vector<ClockCommand> owed;
+  for (const LoopItem& it : items_) {
+    owed.clear();
+    clock_commands(it, owed);
+    for (const ClockCommand& c : owed) {
+      if (c.at > now) continue;
+      LoopCommand command;
+      command.event = c.event;
+      command.item = it.id;
+      out.push_back(command);
+    }
+  }
+  return out;
 }
 
 std::string TableLoop::snapshot() const {

@@ -56,7 +56,10 @@ absl::StatusOr<std::int64_t> required_int(const LoopCall& call, std::string_view
 
 class TableLoop : public Loop {
  public:
-  explicit TableLoop(const LoopTable& table) : table_(table) {}
+  /// `own_queries` names the loop's queries beyond the standard ones (", "-separated), for
+  /// the unknown-query error; a loop answers its own and hands every other name on to query().
+  explicit TableLoop(const LoopTable& table, std::string_view own_queries = {})
+      : table_(table), own_queries_(own_queries) {}
   const LoopTable& table() const override { return table_; }
   absl::StatusOr<LoopEvent> decide(const LoopCommand& command, LoopHost& host) const override;
   absl::Status apply(const LoopEvent& event, const Actor& actor, Timestamp time, LoopHost& host) override;
@@ -66,6 +69,10 @@ class TableLoop : public Loop {
   std::string snapshot() const override;
   absl::Status restore(std::string_view bytes) override;
   std::size_t memory_bytes() const override;
+  /// The clock: the earliest time any item is owed a command, and the commands owed by `now`,
+  /// in item order, as clock_commands() says.
+  Timestamp next_wake() const override;
+  std::vector<LoopCommand> due(Timestamp now) const override;
 
   /// The item with this id, or nullptr.
   const LoopItem* item(std::uint64_t id) const {
@@ -74,6 +81,14 @@ class TableLoop : public Loop {
   std::size_t size() const { return items_.size(); }
 
  protected:
+  /// A command the clock owes an item (its event) and the time it falls due.
+  struct ClockCommand {
+    std::string_view event;
+    Timestamp at = 0;
+  };
+  /// The commands the clock owes `it`, appended to `out`. The default owes none.
+  virtual void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const;
+
   /// A check of a decided event against the loop's other items, which a row's guard does not
   /// see (one account per community and year, fields derived from earlier items). decide()
   /// runs it on the event it made and may let it fill derived fields of `e.data`; replay runs
@@ -87,6 +102,7 @@ class TableLoop : public Loop {
   boost::json::object item_json(const LoopItem& it) const;
 
   const LoopTable& table_;
+  std::string_view own_queries_;
   std::vector<LoopItem> items_;
 };
 

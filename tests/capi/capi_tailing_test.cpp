@@ -2,7 +2,8 @@
 // jc_engine_await_seq (the min_seq of a read) and jc_engine_run (a batch re-run after a lost
 // race). Here on a SQLite journal, where a second handle of the file reads what the first
 // appended; the same calls against several writers of one PostgreSQL chain, with real
-// lost races, are tested from Python (bindings/python/tests/pg/test_pg_journal.py).
+// lost races, are in capi_postgres_test.cpp (ctest capi_postgres) and, from Python,
+// bindings/python/tests/pg/pg_journal_uri.py.
 #include <gtest/gtest.h>
 
 #include <cstdint>

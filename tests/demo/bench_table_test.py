@@ -58,6 +58,12 @@ def good():
                              med("BM_DurableSubmitMany/5000/real_time", items_per_second=2e5, repetitions=5),
                              med("BM_DurableSubmitManyInBatch/5000/real_time", items_per_second=2.5e5,
                                  repetitions=5)], ""),
+        "whatif_bench": ([it("BM_PlainReplay/iterations:1/real_time", time_unit="ms", cpu_time=900.0, repetitions=3),
+                          it("BM_WhatIf/iterations:1/real_time", time_unit="ms", cpu_time=3000.0, repetitions=3),
+                          med("BM_PlainReplay/iterations:1/real_time", time_unit="ms", cpu_time=1000.0,
+                              repetitions=3, events=270000.0),
+                          med("BM_WhatIf/iterations:1/real_time", time_unit="ms", cpu_time=1800.0, repetitions=3,
+                              events=270000.0)], ""),
     }
 
 
@@ -139,6 +145,21 @@ class BenchTable(unittest.TestCase):
         _, by, _ = self.run_table(progs)
         self.assertEqual(by["durable bulk submit ≥ 0.5× in a batch"]["status"], "MISSING")
 
+    def test_whatif_ratio_on_cpu_medians(self):
+        progs = good()
+        _, by, _ = self.run_table(progs)
+        w = by["what-if ≤ 2× plain replay"]
+        self.assertEqual(w["ratio"], "1.80x")  # the medians, not the first repetition (3.33x)
+        self.assertEqual(w["figure"], "1800 ms vs 1000 ms CPU (270.00k events)")
+        self.assertEqual(w["status"], "PASS")
+        progs["whatif_bench"][0][3]["cpu_time"] = 2100.0
+        proc, by, _ = self.run_table(progs)
+        self.assertEqual(by["what-if ≤ 2× plain replay"]["status"], "FAIL")
+        self.assertEqual(proc.returncode, 1)
+        del progs["whatif_bench"]
+        _, by, _ = self.run_table(progs)
+        self.assertEqual(by["what-if ≤ 2× plain replay"]["status"], "MISSING")
+
     def test_org_bench_snake_case_names(self):
         progs = good()
         progs["org_bench"] = ([it("ancestors/cpp/min_time:0.500", items_per_second=2e7),
@@ -186,6 +207,19 @@ class BenchTable(unittest.TestCase):
             args = open(args_file).read()
         self.assertIn("--benchmark_repetitions=5", args)
         self.assertIn("--benchmark_enable_random_interleaving=true", args)
+
+    def test_whatif_bench_runs_repeated(self):
+        with tempfile.TemporaryDirectory() as d:
+            args_file = os.path.join(d, "args")
+            path = os.path.join(d, "whatif_bench")
+            with open(path, "w") as f:
+                f.write(FAKE.format(python=sys.executable, stdout="", benches=good()["whatif_bench"][0])
+                        + "open(%r, 'w').write(' '.join(sys.argv[1:]))\n" % args_file)
+            os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
+            subprocess.run([sys.executable, TABLE, d, "--no-python"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+            args = open(args_file).read()
+        self.assertIn("--benchmark_repetitions=3", args)
 
     def test_a_missing_program_is_reported(self):
         progs = good()

@@ -68,6 +68,17 @@ std::string_view rate_zh(std::string_view metric) {
 std::vector<std::string> count_row(std::string label, const json::value& d) {
   return {std::move(label), text(path(d, {"baseline"})), text(path(d, {"variant"})), signed_count(path(d, {"delta"}))};
 }
+// Fen as yuan with two decimals, signed when asked.
+std::string yuan(const json::value& v, bool sign) {
+  if (!v.is_number()) return "—";
+  const long long fen = static_cast<long long>(number(v));
+  const unsigned long long a = fen < 0 ? 0ULL - static_cast<unsigned long long>(fen) : static_cast<unsigned long long>(fen);
+  return absl::StrFormat("%s%llu.%02llu 元", fen < 0 ? "-" : (sign ? "+" : ""), a / 100, a % 100);
+}
+std::vector<std::string> money_row(std::string label, const json::value& d) {
+  return {std::move(label), yuan(path(d, {"baseline"}), false), yuan(path(d, {"variant"}), false),
+          yuan(path(d, {"delta"}), true)};
+}
 std::vector<std::string> rate_row(std::string label, const json::value& d) {
   return {std::move(label), percent(path(d, {"baseline"})), percent(path(d, {"variant"})), points(path(d, {"delta"}))};
 }
@@ -163,6 +174,37 @@ absl::StatusOr<std::string> render_whatif_html(const std::string& whatif_json) {
                    signed_count(path(s, {"counts", "escalated", "delta"}))});
     }
     absl::StrAppend(&o, "<h2>街道排名</h2>\n", html_table(t));
+  }
+
+  // The hosted loops' outcomes: commands refused, items per state (the states either side
+  // holds items in), and the service fund's money.
+  const json::value& loops = path(d, {"loops"});
+  if (loops.is_object() && !loops.as_object().empty()) {
+    std::vector<std::vector<std::string>> t{{"环节", "项", "基线", "变体", "变化"}};
+    auto add = [&t](const std::string& loop, std::vector<std::string> r) {
+      r.insert(r.begin(), loop);
+      t.push_back(std::move(r));
+    };
+    for (const auto& kv : loops.as_object()) {
+      const json::value& l = kv.value();
+      const std::string name = path(l, {"zh"}).is_string() ? text(path(l, {"zh"})) : std::string(kv.key().data(), kv.key().size());
+      add(name, count_row("重放的命令", path(l, {"commands"})));
+      add(name, count_row("被拒绝的命令", path(l, {"refused"})));
+      const json::value& states = path(l, {"items_by_state"});
+      if (states.is_object()) {
+        for (const auto& st : states.as_object()) {
+          if (number(path(st.value(), {"baseline"})) == 0 && number(path(st.value(), {"variant"})) == 0) continue;
+          add(name, count_row("状态：" + text(path(st.value(), {"zh"})), st.value()));
+        }
+      }
+      if (at(l, "spent_fen") != nullptr) {
+        add(name, money_row("下达额度", path(l, {"allocated_fen"})));
+        add(name, money_row("已支出", path(l, {"spent_fen"})));
+      }
+    }
+    absl::StrAppend(&o, "<h2>其他环节的结果</h2>\n<p>有记录命令的各环节（项目、经费等）在两边结束时的情况："
+                    "各状态的事项数、被拒绝的命令。</p>\n",
+                    html_table(t));
   }
 
   constexpr std::size_t kListed = 100;

@@ -26,6 +26,7 @@
 #include "jiceng/journal.hpp"
 #include "jiceng/loop.hpp"
 #include "jiceng/policy.hpp"
+#include "loop/values.hpp"
 
 namespace jiceng {
 namespace {
@@ -428,6 +429,62 @@ absl::StatusOr<SideKpis> side_kpis(const Engine& engine, const KpiPeriod& period
 
 constexpr std::array<std::string_view, 2> kLevelKeys = {"streets", "communities"};
 
+// What a hosted loop that had recorded commands holds at the end of one side: its items
+// per state (the table's order) and, for the service fund, the money allocated and spent
+// over every account — the loops' outcomes, as the KPIs are the petitions'.
+struct LoopResult {
+  std::string zh;  // the loop's Chinese name
+  struct State {
+    std::string name, zh;
+    std::int64_t items = 0;
+  };
+  std::vector<State> states;
+  std::optional<std::pair<std::int64_t, std::int64_t>> fund_fen;  // allocated, spent
+};
+using LoopResults = std::map<std::string, LoopResult>;
+
+absl::StatusOr<LoopResults> loop_results(const Side& s) {
+  LoopResults out;
+  for (const auto& [name, track] : s.loops()) {
+    const LoopTable* table = s.engine().loop_table(name);
+    if (table == nullptr) continue;  // not hosted here: every command was refused
+    const std::string& loop = name;  // a structured binding: clang 14 cannot capture it
+    const auto unexpected = [&loop](std::string_view q) {
+      return absl::InternalError(cat("what-if: the ", loop, " query ", q, " did not answer as documented"));
+    };
+    JICENG_ASSIGN_OR_RETURN(std::string counts, s.engine().query(name, "counts", "{}"));
+    json::error_code ec;
+    const json::value cv = json::parse(counts, ec);
+    if (ec || !cv.is_object()) return unexpected("counts");
+    LoopResult r;
+    r.zh = std::string(table->zh);
+    for (const auto& st : table->states) {
+      const json::value* v = cv.get_object().if_contains(json::string_view(st.name.data(), st.name.size()));
+      if (v != nullptr && !v->is_int64()) return unexpected("counts");
+      r.states.push_back({std::string(st.name), std::string(st.zh), v != nullptr ? v->get_int64() : 0});
+    }
+    if (name == "fund") {
+      JICENG_ASSIGN_OR_RETURN(std::string ledger, s.engine().query(name, "ledger", "{}"));
+      const json::value lv = json::parse(ledger, ec);
+      const json::value* accounts = !ec && lv.is_object() ? lv.get_object().if_contains("accounts") : nullptr;
+      if (accounts == nullptr || !accounts->is_array()) return unexpected("ledger");
+      std::pair<std::int64_t, std::int64_t> fen{0, 0};
+      for (const auto& a : accounts->get_array()) {
+        const json::value* al = a.is_object() ? a.get_object().if_contains("allocation") : nullptr;
+        const json::value* sp = a.is_object() ? a.get_object().if_contains("spent") : nullptr;
+        if (al == nullptr || sp == nullptr) return unexpected("ledger");
+        JICENG_ASSIGN_OR_RETURN(std::int64_t allocated, loopval::parse_money(*al, "fund ledger"));
+        JICENG_ASSIGN_OR_RETURN(std::int64_t spent, loopval::parse_money(*sp, "fund ledger"));
+        fen.first += allocated;
+        fen.second += spent;
+      }
+      r.fund_fen = fen;
+    }
+    out.emplace(name, std::move(r));
+  }
+  return out;
+}
+
 std::string time_text(Timestamp t) { return internal::china_time_iso(t); }
 
 json::object refusal_json(const Refusal& r) {
@@ -438,7 +495,7 @@ json::object refusal_json(const Refusal& r) {
                       {"reason", r.reason}};
 }
 
-json::object side_json(const Side& s, const SideKpis& k) {
+json::object side_json(const Side& s, const SideKpis& k, const LoopResults& lr) {
   json::object o;
   o["policy"] = s.engine().policy_name();
   o["replay"] = s.replay_json();
@@ -469,6 +526,15 @@ json::object side_json(const Side& s, const SideKpis& k) {
   for (const auto& [name, t] : s.loops()) {
     json::object l{{"commands", t.commands}, {"refused", t.refused}};
     l["first_refused"] = t.first ? json::value(refusal_json(*t.first)) : json::value(nullptr);
+    json::object states;
+    if (auto it = lr.find(name); it != lr.end()) {
+      for (const auto& st : it->second.states) states[st.name] = st.items;
+      if (it->second.fund_fen) {
+        l["allocated"] = loopval::format_fen(it->second.fund_fen->first);
+        l["spent"] = loopval::format_fen(it->second.fund_fen->second);
+      }
+    }
+    l["items_by_state"] = std::move(states);
     loops[name] = std::move(l);
   }
   o["loops"] = std::move(loops);
@@ -481,8 +547,45 @@ struct Change {
   double baseline, variant, delta;
 };
 
+// Per hosted loop (those with recorded commands on either side): commands, refusals,
+// items per state and the fund's money (fen), baseline against variant.
+json::object loops_diff(const Side& b, const Side& v, const LoopResults& lb, const LoopResults& lv) {
+  auto n = [](std::uint64_t x) { return static_cast<std::int64_t>(x); };
+  std::map<std::string, std::pair<const LoopTrack*, const LoopTrack*>> names;
+  for (const auto& [name, t] : b.loops()) names[name].first = &t;
+  for (const auto& [name, t] : v.loops()) names[name].second = &t;
+  json::object out;
+  for (const auto& [name, t] : names) {
+    json::object l;
+    l["commands"] = count_diff(t.first ? n(t.first->commands) : 0, t.second ? n(t.second->commands) : 0);
+    l["refused"] = count_diff(t.first ? n(t.first->refused) : 0, t.second ? n(t.second->refused) : 0);
+    const auto rb = lb.find(name), rv = lv.find(name);
+    const LoopResult* x = rb == lb.end() ? nullptr : &rb->second;
+    const LoopResult* y = rv == lv.end() ? nullptr : &rv->second;
+    // One engine build hosts the same loops on both sides, so the states are the same list.
+    const LoopResult* any = x != nullptr ? x : y;
+    if (any != nullptr) l["zh"] = any->zh;
+    json::object states;
+    for (std::size_t i = 0; any != nullptr && i < any->states.size(); ++i) {
+      json::object c = count_diff(x != nullptr ? x->states[i].items : 0, y != nullptr ? y->states[i].items : 0);
+      c["zh"] = any->states[i].zh;
+      states[any->states[i].name] = std::move(c);
+    }
+    l["items_by_state"] = std::move(states);
+    if (any != nullptr && any->fund_fen) {
+      auto fen = [](const LoopResult* r, bool spent) -> std::int64_t {
+        return r == nullptr || !r->fund_fen ? 0 : (spent ? r->fund_fen->second : r->fund_fen->first);
+      };
+      l["allocated_fen"] = count_diff(fen(x, false), fen(y, false));
+      l["spent_fen"] = count_diff(fen(x, true), fen(y, true));
+    }
+    out[name] = std::move(l);
+  }
+  return out;
+}
+
 json::object diff_json(const Side& b, const Side& v, const SideKpis& kb, const SideKpis& kv, const KpiPeriod& period,
-                       std::size_t largest) {
+                       std::size_t largest, const LoopResults& lb, const LoopResults& lv) {
   json::object d;
   d["policy"] = json::object{{"baseline", b.engine().policy_name()}, {"variant", v.engine().policy_name()}};
   d["period"] = period.to_string();
@@ -551,6 +654,7 @@ json::object diff_json(const Side& b, const Side& v, const SideKpis& kb, const S
                                {"delta", c.delta}});
   }
   d["largest_changes"] = std::move(top);
+  d["loops"] = loops_diff(b, v, lb, lv);
   return d;
 }
 
@@ -616,10 +720,12 @@ absl::StatusOr<WhatIfResult> run_whatif(const std::string& journal_path, const W
   JICENG_RETURN_IF_ERROR(var.finish(end));
   JICENG_ASSIGN_OR_RETURN(SideKpis kb, side_kpis(base.engine(), options.period));
   JICENG_ASSIGN_OR_RETURN(SideKpis kv, side_kpis(var.engine(), options.period));
+  JICENG_ASSIGN_OR_RETURN(LoopResults lb, loop_results(base));
+  JICENG_ASSIGN_OR_RETURN(LoopResults lv, loop_results(var));
   json::object out;
-  out["baseline"] = side_json(base, kb);
-  out["variant"] = side_json(var, kv);
-  out["diff"] = diff_json(base, var, kb, kv, options.period, options.largest_changes);
+  out["baseline"] = side_json(base, kb, lb);
+  out["variant"] = side_json(var, kv, lv);
+  out["diff"] = diff_json(base, var, kb, kv, options.period, options.largest_changes, lb, lv);
   WhatIfResult result;
   result.baseline = summary(base, kb);
   result.variant = summary(var, kv);

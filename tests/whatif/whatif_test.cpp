@@ -91,6 +91,20 @@ TEST_F(WhatIfTest, TheRecordedPolicyAsVariantChangesNothing) {
   // The replay itself is faithful to the recording: every petition command is accepted again.
   const auto& replay = doc.at("baseline").at("replay").as_object();
   EXPECT_GT(replay.at("petition_commands").to_number<std::int64_t>(), 1000);
+  // The hosted loops end the same on both sides: every state, the fund's money.
+  const auto& loops = doc.at("diff").at("loops").as_object();
+  ASSERT_TRUE(loops.contains("projects"));
+  ASSERT_TRUE(loops.contains("fund"));
+  for (const auto& l : loops) {
+    EXPECT_EQ(l.value().at("refused").at("delta").to_number<std::int64_t>(), 0) << l.key();
+    for (const auto& st : l.value().at("items_by_state").as_object()) {
+      EXPECT_EQ(st.value().at("delta").to_number<std::int64_t>(), 0) << l.key() << " " << st.key();
+    }
+  }
+  EXPECT_GT(loops.at("fund").at("allocated_fen").at("baseline").to_number<std::int64_t>(), 0);
+  EXPECT_GT(loops.at("fund").at("spent_fen").at("baseline").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(loops.at("fund").at("spent_fen").at("delta").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(json::serialize(doc.at("baseline").at("loops")), json::serialize(doc.at("variant").at("loops")));
 }
 
 TEST_F(WhatIfTest, AShorterResolveLimitMissesMoreDeadlines) {
@@ -152,6 +166,29 @@ TEST_F(WhatIfTest, ARefusedCommandMarksItsPetitionDivergedAndTheRunGoesOn) {
   EXPECT_GT(doc.at("diff").at("diverged_only_in_variant").to_number<std::int64_t>(), 0);
   // The diverged petitions were still resolved or closed later (commands after the refusal ran).
   EXPECT_GT(var.at("totals").at("counts").at("done").to_number<std::int64_t>(), 0);
+}
+
+// A loop rule, not a petition rule: results posted on the notice board for 60 days instead
+// of 15 leave projects posted (publishing) on the variant side that the baseline's clock or
+// staff concluded (published) — the projects' outcome differs, the petitions' does not.
+TEST_F(WhatIfTest, ALongerPostingPeriodChangesTheProjectsOutcome) {
+  const std::string p = policy_file("posting-60d", R"({"id": "disclosure.posting", "params": {"min_days": 60}})");
+  const json::object doc = run(p);
+  ASSERT_FALSE(doc.empty());
+  const auto& projects = doc.at("diff").at("loops").at("projects").as_object();
+  EXPECT_EQ(projects.at("zh").as_string(), "项目");
+  const auto& states = projects.at("items_by_state").as_object();
+  EXPECT_LT(states.at("published").at("delta").to_number<std::int64_t>(), 0);
+  EXPECT_GT(states.at("publishing").at("delta").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(states.at("published").at("zh").as_string(), "结果已公示");
+  // Each side's own figures agree with the diff.
+  EXPECT_EQ(doc.at("variant").at("loops").at("projects").at("items_by_state").at("publishing").to_number<std::int64_t>(),
+            states.at("publishing").at("variant").to_number<std::int64_t>());
+  EXPECT_EQ(delta(doc, "deadlines_missed"), 0);
+  auto html = report::render_whatif_html(json::serialize(doc));
+  ASSERT_TRUE(html.ok()) << html.status();
+  EXPECT_NE(html->find("其他环节的结果"), std::string::npos);
+  EXPECT_NE(html->find("状态：结果公示中"), std::string::npos);
 }
 
 TEST_F(WhatIfTest, TheSameInputsGiveTheSameBytes) {

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,22 @@ jc_status actor(jiceng::Actor* out, const jc_actor* a, const char* fn) {
   out->unit.assign(unit);
   return JC_OK;
 }
+
+void refresh_views(jc_engine* e) {
+  // Taken inside the engine's lock and around nothing else (the lock order of engine.hpp).
+  static std::mutex views_mu;
+  (void)e->engine->read([e]() -> absl::Status {
+    const jiceng::OrgGraph* graph = &e->engine->org();
+    const auto units = static_cast<std::uint32_t>(e->engine->unit_count());
+    const jiceng::WorkCalendar* cal = &e->engine->calendar();
+    std::lock_guard<std::mutex> l(views_mu);
+    if (e->org_view.graph != graph) e->org_view.graph = graph;
+    if (e->org_view.units != units) e->org_view.units = units;
+    if (e->cal_view.cal != cal) e->cal_view.cal = cal;
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace jc
 
 using jc::need_engine;

@@ -36,14 +36,15 @@ jc_status need_engine(const jc_engine* e, const char* fn);
 jc_status actor(jiceng::Actor* out, const jc_actor* a, const char* fn);
 /// Points the borrowed org / calendar views at the engine's current graph and calendar
 /// and caches the unit count; called after every call that can replace or change them
-/// (open, configuration, restore, batches), so a view handle stays usable.
-inline void refresh_views(jc_engine* e) {
-  e->org_view.owned = nullptr;
-  e->org_view.graph = &e->engine->org();
-  e->org_view.units = static_cast<std::uint32_t>(e->engine->unit_count());
-  e->cal_view.owned = nullptr;
-  e->cal_view.cal = &e->engine->calendar();
-}
+/// (open, configuration, restore, batches), so a view handle stays usable. Reads the
+/// engine under its reader lock (or inside the calling thread's batch) and writes a view
+/// field only when it changed, under one process-wide mutex (a few compares; a member
+/// would change the handle's size and so where the heap puts it): the calls that keep
+/// the graph — almost every batch — write nothing that other threads' calls and view
+/// readers share.
+/// (Writing the same values after every batch was still a data race: ThreadSanitizer
+/// reported two threads' concurrent jc_engine_batch calls.)
+void refresh_views(jc_engine* e);
 
 /// The bundled sample district JSON (capi/org.cpp).
 std::string_view sample_org_json();

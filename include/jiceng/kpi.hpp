@@ -190,6 +190,10 @@ struct KpiOptions {
   /// Rankings only: rank just the units at the level inside this unit's subtree (e.g. the
   /// communities of one street); empty = every unit at the level.
   std::string within;
+  /// Bundles only (build_kpi_bundle): a unit enters the ranking only with at least this
+  /// many petitions received in the period (fair league table 排名门槛); absent = the
+  /// policy in force (`kpi.ranking` min_received; 0 when the policy has no such rule).
+  std::optional<std::uint64_t> min_received;
 };
 
 /// One unit in a ranking (排名).
@@ -206,6 +210,24 @@ struct KpiTrendPoint {
   KpiReport report;    ///< the unit's subtree report for the days of that month within the period
   friend bool operator==(const KpiTrendPoint&, const KpiTrendPoint&) = default;
 };
+
+/// A fair league table (排名): only units with at least `min_received` petitions received
+/// in the period are ranked — a rate over a handful of petitions says little, and one
+/// unit's two cases must not top a table of units with hundreds — the others are listed
+/// apart with their counts.
+struct KpiLeagueTable {
+  std::uint64_t min_received = 0;        ///< the minimum applied
+  std::vector<KpiRankEntry> ranked;      ///< units at or above it, ranked 1..n in the order given
+  std::vector<KpiReport> below_minimum;  ///< the others: most petitions first, ties by unit id
+};
+
+/// Splits a ranking (as KpiIndex::ranking or compute_ranking return it) at `min_received`:
+/// the units at or above it keep their order and are numbered again from 1.
+KpiLeagueTable league_table(std::vector<KpiRankEntry> ranking, std::uint64_t min_received);
+
+/// The minimum of petitions received for a place in a ranking under the policy in force
+/// (rule `kpi.ranking`, PetitionPolicy::kpi_min_received; 0 without the rule).
+std::uint64_t ranking_minimum(const Engine& engine);
 
 /// Builds a report from counts (rates, quantiles, shares). Used by both implementations.
 KpiReport make_kpi_report(std::string unit, std::string unit_name, int level, const KpiPeriod& period,
@@ -294,6 +316,8 @@ class KpiIndex {
                                                    const KpiOptions& options = {}) const;
   /// Memory held.
   KpiIndexMemory memory() const;
+  /// The engine the index reads.
+  const Engine& engine() const;
 
   struct Impl;  ///< internal
 
@@ -308,12 +332,17 @@ class KpiIndex {
 struct KpiBundle {
   KpiReport report;                    ///< the unit's subtree
   int ranking_level = -1;              ///< level ranked (-1 = none)
-  std::vector<KpiRankEntry> ranking;   ///< units at ranking_level
+  std::vector<KpiRankEntry> ranking;   ///< units at ranking_level with at least ranking_min_received
+  /// The minimum of petitions received for a place in the ranking (KpiOptions::min_received).
+  std::uint64_t ranking_min_received = 0;
+  /// Units at ranking_level below that minimum, unranked: most petitions first, ties by id.
+  std::vector<KpiReport> below_minimum;
   std::vector<KpiTrendPoint> trend;    ///< monthly trend of the unit's subtree
 };
 
 /// Builds a bundle with the index: report of `unit` (empty = everything), ranking of
-/// `level` (-1 = the level below the unit; none below level 5), trend over `period`.
+/// `level` (-1 = the level below the unit; none below level 5) as a league table under
+/// the minimum of `options.min_received` or the policy's, trend over `period`.
 absl::StatusOr<KpiBundle> build_kpi_bundle(const KpiIndex& index, std::string_view unit, int level,
                                            const KpiPeriod& period, const KpiOptions& options = {});
 
@@ -321,7 +350,7 @@ absl::StatusOr<KpiBundle> build_kpi_bundle(const KpiIndex& index, std::string_vi
 /// fractions, working days integers). Shared by `jiceng report` and the demo's report.
 std::string kpi_report_json(const KpiReport& report);
 /// A bundle as one JSON object: {"report": {...}, "ranking_level": n, "ranking": [...],
-/// "trend": [...]}.
+/// "ranking_min_received": m, "below_minimum": [...], "trend": [...]}.
 std::string kpi_bundle_json(const KpiBundle& bundle);
 
 }  // namespace jiceng

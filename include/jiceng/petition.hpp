@@ -625,6 +625,7 @@ struct PetitionCaps {
 struct CategoryRoute {
   int level = 2;                        ///< competent org level (1 street .. 3 grid)
   bool prefer_property_branch = false;  ///< to the property branch with a tripartite agreement
+  std::string zh;                       ///< the category's name in reports (类别名称); "" = none given
 };
 
 /// Suggested duplicates (疑似重复): which earlier or later petitions `Engine::duplicates`
@@ -640,7 +641,7 @@ struct DuplicatePolicy {
 /// The petition rules of a policy set, parsed once so the engine never reads JSON on
 /// the hot path: `petition.deadlines`, `petition.routing`, `petition.caps`,
 /// `petition.escalation_ceiling`, `petition.duplicates` (and `kpi.weights`, kept as text
-/// for the KPI layer).
+/// for the KPI layer, and `kpi.ranking`).
 /// A rule missing from the set keeps the defaults above (deadlines: the hotline default).
 struct PetitionPolicy {
   std::string name;                     ///< the policy set's name
@@ -652,6 +653,8 @@ struct PetitionPolicy {
   EscalationPolicy escalation{};
   DuplicatePolicy duplicates{};
   std::string kpi_weights_json = "{}";
+  /// `kpi.ranking` min_received: petitions a unit needs in a period to be ranked (0 = any).
+  std::uint64_t kpi_min_received = 0;
   /// 四方协同 routing inside a compound (`petition.compound_parties`).
   CompoundRouting compound{};
   /// Response templates (答复模板) of `petition.responses`: per category ("default" for the
@@ -663,6 +666,9 @@ struct PetitionPolicy {
   static absl::StatusOr<PetitionPolicy> from_policy_set(const PolicySet& set);
   /// The route of a category (default_route when not listed).
   CategoryRoute route(std::string_view category) const;
+  /// The category's Chinese name for reports (`petition.routing` categories.<id>.zh);
+  /// the id itself for a category the policy lists without a name or does not list.
+  std::string category_name(std::string_view category) const;
   /// The response template of (category, state): the category's, else the "default"
   /// category's; nullptr when neither has one.
   const std::string* response_template(std::string_view category, State state) const;

@@ -43,7 +43,7 @@ int run_report(const ReportOptions& o) {
   if (auto st = index.update(); !st.ok()) return fail(st);
   auto bundle = build_kpi_bundle(index, o.unit, o.level, *period);
   if (!bundle.ok()) return fail(bundle.status());
-  auto text = render_kpi_bundle(*bundle, o.format);
+  auto text = render_kpi_bundle(*bundle, o.format, (*db)->engine().policy());
   if (!text.ok()) return fail(text.status());
   if (o.out.empty()) {
     std::cout << *text;

@@ -243,6 +243,25 @@ absl::StatusOr<KpiWeights> KpiWeights::from_engine(const Engine& engine) {
   return w;
 }
 
+std::uint64_t ranking_minimum(const Engine& engine) { return engine.policy().kpi_min_received; }
+
+KpiLeagueTable league_table(std::vector<KpiRankEntry> ranking, std::uint64_t min_received) {
+  KpiLeagueTable t;
+  t.min_received = min_received;
+  for (KpiRankEntry& e : ranking) {
+    if (e.report.counts.received >= min_received) {
+      e.rank = static_cast<int>(t.ranked.size()) + 1;
+      t.ranked.push_back(std::move(e));
+    } else {
+      t.below_minimum.push_back(std::move(e.report));
+    }
+  }
+  std::sort(t.below_minimum.begin(), t.below_minimum.end(), [](const KpiReport& a, const KpiReport& b) {
+    return a.counts.received != b.counts.received ? a.counts.received > b.counts.received : a.unit < b.unit;
+  });
+  return t;
+}
+
 // --- counts and rates -----------------------------------------------------------------
 
 KpiCounts& KpiCounts::operator+=(const KpiCounts& o) {
@@ -439,6 +458,10 @@ std::string kpi_bundle_json(const KpiBundle& b) {
     ranking.push_back(std::move(x));
   }
   o["ranking"] = std::move(ranking);
+  o["ranking_min_received"] = b.ranking_min_received;
+  json::array below;
+  for (const auto& r : b.below_minimum) below.push_back(report_object(r));
+  o["below_minimum"] = std::move(below);
   json::array trend;
   for (const auto& t : b.trend) {
     json::object x = report_object(t.report);

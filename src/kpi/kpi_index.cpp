@@ -542,6 +542,8 @@ KpiIndexMemory KpiIndex::memory() const {
   return m;
 }
 
+const Engine& KpiIndex::engine() const { return *impl_->engine; }
+
 absl::StatusOr<KpiBundle> build_kpi_bundle(const KpiIndex& index, std::string_view unit, int level,
                                            const KpiPeriod& period, const KpiOptions& options) {
   KpiBundle b;
@@ -550,7 +552,12 @@ absl::StatusOr<KpiBundle> build_kpi_bundle(const KpiIndex& index, std::string_vi
   if (rank_level <= 5) {
     KpiOptions within = options;
     within.within = std::string(unit);
-    JICENG_ASSIGN_OR_RETURN(b.ranking, index.ranking(rank_level, period, within));
+    JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> all, index.ranking(rank_level, period, within));
+    KpiLeagueTable table =
+        league_table(std::move(all), options.min_received ? *options.min_received : ranking_minimum(index.engine()));
+    b.ranking = std::move(table.ranked);
+    b.ranking_min_received = table.min_received;
+    b.below_minimum = std::move(table.below_minimum);
     b.ranking_level = rank_level;
   }
   JICENG_ASSIGN_OR_RETURN(b.trend, index.trend(unit, period, options));

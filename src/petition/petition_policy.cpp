@@ -1,6 +1,6 @@
 // PetitionPolicy: the loop's rules read once out of a policy set, so that no command
 // reads JSON (petition.deadlines, petition.routing, petition.caps,
-// petition.escalation_ceiling, petition.duplicates, kpi.weights).
+// petition.escalation_ceiling, petition.duplicates, kpi.weights, kpi.ranking).
 #include <algorithm>
 #include <exception>
 
@@ -112,6 +112,13 @@ CategoryRoute PetitionPolicy::route(std::string_view category) const {
   return (it != routes.end() && it->first == category) ? it->second : default_route;
 }
 
+std::string PetitionPolicy::category_name(std::string_view category) const {
+  auto it = std::lower_bound(routes.begin(), routes.end(), category,
+                             [](const auto& p, std::string_view c) { return p.first < c; });
+  if (it != routes.end() && it->first == category && !it->second.zh.empty()) return it->second.zh;
+  return std::string(category);
+}
+
 const std::string* PetitionPolicy::response_template(std::string_view category, State state) const {
   for (std::string_view c : {category, std::string_view("default")}) {
     auto it = std::lower_bound(responses.begin(), responses.end(), c,
@@ -151,6 +158,10 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
         if (const json::value* b = val.as_object().if_contains("prefer_property_branch")) {
           if (!b->is_bool()) return field_error(rule, internal::cat(field, ".prefer_property_branch"), "not a boolean");
           r.prefer_property_branch = b->as_bool();
+        }
+        if (const json::value* zh = val.as_object().if_contains("zh")) {
+          if (!zh->is_string()) return field_error(rule, internal::cat(field, ".zh"), "not a string");
+          r.zh = std::string(zh->as_string());
         }
         if (key == "default") {
           p.default_route = r;
@@ -304,6 +315,13 @@ absl::StatusOr<PetitionPolicy> PetitionPolicy::from_policy_set(const PolicySet& 
       auto text = set.rule_params_json("kpi.weights");
       if (!text.ok()) return text.status();
       p.kpi_weights_json = *text;
+    }
+    if (set.has_rule("kpi.ranking")) {
+      constexpr std::string_view rule = "kpi.ranking";
+      auto o = params(set, rule);
+      if (!o.ok()) return o.status();
+      JICENG_ASSIGN_OR_RETURN(int min, get_int(*o, rule, "min_received", 0, 1'000'000));
+      p.kpi_min_received = static_cast<std::uint64_t>(min);
     }
     return p;
   } catch (const std::exception& e) {

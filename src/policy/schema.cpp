@@ -385,7 +385,8 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
                                {"default"}, true))}));
   add("petition.routing",
       Obj({F("categories",
-             Map(Obj({F("level", Int(1, 3)), F("prefer_property_branch", Bool(), false)}), {"default"}, false))}));
+             Map(Obj({F("level", Int(1, 3)), F("prefer_property_branch", Bool(), false), F("zh", String(), false)}),
+                 {"default"}, false))}));
   // The escalation ladder (督办阶梯): rungs fired by the clock, each at a moment measured
   // from the dispatch or from the deadline; read by the petition engine (PetitionPolicy).
   add("petition.escalation_ladder",
@@ -475,6 +476,8 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   // within `window_days` days of its taking effect (人民调解法 第三十三条), counted as the
   // Civil Code counts a period (第二百零一条, 第二百零三条).
   add("mediation.confirmation", Obj({F("window_days", Int(1, 3650)), F("joint", Bool())}));
+  // Fair league tables: the petitions a unit needs in the period to be ranked.
+  add("kpi.ranking", Obj({F("min_received", Int(0, 1'000'000))}));
   add("kpi.weights",
       With(Obj({F("response", Number(0, 100)), F("solve", Number(0, 100)), F("satisfaction", Number(0, 100)),
                 F("basic_satisfaction_factor", Number(0, 1))}),

@@ -9,11 +9,16 @@
 
 #include "absl/status/statusor.h"
 #include "jiceng/kpi.hpp"
+#include "jiceng/petition.hpp"
 
 namespace jiceng {
 
 /// A bundle rendered as `table` (aligned terminal text), `json` (kpi_bundle_json), `csv`
-/// or `html` (one self-contained page). INVALID_ARGUMENT for another format.
-absl::StatusOr<std::string> render_kpi_bundle(const KpiBundle& bundle, std::string_view format);
+/// or `html` (one self-contained page, in Chinese). Categories are shown by the names of
+/// `policy` (PetitionPolicy::category_name; the policy the journal ran under). Rankings
+/// print their minimum of petitions beside them and list the units below it apart.
+/// INVALID_ARGUMENT for another format.
+absl::StatusOr<std::string> render_kpi_bundle(const KpiBundle& bundle, std::string_view format,
+                                              const PetitionPolicy& policy);
 
 }  // namespace jiceng

@@ -1,5 +1,11 @@
 #include "report/text.hpp"
 
+#include <initializer_list>
+#include <utility>
+
+#include <unicode/locid.h>
+#include <unicode/numberformatter.h>
+#include <unicode/unistr.h>
 #include <utf8proc.h>
 
 namespace jiceng::report {
@@ -32,6 +38,83 @@ std::string html_table(const std::vector<std::vector<std::string>>& rows) {
     o += "</tr>\n";
   }
   return o + "</table>\n";
+}
+
+namespace {
+
+namespace number = icu::number;
+
+// One formatter per precision (0..3 digits); the locale's own grouping (zh: every three
+// digits, from 1,000). LocalizedNumberFormatter is immutable and thread-safe.
+const number::LocalizedNumberFormatter& zh_formatter(int fraction_digits) {
+  static const auto* f = [] {
+    auto* a = new number::LocalizedNumberFormatter[4];
+    for (int d = 0; d < 4; ++d) {
+      a[d] = number::NumberFormatter::withLocale(icu::Locale::getSimplifiedChinese())
+                 .precision(number::Precision::fixedFraction(d));
+    }
+    return a;
+  }();
+  return f[fraction_digits < 0 ? 0 : (fraction_digits > 3 ? 3 : fraction_digits)];
+}
+
+std::string to_utf8(const number::FormattedNumber& n, UErrorCode& status) {
+  std::string out;
+  if (U_SUCCESS(status)) n.toString(status).toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string format_count(std::uint64_t v) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::string out = to_utf8(zh_formatter(0).formatInt(static_cast<std::int64_t>(v), status), status);
+  return U_SUCCESS(status) ? out : std::to_string(v);
+}
+
+std::string format_fixed(double v, int fraction_digits) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::string out = to_utf8(zh_formatter(fraction_digits).formatDouble(v, status), status);
+  return U_SUCCESS(status) ? out : std::to_string(v);
+}
+
+std::string format_percent(double fraction) { return format_fixed(fraction * 100.0, 1) + "%"; }
+
+namespace {
+
+std::string lookup(std::string_view key, std::initializer_list<std::pair<std::string_view, std::string_view>> table) {
+  for (const auto& [k, v] : table) {
+    if (k == key) return std::string(v);
+  }
+  return std::string(key);
+}
+
+}  // namespace
+
+std::string channel_zh(std::string_view channel) {
+  return lookup(channel, {{"online_platform", "线上平台"},
+                          {"wechat_account", "微信公众号"},
+                          {"mini_program", "小程序"},
+                          {"photo_report", "随手拍"},
+                          {"door_to_door", "入户走访"},
+                          {"meeting", "议事会"},
+                          {"hotline", "12345热线"}});
+}
+
+std::string state_zh(std::string_view state) {
+  return lookup(state, {{"received", "已登记"},
+                        {"accepted", "已受理"},
+                        {"rejected", "不予受理"},
+                        {"merged", "已合并"},
+                        {"dispatched", "已派单"},
+                        {"in_progress", "办理中"},
+                        {"resolved", "已办结"},
+                        {"closed", "已归档"},
+                        {"withdrawn", "已撤回"}});
+}
+
+std::string severity_zh(std::string_view severity) {
+  return lookup(severity, {{"error", "不合规"}, {"warning", "提醒"}, {"info", "提示"}});
 }
 
 std::size_t display_width(std::string_view s) {

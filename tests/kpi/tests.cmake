@@ -19,6 +19,14 @@ if(TARGET jiceng_cli)
   endfunction()
   kpi_cli_test(report_table 0 "一街道党工委.*响应率" report ${kpi_db} --unit S1)
   kpi_cli_test(report_json 0 "\"received\":5" report ${kpi_db} --format json)
+  # Fair league tables: the journal's communities (a few petitions each) are under the
+  # national minimum of 30, so none is ranked; each is listed apart, the minimum printed.
+  kpi_cli_test(report_min_json 0 "\"ranking\":\\[\\],\"ranking_min_received\":30,\"below_minimum\":\\[\\{\"unit\":\"C11\""
+               report ${kpi_db} --unit S1 --format json)
+  kpi_cli_test(report_min_table 0 "排名门槛：统计期内登记诉求不少于 30 件.*无单位达到门槛.*未达门槛、不参加排名的单位 2 个.*C11.*C12"
+               report ${kpi_db} --unit S1)
+  kpi_cli_test(report_min_html 0 "id=\"ranking-minimum\">排名门槛：统计期内登记诉求不少于 30 件.*未达门槛、不参加排名（2 个）"
+               report ${kpi_db} --unit S1 --format html)
   kpi_cli_test(report_csv 0 "^section,key,unit" report ${kpi_db} --format csv --from 2024-03-01 --to 2024-03-31)
   kpi_cli_test(report_html 0 "<!DOCTYPE html>.*kpi-data" report ${kpi_db} --format html --level 3)
   kpi_cli_test(report_period_empty 0 "\"received\":0" report ${kpi_db} --format json --from 2024-04-01)

@@ -76,7 +76,7 @@ TEST(PolicySet, RulesPerSet) {
   for (const char* r : {"org.formation", "vote.owners_assembly", "vote.meeting", "meeting.call", "meeting.frequency",
                         "meeting.representative_ratio", "meeting.composition", "disclosure.posting", "review.democratic",
                         "deliberation.procedures", "petition.deadlines", "petition.routing", "petition.caps", "petition.escalation_ceiling",
-                        "kpi.weights"}) {
+                        "kpi.weights", "kpi.ranking"}) {
     EXPECT_TRUE(national.has_rule(r)) << r;
     EXPECT_TRUE(wuzhong.has_rule(r)) << r;
   }
@@ -278,6 +278,12 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"weights not 100", R"({"name": "x", "extends": "national", "rules": [
             {"id": "kpi.weights", "params": {"response": 30}}]})",
                   {"must sum to 100, got 120"}},
+        Malformed{"negative ranking minimum", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "kpi.ranking", "params": {"min_received": -1}}]})",
+                  {"rule kpi.ranking", "field params.min_received: expected an integer in [0, 1000000], got -1"}},
+        Malformed{"category name not a string", R"({"name": "x", "extends": "national", "rules": [
+            {"id": "petition.routing", "params": {"categories": {"parking": {"level": 3, "zh": 7}}}}]})",
+                  {"rule petition.routing", "field params.categories.parking.zh"}},
         Malformed{"missing field of new rule", R"({"name": "x", "extends": "national", "rules": [
             {"id": "grid.practical_projects", "params": {"min_per_year": 1}, "severity": "info", "message_zh": "z",
              "message_en": "e"}]})",

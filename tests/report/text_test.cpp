@@ -1,4 +1,5 @@
-// The applications' one HTML escaper and one display width (utf8proc's East Asian widths).
+// The applications' one HTML escaper, one display width (utf8proc's East Asian widths)
+// and zh-CN numbers (ICU).
 #include <gtest/gtest.h>
 
 #include "report/text.hpp"
@@ -24,6 +25,18 @@ TEST(ReportText, PaddingAlignsByColumnsNotBytes) {
   EXPECT_EQ(pad_left("社区", 6), "  社区");
   EXPECT_EQ(pad_right("abc", 2), "abc");
   EXPECT_EQ(pad_left("abc", 3), "abc");
+}
+
+TEST(ReportText, NumbersAreGroupedForZhCn) {
+  EXPECT_EQ(format_count(0), "0");
+  EXPECT_EQ(format_count(999), "999");
+  EXPECT_EQ(format_count(1000), "1,000");
+  EXPECT_EQ(format_count(1234567), "1,234,567");
+  EXPECT_EQ(format_fixed(1234.56, 1), "1,234.6");
+  EXPECT_EQ(format_fixed(87.25, 1), "87.2");  // half-even
+  EXPECT_EQ(format_fixed(3, 0), "3");
+  EXPECT_EQ(format_percent(0.8734), "87.3%");
+  EXPECT_EQ(format_percent(1), "100.0%");
 }
 
 TEST(ReportText, HtmlEscapeCoversTextAndAttributes) {

@@ -383,8 +383,10 @@ class Engine(_Handle):
         (from_date, to_date) (either may be None): counts, 三率 and the composite score, 办结率,
         overdue / reopen / escalation rates, working days to resolve, shares. With
         ``ranking_level`` or ``trend`` the result is a bundle {"report", "ranking_level",
-        "ranking", "trend"} (ranking of the units at ``ranking_level``, -1 = the level below
-        ``unit``; monthly trend). ``min_seq``: first wait until the engine holds that seq
+        "ranking", "ranking_min_received", "below_minimum", "trend"} (ranking of the units
+        at ``ranking_level``, -1 = the level below ``unit``, with at least the policy's
+        minimum of petitions received (rule kpi.ranking); the others in "below_minimum";
+        monthly trend). ``min_seq``: first wait until the engine holds that seq
         (await_seq). Returns a dict."""
         if C.jc_engine_kpi_json is None:
             raise Unimplemented("this libjiceng was built without the KPI area")

@@ -758,6 +758,14 @@ class EngineTests(unittest.TestCase):
         self.assertIsNone(other["rates"]["solve"])
         bundle = self.e.kpi(unit=STREET, ranking_level=2, trend=True)
         self.assertIn("ranking", bundle)
+        # Fair league table: the community's 4 petitions are below the policy's minimum of
+        # 30 (kpi.ranking), so it is listed apart, unranked.
+        self.assertEqual(bundle["ranking_min_received"], 30)
+        self.assertEqual(bundle["ranking"], [])
+        self.assertIn(COMMUNITY, [u["unit"] for u in bundle["below_minimum"]])
+        for u in bundle["below_minimum"]:
+            self.assertLess(u["counts"]["received"], 30)
+            self.assertNotIn("rank", u)
         with self.assertRaises(jiceng.NotFound):
             self.e.kpi(unit="nowhere")
         with self.assertRaises(jiceng.InvalidArgument):

@@ -143,6 +143,28 @@ std::string resident_notice(const PetitionView& v) {
 }
 
 std::string workflow_dot() {
+  // A state's self-loops (commands that keep the state: the clock's marks, extensions,
+  // supervision, and the participation commands 附议 on others' petitions) are listed
+  // inside the state's box, one line each: drawn as loops, their labels stack on top of
+  // each other and of the edges nearby.
+  std::array<std::string, kStateCount> stays;
+  auto stay = [&](std::uint8_t s, std::string_view line) {
+    internal::append(&stays[s], "<br align=\"left\"/>", line);
+  };
+  for (const auto& t : kTransitions) {
+    if (t.from >= kStateCount || t.from != static_cast<std::uint8_t>(t.to)) continue;
+    std::string line(kEventNames[static_cast<int>(t.event)]);
+    if (t.guard != Guard::kNone) internal::append(&line, " [", kGuardNames[static_cast<int>(t.guard)], "]");
+    internal::append(&line, ": ", roles_short(t.roles));
+    stay(t.from, line);
+  }
+  for (const auto& p : kParticipation) {
+    for (int s = 0; s < kStateCount; ++s) {
+      if (!(p.states & state_bit(static_cast<State>(s)))) continue;
+      stay(static_cast<std::uint8_t>(s),
+           internal::cat(kEventNames[static_cast<int>(p.event)], ": ", roles_short(p.roles), " (others')"));
+    }
+  }
   std::string out =
       "// Generated from jiceng::kTransitions by `jiceng workflow dot`. Do not edit.\n"
       "digraph petition {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
@@ -153,26 +175,25 @@ std::string workflow_dot() {
     for (int s = 0; s < kStateCount; ++s) {
       const auto state = static_cast<State>(s);
       if (static_cast<int>(stage_of(state)) != st) continue;
-      internal::append(&out, "    ", kStateNames[s], " [label=\"", kStateNames[s], "\\n", kStateZh[s], "\"",
-                      is_terminal(state) ? ", peripheries=2" : "", "];\n");
+      const std::string& list = stays[static_cast<std::size_t>(s)];
+      if (list.empty()) {
+        internal::append(&out, "    ", kStateNames[s], " [label=\"", kStateNames[s], "\\n", kStateZh[s], "\"",
+                         is_terminal(state) ? ", peripheries=2" : "", "];\n");
+      } else {
+        internal::append(&out, "    ", kStateNames[s], " [label=<", kStateNames[s], "<br/>", kStateZh[s],
+                         "<font point-size=\"8\"><br/><i>stays in the state:</i>", list,
+                         "<br align=\"left\"/></font>>", is_terminal(state) ? ", peripheries=2" : "", "];\n");
+      }
     }
     out += "  }\n";
   }
   for (const auto& t : kTransitions) {
+    if (t.from < kStateCount && t.from == static_cast<std::uint8_t>(t.to)) continue;  // listed in the box
     internal::append(&out, "  ", state_label(t.from), " -> ", kStateNames[static_cast<int>(t.to)], " [label=\"",
                     kEventNames[static_cast<int>(t.event)]);
     if (t.guard != Guard::kNone) internal::append(&out, " [", kGuardNames[static_cast<int>(t.guard)], "]");
     internal::append(&out, "\\n", roles_short(t.roles), "\"",
                     t.roles == roles::kSystem ? ", style=dashed" : "", "];\n");
-  }
-  // Participation commands (附议): loops on each state that allows them (dotted: the
-  // state does not change).
-  for (const auto& p : kParticipation) {
-    for (int s = 0; s < kStateCount; ++s) {
-      if (!(p.states & state_bit(static_cast<State>(s)))) continue;
-      internal::append(&out, "  ", kStateNames[s], " -> ", kStateNames[s], " [label=\"",
-                       kEventNames[static_cast<int>(p.event)], "\\n", roles_short(p.roles), " (others')\", style=dotted];\n");
-    }
   }
   // Legend: the role groups used on the edges.
   out += "  legend [shape=note, fontsize=9, label=\"roles\\l";

@@ -1,5 +1,6 @@
 # Extra ctest entries of the demo area: the `jiceng demo` command, the report page in a
-# real browser (headless Chromium), the Doxygen zero-warning check, scripts/bench-table,
+# real browser (headless Chromium), the workflow diagram's labels laid out by Graphviz,
+# the Doxygen zero-warning check, scripts/bench-table,
 # and the check that the repository points nowhere outside itself.
 find_package(Python3 COMPONENTS Interpreter QUIET)
 
@@ -11,6 +12,11 @@ if(TARGET jiceng_cli)
     add_test(NAME demo_browser COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/demo/browser_check.py
              --jiceng $<TARGET_FILE:jiceng_cli> --days 60)
     set_tests_properties(demo_browser PROPERTIES LABELS demo TIMEOUT 600 SKIP_RETURN_CODE 77)
+    # workflow.svg: no two labels overlap once Graphviz lays the diagram out. Skipped
+    # (exit 77) only when Graphviz is not installed.
+    add_test(NAME workflow_diagram_labels COMMAND ${Python3_EXECUTABLE}
+             ${PROJECT_SOURCE_DIR}/tests/demo/diagram_labels_check.py --jiceng $<TARGET_FILE:jiceng_cli>)
+    set_tests_properties(workflow_diagram_labels PROPERTIES LABELS demo TIMEOUT 300 SKIP_RETURN_CODE 77)
   endif()
 endif()
 

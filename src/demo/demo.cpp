@@ -69,16 +69,17 @@ bool run_dot(const std::string& dot, const fs::path& in, const fs::path& out) {
 
 // Writes `name`.svg through dot when possible, else `name`.dot; returns the file written.
 absl::StatusOr<DemoFile> write_diagram(const fs::path& dir, const std::string& name, const std::string& dot_text,
-                                       const std::string& what, bool render) {
+                                       const std::string& what, const std::string& what_zh, bool render) {
   const fs::path dot_path = dir / (name + ".dot");
   JICENG_RETURN_IF_ERROR(write_file(dot_path, dot_text));
   const std::string dot = render ? find_dot() : std::string();
   if (!dot.empty() && run_dot(dot, dot_path, dir / (name + ".svg"))) {
     std::error_code ec;
     fs::remove(dot_path, ec);
-    return DemoFile{name + ".svg", what + " (Graphviz SVG)"};
+    return DemoFile{name + ".svg", what + " (Graphviz SVG)", what_zh + "（SVG 图）"};
   }
-  return DemoFile{name + ".dot", what + " (Graphviz DOT; install graphviz for SVG)"};
+  return DemoFile{name + ".dot", what + " (Graphviz DOT; install graphviz for SVG)",
+                  what_zh + "（Graphviz DOT 源文件；安装 graphviz 后生成 SVG 图）"};
 }
 
 absl::Status check_options(const DemoOptions& o) {
@@ -179,15 +180,16 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
 
   DemoResult result;
   if (options.write_files) {
-    result.files.push_back({"report.json", "everything below, machine-readable"});
-    result.files.push_back({"report.html", "one self-contained page with charts; opens offline"});
+    result.files.push_back({"report.json", "everything below, machine-readable", "本报告的全部数据（机读 JSON）"});
+    result.files.push_back({"report.html", "one self-contained page with charts; opens offline", "本页：含图表，离线可打开"});
     phase("drawing diagrams", 0, 2);
     JICENG_ASSIGN_OR_RETURN(DemoFile org_file,
-                            write_diagram(dir, "org", org.dot, "the district's top levels", options.render_svg));
+                            write_diagram(dir, "org", org.dot, "the district's top levels", "全区组织体系（上层）",
+                                          options.render_svg));
     result.files.push_back(org_file);
     JICENG_ASSIGN_OR_RETURN(DemoFile wf_file, write_diagram(dir, "workflow", workflow_dot(),
                                                             "the petition state machine, from its table",
-                                                            options.render_svg));
+                                                            "诉求办理流程（由状态转换表生成）", options.render_svg));
     result.files.push_back(wf_file);
     // Each hosted loop's workflow, drawn from its table like the petitions'.
     for (const std::string& loop : engine->loops()) {
@@ -195,14 +197,16 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
       JICENG_ASSIGN_OR_RETURN(DemoFile loop_file,
                               write_diagram(dir, absl::StrCat(loop, "-workflow"), loop_diagram_dot(*table),
                                             absl::StrCat("the ", loop, " (", std::string(table->zh), ") loop's states, from its table"),
-                                            options.render_svg));
+                                            absl::StrCat(std::string(table->zh), "流程（由状态转换表生成）"), options.render_svg));
       result.files.push_back(loop_file);
     }
     phase("drawing diagrams", 2, 2);
     if (on_postgres) {
-      result.files.push_back({durable->journal().path(), "the PostgreSQL event journal (hash-chained; jiceng report / replay read it)"});
+      result.files.push_back({durable->journal().path(), "the PostgreSQL event journal (hash-chained; jiceng report / replay read it)",
+                              "事件日志（PostgreSQL，哈希链防篡改；jiceng report / replay 读取）"});
     } else {
-      result.files.push_back({journal_name, "the SQLite event journal (hash-chained; jiceng report / replay read it)"});
+      result.files.push_back({journal_name, "the SQLite event journal (hash-chained; jiceng report / replay read it)",
+                              "事件日志（SQLite，哈希链防篡改；jiceng report / replay 读取）"});
     }
   }
   phase("reporting", 0, 1);

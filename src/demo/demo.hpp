@@ -43,6 +43,7 @@ struct DemoOptions {
 struct DemoFile {
   std::string path;         ///< path as written (under out_dir)
   std::string description;  ///< what it holds
+  std::string description_zh;  ///< the same in Chinese, for the report page
 };
 
 /// What the demo produced.

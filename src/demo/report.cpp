@@ -3,6 +3,7 @@
 // arranges them — report.json for machines, aligned text for a terminal.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,15 +31,7 @@ std::string pct(const std::optional<double>& r) {
   return r ? absl::StrFormat("%.1f%%", *r * 100.0) : std::string("—");
 }
 std::string points(const std::optional<double>& r) { return r ? absl::StrFormat("%.1f", *r * 100.0) : std::string("—"); }
-std::string thousands(std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  std::string s;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
-    s.push_back(digits[i]);
-  }
-  return s;
-}
+std::string thousands(std::uint64_t v) { return report::format_count(v); }
 using report::display_width;
 std::string left(std::string_view s, std::size_t width) { return report::pad_right(s, width); }
 std::string right(std::string_view s, std::size_t width) { return report::pad_left(s, width); }
@@ -140,7 +133,12 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   JICENG_ASSIGN_OR_RETURN(KpiPeriod period, parse_kpi_period(sim.first_day, sim.last_day));
   JICENG_ASSIGN_OR_RETURN(KpiReport whole, index.rollup("", period));
   JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> streets, index.ranking(1, period));
-  JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> communities, index.ranking(2, period));
+  JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> all_communities, index.ranking(2, period));
+  // Fair league tables: a street or community is ranked only with the policy's minimum of
+  // petitions received in the period (kpi.ranking); the others are listed apart.
+  const KpiLeagueTable street_table = league_table(streets, ranking_minimum(engine));
+  const KpiLeagueTable community_table = league_table(std::move(all_communities), ranking_minimum(engine));
+  const std::vector<KpiRankEntry>& communities = community_table.ranked;
   JICENG_ASSIGN_OR_RETURN(std::vector<KpiTrendPoint> trend, index.trend("", period));
   const std::string industry_id = d.units[static_cast<std::size_t>(d.industry)].id;
   JICENG_ASSIGN_OR_RETURN(KpiReport property, index.rollup(industry_id, period));
@@ -244,9 +242,21 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   root["simulation"] = std::move(simj);
 
   root["kpi"] = json::parse(kpi_report_json(whole));
-  json::array street_rows;
-  for (const auto& e : streets) street_rows.push_back(unit_row(e.report, e.rank));
+  // The minimum beside every ranking; the ranked streets; those below it, unranked.
+  root["ranking_min_received"] = street_table.min_received;
+  json::array street_rows, street_below;
+  for (const auto& e : street_table.ranked) street_rows.push_back(unit_row(e.report, e.rank));
+  for (const auto& r : street_table.below_minimum) street_below.push_back(unit_row(r, 0));
   root["streets"] = std::move(street_rows);
+  root["streets_below_minimum"] = std::move(street_below);
+  // Category names for the page (petition.routing categories.<id>.zh).
+  {
+    const PetitionPolicy policy = engine.policy();
+    json::object names;
+    for (const auto& route : policy.routes) names[route.first] = policy.category_name(route.first);
+    for (const auto& sh : whole.category_shares) names[sh.key] = policy.category_name(sh.key);
+    root["category_names"] = std::move(names);
+  }
   // The calendar as of the period's last day: where the official table ends, the
   // provisional days the period's deadlines may rest on, and a warning when relevant.
   {
@@ -262,7 +272,14 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   for (std::size_t i = communities.size() - k; i < communities.size(); ++i) {
     bottom.push_back(unit_row(communities[i].report, communities[i].rank));
   }
-  root["communities"] = json::object{{"count", communities.size()}, {"top", std::move(top)}, {"bottom", std::move(bottom)}};
+  json::array community_below;
+  for (const auto& r : community_table.below_minimum) community_below.push_back(unit_row(r, 0));
+  root["communities"] = json::object{{"count", communities.size() + community_table.below_minimum.size()},
+                                     {"ranked", communities.size()},
+                                     {"min_received", community_table.min_received},
+                                     {"top", std::move(top)},
+                                     {"bottom", std::move(bottom)},
+                                     {"below_minimum", std::move(community_below)}};
   json::array tr;
   for (const auto& p : trend) {
     json::object o = unit_row(p.report, 0);
@@ -345,11 +362,20 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
        }()}};
   findings["org_summary_text"] = org.summary_text;
   findings["org_coverage_text"] = org.coverage_text;
+  // A finding's subject by its unit's name, for the page (the id stays beside it).
+  std::map<std::string, std::string, std::less<>> names;
+  for (const auto& u : d.units) names.emplace(u.id, u.name);
+  auto unit_name = [&](const std::string& id) {
+    const auto it = names.find(id);
+    return it == names.end() ? id : it->second;
+  };
   json::array rule_rows;
   for (const auto& id : rule_order) {
     const RuleTally& t = rules.at(id);
     json::array ex;
-    for (const auto& [s, e] : t.examples) ex.push_back(json::object{{"subject", s}, {"evidence", e}});
+    for (const auto& [s, e] : t.examples) {
+      ex.push_back(json::object{{"subject", s}, {"subject_name", unit_name(s)}, {"evidence", e}});
+    }
     rule_rows.push_back(json::object{{"rule", t.rule},
                                      {"severity", t.severity},
                                      {"checks", t.checks},
@@ -365,7 +391,9 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   }
   root["findings"] = std::move(findings);
   json::array fl;
-  for (const auto& f : files) fl.push_back(json::object{{"file", f.path}, {"what", f.description}});
+  for (const auto& f : files) {
+    fl.push_back(json::object{{"file", f.path}, {"what", f.description}, {"what_zh", f.description_zh}});
+  }
   root["files"] = std::move(fl);
 
   ReportParts parts;
@@ -414,12 +442,13 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
                                             " / ", whole.resolve_workdays_p90 ? std::to_string(*whole.resolve_workdays_p90) : "—"),
        "median / p90");
   // Shares as "key 12.3%" items, wrapped under their label.
-  auto shares = [&](std::string_view label, const std::vector<KpiShare>& items) {
+  auto shares = [&](std::string_view label, const std::vector<KpiShare>& items,
+                    const std::function<std::string(const std::string&)>& name) {
     std::string lineb = absl::StrCat("  ", std::string(label), " ");
     const std::size_t indent = display_width(lineb);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      std::string item = absl::StrCat(items[i].key, " ", pct(items[i].share), i + 1 < items.size() ? "," : "");
-      if (i > 0 && display_width(lineb) + 1 + item.size() > 96) {
+      std::string item = absl::StrCat(name(items[i].key), " ", pct(items[i].share), i + 1 < items.size() ? "," : "");
+      if (i > 0 && display_width(lineb) + 1 + display_width(item) > 96) {
         absl::StrAppend(&t, lineb, "\n");
         lineb = std::string(indent, ' ');
       } else if (i > 0) {
@@ -429,8 +458,9 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
     }
     absl::StrAppend(&t, lineb, "\n");
   };
-  shares("categories 类别:", whole.category_shares);
-  shares("channels 渠道:", whole.channel_shares);
+  const PetitionPolicy policy = engine.policy();
+  shares("categories 类别:", whole.category_shares, [&](const std::string& key) { return policy.category_name(key); });
+  shares("channels 渠道:", whole.channel_shares, report::channel_zh);
   absl::StrAppend(&t, "\n");
 
   auto table_header = [&](std::string_view title) {
@@ -445,17 +475,41 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
                     right(thousands(r.counts.open_past_deadline), 9), right(thousands(r.counts.ever_overdue), 8),
                     right(thousands(r.counts.escalated), 7), "\n");
   };
-  table_header("Streets and towns 街道/镇, by composite score (超期未办 = open past deadline, 曾超期 = ever overdue)");
-  for (const auto& e : streets) table_row(e.report, e.rank);
+  // The minimum beside each ranking, and the units below it listed apart with their counts.
+  const std::string minimum = absl::StrCat("ranked only with ≥ ", thousands(street_table.min_received),
+                                           " petitions received 排名门槛 (policy kpi.ranking)");
+  auto below = [&](std::string_view what, const std::vector<KpiReport>& units) {
+    if (units.empty()) return;
+    absl::StrAppend(&t, "  below the minimum, not ranked 未达门槛 (", units.size(), " ", std::string(what), "):");
+    std::size_t width = 80;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      const std::string item = absl::StrCat(" ", units[i].unit_name, " ", thousands(units[i].counts.received),
+                                            i + 1 < units.size() ? "," : "");
+      if (width + display_width(item) > 96) {
+        absl::StrAppend(&t, "\n   ");
+        width = 3;
+      }
+      absl::StrAppend(&t, item);
+      width += display_width(item);
+    }
+    absl::StrAppend(&t, "\n");
+  };
+  table_header(absl::StrCat("Streets and towns 街道/镇, by composite score; ", minimum,
+                            "\n  (超期未办 = open past deadline, 曾超期 = ever overdue)"));
+  for (const auto& e : street_table.ranked) table_row(e.report, e.rank);
   table_row(property, 0);
   absl::StrAppend(&t, "  (the last row: property companies 物业公司 under the 物业行业党委, which handle property matters\n"
-                      "   routed to them under a tripartite agreement 三方协议)\n\n");
-  table_header(absl::StrCat("Top communities 社区 (of ", communities.size(), ")"));
+                      "   routed to them under a tripartite agreement 三方协议)\n");
+  below("streets and towns", street_table.below_minimum);
+  absl::StrAppend(&t, "\n");
+  table_header(absl::StrCat("Top communities 社区 (", communities.size(), " ranked of ",
+                            communities.size() + community_table.below_minimum.size(), "; ", minimum, ")"));
   for (std::size_t i = 0; i < k; ++i) table_row(communities[i].report, communities[i].rank);
   table_header("Bottom communities");
   for (std::size_t i = communities.size() - k; i < communities.size(); ++i) {
     table_row(communities[i].report, communities[i].rank);
   }
+  below("communities", community_table.below_minimum);
   absl::StrAppend(&t, "\nPolicy findings 政策检查 (", engine.policy_name(), ")\n");
   absl::StrAppend(&t, "  coverage 覆盖: ", org.grids_without_station.size(), " of ", d.grids.size(),
                   " grids without a station; ", org.compounds_without_branch.size(),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Opens the demo's report.html in headless Chromium and checks that it loads without
-errors and draws its four charts.
+errors, draws its four charts and stays readable at a phone's width.
 
     browser_check.py --jiceng PATH/TO/jiceng     run `jiceng demo` (a short year) first
     browser_check.py --html PATH/TO/report.html  check an existing page
@@ -11,6 +11,10 @@ errors and draws its four charts.
    error. Every chart must be there, sized, with its marks; no error; no external resource.
 2. `chromium --screenshot` of the whole page: each chart's region (from the self-check) must
    hold coloured pixels — the chart really was painted, not blank.
+3. The same page at a phone's width (a 390 px wide window): the page does not widen past
+   the window (tables scroll inside their own box), every chart is drawn, and no chart's
+   text renders smaller than 9 CSS px once the chart is scaled to the page (also checked
+   at 1,280 px).
 Console errors printed by Chromium (`:CONSOLE` lines with Uncaught/Error) fail the check.
 
 Exit 0 when all holds, 1 with a message when not, 77 (ctest SKIP_RETURN_CODE) only when no
@@ -30,6 +34,8 @@ import tempfile
 import zlib
 
 SKIP = 77
+PHONE_PX = 390     # a phone's width in CSS px
+MIN_FONT_PX = 9    # smallest readable chart text, after scaling
 CHARTS = {  # id -> minimum number of drawn marks
     "chart-streets": 30,     # two bars per street and town (15)
     "chart-categories": 5,   # a slice per category
@@ -168,31 +174,48 @@ def main():
             fail("%s does not exist" % page)
         url = "file://" + os.path.abspath(page)
 
-        # 1. The DOM after load, with the page's self-check.
-        rc, dom, err = chromium(binary, os.path.join(work, "profile1"),
-                                ["--virtual-time-budget=5000", "--window-size=1280,2000", "--dump-dom", url])
-        if rc != 0:
-            fail("chromium --dump-dom exited with %d: %s" % (rc, err[-2000:]))
-        m = re.search(r'<pre id="selfcheck">(.*?)</pre>', dom, re.S)
-        if not m or not m.group(1).strip():
-            fail("the page's self-check did not run (no load event, or a script error)")
-        check = json.loads(html.unescape(m.group(1)))
-        if check.get("errors"):
-            fail("script errors on the page: %s" % check["errors"])
-        bad = console_errors(err)
-        if bad:
-            fail("console errors: %s" % bad[:5])
-        if re.search(r'<(link|script|img|iframe)[^>]+(href|src)="(https?:)?//', dom):
-            fail("the page loads an external resource")
-        charts = {c["id"]: c for c in check.get("charts", [])}
-        for cid, need in CHARTS.items():
-            c = charts.get(cid)
-            if c is None:
-                fail("chart %s missing (found %s)" % (cid, sorted(charts)))
-            if c["width"] <= 0 or c["height"] <= 0:
-                fail("chart %s has no size: %s" % (cid, c))
-            if c["marks"] < need:
-                fail("chart %s drew %d marks, expected at least %d" % (cid, c["marks"], need))
+        # 1. The DOM after load, with the page's self-check, at a desktop's and at a
+        # phone's width.
+        def self_check(width, profile):
+            rc, dom, err = chromium(binary, os.path.join(work, profile),
+                                    ["--virtual-time-budget=5000", "--window-size=%d,2000" % width, "--dump-dom", url])
+            if rc != 0:
+                fail("chromium --dump-dom (%d px) exited with %d: %s" % (width, rc, err[-2000:]))
+            m = re.search(r'<pre id="selfcheck">(.*?)</pre>', dom, re.S)
+            if not m or not m.group(1).strip():
+                fail("the page's self-check did not run at %d px (no load event, or a script error)" % width)
+            check = json.loads(html.unescape(m.group(1)))
+            if check.get("errors"):
+                fail("script errors on the page at %d px: %s" % (width, check["errors"]))
+            bad = console_errors(err)
+            if bad:
+                fail("console errors at %d px: %s" % (width, bad[:5]))
+            if re.search(r'<(link|script|img|iframe)[^>]+(href|src)="(https?:)?//', dom):
+                fail("the page loads an external resource")
+            charts = {c["id"]: c for c in check.get("charts", [])}
+            for cid, need in CHARTS.items():
+                c = charts.get(cid)
+                if c is None:
+                    fail("chart %s missing at %d px (found %s)" % (cid, width, sorted(charts)))
+                if c["width"] <= 0 or c["height"] <= 0:
+                    fail("chart %s has no size at %d px: %s" % (cid, width, c))
+                if c["marks"] < need:
+                    fail("chart %s drew %d marks at %d px, expected at least %d" % (cid, c["marks"], width, need))
+                if c.get("min_font", 0) < MIN_FONT_PX:
+                    fail("chart %s: text renders at %.1f px at a %d px window, below %d px"
+                         % (cid, c.get("min_font", 0), width, MIN_FONT_PX))
+            view = check.get("viewport", {}).get("width", 0)
+            page_w = check.get("page", {}).get("width", 10 ** 6)
+            if view != width:
+                fail("the window is %s px wide, expected %d (Chromium did not honour --window-size)" % (view, width))
+            if page_w > view:
+                fail("at %d px the page is %d px wide: it overflows the window sideways" % (width, page_w))
+            return check, charts
+
+        check, charts = self_check(1280, "profile1")
+        phone, phone_charts = self_check(PHONE_PX, "profile3")
+        print("browser_check: at %d px the page is %d px wide; smallest chart text %.1f px"
+              % (PHONE_PX, phone["page"]["width"], min(c["min_font"] for c in phone_charts.values())))
         page_h = int(check.get("page", {}).get("height", 4000))
 
         # 2. A screenshot of the whole page: every chart region holds coloured pixels.

@@ -3,6 +3,7 @@
 // rebuilds the same engine and the same KPIs.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "demo/demo.hpp"
 #include "demo/loop_parts.hpp"
@@ -94,6 +97,123 @@ TEST(Demo, RunsTheWholeLoopWithoutARefusedCommand) {
                         "Policy findings", "长桥街道党工委"}) {
     EXPECT_NE(r->report_text.find(s), std::string::npos) << s;
   }
+}
+
+// The visible text of a page: tags, scripts and styles left out, entities as written.
+std::string visible_text(const std::string& page) {
+  std::string out;
+  bool in_tag = false;
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    if (!in_tag && (page.compare(i, 7, "<script") == 0 || page.compare(i, 6, "<style") == 0)) {
+      const std::size_t end = page.find(page.compare(i, 7, "<script") == 0 ? "</script>" : "</style>", i);
+      if (end == std::string::npos) break;
+      i = end;
+      in_tag = true;
+    }
+    if (page[i] == '<') in_tag = true;
+    if (!in_tag) out += page[i];
+    if (page[i] == '>') in_tag = false;
+  }
+  return out;
+}
+
+// The report is for a district office: in Chinese (categories by the policy's names,
+// findings by their requirement, no rule ids or state codes), numbers grouped, the
+// 物业行业党委's row beside the streets, a street chart scaled to the streets' range, a
+// note on the last month's 办结率, and fair league tables: a unit is ranked only with
+// the policy's minimum of petitions, the others listed apart, the minimum printed.
+TEST(Demo, ReportIsForADistrictOffice) {
+  DemoOptions o = quick(9);
+  o.days = 20;
+  o.petitions_per_day = 25;  // about 500 petitions: some streets below the minimum of 30
+  absl::StatusOr<DemoResult> r = run_demo(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const json::object root = json::parse(r->report_json).as_object();
+  const std::uint64_t min = root.at("ranking_min_received").to_number<std::uint64_t>();
+  EXPECT_EQ(min, 30u);  // national.json kpi.ranking
+  auto received = [](const json::value& v) {
+    return v.as_object().at("counts").as_object().at("received").to_number<std::uint64_t>();
+  };
+  const json::array& streets = root.at("streets").as_array();
+  const json::array& streets_below = root.at("streets_below_minimum").as_array();
+  EXPECT_EQ(streets.size() + streets_below.size(), 15u);
+  EXPECT_FALSE(streets.empty());
+  EXPECT_FALSE(streets_below.empty()) << "the test wants streets on both sides of the minimum";
+  for (std::size_t i = 0; i < streets.size(); ++i) {
+    EXPECT_GE(received(streets[i]), min) << "ranked below the minimum: " << streets[i];
+    EXPECT_EQ(streets[i].as_object().at("rank").to_number<std::size_t>(), i + 1);
+  }
+  for (const auto& v : streets_below) {
+    EXPECT_LT(received(v), min);
+    EXPECT_FALSE(v.as_object().contains("rank"));
+  }
+  const json::object& comm = root.at("communities").as_object();
+  EXPECT_EQ(comm.at("ranked").to_number<std::uint64_t>() + comm.at("below_minimum").as_array().size(),
+            comm.at("count").to_number<std::uint64_t>());
+  for (const char* k : {"top", "bottom"}) {
+    for (const auto& v : comm.at(k).as_array()) EXPECT_GE(received(v), min) << k << " ranked below the minimum";
+  }
+  for (const auto& v : comm.at("below_minimum").as_array()) EXPECT_LT(received(v), min);
+
+  const std::string& page = r->report_html;
+  const std::string text = visible_text(page);
+  // The report's own sections: the hosted loops' sections (their own parts) left out.
+  const std::size_t loops_at = page.find("<div id=\"loop-parts\">");
+  const std::size_t findings_at = page.find("<h2>政策检查</h2>");
+  ASSERT_NE(loops_at, std::string::npos);
+  ASSERT_NE(findings_at, std::string::npos);
+  const std::string own = visible_text(page.substr(0, loops_at) + page.substr(findings_at));
+  // The minimum beside the table; the units below it listed apart by name and count.
+  EXPECT_NE(text.find("排名门槛：统计期内登记诉求不少于 30 件"), std::string::npos);
+  EXPECT_NE(text.find(absl::StrCat("未达排名门槛、不参加排名的街道/镇（", streets_below.size(), " 个）")),
+            std::string::npos);
+  for (const auto& v : streets_below) {
+    EXPECT_NE(text.find(std::string(v.as_object().at("unit_name").as_string())), std::string::npos);
+  }
+  // The chart draws the ranked streets only (two bars each).
+  const std::size_t chart = page.find("id=\"chart-streets\"");
+  const std::size_t chart_end = page.find("</svg>", chart);
+  std::size_t bars = 0;
+  for (std::size_t at = page.find("class=\"bar\"", chart); at < chart_end; at = page.find("class=\"bar\"", at + 1)) ++bars;
+  EXPECT_EQ(bars, 2 * streets.size());
+  // The 物业行业党委's companies beside the streets, as in the terminal and the JSON.
+  const std::string property(root.at("property_companies").as_object().at("unit_name").as_string());
+  EXPECT_NE(r->report_text.find(property), std::string::npos);
+  EXPECT_NE(text.find(property), std::string::npos) << property;
+  // Categories by the policy's Chinese names, findings by their requirement; no codes.
+  for (const char* zh : {"物业服务", "政务咨询", "诉求类别", "政策检查", "未通过示例"}) {
+    EXPECT_NE(text.find(zh), std::string::npos) << zh;
+  }
+  for (const char* code : {"government_consultation", "illegal_construction", "coverage.grid_station",
+                           "grid.practical_projects", "in_progress", "wechat_account", "composite", "completion",
+                           "received", "Policy findings", "grids have a station"}) {
+    EXPECT_EQ(own.find(code), std::string::npos) << "visible on the page: " << code;
+  }
+  // zh-CN numbers: the events journaled, grouped by thousands.
+  const std::uint64_t events = root.at("simulation").as_object().at("events").to_number<std::uint64_t>();
+  ASSERT_GE(events, 1000u);
+  ASSERT_LT(events, 1000000u);
+  EXPECT_NE(text.find(absl::StrCat("事件日志 ", events / 1000, ",", absl::StrFormat("%03d", events % 1000), " 条")),
+            std::string::npos);
+  // The street chart's axis spans the streets' values, not 0–100.
+  const std::size_t lo_at = page.find("data-axis-lo=\"", chart) + 14;
+  const std::size_t hi_at = page.find("data-axis-hi=\"", chart) + 14;
+  const double lo = std::stod(page.substr(lo_at, page.find('"', lo_at) - lo_at));
+  const double hi = std::stod(page.substr(hi_at, page.find('"', hi_at) - hi_at));
+  EXPECT_TRUE(lo > 0 || hi < 100) << lo << ".." << hi;
+  double lowest = 100;
+  for (const auto& v : streets) {
+    const json::object& rates = v.as_object().at("rates").as_object();
+    for (const char* k : {"composite", "completion"}) {
+      if (rates.at(k).is_double()) lowest = std::min(lowest, rates.at(k).as_double() * 100);
+    }
+  }
+  EXPECT_LT(lo, lowest);
+  EXPECT_GT(lo, lowest - 25);
+  // December's (the last month's) 办结率 carries its note: cases still open at the end.
+  const std::size_t note = page.find("id=\"last-month-note\"");
+  ASSERT_NE(note, std::string::npos);
+  EXPECT_NE(page.find(std::string(root.at("period").as_object().at("to").as_string()), note), std::string::npos);
 }
 
 TEST(Demo, RunsUnderOtherPolicySetsToo) {

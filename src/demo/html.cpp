@@ -319,7 +319,7 @@ figure{background:#fff;border:1px solid #e2e2e2;border-radius:6px;margin:0 0 12p
 figcaption{font-size:13px;color:#555;margin-bottom:6px}
 svg.chart{display:block;width:100%;height:auto;min-width:520px;max-width:640px}
 svg text{font-size:13px;fill:#333}svg text.axis{fill:#666;font-size:12px}svg text.value{font-weight:600}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll,#loop-parts table{overflow-x:auto;max-width:100%}#loop-parts table{display:block}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:13px}
 th,td{border:1px solid #e2e2e2;padding:4px 6px;text-align:right;white-space:nowrap}th{background:#f0eeea}
 td:nth-child(2),th:nth-child(2){text-align:left}
@@ -351,6 +351,7 @@ constexpr const char* kSelfCheck = R"(
     out.page={width:document.documentElement.scrollWidth,height:document.documentElement.scrollHeight};
     out.viewport={width:window.innerWidth};
     document.getElementById('selfcheck').textContent=JSON.stringify(out);
+    if(window.parent!==window) window.parent.postMessage(out,'*');
   });
 })();
 )";

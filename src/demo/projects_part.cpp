@@ -462,8 +462,9 @@ std::string bars(const std::string& id, const std::vector<std::pair<std::string,
   for (const auto& [l, v] : rows) max = std::max(max, v);
   const int h = 24 * static_cast<int>(rows.size()) + 10;
   std::string s = absl::StrFormat(
-      "<svg class=\"chart\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"%d\" role=\"img\">",
-      id, h);
+      "<svg class=\"chart\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"%d\" "
+      "viewBox=\"0 0 640 %d\" role=\"img\">",
+      id, h, h);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const double w = max > 0 ? 380.0 * rows[i].second / max : 0;
     const int y = 5 + 24 * static_cast<int>(i);
@@ -509,8 +510,9 @@ std::string html(const json::object& report) {
         for (const auto& [k, v] : uo.at("refused_on_purpose").as_object()) n += v.as_int64();
         return n;
       }());
-  h += "<h3>经费按类别使用（万元）</h3>\n" + bars("chart-fund-categories", cats, " 万") + "\n";
-  h += "<h3>各街道项目平均进度（%）</h3>\n" + bars("chart-project-progress", streets, "%") + "\n";
+  // In a figure, which scrolls sideways on a narrow screen instead of widening the page.
+  h += "<h3>经费按类别使用（万元）</h3>\n<figure>" + bars("chart-fund-categories", cats, " 万") + "</figure>\n";
+  h += "<h3>各街道项目平均进度（%）</h3>\n<figure>" + bars("chart-project-progress", streets, "%") + "</figure>\n";
   h += "<h3>跨域项目</h3>\n<table><tr><th>编号</th><th>项目</th><th>类型</th><th>牵头单位</th><th>状态</th><th>进度</th>"
        "<th>调度次数</th><th>调度缺失</th></tr>\n";
   for (const auto& c : po.at("cross_area").as_array()) {

@@ -179,6 +179,9 @@ class LoopHost {
   /// replay decides as live did). A loop checks a reference to another loop's item with it
   /// (the service fund checks the project a spend names) without including its headers.
   /// NOT_FOUND for a loop this host does not host; the other loop's errors pass through.
+  /// The engine also answers `query_loop("petition", "get", {"id": "P00000042"})` with the
+  /// petition's id, state, category, track, handling unit and location unit (NOT_FOUND for
+  /// a petition it does not hold), so a loop can check a referral.
   /// The default answers NOT_FOUND (a host that offers no loop queries).
   virtual absl::StatusOr<std::string> query_loop(std::string_view loop, std::string_view name,
                                                  std::string_view params) const;

@@ -15,8 +15,9 @@ namespace jiceng {
 /// The loop's name in Engine::command / Engine::query.
 inline constexpr std::string_view kMediationLoop = "mediation";
 
-/// Refers a petition of a dispute category (category `disputes`) that is being handled
-/// (in_progress) to a people's mediation committee, in one batch: the loop's `refer`
+/// Refers a petition of a dispute category (rule `mediation.referral`; the national set
+/// lists `disputes`) that is being handled (in_progress) to a people's mediation committee,
+/// in one batch — the loop's `refer` command checks both through the engine — : the `refer`
 /// command, whose payload is `case_payload` (unit, committee, summary, parties) with the
 /// petition's display id and category added, and the petition's `resolve` with an answer
 /// naming the case (人民调解法 第十八条: the parties are directed to mediation; the petition

@@ -15,7 +15,9 @@
 //    art. 14: adults. art. 15: a mediator who misbehaves may be dismissed (`dismiss`).
 //  - art. 17: a party may apply (`apply`), or the committee may act on its own (`initiate`);
 //    a court or the police may tell parties to apply (art. 18) — a petition of a dispute
-//    category referred here is `refer`. If a party explicitly refuses, the committee may not
+//    category referred here is `refer`: the petition must be one the engine holds, being
+//    handled (in_progress), of a category rule mediation.referral lists as a dispute between
+//    parties (民间纠纷, art. 2), checked through the host in decide and in replay. If a party explicitly refuses, the committee may not
 //    mediate (`refuse`: terminal).
 //  - art. 19: the committee designates one or more mediators, or the parties choose them;
 //    art. 23: a party may choose or accept a mediator, refuse one, ask to stop, and ask
@@ -661,6 +663,48 @@ absl::Status term_current(const LoopCall& c, const LoopItem& committee) {
   return absl::OkStatus();
 }
 
+// A petition a case names, as the host holds it (LoopHost::query_loop "petition"), named by
+// its display id as the engine writes it. NOT_FOUND for one the engine does not hold.
+absl::StatusOr<json::object> held_petition(const LoopCall& c, std::string_view petition) {
+  auto got = c.host.query_loop("petition", "get", json::serialize(json::object{{"id", js(petition)}}));
+  if (!got.ok()) {
+    return absl::Status(got.status().code(), cat(where(c), ": field \"petition\": ", got.status().message()));
+  }
+  json::object p = json::parse(*got).as_object();
+  if (str(p, "id") != petition) {
+    return invalid(c, cat("field \"petition\" must be the petition's id as the engine writes it, ", str(p, "id")));
+  }
+  return p;
+}
+
+// The petition a referral names: in progress, of a dispute category (rule mediation.referral, 人民调解法 第二条: people's
+// mediation settles disputes between parties, 民间纠纷); a category the command states must
+// be the petition's.
+absl::Status referral_valid(const LoopCall& c, std::string_view petition) {
+  JICENG_ASSIGN_OR_RETURN(const json::object p, held_petition(c, petition));
+  if (str(p, "state") != "in_progress") {
+    return precondition(c, cat("petition ", petition, " is ", str(p, "state"),
+                               "; a petition is referred while it is being handled (in_progress)"));
+  }
+  JICENG_ASSIGN_OR_RETURN(json::object rule, rule_params(c, "mediation.referral"));
+  const std::string_view category = str(p, "category");
+  bool dispute = false;
+  std::string listed;
+  for (const json::value& d : rule.at("dispute_categories").as_array()) {
+    dispute = dispute || sv(d.as_string()) == category;
+    listed += cat(listed.empty() ? "" : ", ", sv(d.as_string()));
+  }
+  if (!dispute) {
+    return precondition(c, cat("petition ", petition, "'s category ", category, " is not a dispute category (", listed,
+                               "; rule mediation.referral)"));
+  }
+  if (c.input.contains("category") && str(c.input, "category") != category) {
+    return invalid(c, cat("field \"category\" is ", str(c.input, "category"), " but petition ", petition, "'s is ",
+                          category));
+  }
+  return absl::OkStatus();
+}
+
 // refer (a petition of a dispute category), apply (a party), initiate (the committee).
 absl::Status case_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
@@ -686,6 +730,7 @@ absl::Status case_valid(const LoopCall& c) {
     for (const auto& p : parties) party = party || str(p.as_object(), "id") == c.actor.id;
     if (!party) return invalid(c, cat("resident ", c.actor.id, " applies only as a party (人民调解法 第十七条)"));
   }
+  if (ev == "refer") return referral_valid(c, *petition);
   return absl::OkStatus();
 }
 
@@ -694,7 +739,7 @@ absl::Status xinfang_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(no_fee(c));
   JICENG_RETURN_IF_ERROR(civic::only_fields(
       c, {"unit", "petition", "category", "summary", "parties", "consent", "agreement_kind", "mediators"}));
-  JICENG_RETURN_IF_ERROR(req_text(c, c.input, "petition", 64).status());
+  JICENG_ASSIGN_OR_RETURN(std::string_view petition, req_text(c, c.input, "petition", 64));
   JICENG_RETURN_IF_ERROR(opt_text(c, c.input, "category", 64).status());
   JICENG_RETURN_IF_ERROR(req_text(c, c.input, "summary", 4000).status());
   JICENG_ASSIGN_OR_RETURN(json::array parties, read_parties(c));
@@ -716,7 +761,8 @@ absl::Status xinfang_valid(const LoopCall& c) {
     return invalid(c, "field \"agreement_kind\" must be mediation (调解协议书) or settlement (和解协议书)");
   }
   JICENG_ASSIGN_OR_RETURN(auto mediators, string_list(c, c.input, "mediators", kind == "mediation", 20, 64));
-  return absl::OkStatus();
+  // It serves a petition the engine holds; it never changes it (the clock runs on).
+  return held_petition(c, petition).status();
 }
 
 absl::Status open_case(LoopCall& c) {
@@ -1285,7 +1331,7 @@ constexpr LoopRow kRows[] = {
 
 constexpr LoopTable kTable{"mediation", "调解", "D", kStates, kEvents, kRows};
 
-MediationLoop::MediationLoop() : TableLoop(kTable) {}
+MediationLoop::MediationLoop() : TableLoop(kTable, "suggest, mediators, summary") {}
 
 // Queries beyond the standard ones:
 //  - suggest {item}: the candidates for a case, best first (match, load, availability);
@@ -1295,13 +1341,7 @@ absl::StatusOr<std::string> MediationLoop::query(std::string_view name, std::str
                                                  const LoopHost& host) const {
   Bind b(this);
   if (name != "suggest" && name != "mediators" && name != "summary") {
-    auto r = TableLoop::query(name, params, host);
-    if (!r.ok() && r.status().code() == absl::StatusCode::kNotFound &&
-        r.status().message().find("unknown query") != std::string_view::npos) {
-      return absl::NotFoundError(
-          cat("mediation: unknown query \"", name, "\" (get, list, counts, table, suggest, mediators, summary)"));
-    }
-    return r;
+    return TableLoop::query(name, params, host);
   }
   const std::string w = cat("mediation query ", name);
   json::object p;

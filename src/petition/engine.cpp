@@ -1114,6 +1114,7 @@ class HostEnv final : public LoopHost {
   bool replaying() const override { return replay_; }
   absl::StatusOr<std::string> query_loop(std::string_view loop, std::string_view name,
                                          std::string_view params) const override {
+    if (loop == "petition") return m_.petition_query(name, params);
     const Loop* l = m_.find_loop(loop);
     if (l == nullptr) return absl::NotFoundError(internal::cat("loop ", loop, " is not hosted by this engine"));
     return l->query(name, params, *this);

@@ -377,6 +377,9 @@ struct Engine::Impl {
 
   // --- loops (engine.cpp) ---
   Loop* find_loop(std::string_view name) const;
+  /// The petitions as a hosted loop may query them (LoopHost::query_loop "petition"):
+  /// `get` {"id": "P00000042"}. In host_query.cpp, which keeps Boost.JSON out of engine.cpp.
+  absl::StatusOr<std::string> petition_query(std::string_view name, std::string_view params) const;
   /// Records and applies one loop event (the host's side of a loop command).
   absl::StatusOr<LoopOutcome> run_loop(const Actor& actor, const LoopCommand& c, Loop& loop, bool automatic);
   /// Re-applies a recorded loop event (replay).

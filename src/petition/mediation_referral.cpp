@@ -10,24 +10,12 @@
 namespace jiceng {
 namespace json = boost::json;
 
-namespace {
-// The petition categories that are disputes between parties (petition.routing's `disputes`).
-constexpr std::string_view kDisputeCategories[] = {"disputes"};
-}  // namespace
-
 absl::StatusOr<LoopOutcome> refer_petition_to_mediation(Engine& engine, const Actor& actor, PetitionId petition,
                                                         std::string_view case_payload, Timestamp now) {
   const std::string where = internal::cat("mediation refer ", Engine::display_id(petition));
+  // The refer command checks the petition's state and category itself (through the host);
+  // the batch turns its refusal into this call's.
   JICENG_ASSIGN_OR_RETURN(PetitionView view, engine.get(petition));
-  if (view.state != State::kInProgress) {
-    return absl::FailedPreconditionError(internal::cat(where, ": the petition is ", to_string(view.state),
-                                                       "; a petition is referred while it is being handled (in_progress)"));
-  }
-  if (std::find(std::begin(kDisputeCategories), std::end(kDisputeCategories), view.category) ==
-      std::end(kDisputeCategories)) {
-    return absl::FailedPreconditionError(
-        internal::cat(where, ": category ", view.category, " is not a dispute category (disputes)"));
-  }
   json::error_code ec;
   json::value v = json::parse(json::string_view(case_payload.data(), case_payload.size()), ec);
   if (ec || !v.is_object()) return absl::InvalidArgumentError(internal::cat(where, ": the case payload must be a JSON object"));

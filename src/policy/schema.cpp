@@ -478,6 +478,9 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   add("mediation.confirmation", Obj({F("window_days", Int(1, 3650)), F("joint", Bool())}));
   // Fair league tables: the petitions a unit needs in the period to be ranked.
   add("kpi.ranking", Obj({F("min_received", Int(0, 1'000'000))}));
+  // The petition categories that are disputes between parties (民间纠纷, 人民调解法 第二条):
+  // a petition of one may be referred to a mediation committee (the mediation loop's refer).
+  add("mediation.referral", Obj({F("dispute_categories", Array(String(), 1))}));
   add("kpi.weights",
       With(Obj({F("response", Number(0, 100)), F("solve", Number(0, 100)), F("satisfaction", Number(0, 100)),
                 F("basic_satisfaction_factor", Number(0, 1))}),

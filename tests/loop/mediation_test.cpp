@@ -91,6 +91,26 @@ std::string case_payload(std::string committee = "D00000001", std::string extra 
          R"({"id":"p2","name":"李某","region":"安徽"}])" + extra + "}";
 }
 
+// A petition at C11 of `category`, submitted at `t` and walked to in_progress unless
+// `in_progress` is false (what a referral names); its display id.
+std::string petition_at(Engine& e, Timestamp t, std::string category = "disputes", bool in_progress = true) {
+  EventPayload sub;
+  sub.petitioner = "r1";
+  sub.category = std::move(category);
+  sub.location = "C11";
+  sub.text = "楼上空调外机正对我家卧室";
+  auto pid = e.submit(Actor{"r1", Role::kResident, ""}, sub, t);
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (!pid.ok()) return "";
+  if (in_progress) {
+    EXPECT_TRUE(e.accept(kStaff, *pid, t).ok());
+    EXPECT_TRUE(e.dispatch(kStaff, *pid, "C11", false, t).ok());
+    EXPECT_TRUE(e.sign(kStaff, *pid, t).ok());
+  }
+  return Engine::display_id(*pid);
+}
+std::string naming(const std::string& petition) { return ",\"petition\":\"" + petition + "\""; }
+
 // A committee (item 1) of 5 members and one hired mediator h1 (山东).
 std::uint64_t seat(Engine& e) {
   auto r = cmd(e, kStaff, "establish", 0, kT0, committee_payload(members(5), "2026-01-05",
@@ -102,7 +122,7 @@ std::uint64_t seat(Engine& e) {
 // Drives a new case to `target` (received, assigned, mediating, signing, signing_full,
 // performing, confirmation_pending, confirmed, confirmation_refused). Returns its item.
 std::uint64_t case_in(Engine& e, std::string_view target, Timestamp t = kT0 + 60) {
-  auto r = cmd(e, kStaff, "refer", 0, t, case_payload("D00000001", R"(,"petition":"P00000009")"));
+  auto r = cmd(e, kStaff, "refer", 0, t, case_payload("D00000001", naming(petition_at(e, t))));
   EXPECT_TRUE(r.ok()) << r.status();
   const std::uint64_t id = r->item;
   auto step = [&](std::string_view ev, std::string payload = "") {
@@ -205,8 +225,9 @@ TEST(MediationCommittee, TermHireAvailabilityAndReconstitution) {
   ASSERT_TRUE(cmd(*e, kStaff, "dismiss", 1, kT0 + 3, R"({"mediator":"h2","reason":"泄露当事人隐私"})").ok());
   // After the term (2026-01-05 + 3 years = 2029-01-05) no case opens until reconstitution.
   const Timestamp late = at("2029-01-06");
-  EXPECT_TRUE(cmd(*e, kStaff, "refer", 0, at("2029-01-05"), case_payload("D00000001", R"(,"petition":"P1")")).ok());
-  auto r = cmd(*e, kStaff, "refer", 0, late, case_payload("D00000001", R"(,"petition":"P2")"));
+  const std::string p1 = petition_at(*e, kT0 + 4), p2 = petition_at(*e, kT0 + 4);
+  EXPECT_TRUE(cmd(*e, kStaff, "refer", 0, at("2029-01-05"), case_payload("D00000001", naming(p1))).ok());
+  auto r = cmd(*e, kStaff, "refer", 0, late, case_payload("D00000001", naming(p2)));
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
   EXPECT_NE(r.status().message().find("term ended on 2029-01-05"), std::string_view::npos) << r.status();
   EXPECT_EQ(cmd(*e, kStaff, "reconstitute", 1, late, committee_payload(members(5), "2026-01-05").substr(0, 0) +
@@ -219,7 +240,7 @@ TEST(MediationCommittee, TermHireAvailabilityAndReconstitution) {
   EXPECT_EQ(c["terms"].as_int64(), 2);
   EXPECT_EQ(c["term_end"].as_string(), "2032-01-06");
   EXPECT_EQ(c["hired"].as_array().size(), 1u);  // h1 kept
-  EXPECT_TRUE(cmd(*e, kStaff, "refer", 0, late, case_payload("D00000001", R"(,"petition":"P2")")).ok());
+  EXPECT_TRUE(cmd(*e, kStaff, "refer", 0, late, case_payload("D00000001", naming(p2))).ok());
 }
 
 // Every row × every role × (the item's unit, another unit): allowed exactly when the role
@@ -234,6 +255,7 @@ TEST(MediationTable, RoleAndScopeCellsFollowTheTable) {
     item[s] = case_in(*e, s);
   }
   const Timestamp now = kT0 + 3600;
+  const std::string referred = petition_at(*e, now);
   const std::string snap = e->snapshot();
   // A valid payload for each (from, event).
   auto payload = [&](std::string_view from, std::string_view ev) -> std::string {
@@ -242,11 +264,11 @@ TEST(MediationTable, RoleAndScopeCellsFollowTheTable) {
     if (ev == "hire") return json::serialize(json::object{{"mediator", person("h9", "male", "1980-01-01", "江苏", "苏州话")}});
     if (ev == "dismiss") return R"({"mediator":"h1","reason":"不再担任"})";
     if (ev == "set_availability") return R"({"mediator":"m2","available":false})";
-    if (ev == "refer" || ev == "initiate") return case_payload("D00000001", R"(,"petition":"P7")");
+    if (ev == "refer" || ev == "initiate") return case_payload("D00000001", naming(referred));
     if (ev == "apply") return case_payload();
     if (ev == "xinfang_mediate") {
-      return R"({"unit":"C11","petition":"P8","summary":"拖欠工资","agreement_kind":"settlement","consent":["p1","p2"],)"
-             R"("parties":[{"id":"p1","name":"甲"},{"id":"p2","name":"乙"}]})";
+      return R"({"unit":"C11","petition":")" + referred + R"(","summary":"拖欠工资","agreement_kind":"settlement",)"
+             R"("consent":["p1","p2"],"parties":[{"id":"p1","name":"甲"},{"id":"p2","name":"乙"}]})";
     }
     if (ev == "choose") return R"({"party":"p1","mediator":"m3"})";
     if (ev == "reject_mediator") return from == "assigned" ? R"({"party":"p2","mediator":"m1"})" : R"({"party":"p2","mediator":"m4"})";
@@ -532,8 +554,9 @@ TEST(MediationCase, OutcomesRisksAndTheFreeRule) {
 
 TEST(MediationXinfang, BothPartiesConsentAWrittenAgreementAndNoCourtConfirmation) {
   auto e = make_engine();
+  const std::string first = petition_at(*e, kT0 - 10), second = petition_at(*e, kT0 - 10);
   const std::string base =
-      R"({"unit":"C11","petition":"P00000003","summary":"劳资纠纷","agreement_kind":"mediation","mediators":["w1"],)"
+      R"({"unit":"C11","petition":")" + first + R"(","summary":"劳资纠纷","agreement_kind":"mediation","mediators":["w1"],)"
       R"("parties":[{"id":"a","name":"甲"},{"id":"b","name":"乙"}])";
   auto r = cmd(*e, kStaff, "xinfang_mediate", 0, kT0, base + R"(,"consent":["a"]})");
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -555,7 +578,7 @@ TEST(MediationXinfang, BothPartiesConsentAWrittenAgreementAndNoCourtConfirmation
   EXPECT_EQ(conf.status().code(), absl::StatusCode::kFailedPrecondition);
   // A settlement (和解协议书) is the parties' own: no mediator signs.
   auto s = cmd(*e, kStaff, "xinfang_mediate", 0, kT0 + 6,
-               R"({"unit":"C11","petition":"P00000004","summary":"邻里","agreement_kind":"settlement","consent":["a","b"],)"
+               R"({"unit":"C11","petition":")" + second + R"(","summary":"邻里","agreement_kind":"settlement","consent":["a","b"],)"
                R"("parties":[{"id":"a","name":"甲"},{"id":"b","name":"乙"}]})");
   ASSERT_TRUE(s.ok()) << s.status();
   ASSERT_TRUE(cmd(*e, kStaff, "draft_agreement", s->item, kT0 + 7, R"({"facts":"f","content":"c"})").ok());
@@ -606,6 +629,11 @@ TEST(MediationCase, BadInputIsAClearErrorAndChangesNothing) {
   auto e = make_engine();
   seat(*e);
   const std::uint64_t c = case_in(*e, "received");
+  // Petitions a referral may not name: one only received, one of a category that is not a
+  // dispute (rule mediation.referral lists disputes), and one fit to be referred.
+  const std::string received = petition_at(*e, kT0 + 61, "disputes", false);
+  const std::string noise = petition_at(*e, kT0 + 61, "noise");
+  const std::string fit = petition_at(*e, kT0 + 61);
   const std::string snap = e->snapshot(), listed = list(*e);
   const std::uint64_t seq = e->last_seq();
   struct Bad {
@@ -632,6 +660,22 @@ TEST(MediationCase, BadInputIsAClearErrorAndChangesNothing) {
        absl::StatusCode::kInvalidArgument, "appears twice"},
       {"refer", 0, case_payload("D00000001", R"(,"petition":"P1","summary":1.5)"), absl::StatusCode::kInvalidArgument,
        "integers"},
+      {"refer", 0, case_payload("D00000001", naming("P00000099")), absl::StatusCode::kNotFound,
+       "mediation refer: field \"petition\": "},
+      {"refer", 0, case_payload("D00000001", naming("P1")), absl::StatusCode::kInvalidArgument,
+       "as the engine writes it, P00000001"},
+      {"refer", 0, case_payload("D00000001", naming("bogus")), absl::StatusCode::kInvalidArgument,
+       "is not a petition id"},
+      {"refer", 0, case_payload("D00000001", naming(received)), absl::StatusCode::kFailedPrecondition,
+       "is received; a petition is referred while it is being handled"},
+      {"refer", 0, case_payload("D00000001", naming(noise)), absl::StatusCode::kFailedPrecondition,
+       "category noise is not a dispute category (disputes; rule mediation.referral)"},
+      {"refer", 0, case_payload("D00000001", naming(fit) + R"(,"category":"noise")"), absl::StatusCode::kInvalidArgument,
+       "field \"category\" is noise but petition"},
+      {"xinfang_mediate", 0,
+       R"({"unit":"C11","petition":"P00000099","summary":"s","agreement_kind":"settlement","consent":["a","b"],)"
+       R"("parties":[{"id":"a","name":"甲"},{"id":"b","name":"乙"}]})",
+       absl::StatusCode::kNotFound, "mediation xinfang_mediate: field \"petition\": "},
       {"assign", c, R"({"mediators":[]})", absl::StatusCode::kInvalidArgument, "must not be empty"},
       {"assign", c, R"({"mediators":["zz"]})", absl::StatusCode::kNotFound, "\"zz\" is not a mediator"},
       {"assign", c, R"({"mediators":["m1","m1"]})", absl::StatusCode::kInvalidArgument, "twice"},
@@ -735,6 +779,57 @@ TEST(MediationReplay, ReplayAndSnapshotsRebuildEveryCase) {
     if (!last.ok()) break;
   }
   EXPECT_TRUE(tampered);
+  EXPECT_EQ(last.code(), absl::StatusCode::kDataLoss) << last;
+}
+
+// Which categories are disputes is policy data: a set that lists noise lets a noise petition
+// be referred; the national set refuses it, changing nothing.
+TEST(MediationReferral, TheDisputeCategoriesArePolicyData) {
+  auto e = make_engine();
+  seat(*e);
+  const std::string noise = petition_at(*e, kT0 + 5, "noise");
+  const std::string snap = e->snapshot();
+  auto r = cmd(*e, kStaff, "refer", 0, kT0 + 6, case_payload("D00000001", naming(noise)));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  EXPECT_EQ(e->snapshot(), snap);
+  ASSERT_TRUE(e->set_policy(R"({"name":"noise-is-a-dispute","extends":"national","rules":[{"id":"mediation.referral",)"
+                            R"("params":{"dispute_categories":["disputes","noise"]},"source":"test"}]})",
+                            kT0 + 7)
+                  .ok());
+  r = cmd(*e, kStaff, "refer", 0, kT0 + 8, case_payload("D00000001", naming(noise)));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(get(*e, r->item)["data"].as_object()["petition"].as_string(), noise);
+  // A set whose list is empty or not strings does not load.
+  EXPECT_FALSE(e->set_policy(R"({"name":"none","extends":"national","rules":[{"id":"mediation.referral",)"
+                             R"("params":{"dispute_categories":[]},"source":"test"}]})",
+                             kT0 + 9)
+                   .ok());
+}
+
+// Replay re-checks a referral through the engine: a recorded refer whose petition is forged
+// (one the log never created) is DATA_LOSS, not a case linked to nothing.
+TEST(MediationReferral, AForgedReferralIsDataLossInReplay) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  seat(*e);
+  const std::string referred = petition_at(*e, kT0 + 5);
+  ASSERT_TRUE(cmd(*e, kStaff, "refer", 0, kT0 + 6, case_payload("D00000001", naming(referred))).ok());
+  loop_test::expect_replay_equal(*e, sink, "mediation", {{"list", ""}}, "national");
+  auto t = Engine::create("national");
+  ASSERT_TRUE(t.ok());
+  bool forged = false;
+  absl::Status last;
+  for (Event ev : sink.all) {
+    const std::string named = "\"petition\":\"" + referred + "\"";
+    const auto pos = ev.payload.document.find(named);
+    if (!forged && pos != std::string::npos && ev.payload.document.find("\"event\":\"refer\"") != std::string::npos) {
+      ev.payload.document.replace(pos, named.size(), "\"petition\":\"P00000077\"");
+      forged = true;
+    }
+    last = (*t)->apply_event(ev);
+    if (!last.ok()) break;
+  }
+  EXPECT_TRUE(forged);
   EXPECT_EQ(last.code(), absl::StatusCode::kDataLoss) << last;
 }
 

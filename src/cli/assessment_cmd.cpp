@@ -17,13 +17,14 @@ using civic::text;
 
 struct Options {
   std::string db, unit, period, format = "table";
+  MinSeqOptions min_seq;
 };
 
 int list(const Options& o) {
   json::object p;
   if (!o.unit.empty()) p["unit"] = o.unit;
   if (!o.period.empty()) p["period"] = o.period;
-  auto r = civic::query_journal(o.db, "assessment", "scores", p);
+  auto r = civic::query_journal(o.db, "assessment", "scores", p, o.min_seq);
   if (!r.ok()) return civic::fail("assessment list", r.status());
   if (o.format == "json") {
     std::cout << json::serialize(*r) << "\n";
@@ -43,7 +44,7 @@ int list(const Options& o) {
 }
 
 int periods(const Options& o) {
-  auto r = civic::query_journal(o.db, "assessment", "periods", {});
+  auto r = civic::query_journal(o.db, "assessment", "periods", {}, o.min_seq);
   if (!r.ok()) return civic::fail("assessment periods", r.status());
   if (o.format == "json") {
     std::cout << json::serialize(*r) << "\n";
@@ -67,10 +68,12 @@ void add_assessment(CLI::App& app, int& exit_code) {
   l->add_option("--period", o->period, "a period label of the policy's kind, e.g. 2026Q3");
   l->add_option("--unit", o->unit, "companies registered at this unit or below (default: the district)");
   l->add_option("--format", o->format, "table | json")->check(CLI::IsMember({"table", "json"}));
+  add_min_seq_options(l, o->min_seq);
   l->callback([o, &exit_code] { exit_code = list(*o); });
   auto* p = cmd->add_subcommand("periods", "Assessment periods and the lists each published");
   p->add_option("DB", o->db, "journal file (SQLite)")->required();
   p->add_option("--format", o->format, "table | json")->check(CLI::IsMember({"table", "json"}));
+  add_min_seq_options(p, o->min_seq);
   p->callback([o, &exit_code] { exit_code = periods(*o); });
   civic::add_table_commands(cmd, assessment_table(), exit_code);
 }

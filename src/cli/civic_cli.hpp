@@ -1,6 +1,6 @@
-// Internal: what `jiceng commitments …` and `jiceng assessment …` share — opening a
-// journal read-only, running one query of a loop, and printing the loop's diagram and
-// permission matrix from its table.
+// Internal: what the loops' reading commands (`jiceng commitments|assessment|projects|fund|
+// matter …`) share — opening a journal read-only, waiting for --min-seq, running one query
+// of a loop — and printing a loop's diagram and permission matrix from its table.
 #pragma once
 
 #include <iostream>
@@ -11,6 +11,7 @@
 
 #include "boost/json.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/min_seq.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/loop.hpp"
@@ -22,17 +23,27 @@ inline int fail(std::string_view cmd, const absl::Status& st) {
   return exit_code_for(st);
 }
 
-/// Opens `db` read-only and answers `query` of `loop` with `params`: the parsed JSON.
-inline absl::StatusOr<boost::json::value> query_journal(const std::string& db, std::string_view loop,
-                                                        std::string_view query, const boost::json::object& params) {
+/// Opens `db` read-only, waits until it holds `min_seq`, and answers `query` of `loop` with
+/// `params` (JSON text): the query's JSON text.
+inline absl::StatusOr<std::string> query_journal_text(const std::string& db, std::string_view loop,
+                                                      std::string_view query, const std::string& params,
+                                                      const MinSeqOptions& min_seq) {
   JICENG_RETURN_IF_ERROR(check_journal_file(db));
   JournalOptions jo;
   jo.read_only = true;
   jo.create_if_missing = false;
   auto d = open_engine(db, jo);
   if (!d.ok()) return absl::Status(d.status().code(), db + ": " + std::string(d.status().message()));
+  JICENG_RETURN_IF_ERROR(await_min_seq(**d, min_seq));
+  return (*d)->engine().query(loop, query, params);
+}
+
+/// query_journal_text with `params` as an object: the parsed JSON.
+inline absl::StatusOr<boost::json::value> query_journal(const std::string& db, std::string_view loop,
+                                                        std::string_view query, const boost::json::object& params,
+                                                        const MinSeqOptions& min_seq) {
   const std::string p = params.empty() ? std::string() : boost::json::serialize(params);
-  JICENG_ASSIGN_OR_RETURN(std::string text, (*d)->engine().query(loop, query, p));
+  JICENG_ASSIGN_OR_RETURN(std::string text, query_journal_text(db, loop, query, p, min_seq));
   return boost::json::parse(text);
 }
 

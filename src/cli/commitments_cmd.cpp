@@ -19,6 +19,7 @@ using civic::text;
 struct Options {
   std::string db, unit, member, format = "table";
   int term_start = 0, year = 0;
+  MinSeqOptions min_seq;
 };
 
 int print_json(const json::value& v) {
@@ -30,7 +31,7 @@ int board(const Options& o) {
   json::object p;
   if (!o.unit.empty()) p["unit"] = o.unit;
   if (o.term_start != 0) p["term_start"] = o.term_start;
-  auto r = civic::query_journal(o.db, "commitments", "board", p);
+  auto r = civic::query_journal(o.db, "commitments", "board", p, o.min_seq);
   if (!r.ok()) return civic::fail("commitments board", r.status());
   if (o.format == "json") return print_json(*r);
   const auto& b = r->as_object();
@@ -60,7 +61,7 @@ int reviews(const Options& o) {
   if (!o.unit.empty()) p["unit"] = o.unit;
   if (!o.member.empty()) p["member"] = o.member;
   if (o.year != 0) p["year"] = o.year;
-  auto r = civic::query_journal(o.db, "commitments", "reviews", p);
+  auto r = civic::query_journal(o.db, "commitments", "reviews", p, o.min_seq);
   if (!r.ok()) return civic::fail("commitments reviews", r.status());
   if (o.format == "json") return print_json(*r);
   std::cout << "述职评议 (yearly reviews)\n编号\t成员\t职务\t年度\t组织评\t党员评\t群众评\t结果\t连续不称职\t状态\n";
@@ -80,7 +81,7 @@ int reviews(const Options& o) {
 }
 
 int offices(const Options& o) {
-  auto r = civic::query_journal(o.db, "commitments", "offices", {});
+  auto r = civic::query_journal(o.db, "commitments", "offices", {}, o.min_seq);
   if (!r.ok()) return civic::fail("commitments offices", r.status());
   if (o.format == "json") return print_json(*r);
   std::cout << "职务终止 (offices ended by two consecutive 不称职)\n成员\t单位\t职务\t评议年度\t评议\n";
@@ -102,6 +103,7 @@ void add_commitments(CLI::App& app, int& exit_code) {
   auto common = [&](CLI::App* sub) {
     sub->add_option("DB", o->db, "journal file (SQLite)")->required();
     sub->add_option("--format", o->format, "table | json")->check(CLI::IsMember({"table", "json"}));
+    add_min_seq_options(sub, o->min_seq);
   };
   auto* b = cmd->add_subcommand("board", "The public board: commitments per unit, ticked off, overdue, not fulfilled");
   common(b);

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "boost/json.hpp"
+#include "cli/civic_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
@@ -24,6 +25,7 @@ constexpr std::string_view kLoop = "deliberation";
 struct MatterOptions {
   std::string output, db, item, policy = "wuzhong", state, unit, event, actor, role, actor_unit, payload, now;
   int year = 0;
+  MinSeqOptions min_seq;
 };
 
 int fail(const std::string& what, int code = kExitUsage) {
@@ -109,9 +111,7 @@ absl::StatusOr<std::unique_ptr<DurableEngine>> open_db(const std::string& db, bo
 }
 
 int query(const MatterOptions& o, std::string_view name, const std::string& params) {
-  auto db = open_db(o.db, true);
-  if (!db.ok()) return fail(o.db + ": " + std::string(db.status().message()), exit_code_for(db.status()));
-  auto r = (*db)->engine().query(kLoop, name, params);
+  auto r = civic::query_journal_text(o.db, kLoop, name, params, o.min_seq);
   if (!r.ok()) return fail(std::string(r.status().message()), exit_code_for(r.status()));
   return emit(*r, o.output);
 }
@@ -196,11 +196,13 @@ void add_matter(CLI::App& app, int& exit_code) {
   list->add_option("DB", o->db, "journal")->required();
   list->add_option("--state", o->state, "only matters in this state");
   list->add_option("--unit", o->unit, "only matters under this unit");
+  add_min_seq_options(list, o->min_seq);
   list->callback([o, &exit_code] { exit_code = query(*o, "list", filter_params(*o, true)); });
 
   auto* show = m->add_subcommand("show", "One matter (JSON)");
   show->add_option("DB", o->db, "journal")->required();
   show->add_option("ID", o->item, "matter id, e.g. M00000001")->required();
+  add_min_seq_options(show, o->min_seq);
   show->callback([o, &exit_code] {
     boost::json::object p{{"item", o->item}};
     exit_code = query(*o, "get", boost::json::serialize(p));
@@ -213,6 +215,7 @@ void add_matter(CLI::App& app, int& exit_code) {
     s->add_option("DB", o->db, "journal")->required();
     s->add_option("--year", o->year, "matters raised in this year");
     s->add_option("--unit", o->unit, "only matters under this unit");
+    add_min_seq_options(s, o->min_seq);
     s->callback([o, name, &exit_code] { exit_code = query(*o, name, filter_params(*o, false)); });
   }
 

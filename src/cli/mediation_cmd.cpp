@@ -14,6 +14,7 @@
 
 #include "boost/json.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -26,6 +27,7 @@ namespace json = boost::json;
 struct MediationCliOptions {
   std::string db, event, name, params, actor, role, unit, item, payload, kase;
   std::int64_t now = 0;
+  MinSeqOptions min_seq;
 };
 
 int fail(const std::string& what, const absl::Status& st) {
@@ -84,6 +86,7 @@ int run_command(const MediationCliOptions& o) {
 int run_query(const MediationCliOptions& o) {
   auto d = open(o.db, false);
   if (!d.ok()) return fail("query", d.status());
+  if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("query", st);
   auto r = (*d)->engine().query(kMediationLoop, o.name, o.params);
   if (!r.ok()) return fail("query", r.status());
   std::cout << *r << "\n";
@@ -93,6 +96,7 @@ int run_query(const MediationCliOptions& o) {
 int run_suggest(const MediationCliOptions& o) {
   auto d = open(o.db, false);
   if (!d.ok()) return fail("suggest", d.status());
+  if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("suggest", st);
   auto r = (*d)->engine().query(kMediationLoop, "suggest", json::serialize(json::object{{"item", o.kase}}));
   if (!r.ok()) return fail("suggest", r.status());
   json::object s = json::parse(*r).as_object();
@@ -135,10 +139,12 @@ void add_mediation_commands(CLI::App& app, int& exit_code) {
   q->add_option("DB", o->db, "journal file")->required();
   q->add_option("NAME", o->name, "query name")->required();
   q->add_option("PARAMS", o->params, "JSON object of parameters");
+  add_min_seq_options(q, o->min_seq);
   q->callback([o, &exit_code] { exit_code = run_query(*o); });
   CLI::App* s = m->add_subcommand("suggest", "Rank a case's mediators by dialect / home-region match, load, availability");
   s->add_option("DB", o->db, "journal file")->required();
   s->add_option("CASE", o->kase, "case id (D00000002)")->required();
+  add_min_seq_options(s, o->min_seq);
   s->callback([o, &exit_code] { exit_code = run_suggest(*o); });
 }
 

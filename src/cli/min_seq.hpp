@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -22,8 +23,16 @@ struct MinSeqOptions {
 };
 
 inline void add_min_seq_options(CLI::App* cmd, MinSeqOptions& o) {
+  // Digits only: CLI11 would otherwise read "-1" as the largest seq and wait for it.
+  const CLI::Validator seq_digits(
+      [](std::string& v) -> std::string {
+        if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "expected a seq (a whole number, 0 or more), got \"" + v + "\"";
+      },
+      "SEQ");
   cmd->add_option("--min-seq", o.seq,
-                  "answer only once the journal holds this seq (what a server returned after a command)");
+                  "answer only once the journal holds this seq (what a server returned after a command)")
+      ->check(seq_digits);
   cmd->add_option("--wait", o.wait, "seconds --min-seq waits for the journal to get there (default 5)")
       ->check(CLI::Range(0.0, 3600.0));
 }

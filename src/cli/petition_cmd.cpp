@@ -67,6 +67,7 @@ int run_show(const PetitionCliOptions& o) {
 int run_needs(const PetitionCliOptions& o) {
   auto d = open(o.db, false);
   if (!d.ok()) return fail("needs", d.status());
+  if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("needs", st);
   const Engine& e = (*d)->engine();
   QueryOptions q;
   q.limit = o.limit;
@@ -88,6 +89,7 @@ int run_duplicates(const PetitionCliOptions& o) {
   if (!id.ok()) return fail("duplicates", id.status());
   auto d = open(o.db, false);
   if (!d.ok()) return fail("duplicates", d.status());
+  if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("duplicates", st);
   const Engine& e = (*d)->engine();
   auto ids = e.duplicates(*id);
   if (!ids.ok()) return fail("duplicates", ids.status());
@@ -149,10 +151,12 @@ void add_petition_commands(CLI::App& app, int& exit_code) {
   needs->add_option("DB", o->db, "journal file")->required();
   needs->add_option("--unit", o->unit, "only petitions located in this unit's subtree");
   needs->add_option("--limit", o->limit, "at most this many (0 = all)");
+  add_min_seq_options(needs, o->min_seq);
   needs->callback([o, &exit_code] { exit_code = run_needs(*o); });
   CLI::App* dup = p->add_subcommand("duplicates", "Suggested duplicates of a petition (same category, place, window)");
   dup->add_option("DB", o->db, "journal file")->required();
   dup->add_option("ID", o->id, "petition id (P00000042 or 42)")->required();
+  add_min_seq_options(dup, o->min_seq);
   dup->callback([o, &exit_code] { exit_code = run_duplicates(*o); });
   CLI::App* run = p->add_subcommand(
       "do", "Record support, withdraw_support, merge or return_not_ours (非本单位职责) in a journal");

@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "cli/exit_codes.hpp"
+#include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
@@ -25,6 +26,7 @@ namespace {
 
 struct RoutingCliOptions {
   std::string db, id, category, location, policy = "national", org;
+  MinSeqOptions min_seq;
 };
 
 int fail(const std::string& what, const absl::Status& st) {
@@ -48,6 +50,7 @@ int run_response(const RoutingCliOptions& o) {
   }
   auto d = open_read_only(o.db);
   if (!d.ok()) return fail("response", d.status());
+  if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("response", st);
   auto text = (*d)->engine().response_text(*id);
   if (!text.ok()) return fail("response", text.status());
   std::cout << *text << "\n";
@@ -106,6 +109,7 @@ void add_routing_commands(CLI::App& app, int& exit_code) {
   CLI::App* r = p->add_subcommand("response", "The response text (答复) a petition's resident is shown now");
   r->add_option("DB", o->db, "journal file")->required();
   r->add_option("ID", o->id, "petition id, e.g. P00000042 or 42")->required();
+  add_min_seq_options(r, o->min_seq);
   r->callback([o, &exit_code] { exit_code = run_response(*o); });
   CLI::App* q = p->add_subcommand(
       "party", "四方协同: who answers for a matter of a category at a location inside its compound (JSON)");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "boost/json.hpp"
+#include "cli/civic_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
 #include "jiceng/engine.hpp"
@@ -23,6 +24,7 @@ namespace json = boost::json;
 struct Options {
   std::string db, unit, kind, state, account, format = "table", out;
   int year = 0;
+  MinSeqOptions min_seq;
 };
 
 int fail(std::string_view cmd, const absl::Status& st) {
@@ -151,18 +153,6 @@ std::string render(const std::string& title, const std::vector<Table>& tables, c
   return out;
 }
 
-// Opens the journal read-only and runs one loop query.
-absl::StatusOr<std::string> query_journal(const std::string& db, std::string_view loop, std::string_view name,
-                                          const std::string& params) {
-  JICENG_RETURN_IF_ERROR(check_journal_file(db));
-  JournalOptions jo;
-  jo.read_only = true;
-  jo.create_if_missing = false;
-  auto d = open_engine(db, jo);
-  if (!d.ok()) return absl::Status(d.status().code(), db + ": " + std::string(d.status().message()));
-  return (*d)->engine().query(loop, name, params);
-}
-
 std::string params(std::initializer_list<std::pair<const char*, std::string>> kv) {
   json::object o;
   for (const auto& [k, v] : kv)
@@ -171,7 +161,7 @@ std::string params(std::initializer_list<std::pair<const char*, std::string>> kv
 }
 
 int board(const Options& o) {
-  auto r = query_journal(o.db, "projects", "board", params({{"unit", o.unit}, {"kind", o.kind}, {"state", o.state}}));
+  auto r = civic::query_journal_text(o.db, "projects", "board", params({{"unit", o.unit}, {"kind", o.kind}, {"state", o.state}}), o.min_seq);
   if (!r.ok()) return fail("projects board", r.status());
   Table t{"项目看板 project board", {"id", "kind", "title", "unit", "street", "lead", "state", "progress", "due", "missed_reviews"}, {}};
   for (const auto& p : json::parse(*r).as_object().at("projects").as_array()) {
@@ -185,7 +175,7 @@ int board(const Options& o) {
 }
 
 int four_lists(const Options& o) {
-  auto r = query_journal(o.db, "projects", "four_lists", params({{"unit", o.unit}}));
+  auto r = civic::query_journal_text(o.db, "projects", "four_lists", params({{"unit", o.unit}}), o.min_seq);
   if (!r.ok()) return fail("projects four-lists", r.status());
   const json::object l = json::parse(*r).as_object();
   Table needs{"需求清单 needs", {"kind", "need", "projects", "answered"}, {}};
@@ -217,7 +207,7 @@ int four_lists(const Options& o) {
 }
 
 int findings(const Options& o) {
-  auto r = query_journal(o.db, "projects", "findings", "");
+  auto r = civic::query_journal_text(o.db, "projects", "findings", "", o.min_seq);
   if (!r.ok()) return fail("projects findings", r.status());
   Table t{"项目问题 findings", {"project", "unit", "code", "due"}, {}};
   for (const auto& f : json::parse(*r).as_object().at("findings").as_array()) {
@@ -239,7 +229,7 @@ int statement(const Options& o) {
   } else {
     return fail("fund statement", absl::InvalidArgumentError("give --account F00000001, or --unit and --year"));
   }
-  auto r = query_journal(o.db, "fund", "statement", p);
+  auto r = civic::query_journal_text(o.db, "fund", "statement", p, o.min_seq);
   if (!r.ok()) return fail("fund statement", r.status());
   const json::object s = json::parse(*r).as_object();
   Table head{"为民服务专项经费年度收支 yearly statement", {"account", "community", "name", "year", "allocation", "spent", "balance", "state"},
@@ -266,7 +256,7 @@ int ledger(const Options& o) {
   json::object q;
   if (!o.unit.empty()) q["unit"] = o.unit;
   if (o.year > 0) q["year"] = o.year;
-  auto r = query_journal(o.db, "fund", "ledger", json::serialize(q));
+  auto r = civic::query_journal_text(o.db, "fund", "ledger", json::serialize(q), o.min_seq);
   if (!r.ok()) return fail("fund ledger", r.status());
   Table t{"为民服务专项经费台账 ledger", {"account", "community", "name", "year", "allocation", "spent", "balance", "state"}, {}};
   for (const auto& a : json::parse(*r).as_object().at("accounts").as_array()) {
@@ -292,6 +282,7 @@ void formats(CLI::App* c, Options& o) {
       ->check(CLI::IsMember({"table", "json", "csv", "html"}))
       ->capture_default_str();
   c->add_option("--out", o.out, "write to this file instead of stdout");
+  add_min_seq_options(c, o.min_seq);
 }
 
 void add_projects(CLI::App& app, int& exit_code) {

@@ -145,7 +145,7 @@ if(JICENG_HAVE_POSTGRESQL)
 endif()
 
 # The CLI on a PostgreSQL journal: verify, snapshot, replay, report, export open311,
-# petition show (with --min-seq) and whatif by URI in a database of their own (the tests above use the
+# petition show, matter list, petition needs, commitments board (with --min-seq) and whatif by URI in a database of their own (the tests above use the
 # same cluster), then a row edited behind its back.
 if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
   add_test(NAME journal_cli_postgres COMMAND /bin/sh -c [=[
@@ -163,12 +163,20 @@ if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli)
     "$cli" export open311 "$uri" --out "$out/open311" --min-seq "$n" | sed "s#$out/open311/##g"
     "$cli" petition show "$uri" 1 --min-seq "$n" | grep -o '^{"id":"P00000001"'
     "$cli" petition show "$uri" 1 --min-seq $((n + 1)) --wait 0.2 2>&1; echo exit=$?
+    # The other reading commands take it too (one loop query, one petition list); a --min-seq
+    # that is not a seq is refused before the journal is read, and the chain is as it was.
+    "$cli" matter list "$uri" --min-seq "$n" | grep -o '^{"items":'
+    "$cli" petition needs "$uri" --min-seq "$n" | head -1
+    "$cli" commitments board "$uri" --min-seq $((n + 1)) --wait 0 2>&1; echo exit=$?
+    h=$("$cli" verify "$uri")
+    "$cli" petition needs "$uri" --min-seq -1 2>&1 | head -1; "$cli" matter list "$uri" --min-seq x >/dev/null 2>&1; echo exit=$?
+    [ "$("$cli" verify "$uri")" = "$h" ] && echo "unchanged"
     "$cli" whatif "$uri" --policy national --out "$out/whatif" >/dev/null && [ -s "$out/whatif/whatif.json" ] && echo "whatif: ok"
     psql -q "$base" -c "UPDATE jc_events SET payload = payload || '\x00'::bytea WHERE chain = 320506 AND seq = 7" || exit 2
     "$cli" verify "$uri" 2>&1; echo exit=$?]=]
     $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR} ${PROJECT_BINARY_DIR}/journal_cli_pg)
   set_tests_properties(journal_cli_postgres PROPERTIES LABELS "journal;postgres" FIXTURES_REQUIRED jiceng_pg
-    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\nreport: ok\nwrote 30 requests to requests\\.json and [0-9]+ services to services\\.json\n{\"id\":\"P00000001\"\njiceng petition show: journal postgresql:///jiceng_cli[^\n]*: seq [0-9]+ not reached within 200ms \\(the engine is at seq [0-9]+\\)\nexit=2\nwhatif: ok\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=3\n$")
+    PASS_REGULAR_EXPRESSION "^ok: [0-9]+ events \\(seq 1\\.\\.[0-9]+\\), head [0-9a-f]+, 0 snapshots\nsnapshot: seq [0-9]+[^\n]*\nstate digest: [0-9a-f]+\nreport: ok\nwrote 30 requests to requests\\.json and [0-9]+ services to services\\.json\n{\"id\":\"P00000001\"\njiceng petition show: journal postgresql:///jiceng_cli[^\n]*: seq [0-9]+ not reached within 200ms \\(the engine is at seq [0-9]+\\)\nexit=2\n{\"items\":\nrank\tpetition\tpriority\tsupporters\tcategory\tstate\tlocation_unit\njiceng commitments board: journal postgresql:///jiceng_cli[^\n]*: seq [0-9]+ not reached within 0 \\(the engine is at seq [0-9]+\\)\nexit=2\n--min-seq: expected a seq \\(a whole number, 0 or more\\), got \"-1\"\nexit=2\nunchanged\nwhatif: ok\njiceng verify: journal postgresql:///jiceng_cli[^\n]* chain 320506: seq 7: hash mismatch[^\n]*\nexit=3\n$")
 endif()
 
 # `jiceng demo --journal URI`: the demo's district (吴中区, 320506) on PostgreSQL; the chain

@@ -164,7 +164,9 @@ int board(const Options& o) {
   auto r = civic::query_journal_text(o.db, "projects", "board", params({{"unit", o.unit}, {"kind", o.kind}, {"state", o.state}}), o.min_seq);
   if (!r.ok()) return fail("projects board", r.status());
   Table t{"项目看板 project board", {"id", "kind", "title", "unit", "street", "lead", "state", "progress", "due", "missed_reviews"}, {}};
-  for (const auto& p : json::parse(*r).as_object().at("projects").as_array()) {
+  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
+  const json::value answer = json::parse(*r);
+  for (const auto& p : answer.as_object().at("projects").as_array()) {
     const auto& x = p.as_object();
     t.rows.push_back({str(x.if_contains("id")), str(x.if_contains("kind")), str(x.if_contains("title")),
                       str(x.if_contains("unit")), str(x.if_contains("street")), str(x.if_contains("lead_unit")),
@@ -210,7 +212,9 @@ int findings(const Options& o) {
   auto r = civic::query_journal_text(o.db, "projects", "findings", "", o.min_seq);
   if (!r.ok()) return fail("projects findings", r.status());
   Table t{"项目问题 findings", {"project", "unit", "code", "due"}, {}};
-  for (const auto& f : json::parse(*r).as_object().at("findings").as_array()) {
+  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
+  const json::value answer = json::parse(*r);
+  for (const auto& f : answer.as_object().at("findings").as_array()) {
     const auto& x = f.as_object();
     t.rows.push_back({str(x.if_contains("project")), str(x.if_contains("unit")), str(x.if_contains("code")),
                       str(x.if_contains("due"))});
@@ -259,7 +263,9 @@ int ledger(const Options& o) {
   auto r = civic::query_journal_text(o.db, "fund", "ledger", json::serialize(q), o.min_seq);
   if (!r.ok()) return fail("fund ledger", r.status());
   Table t{"为民服务专项经费台账 ledger", {"account", "community", "name", "year", "allocation", "spent", "balance", "state"}, {}};
-  for (const auto& a : json::parse(*r).as_object().at("accounts").as_array()) {
+  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
+  const json::value answer = json::parse(*r);
+  for (const auto& a : answer.as_object().at("accounts").as_array()) {
     const auto& x = a.as_object();
     t.rows.push_back({str(x.if_contains("account")), str(x.if_contains("community")), str(x.if_contains("name")),
                       str(x.if_contains("year")), str(x.if_contains("allocation")), str(x.if_contains("spent")),

@@ -23,6 +23,14 @@ for s in "KPIs 全区考核指标" "Streets and towns" "Top communities" "Bottom
          "grids without a station" "report.html" "journal.sqlite" "Done in"; do
   grep -qF "$s" "$work/a.txt" || fail "report lacks '$s'"
 done
+# The loops' reports on the demo's journal, which holds projects and fund accounts: a table
+# row of each (they once iterated a parsed answer already destroyed: "not an object").
+"$jiceng" projects board "$work/a/journal.sqlite" >"$work/board.txt" 2>"$work/board.err" \
+  || fail "projects board exited $?: $(cat "$work/board.err")"
+grep -q "P[0-9]\{8\}\|T[0-9]\{8\}\|[0-9]\{8\}" "$work/board.txt" || fail "projects board lists no project"
+"$jiceng" fund ledger "$work/a/journal.sqlite" --format csv >"$work/ledger.csv" 2>"$work/ledger.err" \
+  || fail "fund ledger exited $?: $(cat "$work/ledger.err")"
+[ "$(grep -c '^F[0-9]\{8\},' "$work/ledger.csv")" -gt 0 ] || fail "fund ledger lists no account: $(head -3 "$work/ledger.csv")"
 # Bad options: exit 2, a message naming the option, and no output folder.
 if "$jiceng" demo --days 0 --out "$work/bad" >/dev/null 2>"$work/bad.err"; then fail "--days 0 accepted"; fi
 grep -q -- "--days 0" "$work/bad.err" || fail "--days 0: unclear message: $(cat "$work/bad.err")"

@@ -1,6 +1,7 @@
-// Internal: what the loops' reading commands (`jiceng commitments|assessment|projects|fund|
-// matter …`) share — opening a journal read-only, waiting for --min-seq, running one query
-// of a loop — and printing a loop's diagram and permission matrix from its table.
+// Internal: what the journal commands share (`jiceng commitments|assessment|projects|fund|
+// matter|mediation|petition|export …`) — the error line and exit code, opening a journal
+// that must exist (read-only unless the command writes), waiting for --min-seq and running
+// one query of a loop, and printing a loop's diagram and permission matrix from its table.
 #pragma once
 
 #include <iostream>
@@ -23,19 +24,27 @@ inline int fail(std::string_view cmd, const absl::Status& st) {
   return exit_code_for(st);
 }
 
-/// Opens `db` read-only, waits until it holds `min_seq`, and answers `query` of `loop` with
-/// `params` (JSON text): the query's JSON text.
-inline absl::StatusOr<std::string> query_journal_text(const std::string& db, std::string_view loop,
-                                                      std::string_view query, const std::string& params,
-                                                      const MinSeqOptions& min_seq) {
+/// Opens the existing journal `db` — read-only unless `write` — with its engine replayed.
+/// A missing file or one that is not a journal is refused before anything is opened; an
+/// error opening it names `db`.
+inline absl::StatusOr<std::unique_ptr<DurableEngine>> open_journal(const std::string& db, bool write = false) {
   JICENG_RETURN_IF_ERROR(check_journal_file(db));
   JournalOptions jo;
-  jo.read_only = true;
+  jo.read_only = !write;
   jo.create_if_missing = false;
   auto d = open_engine(db, jo);
   if (!d.ok()) return absl::Status(d.status().code(), db + ": " + std::string(d.status().message()));
-  JICENG_RETURN_IF_ERROR(await_min_seq(**d, min_seq));
-  return (*d)->engine().query(loop, query, params);
+  return d;
+}
+
+/// Opens `db` read-only, waits until it holds `min_seq`, and answers `query` of `loop` with
+/// `params` (JSON text, "" for none): the query's JSON text.
+inline absl::StatusOr<std::string> query_journal_text(const std::string& db, std::string_view loop,
+                                                      std::string_view query, const std::string& params,
+                                                      const MinSeqOptions& min_seq) {
+  JICENG_ASSIGN_OR_RETURN(std::unique_ptr<DurableEngine> d, open_journal(db));
+  JICENG_RETURN_IF_ERROR(await_min_seq(*d, min_seq));
+  return d->engine().query(loop, query, params);
 }
 
 /// query_journal_text with `params` as an object: the parsed JSON.

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/civic_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
@@ -35,12 +36,8 @@ bool write_file(const std::filesystem::path& p, const std::string& text) {
 }
 
 int run_open311(const ExportOptions& o) {
-  if (auto st = check_journal_file(o.db); !st.ok()) return fail(std::string(st.message()));
-  JournalOptions jo;
-  jo.read_only = true;
-  jo.create_if_missing = false;
-  auto db = open_engine(o.db, jo);
-  if (!db.ok()) return fail(o.db + ": " + std::string(db.status().message()), exit_code_for(db.status()));
+  auto db = civic::open_journal(o.db);
+  if (!db.ok()) return fail(std::string(db.status().message()), exit_code_for(db.status()));
   if (auto st = await_min_seq(**db, o.min_seq); !st.ok()) return fail(std::string(st.message()), exit_code_for(st));
   Open311Options opts;
   opts.raw_personal_data = o.raw;

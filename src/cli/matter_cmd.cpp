@@ -102,14 +102,6 @@ int procedures(const MatterOptions& o) {
   return emit(out.str(), o.output);
 }
 
-absl::StatusOr<std::unique_ptr<DurableEngine>> open_db(const std::string& db, bool read_only) {
-  JICENG_RETURN_IF_ERROR(check_journal_file(db));
-  JournalOptions jo;
-  jo.read_only = read_only;
-  jo.create_if_missing = false;
-  return open_engine(db, jo);
-}
-
 int query(const MatterOptions& o, std::string_view name, const std::string& params) {
   auto r = civic::query_journal_text(o.db, kLoop, name, params, o.min_seq);
   if (!r.ok()) return fail(std::string(r.status().message()), exit_code_for(r.status()));
@@ -147,8 +139,8 @@ int run_do(const MatterOptions& o) {
     s << in.rdbuf();
     payload = s.str();
   }
-  auto db = open_db(o.db, false);
-  if (!db.ok()) return fail(o.db + ": " + std::string(db.status().message()), exit_code_for(db.status()));
+  auto db = civic::open_journal(o.db, true);
+  if (!db.ok()) return fail(std::string(db.status().message()), exit_code_for(db.status()));
   std::uint64_t item = 0;
   if (!o.item.empty()) {
     std::string_view digits = o.item;

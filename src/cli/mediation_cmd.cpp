@@ -13,6 +13,7 @@
 #include <string>
 
 #include "boost/json.hpp"
+#include "cli/civic_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/min_seq.hpp"
 #include "cli/registry.hpp"
@@ -30,10 +31,7 @@ struct MediationCliOptions {
   MinSeqOptions min_seq;
 };
 
-int fail(const std::string& what, const absl::Status& st) {
-  std::cerr << "jiceng mediation " << what << ": " << st.message() << "\n";
-  return exit_code_for(st);
-}
+int fail(const std::string& what, const absl::Status& st) { return civic::fail("mediation " + what, st); }
 
 int run_artefact(const std::string& which) {
   auto e = Engine::create();
@@ -44,14 +42,6 @@ int run_artefact(const std::string& which) {
   if (which == "matrix") std::cout << loop_permission_matrix(*t);
   if (which == "table") std::cout << loop_table_json(*t) << "\n";
   return kExitOk;
-}
-
-absl::StatusOr<std::unique_ptr<DurableEngine>> open(const std::string& db, bool write) {
-  if (auto st = check_journal_file(db); !st.ok()) return st;
-  JournalOptions o;
-  o.read_only = !write;
-  o.create_if_missing = false;
-  return open_engine(db, o);
 }
 
 int run_command(const MediationCliOptions& o) {
@@ -66,7 +56,7 @@ int run_command(const MediationCliOptions& o) {
     }
     item = std::stoull(digits);
   }
-  auto d = open(o.db, true);
+  auto d = civic::open_journal(o.db, true);
   if (!d.ok()) return fail("command", d.status());
   LoopCommand c;
   c.event = o.event;
@@ -84,7 +74,7 @@ int run_command(const MediationCliOptions& o) {
 }
 
 int run_query(const MediationCliOptions& o) {
-  auto d = open(o.db, false);
+  auto d = civic::open_journal(o.db);
   if (!d.ok()) return fail("query", d.status());
   if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("query", st);
   auto r = (*d)->engine().query(kMediationLoop, o.name, o.params);
@@ -94,7 +84,7 @@ int run_query(const MediationCliOptions& o) {
 }
 
 int run_suggest(const MediationCliOptions& o) {
-  auto d = open(o.db, false);
+  auto d = civic::open_journal(o.db);
   if (!d.ok()) return fail("suggest", d.status());
   if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("suggest", st);
   auto r = (*d)->engine().query(kMediationLoop, "suggest", json::serialize(json::object{{"item", o.kase}}));

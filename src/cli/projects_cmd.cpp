@@ -27,10 +27,7 @@ struct Options {
   MinSeqOptions min_seq;
 };
 
-int fail(std::string_view cmd, const absl::Status& st) {
-  std::cerr << "jiceng " << cmd << ": " << st.message() << "\n";
-  return exit_code_for(st);
-}
+using civic::fail;
 
 int emit(std::string_view cmd, const std::string& text, const std::string& out) {
   if (out.empty()) {

@@ -31,3 +31,12 @@ if(TARGET jiceng_cli)
     set_tests_properties(petition_dot_renders PROPERTIES LABELS petition)
   endif()
 endif()
+
+# `jiceng petition response`: each state's template against the CLI fixture journal, bad
+# input exiting 2 (3 when tampered), and the journal unchanged (bytes, verified head, seq).
+if(TARGET jiceng_cli)
+  add_test(NAME petition_cli_response
+           COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:jiceng_cli> -DWORK=${PROJECT_BINARY_DIR}/petition_cli_response
+                   -DJOURNALS=${PROJECT_BINARY_DIR}/journal_cli -P ${CMAKE_CURRENT_LIST_DIR}/cli_response.cmake)
+  set_tests_properties(petition_cli_response PROPERTIES LABELS "petition;cli" FIXTURES_REQUIRED journal_cli_db)
+endif()

@@ -178,22 +178,44 @@ struct PolicyTestReport {
   std::string coverage_text() const;
 };
 
-/// Routes one petition for a routing case: the unit a petition of `category` submitted
-/// at `location` (a household or unit id) is dispatched to by `set`'s routing, in the
-/// org graph `org_json` (OrgGraph::load_json format; empty: the bundled sample district),
-/// at time `now` (UTC seconds).
-using PolicyRouter = std::function<absl::StatusOr<std::string>(const PolicySet& set, std::string_view org_json,
-                                                               std::string_view category, std::string_view location,
-                                                               std::int64_t now)>;
+/// What a routing or ladder case (政策测试·分派与督办阶梯) asks of the petition engine: a
+/// petition of `category` (urgent or not) submitted at `location` (a household or unit
+/// id) at `now` (UTC seconds), accepted and dispatched by the set's routing, in the org
+/// graph `org_json` (OrgGraph::load_json format; empty: the bundled sample district);
+/// when `observe_at` is set, the clock then runs up to that time — at each wake-up the
+/// engine files, then at that time — so every rung of the escalation ladder due by then
+/// fires as a live clock would fire it.
+struct PolicyRouteQuery {
+  std::string_view org_json, category, location;
+  bool urgent = false;
+  std::int64_t now = 0;
+  std::optional<std::int64_t> observe_at;
+};
+
+/// What the engine did with the petition of a PolicyRouteQuery.
+struct PolicyRouteResult {
+  std::string unit;        ///< the unit it was dispatched to
+  std::string party;       ///< 四方协同: who answers for it in its compound ("none", "owners_committee", …)
+  std::string party_unit;  ///< the unit standing for that party ("" when none)
+  // After the clock ran at observe_at (all 0 / "" without it):
+  int ladder_level = 0;       ///< PetitionView::ladder_level
+  std::string current_unit;   ///< the unit holding the petition then
+  int urges = 0, escalations = 0;
+  std::string last_automatic;  ///< the reason of the clock's last urge or escalation ("" when none)
+};
+
+/// Runs one PolicyRouteQuery through a petition engine under `set`.
+using PolicyRouter =
+    std::function<absl::StatusOr<PolicyRouteResult>(const PolicySet& set, const PolicyRouteQuery& query)>;
 
 /// What to run.
 struct PolicyTestOptions {
   /// An ECMAScript regular expression; only cases whose "<file>: <name>" it matches
   /// (anywhere, like `go test -run`) run. Empty: every case.
   std::string run;
-  /// Runs routing cases (`expect_routing`) through the petition engine. The policy library
-  /// sits below the engine, so a host that links it supplies this (the `jiceng` command
-  /// does); without it a routing case is invalid, saying so.
+  /// Runs routing and ladder cases (`expect_routing`, `expect_ladder`) through the petition
+  /// engine. The policy library sits below the engine, so a host that links it supplies
+  /// this (the `jiceng` command does); without it such a case is invalid, saying so.
   PolicyRouter route;
 };
 

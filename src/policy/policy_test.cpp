@@ -281,12 +281,15 @@ class Runner {
     return it->second;
   }
 
-  // A case of deadline expectations: each names a category, an urgency and a limit, and
-  // expects the limit (`equals`) and/or, from the case's clock `now` on its calendar, the
-  // time it falls due (`due`).
-  void run_deadline_case(const fs::path& file, const json::object& c, const json::value& policy,
-                         const json::value* deadline_expectations, const json::value* routing,
-                         const std::string& here, PolicyCaseResult& r) {
+  // A case of the petition engine's expectations. Deadlines: each names a category, an
+  // urgency and a limit, and expects the limit (`equals`) and/or, from the case's clock
+  // `now` on its calendar, the time it falls due (`due`). Routing: a petition of a
+  // category at a location goes to `unit` and/or its compound's `party`. Ladder: such a
+  // petition, dispatched at `now`, has reached ladder `level` (and optionally is held by
+  // `unit`, with `urges` and `escalations`) once the clock has run at `at`.
+  void run_engine_case(const fs::path& file, const json::object& c, const json::value& policy,
+                       const json::value* deadline_expectations, const json::value* routing,
+                       const json::value* ladder, const std::string& here, PolicyCaseResult& r) {
     auto invalid = [&](std::string what) {
       r.passed = false;
       r.invalid = true;
@@ -316,35 +319,70 @@ class Runner {
       if (!o->is_object()) return invalid(pi::cat(here, ": field org: expected an org graph object (docs/org.md)"));
       org_json = json::serialize(*o);
     }
-    std::vector<std::array<std::string, 3>> routes;  // category, location, unit
-    if (routing != nullptr) {
-      if (!routing->is_array() || routing->get_array().empty()) {
-        return invalid(pi::cat(here, ": field expect_routing: expected a non-empty array"));
+    // Each expectation of expect_routing and expect_ladder is an object of strings (and, in
+    // a ladder, counts) with `category` and `location`.
+    auto entries = [&](const json::value* field, std::string_view name, std::initializer_list<std::string_view> keys,
+                       std::initializer_list<std::string_view> counts,
+                       std::initializer_list<std::string_view> required) -> absl::StatusOr<std::vector<const json::object*>> {
+      std::vector<const json::object*> out;
+      if (field == nullptr) return out;
+      if (!field->is_array() || field->get_array().empty()) {
+        return absl::InvalidArgumentError(pi::cat(here, ": field ", name, ": expected a non-empty array"));
       }
-      const auto& ra = routing->get_array();
-      for (std::size_t i = 0; i < ra.size(); ++i) {
-        const std::string at = pi::cat(here, ": field expect_routing[", i, "]");
-        if (!ra[i].is_object()) return invalid(pi::cat(at, ": expected an object"));
-        for (const auto& kv : ra[i].get_object()) {
+      const auto& a = field->get_array();
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string at = pi::cat(here, ": field ", name, "[", i, "]");
+        if (!a[i].is_object()) return absl::InvalidArgumentError(pi::cat(at, ": expected an object"));
+        for (const auto& kv : a[i].get_object()) {
           const std::string_view k = kv.key();
-          if (k != "category" && k != "location" && k != "unit") {
-            return invalid(pi::cat(at, ".", pi::av(k), ": unknown (expected category, location, unit)"));
+          const bool count = std::find(counts.begin(), counts.end(), k) != counts.end();
+          if (!count && std::find(keys.begin(), keys.end(), k) == keys.end()) {
+            std::vector<std::string> all(keys.begin(), keys.end());
+            all.insert(all.end(), counts.begin(), counts.end());
+            return absl::InvalidArgumentError(pi::cat(at, ".", pi::av(k), ": unknown (expected ", pi::join(all, ", "), ")"));
           }
-          if (!kv.value().is_string() || kv.value().get_string().empty()) {
-            return invalid(pi::cat(at, ".", pi::av(k), ": expected a non-empty string"));
+          if (count && !(kv.value().is_int64() && kv.value().get_int64() >= 0 && kv.value().get_int64() <= 99)) {
+            return absl::InvalidArgumentError(pi::cat(at, ".", pi::av(k), ": expected a whole number 0..99, got ",
+                                                      pi::describe(kv.value())));
+          }
+          if (!count && (!kv.value().is_string() || kv.value().get_string().empty())) {
+            return absl::InvalidArgumentError(pi::cat(at, ".", pi::av(k), ": expected a non-empty string"));
           }
         }
-        for (const char* k : {"category", "location", "unit"}) {
-          if (!ra[i].get_object().contains(k)) return invalid(pi::cat(at, ".", k, ": missing"));
+        for (std::string_view k : required) {
+          if (!a[i].get_object().contains(json::string_view(k.data(), k.size()))) {
+            return absl::InvalidArgumentError(pi::cat(at, ".", k, ": missing"));
+          }
         }
-        const auto& o = ra[i].get_object();
-        routes.push_back({std::string(o.at("category").get_string()), std::string(o.at("location").get_string()),
-                          std::string(o.at("unit").get_string())});
+        out.push_back(&a[i].get_object());
       }
-      if (!route) {
-        return invalid(pi::cat(here, ": field expect_routing: routing cases run through the petition engine; "
-                                     "run them with `jiceng policy test` (or pass PolicyTestOptions::route)"));
+      return out;
+    };
+    auto routes = entries(routing, "expect_routing", {"category", "location", "unit", "party"}, {},
+                          {"category", "location"});
+    if (!routes.ok()) return invalid(std::string(routes.status().message()));
+    for (std::size_t i = 0; i < routes->size(); ++i) {
+      if (!(*routes)[i]->contains("unit") && !(*routes)[i]->contains("party")) {
+        return invalid(pi::cat(here, ": field expect_routing[", i, "]: give unit, party or both"));
       }
+    }
+    auto rungs = entries(ladder, "expect_ladder", {"category", "location", "urgency", "at", "unit"},
+                         {"level", "urges", "escalations"}, {"category", "location", "at", "level"});
+    if (!rungs.ok()) return invalid(std::string(rungs.status().message()));
+    for (std::size_t i = 0; i < rungs->size(); ++i) {
+      const json::object& e = *(*rungs)[i];
+      const std::string at = pi::cat(here, ": field expect_ladder[", i, "]");
+      if (!parse_cst_time(e.at("at").get_string())) {
+        return invalid(pi::cat(at, ".at: expected China time \"YYYY-MM-DDTHH:MM[:SS][+08:00]\", got ", pi::describe(e.at("at"))));
+      }
+      if (const json::value* u = e.if_contains("urgency"); u != nullptr && u->get_string() != "normal" && u->get_string() != "urgent") {
+        return invalid(pi::cat(at, ".urgency: expected \"normal\" or \"urgent\""));
+      }
+    }
+    if ((!routes->empty() || !rungs->empty()) && !route) {
+      return invalid(pi::cat(here, ": field ", routes->empty() ? "expect_ladder" : "expect_routing",
+                             ": routing and ladder cases run through the petition engine; "
+                             "run them with `jiceng policy test` (or pass PolicyTestOptions::route)"));
     }
     auto set = policy_for(file, here, policy);
     if (!set.ok()) return invalid(std::string(set.status().message()));
@@ -409,16 +447,25 @@ class Runner {
         }
       }
     }
-    for (const auto& [category, location, unit] : routes) {
-      // The clock of a routing case: its `now`, else a fixed working day, so a case never
-      // depends on when it runs.
-      const Timestamp at = now ? *now : china_time_to_utc(Date(2026, 1, 8), 9 * 60);
-      auto got = route(*set, org_json, category, location, at);
+    // The clock of a routing or ladder case: its `now`, else a fixed working day, so a case
+    // never depends on when it runs.
+    const Timestamp start = now ? *now : china_time_to_utc(Date(2026, 1, 8), 9 * 60);
+    auto text = [](const json::object& e, std::string_view k) {
+      const json::value* v = e.if_contains(json::string_view(k.data(), k.size()));
+      return v != nullptr ? std::string(v->get_string()) : std::string();
+    };
+    for (const json::object* e : *routes) {
+      const std::string category = text(*e, "category"), location = text(*e, "location");
+      const std::string unit = text(*e, "unit"), party = text(*e, "party");
+      auto got = route(*set, PolicyRouteQuery{org_json, category, location, false, start, std::nullopt});
       const std::string label = pi::cat(category, " at ", location);
       if (!got.ok()) {
-        r.mismatches.push_back(PolicyMismatch{"petition.routing", label, unit, pi::cat("error ", got.status().ToString()),
+        r.mismatches.push_back(PolicyMismatch{unit.empty() ? "petition.compound_parties" : "petition.routing", label,
+                                              unit.empty() ? party : unit, pi::cat("error ", got.status().ToString()),
                                               pi::cat("set ", set->name())});
-      } else if (*got != unit) {
+        continue;
+      }
+      if (!unit.empty() && got->unit != unit) {
         std::string params = "default route";
         if (set->has_rule("petition.routing")) {
           boost::system::error_code ec;
@@ -430,8 +477,51 @@ class Runner {
                                      : pi::cat("categories.default = ", cats.contains("default") ? json::serialize(cats.at("default")) : "(none)");
           }
         }
-        r.mismatches.push_back(PolicyMismatch{"petition.routing", label, unit, *got,
+        r.mismatches.push_back(PolicyMismatch{"petition.routing", label, unit, got->unit,
                                               pi::cat("set ", set->name(), ": ", params)});
+      }
+      if (!party.empty() && got->party != party) {
+        r.mismatches.push_back(PolicyMismatch{
+            "petition.compound_parties", pi::cat(label, " party"), party, got->party,
+            pi::cat("set ", set->name(), ": ",
+                    set->has_rule("petition.compound_parties")
+                        ? pi::cat("petition.compound_parties = ", *set->rule_params_json("petition.compound_parties"))
+                        : std::string("no petition.compound_parties rule"),
+                    got->party_unit.empty() ? std::string() : pi::cat("; party unit ", got->party_unit))});
+      }
+    }
+    for (const json::object* e : *rungs) {
+      const std::string category = text(*e, "category"), location = text(*e, "location"), unit = text(*e, "unit");
+      const Timestamp at = *parse_cst_time(e->at("at").get_string());
+      const std::string label = pi::cat(category, " at ", location, " at ", format_cst_time(at));
+      const std::string ladder_rule =
+          set->has_rule("petition.escalation_ladder")
+              ? pi::cat("petition.escalation_ladder = ", *set->rule_params_json("petition.escalation_ladder"))
+              : std::string("no petition.escalation_ladder rule (the ladder of the supervision timings)");
+      auto got = route(*set, PolicyRouteQuery{org_json, category, location, text(*e, "urgency") == "urgent", start, at});
+      if (!got.ok()) {
+        r.mismatches.push_back(PolicyMismatch{"petition.escalation_ladder", pi::cat(label, " level"),
+                                              std::to_string(e->at("level").get_int64()),
+                                              pi::cat("error ", got.status().ToString()), pi::cat("set ", set->name())});
+        continue;
+      }
+      const std::string evidence =
+          pi::cat("set ", set->name(), ": dispatched to ", got->unit, " at ", format_cst_time(start), ", held by ",
+                  got->current_unit, ", urges ", got->urges, ", escalations ", got->escalations, "; last automatic: ",
+                  got->last_automatic.empty() ? std::string("none") : got->last_automatic, "; ", ladder_rule);
+      auto check_count = [&](std::string_view key, int actual) {
+        const json::value* v = e->if_contains(json::string_view(key.data(), key.size()));
+        if (v != nullptr && v->get_int64() != actual) {
+          r.mismatches.push_back(PolicyMismatch{"petition.escalation_ladder", pi::cat(label, " ", key),
+                                                std::to_string(v->get_int64()), std::to_string(actual), evidence});
+        }
+      };
+      check_count("level", got->ladder_level);
+      check_count("urges", got->urges);
+      check_count("escalations", got->escalations);
+      if (!unit.empty() && got->current_unit != unit) {
+        r.mismatches.push_back(
+            PolicyMismatch{"petition.escalation_ladder", pi::cat(label, " unit"), unit, got->current_unit, evidence});
       }
     }
     r.passed = r.mismatches.empty();
@@ -452,10 +542,11 @@ class Runner {
     for (const auto& kv : c) {
       std::string_view k = kv.key();
       if (k != "name" && k != "policy" && k != "subject" && k != "expect" && k != "expect_error" && k != "description" &&
-          k != "now" && k != "calendar" && k != "expect_deadlines" && k != "org" && k != "expect_routing") {
+          k != "now" && k != "calendar" && k != "expect_deadlines" && k != "org" && k != "expect_routing" &&
+          k != "expect_ladder") {
         return fail_case(pi::cat(where, ": field ", pi::av(k),
                                       ": unknown (a case has name, description, policy, subject, expect, expect_error, "
-                                      "now, calendar, expect_deadlines, org, expect_routing)"));
+                                      "now, calendar, expect_deadlines, org, expect_routing, expect_ladder)"));
       }
     }
     if (const json::value* n = c.if_contains("name")) {
@@ -469,16 +560,20 @@ class Runner {
     const json::value* subject = c.if_contains("subject");
     const json::value* dl = c.if_contains("expect_deadlines");
     const json::value* rt = c.if_contains("expect_routing");
-    if (dl != nullptr || rt != nullptr) {
+    const json::value* ld = c.if_contains("expect_ladder");
+    if (dl != nullptr || rt != nullptr || ld != nullptr) {
       if (subject != nullptr || c.contains("expect") || c.contains("expect_error")) {
-        return fail_case(pi::cat(here, ": a case checks expect_deadlines and expect_routing, or a subject (expect, "
-                                       "expect_error), not both"));
+        return fail_case(pi::cat(here, ": a case checks expect_deadlines, expect_routing and expect_ladder, or a "
+                                       "subject (expect, expect_error), not both"));
       }
-      if (rt == nullptr && c.contains("org")) return fail_case(pi::cat(here, ": field org belongs to a case with expect_routing"));
-      return run_deadline_case(file, c, *policy, dl, rt, here, r);
+      if (rt == nullptr && ld == nullptr && c.contains("org")) {
+        return fail_case(pi::cat(here, ": field org belongs to a case with expect_routing or expect_ladder"));
+      }
+      return run_engine_case(file, c, *policy, dl, rt, ld, here, r);
     }
     if (c.contains("now") || c.contains("calendar") || c.contains("org")) {
-      return fail_case(pi::cat(here, ": fields now, calendar and org belong to a case with expect_deadlines or expect_routing"));
+      return fail_case(pi::cat(here, ": fields now, calendar and org belong to a case with expect_deadlines, "
+                                     "expect_routing or expect_ladder"));
     }
     if (subject == nullptr) return fail_case(pi::cat(here, ": field subject: missing"));
 

@@ -272,21 +272,30 @@ TEST(PolicyRunner, DeadlineCasesCheckEachLimitAndItsDueTimeOnTheCasesClockAndCal
   EXPECT_THAT(report->cases[5].mismatches[0].actual, HasSubstr("due: needs the case's now"));
 }
 
-TEST(PolicyRunner, RoutingCasesGoThroughTheEngine) {
+// The engine cases under `folder`: with the engine every one (at least `cases`) passes;
+// without it every one is invalid, saying `why` (how to run them).
+void expect_engine_cases_pass(const std::string& folder, std::size_t cases, const std::string& why) {
+  SCOPED_TRACE(folder);
   PolicyTestOptions with_engine;
   with_engine.route = cli::route_through_engine;
-  auto report = run_policy_tests({kTests + "/routing"}, with_engine);
+  auto report = run_policy_tests({kTests + folder}, with_engine);
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_GE(report->cases.size(), 4u);
+  EXPECT_GE(report->cases.size(), cases);
+  EXPECT_EQ(report->failed(), 0u);
   for (const auto& c : report->cases) {
     for (const auto& m : c.mismatches) ADD_FAILURE() << c.name << ": " << m.check << ": expected " << m.expected << ", actual " << m.actual << " " << m.evidence;
   }
-
-  // Without an engine a routing case cannot run: invalid, saying how to run it.
-  auto without = run_policy_tests({kTests + "/routing"});
+  auto without = run_policy_tests({kTests + folder});
   ASSERT_TRUE(without.ok());
   EXPECT_EQ(without->invalid(), without->cases.size());
-  EXPECT_THAT(without->cases[0].mismatches[0].actual, HasSubstr("run them with `jiceng policy test`"));
+  EXPECT_THAT(without->cases[0].mismatches[0].actual, HasSubstr(why));
+}
+
+TEST(PolicyRunner, RoutingCasesGoThroughTheEngine) {
+  PolicyTestOptions with_engine;
+  with_engine.route = cli::route_through_engine;
+  // Without an engine a routing case cannot run: invalid, saying how to run it.
+  expect_engine_cases_pass("/routing", 4, "run them with `jiceng policy test`");
 
   // A wrong expectation names the category, the location, both units and the route.
   Scratch d;
@@ -303,6 +312,63 @@ TEST(PolicyRunner, RoutingCasesGoThroughTheEngine) {
   EXPECT_EQ(m.expected, "320506001");
   EXPECT_EQ(m.actual, "320506001001G01");
   EXPECT_EQ(m.evidence, "set national: categories.noise = {\"level\":3,\"zh\":\"噪声扰民\"}");
+}
+
+// Ladder cases (expect_ladder) and the compound party (expect_routing's party) run through
+// the engine; a wrong level, holder or party names the check, both values and the ladder.
+TEST(PolicyRunner, LadderAndPartyCasesGoThroughTheEngine) {
+  expect_engine_cases_pass("/ladder", 2, "field expect_ladder: routing and ladder cases run");
+  expect_engine_cases_pass("/compound_routing", 2, "field expect_routing: routing and ladder cases run");
+  PolicyTestOptions with_engine;
+  with_engine.route = cli::route_through_engine;
+
+  auto wrong = run_policy_tests({kTests + "/failing/wrong_ladder.json"}, with_engine);
+  ASSERT_TRUE(wrong.ok()) << wrong.status();
+  ASSERT_EQ(wrong->cases.size(), 1u);
+  const auto& c = wrong->cases[0];
+  EXPECT_FALSE(c.passed);
+  EXPECT_FALSE(c.invalid);
+  ASSERT_EQ(c.mismatches.size(), 3u);
+  EXPECT_EQ(c.mismatches[0].rule, "petition.compound_parties");
+  EXPECT_EQ(c.mismatches[0].check, "noise at H-C01B01-1201 party");
+  EXPECT_EQ(c.mismatches[0].expected, "property_company");
+  EXPECT_EQ(c.mismatches[0].actual, "owners_committee");
+  EXPECT_THAT(c.mismatches[0].evidence, HasSubstr("petition.compound_parties = {"));
+  EXPECT_EQ(c.mismatches[1].rule, "petition.escalation_ladder");
+  EXPECT_EQ(c.mismatches[1].check, "noise at H-G01B01-0101 at 2026-02-24T17:29:59+08:00 level");
+  EXPECT_EQ(c.mismatches[1].expected, "2");
+  EXPECT_EQ(c.mismatches[1].actual, "1");
+  EXPECT_THAT(c.mismatches[1].evidence,
+              HasSubstr("held by 320506001001G01, urges 1, escalations 0; last automatic: escalation ladder rung 1 "
+                        "(level 1, warn): 1wd before_due; petition.escalation_ladder = {\"rungs\":"));
+  EXPECT_EQ(c.mismatches[2].check, "noise at H-G01B01-0101 at 2026-02-24T17:29:59+08:00 unit");
+  EXPECT_EQ(c.mismatches[2].expected, "320506001001");
+  EXPECT_EQ(c.mismatches[2].actual, "320506001001G01");
+
+  // Malformed ladder expectations make the case invalid, naming the field.
+  Scratch d;
+  const std::pair<const char*, const char*> bad[] = {
+      {R"([{"category": "noise", "location": "H-G01B01-0101", "at": "2026-02-13T17:30"}])", "expect_ladder[0].level: missing"},
+      {R"([{"category": "noise", "location": "H-G01B01-0101", "at": "tomorrow", "level": 1}])", "expect_ladder[0].at: expected China time"},
+      {R"([{"category": "noise", "location": "H-G01B01-0101", "at": "2026-02-13T17:30", "level": -1}])", "expect_ladder[0].level: expected a whole number 0..99"},
+      {R"([{"category": "noise", "location": "H-G01B01-0101", "at": "2026-02-13T17:30", "level": 1, "rung": 2}])", "expect_ladder[0].rung: unknown"},
+      {R"([{"category": "noise", "location": "H-G01B01-0101", "at": "2026-02-13T17:30", "level": 1, "urgency": "soon"}])", "expect_ladder[0].urgency: expected"},
+      {R"([])", "field expect_ladder: expected a non-empty array"},
+  };
+  for (const auto& [ladder, message] : bad) {
+    const std::string file = d.write("bad-ladder.json", std::string(R"({"name": "bad", "policy": "national", "expect_ladder": )") + ladder + "}");
+    auto r = run_policy_tests({file}, with_engine);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->cases.size(), 1u);
+    EXPECT_TRUE(r->cases[0].invalid) << ladder;
+    EXPECT_THAT(r->cases[0].mismatches[0].actual, HasSubstr(message)) << ladder;
+  }
+  const std::string no_expectation = d.write("bad-route.json", R"({"name": "bad", "policy": "national",
+      "expect_routing": [{"category": "noise", "location": "H-G01B01-0101"}]})");
+  auto r = run_policy_tests({no_expectation}, with_engine);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->cases[0].invalid);
+  EXPECT_THAT(r->cases[0].mismatches[0].actual, HasSubstr("expect_routing[0]: give unit, party or both"));
 }
 
 TEST(PolicyLint, ADeadlineChangedForNormalPetitionsOnlyWarns) {

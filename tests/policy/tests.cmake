@@ -95,6 +95,15 @@ if(TARGET jiceng_cli)
   add_test(NAME policy_cli_compound_routing COMMAND jiceng_cli policy test -v ${PROJECT_SOURCE_DIR}/tests/policy/compound_routing)
   set_tests_properties(policy_cli_compound_routing PROPERTIES LABELS policy
     PASS_REGULAR_EXPRESSION "PASS [^\n]*compound\\.json: 四方协同 in the national set.*\n2 passed, 0 failed\n$")
+  # The escalation ladder and the compound party checked through the engine; a wrong level,
+  # holder or party fails the command (exit 1) naming each.
+  add_test(NAME policy_cli_ladder COMMAND jiceng_cli policy test -v ${PROJECT_SOURCE_DIR}/tests/policy/ladder)
+  set_tests_properties(policy_cli_ladder PROPERTIES LABELS "policy;petition"
+    PASS_REGULAR_EXPRESSION "PASS [^\n]*ladder\\.json: national ladder across the Spring Festival.*\n2 passed, 0 failed\n$")
+  add_test(NAME policy_cli_wrong_ladder COMMAND /bin/sh -c "\"$0\" policy test \"$1\"; echo exit=$?"
+           $<TARGET_FILE:jiceng_cli> ${PROJECT_SOURCE_DIR}/tests/policy/failing/wrong_ladder.json)
+  set_tests_properties(policy_cli_wrong_ladder PROPERTIES LABELS "policy;petition"
+    PASS_REGULAR_EXPRESSION "FAIL [^\n]*wrong_ladder\\.json: reassigned a second too early, and the wrong party\n  petition\\.compound_parties\\[noise at H-C01B01-1201 party\\]: expected property_company, actual owners_committee\n.*  petition\\.escalation_ladder\\[noise at H-G01B01-0101 at 2026-02-24T17:29:59\\+08:00 level\\]: expected 2, actual 1\n.*  petition\\.escalation_ladder\\[noise at H-G01B01-0101 at 2026-02-24T17:29:59\\+08:00 unit\\]: expected 320506001001, actual 320506001001G01\n.*0 passed, 1 failed\nexit=1\n$")
   add_test(NAME petition_cli_party COMMAND jiceng_cli petition party --category property --location H-C02B01-0301)
   set_tests_properties(petition_cli_party PROPERTIES LABELS "petition;cli"
     PASS_REGULAR_EXPRESSION "\"listed\":\"property_company\",\"fallback\":true")

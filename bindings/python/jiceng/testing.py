@@ -161,8 +161,9 @@ def policy_case_tests(*paths, name="PolicyCaseFiles", run=None, coverage_thresho
             mname = "test_%s_%03d_%s" % (re.sub(r"\W", "_", stem), i, re.sub(r"[^0-9A-Za-z]+", "_", title)[:40])
 
             def method(self, case=case, policy=policy, base_dir=base_dir, path=path, index=i):
-                if "expect_deadlines" in case or "expect_routing" in case:
-                    # Limits, due times and routed units are computed by the library's runner.
+                if "expect_deadlines" in case or "expect_routing" in case or "expect_ladder" in case:
+                    # Limits, due times, routed units and parties and the escalation ladder's
+                    # levels are computed by the library's runner.
                     from .policy import run_tests
                     result = [c for c in run_tests([path]).cases if c.name == case.get("name", "#%d" % index)]
                     self.assertEqual(len(result), 1, "case not found in the library's report")

@@ -109,7 +109,9 @@ struct KpiCounts {
   std::uint64_t satisfied = 0;            ///< evaluated satisfied (满意)
   std::uint64_t basically_satisfied = 0;  ///< evaluated basically satisfied (基本满意)
   /// 附议: supports given to these petitions, net of withdrawals (a merge does not move them
-  /// here: a merged petition keeps the supports it was given).
+  /// here: a merged petition keeps the supports it was given). A withdrawal on the kept
+  /// petition of a support the merge brought takes off one given there, if any: a
+  /// petition's count never goes below zero.
   std::uint64_t supports = 0;
   /// 非本单位职责: returns as not ours made by the units of the subtree (the unit holding the
   /// petition when it returned it), on petitions submitted in the period — wherever those

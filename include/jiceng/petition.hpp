@@ -561,6 +561,13 @@ struct LadderRung {
 };
 /// Most rungs a ladder may have.
 inline constexpr int kMaxLadderRungs = 8;
+/// The reason the clock gives the urge or escalation rung `rung` (0-based) fires:
+/// "escalation ladder rung K (level L, warn|reassign): OFFSET ANCHOR", K counted from 1.
+std::string ladder_reason(int rung, const LadderRung& r);
+/// The rung (0-based) an automatic urge or escalation of the clock fired, read back from
+/// the reason ladder_reason gave it; nullopt for any other event (a person's urge, a
+/// configuration event, a reason the clock did not write).
+std::optional<int> ladder_rung_of(const Event& event);
 /// What the resident is told about where the petition went (empty when nothing): for a
 /// merged petition, the petition it was merged into; after a return as not ours, who is
 /// competent instead and why. In Chinese, with an English gloss.

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "demo/internal.hpp"
+#include "demo/ladder_report.hpp"
 #include "demo/loop_parts.hpp"
 #include "report/text.hpp"
 #include "jiceng/engine.hpp"
@@ -294,6 +295,8 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
     json::object part;
     part["duplicates_suggested"] = sim.duplicates_suggested;
     part["supports"] = whole.counts.supports;
+    part["supports_given"] = sim.supports;
+    part["supports_withdrawn"] = sim.support_withdrawals;
     part["merged"] = es.per_state[static_cast<std::size_t>(State::kMerged)];
     part["merges_of_duplicates"] = sim.merges;
     part["not_ours_returns"] = json::object{{"total", whole.counts.not_ours_returns},
@@ -341,6 +344,10 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
     }
     part["needs_list_top"] = std::move(nl);
     root["participation"] = std::move(part);
+  }
+  {
+    JICENG_ASSIGN_OR_RETURN(json::object ladder, ladder_section(engine, d));
+    root["escalation_ladder"] = std::move(ladder);
   }
 
   json::object findings;

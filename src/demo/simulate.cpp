@@ -5,8 +5,9 @@
 // clock (`tick`) runs at 18:00 on every working day. One day is one engine batch, so one
 // journal transaction. Residents take part too: a submission the engine finds a possible
 // duplicate for (疑似重复: same category, same grid, within the policy's window) is merged into
-// the earlier one, or draws neighbours' supports for it (附议); a unit that returns a petition
-// may say who is competent instead (非本单位职责), and the street sends it there.
+// the earlier one, or draws neighbours' supports for it (附议), some taken back later (撤回附议);
+// a unit that returns a petition may say who is competent instead (非本单位职责), and the
+// street sends it there.
 //
 // The simulation is reactive: each petition has a wake-up time; when it comes, the demo
 // reads the petition's present state (which the clock may have changed: escalated,
@@ -351,8 +352,27 @@ class Sim {
       JICENG_ASSIGN_OR_RETURN(std::vector<std::string> already, e_.supporters(target));
       if (std::find(already.begin(), already.end(), absl::StrCat("R", d_.households[h].id)) != already.end()) continue;
       JICENG_ASSIGN_OR_RETURN(ActorHandle a, resident(h));
-      if (run(EventType::kSupport, a, target, EventPayload{}, now)) ++st_.supports;
+      if (run(EventType::kSupport, a, target, EventPayload{}, now)) {
+        ++st_.supports;
+        supported_[target].push_back(h);
+      }
     }
+    return absl::OkStatus();
+  }
+
+  // 撤回附议: now and then a neighbour who supported the petition takes it back (the matter
+  // eased for them) while it is still open to support — only supports the demo gave at this
+  // petition, the latest first.
+  absl::Status withdraw_a_support(PetitionId id, const PetitionView& v, Timestamp now) {
+    auto it = supported_.find(id);
+    if (it == supported_.end() || it->second.empty() || !(kSupportStates & state_bit(v.state)) || v.updated_at > now ||
+        !prng_.chance(0.2)) {
+      return absl::OkStatus();
+    }
+    const std::uint32_t h = it->second.back();
+    it->second.pop_back();
+    JICENG_ASSIGN_OR_RETURN(ActorHandle a, resident(h));
+    if (run(EventType::kWithdrawSupport, a, id, EventPayload{}, now)) ++st_.support_withdrawals;
     return absl::OkStatus();
   }
 
@@ -364,6 +384,7 @@ class Sim {
     const int street = d_.streets[static_cast<std::size_t>(hh.street)];
     const int cur = unit_of(v.current_unit);
     EventPayload p;
+    JICENG_RETURN_IF_ERROR(withdraw_a_support(id, v, now));
 
     // 督办: an officer above looks at some overdue items first.
     if (v.overdue && v.supervisions == 0 && cur >= 0 && rng_.chance(0.3) &&
@@ -601,6 +622,7 @@ class Sim {
   Rng prng_;  // participation's own stream: the petitions' draws stay as they were
   absl::flat_hash_map<int, std::vector<std::uint32_t>> by_building_;
   absl::flat_hash_map<PetitionId, PetitionId> merge_target_;
+  absl::flat_hash_map<PetitionId, std::vector<std::uint32_t>> supported_;  // households the demo had support it
 };
 
 }  // namespace

@@ -399,10 +399,9 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
       ++s.supports;
       break;
     case EventType::kWithdrawSupport:
-      if (s.supports == 0) {
-        return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": a withdrawn support never given"));
-      }
-      --s.supports;
+      // A support a merge brought here (the merged petition's) was given elsewhere: its
+      // withdrawal takes off one given here when there is one, and never goes below zero.
+      if (s.supports > 0) --s.supports;
       break;
     default:
       return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": unexpected type ", internal::av(to_string(e.type))));

@@ -83,7 +83,7 @@ absl::Status scan(const Engine& engine, const Target& t, Fn&& fn) {
       f.dispatched |= e.type == EventType::kDispatch || e.type == EventType::kEscalate || e.type == EventType::kReopen;
       f.answered |= e.type == EventType::kResolve;
       if (e.type == EventType::kSupport) ++f.supports;
-      if (e.type == EventType::kWithdrawSupport) --f.supports;
+      if (e.type == EventType::kWithdrawSupport && f.supports > 0) --f.supports;  // as the index does
     }
     f.overdue_now = v.overdue;
     f.ever_overdue = v.ever_overdue;

@@ -59,6 +59,29 @@ std::string_view to_string(RungAnchor a) {
 std::string_view to_string(RungAction a) { return a == RungAction::kWarn ? "warn" : "reassign"; }
 
 namespace {
+constexpr std::string_view kLadderReason = "escalation ladder rung ";
+}  // namespace
+
+std::string ladder_reason(int rung, const LadderRung& r) {
+  return internal::cat(kLadderReason, rung + 1, " (level ", r.level, ", ", to_string(r.action),
+                       "): ", format_duration(r.offset), " ", to_string(r.anchor));
+}
+
+std::optional<int> ladder_rung_of(const Event& event) {
+  if (!event.payload.automatic || (event.type != EventType::kUrge && event.type != EventType::kEscalate)) {
+    return std::nullopt;
+  }
+  std::string_view s = event.payload.reason;
+  if (!s.starts_with(kLadderReason)) return std::nullopt;
+  s.remove_prefix(kLadderReason.size());
+  int k = 0;
+  std::size_t digits = 0;
+  for (; digits < s.size() && digits < 2 && s[digits] >= '0' && s[digits] <= '9'; ++digits) k = k * 10 + (s[digits] - '0');
+  if (digits == 0 || k < 1 || k > kMaxLadderRungs || digits == s.size() || s[digits] != ' ') return std::nullopt;
+  return k - 1;
+}
+
+namespace {
 constexpr std::pair<CompoundParty, std::string_view> kPartyNames[] = {
     {CompoundParty::kNone, "none"},
     {CompoundParty::kCompoundPartyOrg, "compound_party_org"},

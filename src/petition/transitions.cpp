@@ -510,9 +510,7 @@ absl::Status Step::ladder_rung() {
   nr.ladder_level = static_cast<std::uint8_t>(std::max<int>(nr.ladder_level, rung.level));
   // The event names its rung; a replayed event keeps the reason it was recorded with.
   if (mode == Engine::Impl::Mode::kLive && p.reason.empty()) {
-    ev.aux = m.add_text(internal::cat("escalation ladder rung ", step.rung + 1, " (level ", rung.level, ", ",
-                                      to_string(rung.action), "): ", format_duration(rung.offset), " ",
-                                      to_string(rung.anchor)));
+    ev.aux = m.add_text(ladder_reason(step.rung, rung));
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,8 @@
-// Residents' participation in the demo year: neighbours support recurring petitions (附议),
-// intake staff merge suggested duplicates (合并), units return petitions as not ours naming
-// who is competent (非本单位职责); report.json counts them as the KPIs do and report.html
+// Residents' participation and the escalation ladder in the demo year: neighbours support
+// recurring petitions (附议) and some take the support back (撤回附议), intake staff merge
+// suggested duplicates (合并), units return petitions as not ours naming who is competent
+// (非本单位职责), and the clock follows the policy's ladder (督办阶梯: warnings, then
+// reassignments); report.json counts them as the KPIs and the clock do, and report.html
 // shows them in Chinese — all without a refused command.
 #include <string>
 
@@ -16,16 +18,26 @@ namespace json = boost::json;
 
 std::uint64_t u(const json::object& o, std::string_view key) { return o.at(key).to_number<std::uint64_t>(); }
 
+// One 90-day run shared by the tests of this file.
+const DemoResult& year() {
+  static const DemoResult result = [] {
+    DemoOptions o;
+    o.seed = 7;
+    o.days = 90;
+    o.petitions_per_day = 30;
+    o.write_files = false;
+    absl::StatusOr<DemoResult> r = run_demo(o);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : DemoResult{};
+  }();
+  return result;
+}
+
 TEST(DemoParticipation, SupportsMergesAndReturnsAsNotOurs) {
-  DemoOptions o;
-  o.seed = 7;
-  o.days = 90;
-  o.petitions_per_day = 30;
-  o.write_files = false;
-  absl::StatusOr<DemoResult> r = run_demo(o);
-  ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->refused, 0u) << r->report_json.substr(r->report_json.find("\"refusals\""), 2000);
-  const json::object root = json::parse(r->report_json).as_object();
+  const DemoResult& r = year();
+  ASSERT_FALSE(r.report_json.empty());
+  EXPECT_EQ(r.refused, 0u) << r.report_json.substr(r.report_json.find("\"refusals\""), 2000);
+  const json::object root = json::parse(r.report_json).as_object();
   ASSERT_TRUE(root.contains("participation"));
   const json::object& p = root.at("participation").as_object();
   EXPECT_GT(u(p, "duplicates_suggested"), 0u);
@@ -33,6 +45,10 @@ TEST(DemoParticipation, SupportsMergesAndReturnsAsNotOurs) {
   EXPECT_GT(u(p, "petitions_supported"), 0u);
   EXPECT_GT(u(p, "merges_of_duplicates"), 0u);
   EXPECT_GE(u(p, "merged"), u(p, "merges_of_duplicates"));
+  // 撤回附议: some supports taken back; what stands is what was given less what was withdrawn.
+  EXPECT_GT(u(p, "supports_withdrawn"), 0u);
+  EXPECT_LT(u(p, "supports_withdrawn"), u(p, "supports_given"));
+  EXPECT_EQ(u(p, "supports_given") - u(p, "supports_withdrawn"), u(p, "supports"));
   const json::object& no = p.at("not_ours_returns").as_object();
   EXPECT_GT(u(no, "naming_a_unit"), 0u);
   EXPECT_EQ(u(no, "total"), u(no, "naming_a_unit") + u(no, "naming_an_outside_body"))
@@ -47,8 +63,59 @@ TEST(DemoParticipation, SupportsMergesAndReturnsAsNotOurs) {
   const json::array& most = p.at("most_supported").as_array();
   ASSERT_FALSE(most.empty());
   EXPECT_GT(u(most.front().as_object(), "supporters"), 0u);
-  EXPECT_NE(r->report_html.find("居民参与 · 附议、合并与非本单位职责"), std::string::npos);
-  EXPECT_NE(r->report_html.find("非本单位职责退回（件）"), std::string::npos);
+  EXPECT_NE(r.report_html.find("居民参与 · 附议、合并与非本单位职责"), std::string::npos);
+  EXPECT_NE(r.report_html.find("非本单位职责退回（件）"), std::string::npos);
+}
+
+TEST(DemoLadder, RungFiringsAddUpToTheClockAndShowInChinese) {
+  const DemoResult& r = year();
+  ASSERT_FALSE(r.report_json.empty());
+  const json::object root = json::parse(r.report_json).as_object();
+  ASSERT_TRUE(root.contains("escalation_ladder"));
+  const json::object& l = root.at("escalation_ladder").as_object();
+  const json::object& sim = root.at("simulation").as_object();
+  const json::object& clock = sim.at("clock").as_object();
+  // Every automatic urge of the clock is a warning rung's firing, every automatic
+  // escalation a reassign rung's: the rungs add up to the clock's own counts.
+  const json::array& rungs = l.at("rungs").as_array();
+  ASSERT_FALSE(rungs.empty());
+  std::uint64_t warn = 0, reassign = 0;
+  for (const auto& v : rungs) {
+    const json::object& rung = v.as_object();
+    (rung.at("action").as_string() == "warn" ? warn : reassign) += u(rung, "fired");
+    EXPECT_LE(u(rung, "petitions"), u(rung, "fired"));
+  }
+  EXPECT_EQ(warn, u(l, "warnings"));
+  EXPECT_EQ(reassign, u(l, "reassignments"));
+  EXPECT_EQ(u(l, "warnings"), u(clock, "urged"));
+  EXPECT_EQ(u(l, "reassignments"), u(clock, "escalated"));
+  EXPECT_GT(u(l, "warnings"), 0u);
+  EXPECT_GT(u(l, "reassignments"), 0u);
+  EXPECT_GT(u(l, "petitions_warned"), 0u);
+  EXPECT_LE(u(l, "petitions_warned"), u(l, "warnings"));
+  EXPECT_LE(u(l, "petitions_reassigned"), u(l, "reassignments"));
+  // Levels: every petition once by the highest level it reached, every open one once.
+  std::uint64_t reached = 0, open = 0, above_zero = 0;
+  for (const auto& v : l.at("by_level").as_array()) {
+    const json::object& row = v.as_object();
+    reached += u(row, "petitions_reached");
+    open += u(row, "open_at_end");
+    if (u(row, "level") > 0) above_zero += u(row, "petitions_reached");
+  }
+  EXPECT_EQ(reached, u(sim, "petitions"));
+  EXPECT_EQ(open, u(sim, "open_at_end"));
+  EXPECT_GE(above_zero, u(l, "petitions_warned"));
+  // Streets, by where each petition is located, add up to the district.
+  std::uint64_t street_warn = 0, street_reassign = 0;
+  for (const auto& v : l.at("by_street").as_array()) {
+    street_warn += u(v.as_object(), "warnings");
+    street_reassign += u(v.as_object(), "reassignments");
+  }
+  EXPECT_EQ(street_warn, u(l, "warnings"));
+  EXPECT_EQ(street_reassign, u(l, "reassignments"));
+  EXPECT_NE(r.report_html.find("督办阶梯 · 预警催办与自动升级"), std::string::npos);
+  EXPECT_NE(r.report_html.find("<td>预警催办</td>"), std::string::npos);
+  EXPECT_NE(r.report_html.find("<td>升级改派</td>"), std::string::npos);
 }
 
 }  // namespace

@@ -444,6 +444,47 @@ void expect_index_matches_scan(const Engine& e, const KpiIndex& index) {
   ASSERT_EQ(*ta, *tb);
 }
 
+// 附议 across a merge: the kept petition gains the merged one's supporters and petitioner,
+// who may withdraw there — supports given elsewhere (or never given, the petitioner's). The
+// count takes off one given at the kept petition, if any, never going below zero; before,
+// the index refused the whole log ("a withdrawn support never given") and no KPI could be
+// computed. Index and scan agree throughout.
+TEST(KpiParticipation, WithdrawingASupportAMergeBroughtKeepsTheCountsSound) {
+  auto e = make_engine();
+  const Timestamp t0 = at(2024, 3, 4);
+  const PetitionId kept = submit(*e, "G111", "parking", t0, Channel::kOnlinePlatform, "r1");
+  const PetitionId merged = submit(*e, "G111", "parking", t0 + 60, Channel::kOnlinePlatform, "r2");
+  auto support = [&](const char* who, PetitionId id, Timestamp t) {
+    auto st = e->support(Actor{who, Role::kResident, ""}, id, t);
+    ASSERT_TRUE(st.ok()) << st;
+  };
+  auto withdraw = [&](const char* who, PetitionId id, Timestamp t) {
+    auto st = e->withdraw_support(Actor{who, Role::kResident, ""}, id, t);
+    ASSERT_TRUE(st.ok()) << st;
+  };
+  support("r3", merged, t0 + 120);
+  support("r4", kept, t0 + 180);
+  ASSERT_TRUE(e->accept(kOfficer, kept, t0 + 240).ok());
+  ASSERT_TRUE(e->merge(kOfficer, merged, kept, t0 + 300).ok());
+  ASSERT_EQ(*e->supporters(kept), (std::vector<std::string>{"r2", "r3", "r4"}));
+  KpiIndex index(*e);
+  ASSERT_TRUE(index.update().ok());
+  EXPECT_EQ(index.rollup("", KpiPeriod{})->counts.supports, 2u) << "r3 at the merged petition, r4 at the kept one";
+  // r3 (moved by the merge) and r2 (the merged petition's petitioner) withdraw at the kept one.
+  withdraw("r3", kept, t0 + 360);
+  ASSERT_TRUE(index.update().ok());
+  EXPECT_EQ(index.rollup("", KpiPeriod{})->counts.supports, 1u);
+  withdraw("r2", kept, t0 + 420);
+  auto st = index.update();
+  ASSERT_TRUE(st.ok()) << st;
+  EXPECT_EQ(index.rollup("", KpiPeriod{})->counts.supports, 1u) << "never below zero at the kept petition";
+  EXPECT_EQ(e->get(kept)->supporters, 1);
+  expect_index_matches_scan(*e, index);
+  KpiIndex fresh(*e);
+  ASSERT_TRUE(fresh.update().ok());
+  EXPECT_EQ(*fresh.rollup("S1", KpiPeriod{}), *index.rollup("S1", KpiPeriod{}));
+}
+
 // update() reads the log in chunks of 65,536 events (the engine's reader lock is released
 // between them): a backlog over two chunks, bounded and unbounded, ends exactly where asked.
 TEST(KpiProperty, BacklogLongerThanAChunk) {

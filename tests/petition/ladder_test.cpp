@@ -77,6 +77,19 @@ TEST(EscalationLadder, RungsFireAtTheirBoundariesAcrossTheHoliday) {
   EXPECT_EQ(eb.payload.unit, kCommunity);
   EXPECT_NE(eb.payload.reason.find("rung 2 (level 2, reassign): 1wd after_due"), std::string::npos)
       << eb.payload.reason;
+  // ladder_rung_of reads the rung back (what the demo's report counts per rung); events
+  // that are not the clock's ladder events have none.
+  EXPECT_EQ(ladder_rung_of(ua), 0);
+  EXPECT_EQ(ladder_rung_of(eb), 1);
+  EXPECT_EQ(ladder_rung_of(e->history(a)->front()), std::nullopt) << "submit";
+  Event by_hand = ua;
+  by_hand.payload.automatic = false;
+  EXPECT_EQ(ladder_rung_of(by_hand), std::nullopt) << "a person's urge with the same words";
+  Event other = ua;
+  other.payload.reason = "escalation ladder rung 9 (level 1, warn): 1wd after_due";
+  EXPECT_EQ(ladder_rung_of(other), std::nullopt) << "beyond kMaxLadderRungs";
+  other.payload.reason = "escalation ladder rung 12";
+  EXPECT_EQ(ladder_rung_of(other), std::nullopt);
   // B at the community: a new dispatch, so the warn rung counts again from Tue Feb 24
   // 17:30: Wed 25, Thu 26, Fri 27 → Fri Feb 27 17:30 (its sign deadline Wed Feb 25 passes first).
   EXPECT_EQ(tick(at(2026, 2, 25, 17, 30)).overdue, 1u);
@@ -106,6 +119,7 @@ TEST(EscalationLadder, RungsFireAtTheirBoundariesAcrossTheHoliday) {
     auto d = Engine::decode_event(Engine::encode_event(ev));
     ASSERT_TRUE(d.ok());
     ASSERT_TRUE((*fresh)->apply_event(*d).ok()) << ev.seq << " " << to_string(ev.type);
+    EXPECT_EQ(ladder_rung_of(*d), ladder_rung_of(ev)) << ev.seq;
   }
   EXPECT_EQ((*fresh)->snapshot(), e->snapshot());
   auto restored = *Engine::create("national");

@@ -667,6 +667,8 @@ jc_status jc_engine_submit(uint64_t* out, jc_engine* engine, const jc_actor* act
 JC_SIMPLE_COMMAND(accept, accept)
 JC_SIMPLE_COMMAND(sign, sign)
 JC_SIMPLE_COMMAND(grant_extension, grant_extension)
+JC_SIMPLE_COMMAND(support, support)
+JC_SIMPLE_COMMAND(withdraw_support, withdraw_support)
 JC_TEXT_COMMAND(reject, reject, "reason", false)
 JC_TEXT_COMMAND(return, return_petition, "reason", false)
 JC_TEXT_COMMAND(escalate, escalate, "reason", true)

@@ -756,6 +756,18 @@ JC_API jc_status jc_engine_close(jc_engine *engine, const jc_actor *actor, uint6
 /** 撤回 by the petitioner, with a reason (may be NULL). */
 JC_API jc_status jc_engine_withdraw(jc_engine *engine, const jc_actor *actor, uint64_t petition,
                                     const char *reason, int64_t now);
+/**
+ * 附议: the resident `actor` supports another resident's petition, while it is received,
+ * accepted, dispatched or in_progress; the state does not change. One support per resident
+ * and petition: a second one JC_FAILED_PRECONDITION; the resident's own petition or a role
+ * other than resident JC_PERMISSION_DENIED. (The same as jc_engine_execute with
+ * JC_EVENT_SUPPORT and a resolved handle, for callers holding a jc_actor.)
+ */
+JC_API jc_status jc_engine_support(jc_engine *engine, const jc_actor *actor, uint64_t petition, int64_t now);
+/** 撤回附议: the resident takes the support back (JC_FAILED_PRECONDITION without one); a later
+ * support is accepted again. */
+JC_API jc_status jc_engine_withdraw_support(jc_engine *engine, const jc_actor *actor, uint64_t petition,
+                                            int64_t now);
 
 /**
  * The hot path: a payload-free command (`event_type` one of accept, sign,

@@ -108,6 +108,37 @@ TEST_F(Participation, SupportOncePerResidentWithdrawAndAgain) {
   EXPECT_STREQ(name, "withdraw_support");
 }
 
+// The convenience calls with a jc_actor: the same rules as the hot path, and every refusal
+// (a second support, the resident's own petition, a staff role, an unknown petition, a
+// withdrawal without a support, NULL or bad arguments) leaves digest and last_seq alone.
+TEST_F(Participation, SupportAndWithdrawWithAnActor) {
+  const jc_actor r3 = {"R-3", JC_ROLE_RESIDENT, nullptr};
+  ASSERT_EQ(jc_engine_support(e_, &r3, a_, kMon + 2 * kHour), JC_OK) << jc_last_error();
+  EXPECT_NE(petition_json(e_, a_).find("\"supporters\":1"), std::string::npos);
+  const State before = state_of(e_);
+  EXPECT_EQ(jc_engine_support(e_, &r3, a_, kMon + 3 * kHour), JC_FAILED_PRECONDITION);
+  EXPECT_NE(last_error().find("supports it already"), std::string::npos) << last_error();
+  EXPECT_EQ(jc_engine_support(e_, &kResident, a_, kMon + 3 * kHour), JC_PERMISSION_DENIED) << "own petition";
+  EXPECT_EQ(jc_engine_support(e_, &kGridWorker, a_, kMon + 3 * kHour), JC_PERMISSION_DENIED) << "not a resident";
+  EXPECT_EQ(jc_engine_support(e_, &r3, 999, kMon + 3 * kHour), JC_NOT_FOUND);
+  EXPECT_EQ(jc_engine_support(e_, nullptr, a_, kMon + 3 * kHour), JC_INVALID_ARGUMENT);
+  EXPECT_EQ(jc_engine_support(nullptr, &r3, a_, kMon + 3 * kHour), JC_INVALID_ARGUMENT);
+  const jc_actor nameless = {nullptr, JC_ROLE_RESIDENT, nullptr};
+  EXPECT_EQ(jc_engine_support(e_, &nameless, a_, kMon + 3 * kHour), JC_INVALID_ARGUMENT);
+  const jc_actor r4 = {"R-4", JC_ROLE_RESIDENT, nullptr};
+  EXPECT_EQ(jc_engine_withdraw_support(e_, &r4, a_, kMon + 3 * kHour), JC_FAILED_PRECONDITION) << "never supported";
+  EXPECT_EQ(jc_engine_withdraw_support(e_, &r3, b_, kMon + 3 * kHour), JC_FAILED_PRECONDITION) << "another petition";
+  expect_same(e_, before, "refused supports and withdrawals");
+  ASSERT_EQ(jc_engine_withdraw_support(e_, &r3, a_, kMon + 3 * kHour), JC_OK) << jc_last_error();
+  EXPECT_NE(petition_json(e_, a_).find("\"supporters\":0"), std::string::npos);
+  ASSERT_EQ(jc_engine_support(e_, &r3, a_, kMon + 4 * kHour), JC_OK) << "supporting again after a withdrawal";
+  // The calls record the same events as the hot path does.
+  char* h = nullptr;
+  ASSERT_EQ(jc_engine_history_json(&h, e_, a_, 0), JC_OK);
+  const std::string history = take(h);
+  EXPECT_NE(history.find("\"withdraw_support\""), std::string::npos) << history;
+}
+
 TEST_F(Participation, DuplicatesAndAMergeKeepingLinksAndSupporters) {
   EXPECT_EQ(ids_of(jc_engine_duplicates, e_, a_), std::vector<uint64_t>{b_});
   const jc_actor_handle r3 = resident("R-3");

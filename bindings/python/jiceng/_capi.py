@@ -336,6 +336,8 @@ _FUNCTIONS = [
     ("jc_engine_reopen", jc_status, [jc_engine_p, POINTER(jc_actor), c_uint64, c_int, c_char_p, c_int64]),
     ("jc_engine_close", jc_status, [jc_engine_p, POINTER(jc_actor), c_uint64, c_char_p, c_int64]),
     ("jc_engine_withdraw", jc_status, [jc_engine_p, POINTER(jc_actor), c_uint64, c_char_p, c_int64]),
+    ("jc_engine_support", jc_status, [jc_engine_p, POINTER(jc_actor), c_uint64, c_int64]),
+    ("jc_engine_withdraw_support", jc_status, [jc_engine_p, POINTER(jc_actor), c_uint64, c_int64]),
     ("jc_engine_execute", jc_status, [jc_engine_p, POINTER(jc_actor_handle), c_int, c_uint64, c_int64]),
     ("jc_engine_execute_many", jc_status, [POINTER(c_int), jc_engine_p, POINTER(jc_actor_handle), c_int,
                                            POINTER(c_uint64), c_size_t, c_int64]),

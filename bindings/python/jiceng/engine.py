@@ -533,11 +533,11 @@ class Petitions:
         dispatched or in_progress). Refused: a second support by the same resident
         (IllegalTransition), the resident's own petition or a role other than resident
         (PermissionDenied). The petition's state does not change."""
-        self.execute(self.resolve_actor(actor), Event.SUPPORT, petition, now)
+        check(C.jc_engine_support(self._h, self._actor(actor), petition_arg(petition), to_ts(now)))
 
     def withdraw_support(self, actor, petition, now=None):
         """撤回附议: the resident takes the support back; supporting again later is accepted."""
-        self.execute(self.resolve_actor(actor), Event.WITHDRAW_SUPPORT, petition, now)
+        check(C.jc_engine_withdraw_support(self._h, self._actor(actor), petition_arg(petition), to_ts(now)))
 
     def needs_list(self, unit=None):
         """The needs list (需求清单): ids of petitions still being taken up or handled, located in

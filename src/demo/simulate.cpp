@@ -585,6 +585,10 @@ class Sim {
       }
       case State::kClosed: {
         if (!v.evaluation || v.evaluation->satisfaction != Satisfaction::kUnsatisfied) return absl::OkStatus();
+        // 信访: a matter the district itself answered has no higher unit to review it here.
+        if (v.track != Track::kHotline && cur >= 0 && d_.units[static_cast<std::size_t>(cur)].parent < 0) {
+          return absl::OkStatus();
+        }
         JICENG_ASSIGN_OR_RETURN(ActorHandle a, resident(pl.household));
         // Hotline: 重办 at the same unit; 信访: 复查, then 复核, by the next higher unit.
         if (v.track == Track::kHotline) {

@@ -673,7 +673,7 @@ struct PetitionPolicy {
   static absl::StatusOr<PetitionPolicy> from_policy_set(const PolicySet& set);
   /// The route of a category (default_route when not listed).
   CategoryRoute route(std::string_view category) const;
-  /// The category's Chinese name for reports (`petition.routing` categories.<id>.zh);
+  /// The category's Chinese name for reports (`petition.routing` `categories.<id>.zh`);
   /// the id itself for a category the policy lists without a name or does not list.
   std::string category_name(std::string_view category) const;
   /// The response template of (category, state): the category's, else the "default"

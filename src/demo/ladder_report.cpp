@@ -127,20 +127,24 @@ std::string ladder_html(const json::object& report) {
                     count(r, "level"), text(r, "action") == "warn" ? "预警催办" : "升级改派", count(r, "fired"),
                     count(r, "petitions")});
   }
-  h += report::html_table(rows);
+  // Each table scrolls in its own box, so the page keeps a phone's width (390 px).
+  auto scrolling = [](const std::vector<std::vector<std::string>>& t) {
+    return "<div class=\"scroll\">" + report::html_table(t) + "</div>";
+  };
+  h += scrolling(rows);
   rows = {{"督办级别", "曾达到该级别的诉求（件）", "年末在办诉求（件）"}};
   for (const auto& v : s.at("by_level").as_array()) {
     const json::object& r = v.as_object();
     const std::string level = count(r, "level");
     rows.push_back({level == "0" ? "未触发" : internal::cat(level, "级"), count(r, "petitions_reached"), count(r, "open_at_end")});
   }
-  h += "<h3>诉求达到的督办级别</h3>" + report::html_table(rows);
+  h += "<h3>诉求达到的督办级别</h3>" + scrolling(rows);
   rows = {{"街道/镇", "预警催办（次）", "自动升级（次）"}};
   for (const auto& v : s.at("by_street").as_array()) {
     const json::object& r = v.as_object();
     rows.push_back({text(r, "name"), count(r, "warnings"), count(r, "reassignments")});
   }
-  h += "<h3>各街道/镇（按诉求所在地）</h3>" + report::html_table(rows);
+  h += "<h3>各街道/镇（按诉求所在地）</h3>" + scrolling(rows);
   return h;
 }
 

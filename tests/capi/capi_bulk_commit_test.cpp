@@ -44,12 +44,6 @@ int64_t sql_int(const std::string& path, const char* query) {
   return v;
 }
 
-uint64_t last_seq(jc_engine* e) {
-  uint64_t s = 0;
-  EXPECT_EQ(jc_engine_last_seq(&s, e), JC_OK) << jc_last_error();
-  return s;
-}
-
 jc_engine* open_journal(const std::string& path) {
   jc_engine_options o = journal_options(path);
   jc_engine* e = nullptr;

@@ -21,7 +21,6 @@ namespace {
 using namespace capi_test;
 
 #define EXPECT_NAMES(fn) EXPECT_EQ(std::string(jc_last_error()).rfind(std::string(fn) + ": ", 0), 0u) << jc_last_error()
-#define EXPECT_ERROR_HAS(text) EXPECT_NE(std::string(jc_last_error()).find(text), std::string::npos) << jc_last_error()
 
 // 32 bytes with a NUL inside: a key is binary and passed with its length.
 const std::string kKey("journal key\0of thirty-two bytes!", 32);

@@ -25,7 +25,6 @@ const std::string kSample = std::string(JICENG_SOURCE_DIR) + "/data/sample-distr
 
 // The last error names the call (its message starts "fn: ").
 #define EXPECT_NAMES(fn) EXPECT_EQ(std::string(jc_last_error()).rfind(std::string(fn) + ": ", 0), 0u) << jc_last_error()
-#define EXPECT_ERROR_HAS(text) EXPECT_NE(std::string(jc_last_error()).find(text), std::string::npos) << jc_last_error()
 
 std::string raw(const jc_org* org) {
   char* s = nullptr;

@@ -20,13 +20,6 @@ namespace {
 
 using namespace capi_test;
 
-#define EXPECT_ERROR_HAS(text) EXPECT_NE(std::string(jc_last_error()).find(text), std::string::npos) << jc_last_error()
-
-uint64_t last_seq(jc_engine* e) {
-  uint64_t s = 0;
-  EXPECT_EQ(jc_engine_last_seq(&s, e), JC_OK) << jc_last_error();
-  return s;
-}
 
 int state_of(jc_engine* e, uint64_t p) {
   int s = -1;

@@ -17,13 +17,6 @@ namespace {
 using namespace capi_test;
 
 #define EXPECT_NAMES(fn) EXPECT_EQ(std::string(jc_last_error()).rfind(std::string(fn) + ": ", 0), 0u) << jc_last_error()
-#define EXPECT_ERROR_HAS(text) EXPECT_NE(std::string(jc_last_error()).find(text), std::string::npos) << jc_last_error()
-
-uint64_t last_seq(jc_engine* e) {
-  uint64_t s = 0;
-  EXPECT_EQ(jc_engine_last_seq(&s, e), JC_OK) << jc_last_error();
-  return s;
-}
 
 uint64_t submit(jc_engine* e, int64_t now) {
   jc_submission s = sample_submission();

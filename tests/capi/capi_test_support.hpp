@@ -14,7 +14,17 @@
 
 #include "jiceng.h"
 
+/// The thread's last error mentions `text`.
+#define EXPECT_ERROR_HAS(text) EXPECT_NE(std::string(jc_last_error()).find(text), std::string::npos) << jc_last_error()
+
 namespace capi_test {
+
+/// The engine's last seq (a test failure when it cannot be read).
+inline uint64_t last_seq(jc_engine* e) {
+  uint64_t s = 0;
+  EXPECT_EQ(jc_engine_last_seq(&s, e), JC_OK) << jc_last_error();
+  return s;
+}
 
 // 2025-01-06 (Monday) 09:00 CST.
 inline constexpr int64_t kMon = 1736125200;

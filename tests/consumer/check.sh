@@ -5,6 +5,7 @@
 # consumer's own flags), then checks, failing with the reason:
 #   - the consumer's flags reach its sources and jiceng puts no -Werror on any compile
 #     line (its own included: JICENG_WERROR is off for a subproject);
+#   - no compile line carries the checkout's path (JICENG_SOURCE_DIR is for tests only);
 #   - jiceng adds no test, benchmark or command to the consumer's build;
 #   - the program that only submits a petition runs, and neither it nor anything it links
 #     holds a demo, simulation or HTML symbol (nm -C);
@@ -46,6 +47,9 @@ if grep -q 'unused parameter' "$work/build.log"; then
   echo "ok: the consumer's deliberate warning is a warning, not an error"
 else
   echo "FAIL: the consumer's deliberate -Wunused-parameter warning did not show (flags not applied?)"; fail=1
+fi
+if grep '"command"' "$cc" | grep -q -- 'JICENG_SOURCE_DIR'; then
+  echo "FAIL: a library compile line carries the checkout's path (JICENG_SOURCE_DIR)"; fail=1
 fi
 tests=$(cd "$work/build" && ctest -N | sed -n 's/^Total Tests: //p')
 if [ "$tests" != 0 ]; then echo "FAIL: the consumer's build registers $tests tests (jiceng's?)"; fail=1; fi

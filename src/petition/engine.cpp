@@ -368,10 +368,11 @@ std::optional<Timestamp> Engine::Impl::rung_time(const Rec& r, int k) const {
       if (!deadline(r.dispatched_at, rung.offset, &t) || t == kNoDeadline) return std::nullopt;
       return t;
     case RungAnchor::kBeforeDue:
-      // Ahead of the deadline only: not once overdue, nor a moment that passed before the
-      // petition entered its state.
-      if (r.due == kNoDeadline || (r.flags & pet::kOverdue) || !before(r.due, rung.offset, &t) || t <= r.stage_start ||
-          t >= r.due) {
+      // Ahead of the deadline only: not once overdue, nor a moment at or before the petition
+      // entered its state or reached its unit (a reassignment keeps `dispatched`; its own
+      // moment is no time to warn the new unit).
+      if (r.due == kNoDeadline || (r.flags & pet::kOverdue) || !before(r.due, rung.offset, &t) ||
+          t <= std::max(r.stage_start, r.dispatched_at) || t >= r.due) {
         return std::nullopt;
       }
       return t;

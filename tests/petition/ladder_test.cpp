@@ -1,6 +1,10 @@
 // The escalation ladder as data (督办阶梯, issue 23): rungs measured from the dispatch or
 // from the deadline, each firing one automatic event of the clock, across the 2026 Spring
 // Festival (holiday Feb 15–23, make-up working days Sat Feb 14 and Sat Feb 28).
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "common/strings.hpp"
 #include "jiceng/policy.hpp"
 #include "petition/fixture.hpp"
@@ -126,6 +130,72 @@ TEST(EscalationLadder, RungsFireAtTheirBoundariesAcrossTheHoliday) {
   ASSERT_TRUE(restored->restore(e->snapshot()).ok());
   EXPECT_EQ(restored->snapshot(), e->snapshot());
   EXPECT_EQ(restored->get(b)->ladder_level, 2);
+}
+
+// One warning per deadline, and none at or before the moment the unit got the petition:
+// a reassignment by the ladder keeps the petition in `dispatched`, so the moment it was
+// reassigned — not when it first entered that state — bounds the warning for the new
+// deadline. Before, a reassignment exactly one working day before the new sign deadline
+// was warned at the same second (a second urge the community could not act on), while the
+// same reassignment of a signed petition (which does change state) was not.
+TEST(EscalationLadder, NoWarningAtTheMomentOfAReassignment) {
+  auto run = [](std::string_view policy, bool sign) {
+    auto e = make_engine();
+    if (!policy.empty()) {
+      EXPECT_TRUE(e->set_policy(policy, at(2026, 2, 1)).ok());
+    }
+    // Dispatched Fri Feb 13 09:00: sign deadline Sat Feb 14 17:30 (make-up working day).
+    auto id = *e->submit(resident(), submission(), at(2026, 2, 13, 8));
+    EXPECT_TRUE(e->accept(grid_worker(), id, at(2026, 2, 13, 8, 30)).ok());
+    EXPECT_TRUE(e->dispatch(community_staff(), id, "", false, at(2026, 2, 13, 9)).ok());
+    if (sign) {
+      EXPECT_TRUE(e->sign(grid_worker(), id, at(2026, 2, 13, 10)).ok());
+    }
+    std::vector<std::pair<Timestamp, EventType>> fired;
+    for (Timestamp t = at(2026, 2, 13, 10); t <= at(2026, 3, 10, 10); t += 30 * 60) {
+      auto rep = e->tick(t);
+      EXPECT_TRUE(rep.ok()) << rep.status();
+      EXPECT_EQ(check_invariants(*e, t), "");
+      if (rep->events == 0) continue;
+      for (const Event& ev : e->events(e->last_seq() - rep->events + 1, rep->events)) fired.emplace_back(ev.time, ev.type);
+    }
+    return std::make_pair(fired, *e->get(id));
+  };
+  // National (warn 1wd before the deadline, reassign 1wd after it), never signed: warned
+  // Fri 17:30 before the sign deadline, reassigned to the community Tue Feb 24 17:30 after
+  // the holiday; the community's sign deadline is Wed Feb 25 17:30, whose warning moment is
+  // the reassignment itself — void, as for a person's dispatch with the same limit.
+  const auto [fired, v] = run("", false);
+  const std::vector<std::pair<Timestamp, EventType>> want = {
+      {at(2026, 2, 13, 17, 30), EventType::kUrge},
+      {at(2026, 2, 14, 17, 30), EventType::kMarkOverdue},
+      {at(2026, 2, 24, 17, 30), EventType::kEscalate},
+      {at(2026, 2, 25, 17, 30), EventType::kMarkOverdue},
+  };
+  EXPECT_EQ(fired, want);
+  EXPECT_EQ(v.urges, 1);
+  EXPECT_EQ(v.escalations, 1);
+  EXPECT_EQ(v.current_unit, kCommunity);
+  // Signed at the grid (then in_progress): its resolve deadline is warned once, and its
+  // reassignment to the community is not warned at that moment either.
+  const auto [signed_fired, sv] = run("", true);
+  std::size_t at_escalation = 0;
+  Timestamp escalated = 0;
+  for (const auto& [t, type] : signed_fired)
+    if (type == EventType::kEscalate) escalated = t;
+  ASSERT_NE(escalated, 0);
+  for (const auto& [t, type] : signed_fired) at_escalation += t == escalated;
+  EXPECT_EQ(at_escalation, 1u) << "only the escalation at its moment";
+  // A warning for the new deadline that falls after the reassignment still fires, once:
+  // 4 hours before the community's sign deadline (Wed Feb 25 13:30).
+  const auto [hourly, hv] = run(ladder_policy(R"([{"before_due": "4h", "level": 1, "action": "warn"},
+                                                  {"after_due": "1wd", "level": 2, "action": "reassign"}])"),
+                                false);
+  std::size_t community_warnings = 0;
+  for (const auto& [t, type] : hourly) community_warnings += type == EventType::kUrge && t > at(2026, 2, 24, 17, 30);
+  EXPECT_EQ(community_warnings, 1u);
+  EXPECT_NE(std::find(hourly.begin(), hourly.end(), std::make_pair(at(2026, 2, 25, 13, 30), EventType::kUrge)),
+            hourly.end());
 }
 
 TEST(EscalationLadder, TheLadderWritesTheRulesOnceForWakeAndTick) {

@@ -165,15 +165,23 @@ absl::StatusOr<std::string> render_whatif_html(const std::string& whatif_json) {
 
   const json::value& streets = path(d, {"streets"});
   if (streets.is_array() && !streets.as_array().empty()) {
-    std::vector<std::vector<std::string>> t{
-        {"街道", "排名（基线）", "排名（变体）", "综合成绩变化", "按时办结率变化", "超期诉求变化", "上报诉求变化"}};
+    // A street below a side's ranking minimum has no rank there ("—") and is listed with
+    // its petitions, so the reader sees why.
+    std::vector<std::vector<std::string>> t{{"街道", "登记诉求（基线）", "排名（基线）", "排名（变体）", "综合成绩变化",
+                                             "按时办结率变化", "超期诉求变化", "上报诉求变化"}};
     for (const auto& s : streets.as_array()) {
-      t.push_back({text(path(s, {"name"})), text(path(s, {"rank", "baseline"})), text(path(s, {"rank", "variant"})),
+      t.push_back({text(path(s, {"name"})), text(path(s, {"counts", "received", "baseline"})),
+                   text(path(s, {"rank", "baseline"})), text(path(s, {"rank", "variant"})),
                    points(path(s, {"rates", "composite", "delta"})), points(path(s, {"rates", "on_time", "delta"})),
                    signed_count(path(s, {"counts", "ever_overdue", "delta"})),
                    signed_count(path(s, {"counts", "escalated", "delta"}))});
     }
-    absl::StrAppend(&o, "<h2>街道排名</h2>\n", html_table(t));
+    const json::value& min = path(d, {"ranking_min_received"});
+    const std::string lo = text(path(min, {"baseline"})), hi = text(path(min, {"variant"}));
+    absl::StrAppend(&o, "<h2>街道排名</h2>\n<p id=\"ranking-minimum\">排名门槛：统计期内登记诉求不少于 ", html_escape(lo),
+                    " 件", lo == hi ? "" : absl::StrCat("（基线政策；变体政策 ", html_escape(hi), " 件）"),
+                    "的街道参加排名；未达门槛的不排名（排名栏为“—”）。变化最大的指标也只取两边都参加排名的单位。</p>\n",
+                    html_table(t));
   }
 
   // The hosted loops' outcomes: commands refused, items per state (the states either side

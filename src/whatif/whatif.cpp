@@ -375,11 +375,12 @@ std::optional<double> rate_of(const KpiRates& r, std::string_view name) {
 double round6(double v) { return std::round(v * 1e6) / 1e6; }
 json::value rate_value(std::optional<double> v) { return v ? json::value(round6(*v)) : json::value(nullptr); }
 
+// A unit's KPIs; `rank` 0 for a unit below the ranking minimum (no "rank" then).
 json::object unit_json(const KpiReport& r, int rank) {
   json::object o;
   o["unit"] = r.unit;
   o["name"] = r.unit_name;
-  o["rank"] = rank;
+  if (rank > 0) o["rank"] = rank;
   json::object counts, rates;
   for (auto n : kCountNames) counts[n] = count_of(r.counts, n);
   for (auto n : kRateNames) rates[n] = rate_value(rate_of(r.rates, n));
@@ -410,10 +411,12 @@ json::object metrics_diff(const KpiReport& b, const KpiReport& v) {
   return json::object{{"counts", std::move(counts)}, {"rates", std::move(rates)}};
 }
 
-// The KPIs of one side: totals and the units of one level, ranked.
+// The KPIs of one side: totals and the units of one level in a fair league table — ranked
+// only with the minimum of petitions of that side's policy (`kpi.ranking`), as `jiceng
+// report` ranks them; the others listed apart.
 struct SideKpis {
   KpiReport totals;
-  std::array<std::vector<KpiRankEntry>, 2> levels;  // streets (1), communities (2)
+  std::array<KpiLeagueTable, 2> levels;  // streets (1), communities (2)
 };
 
 absl::StatusOr<SideKpis> side_kpis(const Engine& engine, const KpiPeriod& period) {
@@ -422,7 +425,8 @@ absl::StatusOr<SideKpis> side_kpis(const Engine& engine, const KpiPeriod& period
   SideKpis k;
   JICENG_ASSIGN_OR_RETURN(k.totals, index.rollup("", period));
   for (int level = 1; level <= 2; ++level) {
-    JICENG_ASSIGN_OR_RETURN(k.levels[level - 1], index.ranking(level, period));
+    JICENG_ASSIGN_OR_RETURN(std::vector<KpiRankEntry> ranking, index.ranking(level, period));
+    k.levels[level - 1] = league_table(std::move(ranking), ranking_minimum(engine));
   }
   return k;
 }
@@ -504,10 +508,13 @@ json::object side_json(const Side& s, const SideKpis& k, const LoopResults& lr) 
   o["deadlines_missed"] = k.totals.counts.ever_overdue;
   o["escalations"] = k.totals.counts.escalated;
   o["refusals"] = s.refused();
+  o["ranking_min_received"] = k.levels[0].min_received;
   for (std::size_t l = 0; l < 2; ++l) {
-    json::array units;
-    for (const auto& e : k.levels[l]) units.push_back(unit_json(e.report, e.rank));
+    json::array units, below;
+    for (const auto& e : k.levels[l].ranked) units.push_back(unit_json(e.report, e.rank));
+    for (const auto& r : k.levels[l].below_minimum) below.push_back(unit_json(r, 0));
     o[kLevelKeys[l]] = std::move(units);
+    o[cat(kLevelKeys[l], "_below_minimum")] = std::move(below);
   }
   json::array diverged;
   for (std::size_t i = 0; i < s.petitions().size(); ++i) {
@@ -608,29 +615,41 @@ json::object diff_json(const Side& b, const Side& v, const SideKpis& kb, const S
                             {"escalated", count_diff(n(b.clock().escalated), n(v.clock().escalated))},
                             {"closed", count_diff(n(b.clock().closed), n(v.clock().closed))}};
   std::vector<Change> changes;
+  d["ranking_min_received"] = count_diff(n(kb.levels[0].min_received), n(kv.levels[0].min_received));
   for (std::size_t l = 0; l < 2; ++l) {
-    std::map<std::string, const KpiRankEntry*> base, var;
-    for (const auto& e : kb.levels[l]) base[e.report.unit] = &e;
-    for (const auto& e : kv.levels[l]) var[e.report.unit] = &e;
+    // Every unit of the level, ranked or not; rank 0 = below that side's minimum.
+    std::map<std::string, std::pair<const KpiReport*, int>> base, var;
+    for (const auto& e : kb.levels[l].ranked) base[e.report.unit] = {&e.report, e.rank};
+    for (const auto& r : kb.levels[l].below_minimum) base[r.unit] = {&r, 0};
+    for (const auto& e : kv.levels[l].ranked) var[e.report.unit] = {&e.report, e.rank};
+    for (const auto& r : kv.levels[l].below_minimum) var[r.unit] = {&r, 0};
     json::array units;
     for (const auto& [unit, be] : base) {
       auto it = var.find(unit);
       if (it == var.end()) continue;
-      const KpiRankEntry* ve = it->second;
+      const auto& ve = it->second;
       json::object u;
       u["unit"] = unit;
-      u["name"] = be->report.unit_name;
-      u["rank"] = count_diff(be->rank, ve->rank);
-      json::object m = metrics_diff(be->report, ve->report);
+      u["name"] = be.first->unit_name;
+      // A rank only where the unit is ranked; the delta only where it is ranked on both sides.
+      auto rank = [](int r) { return r > 0 ? json::value(r) : json::value(nullptr); };
+      u["rank"] = json::object{{"baseline", rank(be.second)},
+                               {"variant", rank(ve.second)},
+                               {"delta", be.second > 0 && ve.second > 0 ? json::value(ve.second - be.second)
+                                                                        : json::value(nullptr)}};
+      json::object m = metrics_diff(*be.first, *ve.first);
       u["counts"] = std::move(m["counts"]);
       u["rates"] = std::move(m["rates"]);
       units.push_back(std::move(u));
+      // The largest changes come from ranked units only: a rate over a handful of
+      // petitions swings by tens of points and would crowd out the rest.
+      if (be.second == 0 || ve.second == 0) continue;
       for (auto r : kChangeRates) {
-        auto x = rate_of(be->report.rates, r), y = rate_of(ve->report.rates, r);
+        auto x = rate_of(be.first->rates, r), y = rate_of(ve.first->rates, r);
         if (!x || !y) continue;
         const double delta = round6(round6(*y) - round6(*x));
         if (delta == 0) continue;
-        changes.push_back({static_cast<int>(l) + 1, unit, be->report.unit_name, std::string(r), round6(*x),
+        changes.push_back({static_cast<int>(l) + 1, unit, be.first->unit_name, std::string(r), round6(*x),
                            round6(*y), delta});
       }
     }

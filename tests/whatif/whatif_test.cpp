@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -116,6 +117,14 @@ TEST_F(WhatIfTest, AShorterResolveLimitMissesMoreDeadlines) {
   EXPECT_GT(delta(doc, "deadlines_missed"), 0);
   EXPECT_GT(doc.at("diff").at("clock").at("marked_overdue").at("delta").to_number<std::int64_t>(), 0);
   EXPECT_FALSE(doc.at("diff").at("largest_changes").as_array().empty());
+  // Only ranked units (at least the minimum of petitions) enter the largest changes.
+  std::set<std::string> ranked;
+  for (const char* level : {"streets", "communities"}) {
+    for (const auto& u : doc.at("baseline").at(level).as_array()) ranked.insert(std::string(u.at("unit").as_string()));
+  }
+  for (const auto& c : doc.at("diff").at("largest_changes").as_array()) {
+    EXPECT_TRUE(ranked.count(std::string(c.at("unit").as_string()))) << c;
+  }
   EXPECT_EQ(doc.at("variant").at("policy").as_string(), "resolve-2wd");
   EXPECT_EQ(doc.at("baseline").at("policy").as_string(), "wuzhong");
 }
@@ -189,6 +198,55 @@ TEST_F(WhatIfTest, ALongerPostingPeriodChangesTheProjectsOutcome) {
   ASSERT_TRUE(html.ok()) << html.status();
   EXPECT_NE(html->find("其他环节的结果"), std::string::npos);
   EXPECT_NE(html->find("状态：结果公示中"), std::string::npos);
+}
+
+// Fair league tables, as `jiceng report` ranks: each side ranks only the units with its
+// policy's minimum of petitions (`kpi.ranking`; 30 in the national set) and lists the others
+// apart; a variant that ranks every unit shows the difference unit by unit.
+TEST_F(WhatIfTest, ARankingListsOnlyUnitsWithThePolicysMinimum) {
+  const std::string p = policy_file("rank-all", R"({"id": "kpi.ranking", "params": {"min_received": 0}})");
+  const json::object doc = run(p);
+  ASSERT_FALSE(doc.empty());
+  auto received = [](const json::value& u) { return u.at("counts").at("received").to_number<std::int64_t>(); };
+  const auto& base = doc.at("baseline").as_object();
+  const auto& var = doc.at("variant").as_object();
+  EXPECT_EQ(base.at("ranking_min_received").to_number<std::int64_t>(), 30);
+  EXPECT_EQ(var.at("ranking_min_received").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(doc.at("diff").at("ranking_min_received").at("delta").to_number<std::int64_t>(), -30);
+  // About 90 petitions per street (all ranked) and 12 per community (most below 30).
+  const auto& streets = base.at("streets").as_array();
+  ASSERT_FALSE(streets.empty());
+  for (std::size_t i = 0; i < streets.size(); ++i) {
+    EXPECT_GE(received(streets[i]), 30) << streets[i];
+    EXPECT_EQ(streets[i].at("rank").to_number<std::size_t>(), i + 1);
+  }
+  const auto& ranked = base.at("communities").as_array();
+  const auto& below = base.at("communities_below_minimum").as_array();
+  ASSERT_FALSE(below.empty());
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    EXPECT_GE(received(ranked[i]), 30) << ranked[i];
+    EXPECT_EQ(ranked[i].at("rank").to_number<std::size_t>(), i + 1);
+  }
+  for (const auto& u : below) {
+    EXPECT_LT(received(u), 30) << u;
+    EXPECT_FALSE(u.as_object().contains("rank"));
+  }
+  EXPECT_TRUE(var.at("communities_below_minimum").as_array().empty());
+  EXPECT_EQ(var.at("communities").as_array().size(), ranked.size() + below.size());
+  // In the diff, a unit below the baseline's minimum has no baseline rank and no rank change.
+  const std::string unranked(below.front().at("unit").as_string());
+  bool seen = false;
+  for (const auto& u : doc.at("diff").at("communities").as_array()) {
+    if (u.at("unit").as_string() != unranked) continue;
+    seen = true;
+    EXPECT_TRUE(u.at("rank").at("baseline").is_null());
+    EXPECT_GT(u.at("rank").at("variant").to_number<std::int64_t>(), 0);
+    EXPECT_TRUE(u.at("rank").at("delta").is_null());
+  }
+  EXPECT_TRUE(seen) << unranked;
+  auto html = report::render_whatif_html(json::serialize(doc));
+  ASSERT_TRUE(html.ok()) << html.status();
+  EXPECT_NE(html->find("排名门槛：统计期内登记诉求不少于 30 件（基线政策；变体政策 0 件）"), std::string::npos);
 }
 
 TEST_F(WhatIfTest, TheSameInputsGiveTheSameBytes) {

@@ -202,36 +202,6 @@ std::string mask_phones_in_text(std::string_view s) {
 
 namespace {
 
-struct CategoryText {
-  const char* id;
-  const char* zh;
-  const char* en;
-  const char* keywords;
-};
-constexpr CategoryText kKnownCategories[] = {
-    {"property", "物业服务", "Property management", "物业,物业管理,三方协议,property"},
-    {"government_consultation", "政务咨询", "Government consultation", "政务咨询,政策,办事,consultation"},
-    {"illegal_construction", "违法建设", "Illegal construction", "违建,违法建设,construction"},
-    {"street_stalls", "占道经营", "Street stalls", "摊贩,占道经营,stalls"},
-    {"parking", "停车管理", "Parking", "停车,车位,parking"},
-    {"noise", "噪声扰民", "Noise", "噪声,噪音,扰民,noise"},
-    {"charging", "电动车充电", "E-bike charging", "充电,电动车,charging"},
-    {"drains", "排水管网", "Drains", "下水道,排水,管网,drains"},
-    {"elderly_meals", "老年助餐", "Meals for the elderly", "助餐,养老,elderly,meals"},
-    {"disputes", "矛盾纠纷", "Disputes", "纠纷,调解,邻里,disputes"},
-};
-
-const CategoryText* known(std::string_view id) {
-  for (const auto& c : kKnownCategories)
-    if (id == c.id) return &c;
-  return nullptr;
-}
-
-std::string service_name(std::string_view id) {
-  if (const auto* k = known(id)) return absl::StrCat(k->zh, " ", k->en);
-  return std::string(id);
-}
-
 std::string level_group(int level) {
   switch (level) {
     case 0: return "district 区级";
@@ -304,7 +274,7 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
       r["service_request_id"] = v.display_id;
       r["status"] = open ? "open" : "closed";
       r["status_notes"] = scrub(notes);
-      r["service_name"] = personal(service_name(v.category));
+      r["service_name"] = personal(policy.category_name(v.category));
       r["service_code"] = personal(v.category);
       r["description"] = scrub(v.text);
       r["agency_responsible"] = unit_name(v.current_unit);
@@ -328,14 +298,16 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
     json::array services;
     std::set<std::string> codes;  // masked: two ids may mask alike, one service each
     for (const std::string& id : categories) {
-      const CategoryText* k = known(id);
+      // The service is the policy's category: its id as the code, its Chinese name
+      // (`petition.routing` categories.<id>.zh) as the name — what `jiceng report` shows.
       const CategoryRoute route = policy.route(id);
       std::string code = personal(id);
       if (!codes.insert(code).second) continue;
+      const std::string name = personal(policy.category_name(id));
       json::object s;
       s["service_code"] = code;
-      s["service_name"] = personal(service_name(id));
-      s["description"] = absl::StrCat(k ? absl::StrCat(k->zh, " / ", k->en) : code, ": handled at the ",
+      s["service_name"] = name;
+      s["description"] = absl::StrCat(name == code ? code : absl::StrCat(name, " (", code, ")"), ": handled at the ",
                                        level_group(route.level), " level",
                                        route.prefer_property_branch ? ", by the property branch where a tripartite "
                                                                       "agreement (三方协议) exists"
@@ -344,7 +316,7 @@ absl::StatusOr<Open311Export> export_open311(const Engine& engine, const Open311
                                        format_duration(policy.deadlines.limits(id, Urgency::kNormal).resolve), ".");
       s["metadata"] = false;
       s["type"] = "realtime";
-      s["keywords"] = k ? std::string(k->keywords) : code;
+      s["keywords"] = name == code ? code : absl::StrCat(name, ",", code);
       s["group"] = level_group(route.level);
       services.push_back(std::move(s));
     }

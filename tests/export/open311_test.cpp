@@ -161,6 +161,33 @@ TEST(Open311, ServicesFollowGeoReportV2) {
   }
 }
 
+// The services are the policy's categories under the policy's names (`petition.routing`
+// categories.<id>.zh, as `jiceng report` shows them), not a list of the exporter's own.
+TEST(Open311, ServicesAreThePolicysCategoriesByItsNames) {
+  Exported x;
+  x.build();
+  ASSERT_FALSE(testing::Test::HasFailure());
+  const PetitionPolicy policy = x.engine->policy();
+  std::set<std::string> codes, listed;
+  for (const auto& v : x.services) {
+    const std::string code(v.at("service_code").as_string());
+    codes.insert(code);
+    EXPECT_EQ(v.at("service_name").as_string(), policy.category_name(code)) << code;
+    EXPECT_NE(std::string(v.at("keywords").as_string()).find(policy.category_name(code)), std::string::npos) << code;
+  }
+  for (const auto& [id, route] : policy.routes) {
+    if (id == "default") continue;
+    listed.insert(id);
+    EXPECT_FALSE(route.zh.empty()) << id;
+  }
+  for (const auto& id : listed) EXPECT_TRUE(codes.contains(id)) << id;
+  EXPECT_EQ(x.request(x.open_id).at("service_name").as_string(), "停车管理");
+  EXPECT_EQ(x.request(x.open_id).at("service_name").as_string(), policy.category_name("parking"));
+  for (const auto& v : x.requests) {
+    EXPECT_EQ(v.at("service_name").as_string(), policy.category_name(std::string(v.at("service_code").as_string())));
+  }
+}
+
 TEST(Open311, DatetimesAndTruncation) {
   EXPECT_EQ(w3c_datetime(0), "1970-01-01T08:00:00+08:00");
   EXPECT_EQ(w3c_datetime(at(2024, 12, 31, 23, 59) + 59), "2024-12-31T23:59:59+08:00");

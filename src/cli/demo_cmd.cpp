@@ -72,7 +72,7 @@ void add_demo(CLI::App& app, int& exit_code) {
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << r->report_text;
-    std::fprintf(stdout, "\nDone in %.1f s.\n", secs);
+    std::fprintf(stdout, "\n完成，用时 %.1f 秒。\n", secs);
     std::fflush(stdout);
     exit_code = 0;
   });

@@ -177,9 +177,9 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
   for (const auto& m : cmd.refusals()) purposely.push_back(json::value(m));
   json::object all = json::parse(all_text).as_object();
   const std::size_t red = all.at("red").as_array().size(), black = all.at("black").as_array().size();
-  rep.text = internal::cat("考评 property companies: ", companies.size(), " registered, ", periods.size(),
-                           " quarters published; over the whole year ", red, " on the red list, ", black,
-                           " on the black list (bands: rule assessment.credit, unverified for Suzhou)\n");
+  rep.text = internal::cat("物业服务企业红黑榜：登记企业 ", companies.size(), " 家，公布季度榜 ", periods.size(),
+                           " 期；全年累计红榜 ", red, " 家、黑榜 ", black,
+                           " 家（分档为政策数据，苏州口径未核实）\n");
   rep.sections.emplace_back(
       "assessment",
       json::object{{"companies", static_cast<std::int64_t>(companies.size())},
@@ -224,11 +224,14 @@ std::string html(const json::object& root) {
   const auto* s = root.if_contains("assessment");
   if (s == nullptr || !s->is_object()) return "";
   const auto& a = s->as_object();
-  if (a.contains("skipped")) return internal::cat("<h2>物业服务企业红黑榜</h2>\n<p>", esc(str(a, "skipped")), "</p>\n");
+  // The reason in report.json names the missing rule; the page says it in Chinese.
+  if (a.contains("skipped")) {
+    return "<h2>物业服务企业红黑榜</h2>\n<p>本政策集没有物业服务企业信用评价规则（信用分档与红黑榜），本次不评。</p>\n";
+  }
   std::string h = internal::cat(
       "<h2>物业服务企业红黑榜</h2>\n<p>区住建部门登记物业服务企业", str(a, "companies"),
       "家；街道、区两级记录良好信息（加分）和不良信息（扣分）。信用分 = 基础分 + 各项分值之和，扣分不设下限。"
-      "等级分档与红黑榜规则为政策数据（assessment.credit，苏州口径未核实，暂参照烟台2022年标准）。"
+      "等级分档与红黑榜规则为政策数据（物业服务企业信用评价规则；苏州口径未核实，暂参照烟台2022年标准）。"
       "诉求数据为按三方协议派至企业物业党支部的群众诉求。</p>\n");
   for (const auto& p : a.at("periods").as_array()) {
     const auto& x = p.as_object();

@@ -267,12 +267,12 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
                        {"refused_on_purpose", std::move(purposely)},
                        {"source", "任期目标公开承诺: Wuzhong practice (龙桥社区 10 items); 两次不称职终止职务: 城市居民委员会组织法 (2026) 第三十七条, 村民委员会组织法 (2026) 第三十八条"}};
   const auto& t = board.at("totals").as_object();
-  rep.text = internal::cat("承诺 commitments (term ", term_start, "–", term_start + 4, "): ", t.at("published").as_int64(),
-                           " published in ", n, " communities, ", t.at("done").as_int64(), " ticked off (",
-                           json::value_to<std::string>(t.at("done_percent")), "%), ", t.at("overdue").as_int64(),
-                           " overdue, ", t.at("not_fulfilled").as_int64(), " not fulfilled\n", "述职评议 reviews: ",
-                           reviews.at("reviews").as_array().size(), ", offices ended by two consecutive 不称职: ",
-                           offices.at("ended").as_array().size(), "\n");
+  rep.text = internal::cat("任期目标公开承诺（", term_start, "–", term_start + 4, "）：", n, " 个社区公开承诺 ",
+                           t.at("published").as_int64(), " 项，已销号 ", t.at("done").as_int64(), " 项（销号率 ",
+                           json::value_to<std::string>(t.at("done_percent")), "%），逾期 ", t.at("overdue").as_int64(),
+                           " 项，未兑现 ", t.at("not_fulfilled").as_int64(), " 项\n", "述职评议：",
+                           reviews.at("reviews").as_array().size(), " 人次，连续两次被评议不称职而职务终止 ",
+                           offices.at("ended").as_array().size(), " 人\n");
   rep.sections.emplace_back("commitments", std::move(section));
   return rep;
 }

@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "demo/loop_parts.hpp"
 #include "jiceng/calendar.hpp"
 #include "jiceng/engine.hpp"
@@ -140,6 +141,16 @@ void draw(Year& y, json::object& m, const std::vector<std::string>& people, doub
   m["attended"] = ids(att);
   m["yes"] = ids(yes);
   m["no"] = ids(no);
+}
+
+// The Chinese names of the loop's findings (docs/deliberation.md, "Findings and the yearly
+// review"), for the page.
+json::object finding_names() {
+  return json::object{{"procedure_override", "未按政策确定的程序议事（已说明理由）"},
+                      {"disclosure_taken_down", "公示期满前提前撤下"},
+                      {"representative_body", "代表会议组成不符合要求"},
+                      {"major_by_other_procedure", "重大事项未按四议两公开办理"},
+                      {"major_without_disclosure", "重大事项办结而未完成公开"}};
 }
 
 absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, const DemoOptions& options, SimStats& sim) {
@@ -281,9 +292,15 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
       auto refusal = y.run(secretary, "choose_procedure", o->item,
                            {{"procedure", "residents_meeting"}, {"reason", "居民会议更快"}}, t, true);
       if (!refusal.ok()) {
-        y.refused.push_back(json::object{{"matter", absl::StrFormat("M%08d", o->item)},
-                                         {"community", unit.id},
-                                         {"refusal", std::string(refusal.status().message())}});
+        // The loop's refusal names the article, the matter's kind and the procedure to use;
+        // the page says the same in Chinese.
+        y.refused.push_back(json::object{
+            {"matter", absl::StrFormat("M%08d", o->item)},
+            {"community", unit.id},
+            {"community_name", unit.name},
+            {"refusal", std::string(refusal.status().message())},
+            {"refusal_zh", "“小区道路设置收费停车位”属于利用共有部分从事经营活动，由业主共同决定（民法典 第二百七十八条 "
+                           "第一款第八项）；居民会议不得决定，应交业主大会表决"}});
       }
       if (!y.run(staff, "start", o->item, {}, t).ok()) continue;
       json::array rl;
@@ -352,6 +369,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
   std::map<std::string, std::array<std::int64_t, 2>> per_street;  // major, completed 四议两公开
   std::map<std::string, std::array<std::int64_t, 3>> per_community;  // posted, complete, taken down
   std::map<std::string, std::int64_t> findings;
+  json::object procedure_zh;
   std::map<std::string, std::string> names;
   for (const auto& u : district.units) names[u.id] = u.name;
   auto name_of = [&](const std::string& id) { return names.count(id) ? names[id] : id; };
@@ -366,6 +384,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
     const std::string unit(it.at("unit").as_string());
     const std::string proc(data.at("procedure").as_string());
     ++by_proc[proc][std::string(it.at("state").as_string())];
+    if (const auto* zh = data.if_contains("procedure_zh")) procedure_zh[proc] = *zh;
     const auto ci = community_index.find(unit);
     const std::string street =
         ci == community_index.end()
@@ -431,9 +450,12 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
                        {"four_two_per_street", std::move(streets)},
                        {"disclosures_per_community", std::move(communities)},
                        {"findings", std::move(f)},
-                       {"refused_on_purpose", std::move(refused)}};
-  rep.text = absl::StrCat("deliberation (议事): ", items.size(), " matters, ", meetings, " meetings (", failed_meetings,
-                          " failed), ", rep.refused_on_purpose, " refusals on purpose (民法典 第二百七十八条)\n");
+                       {"refused_on_purpose", std::move(refused)},
+                       {"procedure_zh", std::move(procedure_zh)},
+                       {"state_zh", state_names(engine, kLoop)},
+                       {"finding_zh", finding_names()}};
+  rep.text = absl::StrCat("议事：议事事项 ", items.size(), " 件，会议 ", meetings, " 次（未通过 ", failed_meetings,
+                          " 次）；业主共同决定事项提交居民会议被拒 ", rep.refused_on_purpose, " 次（民法典 第二百七十八条）\n");
   rep.sections.emplace_back("deliberation", json::value(std::move(section)));
   return rep;
 }
@@ -444,14 +466,15 @@ std::string html(const json::object& report) {
   const auto& d = v->as_object();
   auto esc = [](std::string_view s) { return report::html_escape(s); };
   auto n = [](const json::value& x) { return x.is_int64() ? x.as_int64() : 0; };
-  std::string h = "<h2>议事 Deliberation（四议两公开、议事会、业主大会）</h2>";
+  std::string h = "<h2>议事（四议两公开、议事会、业主大会）</h2>";
   absl::StrAppend(&h, "<p>", n(d.at("matters")), " 件议事事项，自 ", esc(d.at("from").as_string()), " 起；会议 ",
                   n(d.at("meetings").as_object().at("held")), " 次，其中未通过 ", n(d.at("meetings").as_object().at("failed")),
                   " 次。</p>");
-  h += "<table><tr><th>程序 procedure</th><th>状态 outcome</th><th>件数</th></tr>";
+  h += "<table><tr><th>议事程序</th><th>状态</th><th>件数</th></tr>";
   for (const auto& [p, states] : d.at("by_procedure").as_object()) {
     for (const auto& [s, k] : states.as_object()) {
-      absl::StrAppend(&h, "<tr><td>", esc(p), "</td><td>", esc(s), "</td><td>", n(k), "</td></tr>");
+      absl::StrAppend(&h, "<tr><td>", esc(zh_of(d, "procedure_zh", p)), "</td><td>", esc(zh_of(d, "state_zh", s)),
+                      "</td><td>", n(k), "</td></tr>");
     }
   }
   h += "</table><h3>四议两公开完成情况（按街道）</h3><table><tr><th>街道</th><th>重大事项</th><th>完成四议两公开</th><th>比例</th></tr>";
@@ -467,13 +490,21 @@ std::string html(const json::object& report) {
     absl::StrAppend(&h, "<tr><td>", esc(o.at("name").as_string()), "</td><td>", n(o.at("posted")), "</td><td>",
                     n(o.at("complete")), "</td><td>", n(o.at("taken_down")), "</td></tr>");
   }
-  h += "</table><h3>年度述职评议发现 Findings</h3><ul>";
-  for (const auto& [k, c] : d.at("findings").as_object()) absl::StrAppend(&h, "<li>", esc(k), "：", n(c), "</li>");
+  h += "</table><h3>年度述职评议发现</h3><ul>";
+  for (const auto& [k, c] : d.at("findings").as_object()) {
+    absl::StrAppend(&h, "<li>", esc(zh_of(d, "finding_zh", k)), "：", n(c), " 件</li>");
+  }
   h += "</ul>";
+  // The refusals the demo provoked share one reason: said once, with the matters it refused.
+  std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& r : d.at("refused_on_purpose").as_array()) {
     const auto& o = r.as_object();
-    absl::StrAppend(&h, "<p class=\"meta\">", esc(o.at("matter").as_string()), "（", esc(o.at("community").as_string()),
-                    "）提交居民会议被拒：", esc(o.at("refusal").as_string()), "</p>");
+    by_reason[std::string(o.at("refusal_zh").as_string())].push_back(
+        std::string(o.at("matter").as_string()) + "（" + std::string(o.at("community_name").as_string()) + "）");
+  }
+  for (const auto& [reason, matters] : by_reason) {
+    absl::StrAppend(&h, "<p class=\"meta\">提交居民会议决定被拒 ", matters.size(), " 件：", esc(reason), "。涉及事项：",
+                    esc(absl::StrJoin(matters, "、")), "。</p>");
   }
   return h;
 }

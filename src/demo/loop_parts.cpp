@@ -52,6 +52,24 @@ absl::StatusOr<std::vector<LoopPartReport>> run_loop_parts(Engine& engine, const
   return out;
 }
 
+boost::json::object state_names(const Engine& engine, std::string_view loop) {
+  boost::json::object names;
+  if (const LoopTable* t = engine.loop_table(loop)) {
+    for (const auto& st : t->states) {
+      names[boost::json::string_view(st.name.data(), st.name.size())] = std::string(st.zh);
+    }
+  }
+  return names;
+}
+
+std::string zh_of(const boost::json::object& section, std::string_view map, std::string_view code) {
+  const boost::json::value* m = section.if_contains(boost::json::string_view(map.data(), map.size()));
+  const boost::json::value* v =
+      m != nullptr && m->is_object() ? m->as_object().if_contains(boost::json::string_view(code.data(), code.size()))
+                                     : nullptr;
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string(code);
+}
+
 std::string loop_parts_html(const boost::json::object& report) {
   std::string h;
   for (const auto& p : loop_parts()) h += p.html(report);

@@ -56,6 +56,15 @@ absl::StatusOr<LoopOutcome> loop_command(Engine& engine, std::string_view loop, 
                                          std::uint64_t item, const Actor& actor, Timestamp now,
                                          const boost::json::object& payload);
 
+/// The Chinese names of `loop`'s states, {state: zh}, from its table (empty when the engine
+/// does not host it): a part puts them into its report.json section as "state_zh", so that
+/// its page shows states by name without a second dictionary.
+boost::json::object state_names(const Engine& engine, std::string_view loop);
+
+/// `names[code]` of a section's name map (e.g. "state_zh"), or the code itself when the map
+/// lacks it (a gap the demo's test of the page finds).
+std::string zh_of(const boost::json::object& section, std::string_view map, std::string_view code);
+
 /// Every loop's part, in the order they run.
 std::span<const LoopPart> loop_parts();
 

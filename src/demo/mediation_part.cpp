@@ -304,6 +304,7 @@ class Year {
         {"cases", sum.at("cases")},
         {"referred", sum.at("referred")},
         {"by_outcome", sum.at("by_state")},
+        {"state_zh", state_names(e_, "mediation")},
         {"court_confirmed", sum.at("court_confirmed")},
         {"police_reported", sum.at("police_reported")},
         {"assignments_refused_against_a_choice", refused_on_purpose_},
@@ -317,12 +318,12 @@ class Year {
     r.commands = commands_;
     r.refused_on_purpose = refused_on_purpose_;
     const auto& by = sum.at("by_state").as_object();
-    r.text = internal::cat("Mediation (调解): ", cd.at("name").as_string().c_str(), ", ", sum.at("mediators").as_int64(),
-                          " mediators from 6 dialect regions; ", sum.at("cases").as_int64(), " cases referred, ",
-                          by.at("performed").as_int64(), " performed, ", sum.at("court_confirmed").as_int64(),
-                          " court-confirmed, ", by.at("refused").as_int64(), " refused, ", by.at("ended").as_int64(),
-                          " ended without agreement; dialect-matched suggestion accepted in ", share, "% of ",
-                          assigned, " assignments\n");
+    r.text = internal::cat("人民调解：", cd.at("name").as_string().c_str(), "，调解员 ", sum.at("mediators").as_int64(),
+                          " 名，来自 ", section.at("committee").as_object().at("dialect_regions").as_object().size(),
+                          " 个方言地区；转调解案件 ", sum.at("cases").as_int64(), " 件，履行完毕 ",
+                          by.at("performed").as_int64(), " 件，司法确认 ", sum.at("court_confirmed").as_int64(),
+                          " 件，当事人拒绝调解 ", by.at("refused").as_int64(), " 件，调解终止 ", by.at("ended").as_int64(),
+                          " 件；指定调解员 ", assigned, " 件，推荐人选乡音相同且被采纳的占 ", share, "%\n");
     r.sections.emplace_back("mediation", std::move(section));
     return r;
   }
@@ -356,12 +357,6 @@ std::int64_t num(const json::object& o, std::string_view k) {
 }
 
 // Outcome rows of the Chinese section, in the loop's terms.
-constexpr std::pair<const char*, const char*> kOutcomes[] = {
-    {"performed", "协议履行完毕"},          {"confirmed", "已司法确认"},         {"performing", "协议生效履行中"},
-    {"confirmation_pending", "司法确认申请中"}, {"performance_dispute", "履行争议（诉讼）"}, {"ended", "调解终止（告知其他途径）"},
-    {"refused", "当事人拒绝调解"},          {"received", "已受理"},              {"assigned", "已指定调解员"},
-    {"mediating", "调解中"},               {"signing", "协议签署中"}};
-
 std::string html(const json::object& root) {
   const json::value* mv = root.if_contains("mediation");
   if (mv == nullptr || !mv->is_object()) return {};
@@ -369,7 +364,7 @@ std::string html(const json::object& root) {
   const json::object& c = m.at("committee").as_object();
   const json::object& by = m.at("by_outcome").as_object();
   const json::object& s = m.at("suggestion").as_object();
-  std::string h = "<h2>人民调解 · 乡音调解 Mediation</h2>";
+  std::string h = "<h2>人民调解 · 乡音调解</h2>";
   internal::append(&h, "<p>", esc(c.at("name").as_string()), "（", esc(c.at("level").as_string()) == "residents" ? "居民委员会设立" : "设立",
                   "，任期 ", esc(c.at("term_start").as_string()), " 至 ", esc(c.at("term_end").as_string()), "）：委员 ",
                   num(c, "members"), " 人、聘任调解员 ", num(c, "hired"), " 人，共 ", num(c, "mediators"),
@@ -382,11 +377,14 @@ std::string html(const json::object& root) {
   }
   internal::append(&h, "）。全年受理诉求转调解案件 ", num(m, "cases"), " 件，司法确认 ", num(m, "court_confirmed"),
                   " 件，向公安机关报告 ", num(m, "police_reported"), " 件。</p>");
-  h += "<table><tr><th>结果 Outcome</th><th>件数</th></tr>";
-  for (const auto& [key, zh] : kOutcomes) {
+  h += "<table><tr><th>结果</th><th>件数</th></tr>";
+  // Every state the cases ended or stand in, by the loop table's Chinese names and order
+  // (the committee's own item, "seated", is not a case).
+  for (const auto& kv : m.at("state_zh").as_object()) {
+    const std::string_view key(kv.key().data(), kv.key().size());
     const std::int64_t n = num(by, key);
-    if (n == 0 && std::string_view(key) != "performed") continue;
-    internal::append(&h, "<tr><td>", zh, "</td><td>", n, "</td></tr>");
+    if (key == "seated" || (n == 0 && key != "performed")) continue;
+    internal::append(&h, "<tr><td>", esc(kv.value().as_string()), "</td><td>", n, "</td></tr>");
   }
   h += "</table>";
   internal::append(&h, "<p>按乡音（方言、籍贯）、在办案件数和可用性推荐调解员，仅供当事人参考（人民调解法 第十九条、第二十三条）："

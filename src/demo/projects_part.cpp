@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/strings.hpp"
 #include "demo/loop_parts.hpp"
 #include "jiceng/calendar.hpp"
@@ -81,8 +82,8 @@ class Year {
   }
   // A command the demo expects to be refused (an overspend, a negative category, an
   // allocation below the minimum): counted apart, by the refusal's reason.
-  void refused(std::string_view reason, std::string_view event, std::uint64_t item, const Actor& a, Timestamp t,
-               const json::object& payload) {
+  void refused(std::string_view reason, std::string_view reason_zh, std::string_view event, std::uint64_t item,
+               const Actor& a, Timestamp t, const json::object& payload) {
     ++report_.commands;
     auto r = loop_command(e_, "fund", event, item, a, t, payload);
     if (r.ok()) {
@@ -91,6 +92,7 @@ class Year {
     } else {
       ++report_.refused_on_purpose;
       ++refused_[std::string(reason)];
+      ++refused_zh_[std::string(reason_zh)];
     }
   }
 
@@ -106,7 +108,7 @@ class Year {
                       {"source", "市、区财政为民服务专项经费"}};
     const Timestamp when = at(0.0, 8 * 60);
     if (yuan < 200000) {
-      refused("allocation below the policy minimum", "open", 0, finance, when, open);
+      refused("allocation below the policy minimum", "拨付额度低于政策规定的最低额度", "open", 0, finance, when, open);
       open["allocation"] = money(200000 * 100);
     }
     JICENG_ASSIGN_OR_RETURN(std::uint64_t item, must("fund", "open", 0, finance, when + 60, open));
@@ -184,7 +186,7 @@ class Year {
         if (rng_.chance(0.04)) {
           json::object bad = spend;
           bad["category"] = "office_expenses";
-          refused("a negative category", "spend", acc, payer, pay_at, bad);
+          refused("a negative category", "支出属负面清单（不得列支的类别）", "spend", acc, payer, pay_at, bad);
         }
         auto st = e_.query("fund", "get", internal::cat("{\"item\":", acc, "}"));
         if (!st.ok()) return st.status();
@@ -194,7 +196,7 @@ class Year {
         if (left > 0 && rng_.chance(0.02)) {
           json::object over = spend;
           over["amount"] = money(left + 1);
-          refused("more than the balance", "spend", acc, payer, pay_at, over);
+          refused("more than the balance", "支出超过账户结余", "spend", acc, payer, pay_at, over);
         }
         if (left > 0) {
           if (budget > left) {
@@ -350,8 +352,12 @@ class Year {
     for (const auto& r : rows) {
       const auto& o = r.as_object();
       if (o.at("kind").as_string() != "cross_area") continue;
+      std::string lead_name(o.at("lead_unit").as_string());
+      for (const auto& u : d_.units)
+        if (u.id == lead_name) lead_name = u.name;
       cross.push_back(json::object{{"id", o.at("id")},       {"title", o.at("title")},
                                    {"horizon", o.at("horizon")}, {"lead_unit", o.at("lead_unit")},
+                                   {"lead_unit_name", lead_name},
                                    {"co_units", o.at("co_units")}, {"state", o.at("state")},
                                    {"progress", o.at("progress")}, {"due", o.at("due")},
                                    {"reviews", o.at("reviews")},   {"missed_reviews", o.at("missed_reviews")}});
@@ -383,10 +389,12 @@ class Year {
                           {"by_street", std::move(by_street)},
                           {"cross_area", std::move(cross)},
                           {"findings", std::move(fcounts)},
-                          {"four_lists_sample", std::move(sample)}};
+                          {"four_lists_sample", std::move(sample)},
+                          {"state_zh", state_names(e_, "projects")}};
     // The fund: one object per community and year, and its use by category.
     json::array fund;
     std::map<std::string, std::int64_t> by_cat;
+    json::object cat_zh;  // the policy's names (fund.categories), as the statements give them
     std::int64_t allocated = 0, spent = 0;
     const json::value ledger_doc = json::parse(ledger);
     for (const auto& a : ledger_doc.as_object().at("accounts").as_array()) {
@@ -402,24 +410,32 @@ class Year {
       const json::value statement = json::parse(s);
       for (const auto& c : statement.as_object().at("by_category").as_array()) {
         by_cat[std::string(c.as_object().at("category").as_string())] += fen_of(c.as_object().at("amount"));
+        if (const auto* zh = c.as_object().if_contains("zh")) cat_zh[c.as_object().at("category").as_string()] = *zh;
       }
     }
     json::array cats;
-    for (const auto& [k, v] : by_cat) cats.push_back(json::object{{"category", k}, {"amount", money(v)}});
-    json::object refusals;
+    for (const auto& [k, v] : by_cat) {
+      json::object c{{"category", k}, {"amount", money(v)}};
+      if (const auto* zh = cat_zh.if_contains(k)) c["zh"] = *zh;
+      cats.push_back(std::move(c));
+    }
+    json::object refusals, refusals_zh;
     for (const auto& [k, v] : refused_) refusals[k] = v;
+    for (const auto& [k, v] : refused_zh_) refusals_zh[k] = v;
     json::object use{{"accounts", fund.size()},
                      {"allocated", money(allocated)},
                      {"spent", money(spent)},
                      {"balance", money(allocated - spent)},
                      {"by_category", std::move(cats)},
-                     {"refused_on_purpose", std::move(refusals)}};
+                     {"refused_on_purpose", std::move(refusals)},
+                     {"refused_on_purpose_zh", std::move(refusals_zh)}};
     report_.text = absl::StrFormat(
-        "项目 projects: %d (grid branches with a practical project: %d of %d; cross-area %d); findings: %d\n"
-        "为民服务专项经费 fund: %d accounts, allocated %s, spent %s yuan; refused on purpose: %d\n",
-        rows.size(), grids_with, d_.grids.size(), projects.at("cross_area").as_array().size(),
-        json::parse(findings).as_object().at("findings").as_array().size(), fund.size(), money(allocated), money(spent),
-        report_.refused_on_purpose);
+        "项目：%s 个（开展便民实事项目的网格党支部 %d / %d 个；跨域项目 %d 个）；发现问题 %d 项\n"
+        "为民服务专项经费：账户 %d 个，拨付 %s 元，支出 %s 元；按政策拒绝的支出与拨付 %d 笔\n",
+        report::format_count(rows.size()), grids_with, d_.grids.size(), projects.at("cross_area").as_array().size(),
+        json::parse(findings).as_object().at("findings").as_array().size(), fund.size(),
+        report::format_fixed(static_cast<double>(allocated) / 100.0, 2),
+        report::format_fixed(static_cast<double>(spent) / 100.0, 2), report_.refused_on_purpose);
     report_.sections.emplace_back("projects", std::move(projects));
     report_.sections.emplace_back("fund", std::move(fund));
     report_.sections.emplace_back("fund_use", std::move(use));
@@ -437,7 +453,7 @@ class Year {
   std::map<std::pair<int, int>, std::uint64_t> accounts_;
   std::vector<std::pair<int, std::uint64_t>> account_list_;
   std::map<std::uint64_t, Timestamp> acc_time_;  // each account's last event
-  std::map<std::string, std::size_t> refused_;
+  std::map<std::string, std::size_t> refused_, refused_zh_;
 };
 
 absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, const DemoOptions& options,
@@ -476,20 +492,23 @@ std::string bars(const std::string& id, const std::vector<std::pair<std::string,
   return s + "</svg>";
 }
 
+// An amount in yuan ("25580000.00") grouped for zh-CN readers: "25,580,000.00".
+std::string yuan(const json::value& amount) {
+  return esc(report::format_fixed(static_cast<double>(fen_of(amount)) / 100.0, 2));
+}
+
 std::string html(const json::object& report) {
   const json::value* p = report.if_contains("projects");
   const json::value* use = report.if_contains("fund_use");
   if (p == nullptr || use == nullptr) return "";
   const auto& po = p->as_object();
   const auto& uo = use->as_object();
-  static const std::map<std::string, std::string> kZh = {{"party_building", "党建工作类"},
-                                                         {"public_service", "公共服务类"},
-                                                         {"self_governance", "自治管理类"},
-                                                         {"other_urgent", "其他迫切服务事项"}};
   std::vector<std::pair<std::string, double>> cats, streets;
   for (const auto& c : uo.at("by_category").as_array()) {
-    const std::string k(c.as_object().at("category").as_string());
-    cats.emplace_back(kZh.count(k) ? kZh.at(k) : k, static_cast<double>(fen_of(c.as_object().at("amount"))) / 1e6);
+    const auto& co = c.as_object();
+    const json::value* zh = co.if_contains("zh");
+    cats.emplace_back(std::string(zh != nullptr ? zh->as_string() : co.at("category").as_string()),
+                      static_cast<double>(fen_of(co.at("amount"))) / 1e6);
   }
   for (const auto& s : po.at("by_street").as_array()) {
     const auto& so = s.as_object();
@@ -497,18 +516,25 @@ std::string html(const json::object& report) {
   }
   std::string h = "<h2>项目与为民服务专项经费</h2>\n";
   h += absl::StrFormat(
-      "<p>全年项目 %d 个，其中便民实事项目覆盖网格党支部 %d / %d 个；跨域项目 %d 个（年度与中长期），"
+      "<p>全年项目 %s 个，其中便民实事项目覆盖网格党支部 %d / %d 个；跨域项目 %d 个（年度与中长期），"
       "定期调度缺失 %d 次。为民服务专项经费账户 %d 个，拨付 %s 元，支出 %s 元，结余 %s 元；"
-      "按政策拒绝的支出与拨付 %d 笔（负面清单、超支、低于最低额度）。</p>\n",
-      po.at("total").as_int64(), po.at("grids_with_practical_project").as_int64(), po.at("grids").as_int64(),
+      "按政策拒绝的支出与拨付 %d 笔%s。</p>\n",
+      report::format_count(po.at("total").to_number<std::uint64_t>()),
+      po.at("grids_with_practical_project").as_int64(), po.at("grids").as_int64(),
       po.at("cross_area").as_array().size(),
       po.at("findings").as_object().contains("review_missed") ? po.at("findings").as_object().at("review_missed").as_int64() : 0,
-      uo.at("accounts").as_int64(), esc(std::string(uo.at("allocated").as_string())),
-      esc(std::string(uo.at("spent").as_string())), esc(std::string(uo.at("balance").as_string())),
+      uo.at("accounts").as_int64(), yuan(uo.at("allocated")), yuan(uo.at("spent")), yuan(uo.at("balance")),
       [&] {
         std::int64_t n = 0;
         for (const auto& [k, v] : uo.at("refused_on_purpose").as_object()) n += v.as_int64();
         return n;
+      }(),
+      [&] {
+        std::vector<std::string> why;
+        if (const auto* zh = uo.if_contains("refused_on_purpose_zh")) {
+          for (const auto& [k, v] : zh->as_object()) why.push_back(absl::StrCat(esc(k), " ", v.as_int64(), " 笔"));
+        }
+        return why.empty() ? std::string() : absl::StrCat("（", absl::StrJoin(why, "；"), "）");
       }());
   // In a figure, which scrolls sideways on a narrow screen instead of widening the page.
   h += "<h3>经费按类别使用（万元）</h3>\n<figure>" + bars("chart-fund-categories", cats, " 万") + "</figure>\n";
@@ -520,7 +546,8 @@ std::string html(const json::object& report) {
     h += absl::StrFormat("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td></tr>\n",
                          esc(std::string(o.at("id").as_string())), esc(std::string(o.at("title").as_string())),
                          o.at("horizon").as_string() == "annual" ? "年度" : "中长期",
-                         esc(std::string(o.at("lead_unit").as_string())), esc(std::string(o.at("state").as_string())),
+                         esc(std::string(o.at("lead_unit_name").as_string())),
+                         esc(zh_of(po, "state_zh", std::string_view(o.at("state").as_string()))),
                          esc(std::string(o.at("progress").as_string())), o.at("reviews").as_int64(),
                          o.at("missed_reviews").as_int64());
   }

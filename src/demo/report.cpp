@@ -408,140 +408,131 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   parts.json += "\n";
 
   // --- the terminal report ----------------------------------------------------------------
+  // In Chinese, like report.html: the district office reads it; codes stay in report.json.
   std::string& t = parts.text;
   const auto& dj = root["district"].as_object();
-  absl::StrAppend(&t, "jiceng demo — ", d.units[static_cast<std::size_t>(d.district)].name, ", policy ",
-                  engine.policy_name(), " (");
+  absl::StrAppend(&t, "jiceng 演示 — ", d.units[static_cast<std::size_t>(d.district)].name, "，政策集 ",
+                  engine.policy_name(), "（");
   for (std::size_t i = 0; i < set.chain().size(); ++i) absl::StrAppend(&t, i ? " → " : "", set.chain()[i]);
-  absl::StrAppend(&t, "), seed ", options.seed, "\n");
-  absl::StrAppend(&t, "Simulated ", sim.first_day, " … ", sim.last_day, ": ", thousands(sim.submitted),
-                  " petitions, ", thousands(es.events), " events journaled, ", sim.refused,
-                  " commands refused, ", thousands(es.open), " still open\n\n");
-  absl::StrAppend(&t, "District 区情\n  ", dj.at("streets_and_towns").as_uint64(), " streets and towns 街道/镇, ",
-                  dj.at("communities").as_uint64(), " communities 社区, ", dj.at("grid_branches").as_uint64(),
-                  " grid branches 网格党支部, ", d.stations, " stations 先锋枢纽驿站,\n  ", thousands(d.buildings),
-                  " buildings 楼栋党小组, ", thousands(d.central_households), " central households 党员中心户, ",
-                  thousands(org.households), " households, ", thousands(org.members), " members, ",
-                  thousands(d.posts), " posts\n\n");
+  absl::StrAppend(&t, "），模拟种子 ", options.seed, "\n");
+  absl::StrAppend(&t, "模拟 ", sim.first_day, " 至 ", sim.last_day, "：诉求 ", thousands(sim.submitted),
+                  " 件，事件日志 ", thousands(es.events), " 条，被拒绝的命令 ", sim.refused, " 条，期末在办 ",
+                  thousands(es.open), " 件\n\n");
+  absl::StrAppend(&t, "区情\n  街道/镇 ", dj.at("streets_and_towns").as_uint64(), " 个，社区 ",
+                  dj.at("communities").as_uint64(), " 个，网格党支部 ", dj.at("grid_branches").as_uint64(),
+                  " 个，先锋枢纽驿站 ", d.stations, " 个，\n  楼栋党小组 ", thousands(d.buildings), " 个，党员中心户 ",
+                  thousands(d.central_households), " 户，住户 ", thousands(org.households), " 户，人员 ",
+                  thousands(org.members), " 人，职务 ", thousands(d.posts), " 个\n\n");
 
   const KpiCounts& c = whole.counts;
-  absl::StrAppend(&t, "KPIs 全区考核指标 (", period.to_string(), ")\n");
+  absl::StrAppend(&t, "全区考核指标（", sim.first_day, " 至 ", sim.last_day, "）\n");
   auto line = [&](std::string_view label, const std::string& value, std::string_view note = "") {
-    absl::StrAppend(&t, "  ", left(label, 30), right(value, 10), note.empty() ? "" : "   ", std::string(note), "\n");
+    absl::StrAppend(&t, "  ", left(label, 22), right(value, 10), note.empty() ? "" : "   ", std::string(note), "\n");
   };
-  line("received 登记", thousands(c.received));
-  line("accepted 受理", thousands(c.accepted), absl::StrCat("rejected ", c.rejected, ", merged ", c.merged,
-                                                            ", withdrawn ", c.withdrawn));
-  line("done 办结 (resolved or closed)", thousands(c.done), absl::StrCat("closed 归档 ", thousands(c.closed)));
-  line("响应率 response", pct(whole.rates.response), absl::StrCat("over ", thousands(c.evaluated), " evaluated"));
-  line("解决率 solve", pct(whole.rates.solve));
-  line("满意率 satisfaction", pct(whole.rates.satisfaction),
-       absl::StrFormat("satisfied + %.1f × basically satisfied", whole.weights.basic_satisfaction_factor));
-  line("综合成绩 composite", points(whole.rates.composite),
-       absl::StrFormat("weights %g/%g/%g", whole.weights.response, whole.weights.solve, whole.weights.satisfaction));
-  line("办结率 completion", pct(whole.rates.completion));
-  line("按时办结率 on time", pct(whole.rates.on_time),
-       absl::StrCat("late ", thousands(c.closed_late), ", open past deadline ", thousands(c.open_past_deadline)));
-  line("超期率 overdue", pct(whole.rates.overdue), absl::StrCat(thousands(c.ever_overdue), " ever overdue"));
-  line("重办率 reopen", pct(whole.rates.reopen), absl::StrCat(thousands(c.reopened), " reopened"));
-  line("上报率 escalation", pct(whole.rates.escalation), absl::StrCat(thousands(c.escalated), " escalated"));
-  line("办结用时 working days", absl::StrCat(whole.resolve_workdays_median ? std::to_string(*whole.resolve_workdays_median) : "—",
-                                            " / ", whole.resolve_workdays_p90 ? std::to_string(*whole.resolve_workdays_p90) : "—"),
-       "median / p90");
-  // Shares as "key 12.3%" items, wrapped under their label.
+  line("登记", thousands(c.received));
+  line("受理", thousands(c.accepted), absl::StrCat("不予受理 ", thousands(c.rejected), "，合并 ", thousands(c.merged),
+                                                 "，撤回 ", thousands(c.withdrawn)));
+  line("办结（含归档）", thousands(c.done), absl::StrCat("归档 ", thousands(c.closed)));
+  line("响应率", pct(whole.rates.response), absl::StrCat("已评价 ", thousands(c.evaluated), " 件"));
+  line("解决率", pct(whole.rates.solve));
+  line("满意率", pct(whole.rates.satisfaction),
+       absl::StrFormat("满意 + %.1f × 基本满意", whole.weights.basic_satisfaction_factor));
+  line("综合成绩", points(whole.rates.composite),
+       absl::StrFormat("权重 %g/%g/%g（响应/解决/满意）", whole.weights.response, whole.weights.solve,
+                       whole.weights.satisfaction));
+  line("办结率", pct(whole.rates.completion));
+  line("按时办结率", pct(whole.rates.on_time),
+       absl::StrCat("逾期办结 ", thousands(c.closed_late), "，超期未办 ", thousands(c.open_past_deadline)));
+  line("超期率", pct(whole.rates.overdue), absl::StrCat("曾超期 ", thousands(c.ever_overdue), " 件"));
+  line("重办率", pct(whole.rates.reopen), absl::StrCat("重办 ", thousands(c.reopened), " 件"));
+  line("上报率", pct(whole.rates.escalation), absl::StrCat("上报 ", thousands(c.escalated), " 件"));
+  line("办结用时（工作日）",
+       absl::StrCat(whole.resolve_workdays_median ? std::to_string(*whole.resolve_workdays_median) : "—", " / ",
+                    whole.resolve_workdays_p90 ? std::to_string(*whole.resolve_workdays_p90) : "—"),
+       "中位数 / 90% 分位");
+  // Shares as "name 12.3%" items, wrapped under their label.
   auto shares = [&](std::string_view label, const std::vector<KpiShare>& items,
                     const std::function<std::string(const std::string&)>& name) {
-    std::string lineb = absl::StrCat("  ", std::string(label), " ");
+    std::string lineb = absl::StrCat("  ", std::string(label));
     const std::size_t indent = display_width(lineb);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      std::string item = absl::StrCat(name(items[i].key), " ", pct(items[i].share), i + 1 < items.size() ? "," : "");
-      if (i > 0 && display_width(lineb) + 1 + display_width(item) > 96) {
+      std::string item = absl::StrCat(name(items[i].key), " ", pct(items[i].share), i + 1 < items.size() ? "，" : "");
+      if (i > 0 && display_width(lineb) + display_width(item) > 96) {
         absl::StrAppend(&t, lineb, "\n");
         lineb = std::string(indent, ' ');
-      } else if (i > 0) {
-        lineb += ' ';
       }
       lineb += item;
     }
     absl::StrAppend(&t, lineb, "\n");
   };
   const PetitionPolicy policy = engine.policy();
-  shares("categories 类别:", whole.category_shares, [&](const std::string& key) { return policy.category_name(key); });
-  shares("channels 渠道:", whole.channel_shares, report::channel_zh);
+  shares("诉求类别：", whole.category_shares, [&](const std::string& key) { return policy.category_name(key); });
+  shares("受理渠道：", whole.channel_shares, report::channel_zh);
   absl::StrAppend(&t, "\n");
 
   auto table_header = [&](std::string_view title) {
-    absl::StrAppend(&t, std::string(title), "\n  ", right("#", 3), "  ", left("unit 单位", 26), right("received", 9),
+    absl::StrAppend(&t, std::string(title), "\n  ", right("名次", 4), "  ", left("单位", 26), right("登记", 8),
                     right("办结率", 8), right("满意率", 8), right("综合", 7), right("超期未办", 9),
                     right("曾超期", 8), right("上报", 7), "\n");
   };
   auto table_row = [&](const KpiReport& r, int rank) {
-    absl::StrAppend(&t, "  ", right(rank > 0 ? std::to_string(rank) : "", 3), "  ", left(r.unit_name, 26),
-                    right(thousands(r.counts.received), 9), right(pct(r.rates.completion), 8),
+    absl::StrAppend(&t, "  ", right(rank > 0 ? std::to_string(rank) : "", 4), "  ", left(r.unit_name, 26),
+                    right(thousands(r.counts.received), 8), right(pct(r.rates.completion), 8),
                     right(pct(r.rates.satisfaction), 8), right(points(r.rates.composite), 7),
                     right(thousands(r.counts.open_past_deadline), 9), right(thousands(r.counts.ever_overdue), 8),
                     right(thousands(r.counts.escalated), 7), "\n");
   };
   // The minimum beside each ranking, and the units below it listed apart with their counts.
-  const std::string minimum = absl::StrCat("ranked only with ≥ ", thousands(street_table.min_received),
-                                           " petitions received 排名门槛 (policy kpi.ranking)");
+  const std::string minimum = absl::StrCat("排名门槛：统计期内登记诉求不少于 ", thousands(street_table.min_received), " 件");
   auto below = [&](std::string_view what, const std::vector<KpiReport>& units) {
     if (units.empty()) return;
-    absl::StrAppend(&t, "  below the minimum, not ranked 未达门槛 (", units.size(), " ", std::string(what), "):");
+    absl::StrAppend(&t, "  未达排名门槛、不参加排名的", std::string(what), "（", units.size(), " 个）：");
     std::size_t width = 80;
     for (std::size_t i = 0; i < units.size(); ++i) {
-      const std::string item = absl::StrCat(" ", units[i].unit_name, " ", thousands(units[i].counts.received),
-                                            i + 1 < units.size() ? "," : "");
+      const std::string item = absl::StrCat(units[i].unit_name, " ", thousands(units[i].counts.received), " 件",
+                                            i + 1 < units.size() ? "，" : "");
       if (width + display_width(item) > 96) {
-        absl::StrAppend(&t, "\n   ");
-        width = 3;
+        absl::StrAppend(&t, "\n    ");
+        width = 4;
       }
       absl::StrAppend(&t, item);
       width += display_width(item);
     }
     absl::StrAppend(&t, "\n");
   };
-  table_header(absl::StrCat("Streets and towns 街道/镇, by composite score; ", minimum,
-                            "\n  (超期未办 = open past deadline, 曾超期 = ever overdue)"));
+  table_header(absl::StrCat("街道/镇考核排名（按综合成绩；", minimum, "）"));
   for (const auto& e : street_table.ranked) table_row(e.report, e.rank);
   table_row(property, 0);
-  absl::StrAppend(&t, "  (the last row: property companies 物业公司 under the 物业行业党委, which handle property matters\n"
-                      "   routed to them under a tripartite agreement 三方协议)\n");
-  below("streets and towns", street_table.below_minimum);
+  absl::StrAppend(&t, "  （末行：物业行业党委所属物业服务企业，依三方协议承办派给它们的物业事项；不是街道/镇，不参加排名）\n");
+  below("街道/镇", street_table.below_minimum);
   absl::StrAppend(&t, "\n");
-  table_header(absl::StrCat("Top communities 社区 (", communities.size(), " ranked of ",
-                            communities.size() + community_table.below_minimum.size(), "; ", minimum, ")"));
+  table_header(absl::StrCat("社区排名前五名（共 ", communities.size() + community_table.below_minimum.size(),
+                            " 个社区，参加排名 ", communities.size(), " 个；", minimum, "）"));
   for (std::size_t i = 0; i < k; ++i) table_row(communities[i].report, communities[i].rank);
-  table_header("Bottom communities");
+  table_header("社区排名后五名");
   for (std::size_t i = communities.size() - k; i < communities.size(); ++i) {
     table_row(communities[i].report, communities[i].rank);
   }
-  below("communities", community_table.below_minimum);
-  absl::StrAppend(&t, "\nPolicy findings 政策检查 (", engine.policy_name(), ")\n");
-  absl::StrAppend(&t, "  coverage 覆盖: ", org.grids_without_station.size(), " of ", d.grids.size(),
-                  " grids without a station; ", org.compounds_without_branch.size(),
-                  " compounds without their own branch; ", org.units_without_secretary.size(),
-                  " party organizations without a secretary in office\n");
-  auto indented = [&](const std::string& block) {
-    for (absl::string_view l : absl::StrSplit(block, '\n', absl::SkipEmpty())) absl::StrAppend(&t, "    ", l, "\n");
-  };
-  absl::StrAppend(&t, "  organization 组织体系 (OrgGraph summary):\n");
-  indented(org.summary_text);
-  indented(org.coverage_text);
-  absl::StrAppend(&t, "  rules 规则 (PolicySet::evaluate over the coverage, each community, each grid branch):\n");
+  below("社区", community_table.below_minimum);
+  absl::StrAppend(&t, "\n政策检查（", engine.policy_name(), "）\n");
+  absl::StrAppend(&t, "  覆盖情况：", org.grids_without_station.size(), " / ", d.grids.size(),
+                  " 个网格未设先锋枢纽驿站，", org.compounds_without_branch.size(), " 个符合条件的小区未单独建立党支部，",
+                  org.units_without_secretary.size(), " 个党组织书记空缺\n");
+  // Each rule: its severity and requirement in Chinese, how often it failed, the first unit
+  // that failed it by name (rule ids and English evidence stay in report.json).
   for (const auto& id : rule_order) {
     const RuleTally& r = rules.at(id);
-    absl::StrAppend(&t, "  ", left(absl::StrCat("[", r.severity, "]"), 10), left(r.rule, 30), right(std::to_string(r.failed), 5),
-                    " of ", r.checks, " checks failed", r.failed ? " — " : "", r.failed ? r.message_zh : "", "\n");
-    if (!r.examples.empty()) {
-      absl::StrAppend(&t, "            e.g. ", r.examples.front().first, ": ", r.examples.front().second, "\n");
+    absl::StrAppend(&t, "  [", report::severity_zh(r.severity), "] 未通过 ", thousands(r.failed), " / ",
+                    thousands(r.checks), " 次检查：", r.message_zh, "\n");
+    if (r.failed > 0 && !r.examples.empty()) {
+      absl::StrAppend(&t, "         未通过示例：", unit_name(r.examples.front().first), "\n");
     }
   }
   for (const auto& part : loop_reports) {
     if (!part.text.empty()) absl::StrAppend(&t, "\n", part.text);
   }
-  absl::StrAppend(&t, "\nFiles 文件 (in ", options.out_dir, ")\n");
-  for (const auto& f : files) absl::StrAppend(&t, "  ", left(f.path, 22), f.description, "\n");
+  absl::StrAppend(&t, "\n文件（", options.out_dir, "）\n");
+  for (const auto& f : files) absl::StrAppend(&t, "  ", left(f.path, 26), f.description_zh, "\n");
   return parts;
 }
 

@@ -19,8 +19,8 @@ done
 cmp -s "$work/a/report.json" "$work/b/report.json" || fail "same seed, different report.json"
 cmp -s "$work/a/report.json" "$work/c/report.json" && fail "different seeds, same report.json"
 [ -s "$work/a.err" ] && fail "progress written to a non-terminal stderr: $(head -c 300 "$work/a.err")"
-for s in "KPIs 全区考核指标" "Streets and towns" "Top communities" "Bottom communities" "Policy findings" \
-         "grids without a station" "report.html" "journal.sqlite" "Done in"; do
+for s in "全区考核指标" "街道/镇考核排名" "社区排名前五名" "社区排名后五名" "政策检查" \
+         "个网格未设先锋枢纽驿站" "report.html" "journal.sqlite" "完成，用时"; do
   grep -qF "$s" "$work/a.txt" || fail "report lacks '$s'"
 done
 # The loops' reports on the demo's journal, which holds projects and fund accounts: a table

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/kpi.hpp"
+#include "jiceng/loop.hpp"
 
 namespace jiceng {
 namespace {
@@ -92,9 +94,9 @@ TEST(Demo, RunsTheWholeLoopWithoutARefusedCommand) {
     }
   }
   EXPECT_TRUE(station_rule);
-  // The terminal report has its sections.
-  for (const char* s : {"KPIs 全区考核指标", "Streets and towns", "Top communities", "Bottom communities",
-                        "Policy findings", "长桥街道党工委"}) {
+  // The terminal report has its sections, in Chinese like report.html.
+  for (const char* s : {"全区考核指标", "街道/镇考核排名", "社区排名前五名", "社区排名后五名", "政策检查",
+                        "长桥街道党工委", "排名门槛：统计期内登记诉求不少于 30 件", "物业服务"}) {
     EXPECT_NE(r->report_text.find(s), std::string::npos) << s;
   }
 }
@@ -214,6 +216,80 @@ TEST(Demo, ReportIsForADistrictOffice) {
   const std::size_t note = page.find("id=\"last-month-note\"");
   ASSERT_NE(note, std::string::npos);
   EXPECT_NE(page.find(std::string(root.at("period").as_object().at("to").as_string()), note), std::string::npos);
+}
+
+// The hosted loops' sections of report.html (each loop's demo part writes its own) are in
+// Chinese too: states by their tables' Chinese names, refusals by their reasons in Chinese,
+// no state code and no English sentence on the page (report.json keeps both).
+TEST(Demo, TheHostedLoopsSectionsAreInChinese) {
+  DemoOptions o = quick(5);
+  o.days = 30;
+  o.petitions_per_day = 20;
+  absl::StatusOr<DemoResult> r = run_demo(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const json::object root = json::parse(r->report_json).as_object();
+  const std::string& page = r->report_html;
+  const std::size_t from = page.find("<div id=\"loop-parts\">");
+  const std::size_t to = page.find("<h2>政策检查</h2>");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  const std::string text = visible_text(page.substr(from, to - from));
+  for (const char* h : {"人民调解", "任期目标公开承诺", "物业服务企业红黑榜", "议事", "项目与为民服务专项经费", "跨域项目"}) {
+    EXPECT_NE(text.find(h), std::string::npos) << h;
+  }
+  // No loop's state code, as a word.
+  auto has_word = [&text](std::string_view w) {
+    for (std::size_t at = text.find(w); at != std::string::npos; at = text.find(w, at + 1)) {
+      auto latin = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+      const bool before = at > 0 && latin(text[at - 1]);
+      const bool after = at + w.size() < text.size() && latin(text[at + w.size()]);
+      if (!before && !after) return true;
+    }
+    return false;
+  };
+  std::size_t states = 0;
+  for (const auto& loop : make_registered_loops()) {
+    for (const auto& st : loop->table().states) {
+      ++states;
+      EXPECT_FALSE(has_word(st.name)) << loop->table().loop << " state code on the page: " << st.name;
+    }
+  }
+  EXPECT_GT(states, 30u);
+  // No English: no Latin word of four letters or more (ids like M00000004 and grades like
+  // AAA are not words of letters).
+  std::string word;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      word += c;
+      continue;
+    }
+    EXPECT_LT(word.size(), 4u) << "English on the page: " << word << " in …"
+                               << text.substr(i > 80 ? i - 80 : 0, 160) << "…";
+    word.clear();
+  }
+  // The refusals the demo provoked: their reasons in Chinese, the English messages not shown.
+  const json::array& refused = root.at("deliberation").as_object().at("refused_on_purpose").as_array();
+  ASSERT_FALSE(refused.empty());
+  for (const auto& v : refused) {
+    EXPECT_EQ(text.find(std::string(v.at("refusal").as_string())), std::string::npos);
+    EXPECT_NE(text.find(std::string(v.at("refusal_zh").as_string())), std::string::npos);
+  }
+  const json::object& fund = root.at("fund_use").as_object();
+  ASSERT_FALSE(fund.at("refused_on_purpose").as_object().empty());
+  for (const auto& kv : fund.at("refused_on_purpose").as_object()) {
+    EXPECT_EQ(text.find(std::string_view(kv.key().data(), kv.key().size())), std::string::npos) << kv.key();
+  }
+  for (const auto& kv : fund.at("refused_on_purpose_zh").as_object()) {
+    EXPECT_NE(text.find(std::string_view(kv.key().data(), kv.key().size())), std::string::npos) << kv.key();
+  }
+  // Amounts grouped for zh-CN readers.
+  const std::string allocated(fund.at("allocated").as_string());  // e.g. "25580000.00"
+  ASSERT_GT(allocated.size(), 7u);
+  EXPECT_EQ(text.find(absl::StrCat("拨付 ", allocated, " 元")), std::string::npos) << "ungrouped: " << allocated;
+  const std::size_t at = text.find("拨付 ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NE(text.substr(at, 20).find(','), std::string::npos) << text.substr(at, 40);
 }
 
 TEST(Demo, RunsUnderOtherPolicySetsToo) {

@@ -54,7 +54,9 @@ std::string render_table(const Rows& rows) {
 }
 
 std::vector<std::string> summary_header() {
-  return {"单位 unit", "登记 received", "办结 done", "响应率", "解决率", "满意率", "综合", "办结率", "按时率", "超期率", "重办率", "上报率", "中位 wd", "P90 wd"};
+  // Short, for a terminal; the last two are 办结用时 in working days (the table's note says so).
+  return {"单位", "登记", "办结", "响应率", "解决率", "满意率", "综合", "办结率", "按时率", "超期率", "重办率", "上报率",
+          "用时中位", "用时P90"};
 }
 std::vector<std::string> summary_row(const std::string& label, const KpiReport& r) {
   const auto& x = r.rates;
@@ -101,16 +103,16 @@ Rows trend_rows(const KpiBundle& b, std::vector<std::string> header, const std::
   return rows;
 }
 Rows below_minimum_rows(const KpiBundle& b) {
-  Rows rows{{"单位 unit", "登记 received"}};
+  Rows rows{{"单位", "登记"}};
   for (const auto& r : b.below_minimum) rows.push_back({label_of(r), count(r.counts.received)});
   return rows;
 }
 std::string minimum_note(const KpiBundle& b) {
   return absl::StrCat("排名门槛：统计期内登记诉求不少于 ", count(b.ranking_min_received),
-                      " 件的单位参加排名（ranking minimum ", b.ranking_min_received, " petitions received）");
+                      " 件的单位参加排名");
 }
 std::string below_note(const KpiBundle& b) {
-  return absl::StrCat("未达门槛、不参加排名的单位 ", b.below_minimum.size(), " 个（below the minimum, not ranked）");
+  return absl::StrCat("未达门槛、不参加排名的单位 ", b.below_minimum.size(), " 个");
 }
 /// The last month's 办结率 counts petitions still open when the data end: say how many.
 std::string last_month_note(const KpiBundle& b) {
@@ -124,49 +126,50 @@ std::string last_month_note(const KpiBundle& b) {
 
 Rows share_rows(const std::string& head, const std::vector<KpiShare>& shares,
                 const std::function<std::string(const std::string&)>& name) {
-  Rows rows{{head, "件数 count", "占比 share"}};
+  Rows rows{{head, "件数", "占比"}};
   for (const auto& s : shares) rows.push_back({name(s.key), count(s.count), pct(s.share)});
   return rows;
 }
 
 std::string render_text(const KpiBundle& b, const PetitionPolicy& policy) {
   const KpiReport& r = b.report;
-  std::string out = absl::StrCat("考核报表 KPI report — ", label_of(r), " — 统计周期 ", period_zh(r.period), "\n",
-                                 absl::StrFormat("权重 weights: 响应 %g / 解决 %g / 满意 %g, 基本满意系数 %g\n\n",
+  std::string out = absl::StrCat("考核报表 — ", label_of(r), " — 统计周期 ", period_zh(r.period), "\n",
+                                 absl::StrFormat("综合成绩权重：响应 %g / 解决 %g / 满意 %g，基本满意系数 %g\n\n",
                                                  r.weights.response, r.weights.solve, r.weights.satisfaction,
                                                  r.weights.basic_satisfaction_factor));
   const auto& c = r.counts;
-  out += render_table({{"计数 count", "件数"},
-                       {"登记 received", count(c.received)},
-                       {"受理 accepted", count(c.accepted)},
-                       {"派单 dispatched", count(c.dispatched)},
-                       {"办结 done (resolved or closed)", count(c.done)},
-                       {"归档 closed", count(c.closed)},
-                       {"按时办结 on time", count(c.on_time)},
-                       {"超期办结 closed late", count(c.closed_late)},
-                       {"超期未办结 open past deadline", count(c.open_past_deadline)},
-                       {"有效回访 evaluated", count(c.evaluated)},
+  out += render_table({{"计数", "件数"},
+                       {"登记", count(c.received)},
+                       {"受理", count(c.accepted)},
+                       {"派单", count(c.dispatched)},
+                       {"办结（含归档）", count(c.done)},
+                       {"归档", count(c.closed)},
+                       {"按时办结", count(c.on_time)},
+                       {"超期办结", count(c.closed_late)},
+                       {"超期未办结", count(c.open_past_deadline)},
+                       {"有效回访", count(c.evaluated)},
                        {"不予受理 / 合并 / 撤回", absl::StrCat(count(c.rejected), " / ", count(c.merged), " / ", count(c.withdrawn))}});
   out += "\n";
   out += render_table({summary_header(), summary_row(label_of(r), r)});
+  out += "（用时中位、用时P90：办结用时，工作日）\n";
   if (!r.category_shares.empty()) {
-    out += "\n" + render_table(share_rows("类别 category", r.category_shares,
+    out += "\n" + render_table(share_rows("类别", r.category_shares,
                                            [&](const std::string& k) { return policy.category_name(k); }));
   }
   if (!r.channel_shares.empty()) {
-    out += "\n" + render_table(share_rows("渠道 channel", r.channel_shares, report::channel_zh));
+    out += "\n" + render_table(share_rows("渠道", r.channel_shares, report::channel_zh));
   }
   if (b.ranking_level >= 0) {
-    out += absl::StrCat("\n排名 ranking, level ", b.ranking_level, "（按综合成绩 composite ×100）\n", minimum_note(b), "\n");
+    out += absl::StrCat("\n排名（第 ", b.ranking_level, " 级单位，按综合成绩）\n", minimum_note(b), "\n");
     if (b.ranking.empty()) {
-      out += "（无单位达到门槛 no unit reaches the minimum）\n";
+      out += "（无单位达到门槛）\n";
     } else {
-      out += render_table(ranking_rows(b, summary_header(), "#"));
+      out += render_table(ranking_rows(b, summary_header(), "名次"));
     }
     if (!b.below_minimum.empty()) out += "\n" + below_note(b) + "\n" + render_table(below_minimum_rows(b));
   }
   if (!b.trend.empty()) {
-    out += "\n月度趋势 trend\n" + render_table(trend_rows(b, summary_header(), "月份 month"));
+    out += "\n月度趋势\n" + render_table(trend_rows(b, summary_header(), "月份"));
     if (std::string note = last_month_note(b); !note.empty()) out += note + "\n";
   }
   return out;

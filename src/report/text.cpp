@@ -1,12 +1,15 @@
 #include "report/text.hpp"
 
 #include <initializer_list>
+#include <optional>
 #include <utility>
 
 #include <unicode/locid.h>
 #include <unicode/numberformatter.h>
 #include <unicode/unistr.h>
 #include <utf8proc.h>
+
+#include "jiceng/petition.hpp"
 
 namespace jiceng::report {
 
@@ -102,15 +105,9 @@ std::string channel_zh(std::string_view channel) {
 }
 
 std::string state_zh(std::string_view state) {
-  return lookup(state, {{"received", "已登记"},
-                        {"accepted", "已受理"},
-                        {"rejected", "不予受理"},
-                        {"merged", "已合并"},
-                        {"dispatched", "已派单"},
-                        {"in_progress", "办理中"},
-                        {"resolved", "已办结"},
-                        {"closed", "已归档"},
-                        {"withdrawn", "已撤回"}});
+  // The petition table's own names (one dictionary: the one the workflow diagram shows).
+  const std::optional<State> s = parse_state(state);
+  return s ? std::string(chinese_name(*s)) : std::string(state);
 }
 
 std::string severity_zh(std::string_view severity) {

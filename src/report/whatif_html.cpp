@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "jiceng/petition.hpp"
 #include "report/text.hpp"
 
 namespace jiceng::report {
@@ -63,6 +65,12 @@ std::string_view rate_zh(std::string_view metric) {
   if (metric == "reopen") return "重办率";
   if (metric == "satisfaction") return "满意率";
   return metric;
+}
+
+// A petition command by the petition table's Chinese name (e.g. "request_extension" → 申请延期).
+std::string command_zh(const std::string& command) {
+  const std::optional<EventType> e = parse_event_type(command);
+  return e ? std::string(chinese_name(*e)) : command;
 }
 
 std::vector<std::string> count_row(std::string label, const json::value& d) {
@@ -222,7 +230,7 @@ absl::StatusOr<std::string> render_whatif_html(const std::string& whatif_json) {
     std::vector<std::vector<std::string>> t{{"诉求", "第一条被拒命令", "时间", "执行人", "原因", "被拒命令数"}};
     for (std::size_t i = 0; i < a.size() && i < kListed; ++i) {
       const json::value& f = path(a[i], {"first_refused"});
-      t.push_back({text(path(a[i], {"petition"})), text(path(f, {"command"})), text(path(f, {"time"})),
+      t.push_back({text(path(a[i], {"petition"})), command_zh(text(path(f, {"command"}))), text(path(f, {"time"})),
                    text(path(f, {"actor"})), text(path(f, {"reason"})), text(path(a[i], {"refused_commands"}))});
     }
     absl::StrAppend(&o, "<h2>变体中偏离的诉求</h2>\n<p>共 ", a.size(), " 件",

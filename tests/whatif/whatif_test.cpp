@@ -175,6 +175,11 @@ TEST_F(WhatIfTest, ARefusedCommandMarksItsPetitionDivergedAndTheRunGoesOn) {
   EXPECT_GT(doc.at("diff").at("diverged_only_in_variant").to_number<std::int64_t>(), 0);
   // The diverged petitions were still resolved or closed later (commands after the refusal ran).
   EXPECT_GT(var.at("totals").at("counts").at("done").to_number<std::int64_t>(), 0);
+  // The page names the refused command in Chinese (the petition table's name), not by code.
+  auto html = report::render_whatif_html(json::serialize(doc));
+  ASSERT_TRUE(html.ok()) << html.status();
+  EXPECT_NE(html->find("<td>申请延期</td>"), std::string::npos);
+  EXPECT_EQ(html->find("<td>request_extension</td>"), std::string::npos);
 }
 
 // A loop rule, not a petition rule: results posted on the notice board for 60 days instead

@@ -472,13 +472,17 @@ absl::StatusOr<Result> PgJournal::exec(PGconn* c, const char* sql, std::string_v
 }
 
 absl::StatusOr<Conn> PgJournal::connect(bool listen) const {
-  Conn c(PQconnectdb(conninfo_.c_str()));
+  // The URI may name the session (application_name=…, or PGAPPNAME): how an operator, or a
+  // test ending only its own backends, tells the servers' sessions apart; "jiceng" otherwise.
+  const char* const keys[] = {"dbname", "fallback_application_name", nullptr};
+  const char* const values[] = {conninfo_.c_str(), "jiceng", nullptr};
+  Conn c(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
   if (!c || PQstatus(c.get()) != CONNECTION_OK) {
     std::string detail = c ? PQerrorMessage(c.get()) : "out of memory";
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
     return absl::UnavailableError(cat("journal ", display_, ": cannot connect: ", detail));
   }
-  std::string setup = cat("SET application_name = 'jiceng'; SET synchronous_commit = ", sync_setting(options_.sync), ";");
+  std::string setup = cat("SET synchronous_commit = ", sync_setting(options_.sync), ";");
   if (options_.read_only) setup += " SET default_transaction_read_only = on;";
   if (listen) setup += cat(" LISTEN jc_events_", chain_, ";");
   JICENG_RETURN_IF_ERROR(exec(c.get(), setup.c_str(), "set up the session").status());

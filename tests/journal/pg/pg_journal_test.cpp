@@ -623,7 +623,7 @@ TEST(PgJournal, AwaitSeqAndTailingCatchUpWithAndWithoutHints) {
   EXPECT_EQ((*b)->state_digest(), (*c)->state_digest());
 
   // A dropped connection (the server ended b's sessions): b reconnects and catches up.
-  pg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jiceng'");
+  pg_sql(test::pg_terminate_own_sql());
   // a is behind c: run() catches up (reconnecting) and re-runs.
   absl::Status moved = (*a)->run([](Engine& e) { return e.set_policy("suzhou-sip", test::kT0 + 3); });
   ASSERT_TRUE(moved.ok()) << moved;
@@ -642,7 +642,7 @@ TEST(PgJournal, AmbiguousCommitIsDecidedByTheStoredHash) {
   ASSERT_TRUE(j.ok());
   ASSERT_TRUE((*j)->append(make_records(3, 1)).ok());
   const ChainHash head = (*j)->head();
-  PGconn* blocker = PQconnectdb(test::pg_base_uri().c_str());
+  PGconn* blocker = PQconnectdb(test::pg_admin_uri().c_str());
   ASSERT_EQ(PQstatus(blocker), CONNECTION_OK);
   PQclear(PQexec(blocker, absl::StrCat("BEGIN; SELECT * FROM jc_chain WHERE chain = ", chain, " FOR UPDATE").c_str()));
   absl::StatusOr<AppendResult> result;
@@ -651,9 +651,7 @@ TEST(PgJournal, AmbiguousCommitIsDecidedByTheStoredHash) {
   std::string killed = "0";
   for (int i = 0; i < 200 && killed != "1"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    killed = pg_sql(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'jiceng' "
-        "AND wait_event_type = 'Lock'");
+    killed = pg_sql(test::pg_terminate_own_sql("wait_event_type = 'Lock'"));
   }
   ASSERT_EQ(killed, "1");
   PQclear(PQexec(blocker, "ROLLBACK"));
@@ -678,7 +676,7 @@ TEST(PgJournal, DroppedIdleConnectionReconnectsForTheNextAppend) {
   auto j = Journal::open(pg_uri(chain));
   ASSERT_TRUE(j.ok());
   ASSERT_TRUE((*j)->append(make_records(2, 1)).ok());
-  pg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jiceng'");
+  pg_sql(test::pg_terminate_own_sql());
   auto r = (*j)->append(make_records(2, 2));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->last_seq, 4u);
@@ -687,11 +685,41 @@ TEST(PgJournal, DroppedIdleConnectionReconnectsForTheNextAppend) {
   auto other = Journal::open(pg_uri(chain));
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE((*other)->append(make_records(2, 3)).ok());
-  pg_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'jiceng'");
+  pg_sql(test::pg_terminate_own_sql());
   auto lost = (*j)->append(make_records(2, 4));
   EXPECT_TRUE(is_journal_conflict(lost.status())) << lost.status();
   EXPECT_EQ((*j)->last_seq(), 4u);
   ASSERT_TRUE((*other)->verify().ok());
+}
+
+// A session is named by the URI's application_name, else "jiceng" (libpq's
+// fallback_application_name), so that an operator — or the crash rounds here — can end one
+// server's sessions and no other's.
+TEST(PgJournal, SessionsAreNamedByTheUriOrJiceng) {
+  JICENG_NEED_PG();
+  // The listening session's last query is its setup, which names the chain's channel.
+  auto name_of_listener = [](int chain) {
+    return pg_sql(absl::StrCat("SELECT string_agg(application_name, ',') FROM pg_stat_activity WHERE query LIKE "
+                               "'%LISTEN jc_events_", chain, ";%' AND pid <> pg_backend_pid()"));
+  };
+  const int named = next_chain();
+  auto a = Journal::open(absl::StrCat(test::pg_admin_uri(), "&application_name=jiceng-web2&chain=", named));
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE((*a)->wait_for_append(absl::Milliseconds(1)).ok());
+  EXPECT_EQ(name_of_listener(named), "jiceng-web2");
+  const int plain = next_chain();
+  auto b = Journal::open(absl::StrCat(test::pg_admin_uri(), "&chain=", plain));
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_TRUE((*b)->wait_for_append(absl::Milliseconds(1)).ok());
+  EXPECT_EQ(name_of_listener(plain), "jiceng");
+  // Ending the sessions of one name leaves the others': b's next append needs no reconnect
+  // (pg_stat_activity still shows its listener), a's reconnects and lands.
+  EXPECT_EQ(pg_sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = "
+                   "'jiceng-web2'"),
+            "2");
+  EXPECT_EQ(name_of_listener(plain), "jiceng");
+  ASSERT_TRUE((*a)->append(make_records(1, 1)).ok());
+  ASSERT_TRUE((*b)->append(make_records(1, 1)).ok());
 }
 
 // docs/postgres.md's grants: the application role appends and reads, and may not rewrite.
@@ -873,8 +901,7 @@ TEST(PgJournalProcesses, SigkillAndTerminatedSessionsLoseNoAcknowledgedAppend) {
     while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(ms)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(40 + rng() % 60));
       if (round % 2 == 1) {
-        terminations += std::stoi(pg_sql(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'jiceng'"));
+        terminations += std::stoi(pg_sql(test::pg_terminate_own_sql()));
       }
     }
     ::kill(pid, SIGKILL);

@@ -11,7 +11,7 @@
 //       EVENT: support | withdraw_support | merge --into ID
 //            | return_not_ours (--competent-unit U | --external-body NAME) --reason TEXT
 //   jiceng petition response DB ID
-//   jiceng petition party [DB] --category C --location L [--policy NAME|FILE] [--org FILE]
+//   jiceng petition party [DB] --category C --location L [--policy NAME|FILE] [--org FILE] [--min-seq N]
 #include <ctime>
 #include <fstream>
 #include <functional>
@@ -163,7 +163,11 @@ int run_party(const PetitionCliOptions& o) {
   if (!o.db.empty()) {
     auto d = civic::open_journal(o.db);
     if (!d.ok()) return fail("party", d.status());
+    if (auto st = await_min_seq(**d, o.min_seq); !st.ok()) return fail("party", st);
     return print_party((*d)->engine(), o);
+  }
+  if (o.min_seq.seq != 0) {
+    return fail("party", absl::InvalidArgumentError("--min-seq needs a journal (DB): without one nothing is awaited"));
   }
   // No journal: an engine on the policy named (a built-in set or a file) and an org graph.
   auto e = Engine::create("national");
@@ -231,6 +235,7 @@ void add_petition_commands(CLI::App& app, int& exit_code) {
   q->add_option("--location", o->location, "household or unit id")->required();
   q->add_option("--policy", o->policy, "built-in set or policy file (without DB; default national)");
   q->add_option("--org", o->org, "org graph JSON file (without DB; default the bundled sample district)");
+  add_min_seq_options(q, o->min_seq);
   q->callback([o, &exit_code] { exit_code = run_party(*o); });
 }
 

@@ -99,10 +99,15 @@ if(TARGET jiceng_cli)
     "$cli" petition show "$db" 1 --min-seq $((n + 1)) --wait 0 2>&1; echo exit=$?
     "$cli" export open311 "$db" --out "$out" --min-seq $((n + 1)) --wait 0 2>&1; echo exit=$?
     [ -e "$out" ] && echo "export wrote $out"
-    "$cli" report "$db" --min-seq 1 --wait 3601 >/dev/null 2>&1; echo exit=$?]=]
+    "$cli" report "$db" --min-seq 1 --wait 3601 >/dev/null 2>&1; echo exit=$?
+    # petition party: its journal is optional; --min-seq waits on it, and needs one.
+    p="petition party --category property --location H-C02B01-0301"
+    "$cli" $p "$db" --min-seq "$n" | grep -o '"listed":"property_company"'
+    "$cli" $p "$db" --min-seq $((n + 1)) --wait 0 2>&1; echo exit=$?
+    "$cli" $p --min-seq 1 2>&1; echo exit=$?]=]
     $<TARGET_FILE:jiceng_cli> ${jdb} ${PROJECT_BINARY_DIR}/journal_cli)
   set_tests_properties(journal_cli_min_seq PROPERTIES LABELS journal FIXTURES_REQUIRED journal_cli_db
-    PASS_REGULAR_EXPRESSION "^at seq ([0-9]+): ok\njiceng report: journal [^\n]*fixture\\.db: seq [0-9]+ not reached within 300ms \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng petition show: journal [^\n]*: seq [0-9]+ not reached within 0 \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng export open311: journal [^\n]*: seq [0-9]+ not reached within 0 [^\n]*\nexit=2\nexit=2\n$")
+    PASS_REGULAR_EXPRESSION "^at seq ([0-9]+): ok\njiceng report: journal [^\n]*fixture\\.db: seq [0-9]+ not reached within 300ms \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng petition show: journal [^\n]*: seq [0-9]+ not reached within 0 \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng export open311: journal [^\n]*: seq [0-9]+ not reached within 0 [^\n]*\nexit=2\nexit=2\n\"listed\":\"property_company\"\njiceng petition party: journal [^\n]*fixture\\.db: seq [0-9]+ not reached within 0 \\(the engine is at seq [0-9]+\\)\nexit=2\njiceng petition party: --min-seq needs a journal \\(DB\\)[^\n]*\nexit=2\n$")
   # Snapshot, then replay from it and from the start: same digest. It writes to a journal of
   # its own, so the checks above (which expect no snapshot) can run beside it.
   add_test(NAME journal_cli_snapshot_digests COMMAND /bin/sh -c

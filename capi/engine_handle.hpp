@@ -26,6 +26,10 @@ struct jc_engine {
   // calling thread's batch), i.e. after the engine's lock, never before it.
   std::mutex kpi_mu;
   std::unique_ptr<jiceng::KpiIndex> kpi;
+  // A tailing thread (jc_engine_start_tailing) re-points the views above: stop it first.
+  ~jc_engine() {
+    if (durable != nullptr) (void)durable->stop_tailing();
+  }
 };
 
 namespace jc {

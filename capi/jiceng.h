@@ -1037,6 +1037,23 @@ JC_API jc_status jc_engine_await_seq(jc_engine *engine, uint64_t min_seq, int64_
  * it is jc_engine_batch.
  */
 JC_API jc_status jc_engine_run(jc_engine *engine, jc_batch_fn fn, void *user_data, int max_tries);
+/**
+ * Background tailing: starts a thread that catches up (as jc_engine_catch_up) whenever
+ * another writer's append hint arrives and at least every `poll_interval_ms`
+ * (1..3,600,000; hints can be lost), so that the engine's queries follow the chain without
+ * the caller asking. The engine's calls stay safe meanwhile, but the borrowed views of
+ * jc_engine_org and jc_engine_calendar must not be read while it runs (the thread may
+ * replace the graph or calendar at any moment). JC_FAILED_PRECONDITION when it already
+ * runs or the engine has no journal; JC_INVALID_ARGUMENT for an interval out of range.
+ * jc_engine_free stops it.
+ */
+JC_API jc_status jc_engine_start_tailing(jc_engine *engine, int64_t poll_interval_ms);
+/**
+ * Stops the thread of jc_engine_start_tailing (JC_OK when none runs) and returns the
+ * status of its last failed catch-up, with that message (e.g. JC_DATA_LOSS naming a bad
+ * row), or JC_OK when every catch-up succeeded. Tailing can be started again after.
+ */
+JC_API jc_status jc_engine_stop_tailing(jc_engine *engine);
 
 /* --- KPIs (考核指标) -------------------------------------------------------------------- */
 

@@ -118,6 +118,28 @@ jc_status jc_engine_await_seq(jc_engine* engine, uint64_t min_seq, int64_t timeo
   });
 }
 
+jc_status jc_engine_start_tailing(jc_engine* engine, int64_t poll_interval_ms) {
+  constexpr const char* fn = "jc_engine_start_tailing";
+  JC_GUARD(fn) {
+    JC_CHECK(need_durable(engine, fn));
+    if (poll_interval_ms < 1 || poll_interval_ms > kMaxAwaitMs)
+      return jc::fail(JC_INVALID_ARGUMENT,
+                      jc::cat(fn, ": poll_interval_ms ", poll_interval_ms, " is not in 1..", kMaxAwaitMs));
+    return jc::from_status(engine->durable->start_tailing(absl::Milliseconds(poll_interval_ms),
+                                                          [engine] { jc::refresh_views(engine); }),
+                           fn);
+  });
+}
+
+jc_status jc_engine_stop_tailing(jc_engine* engine) {
+  constexpr const char* fn = "jc_engine_stop_tailing";
+  JC_GUARD(fn) {
+    JC_CHECK(jc::need_engine(engine, fn));
+    if (engine->durable == nullptr) return JC_OK;  // nothing can be tailing
+    return jc::from_status(engine->durable->stop_tailing(), fn);
+  });
+}
+
 jc_status jc_journal_options_init(jc_journal_options* opts, unsigned int version) {
   JC_GUARD("jc_journal_options_init") {
     JC_CHECK(jc::need(opts, "jc_journal_options_init", "opts"));

@@ -355,8 +355,11 @@ class DurableEngine {
   /// polling, for at most `timeout`. DEADLINE_EXCEEDED when the chain did not get there.
   absl::Status await_seq(std::uint64_t min_seq, absl::Duration timeout);
   /// Starts a thread that catches up whenever a hint comes and at least every
-  /// `poll_interval` (hints can be lost). FAILED_PRECONDITION when already running.
-  absl::Status start_tailing(absl::Duration poll_interval = absl::Seconds(1));
+  /// `poll_interval` (1 ms .. 1 h; hints can be lost), then calls `after_catch_up` (if
+  /// any) on that thread — how the C handle re-points its borrowed views. The engine's
+  /// queries stay safe meanwhile. FAILED_PRECONDITION when already running.
+  absl::Status start_tailing(absl::Duration poll_interval = absl::Seconds(1),
+                             std::function<void()> after_catch_up = {});
   /// Stops that thread (no-op when none); the status of its last failed catch-up, if any.
   absl::Status stop_tailing();
 

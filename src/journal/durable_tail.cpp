@@ -95,14 +95,14 @@ absl::Status DurableEngine::await_seq(std::uint64_t min_seq, absl::Duration time
   }
 }
 
-absl::Status DurableEngine::start_tailing(absl::Duration poll_interval) {
+absl::Status DurableEngine::start_tailing(absl::Duration poll_interval, std::function<void()> after_catch_up) {
   if (tailer_ != nullptr) return absl::FailedPreconditionError("start_tailing: already tailing");
   if (poll_interval < absl::Milliseconds(1) || poll_interval > absl::Hours(1)) {
     return absl::InvalidArgumentError("start_tailing: the poll interval must be 1 ms .. 1 h");
   }
   tailer_.reset(new Tailer());
   Tailer* t = tailer_.get();
-  t->thread = std::thread([this, t, poll_interval] {
+  t->thread = std::thread([this, t, poll_interval, after = std::move(after_catch_up)] {
     absl::Time next_poll = absl::Now();
     while (!t->stop.load()) {
       const absl::Time now = absl::Now();
@@ -115,6 +115,7 @@ absl::Status DurableEngine::start_tailing(absl::Duration poll_interval) {
       }
       if (!go) continue;
       absl::StatusOr<std::uint64_t> n = catch_up();
+      if (after && (!n.ok() || *n > 0)) after();  // a failed catch-up may have applied rows before it
       next_poll = absl::Now() + poll_interval;
       if (!n.ok()) {
         std::lock_guard<std::mutex> lock(t->mu);

@@ -3,7 +3,8 @@
 // which writes the cluster's libpq URI to $JICENG_PG_DIR/uri); ctest capi leaves them out.
 // A stale handle's command loses the race (JC_ABORTED) and changes nothing;
 // jc_engine_catch_up then shows the winner's effect; jc_engine_run re-runs to a commit;
-// jc_engine_await_seq returns once another handle's seq is applied.
+// jc_engine_await_seq returns once another handle's seq is applied; a tailing thread
+// (jc_engine_start_tailing) follows the other handle by its append hints.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -173,6 +174,41 @@ TEST_F(CapiPostgres, AwaitSeqReturnsOnceAnotherHandlesSeqIsApplied) {
   EXPECT_STATUS(JC_DEADLINE_EXCEEDED, jc_engine_await_seq(b_, next + 3, 100));
   EXPECT_ERROR_HAS("the engine is at seq " + std::to_string(next));
   EXPECT_EQ(snapshot(b_), before);
+}
+
+// b follows a's commands in the background: woken by a's append hints (the poll interval is
+// a minute, so nothing else could catch it up in time), then a row edited behind the
+// journal's back stops the thread's catch-ups, and stopping it reports that row.
+TEST_F(CapiPostgres, TailingFollowsTheOtherServerAndStopReportsABadRow) {
+  ASSERT_OK(jc_engine_start_tailing(b_, 60000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // its first catch-up is done
+  ASSERT_OK(jc_engine_load_sample_org(a_, kMon - 86400));
+  jc_submission s = sample_submission();
+  uint64_t p = 0;
+  ASSERT_OK(jc_engine_submit(&p, a_, &kResident, &s, kMon));
+  const auto start = std::chrono::steady_clock::now();
+  while (last_seq(b_) < last_seq(a_) && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(last_seq(b_), last_seq(a_)) << "the append hint did not wake the tailing thread";
+  EXPECT_EQ(state_of(b_, p), JC_STATE_RECEIVED);
+  ASSERT_OK(jc_engine_stop_tailing(b_));
+  EXPECT_EQ(digest(b_), digest(a_));
+
+  // a's next row is edited in the database; b's thread refuses it and keeps b where it was.
+  ASSERT_OK(jc_engine_accept(a_, &kStreetOfficer, p, kMon + kHour));
+  const std::string db = uri_.substr(0, uri_.find("&chain="));
+  const std::string sql = "PGOPTIONS='-c client_min_messages=warning' psql -q -v ON_ERROR_STOP=1 '" + db +
+                          "' -c \"UPDATE jc_events SET payload = payload || '\\x00'::bytea WHERE chain = 320506 "
+                          "AND seq = " + std::to_string(last_seq(a_)) + "\"";
+  ASSERT_EQ(std::system(sql.c_str()), 0) << sql;
+  const std::string before = snapshot(b_);
+  ASSERT_OK(jc_engine_start_tailing(b_, 20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_STATUS(JC_DATA_LOSS, jc_engine_stop_tailing(b_));
+  EXPECT_ERROR_HAS("seq " + std::to_string(last_seq(a_)));
+  EXPECT_EQ(snapshot(b_), before);
+  EXPECT_EQ(state_of(b_, p), JC_STATE_RECEIVED);
 }
 
 }  // namespace

@@ -1,13 +1,16 @@
 // Catching up with other writers through the C ABI (docs/postgres.md): jc_engine_catch_up,
-// jc_engine_await_seq (the min_seq of a read) and jc_engine_run (a batch re-run after a lost
-// race). Here on a SQLite journal, where a second handle of the file reads what the first
-// appended; the same calls against several writers of one PostgreSQL chain, with real
-// lost races, are in capi_postgres_test.cpp (ctest capi_postgres) and, from Python,
+// jc_engine_await_seq (the min_seq of a read), jc_engine_run (a batch re-run after a lost
+// race) and the background tailing thread (jc_engine_start_tailing / _stop_tailing). Here
+// on a SQLite journal, where a second handle of the file reads what the first appended; the
+// same calls against several writers of one PostgreSQL chain, with real lost races, are in
+// capi_postgres_test.cpp (ctest capi_postgres) and, from Python,
 // bindings/python/tests/pg/pg_journal_uri.py.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include "capi_test_support.hpp"
 #include "jiceng.h"
@@ -126,6 +129,67 @@ TEST_F(CapiTailing, BadArgumentsAreRefusedBeforeAnythingIsRead) {
   EXPECT_STATUS(JC_FAILED_PRECONDITION, jc_engine_await_seq(memory, 0, 0));
   EXPECT_NAMES("jc_engine_await_seq");
   jc_engine_free(memory);
+}
+
+// Waits up to 20 s for `e` to reach `seq` by itself (a tailing thread's work); its seq.
+uint64_t wait_for_seq(jc_engine* e, uint64_t seq) {
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (last_seq(e) < seq && std::chrono::steady_clock::now() < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return last_seq(e);
+}
+
+TEST_F(CapiTailing, BackgroundTailingFollowsTheWriterAndRefreshesTheOrgView) {
+  ASSERT_OK(jc_engine_start_tailing(reader_, 20));  // SQLite has no hints: it polls
+  ASSERT_OK(jc_engine_load_sample_org(writer_, kMon - 86400));
+  const uint64_t p = submit(writer_, kMon);
+  ASSERT_OK(jc_engine_accept(writer_, &kStreetOfficer, p, kMon + kHour));
+  // No catch-up call on the reader: the thread applies what the writer appended.
+  EXPECT_EQ(wait_for_seq(reader_, last_seq(writer_)), last_seq(writer_));
+  int state = -1;
+  ASSERT_OK(jc_engine_state(&state, reader_, p));  // the engine's queries are safe meanwhile
+  EXPECT_EQ(state, JC_STATE_ACCEPTED);
+  ASSERT_OK(jc_engine_stop_tailing(reader_));
+  EXPECT_EQ(digest(reader_), digest(writer_));
+  // The thread re-pointed the borrowed org view at the graph the writer loaded.
+  EXPECT_GT(unit_count(reader_), 0u);
+  EXPECT_EQ(unit_count(reader_), unit_count(writer_));
+
+  // Stopped, it follows no more; started again, it does; freeing the engine stops it.
+  const uint64_t q = submit(writer_, kMon + kHour);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(last_seq(reader_), last_seq(writer_) - 1);
+  ASSERT_OK(jc_engine_start_tailing(reader_, 20));
+  EXPECT_EQ(wait_for_seq(reader_, last_seq(writer_)), last_seq(writer_));
+  ASSERT_OK(jc_engine_state(&state, reader_, q));
+  EXPECT_EQ(state, JC_STATE_RECEIVED);
+}
+
+TEST_F(CapiTailing, TailingRefusesBadArgumentsAndASecondThread) {
+  for (int64_t ms : {int64_t{0}, int64_t{-1}, int64_t{3600001}, INT64_MIN}) {
+    EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_start_tailing(reader_, ms));
+    EXPECT_NAMES("jc_engine_start_tailing");
+    EXPECT_ERROR_HAS("poll_interval_ms " + std::to_string(ms) + " is not in 1..3600000");
+  }
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_start_tailing(nullptr, 10));
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_stop_tailing(nullptr));
+  EXPECT_NAMES("jc_engine_stop_tailing");
+  ASSERT_OK(jc_engine_stop_tailing(reader_));  // none runs: nothing to stop
+  ASSERT_OK(jc_engine_start_tailing(reader_, 1000));
+  EXPECT_STATUS(JC_FAILED_PRECONDITION, jc_engine_start_tailing(reader_, 10));
+  EXPECT_ERROR_HAS("already tailing");
+  ASSERT_OK(jc_engine_stop_tailing(reader_));
+  ASSERT_OK(jc_engine_stop_tailing(reader_));
+
+  // An engine without a journal has nothing to follow.
+  jc_engine* memory = nullptr;
+  ASSERT_OK(jc_engine_open(&memory, nullptr));
+  EXPECT_STATUS(JC_FAILED_PRECONDITION, jc_engine_start_tailing(memory, 10));
+  EXPECT_ERROR_HAS("without a journal");
+  ASSERT_OK(jc_engine_stop_tailing(memory));
+  jc_engine_free(memory);
+  ASSERT_OK(jc_engine_start_tailing(writer_, 10));  // TearDown frees it while it runs
 }
 
 struct Calls {

@@ -376,6 +376,8 @@ _FUNCTIONS = [
     ("jc_engine_catch_up", jc_status, [POINTER(c_uint64), jc_engine_p]),
     ("jc_engine_await_seq", jc_status, [jc_engine_p, c_uint64, c_int64]),
     ("jc_engine_run", jc_status, [jc_engine_p, jc_batch_fn, c_void_p, c_int]),
+    ("jc_engine_start_tailing", jc_status, [jc_engine_p, c_int64]),
+    ("jc_engine_stop_tailing", jc_status, [jc_engine_p]),
     ("jc_workflow_dot", jc_status, [char_pp]),
     ("jc_workflow_matrix", jc_status, [char_pp, c_char_p]),
     # journal

@@ -55,9 +55,24 @@ class _Handle:
         except Exception:
             pass
 
+    def _at(self, min_seq):
+        """The ``min_seq`` of a view's query: first wait until the engine holds that seq
+        (Engine.await_seq, read-your-writes across servers). An owned handle has no journal
+        to wait for."""
+        if min_seq is None:
+            return
+        if self._engine is None:
+            raise InvalidArgument("min_seq: this %s is not an engine's view; it has no journal to wait for"
+                                  % self._what)
+        self._engine._read_at(min_seq)
+
     @property
     def _handle(self):
         if self._engine is not None:
+            if getattr(self._engine, "_tailing", False):
+                raise FailedPrecondition(
+                    "engine.%s cannot be read while the engine tails its journal (engine.tailing): the "
+                    "tailing thread may replace it at any moment; read it after the with block" % self._what)
             getter, kind = self._view_of
             h = getattr(C, kind)()
             check(getattr(C, getter)(ctypes.byref(h), self._engine._handle))

@@ -32,23 +32,24 @@ class Commitments(Loop):
     def __init__(self, engine):
         super().__init__(engine, "commitments")
 
-    def board(self, unit: Optional[str] = None, term_start: Optional[int] = None):
+    def board(self, unit: Optional[str] = None, term_start: Optional[int] = None, *, min_seq=None):
         """The public board (公开栏): published commitments, per unit and in total, with the
         share ticked off (done_percent, a decimal string)."""
         if term_start is not None:
             term_start = int_arg(term_start, "term_start")
-        return self.query("board", **_params(unit=unit, term_start=term_start))
+        return self.query("board", min_seq=min_seq, **_params(unit=unit, term_start=term_start))
 
-    def reviews(self, unit: Optional[str] = None, member: Optional[str] = None, year: Optional[int] = None):
+    def reviews(self, unit: Optional[str] = None, member: Optional[str] = None, year: Optional[int] = None, *,
+                min_seq=None):
         """Yearly reviews with their ratings, grade and run of 不称职; counts per grade."""
         if year is not None:
             year = int_arg(year, "year")
-        return self.query("reviews", **_params(unit=unit, member=member, year=year))
+        return self.query("reviews", min_seq=min_seq, **_params(unit=unit, member=member, year=year))
 
-    def offices(self):
+    def offices(self, *, min_seq=None):
         """Offices ended by the review (ended) and those the clock ends at its next tick
         (ending): the loop's record, shown beside the org graph's posts."""
-        return self.query("offices")
+        return self.query("offices", min_seq=min_seq)
 
 
 class Assessment(Loop):
@@ -57,16 +58,16 @@ class Assessment(Loop):
     def __init__(self, engine):
         super().__init__(engine, "assessment")
 
-    def scores(self, period: Optional[str] = None, unit: Optional[str] = None):
+    def scores(self, period: Optional[str] = None, unit: Optional[str] = None, *, min_seq=None):
         """Scores (base + Σ points, no floor), grades and lists of the companies registered
         at `unit` or below (default: the whole district), over a period label such as
         "2026Q3" or over every record."""
-        return self.query("scores", **_params(period=period, unit=unit))
+        return self.query("scores", min_seq=min_seq, **_params(period=period, unit=unit))
 
-    def companies(self):
+    def companies(self, *, min_seq=None):
         """The registered property companies with the projects they serve."""
-        return self.query("companies")["companies"]
+        return self.query("companies", min_seq=min_seq)["companies"]
 
-    def periods(self):
+    def periods(self, *, min_seq=None):
         """Assessment periods, with the red and black lists of the published ones."""
-        return self.query("periods")["periods"]
+        return self.query("periods", min_seq=min_seq)["periods"]

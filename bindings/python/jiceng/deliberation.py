@@ -40,14 +40,14 @@ class Matters(Loop):
                             date=date, roll=list(roll), attended=list(attended), yes=list(yes), no=list(no),
                             abstain=list(abstain), **fields)
 
-    def findings(self, year=None, unit=None):
+    def findings(self, year=None, unit=None, *, min_seq=None):
         """Yearly-review findings: procedure overrides (with their reason), disclosures taken
         down early, major matters decided by another procedure or without disclosure."""
-        return self.query("findings", **_filters(year, unit))["findings"]
+        return self.query("findings", min_seq=min_seq, **_filters(year, unit))["findings"]
 
-    def review(self, year=None, unit=None):
+    def review(self, year=None, unit=None, *, min_seq=None):
         """Per community: matters, major matters, and the share that completed 四议两公开."""
-        return self.query("review", **_filters(year, unit))["communities"]
+        return self.query("review", min_seq=min_seq, **_filters(year, unit))["communities"]
 
 
 def _filters(year, unit):

@@ -1,6 +1,7 @@
 """The Engine (引擎): org graph + calendar + policy + petitions (+ a durable journal), and the
 petition closed loop (诉求闭环) 民意收集—响应处理—跟踪督促—评估评价."""
 
+import contextlib
 import ctypes
 import dataclasses
 import json
@@ -329,13 +330,32 @@ class Engine(_Handle):
         DeadlineExceeded when the chain did not get there. The queries that take
         ``min_seq`` call this first."""
         seq = int_arg(min_seq, "min_seq")
-        if timeout is None:
-            timeout = self.read_timeout
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise TypeError("timeout must be a number of seconds, got %s" % type(timeout).__name__)
-        if not 0 <= timeout <= 3600:
-            raise InvalidArgument("timeout = %r is out of range: 0..3600 seconds" % (timeout,))
-        check(C.jc_engine_await_seq(self._handle, seq, int(round(timeout * 1000))))
+        ms = _milliseconds(self.read_timeout if timeout is None else timeout, "timeout", 0)
+        check(C.jc_engine_await_seq(self._handle, seq, ms))
+
+    @contextlib.contextmanager
+    def tailing(self, poll=1.0):
+        """``with engine.tailing():`` a background thread follows the journal — it catches
+        up on every append hint of another server and at least every ``poll`` seconds
+        (0.001..3600; hints can be lost) — so that queries see the other servers' commands
+        without ``catch_up``. Commands and queries stay safe meanwhile; the org and
+        calendar views raise FailedPrecondition until the block ends (the thread may
+        replace them). On leaving, the thread stops; the error of its last failed catch-up,
+        if any, is raised then (DataLoss naming a bad row). FailedPrecondition when already
+        tailing or without a journal."""
+        ms = _milliseconds(poll, "poll", 1)
+        check(C.jc_engine_start_tailing(self._handle, ms))
+        self._tailing = True
+        try:
+            yield self
+        except BaseException:
+            self._tailing = False
+            if self._h is not None:
+                C.jc_engine_stop_tailing(self._h)  # the block's own error is the one raised
+            raise
+        self._tailing = False
+        if self._h is not None:  # closing the engine inside the block stopped it already
+            check(C.jc_engine_stop_tailing(self._h))
 
     def _read_at(self, min_seq):
         if min_seq is not None:
@@ -404,6 +424,17 @@ class Engine(_Handle):
         if weights is not None:
             q.weights_json = enc(json.dumps(weights), "weights")
         return take_json(C.jc_engine_kpi_json, self._handle, ctypes.byref(q))
+
+
+def _milliseconds(seconds, name, lowest_ms):
+    """Seconds (a number) as whole milliseconds in lowest_ms..3,600,000: TypeError for a
+    non-number, InvalidArgument naming ``name`` outside the range."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError("%s must be a number of seconds, got %s" % (name, type(seconds).__name__))
+    ms = int(round(seconds * 1000)) if 0 <= seconds <= 3600 else -1
+    if ms < lowest_ms:
+        raise InvalidArgument("%s = %r is out of range: %g..3600 seconds" % (name, seconds, lowest_ms / 1000))
+    return ms
 
 
 def workflow_dot():

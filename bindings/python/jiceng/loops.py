@@ -69,17 +69,21 @@ class Loop:
                                   ctypes.byref(a), enc(data, "payload"), _now(now)))
         return LoopOutcome(out_item.value, "%s%08d" % (self.id_prefix, out_item.value), out_seq.value)
 
-    def query(self, name, **params):
-        """A query by name; returns the parsed JSON answer."""
+    def query(self, name, min_seq=None, **params):
+        """A query by name; returns the parsed JSON answer. ``min_seq``: first wait until the
+        engine holds that seq (Engine.await_seq: read-your-writes across servers); every
+        query method of a loop takes it."""
+        self._engine._read_at(min_seq)
         text = json.dumps(params, ensure_ascii=False, allow_nan=False) if params else None
         return json.loads(take_string(C.jc_engine_query, self._engine._handle, enc(self.name, "loop"),
                                       enc(name, "query"), enc(text, "params")))
 
-    def get(self, item):
+    def get(self, item, *, min_seq=None):
         """One item as a dict (id, item, state, state_zh, unit, creator, created, updated, data)."""
-        return self.query("get", item=_item_number(self, item))
+        return self.query("get", min_seq=min_seq, item=_item_number(self, item))
 
-    def list(self, state: Optional[str] = None, unit: Optional[str] = None, limit: Optional[int] = None):
+    def list(self, state: Optional[str] = None, unit: Optional[str] = None, limit: Optional[int] = None, *,
+             min_seq=None):
         """Items, optionally in `state`, in the subtree of `unit`, at most `limit`."""
         params = {}
         if state is not None:
@@ -88,11 +92,11 @@ class Loop:
             params["unit"] = unit
         if limit is not None:
             params["limit"] = int_arg(limit, "limit")
-        return self.query("list", **params)["items"]
+        return self.query("list", min_seq=min_seq, **params)["items"]
 
-    def counts(self):
+    def counts(self, *, min_seq=None):
         """Items per state."""
-        return self.query("counts")
+        return self.query("counts", min_seq=min_seq)
 
     def __getattr__(self, event):
         # An event of the table as a method: loop.flip(actor, item=None, now=None, **payload).

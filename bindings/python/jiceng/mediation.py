@@ -26,20 +26,20 @@ class Mediation(Loop):
     def __init__(self, engine):
         super().__init__(engine, "mediation")
 
-    def suggest(self, case):
+    def suggest(self, case, *, min_seq=None):
         """The case's candidate mediators, best first: dicts with mediator, name, match (parties
         sharing a dialect or home region), load, available, matched_parties. A suggestion only:
         the parties may choose or refuse (人民调解法 第十九条、第二十三条)."""
-        return self.query("suggest", item=self._id(case))["candidates"]
+        return self.query("suggest", min_seq=min_seq, item=self._id(case))["candidates"]
 
-    def mediators(self, committee):
+    def mediators(self, committee, *, min_seq=None):
         """A committee's members and hired mediators, each with its current load."""
-        return self.query("mediators", item=self._id(committee))["mediators"]
+        return self.query("mediators", min_seq=min_seq, item=self._id(committee))["mediators"]
 
-    def summary(self, unit=None):
+    def summary(self, unit=None, *, min_seq=None):
         """Committees, mediators, cases by state, referrals, court confirmations and how the
         suggestions fared, for the subtree of ``unit`` (everything when None)."""
-        return self.query("summary", **({} if unit is None else {"unit": unit}))
+        return self.query("summary", min_seq=min_seq, **({} if unit is None else {"unit": unit}))
 
     def refer_petition(self, actor, petition, *, committee, summary, parties, unit=None, now=None):
         """Refers a petition of a dispute category that is being handled to ``committee``, in one

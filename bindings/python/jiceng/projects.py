@@ -53,22 +53,23 @@ class Projects(Loop):
     def command(self, event, actor, item=None, now=None, **payload):
         return super().command(event, actor, item=item, now=now, **_with_money(payload))
 
-    def board(self, unit=None, kind=None, state=None):
+    def board(self, unit=None, kind=None, state=None, *, min_seq=None):
         """One row per project (state, progress, deadline, missed reviews)."""
         params = {k: v for k, v in (("unit", unit), ("kind", kind), ("state", state)) if v is not None}
-        return self.query("board", **params)["projects"]
+        return self.query("board", min_seq=min_seq, **params)["projects"]
 
-    def four_lists(self, joint_committee):
+    def four_lists(self, joint_committee, *, min_seq=None):
         """The four lists of a 大党委: needs, resources, projects, responsibilities."""
-        return self.query("four_lists", unit=joint_committee)
+        return self.query("four_lists", min_seq=min_seq, unit=joint_committee)
 
-    def village_campaign(self, villages, start, as_of):
+    def village_campaign(self, villages, start, as_of, *, min_seq=None):
         """一村一策 campaign checks: planned within a year, covered by year two."""
-        return self.query("village_campaign", villages=list(villages), start=str(start), as_of=str(as_of))
+        return self.query("village_campaign", min_seq=min_seq, villages=list(villages), start=str(start),
+                          as_of=str(as_of))
 
-    def findings(self):
+    def findings(self, *, min_seq=None):
         """Missed periodic reviews, overdue projects, late completions."""
-        return self.query("findings")["findings"]
+        return self.query("findings", min_seq=min_seq)["findings"]
 
 
 class Fund(Loop):
@@ -77,16 +78,16 @@ class Fund(Loop):
     def command(self, event, actor, item=None, now=None, **payload):
         return super().command(event, actor, item=item, now=now, **_with_money(payload))
 
-    def statement(self, item=None, unit=None, year=None):
+    def statement(self, item=None, unit=None, year=None, *, min_seq=None):
         """The yearly statement of an account (by id, or by community and year)."""
         if item is not None:
-            return self.query("statement", item=item)
-        return self.query("statement", unit=unit, year=year)
+            return self.query("statement", min_seq=min_seq, item=item)
+        return self.query("statement", min_seq=min_seq, unit=unit, year=year)
 
-    def ledger(self, unit=None, year=None):
+    def ledger(self, unit=None, year=None, *, min_seq=None):
         """Every account (community, year, allocation, spent, balance), optionally filtered."""
         params = {k: v for k, v in (("unit", unit), ("year", year)) if v is not None}
-        return self.query("ledger", **params)["accounts"]
+        return self.query("ledger", min_seq=min_seq, **params)["accounts"]
 
 
 def loop_class(name):

@@ -9,12 +9,17 @@ which has no server, does not pick it up; without JICENG_PG_DIR it fails rather 
   ``catch_up``; a stale engine's command is refused with Aborted and changes nothing;
   ``run`` catches up and re-runs — the loser then sees the winner's effect, and a command
   that still applies is committed on the second run;
-- ``min_seq`` on queries (read-your-writes across servers) and ``await_seq``'s deadline.
+- ``min_seq`` on queries (read-your-writes across servers) and ``await_seq``'s deadline;
+  on the loops' queries and the org view too;
+- ``with engine.tailing():`` a background thread follows another server's commands (woken
+  by its append hints), the org view refused meanwhile, and the error of a failed
+  catch-up (a row edited in the database) raised when the block ends.
 """
 
 import datetime as dt
 import os
 import subprocess
+import time
 import unittest
 
 import jiceng
@@ -26,6 +31,7 @@ STREET, COMMUNITY = "320506001", "320506001001"
 RESIDENT = Actor("R-1", Role.RESIDENT)
 OFFICER = Actor("S-1", Role.STREET_OFFICER, STREET)
 SECRETARY = Actor("C-1", Role.COMMUNITY_SECRETARY, COMMUNITY)
+STAFF = Actor("C-2", Role.COMMUNITY_STAFF, COMMUNITY)
 
 
 def admin_uri():
@@ -182,6 +188,86 @@ class PostgresJournalTests(unittest.TestCase):
             b.await_seq(1, timeout=3601)
         with self.assertRaises(TypeError):
             b.await_seq(1, timeout="1s")
+
+
+    def test_min_seq_on_loop_queries_and_the_org_view(self):
+        uri = fresh_database("jiceng_py_min_seq_loops")
+        a, b = self.engine(uri), self.engine(uri)
+        a.org.load_sample(now=MON - dt.timedelta(days=1))
+        # The graph server a loaded, read on server b at a's seq.
+        self.assertEqual(b.org.unit(COMMUNITY, min_seq=a.last_seq)["id"], COMMUNITY)
+        self.assertEqual(b.last_seq, a.last_seq)
+        r = a.matters.raise_matter(STAFF, unit=COMMUNITY, title="停车", kind="parking_order",
+                                   raised_by="residents_committee", now=MON)
+        self.assertLess(b.last_seq, r.seq)
+        self.assertEqual(b.matters.get(r.item, min_seq=r.seq)["data"]["title"], "停车")
+        self.assertEqual(b.last_seq, r.seq)
+        a.matters.start(STAFF, item=r.item, now=MON + dt.timedelta(minutes=1))
+        self.assertEqual([m["id"] for m in b.matters.list(min_seq=a.last_seq)], [r.id])
+        self.assertEqual(b.matters.list(state="deliberating", min_seq=a.last_seq)[0]["id"], r.id)
+        self.assertEqual(b.digest(), a.digest())
+        # Past the chain's head: DeadlineExceeded, nothing changes; an owned Org has no journal.
+        b.read_timeout = 0.1
+        before = (b.digest(), b.last_seq)
+        with self.assertRaises(jiceng.DeadlineExceeded):
+            b.matters.counts(min_seq=a.last_seq + 1)
+        with self.assertRaises(jiceng.DeadlineExceeded):
+            b.org.ancestors(COMMUNITY, min_seq=a.last_seq + 1)
+        self.assertEqual((b.digest(), b.last_seq), before)
+        with jiceng.Org() as owned:
+            owned.load_sample()
+            with self.assertRaises(jiceng.InvalidArgument) as ctx:
+                owned.unit(COMMUNITY, min_seq=1)
+            self.assertIn("min_seq", str(ctx.exception))
+
+    def test_tailing_follows_another_server_in_the_background(self):
+        uri = fresh_database("jiceng_py_tailing")
+        a, b = self.engine(uri), self.engine(uri)
+        a.org.load_sample(now=MON - dt.timedelta(days=1))
+        with b.tailing(poll=60):  # a minute: only a's append hints can wake it in time
+            p = submit(a)
+            deadline = time.monotonic() + 20
+            while b.last_seq < a.last_seq and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.assertEqual(b.last_seq, a.last_seq)
+            self.assertEqual(b.petitions.state(p), jiceng.State.RECEIVED)  # queries are safe
+            with self.assertRaises(jiceng.FailedPrecondition) as ctx:
+                b.org.unit(COMMUNITY)  # the thread may replace the graph under a view
+            self.assertIn("tails", str(ctx.exception))
+            with self.assertRaises(jiceng.FailedPrecondition):
+                with b.tailing():
+                    pass
+        self.assertEqual(b.org.unit(COMMUNITY)["id"], COMMUNITY)  # the graph a loaded
+        self.assertEqual(b.digest(), a.digest())
+
+        # Arguments are checked before anything starts.
+        for bad in (0, 0.0001, 3601, float("nan")):
+            with self.assertRaises(jiceng.InvalidArgument):
+                with b.tailing(poll=bad):
+                    self.fail("started with poll=%r" % (bad,))
+        with self.assertRaises(TypeError):
+            with b.tailing(poll="1"):
+                pass
+        with jiceng.Engine() as memory, self.assertRaises(jiceng.FailedPrecondition):
+            with memory.tailing():
+                pass
+
+        # A row edited in the database: the thread refuses it, b stays where it was, and
+        # leaving the block raises what the catch-up found.
+        a.petitions.accept(OFFICER, p, now=MON)
+        db = uri.split("&chain=")[0]
+        psql(db, "UPDATE jc_events SET payload = payload || '\\x00'::bytea WHERE chain = 320506 AND seq = %d"
+             % a.last_seq)
+        before = (b.digest(), b.last_seq)
+        with self.assertRaises(jiceng.DataLoss) as ctx:
+            with b.tailing(poll=0.02):
+                time.sleep(0.3)
+        self.assertIn("seq %d" % a.last_seq, str(ctx.exception))
+        self.assertEqual((b.digest(), b.last_seq), before)
+        # An error inside the block is the one raised; the thread is stopped all the same.
+        with self.assertRaises(KeyError):
+            with b.tailing(poll=0.02):
+                raise KeyError("the block's own")
 
 
 if __name__ == "__main__":

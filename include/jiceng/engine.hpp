@@ -125,6 +125,8 @@ struct EventRef {
   std::string_view unit;              ///< dispatch, escalate, reopen: the target unit
   bool not_ours = false;              ///< return: as not ours (非本单位职责)
   Evaluation evaluation{};            ///< evaluate
+  std::string_view actor;             ///< support, withdraw_support: the resident's id
+  PetitionId linked = kNoPetition;    ///< merge: the petition merged into (the kept one)
 };
 
 /// Where a reader of the event log (a read model) stands: it has folded events 1..seq of

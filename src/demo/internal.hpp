@@ -50,7 +50,9 @@ struct SimStats {
   // Residents' participation: submissions the engine found possible duplicates for (疑似重复),
   // supports given (附议), merges (合并), returns as not ours naming a unit or an outside body.
   std::size_t duplicates_suggested = 0, supports = 0, merges = 0, not_ours_unit = 0, not_ours_external = 0;
-  std::size_t support_withdrawals = 0;  ///< 撤回附议: supports the demo gave, taken back
+  /// 撤回附议: supports the demo gave, taken back (a withdrawal at a kept petition also takes
+  /// back the resident's supports at the petitions merged into it)
+  std::size_t support_withdrawals = 0;
   std::string first_day, last_day;       ///< YYYY-MM-DD
 };
 

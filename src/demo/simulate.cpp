@@ -362,7 +362,8 @@ class Sim {
 
   // 撤回附议: now and then a neighbour who supported the petition takes it back (the matter
   // eased for them) while it is still open to support — only supports the demo gave at this
-  // petition, the latest first.
+  // petition, the latest first. The withdrawal also takes back what the same neighbour gave
+  // at petitions merged into this one (they stand behind it): each is counted.
   absl::Status withdraw_a_support(PetitionId id, const PetitionView& v, Timestamp now) {
     auto it = supported_.find(id);
     if (it == supported_.end() || it->second.empty() || !(kSupportStates & state_bit(v.state)) || v.updated_at > now ||
@@ -370,9 +371,18 @@ class Sim {
       return absl::OkStatus();
     }
     const std::uint32_t h = it->second.back();
-    it->second.pop_back();
     JICENG_ASSIGN_OR_RETURN(ActorHandle a, resident(h));
-    if (run(EventType::kWithdrawSupport, a, id, EventPayload{}, now)) ++st_.support_withdrawals;
+    if (!run(EventType::kWithdrawSupport, a, id, EventPayload{}, now)) return absl::OkStatus();
+    for (std::vector<PetitionId> todo{id}; !todo.empty();) {
+      const PetitionId x = todo.back();
+      todo.pop_back();
+      if (auto m = merged_into_.find(x); m != merged_into_.end()) todo.insert(todo.end(), m->second.begin(), m->second.end());
+      auto& given = supported_[x];
+      if (auto pos = std::find(given.begin(), given.end(), h); pos != given.end()) {
+        given.erase(pos);
+        ++st_.support_withdrawals;
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -420,7 +430,10 @@ class Sim {
             const int tu = unit_of(target.current_unit);
             if (is_open(target.state) && tu >= 0 && within(tu, community)) {
               p.linked = it->second;
-              if (run(EventType::kMerge, staff, id, p, now)) ++st_.merges;
+              if (run(EventType::kMerge, staff, id, p, now)) {
+                ++st_.merges;
+                merged_into_[it->second].push_back(id);
+              }
               return absl::OkStatus();
             }
           }
@@ -627,6 +640,7 @@ class Sim {
   absl::flat_hash_map<int, std::vector<std::uint32_t>> by_building_;
   absl::flat_hash_map<PetitionId, PetitionId> merge_target_;
   absl::flat_hash_map<PetitionId, std::vector<std::uint32_t>> supported_;  // households the demo had support it
+  absl::flat_hash_map<PetitionId, std::vector<PetitionId>> merged_into_;   // kept petition → merged into it
 };
 
 }  // namespace

@@ -41,7 +41,7 @@ struct PState {
   std::uint8_t channel = 0;
   std::uint8_t satisfaction = 0;
   std::uint8_t pad = 0;
-  std::uint32_t supports = 0;  // 附议 net of withdrawals
+  std::uint32_t supports = 0;  // 附议 given here and not taken back
   bool operator==(const PState&) const = default;
 };
 static_assert(sizeof(PState) == 28, "keep the per-petition state small");
@@ -123,6 +123,13 @@ struct KpiIndex::Impl {
   absl::flat_hash_map<std::string, std::uint16_t> category_ids;
   std::vector<std::string> category_names;
   std::vector<PState> pets;
+  // 附议, counted where given: the residents whose support at each petition stands
+  // (interned ids, ascending; petition index → ids), and the petitions merged into each
+  // kept one. A withdrawal at the kept petition takes back the resident's supports there
+  // and on every petition merged into it, as the engine's supporter sets do.
+  absl::flat_hash_map<std::string, std::uint32_t> resident_ids;
+  absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> supporters;
+  absl::flat_hash_map<std::uint32_t, std::vector<std::uint32_t>> merged_into;
 
   const OrgGraph& org() const { return engine->org(); }
 
@@ -191,6 +198,9 @@ struct KpiIndex::Impl {
   }
 
   absl::Status ingest(const EventRef& e);
+  /// Takes back the supports of `who` at petition `idx` and the petitions merged into it;
+  /// `s` is the state of `idx` being built (the others are re-counted here).
+  void withdraw_support(std::uint32_t idx, std::uint32_t who, PState& s);
 
   /// Sums the cells of `dense` units within `r`.
   struct Sum {
@@ -302,6 +312,27 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
     return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)),
                                                    ") names unknown petition ", Engine::display_id(e.petition)));
   }
+  const auto idx = static_cast<std::uint32_t>(e.petition - 1);
+  if ((e.type == EventType::kSupport || e.type == EventType::kWithdrawSupport) && e.actor.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kpi index: event ", e.seq, " (", internal::av(to_string(e.type)), ") names no resident"));
+  }
+  if (e.type == EventType::kSupport) {
+    auto who = resident_ids.find(internal::av(e.actor));
+    auto given = supporters.find(idx);
+    if (who != resident_ids.end() && given != supporters.end() &&
+        std::binary_search(given->second.begin(), given->second.end(), who->second)) {
+      return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": resident ", internal::av(e.actor),
+                                                     " supports petition ", Engine::display_id(e.petition),
+                                                     " already"));
+    }
+  }
+  if (e.type == EventType::kMerge && (e.linked == kNoPetition || e.linked > pets.size() || e.linked == e.petition)) {
+    return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, " merges petition ",
+                                                   Engine::display_id(e.petition), " into ",
+                                                   e.linked == kNoPetition ? std::string("no petition")
+                                                                           : Engine::display_id(e.linked)));
+  }
   const PState old = pets[e.petition - 1];
   PState s = old;
   auto fresh = [&] { s.flags &= static_cast<std::uint16_t>(~kFOverdueNow); };
@@ -326,7 +357,9 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
       fresh();
       break;
     case EventType::kMerge:
+      // The supports given here stay counted here; they now stand behind the kept petition.
       s.state = State::kMerged;
+      merged_into[static_cast<std::uint32_t>(e.linked - 1)].push_back(idx);
       fresh();
       break;
     case EventType::kWithdraw:
@@ -395,13 +428,19 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
     case EventType::kUrge:
     case EventType::kSupervise:
       break;
-    case EventType::kSupport:
-      ++s.supports;
+    case EventType::kSupport: {
+      const auto who = resident_ids.try_emplace(std::string(e.actor), static_cast<std::uint32_t>(resident_ids.size()))
+                           .first->second;
+      auto& v = supporters[idx];
+      v.insert(std::lower_bound(v.begin(), v.end(), who), who);
+      s.supports = static_cast<std::uint32_t>(v.size());
       break;
+    }
     case EventType::kWithdrawSupport:
-      // A support a merge brought here (the merged petition's) was given elsewhere: its
-      // withdrawal takes off one given here when there is one, and never goes below zero.
-      if (s.supports > 0) --s.supports;
+      // A resident who never gave a support (a merged petition's petitioner) takes back none.
+      if (auto who = resident_ids.find(internal::av(e.actor)); who != resident_ids.end()) {
+        withdraw_support(idx, who->second, s);
+      }
       break;
     default:
       return absl::InvalidArgumentError(absl::StrCat("kpi index: event ", e.seq, ": unexpected type ", internal::av(to_string(e.type))));
@@ -413,6 +452,31 @@ absl::Status KpiIndex::Impl::ingest(const EventRef& e) {
   }
   last_seq = e.seq;
   return absl::OkStatus();
+}
+
+void KpiIndex::Impl::withdraw_support(std::uint32_t idx, std::uint32_t who, PState& s) {
+  std::vector<std::uint32_t> todo{idx};
+  while (!todo.empty()) {
+    const std::uint32_t x = todo.back();
+    todo.pop_back();
+    if (auto m = merged_into.find(x); m != merged_into.end()) todo.insert(todo.end(), m->second.begin(), m->second.end());
+    auto given = supporters.find(x);
+    if (given == supporters.end()) continue;
+    auto& v = given->second;
+    auto pos = std::lower_bound(v.begin(), v.end(), who);
+    if (pos == v.end() || *pos != who) continue;
+    v.erase(pos);
+    const auto n = static_cast<std::uint32_t>(v.size());
+    if (v.empty()) supporters.erase(given);
+    if (x == idx) {
+      s.supports = n;
+      continue;
+    }
+    PState& other = pets[x];
+    apply(other, static_cast<std::uint32_t>(-1));
+    other.supports = n;
+    apply(other, 1);
+  }
 }
 
 KpiIndex::KpiIndex(const Engine& engine) : impl_(std::make_unique<Impl>()) {
@@ -465,6 +529,8 @@ absl::Status KpiIndex::ingest(const Event& event) {
   e.channel = event.payload.channel;
   e.unit = event.payload.unit;
   e.evaluation = event.payload.evaluation;
+  e.actor = event.actor.id;
+  e.linked = event.payload.linked;
   return impl_->ingest(e);
 }
 std::uint64_t KpiIndex::last_seq() const { return impl_->last_seq; }
@@ -538,6 +604,9 @@ KpiIndexMemory KpiIndex::memory() const {
   for (const auto& n : impl_->unit_names) m.other_bytes += n.capacity() + sizeof(std::string) + 16;
   for (const auto& n : impl_->category_names) m.other_bytes += n.capacity() + sizeof(std::string) + 16;
   m.other_bytes += impl_->graph_to_dense.capacity() * sizeof(std::uint32_t);
+  for (const auto& n : impl_->resident_ids) m.other_bytes += n.first.capacity() + sizeof(n);
+  for (const auto* table : {&impl_->supporters, &impl_->merged_into})
+    for (const auto& [idx, v] : *table) m.other_bytes += sizeof(idx) + sizeof(v) + v.capacity() * sizeof(std::uint32_t);
   return m;
 }
 

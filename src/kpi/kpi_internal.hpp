@@ -41,7 +41,7 @@ struct PetitionFacts {
   bool contacted = false;
   bool solved = false;
   Satisfaction satisfaction = Satisfaction::kSatisfied;
-  std::uint32_t supports = 0;  ///< support events net of withdrawals
+  std::uint32_t supports = 0;  ///< supports given at the petition and not taken back
 };
 
 inline bool is_done(State s) { return s == State::kResolved || s == State::kClosed; }

@@ -2,6 +2,7 @@
 // the state and flags, the petition's history for what the view does not keep).
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "jiceng/engine.hpp"
 #include "jiceng/kpi.hpp"
@@ -44,6 +45,43 @@ struct Scanned {
   std::uint64_t not_ours_here = 0;  ///< returns as not ours made by units in the subtree
 };
 
+/// 附议 standing at a petition: its support events that no later withdrawal by the same
+/// resident took back — here, or at the petition it was merged into (on through a chain of
+/// merges) after that merge, where its supporters stand since.
+absl::StatusOr<std::uint32_t> standing_supports(const Engine& engine, const std::vector<Event>& history) {
+  std::vector<const Event*> given;
+  absl::flat_hash_map<std::string, std::uint64_t> last_withdrawal;  // resident → seq
+  std::vector<Event> behind;  // the history of the petition merged into
+  const std::vector<Event>* h = &history;
+  std::uint64_t since = 0;
+  for (std::size_t hop = 0; hop <= engine.stats().petitions; ++hop) {
+    PetitionId into = kNoPetition;
+    std::uint64_t merged_at = 0;
+    for (const Event& e : *h) {
+      if (hop == 0 && e.type == EventType::kSupport) given.push_back(&e);
+      if (e.type == EventType::kWithdrawSupport && e.seq > since) {
+        std::uint64_t& w = last_withdrawal[e.actor.id];
+        w = std::max(w, e.seq);
+      }
+      if (e.type == EventType::kMerge) {
+        into = e.payload.linked;
+        merged_at = e.seq;
+      }
+    }
+    if (into == kNoPetition) break;
+    JICENG_ASSIGN_OR_RETURN(std::vector<Event> next, engine.history(into));
+    behind = std::move(next);
+    h = &behind;
+    since = merged_at;
+  }
+  std::uint32_t n = 0;
+  for (const Event* e : given) {
+    auto w = last_withdrawal.find(e->actor.id);
+    if (w == last_withdrawal.end() || w->second < e->seq) ++n;
+  }
+  return n;
+}
+
 /// Visits every petition whose current unit is in the target's subtree.
 template <typename Fn>
 absl::Status scan(const Engine& engine, const Target& t, Fn&& fn) {
@@ -82,9 +120,8 @@ absl::Status scan(const Engine& engine, const Target& t, Fn&& fn) {
       f.accepted |= e.type == EventType::kAccept;
       f.dispatched |= e.type == EventType::kDispatch || e.type == EventType::kEscalate || e.type == EventType::kReopen;
       f.answered |= e.type == EventType::kResolve;
-      if (e.type == EventType::kSupport) ++f.supports;
-      if (e.type == EventType::kWithdrawSupport && f.supports > 0) --f.supports;  // as the index does
     }
+    JICENG_ASSIGN_OR_RETURN(f.supports, standing_supports(engine, history));
     f.overdue_now = v.overdue;
     f.ever_overdue = v.ever_overdue;
     f.reopened = v.reopenings + v.reviews > 0;

@@ -2013,6 +2013,13 @@ absl::Status Engine::for_each_event(std::uint64_t from_seq, std::size_t max,
         case EventType::kReturn:
           e.not_ours = ev.flags & pet::kEvNotOurs;
           break;
+        case EventType::kSupport:
+        case EventType::kWithdrawSupport:
+          e.actor = m.actors.name(ev.actor);
+          break;
+        case EventType::kMerge:
+          e.linked = ev.aux + 1;
+          break;
         default:
           break;
       }

@@ -328,6 +328,9 @@ class Simulation {
  public:
   explicit Simulation(std::uint64_t seed) : rng_(seed), engine_(make_engine()) {}
   Engine& engine() { return *engine_; }
+  std::size_t supports() const { return supports_; }
+  std::size_t withdrawals() const { return withdrawals_; }
+  std::size_t merges() const { return merges_; }
 
   /// Runs `steps` random commands (many fail their guards; that is fine), advancing the
   /// clock and ticking now and then.
@@ -359,6 +362,29 @@ class Simulation {
         continue;
       }
       const auto& [id, who] = ids_[pick(0, static_cast<int>(ids_.size()) - 1)];
+      if (op >= 90 && op < 92) {  // 合并 into another petition of its category (often refused)
+        const auto v = e.get(id);
+        for (int tries = 0; v.ok() && tries < 8; ++tries) {
+          const PetitionId other = ids_[static_cast<std::size_t>(pick(0, static_cast<int>(ids_.size()) - 1))].first;
+          const auto ov = e.get(other);
+          if (other == id || !ov.ok() || ov->category != v->category || !is_open(ov->state)) continue;
+          if (e.merge(kOfficer, id, other, now_).ok()) ++merges_;
+          break;
+        }
+        continue;
+      }
+      if (op >= 92) {
+        // 附议 by one of the residents (often refused), or its withdrawal by a supporter —
+        // after a merge, often one who supported the merged petition or filed it.
+        const absl::StatusOr<std::vector<std::string>> backers = e.supporters(id);
+        const bool withdraw = op % 2 == 0 && backers.ok() && !backers->empty();
+        const Actor r{withdraw ? (*backers)[static_cast<std::size_t>(pick(0, static_cast<int>(backers->size()) - 1))]
+                               : "r" + std::to_string(pick(1, 30)),
+                      Role::kResident, ""};
+        const absl::Status st = withdraw ? e.withdraw_support(r, id, now_) : e.support(r, id, now_);
+        if (st.ok()) ++(withdraw ? withdrawals_ : supports_);
+        continue;
+      }
       const std::string reason = "because";
       // Mostly the natural next step for the petition's state, so petitions get through
       // the loop; otherwise a random command (often refused by its guard).
@@ -417,6 +443,7 @@ class Simulation {
   std::unique_ptr<Engine> engine_;
   Timestamp now_ = at(2024, 1, 2);
   std::vector<std::pair<PetitionId, std::string>> ids_;
+  std::size_t supports_ = 0, withdrawals_ = 0, merges_ = 0;
 };
 
 void expect_index_matches_scan(const Engine& e, const KpiIndex& index) {
@@ -445,10 +472,10 @@ void expect_index_matches_scan(const Engine& e, const KpiIndex& index) {
 }
 
 // 附议 across a merge: the kept petition gains the merged one's supporters and petitioner,
-// who may withdraw there — supports given elsewhere (or never given, the petitioner's). The
-// count takes off one given at the kept petition, if any, never going below zero; before,
-// the index refused the whole log ("a withdrawn support never given") and no KPI could be
-// computed. Index and scan agree throughout.
+// who may withdraw there — supports given elsewhere (or never given, the petitioner's). A
+// withdrawal takes back what the resident gave, where it was given, and nothing of a
+// petitioner's; an earlier index refused the whole log ("a withdrawn support never given")
+// and no KPI could be computed. Index and scan agree throughout.
 TEST(KpiParticipation, WithdrawingASupportAMergeBroughtKeepsTheCountsSound) {
   auto e = make_engine();
   const Timestamp t0 = at(2024, 3, 4);
@@ -477,12 +504,104 @@ TEST(KpiParticipation, WithdrawingASupportAMergeBroughtKeepsTheCountsSound) {
   withdraw("r2", kept, t0 + 420);
   auto st = index.update();
   ASSERT_TRUE(st.ok()) << st;
-  EXPECT_EQ(index.rollup("", KpiPeriod{})->counts.supports, 1u) << "never below zero at the kept petition";
+  EXPECT_EQ(index.rollup("", KpiPeriod{})->counts.supports, 1u) << "r2 gave no support: r4's stands";
   EXPECT_EQ(e->get(kept)->supporters, 1);
   expect_index_matches_scan(*e, index);
   KpiIndex fresh(*e);
   ASSERT_TRUE(fresh.update().ok());
   EXPECT_EQ(*fresh.rollup("S1", KpiPeriod{}), *index.rollup("S1", KpiPeriod{}));
+}
+
+// 附议 after merges, exactly: a withdrawal at the kept petition takes back the resident's
+// supports where they were given — there and at every petition merged into it, also
+// through a chain of merges — and none for a merged petition's petitioner, who gave none.
+// Before, the index (and the scan) took one off the kept petition instead: the merged
+// petition's unit kept a support nobody gave any more, and the kept one's unit lost one
+// that still stood. Replay and a rolled-back batch give the same counts.
+TEST(KpiParticipation, SupportsAfterAMergeAreTakenBackWhereTheyWereGiven) {
+  auto e = make_engine();
+  const Timestamp t0 = at(2024, 3, 4);
+  const PetitionId kept = submit(*e, "G111", "parking", t0, Channel::kOnlinePlatform, "r1");
+  const PetitionId merged = submit(*e, "G112", "parking", t0 + 86400, Channel::kOnlinePlatform, "r2");
+  const PetitionId chained = submit(*e, "G121", "parking", t0 + 2 * 86400, Channel::kOnlinePlatform, "r6");
+  Timestamp now = t0 + 3 * 86400;
+  auto act = [&](bool support, const char* who, PetitionId id) {
+    now += 60;
+    const Actor a{who, Role::kResident, ""};
+    auto st = support ? e->support(a, id, now) : e->withdraw_support(a, id, now);
+    ASSERT_TRUE(st.ok()) << who << ": " << st;
+  };
+  act(true, "r3", merged);
+  act(true, "r5", merged);
+  act(true, "r4", kept);
+  act(true, "r5", kept);
+  act(true, "r7", chained);
+  ASSERT_TRUE(e->accept(kOfficer, kept, now += 60).ok());
+  ASSERT_TRUE(e->merge(kOfficer, chained, merged, now += 60).ok());
+  ASSERT_TRUE(e->merge(kOfficer, merged, kept, now += 60).ok());
+  ASSERT_EQ(*e->supporters(kept), (std::vector<std::string>{"r2", "r3", "r4", "r5", "r6", "r7"}));
+  KpiIndex index(*e);
+  // Supports standing in each grid (each petition's unit): kept G111, merged G112, chained G121.
+  auto standing = [&](KpiIndex& x) {
+    EXPECT_TRUE(x.update().ok());
+    std::vector<std::uint64_t> out;
+    for (const char* unit : {"G111", "G112", "G121", ""}) out.push_back(x.rollup(unit, KpiPeriod{})->counts.supports);
+    return out;
+  };
+  using V = std::vector<std::uint64_t>;
+  EXPECT_EQ(standing(index), (V{2, 2, 1, 5}));
+  act(false, "r3", kept);  // given at the merged petition only
+  EXPECT_EQ(standing(index), (V{2, 1, 1, 4}));
+  act(false, "r5", kept);  // given at both: both taken back
+  EXPECT_EQ(standing(index), (V{1, 0, 1, 2}));
+  act(false, "r7", kept);  // given two merges away
+  EXPECT_EQ(standing(index), (V{1, 0, 0, 1}));
+  act(false, "r2", kept);  // petitioners of the merged petitions gave no support
+  act(false, "r6", kept);
+  EXPECT_EQ(standing(index), (V{1, 0, 0, 1}));
+  act(true, "r3", kept);  // supports again: at the kept petition now
+  EXPECT_EQ(standing(index), (V{2, 0, 0, 2}));
+  EXPECT_EQ(e->get(kept)->supporters, 2);
+  expect_index_matches_scan(*e, index);
+
+  // A batch that withdraws and rolls back: the index reads it inside, then rebuilds.
+  const absl::Status rolled = e->batch([&](Engine& b) -> absl::Status {
+    EXPECT_TRUE(b.withdraw_support(Actor{"r4", Role::kResident, ""}, kept, now + 60).ok());
+    EXPECT_EQ(standing(index), (V{1, 0, 0, 1}));
+    return absl::AbortedError("changed its mind");
+  });
+  ASSERT_EQ(rolled.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(standing(index), (V{2, 0, 0, 2}));
+  expect_index_matches_scan(*e, index);
+
+  // Replay of the log into a fresh engine: the same counts.
+  auto replayed = Engine::create("national");
+  ASSERT_TRUE(replayed.ok());
+  for (const Event& ev : e->events(1, e->last_seq())) ASSERT_TRUE((*replayed)->apply_event(ev).ok()) << ev.seq;
+  KpiIndex again(**replayed);
+  EXPECT_EQ(standing(again), (V{2, 0, 0, 2}));
+  expect_index_matches_scan(**replayed, again);
+
+  // Fed event by event (KpiIndex::ingest), a support given twice or a merge into no
+  // petition is refused and changes nothing.
+  KpiIndex fed(*e);
+  const std::vector<Event> events = e->events(1, e->last_seq());
+  std::size_t k = 0;
+  for (; events[k].type != EventType::kMerge; ++k) ASSERT_TRUE(fed.ingest(events[k]).ok()) << k;
+  const auto before = *fed.rollup("", KpiPeriod{});
+  Event into_nothing = events[k];
+  into_nothing.payload.linked = kNoPetition;
+  EXPECT_EQ(fed.ingest(into_nothing).code(), absl::StatusCode::kInvalidArgument);
+  Event twice = events[4];  // seq 5: r3's support at the merged petition, again
+  ASSERT_EQ(twice.type, EventType::kSupport);
+  twice.seq = events[k].seq;
+  const absl::Status again_support = fed.ingest(twice);
+  EXPECT_EQ(again_support.code(), absl::StatusCode::kInvalidArgument) << again_support;
+  EXPECT_NE(again_support.message().find("supports petition"), std::string::npos) << again_support;
+  EXPECT_EQ(fed.last_seq(), events[k].seq - 1);
+  EXPECT_EQ(*fed.rollup("", KpiPeriod{}), before);
+  for (; k < events.size(); ++k) ASSERT_TRUE(fed.ingest(events[k]).ok()) << k;
+  EXPECT_EQ(*fed.rollup("G112", KpiPeriod{}), *index.rollup("G112", KpiPeriod{}));
 }
 
 // update() reads the log in chunks of 65,536 events (the engine's reader lock is released
@@ -509,6 +628,7 @@ TEST(KpiProperty, BacklogLongerThanAChunk) {
 }
 
 TEST(KpiProperty, IndexAgreesWithFullScanOnRandomSimulations) {
+  std::size_t supports = 0, withdrawals = 0, merges = 0;
   for (std::uint64_t seed : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u}) {
     SCOPED_TRACE(seed);
     Simulation sim(seed);
@@ -527,6 +647,9 @@ TEST(KpiProperty, IndexAgreesWithFullScanOnRandomSimulations) {
     EXPECT_GT(all->counts.evaluated, 0u);
     EXPECT_GT(all->counts.ever_overdue, 0u);
     EXPECT_GT(all->counts.reopened + all->counts.escalated, 0u);
+    supports += sim.supports();
+    withdrawals += sim.withdrawals();
+    merges += sim.merges();
     // Incremental (4 updates, plus bounded steps) equals a fresh index built at once.
     KpiIndex fresh(sim.engine());
     ASSERT_TRUE(fresh.update(7).ok());
@@ -540,6 +663,10 @@ TEST(KpiProperty, IndexAgreesWithFullScanOnRandomSimulations) {
     }
     EXPECT_EQ(index.memory().cells, fresh.memory().cells);
   }
+  // 附议 across merges: supports, merges, and withdrawals after them were exercised.
+  EXPECT_GT(supports, 100u);
+  EXPECT_GT(merges, 10u);
+  EXPECT_GT(withdrawals, 20u);
 }
 
 }  // namespace

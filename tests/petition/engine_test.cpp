@@ -532,6 +532,9 @@ TEST(PetitionEngine, EventViewsMatchThePublicEvents) {
   auto e = *Engine::create("national");
   ASSERT_TRUE(e->load_org(sample_district(), 0).ok());
   workload(*e);
+  const PetitionId open = drive_to(*e, State::kDispatched, at(2026, 4, 21));
+  ASSERT_TRUE(e->support(resident("r9"), open, at(2026, 4, 21, 12)).ok());
+  ASSERT_TRUE(e->withdraw_support(resident("r9"), open, at(2026, 4, 21, 13)).ok());
   const std::uint64_t n = e->last_seq();
   ASSERT_GT(n, 20u);
   const std::vector<Event> all = e->events(1, n);
@@ -556,11 +559,18 @@ TEST(PetitionEngine, EventViewsMatchThePublicEvents) {
     if (ev.type == EventType::kEvaluate) {
       EXPECT_EQ(r.evaluation, ev.payload.evaluation) << ev.seq;
     }
+    if (ev.type == EventType::kSupport || ev.type == EventType::kWithdrawSupport) {
+      EXPECT_EQ(r.actor, ev.actor.id) << ev.seq;
+    } else {
+      EXPECT_TRUE(r.actor.empty()) << ev.seq;
+    }
+    EXPECT_EQ(r.linked, ev.type == EventType::kMerge ? ev.payload.linked : kNoPetition) << ev.seq;
     return absl::OkStatus();
   });
   EXPECT_TRUE(st.ok()) << st;
   EXPECT_EQ(seen, n);
-  for (EventType t : {EventType::kSubmit, EventType::kDispatch, EventType::kEvaluate, EventType::kLoadOrg}) {
+  for (EventType t : {EventType::kSubmit, EventType::kDispatch, EventType::kEvaluate, EventType::kLoadOrg,
+                      EventType::kMerge, EventType::kSupport, EventType::kWithdrawSupport}) {
     EXPECT_TRUE(types.count(t)) << "the workload should include " << to_string(t);
   }
   // A middle range, an empty range past the end, and an early stop.

@@ -73,6 +73,11 @@ class EventSink {
   /// Makes `events` durable, all or nothing. A non-OK status makes the engine refuse
   /// (and roll back) the command or batch that produced them.
   virtual absl::Status append(std::span<const Event> events) = 0;
+  /// Called after a command, batch or tick whose events reached the engine's log has
+  /// released the engine's writer lock, on the thread that ran it, with the last seq then
+  /// (once per batch, never for rolled-back work). It may call the engine: a journal takes
+  /// its policy snapshots here. It must not throw (an exception is dropped). Default: nothing.
+  virtual void committed(std::uint64_t last_seq) { static_cast<void>(last_seq); }
 };
 
 /// What one `tick` did.

@@ -8,7 +8,8 @@
 //    records is written in one transaction (group commit, 批量提交); nothing is
 //    acknowledged before SQLite's COMMIT returns.
 //  - `open_engine` / `JournalSink`: the Engine's event sink on top of a Journal — open =
-//    load the latest snapshot + replay the rest + verify the chain.
+//    load the latest snapshot + replay the rest, verifying the chain from the snapshot's
+//    anchored seq on; snapshots by policy (every N events or T hours) and by command.
 // Format, guarantees and error codes are described in docs/journal.md.
 #pragma once
 
@@ -39,6 +40,16 @@ enum class SyncMode : std::uint8_t {
   kOff = 2,     ///< never fsync: survives a process crash only while the OS keeps running
 };
 
+/// When a DurableEngine writes snapshots by itself (docs/journal.md, "Snapshot policy"):
+/// after a command, batch or tick, once at least `every_events` events were appended since
+/// the newest snapshot, or `every` has passed on the host clock since it was written (and
+/// an event came since). Either may be 0 (that trigger is off); both 0 = only on command.
+/// The defaults bound an open's replay to about 1,000,000 events (~1.5 s at ~0.7M/s).
+struct SnapshotPolicy {
+  std::uint64_t every_events = 1000000;        ///< 0: never by count
+  absl::Duration every = absl::Hours(24);      ///< zero: never by time
+};
+
 /// Options for opening a journal file.
 struct JournalOptions {
   /// Durability of each commit; `kFull` by default.
@@ -59,9 +70,12 @@ struct JournalOptions {
   /// Policy set a *new* journal's Engine is created with (`open_engine` only). An
   /// existing journal rebuilds its policy from its own events and snapshot.
   std::string policy = "national";
-  /// Start from the newest snapshot when opening an Engine (`open_engine`); false
-  /// replays every event from seq 1 (the chain is verified from seq 1 either way).
+  /// Start from the newest snapshot when opening an Engine (`open_engine`), verifying the
+  /// chain from the snapshot's anchored seq on (docs/journal.md, "What open checks"); false
+  /// replays and verifies every event from seq 1.
   bool use_snapshots = true;
+  /// The snapshots DurableEngine writes by itself (`open_engine`; SnapshotPolicy).
+  SnapshotPolicy snapshots;
   /// What Journal::verify checks. true (the default): the chain, the head, every
   /// snapshot's digest, row hash and anchor, and also each snapshot's content — the state
   /// is re-derived from the events (a fresh Engine applying them from seq 1) and compared
@@ -141,6 +155,7 @@ struct SnapshotInfo {
   std::uint64_t seq = 0;  ///< the snapshot is the state after events 1..seq
   Timestamp time = 0;     ///< when it was written (UTC seconds, host clock)
   std::string digest;     ///< lower-case hex SHA-256 of the state bytes
+  ChainHash anchor{};     ///< the chain hash of event `seq` it is anchored to (zeros for seq 0)
 };
 
 /// A snapshot with its state bytes.
@@ -209,6 +224,14 @@ class Journal {
   virtual absl::Status replay(std::uint64_t after_seq,
                       const std::function<absl::Status(const StoredRecord&)>& fn) const;
 
+  /// replay() from a trusted point instead of seq 1 (open from a snapshot): the stored
+  /// hash of row `seq` must equal `anchor` (DATA_LOSS naming the seq otherwise; `seq` 0
+  /// needs zeros), then every row after it is verified against the chain from there and
+  /// passed to `fn`, and the tail is checked against the head as replay() does. Rows
+  /// 1..seq are not re-hashed (verify() does that). The PostgreSQL journal walks from seq 1.
+  virtual absl::Status replay_from(std::uint64_t seq, const ChainHash& anchor,
+                                   const std::function<absl::Status(const StoredRecord&)>& fn) const;
+
   /// Verifies the chain (seqs 1..n without gaps, each hash recomputed over the previous
   /// one, tail equal to the `head` row) and every snapshot (digest
   /// of its state, its anchor equal to the chain hash at its seq, its own row hash) and,
@@ -275,7 +298,12 @@ struct ReplayReport {
   bool snapshot_checked = false;                ///< it was checked against the events (verify_snapshot)
   bool keyed = false;                           ///< the journal is keyed: head and snapshot MACs checked
   std::uint64_t replayed = 0;                   ///< events applied after the snapshot
-  std::map<std::string, std::uint64_t> counts;  ///< events by type name, whole journal
+  /// The chain was verified from this seq on (its stored hash equal to the snapshot's
+  /// anchor, every later row re-hashed); 0: from seq 1, every row re-hashed.
+  std::uint64_t verified_from = 0;
+  /// Events by type name, whole journal: those up to the snapshot as its event log holds
+  /// them, the rest as the walk read them.
+  std::map<std::string, std::uint64_t> counts;
   std::string digest;                           ///< state digest after opening
 };
 
@@ -309,8 +337,11 @@ class DurableEngine {
  public:
   /// Creates or opens the journal at `path`, restores the newest snapshot (unless
   /// `options.use_snapshots` is false), replays the events after it through
-  /// Engine::decode_event + Engine::apply_event while verifying the whole hash chain, and
-  /// attaches the journal as the engine's sink. A new journal records `set_policy
+  /// Engine::decode_event + Engine::apply_event while verifying the chain from the
+  /// snapshot's anchored seq on (Journal::replay_from; from seq 1 without a snapshot; the
+  /// rows before it are verify()'s), and attaches the journal as the engine's sink, which
+  /// also runs the snapshot policy (JournalOptions::snapshots). A snapshot that fails its
+  /// checks fails the open (DATA_LOSS naming it); it is not skipped. A new journal records `set_policy
   /// (options.policy)` as its first event, so the journal alone rebuilds everything.
   /// Errors: those of Journal::open; DATA_LOSS naming the first bad seq when the chain,
   /// a snapshot, or an event's decoding or re-application is off. With `read_only`, the
@@ -330,8 +361,18 @@ class DurableEngine {
   /// The journal underneath (reads, verify).
   const Journal& journal() const { return *journal_; }
   /// Writes a snapshot of the current state at the current last seq (taken under the
-  /// engine's writer lock, so state and seq agree); the next open starts from it.
+  /// engine's writer lock, so state and seq agree); the next open starts from it. The
+  /// snapshot policy counts from it.
   absl::StatusOr<SnapshotInfo> write_snapshot();
+  /// Replaces the snapshot policy (JournalOptions::snapshots); it counts from the newest
+  /// snapshot this engine knows. INVALID_ARGUMENT for a negative interval.
+  absl::Status set_snapshot_policy(const SnapshotPolicy& policy);
+  /// The snapshot policy in force.
+  SnapshotPolicy snapshot_policy() const;
+  /// The error of the last snapshot the policy attempted, OK when it succeeded or none was
+  /// due yet. A failed policy snapshot fails no command (the command is durable already);
+  /// the next attempt comes a whole interval later.
+  absl::Status policy_snapshot_status() const;
   /// Lower-case hex SHA-256 of Engine::snapshot() — equal for equal states.
   std::string state_digest() const;
   /// What open found and did.
@@ -369,11 +410,20 @@ class DurableEngine {
     void operator()(Tailer* t) const;
   };
   DurableEngine() = default;
+  class PolicySink;
+  void after_commit(std::uint64_t last_seq);  // the snapshot policy, after each command
+
   std::unique_ptr<Journal> journal_;
-  std::unique_ptr<JournalSink> sink_;
+  std::unique_ptr<PolicySink> sink_;
   std::unique_ptr<Engine> engine_;  // destroyed before its sink
   ReplayReport report_;
   std::mutex catch_up_mu_;  // one catch-up at a time (taken before the engine's lock)
+  mutable std::mutex policy_mu_;  // guards the policy state below (a leaf lock)
+  SnapshotPolicy policy_;
+  std::uint64_t base_seq_ = 0;   // the policy counts from this seq (the newest snapshot or attempt)
+  absl::Time base_time_;         // ... and from this time
+  bool policy_running_ = false;  // one policy snapshot at a time
+  absl::Status policy_status_;
   std::unique_ptr<Tailer, TailerStop> tailer_;  // declared last: stopped first
 };
 

@@ -257,7 +257,7 @@ struct Journal::Impl {
 
   std::array<Stmt, kInsertSizes.size()> inserts;  // one per kInsertSizes entry
   Stmt begin_write, begin_read, commit, rollback, select_head, update_head, select_all,
-      select_tail, select_hash_at, insert_snapshot, select_latest_snapshot, select_snapshots,
+      select_tail, select_hash_at, select_from, insert_snapshot, select_latest_snapshot, select_snapshots,
       count_snapshots;
   Stmt select_mac_head, update_mac_head, insert_mac_snapshot, select_mac_snapshot;  // keyed only
 
@@ -265,7 +265,7 @@ struct Journal::Impl {
     // Statements first, then the connection (sqlite3_close refuses with live statements).
     for (Stmt& s : inserts) s.reset();
     for (Stmt* s : {&begin_write, &begin_read, &commit, &rollback, &select_head,
-                    &update_head, &select_all, &select_tail, &select_hash_at, &insert_snapshot,
+                    &update_head, &select_all, &select_tail, &select_hash_at, &select_from, &insert_snapshot,
                     &select_latest_snapshot, &select_snapshots, &count_snapshots, &select_mac_head,
                     &update_mac_head, &insert_mac_snapshot, &select_mac_snapshot}) {
       s->reset();
@@ -419,9 +419,17 @@ struct Journal::Impl {
     return rc == SQLITE_DONE ? absl::OkStatus() : error(rc, "begin read");
   }
   void end_read_txn() { run(commit.get()); }
+  // Walks the chain in the current read transaction from seq 1, or (`from` set) from a
+  // trusted point: the stored hash of row from->first must be from->second, and the walk
+  // goes on from there.
   absl::Status walk(std::uint64_t after_seq,
                     const std::function<absl::Status(const StoredRecord&)>* fn,
-                    std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report);
+                    std::map<std::uint64_t, ChainHash>* anchors, ChainReport* report,
+                    const std::pair<std::uint64_t, ChainHash>* from = nullptr);
+  // replay() and replay_from(): a walk through a reader of its own, after which this
+  // handle's last_seq and head move to where the walk ended.
+  absl::Status replay_walk(std::uint64_t after_seq, const std::function<absl::Status(const StoredRecord&)>& fn,
+                           const std::pair<std::uint64_t, ChainHash>* from);
 };
 
 namespace {
@@ -624,6 +632,8 @@ absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() cons
   JICENG_RETURN_IF_ERROR(r->prepare(
       &r->select_all, "SELECT seq, time, type, payload, hash FROM events ORDER BY seq"));
   JICENG_RETURN_IF_ERROR(r->prepare(
+      &r->select_from, "SELECT seq, time, type, payload, hash FROM events WHERE seq >= ? ORDER BY seq"));
+  JICENG_RETURN_IF_ERROR(r->prepare(
       &r->select_snapshots, "SELECT seq, time, anchor, digest, state, hash FROM snapshots ORDER BY seq"));
   if (r->keyed) JICENG_RETURN_IF_ERROR(r->prepare_keyed());
   return r;
@@ -632,10 +642,12 @@ absl::StatusOr<std::unique_ptr<Journal::Impl>> Journal::Impl::open_reader() cons
 absl::Status Journal::Impl::walk(std::uint64_t after_seq,
                                  const std::function<absl::Status(const StoredRecord&)>* fn,
                                  std::map<std::uint64_t, ChainHash>* anchors,
-                                 ChainReport* report) {
+                                 ChainReport* report,
+                                 const std::pair<std::uint64_t, ChainHash>* from) {
   // The caller holds a read transaction: rows and head row come from one snapshot.
   int rc = SQLITE_OK;
-  sqlite3_stmt* s = select_all.get();
+  const bool from_anchor = from != nullptr && from->first > 0;
+  sqlite3_stmt* s = from_anchor ? select_from.get() : select_all.get();
   ResetOnExit reset(s);
   ChainHash prev{};
   std::uint64_t expected = 1;
@@ -644,6 +656,28 @@ absl::Status Journal::Impl::walk(std::uint64_t after_seq,
   if (anchors != nullptr) {
     auto it = anchors->find(0);
     if (it != anchors->end()) it->second = ChainHash{};
+  }
+  if (from != nullptr && from->first == 0 && from->second != ChainHash{}) {
+    return absl::DataLossError(
+        absl::StrCat("journal ", path, ": snapshot at seq 0: not anchored to the chain hash of seq 0"));
+  }
+  if (from_anchor) {
+    // The anchor row: its stored hash is trusted (rows up to it are verify()'s to re-hash)
+    // and must be the snapshot's anchor; the chain is checked from there on.
+    sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(from->first));
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error(rc, absl::StrCat("read seq ", from->first));
+    if (rc == SQLITE_DONE || sqlite3_column_int64(s, 0) != static_cast<sqlite3_int64>(from->first)) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": snapshot at seq ", from->first,
+                                              ": the event it is anchored to is missing"));
+    }
+    if (!column_hash(s, 4, &prev) || prev != from->second) {
+      return absl::DataLossError(absl::StrCat("journal ", path, ": snapshot at seq ", from->first,
+                                              ": not anchored to the chain hash of seq ", from->first,
+                                              " (the snapshot's anchor differs from the row's hash)"));
+    }
+    if (durable_head && durable_head->seq == from->first) durable_hash = prev;
+    expected = from->first + 1;
   }
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     const std::int64_t raw_seq = sqlite3_column_int64(s, 0);
@@ -976,12 +1010,24 @@ absl::StatusOr<AppendResult> Journal::append(std::span<const JournalRecord> reco
 
 absl::Status Journal::replay(std::uint64_t after_seq,
                              const std::function<absl::Status(const StoredRecord&)>& fn) const {
-  JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, impl_->open_reader());
+  return impl_->replay_walk(after_seq, fn, nullptr);
+}
+
+absl::Status Journal::replay_from(std::uint64_t seq, const ChainHash& anchor,
+                                  const std::function<absl::Status(const StoredRecord&)>& fn) const {
+  const std::pair<std::uint64_t, ChainHash> from{seq, anchor};
+  return impl_->replay_walk(seq, fn, &from);
+}
+
+absl::Status Journal::Impl::replay_walk(std::uint64_t after_seq,
+                                        const std::function<absl::Status(const StoredRecord&)>& fn,
+                                        const std::pair<std::uint64_t, ChainHash>* from) {
+  JICENG_ASSIGN_OR_RETURN(std::unique_ptr<Impl> reader, open_reader());
   ChainReport seen;
   {
     std::lock_guard<std::mutex> lock(reader->mu);
     JICENG_RETURN_IF_ERROR(reader->begin_read_txn());
-    absl::Status st = reader->walk(after_seq, &fn, nullptr, &seen);
+    absl::Status st = reader->walk(after_seq, &fn, nullptr, &seen, from);
     reader->end_read_txn();
     JICENG_RETURN_IF_ERROR(st);
   }
@@ -989,10 +1035,10 @@ absl::Status Journal::replay(std::uint64_t after_seq,
   // appended after this handle opened: last_seq() and head() now say where the walk ended,
   // so a caller comparing what it replayed with last_seq() compares one snapshot with itself
   // (comparing with the count read at open reported a healthy journal as DATA_LOSS).
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  if (seen.last_seq > impl_->last_seq) {
-    impl_->last_seq = seen.last_seq;
-    impl_->head = seen.head;
+  std::lock_guard<std::mutex> lock(mu);
+  if (seen.last_seq > last_seq) {
+    last_seq = seen.last_seq;
+    head = seen.head;
   }
   return absl::OkStatus();
 }
@@ -1108,6 +1154,7 @@ absl::StatusOr<SnapshotInfo> Journal::write_snapshot(std::uint64_t seq, std::str
   info.seq = seq;
   info.time = absl::ToUnixSeconds(absl::Now());
   info.digest = sha256_hex(state);
+  info.anchor = anchor;
   const ChainHash row_hash = d.hasher.snapshot_row(seq, info.time, anchor, info.digest);
   if (state.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     return absl::ResourceExhaustedError(
@@ -1211,6 +1258,7 @@ absl::StatusOr<std::optional<Snapshot>> Journal::latest_snapshot() const {
     return absl::DataLossError(absl::StrCat("journal ", d.path, ": snapshot at seq ", seq,
                                             ": not anchored to the chain hash of seq ", seq));
   }
+  snap.info.anchor = anchor;
   return std::optional<Snapshot>(std::move(snap));
 }
 

@@ -382,6 +382,8 @@ class PgJournal final : public Journal {
   absl::StatusOr<AppendResult> append(std::span<const JournalRecord> records) override;
   absl::Status replay(std::uint64_t after_seq,
                       const std::function<absl::Status(const StoredRecord&)>& fn) const override;
+  absl::Status replay_from(std::uint64_t seq, const ChainHash& anchor,
+                           const std::function<absl::Status(const StoredRecord&)>& fn) const override;
   absl::StatusOr<ChainReport> verify() const override { return verify(options_.verify_states); }
   absl::StatusOr<ChainReport> verify(bool verify_states) const override;
   absl::StatusOr<SnapshotInfo> write_snapshot(std::uint64_t seq, std::string_view state) override;
@@ -901,6 +903,24 @@ absl::Status PgJournal::replay(std::uint64_t after_seq,
   return absl::OkStatus();
 }
 
+// The PostgreSQL chain is walked from seq 1 (every row re-hashed, as replay does); the
+// anchor is checked against row `seq` on the way.
+absl::Status PgJournal::replay_from(std::uint64_t seq, const ChainHash& anchor,
+                                    const std::function<absl::Status(const StoredRecord&)>& fn) const {
+  auto not_anchored = [&] {
+    return absl::DataLossError(cat(where(), ": snapshot at seq ", seq, ": not anchored to the chain hash of seq ", seq));
+  };
+  if (seq == 0) return anchor == genesis_ ? replay(0, fn) : not_anchored();
+  bool anchored = false;
+  JICENG_RETURN_IF_ERROR(replay(seq - 1, [&](const StoredRecord& r) -> absl::Status {
+    if (r.seq != seq) return fn(r);
+    anchored = r.hash == anchor;
+    return anchored ? absl::OkStatus() : not_anchored();
+  }));
+  if (!anchored) return absl::DataLossError(cat(where(), ": snapshot at seq ", seq, ": the event it is anchored to is missing"));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ChainReport> PgJournal::verify(bool verify_states) const {
   JICENG_ASSIGN_OR_RETURN(Conn c, connect());
   JICENG_RETURN_IF_ERROR(prepare_statements(c.get()));
@@ -983,6 +1003,7 @@ absl::StatusOr<SnapshotInfo> PgJournal::write_snapshot(std::uint64_t seq, std::s
   info.seq = seq;
   info.time = absl::ToUnixSeconds(absl::Now());
   info.digest = sha256_hex(state);
+  info.anchor = anchor;
   const ChainHash row = snapshot_row_hash(seq, info.time, anchor, info.digest);
   Params p;
   p.int4(static_cast<std::uint32_t>(chain_))
@@ -1041,6 +1062,7 @@ absl::StatusOr<std::optional<Snapshot>> PgJournal::latest_snapshot() const {
   if (at != anchor) {
     return absl::DataLossError(cat(where(), ": snapshot at seq ", seq, ": not anchored to the chain hash of seq ", seq));
   }
+  snap.info.anchor = anchor;
   return std::optional<Snapshot>(std::move(snap));
 }
 

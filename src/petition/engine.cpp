@@ -1235,6 +1235,20 @@ namespace {
 /// The engine whose reader lock this thread holds through Engine::read (nullptr: none).
 thread_local const Engine::Impl* t_reading = nullptr;
 
+/// Releases the writer lock. When the work done under it recorded events through the sink
+/// (`events_before` = the log's size when the lock was taken), tells the sink once the lock
+/// is free: a journal takes its policy snapshots there (EventSink::committed).
+void release_writer(Engine::Impl& i, std::size_t events_before) {
+  EventSink* const s = i.sink != nullptr && i.events.size() > events_before ? i.sink : nullptr;
+  const std::uint64_t seq = i.events.size();
+  i.mu.unlock();
+  if (s == nullptr) return;
+  try {
+    s->committed(seq);
+  } catch (...) {  // the command is done and durable; nothing may escape the engine's API
+  }
+}
+
 /// Takes the writer lock unless this thread runs a batch on the engine (and holds it).
 class WriteLock {
  public:
@@ -1242,10 +1256,11 @@ class WriteLock {
     if (i.batch_owner.load(std::memory_order_acquire) != std::this_thread::get_id()) {
       i.mu.lock();
       locked_ = true;
+      events_before_ = i.events.size();
     }
   }
   ~WriteLock() {
-    if (locked_) impl_.mu.unlock();
+    if (locked_) release_writer(impl_, events_before_);
   }
   WriteLock(const WriteLock&) = delete;
   WriteLock& operator=(const WriteLock&) = delete;
@@ -1253,6 +1268,7 @@ class WriteLock {
  private:
   Engine::Impl& impl_;
   bool locked_ = false;
+  std::size_t events_before_ = 0;
 };
 class ReadLock {
  public:
@@ -1722,6 +1738,7 @@ absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
   }
   if (t_reading == &m) return absl::FailedPreconditionError("batch: not inside Engine::read");
   m.mu.lock();
+  const std::size_t events_before = m.events.size();
   m.batch_owner.store(std::this_thread::get_id(), std::memory_order_release);
   m.begin_batch();
   absl::Status st;
@@ -1735,7 +1752,7 @@ absl::Status Engine::batch(const std::function<absl::Status(Engine&)>& fn) {
   // Contacts of petitions created in the batch are dropped by rollback (by index).
   st = m.end_batch(st);
   m.batch_owner.store(std::thread::id(), std::memory_order_release);
-  m.mu.unlock();
+  release_writer(m, events_before);
   return st;
 }
 

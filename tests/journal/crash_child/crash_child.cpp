@@ -5,6 +5,7 @@
 //
 //   jiceng_journal_crash_child raw PATH SEED
 //   jiceng_journal_crash_child engine PATH SEED
+//   jiceng_journal_crash_child policy PATH SEED     (engine, snapshots by the policy only)
 //   jiceng_journal_crash_child fixture PATH COUNT   (for the CLI checks: COUNT petitions)
 //   jiceng_journal_crash_child tamper PATH SEQ      (edits the payload of SEQ in place)
 //   jiceng_journal_crash_child forge PATH 0         (snapshots, then rewrites petitioner R7
@@ -16,6 +17,9 @@
 // engine: Engine commands through a DurableEngine — single submits, and batches of
 // submits + accepts whose idempotency keys are "b:<batch>:<i>/<n>"; now and then a
 // snapshot. The acknowledged seq is the engine's last seq after the command returned.
+// policy: the same commands, with snapshots written by the snapshot policy (every
+// kPolicyEvery events) instead of by command; before a command that makes one due it
+// writes kSnapshotDue, so the parent knows a kill landed in such a command.
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -76,8 +80,13 @@ int run_raw(const std::string& path, std::uint32_t seed) {
   }
 }
 
-int run_engine(const std::string& path, std::uint32_t seed) {
-  auto opened = jiceng::open_engine(path, {});
+constexpr std::uint64_t kPolicyEvery = 40;
+constexpr std::uint64_t kSnapshotDue = ~std::uint64_t{0};
+
+int run_engine(const std::string& path, std::uint32_t seed, bool policy) {
+  jiceng::JournalOptions options;
+  if (policy) options.snapshots = jiceng::SnapshotPolicy{kPolicyEvery, absl::ZeroDuration()};
+  auto opened = jiceng::open_engine(path, options);
   if (!opened.ok()) {
     std::fprintf(stderr, "crash child: %s\n", opened.status().ToString().c_str());
     return 3;
@@ -95,9 +104,20 @@ int run_engine(const std::string& path, std::uint32_t seed) {
   }
   std::mt19937 rng(seed);
   const jiceng::Timestamp t = jiceng::test::kT0;
+  // Where the policy counts from: the snapshot open started from (one process, one thread,
+  // so a due snapshot stands for the seq of the command that made it due).
+  std::uint64_t base = d.open_report().snapshot_seq.value_or(0);
   for (std::uint64_t counter = 0;; ++counter) {
     const int n = static_cast<int>(e.last_seq() % 100000);
-    const std::uint32_t pick = rng() % 20;
+    const std::uint32_t pick = policy ? rng() % 19 : rng() % 20;
+    const int size = 2 + static_cast<int>(rng() % 12);
+    if (policy) {
+      const std::uint64_t after = e.last_seq() + (pick < 9 ? 1 : 2 * static_cast<std::uint64_t>(size));
+      if (after - base >= kPolicyEvery) {
+        if (!write_all(1, &kSnapshotDue, sizeof kSnapshotDue)) return 6;
+        base = after;
+      }
+    }
     absl::Status st;
     if (pick < 9) {
       const std::string who = absl::StrCat("S", n % 97);
@@ -105,7 +125,6 @@ int run_engine(const std::string& path, std::uint32_t seed) {
                     jiceng::test::submission(who, absl::StrCat("s:", seed, "-", counter), n), t + n)
                .status();
     } else if (pick < 19) {
-      const int size = 2 + static_cast<int>(rng() % 12);
       st = e.batch([&](jiceng::Engine& en) -> absl::Status {
         for (int i = 0; i < size; ++i) {
           const std::string who = absl::StrCat("B", (n + i) % 89);
@@ -195,7 +214,8 @@ int main(int argc, char** argv) {
   const std::string mode = argv[1];
   const std::uint32_t seed = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10));
   if (mode == "raw") return run_raw(argv[2], seed);
-  if (mode == "engine") return run_engine(argv[2], seed);
+  if (mode == "engine") return run_engine(argv[2], seed, false);
+  if (mode == "policy") return run_engine(argv[2], seed, true);
   if (mode == "fixture") return run_fixture(argv[2], static_cast<int>(seed));
   if (mode == "tamper") return run_tamper(argv[2], static_cast<long long>(seed));
   if (mode == "forge") return run_forge(argv[2]);

@@ -1003,6 +1003,16 @@ JC_API jc_status jc_engine_digest(char *buf, size_t size, size_t *out_len, jc_en
  * JC_FAILED_PRECONDITION for an engine without a journal.
  */
 JC_API jc_status jc_engine_journal_snapshot(uint64_t *out_seq, jc_engine *engine);
+/**
+ * The engine's snapshot policy (docs/journal.md, "Snapshot policy"): after a command, batch
+ * or tick that appended, the engine writes a snapshot into its journal once `every_events`
+ * events came since the newest snapshot (0: never by count) or `every_seconds` seconds
+ * passed since it was written (0: never by time). An engine opens with 1,000,000 events and
+ * 86,400 s; both 0 leaves snapshots to jc_engine_journal_snapshot. A policy snapshot that
+ * fails fails no command. JC_INVALID_ARGUMENT for a negative `every_seconds` (the policy is
+ * then unchanged); JC_FAILED_PRECONDITION for an engine without a journal.
+ */
+JC_API jc_status jc_engine_set_snapshot_policy(jc_engine *engine, uint64_t every_events, int64_t every_seconds);
 
 /*
  * Several engines on one chain (a PostgreSQL journal shared by several servers,

@@ -94,6 +94,19 @@ jc_status jc_engine_journal_snapshot(uint64_t* out_seq, jc_engine* engine) {
   });
 }
 
+jc_status jc_engine_set_snapshot_policy(jc_engine* engine, uint64_t every_events, int64_t every_seconds) {
+  constexpr const char* fn = "jc_engine_set_snapshot_policy";
+  JC_GUARD(fn) {
+    JC_CHECK(need_durable(engine, fn));
+    if (every_seconds < 0) {
+      return jc::fail(JC_INVALID_ARGUMENT, jc::cat(fn, ": every_seconds ", every_seconds, " is negative"));
+    }
+    const absl::Status st =
+        engine->durable->set_snapshot_policy(jiceng::SnapshotPolicy{every_events, absl::Seconds(every_seconds)});
+    return st.ok() ? JC_OK : jc::from_status(st, fn);
+  });
+}
+
 jc_status jc_engine_catch_up(uint64_t* out_applied, jc_engine* engine) {
   constexpr const char* fn = "jc_engine_catch_up";
   JC_GUARD(fn) {

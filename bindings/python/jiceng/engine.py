@@ -396,6 +396,17 @@ class Engine(_Handle):
         check(C.jc_engine_journal_snapshot(ctypes.byref(out), self._handle))
         return out.value
 
+    def set_snapshot_policy(self, every_events=1_000_000, every_seconds=86_400):
+        """When the engine writes snapshots into its journal by itself: after a command that
+        appended, once ``every_events`` events came since the newest snapshot (0: never by
+        count) or ``every_seconds`` passed since it was written (0: never by time). The
+        defaults are the policy an engine opens with; both 0 leaves snapshots to
+        ``journal_snapshot``. FailedPrecondition without a journal; InvalidArgument for a
+        negative interval."""
+        events = int_arg(every_events, "every_events")
+        seconds = int_arg(every_seconds, "every_seconds", ctypes.c_int64)
+        check(C.jc_engine_set_snapshot_policy(self._handle, events, seconds))
+
     # --- KPIs ---------------------------------------------------------------------------------
     def kpi(self, unit=None, period=None, ranking_level=None, trend=False, weights=None,
             include_units_beside_tree=False, min_seq=None):

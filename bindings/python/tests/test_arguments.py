@@ -353,6 +353,8 @@ class IntegerTests(Fixture):
             ("min_seq", u64, lambda v: e.org.unit(COMMUNITY, min_seq=v)),
             ("min_seq", u64, lambda v: e.matters.findings(min_seq=v)),
             ("tries", i32, lambda v: e.run(lambda _engine: None, v)),
+            ("every_events", u64, lambda v: e.set_snapshot_policy(every_events=v)),
+            ("every_seconds", i64, lambda v: e.set_snapshot_policy(every_seconds=v)),
             ("same_matter_as", u64, lambda v: p.submit(RESIDENT, location=HOUSEHOLD, category="noise", text="t",
                                                        same_matter_as=v, now=MON)),
             ("now", i64, lambda v: p.submit(RESIDENT, location=HOUSEHOLD, category="noise", text="t", now=v)),

@@ -142,5 +142,50 @@ class JournalIntegrityTests(unittest.TestCase):
         self.assertNotIn(KEY, file_bytes(p) + file_bytes(p + "-wal"))
 
 
+class SnapshotPolicyTests(unittest.TestCase):
+    """The engine writes snapshots by itself every N events (issue 24)."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="jiceng_policy_")
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+    def test_every_n_events_at_the_seqs_the_rule_names(self):
+        path = os.path.join(self.tmp, "p.db")
+        with jiceng.Engine(journal=path) as e:
+            e.set_snapshot_policy(every_events=5, every_seconds=0)
+            e.org.load_sample(now=MON - dt.timedelta(days=1))  # seq 3 (set_policy, calendar before it)
+            for i in range(12):  # seqs 4..15: due at 5, 10 and 15
+                e.petitions.submit(RESIDENT, location="H-G01B01-0101", category="noise", text="噪音",
+                                   now=MON + dt.timedelta(minutes=i))
+            self.assertEqual(e.last_seq, 15)
+            before = e.digest()
+            with self.assertRaises(jiceng.InvalidArgument) as ctx:
+                e.set_snapshot_policy(every_seconds=-1)
+            self.assertIn("every_seconds -1 is negative", str(ctx.exception))
+            e.petitions.submit(RESIDENT, location="H-G01B01-0101", category="noise", text="噪音", now=MON)
+            self.assertNotEqual(e.digest(), before)
+        j = jiceng.Journal(path)
+        try:
+            self.assertEqual(j.snapshot_count(), 3, "the refused policy left every 5 events in force")
+            self.assertEqual(j.latest_snapshot()["seq"], 15)
+            self.assertEqual(j.verify().states_derived, 3)
+        finally:
+            j.close()
+        with jiceng.Engine(journal=path) as e:
+            e.set_snapshot_policy(every_events=0, every_seconds=0)  # only on command
+            for i in range(10):
+                e.petitions.submit(RESIDENT, location="H-G01B01-0101", category="noise", text="噪音", now=MON)
+        j = jiceng.Journal(path)
+        try:
+            self.assertEqual(j.snapshot_count(), 3)
+        finally:
+            j.close()
+
+    def test_an_engine_without_a_journal_has_no_policy(self):
+        with jiceng.Engine() as e:
+            with self.assertRaises(jiceng.FailedPrecondition):
+                e.set_snapshot_policy(every_events=5)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -49,14 +49,16 @@ TEST(CapiSnapshotPolicy, EveryNEventsAfterTheCommandThatMakesOneDue) {
   ASSERT_OK(jc_engine_load_sample_org(e, kMon - 86400));
   const uint64_t first = last_seq(e);
   uint64_t expected = 0, latest = 0, base = 0;
-  for (int i = 0; i < 10; ++i) {
-    submit_one(e, kMon + i);
+  // The rule: after each command, a snapshot once 4 events came since the newest one.
+  auto submit_and_expect = [&](int64_t now) {
+    submit_one(e, now);
     if (last_seq(e) - base >= 4) {
       base = last_seq(e);
       latest = base;
       ++expected;
     }
-  }
+  };
+  for (int i = 0; i < 10; ++i) submit_and_expect(kMon + i);
   ASSERT_GT(last_seq(e), first);
   ASSERT_GE(expected, 2u);
 
@@ -65,9 +67,9 @@ TEST(CapiSnapshotPolicy, EveryNEventsAfterTheCommandThatMakesOneDue) {
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_set_snapshot_policy(e, 4, -1));
   EXPECT_ERROR_HAS("jc_engine_set_snapshot_policy: every_seconds -1 is negative");
   EXPECT_EQ(digest(e), before);
-  for (int i = 0; i < 4; ++i) submit_one(e, kMon + 100 + i);
-  ++expected;
-  latest = last_seq(e);
+  const uint64_t count_before = expected;
+  for (int i = 0; i < 4; ++i) submit_and_expect(kMon + 100 + i);
+  EXPECT_EQ(expected, count_before + 1) << "every 4 events is still in force";
 
   // Off: snapshots only on command.
   ASSERT_OK(jc_engine_set_snapshot_policy(e, 0, 0));

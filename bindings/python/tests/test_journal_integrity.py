@@ -166,7 +166,7 @@ class SnapshotPolicyTests(unittest.TestCase):
             self.assertNotEqual(e.digest(), before)
         j = jiceng.Journal(path)
         try:
-            self.assertEqual(j.snapshot_count(), 3, "the refused policy left every 5 events in force")
+            self.assertEqual(j.snapshot_count, 3, "the refused policy left every 5 events in force")
             self.assertEqual(j.latest_snapshot()["seq"], 15)
             self.assertEqual(j.verify().states_derived, 3)
         finally:
@@ -177,7 +177,7 @@ class SnapshotPolicyTests(unittest.TestCase):
                 e.petitions.submit(RESIDENT, location="H-G01B01-0101", category="noise", text="噪音", now=MON)
         j = jiceng.Journal(path)
         try:
-            self.assertEqual(j.snapshot_count(), 3)
+            self.assertEqual(j.snapshot_count, 3)
         finally:
             j.close()
 

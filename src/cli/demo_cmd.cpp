@@ -56,9 +56,14 @@ void add_demo(CLI::App& app, int& exit_code) {
   demo->add_option("--journal", opts->journal,
                    "Journal on PostgreSQL: a postgresql:// URI (default: journal.sqlite in --out)");
   demo->add_option("--rate", opts->petitions_per_day, "Petitions per day on average (0 = the default, 100)");
+  auto no_party = std::make_shared<bool>(false);
+  demo->add_flag("--no-party-dispatch", *no_party,
+                 "Keep the policy set's dispatch_to_party (by default the demo sends compound matters to the "
+                 "answering party, 四方协同派单)");
   demo->add_flag("--quiet,-q", *quiet, "No progress bar");
-  demo->callback([opts, quiet, &exit_code] {
+  demo->callback([opts, quiet, no_party, &exit_code] {
     DemoOptions o = *opts;
+    o.party_dispatch = !*no_party;
     ProgressBar bar;
     const bool tty = !*quiet && ::isatty(STDERR_FILENO) == 1;
     if (tty) o.progress = [&bar](std::string_view p, std::size_t d, std::size_t t) { bar(p, d, t); };

@@ -9,9 +9,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include <boost/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -116,11 +119,44 @@ absl::StatusOr<PolicySet> load_policy(const std::string& name) {
                                           absl::StrJoin(builtin, ", "), ") nor a file"));
 }
 
+// 四方协同派单: the set with petition.compound_parties' dispatch_to_party on, said in its
+// description and the rule's source; nullopt when the set has no such table or has it on.
+absl::StatusOr<std::optional<PolicySet>> with_party_dispatch(const PolicySet& set) {
+  boost::json::value doc = boost::json::parse(set.to_json());
+  boost::json::object& top = doc.as_object();
+  bool changed = false;
+  for (auto& r : top["rules"].as_array()) {
+    boost::json::object& rule = r.as_object();
+    if (rule["id"] != "petition.compound_parties" || !rule["params"].is_object()) continue;
+    boost::json::object& params = rule["params"].as_object();
+    if (params["dispatch_to_party"] == true) return std::optional<PolicySet>();
+    params["dispatch_to_party"] = true;
+    const std::string source = rule["source"].is_string() ? std::string(rule["source"].as_string()) : "";
+    rule["source"] = absl::StrCat(source, " In jiceng demo, dispatch_to_party is on: the demo's district sends compound "
+                                  "matters to the party's unit (a demo setting; --no-party-dispatch keeps the set's).");
+    changed = true;
+  }
+  if (!changed) return std::optional<PolicySet>();
+  const std::string description = top["description"].is_string() ? std::string(top["description"].as_string()) : "";
+  top["description"] = absl::StrCat(description, " In the demo: compound matters dispatched to the answering party "
+                                    "(四方协同派单).");
+  JICENG_ASSIGN_OR_RETURN(PolicySet out, PolicySet::from_json(boost::json::serialize(doc), set.name()));
+  return std::optional<PolicySet>(std::move(out));
+}
+
 }  // namespace
 
 absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
   JICENG_RETURN_IF_ERROR(check_options(options));
   JICENG_ASSIGN_OR_RETURN(PolicySet set, load_policy(options.policy));
+  bool changed_set = false;
+  if (options.party_dispatch) {
+    JICENG_ASSIGN_OR_RETURN(std::optional<PolicySet> with_party, with_party_dispatch(set));
+    if (with_party) {
+      set = *std::move(with_party);
+      changed_set = true;
+    }
+  }
   auto phase = [&](std::string_view name, std::size_t done, std::size_t total) {
     if (options.progress) options.progress(name, done, total);
   };
@@ -165,7 +201,7 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
       return absl::FailedPreconditionError(absl::StrCat("demo: ", durable->journal().path(), " already holds ",
                                                         engine->last_seq(), " events; the demo needs an empty chain"));
     }
-    if (!is_builtin) JICENG_RETURN_IF_ERROR(engine->set_policy(set.to_json()));
+    if (!is_builtin || changed_set) JICENG_RETURN_IF_ERROR(engine->set_policy(set.to_json()));
   } else {
     JICENG_ASSIGN_OR_RETURN(memory, Engine::create("national"));
     engine = memory.get();

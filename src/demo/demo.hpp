@@ -36,6 +36,10 @@ struct DemoOptions {
   std::string journal;
   bool write_files = true;            ///< false: only compute the report (tests)
   bool render_svg = true;             ///< run Graphviz `dot` for org.svg when installed
+  /// 四方协同派单: the demo's district sends a matter inside a residential compound to the
+  /// unit of the party answering for it — the policy set's petition.compound_parties with
+  /// dispatch_to_party on (the journal records the set so changed); false: the set as it is.
+  bool party_dispatch = true;
   DemoProgress progress;              ///< optional; called from the calling thread
 };
 

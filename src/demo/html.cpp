@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "demo/internal.hpp"
+#include "demo/compound_report.hpp"
 #include "demo/ladder_report.hpp"
 #include "demo/loop_parts.hpp"
 #include "report/text.hpp"
@@ -492,6 +493,7 @@ absl::StatusOr<std::string> render_html(const std::string& report_json) {
     h += "</tbody></table></div>";
   }
   h += ladder_html(root);
+  h += compound_html(root);
 
   const json::object& comm = obj(root, "communities");
   absl::StrAppend(&h, "<h2>社区排名：前五名与后五名</h2><p class=\"note\">社区共 ", count(num(comm, "count")),

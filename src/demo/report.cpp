@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "demo/internal.hpp"
+#include "demo/compound_report.hpp"
 #include "demo/ladder_report.hpp"
 #include "demo/loop_parts.hpp"
 #include "report/text.hpp"
@@ -348,6 +349,10 @@ absl::StatusOr<ReportParts> build_report(const Engine& engine, const PolicySet& 
   {
     JICENG_ASSIGN_OR_RETURN(json::object ladder, ladder_section(engine, d));
     root["escalation_ladder"] = std::move(ladder);
+  }
+  {
+    JICENG_ASSIGN_OR_RETURN(json::object parties, compound_section(engine, d));
+    root["compound_parties"] = std::move(parties);
   }
 
   json::object findings;

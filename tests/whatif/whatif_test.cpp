@@ -42,6 +42,7 @@ class WhatIfTest : public ::testing::Test {
     o.seed = 11;
     o.out_dir = *dir_ + "/demo";
     o.render_svg = false;
+    o.party_dispatch = false;  // the recorded policy is then the built-in wuzhong the tests name
     auto r = run_demo(o);
     ASSERT_TRUE(r.ok()) << r.status();
     journal_ = new std::string(*dir_ + "/demo/journal.sqlite");

@@ -170,6 +170,7 @@ boost::json::object view_json(const jiceng::PetitionView& v) {
   o["overdue"] = v.overdue;
   o["ever_overdue"] = v.ever_overdue;
   o["final_matter"] = v.final_matter;
+  o["evaluation_held"] = v.evaluation_held;  // referred (转办) to a case or matter not yet ended
   if (v.evaluation) {
     o["evaluation"] = boost::json::object{{"contacted", v.evaluation->contacted},
                                           {"solved", v.evaluation->solved},

@@ -744,7 +744,11 @@ JC_API jc_status jc_engine_supervise(jc_engine *engine, const jc_actor *actor, u
 /** 办结 with the answer. */
 JC_API jc_status jc_engine_resolve(jc_engine *engine, const jc_actor *actor, uint64_t petition,
                                    const char *answer, int64_t now);
-/** 评价: contacted (响应), solved (解决), satisfaction (a jc_satisfaction). */
+/**
+ * 评价: contacted (响应), solved (解决), satisfaction (a jc_satisfaction). JC_FAILED_PRECONDITION
+ * while a referral holds the petition (petition JSON "evaluation_held": a mediation case or
+ * deliberation matter it was referred to, 转办, has not ended; jc_engine_close likewise).
+ */
 JC_API jc_status jc_engine_evaluate(jc_engine *engine, const jc_actor *actor, uint64_t petition, int contacted,
                                     int solved, int satisfaction, int64_t now);
 /** 重办 / 复查 / 复核 (`kind` a jc_reopen_kind) with a reason. */

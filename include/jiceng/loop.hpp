@@ -180,11 +180,28 @@ class LoopHost {
   /// (the service fund checks the project a spend names) without including its headers.
   /// NOT_FOUND for a loop this host does not host; the other loop's errors pass through.
   /// The engine also answers `query_loop("petition", "get", {"id": "P00000042"})` with the
-  /// petition's id, state, category, track, handling unit and location unit (NOT_FOUND for
+  /// petition's id, state, category, track, handling unit, location unit and whether a
+  /// referral holds its evaluation, "evaluation_held" (NOT_FOUND for
   /// a petition it does not hold), so a loop can check a referral.
   /// The default answers NOT_FOUND (a host that offers no loop queries).
   virtual absl::StatusOr<std::string> query_loop(std::string_view loop, std::string_view name,
                                                  std::string_view params) const;
+
+  /// Referral (转办): a loop item that takes up a petition (a mediation case referred from
+  /// it, a deliberation matter raised from it) holds the petition's evaluation. The
+  /// petition, named by its display id, must be in progress and not held already; once
+  /// answered (resolve) it waits with no evaluation deadline, and evaluate and close are
+  /// refused, until the item releases it. Called from a row's action, so replay rebuilds
+  /// the hold from the loop's own event, which names the petition. TableLoop releases
+  /// every petition an item holds when the item reaches a terminal state (see
+  /// hold_referred_petition in src/loop/table_loop.hpp). NOT_FOUND for a petition the
+  /// engine does not hold, FAILED_PRECONDITION otherwise; the default refuses (a host
+  /// with no petitions).
+  virtual absl::Status hold_petition(std::string_view petition, Timestamp now);
+  /// Ends a hold: a petition already answered gets its evaluation window from `now` (the
+  /// policy's evaluation limit), as if answered at the item's conclusion; one not yet
+  /// answered goes on as any other. FAILED_PRECONDITION when it is not held.
+  virtual absl::Status release_petition(std::string_view petition, Timestamp now);
 };
 
 /// A command to a loop.

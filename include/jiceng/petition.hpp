@@ -524,6 +524,9 @@ struct PetitionView {
   bool overdue = false;            ///< the current deadline passed
   bool ever_overdue = false;
   bool final_matter = false;       ///< 信访: re-reviewed and closed; same facts refused
+  /// Referred (转办) to a mediation case or deliberation matter that has not concluded: once
+  /// answered it has no evaluation deadline, and evaluate and close wait for the conclusion.
+  bool evaluation_held = false;
   std::optional<Evaluation> evaluation;
   PetitionId merged_into = kNoPetition;
   PetitionId same_matter_as = kNoPetition;

@@ -1,10 +1,13 @@
 // `jiceng matter …`: the deliberation loop (议事) — its diagram, permission matrix and table
 // generated from the transition table, the procedures a policy set gives, and the matters,
-// findings and yearly review of a journal; `matter do` records one command in a journal.
+// findings and yearly review of a journal; `matter do` records one command in a journal and
+// `matter refer` raises a matter from petitions (each answered naming it).
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
@@ -12,6 +15,7 @@
 #include "cli/civic_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/registry.hpp"
+#include "jiceng/deliberation.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
 #include "jiceng/loop.hpp"
@@ -24,6 +28,7 @@ constexpr std::string_view kLoop = "deliberation";
 
 struct MatterOptions {
   std::string output, db, item, policy = "wuzhong", state, unit, event, actor, role, actor_unit, payload, now;
+  std::vector<std::string> petitions;
   int year = 0;
   MinSeqOptions min_seq;
 };
@@ -116,29 +121,57 @@ std::string filter_params(const MatterOptions& o, bool with_state) {
   return boost::json::serialize(p);
 }
 
-// `matter do DB EVENT`: one command, journaled.
-int run_do(const MatterOptions& o) {
-  const auto role = parse_role(o.role);
-  if (!role) return fail("--role \"" + o.role + "\" is not a role (e.g. community_secretary, community_staff)");
+// What `matter do` and `matter refer` read from their options: the actor, the time and the
+// payload (inline or @FILE). A usage error is printed and its exit code returned in `exit`.
+struct CommandInputs {
+  Actor actor;
   Timestamp now = 0;
+  std::string payload;
+};
+std::optional<CommandInputs> command_inputs(const MatterOptions& o, int* exit) {
+  const auto role = parse_role(o.role);
+  if (!role) {
+    *exit = fail("--role \"" + o.role + "\" is not a role (e.g. community_secretary, community_staff)");
+    return std::nullopt;
+  }
+  CommandInputs in{Actor{o.actor, *role, o.actor_unit}, 0, o.payload};
   if (o.now.empty()) {
-    now = absl::ToUnixSeconds(absl::Now());
-  } else if (!absl::SimpleAtoi(o.now, &now)) {
+    in.now = absl::ToUnixSeconds(absl::Now());
+  } else if (!absl::SimpleAtoi(o.now, &in.now)) {
     absl::Time t;
     std::string err;
     if (!absl::ParseTime(absl::RFC3339_full, o.now, &t, &err)) {
-      return fail("--now \"" + o.now + "\": expected seconds since 1970 or RFC 3339 (2026-03-02T09:00:00+08:00)");
+      *exit = fail("--now \"" + o.now + "\": expected seconds since 1970 or RFC 3339 (2026-03-02T09:00:00+08:00)");
+      return std::nullopt;
     }
-    now = absl::ToUnixSeconds(t);
+    in.now = absl::ToUnixSeconds(t);
   }
-  std::string payload = o.payload;
-  if (!payload.empty() && payload[0] == '@') {
-    std::ifstream in(payload.substr(1), std::ios::binary);
-    if (!in) return fail("cannot read " + payload.substr(1));
-    std::stringstream s;
-    s << in.rdbuf();
-    payload = s.str();
+  if (!in.payload.empty() && in.payload[0] == '@') {
+    std::ifstream file(in.payload.substr(1), std::ios::binary);
+    if (!file) {
+      *exit = fail("cannot read " + in.payload.substr(1));
+      return std::nullopt;
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    in.payload = text.str();
   }
+  return in;
+}
+
+// Prints the matter an accepted command produced: "seq N: {...}".
+int print_outcome(Engine& engine, const LoopOutcome& r) {
+  auto g = engine.query(kLoop, "get", "{\"item\":" + std::to_string(r.item) + "}");
+  if (!g.ok()) return fail(std::string(g.status().message()));
+  std::cout << "seq " << r.seq << ": " << *g << "\n";
+  return kExitOk;
+}
+
+// `matter do DB EVENT`: one command, journaled.
+int run_do(const MatterOptions& o) {
+  int exit = kExitOk;
+  const auto in = command_inputs(o, &exit);
+  if (!in) return exit;
   auto db = civic::open_journal(o.db, true);
   if (!db.ok()) return fail(std::string(db.status().message()), exit_code_for(db.status()));
   std::uint64_t item = 0;
@@ -150,15 +183,31 @@ int run_do(const MatterOptions& o) {
   LoopCommand c;
   c.event = o.event;
   c.item = item;
-  c.payload = payload;
-  c.actor = Actor{o.actor, *role, o.actor_unit};
-  c.now = now;
+  c.payload = in->payload;
+  c.actor = in->actor;
+  c.now = in->now;
   auto r = (*db)->engine().command(kLoop, c);
   if (!r.ok()) return fail(std::string(r.status().message()), exit_code_for(r.status()));
-  auto g = (*db)->engine().query(kLoop, "get", "{\"item\":" + std::to_string(r->item) + "}");
-  if (!g.ok()) return fail(std::string(g.status().message()));
-  std::cout << "seq " << r->seq << ": " << *g << "\n";
-  return kExitOk;
+  return print_outcome((*db)->engine(), *r);
+}
+
+// `matter refer DB --petition P… …`: a matter raised from petitions (转办议事), each answered
+// naming it, their evaluation held until it ends — one batch, journaled.
+int run_refer(const MatterOptions& o) {
+  int exit = kExitOk;
+  const auto in = command_inputs(o, &exit);
+  if (!in) return exit;
+  std::vector<PetitionId> ids;
+  for (const std::string& p : o.petitions) {
+    const auto id = Engine::parse_display_id(p);
+    if (!id) return fail("--petition \"" + p + "\" is not a petition id (P00000042)");
+    ids.push_back(*id);
+  }
+  auto db = civic::open_journal(o.db, true);
+  if (!db.ok()) return fail(std::string(db.status().message()), exit_code_for(db.status()));
+  auto r = refer_petitions_to_matter((*db)->engine(), in->actor, ids, in->payload, in->now);
+  if (!r.ok()) return fail(std::string(r.status().message()), exit_code_for(r.status()));
+  return print_outcome((*db)->engine(), *r);
 }
 
 void add_matter(CLI::App& app, int& exit_code) {
@@ -221,6 +270,18 @@ void add_matter(CLI::App& app, int& exit_code) {
   run->add_option("--payload", o->payload, "JSON object, or @FILE");
   run->add_option("--now", o->now, "time: seconds since 1970 or RFC 3339 (default: now)");
   run->callback([o, &exit_code] { exit_code = run_do(*o); });
+
+  auto* refer = m->add_subcommand("refer", "Raise a matter from petitions being handled (转办议事): each answered naming "
+                                           "it, its evaluation held until the matter ends");
+  refer->add_option("DB", o->db, "journal")->required();
+  refer->add_option("--petition", o->petitions, "a petition in progress, e.g. P00000042 (repeat for more)")->required();
+  refer->add_option("--actor", o->actor, "actor id")->required();
+  refer->add_option("--role", o->role, "actor role")->required();
+  refer->add_option("--unit", o->actor_unit, "actor unit");
+  refer->add_option("--payload", o->payload, "the matter: JSON object (unit, title, kind, raised_by, ...), or @FILE")
+      ->required();
+  refer->add_option("--now", o->now, "time: seconds since 1970 or RFC 3339 (default: now)");
+  refer->callback([o, &exit_code] { exit_code = run_refer(*o); });
 }
 
 JICENG_CLI_COMMAND("matter", add_matter);

@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "demo/loop_parts.hpp"
 #include "jiceng/calendar.hpp"
+#include "jiceng/deliberation.hpp"
 #include "jiceng/engine.hpp"
 #include "report/text.hpp"
 
@@ -179,6 +180,8 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
     Actor staff;
   };
   std::vector<Open> open;  // matters whose procedure continues after the first day
+  std::vector<PetitionId> referred;  // petitions referred to a matter (转办议事)
+  std::int64_t referring_matters = 0;
   for (std::size_t ci = 0; ci < district.communities.size(); ++ci) {
     const UnitRow& unit = district.units[static_cast<std::size_t>(district.communities[ci])];
     const People& pp = people[ci];
@@ -210,11 +213,46 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
       }
     };
 
-    // 1. Parking order (停车秩序) at a 议事会.
-    auto r = y.run(staff, "raise", 0,
-                   {{"unit", unit.id}, {"title", "小区停车秩序"}, {"kind", "parking_order"}, {"category", "parking"},
-                    {"raised_by", "residents_committee"}},
-                   t);
+    // 1. Parking order (停车秩序) at a 议事会; in every fifth community raised from the residents'
+    //    parking complaints (转办议事): two petitions, handled, each answered naming the matter,
+    //    their evaluation waiting until the matter ends. (Few: the simulation's category mix
+    //    stays what the brief gives.)
+    std::vector<PetitionId> complaints;
+    for (std::size_t i = 0; i < (ci % 5 == 0 ? 2u : 0u); ++i) {
+      const Actor resident{pp.residents[i], Role::kResident, ""};
+      EventPayload sub;
+      sub.petitioner = resident.id;
+      sub.location = unit.id;
+      sub.category = "parking";
+      sub.text = i == 0 ? "小区内乱停车，消防通道被占" : "晚上回来找不到车位，路边停满车";
+      auto pid = engine.submit(resident, sub, t);
+      if (!pid.ok() || !engine.accept(staff, *pid, t).ok() || !engine.dispatch(staff, *pid, unit.id, false, t).ok() ||
+          !engine.sign(staff, *pid, t).ok()) {
+        return absl::InternalError(absl::StrCat("deliberation demo: the parking complaint of ", resident.id,
+                                                " was not handled: ", pid.ok() ? "" : pid.status().message()));
+      }
+      ++sim.submitted;
+      complaints.push_back(*pid);
+    }
+    const json::object parking{{"unit", unit.id},
+                               {"title", "小区停车秩序"},
+                               {"kind", "parking_order"},
+                               {"category", "parking"},
+                               {"raised_by", "residents_committee"}};
+    absl::StatusOr<LoopOutcome> r;
+    if (complaints.empty()) {
+      r = y.run(staff, "raise", 0, parking, t);
+    } else {
+      rep.commands += 4 * static_cast<std::int64_t>(complaints.size()) + 1;
+      r = refer_petitions_to_matter(engine, staff, complaints, json::serialize(parking), t);
+      if (r.ok()) {
+        referred.insert(referred.end(), complaints.begin(), complaints.end());
+        ++referring_matters;
+      } else {
+        ++sim.refused;
+        ++sim.refusals[std::string(r.status().message()).substr(0, 160)];
+      }
+    }
     if (r.ok() && y.run(staff, "start", r->item, {}, t).ok()) council(r->item, ci % 9 == 4 ? 0.3 : 0.9, "划定停车位，错峰停车");
 
     // 2. A public-welfare project through 四议两公开 (every second community).
@@ -439,6 +477,12 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
                                        {"complete", v[1]},
                                        {"taken_down", v[2]}});
   }
+  std::int64_t still_held = 0;
+  for (PetitionId p : referred) {
+    auto v = engine.get(p);
+    if (!v.ok()) return v.status();
+    still_held += v->evaluation_held;
+  }
   json::object f;
   for (const auto& [k, n] : findings) f[k] = n;
   json::array refused;
@@ -450,12 +494,16 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
                        {"four_two_per_street", std::move(streets)},
                        {"disclosures_per_community", std::move(communities)},
                        {"findings", std::move(f)},
+                       {"referred_petitions", json::object{{"petitions", static_cast<std::int64_t>(referred.size())},
+                                                           {"matters", referring_matters},
+                                                           {"evaluation_held", still_held}}},
                        {"refused_on_purpose", std::move(refused)},
                        {"procedure_zh", std::move(procedure_zh)},
                        {"state_zh", state_names(engine, kLoop)},
                        {"finding_zh", finding_names()}};
   rep.text = absl::StrCat("议事：议事事项 ", items.size(), " 件，会议 ", meetings, " 次（未通过 ", failed_meetings,
-                          " 次）；业主共同决定事项提交居民会议被拒 ", rep.refused_on_purpose, " 次（民法典 第二百七十八条）\n");
+                          " 次）；业主共同决定事项提交居民会议被拒 ", rep.refused_on_purpose, " 次（民法典 第二百七十八条）；由居民诉求转入 ",
+                          referred.size(), " 件\n");
   rep.sections.emplace_back("deliberation", json::value(std::move(section)));
   return rep;
 }
@@ -470,6 +518,11 @@ std::string html(const json::object& report) {
   absl::StrAppend(&h, "<p>", n(d.at("matters")), " 件议事事项，自 ", esc(d.at("from").as_string()), " 起；会议 ",
                   n(d.at("meetings").as_object().at("held")), " 次，其中未通过 ", n(d.at("meetings").as_object().at("failed")),
                   " 次。</p>");
+  if (const auto* rp = d.if_contains("referred_petitions"); rp != nullptr && rp->is_object()) {
+    const auto& o = rp->as_object();
+    absl::StrAppend(&h, "<p>由居民诉求转入议事：", n(o.at("petitions")), " 件诉求转入 ", n(o.at("matters")),
+                    " 个议事事项并答复居民；其中 ", n(o.at("evaluation_held")), " 件待事项办结后再回访评价。</p>");
+  }
   h += "<table><tr><th>议事程序</th><th>状态</th><th>件数</th></tr>";
   for (const auto& [p, states] : d.at("by_procedure").as_object()) {
     for (const auto& [s, k] : states.as_object()) {

@@ -108,6 +108,39 @@ absl::StatusOr<boost::json::object> rule_params(const LoopCall& c, std::string_v
   return params_of(c.host.policy(), rule, where(c), hint.empty() ? kDefaultHint : hint);
 }
 
+absl::StatusOr<boost::json::object> named_petition(const LoopCall& c, std::string_view field,
+                                                   std::string_view petition) {
+  namespace json = boost::json;
+  json::object q;
+  q["id"] = jv(petition);
+  auto got = c.host.query_loop("petition", "get", json::serialize(q));
+  if (!got.ok()) {
+    return absl::Status(got.status().code(),
+                        internal::cat(where(c), ": field \"", field, "\": ", got.status().message()));
+  }
+  json::object p = json::parse(*got).as_object();
+  if (str_at(p, "id") != petition) {
+    return bad_field(c, field, internal::cat("must be the petition's id as the engine writes it, ", str_at(p, "id")));
+  }
+  return p;
+}
+
+absl::StatusOr<boost::json::object> referable_petition(const LoopCall& c, std::string_view field,
+                                                       std::string_view petition) {
+  namespace json = boost::json;
+  JICENG_ASSIGN_OR_RETURN(json::object p, named_petition(c, field, petition));
+  if (str_at(p, "state") != "in_progress") {
+    return absl::FailedPreconditionError(internal::cat(where(c), ": petition ", petition, " is ", str_at(p, "state"),
+                                                       "; a petition is referred while it is being handled (in_progress)"));
+  }
+  if (const json::value* held = p.if_contains("evaluation_held"); held != nullptr && held->is_bool() && held->as_bool()) {
+    return absl::FailedPreconditionError(internal::cat(where(c), ": petition ", petition,
+                                                       " is referred already: a case or matter it was referred to has "
+                                                       "not concluded"));
+  }
+  return p;
+}
+
 std::string percent(std::int64_t num, std::int64_t den) {
   // Counts here are far below 2^62 / 20000; larger ones have no figure rather than a wrong one.
   if (den <= 0 || num < 0 || num > (std::int64_t{1} << 40) || den > (std::int64_t{1} << 40)) return "";

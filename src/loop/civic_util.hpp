@@ -125,6 +125,17 @@ absl::StatusOr<boost::json::object> rule_params(const PolicySet& policy, std::st
 /// sets give the rule ("" for the default hint).
 absl::StatusOr<boost::json::object> rule_params(const LoopCall& c, std::string_view rule, std::string_view hint = "");
 
+/// A petition a payload names in `field`, as the host holds it (LoopHost::query_loop
+/// "petition" "get"), named by its display id as the engine writes it ("P00000042"):
+/// the host's answer (id, state, category, ...). NOT_FOUND for one the engine does not hold.
+absl::StatusOr<boost::json::object> named_petition(const LoopCall& c, std::string_view field,
+                                                   std::string_view petition);
+/// A petition a referral names in `field` (转办: a case or matter takes it up), checked
+/// through the host: named_petition, in progress, and not held by another referral
+/// (FAILED_PRECONDITION).
+absl::StatusOr<boost::json::object> referable_petition(const LoopCall& c, std::string_view field,
+                                                       std::string_view petition);
+
 /// num/den as a percentage with two decimals, rounded half up, exact in integers:
 /// 2/3 → "66.67". den 0 → "" (no figure).
 std::string percent(std::int64_t num, std::int64_t den);

@@ -213,7 +213,7 @@ struct Raise {
 absl::StatusOr<Raise> check_raise(const LoopCall& c, const json::object& rule) {
   for (const auto& kv : c.input) {
     static const std::set<std::string_view> kKnown = {"unit", "title", "kind", "category", "raised_by",
-                                                      "proposers", "eligible", "one_shoulder", "levy"};
+                                                      "proposers", "eligible", "one_shoulder", "levy", "petitions"};
     if (!kKnown.contains(sv(kv.key()))) return bad(c, cat("unknown field \"", sv(kv.key()), "\""));
   }
   Raise r;
@@ -223,6 +223,23 @@ absl::StatusOr<Raise> check_raise(const LoopCall& c, const json::object& rule) {
   if (const json::value* cat_v = c.input.if_contains("category")) {
     if (!cat_v->is_string() || cat_v->as_string().empty() || cat_v->as_string().size() > 64) {
       return bad(c, "field \"category\" must be a non-empty string of at most 64 bytes");
+    }
+  }
+  // Petitions referred to the matter (转办议事): each in progress and not held elsewhere; the
+  // matter holds their evaluation until it concludes or is abandoned.
+  if (const json::value* ps = c.input.if_contains("petitions")) {
+    if (!ps->is_array() || ps->as_array().empty() || ps->as_array().size() > 50) {
+      return bad(c, "field \"petitions\" must be a list of 1 to 50 petition ids (P00000042)");
+    }
+    std::set<std::string_view> seen;
+    for (const json::value& v : ps->as_array()) {
+      if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 64) {
+        return bad(c, "field \"petitions\" must hold petition ids (non-empty strings of at most 64 bytes)");
+      }
+      if (!seen.insert(sv(v.as_string())).second) {
+        return bad(c, cat("field \"petitions\" names ", sv(v.as_string()), " twice"));
+      }
+      JICENG_RETURN_IF_ERROR(civic::referable_petition(c, "petitions", sv(v.as_string())).status());
     }
   }
   if (const json::value* o = c.input.if_contains("one_shoulder"); o && !o->is_bool()) {
@@ -306,6 +323,9 @@ absl::Status register_matter(LoopCall& c) {
   d["steps"] = steps_for(rule, r.procedure, os && os->as_bool());
   d["step"] = 0;
   d["major"] = in_array(&rule.at("major_kinds"), str(c.input, "kind"));
+  if (const json::value* ps = c.input.if_contains("petitions")) {
+    for (const json::value& v : ps->as_array()) JICENG_RETURN_IF_ERROR(hold_referred_petition(c, sv(v.as_string())));
+  }
   return absl::OkStatus();
 }
 

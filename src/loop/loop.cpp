@@ -64,6 +64,13 @@ absl::StatusOr<std::string> LoopHost::query_loop(std::string_view loop, std::str
   return absl::NotFoundError(internal::cat("query ", name, " of loop ", loop, ": this host offers no loop queries"));
 }
 
+absl::Status LoopHost::hold_petition(std::string_view petition, Timestamp /*now*/) {
+  return absl::FailedPreconditionError(internal::cat("hold petition ", petition, ": this host holds no petitions"));
+}
+absl::Status LoopHost::release_petition(std::string_view petition, Timestamp /*now*/) {
+  return absl::FailedPreconditionError(internal::cat("release petition ", petition, ": this host holds no petitions"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Tables
 

@@ -663,29 +663,11 @@ absl::Status term_current(const LoopCall& c, const LoopItem& committee) {
   return absl::OkStatus();
 }
 
-// A petition a case names, as the host holds it (LoopHost::query_loop "petition"), named by
-// its display id as the engine writes it. NOT_FOUND for one the engine does not hold.
-absl::StatusOr<json::object> held_petition(const LoopCall& c, std::string_view petition) {
-  auto got = c.host.query_loop("petition", "get", json::serialize(json::object{{"id", js(petition)}}));
-  if (!got.ok()) {
-    return absl::Status(got.status().code(), cat(where(c), ": field \"petition\": ", got.status().message()));
-  }
-  json::object p = json::parse(*got).as_object();
-  if (str(p, "id") != petition) {
-    return invalid(c, cat("field \"petition\" must be the petition's id as the engine writes it, ", str(p, "id")));
-  }
-  return p;
-}
-
 // The petition a referral names: in progress, of a dispute category (rule mediation.referral, 人民调解法 第二条: people's
 // mediation settles disputes between parties, 民间纠纷); a category the command states must
 // be the petition's.
 absl::Status referral_valid(const LoopCall& c, std::string_view petition) {
-  JICENG_ASSIGN_OR_RETURN(const json::object p, held_petition(c, petition));
-  if (str(p, "state") != "in_progress") {
-    return precondition(c, cat("petition ", petition, " is ", str(p, "state"),
-                               "; a petition is referred while it is being handled (in_progress)"));
-  }
+  JICENG_ASSIGN_OR_RETURN(const json::object p, civic::referable_petition(c, "petition", petition));
   JICENG_ASSIGN_OR_RETURN(json::object rule, rule_params(c, "mediation.referral"));
   const std::string_view category = str(p, "category");
   bool dispute = false;
@@ -762,7 +744,7 @@ absl::Status xinfang_valid(const LoopCall& c) {
   }
   JICENG_ASSIGN_OR_RETURN(auto mediators, string_list(c, c.input, "mediators", kind == "mediation", 20, 64));
   // It serves a petition the engine holds; it never changes it (the clock runs on).
-  return held_petition(c, petition).status();
+  return civic::named_petition(c, "petition", petition).status();
 }
 
 absl::Status open_case(LoopCall& c) {
@@ -791,6 +773,8 @@ absl::Status open_case(LoopCall& c) {
   d["public"] = true;
   d["police_reported"] = false;
   d["opened_on"] = format_date(today(c));
+  // A referred petition waits for the case: its evaluation opens when the case ends.
+  if (c.row.event == "refer") return hold_referred_petition(c, str(c.input, "petition"));
   return absl::OkStatus();
 }
 

@@ -289,6 +289,28 @@ absl::Status TableLoop::apply(const LoopEvent& e, const Actor& actor, Timestamp 
       return host.replaying() ? fail(internal::sv(st.message())) : st;
     }
   }
+  // A referral ends with its item: the petitions it holds go on to their evaluation.
+  const json::value* held = it->data.if_contains("referred_petitions");
+  if (table_.states[it->state].terminal && held != nullptr && held->is_array()) {
+    for (const json::value& p : held->as_array()) {
+      absl::Status st = p.is_string() ? host.release_petition(sv(p.as_string()), time)
+                                      : absl::InternalError("referred_petitions holds a non-string");
+      if (!st.ok()) {
+        *it = before;
+        if (creates) items_.pop_back();
+        return host.replaying() ? fail(internal::sv(st.message())) : st;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status hold_referred_petition(LoopCall& call, std::string_view petition) {
+  if (call.target == nullptr) return absl::InternalError("hold_referred_petition: called outside an action");
+  JICENG_RETURN_IF_ERROR(call.host.hold_petition(petition, call.now));
+  json::value& held = call.target->data["referred_petitions"];
+  if (!held.is_array()) held.emplace_array();
+  held.as_array().emplace_back(json::string_view(petition.data(), petition.size()));
   return absl::OkStatus();
 }
 

@@ -54,6 +54,14 @@ absl::StatusOr<std::string_view> required_string(const LoopCall& call, std::stri
                                                  std::size_t max_bytes = 4096);
 absl::StatusOr<std::int64_t> required_int(const LoopCall& call, std::string_view field);
 
+/// For a row's action: refers `petition` (a display id) to the item the call creates or
+/// changes. The host holds the petition's evaluation (LoopHost::hold_petition) and the item
+/// lists it under data "referred_petitions"; TableLoop releases every listed petition when
+/// the item reaches a terminal state, so its evaluation window opens as the item concludes.
+/// The row's guard must have checked the petition (query_loop "petition" "get": in
+/// progress, evaluation_held false): an action must not fail for an event its guard passed.
+absl::Status hold_referred_petition(LoopCall& call, std::string_view petition);
+
 class TableLoop : public Loop {
  public:
   /// `own_queries` names the loop's queries beyond the standard ones (", "-separated), for

@@ -557,6 +557,7 @@ absl::StatusOr<std::string> Engine::export_json(PetitionId id, const QueryOption
   p["designated"] = v.designated;
   p["overdue"] = v.overdue;
   p["final_matter"] = v.final_matter;
+  if (v.evaluation_held) p["evaluation_held"] = true;  // only while referred: older exports stay byte for byte
   p["supporters"] = v.supporters;
   p["priority"] = v.priority;
   p["merged_into"] = v.merged_into == kNoPetition ? json::value(nullptr) : json::value(Engine::display_id(v.merged_into));

@@ -599,6 +599,11 @@ absl::Status Engine::Impl::prepare(const ActorHandle& a, EventType type, std::ui
                                                     "; allowed roles: ", role_list(row->roles)));
   }
   JICENG_RETURN_IF_ERROR(check_scope(*row, a, r, idx, type));
+  if ((r.flags & pet::kHeldByReferral) && (type == EventType::kEvaluate || type == EventType::kClose)) {
+    return absl::FailedPreconditionError(internal::cat(
+        "petition ", pid(idx), " was referred (转办) to a mediation case or deliberation matter that has not concluded; its ",
+        to_string(type), " waits until it does"));
+  }
   if (now < r.updated) {
     return absl::InvalidArgumentError(internal::cat("petition ", pid(idx), ": time ", internal::china_time_iso(now),
                                                    " is before its last event at ", internal::china_time_iso(r.updated)));
@@ -1120,6 +1125,12 @@ class HostEnv final : public LoopHost {
     if (l == nullptr) return absl::NotFoundError(internal::cat("loop ", loop, " is not hosted by this engine"));
     return l->query(name, params, *this);
   }
+  absl::Status hold_petition(std::string_view petition, Timestamp now) override {
+    return m_.referral_hold(petition, true, now);
+  }
+  absl::Status release_petition(std::string_view petition, Timestamp now) override {
+    return m_.referral_hold(petition, false, now);
+  }
 
  private:
   Engine::Impl& m_;
@@ -1131,6 +1142,36 @@ Loop* Engine::Impl::find_loop(std::string_view name) const {
   for (const auto& l : loops)
     if (l->table().loop == name) return l.get();
   return nullptr;
+}
+
+absl::Status Engine::Impl::referral_hold(std::string_view petition, bool hold, Timestamp now) {
+  const std::string_view verb = hold ? "hold" : "release";
+  const std::optional<PetitionId> id = Engine::parse_display_id(petition);
+  if (!id) return absl::InvalidArgumentError(internal::cat(verb, " petition: \"", petition, "\" is not a petition id"));
+  JICENG_ASSIGN_OR_RETURN(const std::uint32_t idx, index_of(*id));
+  Rec& r = recs[idx];
+  const bool held = r.flags & pet::kHeldByReferral;
+  if (hold && held) {
+    return absl::FailedPreconditionError(internal::cat("petition ", petition, " is referred already (its evaluation is held)"));
+  }
+  if (hold && r.state != State::kInProgress) {
+    return absl::FailedPreconditionError(internal::cat("petition ", petition, " is ", to_string(r.state),
+                                                      "; a petition is referred while it is being handled (in_progress)"));
+  }
+  if (!hold && !held) return absl::FailedPreconditionError(internal::cat("petition ", petition, " is not held by a referral"));
+  Timestamp due = r.due;
+  if (!hold && r.state == State::kResolved) {
+    // Answered while the referral ran: the evaluation window opens now.
+    JICENG_ASSIGN_OR_RETURN(due, deadline_checked(now, limits(r).evaluate));
+  }
+  save_rec(idx);
+  r.flags = static_cast<std::uint8_t>(hold ? r.flags | pet::kHeldByReferral : r.flags & ~pet::kHeldByReferral);
+  if (due != r.due) {
+    r.due = due;
+    r.wake = compute_wake(r);
+    push_wake(idx);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<LoopOutcome> Engine::Impl::run_loop(const Actor& actor, const LoopCommand& c, Loop& loop,
@@ -1827,6 +1868,7 @@ PetitionView Engine::Impl::view(std::uint32_t idx, const QueryOptions& o) const 
   v.overdue = r.flags & pet::kOverdue;
   v.ever_overdue = r.flags & pet::kEverOverdue;
   v.final_matter = r.flags & pet::kFinal;
+  v.evaluation_held = r.flags & pet::kHeldByReferral;
   if (r.flags & pet::kHasEval) {
     v.evaluation = Evaluation{(r.eval & 1) != 0, (r.eval & 2) != 0, static_cast<Satisfaction>((r.eval >> 2) & 3)};
   }

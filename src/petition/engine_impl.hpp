@@ -90,6 +90,9 @@ class Interner {
 
 enum RecFlag : std::uint8_t {
   kDesignated = 1, kOverdue = 2, kEverOverdue = 4, kUrged = 8, kFinal = 16, kHasEval = 32, kSameMatter = 64,
+  // Referred to a loop item (转办: a mediation case, a deliberation matter) that has not
+  // concluded: once answered, the petition waits with no evaluation deadline.
+  kHeldByReferral = 128,
 };
 
 /// One petition (144 bytes).
@@ -380,6 +383,8 @@ struct Engine::Impl {
   /// The petitions as a hosted loop may query them (LoopHost::query_loop "petition"):
   /// `get` {"id": "P00000042"}. In host_query.cpp, which keeps Boost.JSON out of engine.cpp.
   absl::StatusOr<std::string> petition_query(std::string_view name, std::string_view params) const;
+  /// LoopHost::hold_petition (hold) and release_petition (!hold), from a loop's action.
+  absl::Status referral_hold(std::string_view petition, bool hold, Timestamp now);
   /// Records and applies one loop event (the host's side of a loop command).
   absl::StatusOr<LoopOutcome> run_loop(const Actor& actor, const LoopCommand& c, Loop& loop, bool automatic);
   /// Re-applies a recorded loop event (replay).

@@ -9,7 +9,7 @@ namespace jiceng {
 namespace json = boost::json;
 
 // `get` {"id": "P00000042"} → {"id", "state", "category", "track", "unit" (the handling
-// unit), "location_unit"}; NOT_FOUND for a petition the engine does not hold.
+// unit), "location_unit", "evaluation_held" (referred to an item not yet concluded)}; NOT_FOUND for a petition the engine does not hold.
 absl::StatusOr<std::string> Engine::Impl::petition_query(std::string_view name, std::string_view params) const {
   if (name != "get") return absl::NotFoundError(internal::cat("petition: unknown query \"", name, "\" (get)"));
   json::error_code ec;
@@ -29,7 +29,8 @@ absl::StatusOr<std::string> Engine::Impl::petition_query(std::string_view name, 
                          {"category", v.category},
                          {"track", text_of(to_string(v.track))},
                          {"unit", v.current_unit},
-                         {"location_unit", v.location_unit}};
+                         {"location_unit", v.location_unit},
+                         {"evaluation_held", v.evaluation_held}};
   return json::serialize(out);
 }
 

@@ -409,7 +409,9 @@ absl::Status supervise(Step& s) {
 absl::Status resolve(Step& s) {
   s.nr.resolved_at = s.now;
   JICENG_ASSIGN_OR_RETURN(Timestamp d, s.m.deadline_checked(s.now, s.lim.evaluate));
-  s.fresh(d);
+  // Referred to a loop item that has not concluded: the evaluation waits for it (the host
+  // sets the deadline when the item releases the petition).
+  s.fresh(s.nr.flags & pet::kHeldByReferral ? kNoDeadline : d);
   s.ev.aux = s.m.add_text(s.p.reason);
   return absl::OkStatus();
 }

@@ -100,6 +100,40 @@ TEST_F(CapiMediation, ACaseFromChoiceToConfirmation) {
   EXPECT_NE(summary.find(R"("court_confirmed":1)"), std::string::npos) << summary;
 }
 
+// A referral through the generic surface holds the petition's evaluation (petition JSON
+// "evaluation_held"): the answered petition's evaluation is refused with a code and changes
+// nothing until the case ends; the case's end releases it.
+TEST_F(CapiMediation, AReferredPetitionWaitsForTheCaseToEnd) {
+  jc_submission s = capi_test::sample_submission("楼上空调外机正对我家卧室");
+  s.location = "C11";
+  s.category = "disputes";
+  const jc_actor resident{"R-1", JC_ROLE_RESIDENT, ""};
+  uint64_t id = 0;
+  ASSERT_EQ(jc_engine_submit(&id, e_, &resident, &s, kT0 + 1), JC_OK) << jc_last_error();
+  ASSERT_EQ(jc_engine_accept(e_, &staff_, id, kT0 + 1), JC_OK) << jc_last_error();
+  ASSERT_EQ(jc_engine_dispatch(e_, &staff_, id, "C11", 0, kT0 + 1), JC_OK) << jc_last_error();
+  ASSERT_EQ(jc_engine_sign(e_, &staff_, id, kT0 + 1), JC_OK) << jc_last_error();
+  const std::string referral = std::string(kCase).substr(0, std::string(kCase).size() - 1) +
+                               R"(,"petition":"P00000001","category":"disputes"})";
+  uint64_t kase = 0;
+  ASSERT_EQ(cmd("refer", 0, referral.c_str(), kT0 + 2, &kase), JC_OK) << jc_last_error();
+  ASSERT_EQ(jc_engine_resolve(e_, &staff_, id, "已转人民调解（调解案件 D00000002）", kT0 + 2), JC_OK) << jc_last_error();
+  auto petition = [&] {
+    Str out;
+    EXPECT_EQ(jc_engine_petition_json(&out.p, e_, id, 0), JC_OK) << jc_last_error();
+    return out.s();
+  };
+  EXPECT_NE(petition().find(R"("evaluation_held":true)"), std::string::npos) << petition();
+  const std::string before = snapshot(e_);
+  EXPECT_EQ(jc_engine_evaluate(e_, &resident, id, 1, 1, JC_SATISFIED, kT0 + 3), JC_FAILED_PRECONDITION);
+  EXPECT_NE(std::string(jc_last_error()).find("waits until it does"), std::string::npos) << jc_last_error();
+  EXPECT_EQ(jc_engine_close(e_, &staff_, id, nullptr, kT0 + 3), JC_FAILED_PRECONDITION);
+  EXPECT_EQ(snapshot(e_), before);
+  ASSERT_EQ(cmd("refuse", kase, R"({"party":"p1"})", kT0 + 4), JC_OK) << jc_last_error();
+  EXPECT_NE(petition().find(R"("evaluation_held":false)"), std::string::npos) << petition();
+  EXPECT_EQ(jc_engine_evaluate(e_, &resident, id, 1, 1, JC_SATISFIED, kT0 + 5), JC_OK) << jc_last_error();
+}
+
 TEST_F(CapiMediation, RefusalsAreCodesAndChangeNothing) {
   const std::string before = snapshot(e_);
   jc_actor other{"w2", JC_ROLE_COMMUNITY_STAFF, "C12"};

@@ -203,6 +203,11 @@ expect(2 matter show ${good_db} M00000001 ERR "M00000001 not found")
 expect(2 matter procedures --policy /nonexistent/p.json ERR "p.json")
 expect(2 matter ERR "A subcommand is required")
 expect(2 matter do ${good_db} raise --actor a --role mayor ERR "is not a role")
+expect(2 matter refer ${WORK}/copy.db --petition P12x --actor a --role community_staff --payload "{}"
+       ERR "--petition \"P12x\" is not a petition id")
+expect(2 matter refer ${WORK}/copy.db --petition P00000001 --actor a --role mayor --payload "{}" ERR "is not a role")
+expect(2 matter refer ${WORK}/copy.db --petition P00000001 --actor a --role community_staff
+       --payload "{\"unit\":\"x\",\"petitions\":[]}" ERR "must not name petitions")
 # --- projects and fund ----------------------------------------------------------------
 expect(0 projects matrix OUT "\\| new \\| propose \\| proposed \\|")
 expect(0 projects diagram OUT "digraph")

@@ -72,6 +72,14 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
   EXPECT_NE(std::string(a.at("refused_on_purpose").as_array()[0].as_string()).find("not a registered property company"),
             std::string::npos);
 
+  // Deliberation: every fifth community's parking matter is raised from two residents'
+  // complaints, each referred to it (转办议事) without a refusal.
+  const json::object& referred = root.at("deliberation").as_object().at("referred_petitions").as_object();
+  EXPECT_EQ(referred.at("matters").as_int64(), 23);
+  EXPECT_EQ(referred.at("petitions").as_int64(), 46);
+  EXPECT_LE(referred.at("evaluation_held").as_int64(), 46);
+  EXPECT_NE(r->report_html.find("由居民诉求转入议事：46 件诉求转入 23 个议事事项"), std::string::npos);
+
   // The Chinese sections of the page come from report.json.
   for (const char* s : {"任期目标公开承诺（逐项销号）", "述职评议", "职务终止", "物业服务企业红黑榜", "黑榜"}) {
     EXPECT_NE(r->report_html.find(s), std::string::npos) << s;

@@ -12,6 +12,7 @@
 
 #include "boost/json.hpp"
 #include "jiceng/calendar.hpp"
+#include "jiceng/deliberation.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/loop.hpp"
 #include "loop/deliberation_loop.hpp"
@@ -730,6 +731,91 @@ TEST(Deliberation, ReplayAndSnapshotsEqualLive) {
     ASSERT_TRUE((*t)->apply_event(ev).ok());
   }
   EXPECT_TRUE(tampered);
+}
+
+// A petition at C1 walked to in_progress (what a referral takes up).
+PetitionId petition_in_progress(Engine& e, Timestamp t, std::string text) {
+  EventPayload sub;
+  sub.petitioner = "R1";
+  sub.category = "environment";
+  sub.location = "H1";
+  sub.text = std::move(text);
+  auto pid = e.submit(Actor{"R1", Role::kResident, ""}, sub, t);
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (!pid.ok()) return kNoPetition;
+  EXPECT_TRUE(e.accept(kStaff, *pid, t).ok());
+  EXPECT_TRUE(e.dispatch(kStaff, *pid, "C1", false, t).ok());
+  EXPECT_TRUE(e.sign(kStaff, *pid, t).ok());
+  return *pid;
+}
+
+// A matter raised from petitions (转办议事): each petition is answered naming the matter, its
+// evaluation waits while the matter is deliberated and opens when the matter concludes (or
+// is abandoned); bad lists are refused and change nothing; replay rebuilds the holds.
+TEST(Deliberation, ReferredPetitionsAreEvaluatedWhenTheMatterConcludes) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  const PetitionId a = petition_in_progress(*e, kT0, "楼道堆物"), b = petition_in_progress(*e, kT0, "电动车充电");
+  const PetitionId received = [&] {
+    EventPayload sub;
+    sub.petitioner = "R2";
+    sub.category = "environment";
+    sub.location = "H2";
+    sub.text = "噪音";
+    return *e->submit(Actor{"R2", Role::kResident, ""}, sub, kT0);
+  }();
+  const std::string matter = R"({"unit":"C1","title":"楼道与充电管理","kind":"public_welfare_project","category":)"
+                             R"("facilities","raised_by":"party_organization"})";
+  const Before b0 = before(*e);
+  const PetitionId twice[] = {a, a}, with_received[] = {a, received}, unknown[] = {a, 99};
+  expect_error(refer_petitions_to_matter(*e, kStaff, twice, matter, kT0 + 10), absl::StatusCode::kInvalidArgument,
+               "twice");
+  expect_error(refer_petitions_to_matter(*e, kStaff, with_received, matter, kT0 + 10),
+               absl::StatusCode::kFailedPrecondition, "in_progress");
+  expect_error(refer_petitions_to_matter(*e, kStaff, unknown, matter, kT0 + 10), absl::StatusCode::kNotFound, "P00000099");
+  expect_error(refer_petitions_to_matter(*e, kStaff, {}, matter, kT0 + 10), absl::StatusCode::kInvalidArgument,
+               "at least one");
+  expect_error(refer_petitions_to_matter(*e, kStaff, std::span<const PetitionId>(twice, 1),
+                                         R"({"unit":"C1","petitions":[]})", kT0 + 10),
+               absl::StatusCode::kInvalidArgument, "must not name petitions");
+  expect_error(cmd(*e, kStaff, "raise", 0, kT0 + 10,
+                   R"({"unit":"C1","title":"x","kind":"public_welfare_project","raised_by":"party_organization",)"
+                   R"("petitions":["P1"]})"),
+               absl::StatusCode::kInvalidArgument, "as the engine writes it");
+  expect_error(cmd(*e, kStaff, "raise", 0, kT0 + 10,
+                   R"({"unit":"C1","title":"x","kind":"public_welfare_project","raised_by":"party_organization",)"
+                   R"("petitions":[]})"),
+               absl::StatusCode::kInvalidArgument, "1 to 50");
+  expect_unchanged(*e, b0, "bad referrals");
+  const PetitionId both[] = {a, b};
+  auto r = refer_petitions_to_matter(*e, kStaff, both, matter, kT0 + 10);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const std::string id = std::string(get(*e, r->item)["id"].as_string());
+  for (PetitionId p : both) {
+    auto v = e->get(p);
+    EXPECT_EQ(v->state, State::kResolved);
+    EXPECT_TRUE(v->evaluation_held);
+    EXPECT_EQ(v->due_at, kNoDeadline);
+    EXPECT_NE(e->history(p)->back().payload.reason.find(id), std::string::npos);
+  }
+  EXPECT_EQ(data(*e, r->item)["referred_petitions"].as_array().size(), 2u);
+  const Actor resident{"R1", Role::kResident, ""};
+  EXPECT_EQ(e->evaluate(resident, a, Evaluation{true, true, Satisfaction::kSatisfied}, kT0 + 20).code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The meetings pass; the matter is still open, so are the holds.
+  ASSERT_TRUE(cmd(*e, kStaff, "start", r->item, kT0 + 20).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", r->item, kT0 + 20, kPartyCommittee).ok());
+  EXPECT_TRUE(e->get(a)->evaluation_held);
+  // Abandoned (a terminal state): both petitions go on to their evaluation from that moment.
+  const Timestamp end = kT0 + 30 * kDay;
+  ASSERT_TRUE(cmd(*e, kSecretary, "abandon", r->item, end, R"({"reason":"并入街道统一整治"})").ok());
+  for (PetitionId p : both) {
+    EXPECT_FALSE(e->get(p)->evaluation_held);
+    EXPECT_GT(e->get(p)->due_at, end);
+  }
+  ASSERT_TRUE(e->evaluate(resident, a, Evaluation{true, false, Satisfaction::kUnsatisfied}, end + 1).ok());
+  EXPECT_EQ(e->get(a)->state, State::kClosed);
+  loop_test::expect_replay_equal(*e, sink, "deliberation", {{"list", ""}});
 }
 
 }  // namespace

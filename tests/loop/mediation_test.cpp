@@ -833,5 +833,104 @@ TEST(MediationReferral, AForgedReferralIsDataLossInReplay) {
   EXPECT_EQ(last.code(), absl::StatusCode::kDataLoss) << last;
 }
 
+// The host's referral hold (人民调解法 第十八条: the parties are directed to mediation; the
+// petition is evaluated when the case ends): answered with the case's id, the petition has
+// no evaluation deadline, evaluate and close are refused and the clock does not close it;
+// a snapshot keeps the hold; when the case ends the evaluation window runs from that moment,
+// exactly as for a petition answered then; replay rebuilds all of it.
+TEST(MediationReferral, TheReferredPetitionIsEvaluatedWhenTheCaseEnds) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  seat(*e);
+  const Timestamp t = kT0 + 60;
+  const std::string referred = petition_at(*e, t);
+  const PetitionId pid = *Engine::parse_display_id(referred);
+  auto r = refer_petition_to_mediation(*e, kStaff, pid, case_payload(), t);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const std::uint64_t kase = r->item;
+  auto v = e->get(pid);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->state, State::kResolved);
+  EXPECT_TRUE(v->evaluation_held);
+  EXPECT_EQ(v->due_at, kNoDeadline);
+  EXPECT_EQ(json::serialize(get(*e, kase)["data"].as_object()["referred_petitions"]), "[\"" + referred + "\"]");
+  const Actor resident{"r1", Role::kResident, ""};
+  const Evaluation satisfied{true, true, Satisfaction::kSatisfied};
+  const std::string snap = e->snapshot();
+  auto refused = e->evaluate(resident, pid, satisfied, t + 100);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(std::string(refused.message()).find("waits until it does"), std::string::npos) << refused;
+  EXPECT_EQ(e->close(kStaff, pid, "归档", t + 100).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(e->snapshot(), snap);
+  // The clock leaves it alone for months.
+  ASSERT_TRUE(e->tick(t + 90 * 86400).ok());
+  EXPECT_EQ(e->get(pid)->state, State::kResolved);
+  // A restored copy holds it too.
+  auto copy = Engine::create("national");
+  ASSERT_TRUE(copy.ok());
+  ASSERT_TRUE((*copy)->restore(e->snapshot()).ok());
+  EXPECT_EQ((*copy)->evaluate(resident, pid, satisfied, t + 91 * 86400).code(), absl::StatusCode::kFailedPrecondition);
+  // The case runs to its end (performed, a terminal state).
+  const Timestamp end = t + 91 * 86400;
+  auto step = [&](std::string_view ev, std::string payload = "") {
+    auto s = cmd(*e, kStaff, ev, kase, end, payload);
+    ASSERT_TRUE(s.ok()) << ev << ": " << s.status();
+  };
+  step("assign", R"({"mediators":["m1"]})");
+  step("begin");
+  step("draft_agreement", R"({"facts":"空调外机正对卧室","content":"移机至东侧","performance_due":"2027-03-31"})");
+  for (const char* who : {"p1", "p2", "m1"}) step("sign", std::string(R"({"signer":")") + who + "\"}");
+  step("seal");
+  EXPECT_TRUE(e->get(pid)->evaluation_held);  // performing is not the end
+  step("perform");
+  ASSERT_EQ(state(*e, kase), "performed");
+  v = e->get(pid);
+  EXPECT_FALSE(v->evaluation_held);
+  // The same window as a petition answered at the case's end.
+  const PetitionId plain = *Engine::parse_display_id(petition_at(*e, end));
+  ASSERT_TRUE(e->resolve(kStaff, plain, "已协调", end).ok());
+  EXPECT_EQ(v->due_at, e->get(plain)->due_at);
+  EXPECT_GT(v->due_at, end);
+  loop_test::expect_replay_equal(*e, sink, "mediation", {{"list", ""}}, "national");
+  ASSERT_TRUE(e->tick(v->due_at - 1).ok());
+  EXPECT_EQ(e->get(pid)->state, State::kResolved);
+  ASSERT_TRUE(e->tick(v->due_at).ok());
+  EXPECT_EQ(e->get(pid)->state, State::kClosed);
+}
+
+// A petition held by one referral is not referred again, to a case or a matter, and the
+// refusal changes nothing; a case that ends without agreement releases it as well.
+TEST(MediationReferral, AHeldPetitionIsNotReferredTwiceAndAnyEndReleasesIt) {
+  auto e = make_engine();
+  seat(*e);
+  const Timestamp t = kT0 + 60;
+  const std::string referred = petition_at(*e, t);
+  auto first = cmd(*e, kStaff, "refer", 0, t, case_payload("D00000001", naming(referred)));
+  ASSERT_TRUE(first.ok()) << first.status();
+  const PetitionId pid = *Engine::parse_display_id(referred);
+  EXPECT_EQ(e->get(pid)->state, State::kInProgress);  // held before it is answered
+  EXPECT_TRUE(e->get(pid)->evaluation_held);
+  const std::string snap = e->snapshot();
+  auto again = cmd(*e, kStaff, "refer", 0, t + 1, case_payload("D00000001", naming(referred)));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition) << again.status();
+  EXPECT_NE(std::string(again.status().message()).find("referred already"), std::string::npos) << again.status();
+  auto matter = loop_test::run(*e, "deliberation", "raise", 0, kStaff, t + 1,
+                               R"({"unit":"C11","title":"空调外机","kind":"public_welfare_project","raised_by":)"
+                               R"("residents_committee","petitions":[")" + referred + "\"]}");
+  EXPECT_EQ(matter.status().code(), absl::StatusCode::kFailedPrecondition) << matter.status();
+  EXPECT_NE(std::string(matter.status().message()).find("referred already"), std::string::npos) << matter.status();
+  EXPECT_EQ(e->snapshot(), snap);
+  // Answered while the case runs, then the parties refuse mediation (人民调解法 第十七条).
+  ASSERT_TRUE(e->resolve(kStaff, pid, "已转调解", t + 2).ok());
+  EXPECT_EQ(e->get(pid)->due_at, kNoDeadline);
+  auto end = cmd(*e, kStaff, "refuse", first->item, t + 3, R"({"party":"p2","reason":"不愿调解"})");
+  ASSERT_TRUE(end.ok()) << end.status();
+  EXPECT_FALSE(e->get(pid)->evaluation_held);
+  EXPECT_NE(e->get(pid)->due_at, kNoDeadline);
+  EXPECT_TRUE(e->evaluate(Actor{"r1", Role::kResident, ""}, pid, Evaluation{true, false, Satisfaction::kUnsatisfied},
+                          t + 4)
+                  .ok());
+}
+
 }  // namespace
 }  // namespace jiceng

@@ -30,6 +30,27 @@ class Matters(Loop):
         return self.command("raise", actor, item=None, now=now, unit=unit, title=title, kind=kind,
                             raised_by=raised_by, **fields)
 
+    def raise_from_petitions(self, actor, petitions, unit, title, kind, raised_by, now=None, **fields):
+        """Raises a matter from petitions being handled (转办议事), in one batch: ``raise`` with
+        their display ids as ``petitions`` (the loop checks each through the engine: in
+        progress, not referred elsewhere) and each petition's ``resolve`` with an answer
+        naming the matter. Their evaluation waits until the matter concludes or is abandoned
+        (``evaluation_held`` in a petition's view). Returns the matter's LoopOutcome; a
+        refusal of any step changes nothing."""
+        e = self._engine
+        petitions = list(petitions)
+        ids = [e.petitions.get(p)["display_id"] for p in petitions]
+
+        def run(en):
+            out = self.command("raise", actor, item=None, now=now, unit=unit, title=title, kind=kind,
+                               raised_by=raised_by, petitions=ids, **fields)
+            for p in petitions:
+                en.petitions.resolve(actor, p, "已提交居民议事（议事事项 %s），议定办结后回访评价; referred to "
+                                     "deliberation, matter %s" % (out.id, out.id), now=now)
+            return out
+
+        return e.batch(run)
+
     def meeting(self, actor, item, body, date, roll, attended, yes=(), no=(), abstain=(), passed=True,
                 now=None, **fields):
         """Records the meeting of the current step: `roll` (who was entitled, with voter

@@ -13,12 +13,8 @@ plus conveniences for committees, the mediator suggestion and referred petitions
 docs/mediation.md lists the events, their fields and the articles of 人民调解法 behind them.
 """
 
-from ._core import InvalidArgument, FailedPrecondition
+from ._core import InvalidArgument
 from .loops import Loop
-
-# Petition categories that are disputes between parties (petition.routing's "disputes").
-DISPUTE_CATEGORIES = ("disputes",)
-
 
 class Mediation(Loop):
     """The hosted loop ``mediation``; ``engine.mediation`` is the engine's one instance."""
@@ -42,18 +38,14 @@ class Mediation(Loop):
         return self.query("summary", min_seq=min_seq, **({} if unit is None else {"unit": unit}))
 
     def refer_petition(self, actor, petition, *, committee, summary, parties, unit=None, now=None):
-        """Refers a petition of a dispute category that is being handled to ``committee``, in one
-        batch: the loop's ``refer`` (recording the petition's id and category) and the
-        petition's ``resolve`` with an answer naming the case. Returns the case's LoopOutcome.
-        A refusal of either changes nothing."""
+        """Refers a petition of a dispute category (the policy's rule mediation.referral) that
+        is being handled to ``committee``, in one batch: the loop's ``refer`` (recording the
+        petition's id and category; the loop checks the petition through the engine) and the
+        petition's ``resolve`` with an answer naming the case. The petition's evaluation then
+        waits until the case ends (``evaluation_held`` in its view). Returns the case's
+        LoopOutcome. A refusal of either changes nothing."""
         e = self._engine
         p = e.petitions.get(petition)
-        if p["state"] != "in_progress":
-            raise FailedPrecondition("mediation refer %s: the petition is %s; a petition is referred while it is "
-                                     "being handled (in_progress)" % (p["display_id"], p["state"]))
-        if p["category"] not in DISPUTE_CATEGORIES:
-            raise FailedPrecondition("mediation refer %s: category %s is not a dispute category (%s)"
-                                     % (p["display_id"], p["category"], ", ".join(DISPUTE_CATEGORIES)))
         if unit is None:
             unit = self.get(committee)["unit"]
 

@@ -63,6 +63,8 @@ OTHER = {
     "Commitments.reviews.*": "query parameters as JSON (year through int_arg)",
     "Assessment.scores.*": "query parameters as JSON",
     "Matters.raise_matter.*": "a payload as JSON through Loop.command (actor, now as Loop's)",
+    "Matters.raise_from_petitions.*": "a payload as JSON through Loop.command; each petition through Petitions.get "
+    "and Petitions.resolve",
     "Matters.meeting.*": "a payload as JSON through Loop.command (actor, item, now as Loop's)",
     "Matters.findings.*": "query parameters as JSON", "Matters.review.*": "query parameters as JSON",
     "Mediation.suggest.case": "an item id (Loop's)", "Mediation.mediators.committee": "an item id (Loop's)",

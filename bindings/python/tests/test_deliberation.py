@@ -57,6 +57,35 @@ class DeliberationTests(unittest.TestCase):
                        yes=["P1", "R1"], no=["P2"], now=T0)
         return r
 
+    def test_a_matter_raised_from_petitions_holds_their_evaluation_until_it_ends(self):
+        resident = Actor("R1", Role.RESIDENT, "")
+        ps = []
+        for i, loc in enumerate(("H1", "H2")):
+            p = self.e.petitions.submit(resident, location=loc, category="environment", text="楼道堆物 %d" % i,
+                                        now=T0)
+            self.e.petitions.accept(STAFF, p, now=T0)
+            self.e.petitions.dispatch(STAFF, p, unit="C1", now=T0)
+            self.e.petitions.sign(STAFF, p, now=T0)
+            ps.append(p)
+        snap = self.e.snapshot()
+        with self.assertRaises(jiceng.InvalidArgument):  # the same petition twice
+            self.m.raise_from_petitions(STAFF, [ps[0], ps[0]], unit="C1", title="楼道整治",
+                                        kind="public_welfare_project", raised_by="party_organization", now=T0 + 10)
+        self.assertEqual(self.e.snapshot(), snap)
+        r = self.m.raise_from_petitions(STAFF, ps, unit="C1", title="楼道整治", kind="public_welfare_project",
+                                        raised_by="party_organization", now=T0 + 10)
+        for p in ps:
+            v = self.e.petitions.get(p)
+            self.assertEqual(v["state"], "resolved")
+            self.assertTrue(v.get("evaluation_held"))
+            self.assertIn(r.id, self.e.petitions.history(p)[-1]["payload"]["reason"])
+        with self.assertRaises(jiceng.FailedPrecondition):
+            self.e.petitions.evaluate(resident, ps[0], satisfaction="satisfied", now=T0 + 20)
+        self.m.abandon(SECRETARY, item=r.item, reason="并入街道统一整治", now=T0 + 30 * DAY)
+        self.assertFalse(self.e.petitions.get(ps[0]).get("evaluation_held", False))
+        self.e.petitions.evaluate(resident, ps[0], satisfaction="satisfied", now=T0 + 30 * DAY + 1)
+        self.assertEqual(self.e.petitions.get(ps[0])["state"], "closed")
+
     def test_named_attribute_and_table(self):
         self.assertIn("deliberation", self.e.loops)
         self.assertIs(self.e.matters, self.m)

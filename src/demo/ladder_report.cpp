@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/strings.hpp"
+#include "demo/json_fields.hpp"
 #include "jiceng/engine.hpp"
 #include "report/text.hpp"
 
@@ -29,14 +30,6 @@ std::string zh_duration(std::string_view d) {
   return std::string(d);
 }
 
-std::string text(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-std::string count(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_int64() ? std::to_string(v->get_int64()) : v != nullptr && v->is_uint64() ? std::to_string(v->get_uint64()) : "0";
-}
 
 }  // namespace
 

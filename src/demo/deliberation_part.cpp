@@ -298,6 +298,30 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
           (void)y.run(staff, "return_to_draft", item, {{"reason", "党员大会未达法定人数，重新召集"}}, t);
           continue;
         }
+        // Every fourth community puts the drains to a residents' meeting of its residents
+        // aged 18 or over: the roll gives each one's birth date, and those under 18 attend
+        // without a vote (居 第二十六条).
+        if (ci % 4 == 2) {
+          json::array rr;
+          std::vector<std::string> minors;
+          for (const auto& p : pp.residents) {
+            const bool minor = y.rng.chance(0.08);
+            const int year = minor ? y.rng.range(2009, 2013) : y.rng.range(1945, 2003);
+            rr.push_back(json::object{{"person", p},
+                                      {"class", "resident"},
+                                      {"born", absl::StrFormat("%04d-%02d-%02d", year, y.rng.range(1, 12), y.rng.range(1, 28))}});
+            if (minor) minors.push_back(p);
+          }
+          json::object rm{{"body", "residents_meeting"}, {"date", date0}, {"roll", rr}};
+          draw(y, rm, pp.residents, 0.9, 0.85, minors);
+          if (!y.meeting(staff, item, rm, t)) {
+            (void)y.run(staff, "return_to_draft", item, {{"reason", "居民会议未通过"}}, t);
+            (void)y.run(secretary, "abandon", item, {{"reason", "方案搁置，来年再议"}}, t);
+            break;
+          }
+          done = y.run(staff, "post", item, {{"channel", "board"}, {"from", date0}}, t).ok();
+          continue;
+        }
         // The residents' representatives' meeting: the community's secretary and the
         // residents of the community as representatives.
         std::vector<std::string> reps;
@@ -416,6 +440,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
     community_index[district.units[static_cast<std::size_t>(district.communities[ci])].id] = static_cast<int>(ci);
   }
   std::int64_t meetings = 0, failed_meetings = 0;
+  std::map<std::string, std::int64_t> without_vote;  // on a roll without a vote, by reason
   for (const auto& v : items) {
     const auto& it = v.as_object();
     const auto& data = it.at("data").as_object();
@@ -449,6 +474,9 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
       for (const auto& m : ms->as_array()) {
         ++meetings;
         failed_meetings += !m.as_object().at("passed").as_bool();
+        if (const auto* wv = m.as_object().if_contains("without_vote")) {
+          for (const auto& [k, n] : wv->as_object()) without_vote[std::string(k)] += n.as_int64();
+        }
       }
     }
     if (const auto* fs = data.if_contains("findings")) {
@@ -490,7 +518,13 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
   json::object section{{"matters", static_cast<std::int64_t>(items.size())},
                        {"from", date0},
                        {"by_procedure", std::move(procs)},
-                       {"meetings", json::object{{"held", meetings}, {"failed", failed_meetings}}},
+                       {"meetings", json::object{{"held", meetings},
+                                                 {"failed", failed_meetings},
+                                                 {"without_vote", [&] {
+                                                    json::object o{{"probationary", 0}, {"under_age", 0}};
+                                                    for (const auto& [k, n] : without_vote) o[k] = n;
+                                                    return o;
+                                                  }()}}},
                        {"four_two_per_street", std::move(streets)},
                        {"disclosures_per_community", std::move(communities)},
                        {"findings", std::move(f)},
@@ -518,6 +552,11 @@ std::string html(const json::object& report) {
   absl::StrAppend(&h, "<p>", n(d.at("matters")), " 件议事事项，自 ", esc(d.at("from").as_string()), " 起；会议 ",
                   n(d.at("meetings").as_object().at("held")), " 次，其中未通过 ", n(d.at("meetings").as_object().at("failed")),
                   " 次。</p>");
+  if (const auto* wv = d.at("meetings").as_object().if_contains("without_vote"); wv != nullptr && wv->is_object()) {
+    const auto& o = wv->as_object();
+    absl::StrAppend(&h, "<p>列席会议而无表决权、不计入表决人数：预备党员 ", n(o.at("probationary")),
+                    " 人次（党员大会），未满十八周岁居民 ", n(o.at("under_age")), " 人次（居民会议）。</p>");
+  }
   if (const auto* rp = d.if_contains("referred_petitions"); rp != nullptr && rp->is_object()) {
     const auto& o = rp->as_object();
     absl::StrAppend(&h, "<p>由居民诉求转入议事：", n(o.at("petitions")), " 件诉求转入 ", n(o.at("matters")),

@@ -406,7 +406,8 @@ struct Voter {
   std::string key, cls;
   std::vector<std::string> households;  // a representative's, or the household itself
   std::int64_t area = 0;                 // an owner's, 0.0001 m²
-  bool votes = true;                     // probationary party members attend without a vote
+  bool votes = true;                     // probationary members and the under-age attend without a vote
+  std::string no_vote;                   // why not: "probationary" or "under_age"
   std::string gender;                    // "female", "male" or "" (not given)
 };
 struct Tally {
@@ -420,7 +421,27 @@ struct Tally {
   json::array composition;  // a representatives' meeting: meeting.composition / representative_ratio checks
   std::string composition_note;
   json::object counts;
+  std::map<std::string, std::int64_t> without_vote;  // on the roll without a vote, by reason
 };
+
+// The age a general meeting's voters must have reached on its day (vote.meeting's
+// voter_min_age for the body: 居 第二十六条 / 村 第二十五条, 18), or 0 when the rule sets none.
+std::int64_t voter_min_age(const PolicySet& policy, std::string_view body) {
+  auto params = policy.rule_params_json("vote.meeting");
+  if (!params.ok()) return 0;
+  const json::value v = json::parse(*params);
+  const json::value* b = v.as_object().if_contains(js(body));
+  const json::value* age = b ? b->as_object().if_contains("voter_min_age") : nullptr;
+  return age ? age->as_int64() : 0;
+}
+
+// The day someone born on `born` reaches `years` full years: the same month and day, or,
+// without one (born on 29 February), the month's last day (民法典 第二百零一条第二款).
+Date birthday_at(const Date& born, std::int64_t years) {
+  const auto y = static_cast<unsigned short>(born.year() + years);
+  const unsigned short last = Date(y, born.month(), 1).end_of_month().day();
+  return Date(y, born.month(), std::min<unsigned short>(born.day(), last));
+}
 
 // Voter classes each body's roll may hold.
 bool class_allowed(std::string_view body, std::string_view cls) {
@@ -513,6 +534,7 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
   const auto unit = org.find(c.item->unit);
   if (!unit) return absl::NotFoundError(cat(where(c), ": unit ", c.item->unit, " is not in the org graph"));
   auto inside = [&](UnitIndex u) { return u != kNoUnit && org.is_ancestor_or_self(*unit, u); };
+  const std::int64_t min_age = residents_body(body) ? voter_min_age(c.host.policy(), body) : 0;
   std::set<std::string> keys, represented;
   for (std::size_t i = 0; i < roll->as_array().size(); ++i) {
     const json::value& e = roll->as_array()[i];
@@ -521,7 +543,7 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
     const auto& o = e.as_object();
     for (const auto& kv : o) {
       static const std::set<std::string_view> kEntry = {"person", "household", "guest", "class", "households", "area",
-                                                        "gender"};
+                                                        "gender", "born"};
       if (!kEntry.contains(sv(kv.key()))) return bad(c, cat(at, ": unknown field \"", sv(kv.key()), "\""));
       if (sv(kv.key()) != "households" && !kv.value().is_string()) {
         return bad(c, cat(at, ".", sv(kv.key()), " must be a string"));
@@ -605,6 +627,23 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
       return bad(c, cat(at, ": only an owner has an area"));
     }
     v.votes = v.cls != "probationary";
+    if (!v.votes) v.no_vote = "probationary";
+    // A resident's (villager's) age on the meeting's day: under the policy's voter_min_age
+    // they are on the roll without a vote (居 第二十六条 / 村 第二十五条).
+    if (const json::value* b = o.if_contains("born")) {
+      if (v.cls != "resident") return bad(c, cat(at, ": only a resident's birth date (born) is given"));
+      auto born = parse_date(sv(b->as_string()));
+      if (!born.ok()) return bad(c, cat(at, ".born: ", internal::sv(born.status().message())));
+      if (*born > day) return bad(c, cat(at, ".born ", format_date(*born), " is after the meeting's date ", t.date));
+      if (min_age > 0 && day < birthday_at(*born, min_age)) {
+        v.votes = false;
+        v.no_vote = "under_age";
+      }
+    } else if (v.cls == "resident" && min_age > 0) {
+      return bad(c, cat(at, ": a resident's birth date \"born\" is required: a ", body, " is of those aged ", min_age,
+                        " or over on its day (vote.meeting.", body, ".voter_min_age)"));
+    }
+    if (!v.votes) ++t.without_vote[v.no_vote];
     v.gender = std::string(str(o, "gender"));
     if (!keys.insert(v.key).second) return bad(c, cat(at, ": ", v.key, " is on the roll twice"));
     t.roll.push_back(std::move(v));
@@ -636,11 +675,17 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
       if (!t.attended.contains(v)) return bad(c, cat(v, " votes but did not attend"));
       if (!voted.insert(v).second) return bad(c, cat(v, " votes twice"));
       const auto it = std::find_if(t.roll.begin(), t.roll.end(), [&](const Voter& x) { return x.key == v; });
-      if (!it->votes) return bad(c, cat(v, " is a probationary party member: attends without a vote (党章 第七条)"));
+      if (it->no_vote == "probationary") {
+        return bad(c, cat(v, " is a probationary party member: attends without a vote (党章 第七条)"));
+      }
+      if (!it->votes) {
+        return bad(c, cat(v, " is under ", min_age, " on ", t.date, ": attends without a vote (a ", body,
+                          " is of those aged ", min_age, " or over, vote.meeting.", body, ".voter_min_age)"));
+      }
     }
   }
 
-  // The count. Voting members: everyone on the roll but probationary members.
+  // The count. Voting members: everyone on the roll but probationary members and the under-age.
   std::int64_t members = 0, attending = 0, approving = 0;
   std::set<std::string> hh_all, hh_att, hh_yes;
   std::int64_t area_all = 0, area_att = 0, area_yes = 0;
@@ -795,6 +840,11 @@ absl::Status record_meeting(LoopCall& c) {
   json::object m{{"step", step.at("id")}, {"body", t.body},         {"date", t.date},
                  {"passed", t.passed},    {"evidence", t.evidence}, {"at", c.now}};
   for (const auto& [k, v] : t.counts) m[k] = v;
+  if (!t.without_vote.empty()) {
+    json::object wv;
+    for (const auto& [k, n] : t.without_vote) wv[k] = n;
+    m["without_vote"] = std::move(wv);
+  }
   if (!t.composition_note.empty()) m["composition"] = t.composition_note;
   if (!t.composition.empty()) {
     m["composition"] = t.composition;

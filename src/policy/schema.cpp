@@ -190,7 +190,10 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   // those attending (到会人员), or all members with a vote (the party members' meeting).
   Schema decision = Obj({F("fraction", Fraction()), F("inclusive", Bool()), F("of", Enum({"attending", "members"}))});
   // The general meetings may also be held with the households' representatives (户的代表).
-  Schema general = Obj({F("quorum", RatioThreshold()), F("household_quorum", RatioThreshold()), F("decision", decision)});
+  // voter_min_age: those on the roll younger than this on the meeting's day attend without a
+  // vote (居 第二十六条 / 村 第二十五条: the meeting is of residents or villagers aged 18+).
+  Schema general = Obj({F("quorum", RatioThreshold()), F("household_quorum", RatioThreshold()), F("decision", decision),
+                        F("voter_min_age", Int(1, 150), false)});
   Schema members_only = Obj({F("quorum", RatioThreshold()), F("decision", decision)});
   add("vote.meeting",
       Obj({F("residents_meeting", general), F("residents_representatives_meeting", members_only),

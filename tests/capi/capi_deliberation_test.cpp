@@ -129,6 +129,46 @@ TEST_F(CapiDeliberation, AMatterThroughItsMeetingsAndTheClock) {
             JC_PERMISSION_DENIED);
 }
 
+// A residents' meeting counts only residents aged 18 or over (the roll's birth dates): a
+// minor voting is refused and changes nothing; attending, the minor is not counted.
+TEST_F(CapiDeliberation, AMinorOnAResidentsMeetingsRollHasNoVote) {
+  uint64_t m = 0;
+  ASSERT_EQ(cmd("raise", 0,
+                R"({"unit":"C1","title":"加装电梯","kind":"public_welfare_project","raised_by":"party_organization","one_shoulder":true})",
+                kT0, &m),
+            JC_OK)
+      << jc_last_error();
+  ASSERT_EQ(cmd("start", m, "", kT0), JC_OK) << jc_last_error();
+  ASSERT_EQ(cmd("meeting_passed", m,
+                std::string(R"({"body":"joint_committees","date":"2026-03-02",)") + kCommittee +
+                    R"(,"attended":["P1","P2","P3"],"yes":["P1","P2","P3"]})",
+                kT0),
+            JC_OK)
+      << jc_last_error();
+  ASSERT_EQ(cmd("meeting_passed", m,
+                R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"P1","class":"party_member"},
+                    {"person":"P2","class":"party_member"},{"person":"P3","class":"party_member"}],
+                    "attended":["P1","P2"],"yes":["P1","P2"]})",
+                kT0),
+            JC_OK)
+      << jc_last_error();
+  const std::string roll =
+      R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"P1","class":"resident","born":"1970-01-01"},
+          {"person":"P2","class":"resident","born":"1980-01-01"},{"person":"P3","class":"resident","born":"2009-01-01"}],
+          "attended":["P1","P2","P3"],)";
+  const std::string list_before = query("list", nullptr);
+  const uint64_t seq_before = last_seq();
+  EXPECT_EQ(cmd("meeting_passed", m, roll + R"("yes":["P1","P2","P3"]})", kT0 + 1), JC_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(jc_last_error()).find("P3 is under 18 on 2026-03-02"), std::string::npos) << jc_last_error();
+  EXPECT_EQ(query("list", nullptr), list_before);
+  EXPECT_EQ(last_seq(), seq_before);
+  ASSERT_EQ(cmd("meeting_passed", m, roll + R"("yes":["P1"],"no":["P2"]})", kT0 + 1), JC_FAILED_PRECONDITION);
+  ASSERT_EQ(cmd("meeting_failed", m, roll + R"("yes":["P1"],"no":["P2"]})", kT0 + 1), JC_OK) << jc_last_error();
+  const std::string got = query("get", R"({"item":"M00000001"})");
+  EXPECT_NE(got.find(R"("entitled":2)"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"("without_vote":{"under_age":1})"), std::string::npos) << got;
+}
+
 TEST_F(CapiDeliberation, OwnersMattersAreRefusedAResidentsMeeting) {
   uint64_t m = 0;
   ASSERT_EQ(cmd("raise", 0, R"({"unit":"C1","title":"收费停车","kind":"paid_parking_common_roads","raised_by":"residents_committee"})",

@@ -603,6 +603,77 @@ TEST(Deliberation, ARepresentativesMeetingsCompositionIsCheckedFromItsRoll) {
   EXPECT_EQ(d["step"].as_int64(), 2);  // the vote passed all the same
 }
 
+// A residents' meeting is of residents aged 18 or over (居 第二十六条; vote.meeting's
+// voter_min_age): the roll gives each resident's birth date, those younger on the meeting's
+// day attend without a vote and are not counted; someone reaches 18 on the birthday, a 29
+// February birthday on 28 February. A minor voting, a resident without a birth date, a birth
+// date after the meeting: clear errors, nothing changed. Replay equals live.
+TEST(Deliberation, OnlyResidentsAged18OrOverVoteInAResidentsMeeting) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  auto r = cmd(*e, kStaff, "raise", 0, kT0, kRaiseMajor);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 1, kT0).ok());
+  for (const char* m : {kPartyCommittee, kJoint, kPartyMembers}) ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0, m).ok());
+  // R1 turns 18 on the meeting's day, R3 and P1 are adults; R2 turns 18 the day after, P3 is 15.
+  const std::string roll =
+      R"("body":"residents_meeting","date":"2026-03-02","roll":[
+         {"person":"R1","class":"resident","born":"2008-03-02"},{"person":"R3","class":"resident","born":"1980-05-01"},
+         {"person":"P1","class":"resident","born":"1975-01-09"},{"person":"R2","class":"resident","born":"2008-03-03"},
+         {"person":"P3","class":"resident","born":"2010-06-30"}])";
+  const Before b = before(*e);
+  struct Case {
+    std::string name, payload;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"a minor voting", "{" + roll + R"(,"attended":["R1","R3","R2"],"yes":["R1","R3","R2"]})",
+       "R2 is under 18 on 2026-03-02: attends without a vote"},
+      {"a resident without a birth date",
+       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
+       "roll[0]: a resident's birth date \"born\" is required"},
+      {"a birth date after the meeting",
+       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident","born":"2026-03-03"}],"attended":[]})",
+       "roll[0].born 2026-03-03 is after the meeting's date 2026-03-02"},
+      {"a malformed birth date",
+       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident","born":"2008-02-30"}],"attended":[]})",
+       "roll[0].born:"},
+      {"only everyone under age",
+       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R2","class":"resident","born":"2008-03-03"}],"attended":["R2"]})",
+       "no one on the roll has a vote"},
+  };
+  for (const auto& c : cases) {
+    auto res = cmd(*e, kStaff, "meeting_passed", 1, kT0 + 60, c.payload);
+    EXPECT_EQ(res.status().code(), absl::StatusCode::kInvalidArgument) << c.name << ": " << res.status();
+    EXPECT_NE(std::string(res.status().message()).find(c.says), std::string::npos) << c.name << ": " << res.status();
+    expect_unchanged(*e, b, c.name);
+  }
+  // Two adults and both minors attend, the adults vote yes: 2 of 3 voters attend (> 1/2) and
+  // 2 yes of 2 attending voters pass. Counting the minors it would be 2 yes of 4 attending.
+  auto ok = cmd(*e, kStaff, "meeting_passed", 1, kT0 + 60, "{" + roll + R"(,"attended":["R1","R3","R2","P3"],"yes":["R1","R3"]})");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  const auto m = data(*e, 1)["meetings"].as_array().back().as_object();
+  EXPECT_EQ(m.at("entitled").as_int64(), 3);
+  EXPECT_EQ(m.at("attended").as_int64(), 2);
+  EXPECT_EQ(json::serialize(m.at("without_vote")), R"({"under_age":2})");
+  loop_test::expect_replay_equal(*e, sink, "deliberation", {{"list", ""}});
+
+  // 29 February: 18 on 28 February of a common year, not the day before.
+  auto leap = [&](const char* date, const char* born) {
+    auto f = make_engine();
+    EXPECT_TRUE(cmd(*f, kStaff, "raise", 0, kT0, kRaiseMajor).ok());
+    EXPECT_TRUE(cmd(*f, kStaff, "start", 1, kT0).ok());
+    for (const char* mt : {kPartyCommittee, kJoint, kPartyMembers}) EXPECT_TRUE(cmd(*f, kStaff, "meeting_passed", 1, kT0, mt).ok());
+    return cmd(*f, kStaff, "meeting_passed", 1, kT0,
+               std::string(R"({"body":"residents_meeting","date":")") + date +
+                   R"(","roll":[{"person":"R1","class":"resident","born":"1990-01-01"},{"person":"R2","class":"resident","born":")" +
+                   born + R"("}],"attended":["R1","R2"],"yes":["R1","R2"]})");
+  };
+  EXPECT_TRUE(leap("2026-02-28", "2008-02-29").ok());
+  expect_error(leap("2026-02-27", "2008-02-29"), absl::StatusCode::kInvalidArgument, "R2 is under 18 on 2026-02-27");
+  expect_error(leap("2026-02-28", "2008-03-01"), absl::StatusCode::kInvalidArgument, "R2 is under 18 on 2026-02-28");
+}
+
 // Every (state, event) cell for every role and unit: PERMISSION_DENIED exactly when the row
 // does not name the role or the actor's unit does not cover the matter's; otherwise the
 // guard speaks (the payload carries an unknown field, so it refuses) — and nothing changes.

@@ -138,6 +138,36 @@ class DeliberationTests(unittest.TestCase):
                        now=T0 + 1)
         self.assertEqual(self.m.get(r.item)["state"], "failed")
 
+    def test_a_residents_meeting_counts_only_those_aged_18_or_over(self):
+        r = self.raise_major()
+        self.m.start(STAFF, item=r.item, now=T0)
+        self.m.meeting(STAFF, r.item, "party_committee", "2026-03-02", COMMITTEE, ["P1", "P2"], yes=["P1", "P2"], now=T0)
+        self.m.meeting(STAFF, r.item, "joint_committees", "2026-03-02", COMMITTEE, ["P1", "P2", "P3"],
+                       yes=["P1", "P2", "P3"], now=T0)
+        self.m.meeting(STAFF, r.item, "party_members_meeting", "2026-03-02", PARTY, ["P1", "P2", "P3"],
+                       yes=["P1", "P2"], no=["P3"], now=T0)
+        roll = [{"person": "P1", "class": "resident", "born": "1960-05-01"},
+                {"person": "P2", "class": "resident", "born": "1990-05-01"},
+                {"person": "R1", "class": "resident", "born": "2008-03-03"}]  # 18 on the day after
+        before = (self.e.snapshot(), self.e.last_seq, self.m.list())
+        with self.assertRaises(jiceng.InvalidArgument) as cm:
+            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "R1"], yes=["P1", "R1"],
+                           now=T0 + 1)
+        self.assertIn("R1 is under 18 on 2026-03-02", str(cm.exception))
+        with self.assertRaises(jiceng.InvalidArgument) as cm:
+            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", [{"person": "P1", "class": "resident"}],
+                           ["P1"], yes=["P1"], now=T0 + 1)
+        self.assertIn('birth date "born" is required', str(cm.exception))
+        self.assertEqual((self.e.snapshot(), self.e.last_seq, self.m.list()), before)
+        # P1 and the minor attend: 1 of the 2 voters is not more than half.
+        with self.assertRaises(jiceng.JicengError) as cm:
+            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "R1"], yes=["P1"], now=T0 + 1)
+        self.assertIn("members attending: 1 of 2", str(cm.exception))
+        self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "P2", "R1"], yes=["P1", "P2"],
+                       now=T0 + 1)
+        m = self.m.get(r.item)["data"]["meetings"][-1]
+        self.assertEqual((m["entitled"], m["attended"], m["without_vote"]), (2, 2, {"under_age": 1}))
+
     def test_owners_matters_and_the_override_finding(self):
         r = self.m.raise_matter(STAFF, unit="C1", title="维修资金", kind="maintenance_fund_use",
                                 raised_by="residents_committee", now=T0)

@@ -79,6 +79,14 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
   EXPECT_EQ(referred.at("petitions").as_int64(), 46);
   EXPECT_LE(referred.at("evaluation_held").as_int64(), 46);
   EXPECT_NE(r->report_html.find("由居民诉求转入议事：46 件诉求转入 23 个议事事项"), std::string::npos);
+  // The rolls say who votes: probationary party members and residents under 18 attend
+  // without a vote (the residents' meetings of every fourth community give birth dates).
+  const json::object& wv =
+      root.at("deliberation").as_object().at("meetings").as_object().at("without_vote").as_object();
+  EXPECT_GT(wv.at("probationary").as_int64(), 0);
+  EXPECT_GT(wv.at("under_age").as_int64(), 0);
+  EXPECT_NE(r->report_html.find("未满十八周岁居民 " + std::to_string(wv.at("under_age").as_int64()) + " 人次"),
+            std::string::npos);
 
   // The Chinese sections of the page come from report.json.
   for (const char* s : {"任期目标公开承诺（逐项销号）", "述职评议", "职务终止", "物业服务企业红黑榜", "黑榜"}) {

@@ -312,7 +312,11 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
                                       {"born", absl::StrFormat("%04d-%02d-%02d", year, y.rng.range(1, 12), y.rng.range(1, 28))}});
             if (minor) minors.push_back(p);
           }
-          json::object rm{{"body", "residents_meeting"}, {"date", date0}, {"roll", rr}};
+          // Announced twelve days ahead (居 第二十六条: at least ten).
+          json::object rm{{"body", "residents_meeting"},
+                          {"date", date0},
+                          {"noticed_on", format_date(day0 - boost::gregorian::days(12))},
+                          {"roll", rr}};
           draw(y, rm, pp.residents, 0.9, 0.85, minors);
           if (!y.meeting(staff, item, rm, t)) {
             (void)y.run(staff, "return_to_draft", item, {{"reason", "居民会议未通过"}}, t);

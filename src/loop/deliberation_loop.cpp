@@ -161,6 +161,7 @@ json::array steps_for(const json::object& rule, std::string_view name, bool one_
     }
     json::object step{{"id", o.at("id")}, {"zh", o.at("zh")}, {"kind", o.at("kind")}};
     if (const json::value* b = o.if_contains("bodies")) step["bodies"] = *b;
+    if (const json::value* a = o.if_contains("authorisation")) step["authorisation"] = *a;
     if (absorbed) step["absorbs"] = *std::exchange(absorbed, std::nullopt);
     out.push_back(std::move(step));
   }
@@ -210,7 +211,10 @@ struct Raise {
   bool levy = false;
 };
 
-absl::StatusOr<Raise> check_raise(const LoopCall& c, const json::object& rule) {
+// query_petitions: the guard asks the engine about each referred petition; the action does
+// not ask again — its hold (LoopHost::hold_petition) refuses a petition not in progress or
+// held already, live and in replay, so each petition is read once.
+absl::StatusOr<Raise> check_raise(const LoopCall& c, const json::object& rule, bool query_petitions) {
   for (const auto& kv : c.input) {
     static const std::set<std::string_view> kKnown = {"unit", "title", "kind", "category", "raised_by",
                                                       "proposers", "eligible", "one_shoulder", "levy", "petitions"};
@@ -239,7 +243,7 @@ absl::StatusOr<Raise> check_raise(const LoopCall& c, const json::object& rule) {
       if (!seen.insert(sv(v.as_string())).second) {
         return bad(c, cat("field \"petitions\" names ", sv(v.as_string()), " twice"));
       }
-      JICENG_RETURN_IF_ERROR(civic::referable_petition(c, "petitions", sv(v.as_string())).status());
+      if (query_petitions) JICENG_RETURN_IF_ERROR(civic::referable_petition(c, "petitions", sv(v.as_string())).status());
     }
   }
   if (const json::value* o = c.input.if_contains("one_shoulder"); o && !o->is_bool()) {
@@ -305,12 +309,12 @@ absl::StatusOr<Raise> check_raise(const LoopCall& c, const json::object& rule) {
 
 absl::Status raise_valid(const LoopCall& c) {
   JICENG_ASSIGN_OR_RETURN(json::object rule, rule_params(c));
-  return check_raise(c, rule).status();
+  return check_raise(c, rule, true).status();
 }
 
 absl::Status register_matter(LoopCall& c) {
   JICENG_ASSIGN_OR_RETURN(json::object rule, rule_params(c));
-  JICENG_ASSIGN_OR_RETURN(Raise r, check_raise(c, rule));
+  JICENG_ASSIGN_OR_RETURN(Raise r, check_raise(c, rule, false));
   auto& d = c.target->data;
   for (const auto& kv : c.input) {
     if (kv.key() != "unit") d[kv.key()] = kv.value();
@@ -422,7 +426,90 @@ struct Tally {
   std::string composition_note;
   json::object counts;
   std::map<std::string, std::int64_t> without_vote;  // on the roll without a vote, by reason
+  json::object notice, authorisation;                // as checked, kept with the meeting
 };
+
+// 居 第二十六条 / 村 第二十五条: a residents' or villagers' meeting is announced 10 days ahead
+// (meeting.call's notice_days for the body), or at short notice in special circumstances:
+// the meeting gives noticed_on, or special_circumstances with the reason. The policy's
+// meeting.call rule counts the days (the day of notice is not counted).
+absl::Status check_notice(const LoopCall& c, std::string_view body, const Date& held, Tally& t) {
+  const PolicySet& policy = c.host.policy();
+  auto params = policy.rule_params_json("meeting.call");
+  if (!params.ok()) return absl::OkStatus();
+  const json::value p = json::parse(*params);
+  const json::value* days = p.as_object().at("notice_days").as_object().if_contains(js(body));
+  const json::value* noticed = c.input.if_contains("noticed_on");
+  const json::value* special = c.input.if_contains("special_circumstances");
+  if (special && (!special->is_string() || special->as_string().empty() || special->as_string().size() > 4096)) {
+    return bad(c, "field \"special_circumstances\" must be the reason for short notice (a string of at most 4096 bytes)");
+  }
+  if (days == nullptr) {
+    if (noticed || special) return bad(c, cat("a ", body, " has no notice period (meeting.call.notice_days): drop noticed_on and special_circumstances"));
+    return absl::OkStatus();
+  }
+  if (special && !p.as_object().at("special_circumstances_exempt").as_bool()) {
+    return refused(c, cat("the policy's meeting.call allows no short notice (special_circumstances_exempt is false)"));
+  }
+  if (noticed == nullptr && special == nullptr) {
+    return refused(c, cat("a ", body, " is announced at least ", days->as_int64(),
+                          " days ahead (meeting.call.notice_days; 居民委员会组织法 第二十六条, 村民委员会组织法 "
+                          "第二十五条): give noticed_on, or special_circumstances with the reason for short notice"));
+  }
+  json::object subject{{"type", "meeting_call"}, {"id", display_item_id(c.table, c.item->id)}, {"body", body},
+                       {"held_on", format_date(held)}, {"special_circumstances", special != nullptr}};
+  if (noticed) {
+    JICENG_ASSIGN_OR_RETURN(Date on, date_field(c, "noticed_on"));
+    subject["noticed_on"] = format_date(on);
+    t.notice["noticed_on"] = format_date(on);
+    t.notice["days"] = (held - on).days();
+  }
+  t.notice["min_days"] = days->as_int64();
+  if (special) t.notice["special_circumstances"] = *special;
+  if (!noticed) return absl::OkStatus();  // short notice, its reason kept
+  auto findings = policy.evaluate(json::serialize(subject));
+  if (!findings.ok()) return bad(c, internal::sv(findings.status().message()));
+  for (const auto& f : *findings) {
+    if (f.rule == "meeting.call" && f.check == "notice" && !f.passed) {
+      return refused(c, cat("not announced in time (meeting.call: ", f.evidence, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// 村 第二十八条第二款 (居 第三十条第二款 likewise): a representatives' meeting decides the
+// matters of the villagers' meeting only as that meeting authorised it. A step lists the
+// bodies that need it (policy: the step's "authorisation"); the meeting then gives
+// authorisation {date, note?}: the day the villagers' meeting authorised it.
+absl::Status check_authorisation(const LoopCall& c, const json::object& step, std::string_view body, const Date& held,
+                                 Tally& t) {
+  const json::value* a = c.input.if_contains("authorisation");
+  if (!in_array(step.if_contains("authorisation"), body)) {
+    if (a) return bad(c, cat("a ", body, " at step ", sv(step.at("id").as_string()), " needs no authorisation"));
+    return absl::OkStatus();
+  }
+  if (a == nullptr) {
+    return refused(c, cat("村民委员会组织法 第二十八条第二款: a ", body, " decides a matter of kind ",
+                          str(c.item->data, "kind"), " only as the villagers' meeting authorised it: give authorisation "
+                          "{\"date\": the day of that meeting's authorisation, \"note\"?}"));
+  }
+  if (!a->is_object()) return bad(c, "field \"authorisation\" must be an object {date, note?}");
+  for (const auto& kv : a->as_object()) {
+    const std::string_view k = sv(kv.key());
+    if (k != "date" && k != "note") return bad(c, cat("authorisation: unknown field \"", k, "\" (date, note)"));
+    if (!kv.value().is_string() || kv.value().as_string().size() > 4096) {
+      return bad(c, cat("authorisation.", k, " must be a string"));
+    }
+  }
+  auto on = parse_date(str(a->as_object(), "date"));
+  if (!on.ok()) return bad(c, cat("authorisation.date: ", internal::sv(on.status().message())));
+  if (*on > held) {
+    return bad(c, cat("authorisation.date ", format_date(*on), " is after the meeting's date ", format_date(held)));
+  }
+  t.authorisation = a->as_object();
+  t.authorisation["by"] = "villagers_meeting";
+  return absl::OkStatus();
+}
 
 // The age a general meeting's voters must have reached on its day (vote.meeting's
 // voter_min_age for the body: 居 第二十六条 / 村 第二十五条, 18), or 0 when the rule sets none.
@@ -483,18 +570,23 @@ absl::StatusOr<std::set<std::string>> id_list(const LoopCall& c, std::string_vie
       return bad(c, cat("field \"", field, "\": every entry must be an id (a non-empty string of at most 128 bytes)"));
     }
     if (!out.insert(std::string(sv(x.as_string()))).second) {
-      return bad(c, cat(field == "attended" ? "" : "a vote: ", sv(x.as_string()),
-                        field == "attended" ? " is listed twice in attended" : cat(" votes twice (twice in ", field, ")")));
+      const bool vote = field == "yes" || field == "no" || field == "abstain";
+      return bad(c, cat(vote ? "a vote: " : "", sv(x.as_string()),
+                        vote ? cat(" votes twice (twice in ", field, ")") : cat(" is listed twice in ", field)));
     }
   }
   return out;
 }
 
 absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) {
-  static const std::set<std::string_view> kKnown = {"body", "date", "roll", "attended", "yes", "no", "abstain", "note"};
+  static const std::set<std::string_view> kKnown = {"body",    "date",    "roll", "attended", "yes",
+                                                    "no",      "abstain", "note", "noticed_on", "special_circumstances",
+                                                    "authorisation"};
   for (const auto& kv : c.input) {
     if (!kKnown.contains(sv(kv.key()))) {
-      return bad(c, cat("unknown field \"", sv(kv.key()), "\" (body, date, roll, attended, yes, no, abstain, note)"));
+      return bad(c, cat("unknown field \"", sv(kv.key()),
+                        "\" (body, date, roll, attended, yes, no, abstain, note, noticed_on, special_circumstances, "
+                        "authorisation)"));
     }
   }
   JICENG_RETURN_IF_ERROR(step_is(c, "meeting"));
@@ -524,6 +616,8 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
   if (const json::value* n = c.input.if_contains("note"); n && (!n->is_string() || n->as_string().size() > 4096)) {
     return bad(c, "field \"note\" must be a string of at most 4096 bytes");
   }
+  JICENG_RETURN_IF_ERROR(check_notice(c, body, day, t));
+  JICENG_RETURN_IF_ERROR(check_authorisation(c, step, body, day, t));
 
   // The roll: who was entitled, each checked against the org graph where it knows them.
   const json::value* roll = c.input.if_contains("roll");
@@ -840,6 +934,8 @@ absl::Status record_meeting(LoopCall& c) {
   json::object m{{"step", step.at("id")}, {"body", t.body},         {"date", t.date},
                  {"passed", t.passed},    {"evidence", t.evidence}, {"at", c.now}};
   for (const auto& [k, v] : t.counts) m[k] = v;
+  if (!t.notice.empty()) m["notice"] = t.notice;
+  if (!t.authorisation.empty()) m["authorisation"] = t.authorisation;
   if (!t.without_vote.empty()) {
     json::object wv;
     for (const auto& [k, n] : t.without_vote) wv[k] = n;
@@ -973,6 +1069,99 @@ absl::Status record_take_down(LoopCall& c) {
   return absl::OkStatus();
 }
 
+// ---- 一事一议: the households' signatures, the township's review ------------------------------
+
+// canvass {date, households, signed, note?}: before the meeting the representatives canvass
+// the households and collect their signatures (村民一事一议筹资筹劳管理办法; the households'
+// say to those who represent them, 村 第二十九条第三款). households: those canvassed, under
+// the matter's unit; signed: those of them that signed.
+absl::StatusOr<json::object> read_canvass(const LoopCall& c) {
+  for (const auto& kv : c.input) {
+    const std::string_view k = sv(kv.key());
+    if (k != "date" && k != "households" && k != "signed" && k != "note") {
+      return bad(c, cat("unknown field \"", k, "\" (date, households, signed, note)"));
+    }
+  }
+  JICENG_RETURN_IF_ERROR(step_is(c, "canvass"));
+  JICENG_ASSIGN_OR_RETURN(Date day, date_field(c, "date"));
+  if (const json::value* n = c.input.if_contains("note"); n && (!n->is_string() || n->as_string().size() > 4096)) {
+    return bad(c, "field \"note\" must be a string of at most 4096 bytes");
+  }
+  JICENG_ASSIGN_OR_RETURN(std::set<std::string> households, id_list(c, "households", true));
+  JICENG_ASSIGN_OR_RETURN(std::set<std::string> signed_by, id_list(c, "signed", true));
+  if (households.empty()) return bad(c, "field \"households\": the canvass names the households it visited");
+  const OrgGraph& org = c.host.org();
+  const auto unit = org.find(c.item->unit);
+  if (!unit) return absl::NotFoundError(cat(where(c), ": unit ", c.item->unit, " is not in the org graph"));
+  for (const auto& h : households) {
+    const auto hu = org.household_unit(h);
+    if (!hu) return absl::NotFoundError(cat(where(c), ": household ", h, " is not in the org graph"));
+    if (!org.is_ancestor_or_self(*unit, *hu)) return bad(c, cat("household ", h, " is outside ", c.item->unit));
+  }
+  for (const auto& h : signed_by) {
+    if (!households.contains(h)) return bad(c, cat("household ", h, " signed but was not canvassed (not in households)"));
+  }
+  json::array signed_ids;
+  for (const auto& h : signed_by) signed_ids.emplace_back(h);
+  return json::object{{"date", format_date(day)},
+                      {"households", static_cast<std::int64_t>(households.size())},
+                      {"signed", static_cast<std::int64_t>(signed_by.size())},
+                      {"signed_households", std::move(signed_ids)}};
+}
+
+absl::Status canvass_valid(const LoopCall& c) { return read_canvass(c).status(); }
+
+absl::Status record_canvass(LoopCall& c) {
+  JICENG_ASSIGN_OR_RETURN(json::object got, read_canvass(c));
+  auto& d = c.target->data;
+  got["step"] = current_step(*c.item)->at("id");
+  got["at"] = c.now;
+  d["canvass"] = std::move(got);
+  d["step"] = d["step"].as_int64() + 1;
+  return absl::OkStatus();
+}
+
+// review_approved {date, note?} / review_returned {date, reason}: the township (乡镇) reviews
+// the plan the meeting decided before it is published (初审; the county's 复审 or filing is
+// not modelled). A returned plan produces no resolution: the matter fails at this step.
+absl::Status review_valid(const LoopCall& c) {
+  const bool approved = c.row.event == "review_approved";
+  const std::string_view text = approved ? "note" : "reason";
+  for (const auto& kv : c.input) {
+    if (kv.key() != "date" && kv.key() != text) {
+      return bad(c, cat("unknown field \"", sv(kv.key()), "\" (date, ", text, ")"));
+    }
+  }
+  JICENG_RETURN_IF_ERROR(step_is(c, "review"));
+  JICENG_RETURN_IF_ERROR(date_field(c, "date").status());
+  if (approved) {
+    if (const json::value* n = c.input.if_contains("note"); n && (!n->is_string() || n->as_string().size() > 4096)) {
+      return bad(c, "field \"note\" must be a string of at most 4096 bytes");
+    }
+    return absl::OkStatus();
+  }
+  return required_string(c, "reason", 4096).status();
+}
+
+absl::Status record_review(LoopCall& c) {
+  auto& d = c.target->data;
+  const json::object& step = *current_step(*c.item);
+  const bool approved = c.row.event == "review_approved";
+  json::object r{{"step", step.at("id")}, {"result", approved ? "approved" : "returned"},
+                 {"date", c.input.at("date")}, {"by", c.actor.id}, {"at", c.now}};
+  for (const char* k : {"note", "reason"}) {
+    if (const json::value* v = c.input.if_contains(k)) r[k] = *v;
+  }
+  if (!d.contains("reviews")) d["reviews"] = json::array();
+  d["reviews"].as_array().push_back(r);
+  if (approved) {
+    d["step"] = d["step"].as_int64() + 1;
+  } else {
+    d["failed"] = json::object{{"step", step.at("id")}, {"reason", c.input.at("reason")}};
+  }
+  return absl::OkStatus();
+}
+
 // ---- implementation, conclusion, abandonment -------------------------------------------------
 
 absl::Status implement_valid(const LoopCall& c) {
@@ -1035,6 +1224,7 @@ constexpr RoleMask kCommittee = role_bit(Role::kCommunitySecretary) | role_bit(R
 constexpr RoleMask kSecretary = role_bit(Role::kCommunitySecretary) | role_bit(Role::kStreetOfficer);
 constexpr RoleMask kReporters = kCommittee | role_bit(Role::kStreetOfficer);
 constexpr RoleMask kClock = role_bit(Role::kSystem);
+constexpr RoleMask kTownship = role_bit(Role::kStreetOfficer) | role_bit(Role::kDistrictOfficer);
 
 constexpr LoopState kStates[] = {
     {"draft", "草拟"},   {"deliberating", "议事中"}, {"failed", "表决未通过"}, {"posted", "公示中"},
@@ -1045,7 +1235,8 @@ constexpr LoopEventType kEvents[] = {
     {"start", "启动程序"},        {"meeting_passed", "会议通过"}, {"meeting_failed", "会议未通过"},
     {"post", "张贴公示"},         {"complete_disclosure", "公示期满"}, {"take_down", "提前撤下公示"},
     {"implemented", "组织实施完毕"}, {"conclude", "办结"},         {"return_to_draft", "退回草拟"},
-    {"abandon", "终止"},
+    {"abandon", "终止"},            {"canvass", "入户征求意见"},   {"review_approved", "乡镇审核通过"},
+    {"review_returned", "乡镇审核退回"},
 };
 constexpr LoopScope kUnit = LoopScope::kItemUnit;
 constexpr LoopRow kRows[] = {
@@ -1065,6 +1256,12 @@ constexpr LoopRow kRows[] = {
      &complete_posting},
     {"posted", "take_down", "deliberating", kReporters, kUnit, "take_down_valid", &take_down_valid, "record_take_down",
      &record_take_down},
+    {"deliberating", "canvass", "deliberating", kCommittee, kUnit, "canvass_valid", &canvass_valid, "record_canvass",
+     &record_canvass},
+    {"deliberating", "review_approved", "deliberating", kTownship, LoopScope::kStrictAncestor, "review_valid",
+     &review_valid, "record_review", &record_review},
+    {"deliberating", "review_returned", "failed", kTownship, LoopScope::kStrictAncestor, "review_valid", &review_valid,
+     "record_review", &record_review},
     {"deliberating", "implemented", "deliberating", kCommittee, kUnit, "implement_valid", &implement_valid,
      "record_implementation", &record_implementation},
     {"deliberating", "conclude", "concluded", kCommittee, kUnit, "all_steps_done", &all_steps_done,

@@ -245,14 +245,32 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
                                              "residents_meeting", "residents_representatives_meeting",
                                              "villagers_meeting", "villagers_representatives_meeting", "council",
                                              "owners_assembly"};
-    Schema step = With(Obj({F("id", String()), F("zh", String()), F("kind", Enum({"meeting", "disclosure", "implement"})),
-                            F("bodies", Array(Enum(bodies), 1), false), F("merge_when_one_shoulder", Bool(), false)}),
+    // A step is a meeting of one of its bodies (authorisation: the representatives' bodies
+    // that decide there only as the villagers' meeting authorised, 村 第二十八条第二款), a
+    // disclosure, implementation, the households' canvass (一事一议 signatures) or the
+    // township's review (乡镇审核).
+    Schema step = With(Obj({F("id", String()), F("zh", String()),
+                            F("kind", Enum({"meeting", "disclosure", "implement", "canvass", "review"})),
+                            F("bodies", Array(Enum(bodies), 1), false), F("merge_when_one_shoulder", Bool(), false),
+                            F("authorisation",
+                              Array(Enum({"residents_representatives_meeting", "villagers_representatives_meeting"}), 1),
+                              false)}),
                        [](const json::value& v, const std::string& path) -> absl::Status {
                          const auto& o = v.as_object();
                          const bool meeting = o.at("kind").as_string() == "meeting";
                          if (meeting != o.contains("bodies")) {
                            return field_error(join_path(path, "bodies"),
                                               meeting ? "a meeting step names its bodies" : "only a meeting step has bodies");
+                         }
+                         if (const json::value* a = o.if_contains("authorisation")) {
+                           for (const auto& b : a->as_array()) {
+                             bool listed = false;
+                             for (const auto& x : o.at("bodies").as_array()) listed = listed || x == b;
+                             if (!listed) {
+                               return field_error(join_path(path, "authorisation"),
+                                                  cat("\"", std::string_view(b.as_string()), "\" is not one of the step's bodies"));
+                             }
+                           }
                          }
                          return absl::OkStatus();
                        });

@@ -153,7 +153,7 @@ TEST_F(CapiDeliberation, AMinorOnAResidentsMeetingsRollHasNoVote) {
             JC_OK)
       << jc_last_error();
   const std::string roll =
-      R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"P1","class":"resident","born":"1970-01-01"},
+      R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"P1","class":"resident","born":"1970-01-01"},
           {"person":"P2","class":"resident","born":"1980-01-01"},{"person":"P3","class":"resident","born":"2009-01-01"}],
           "attended":["P1","P2","P3"],)";
   const std::string list_before = query("list", nullptr);
@@ -161,6 +161,12 @@ TEST_F(CapiDeliberation, AMinorOnAResidentsMeetingsRollHasNoVote) {
   EXPECT_EQ(cmd("meeting_passed", m, roll + R"("yes":["P1","P2","P3"]})", kT0 + 1), JC_INVALID_ARGUMENT);
   EXPECT_NE(std::string(jc_last_error()).find("P3 is under 18 on 2026-03-02"), std::string::npos) << jc_last_error();
   EXPECT_EQ(query("list", nullptr), list_before);
+  EXPECT_EQ(last_seq(), seq_before);
+  // Announced 10 days ahead (居 第二十六条, meeting.call): without noticed_on it is refused.
+  std::string unannounced = roll;
+  unannounced.erase(unannounced.find(R"("noticed_on":"2026-02-20",)"), 26);
+  EXPECT_EQ(cmd("meeting_passed", m, unannounced + R"("yes":["P1","P2"]})", kT0 + 1), JC_FAILED_PRECONDITION);
+  EXPECT_NE(std::string(jc_last_error()).find("announced at least 10 days ahead"), std::string::npos) << jc_last_error();
   EXPECT_EQ(last_seq(), seq_before);
   ASSERT_EQ(cmd("meeting_passed", m, roll + R"("yes":["P1"],"no":["P2"]})", kT0 + 1), JC_FAILED_PRECONDITION);
   ASSERT_EQ(cmd("meeting_failed", m, roll + R"("yes":["P1"],"no":["P2"]})", kT0 + 1), JC_OK) << jc_last_error();

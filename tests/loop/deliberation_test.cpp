@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -135,6 +136,10 @@ constexpr const char* kRepresentatives =
        {"person":"R2","class":"representative"},{"person":"R3","class":"representative"},
        {"person":"P2","class":"representative"}],
        "attended":["P1","R1","R2","R3"],"yes":["P1","R1","R2"],"no":["R3"]})";
+
+// 一事一议's canvass at V1: the six households visited, five signed.
+constexpr const char* kCanvass =
+    R"({"date":"2026-03-01","households":["V-1","V-2","V-3","V-4","V-5","V-6"],"signed":["V-1","V-2","V-3","V-4","V-5"]})";
 
 // Raises a major matter at C1 and takes it through the four meetings (state deliberating,
 // the next step publish_resolution).
@@ -333,7 +338,7 @@ TEST(Deliberation, ABadRollIsAClearErrorAndChangesNothing) {
        R"({"body":"party_members_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
        absl::StatusCode::kInvalidArgument, "class \"resident\" does not sit in a party_members_meeting"},
       {"the wrong body for the step",
-       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
+       R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
        absl::StatusCode::kFailedPrecondition, "is a meeting of party_members_meeting, not residents_meeting"},
       {"a date after the command", "{" + roll + R"(,"date":"2026-03-03","attended":[]})", absl::StatusCode::kInvalidArgument,
        "is after the day of the command"},
@@ -523,9 +528,10 @@ TEST(Deliberation, OneMatterOneDeliberationInAVillage) {
                   R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"},
                       {"person":"VP2","class":"committee_member"}],"attended":["VP1","VP2"],"yes":["VP1","VP2"]})")
                   .ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "canvass", 1, kT0, kCanvass).ok());
   // A residents' body is not a village's.
   expect_error(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
-                   R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"VR1","class":"resident"}],"attended":[]})"),
+                   R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"VR1","class":"resident"}],"attended":[]})"),
                absl::StatusCode::kFailedPrecondition, "is a meeting of villagers_meeting or villagers_representatives_meeting");
   // Representatives of 6 households: those attending represent 5 (≥2/3), signatures from
   // representatives of 3 households are not more than half of 6; of 4 they are.
@@ -534,7 +540,8 @@ TEST(Deliberation, OneMatterOneDeliberationInAVillage) {
           {"person":"VP1","class":"committee_member"},
           {"person":"VR1","class":"representative","households":["V-1","V-2"]},
           {"person":"VR2","class":"representative","households":["V-3","V-4","V-5"]},
-          {"person":"VR3","class":"representative","households":["V-6"]}],"attended":["VP1","VR1","VR2"])";
+          {"person":"VR3","class":"representative","households":["V-6"]}],"attended":["VP1","VR1","VR2"],
+          "authorisation":{"date":"2026-01-15","note":"村民会议授权村民代表会议议定本年度一事一议筹资筹劳方案"})";
   expect_error(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0, "{" + reps + R"(,"yes":["VP1","VR2"],"no":["VR1"]})"),
                absl::StatusCode::kFailedPrecondition, "households whose representatives signed: 3 of 6");
   ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0, "{" + reps + R"(,"yes":["VR1","VR2"],"no":["VP1"]})").ok());
@@ -553,21 +560,130 @@ TEST(Deliberation, OneMatterOneDeliberationInAVillage) {
   ASSERT_TRUE(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
                   R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"}],"attended":["VP1"],"yes":["VP1"]})")
                   .ok());
+  ASSERT_TRUE(cmd(*e2, kVillageStaff, "canvass", 1, kT0, kCanvass).ok());
   const Before b = before(*e2);
   expect_error(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
-                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","authorisation":{"date":"2026-01-15"},"roll":[
                        {"person":"VR1","class":"representative","households":["V-1","V-2"]},
                        {"person":"VR2","class":"representative","households":["V-2"]}],"attended":["VR1","VR2"],"yes":["VR1","VR2"]})"),
                absl::StatusCode::kInvalidArgument, "household V-2 is represented twice");
   expect_error(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
-                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","authorisation":{"date":"2026-01-15"},"roll":[
                        {"person":"VR1","class":"representative","households":["H1"]}],"attended":["VR1"],"yes":["VR1"]})"),
                absl::StatusCode::kInvalidArgument, "household H1 is outside V1");
   expect_error(cmd(*e2, kVillageStaff, "meeting_passed", 1, kT0,
-                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+                   R"({"body":"villagers_representatives_meeting","date":"2026-03-02","authorisation":{"date":"2026-01-15"},"roll":[
                        {"person":"VR1","class":"representative","households":["NOPE"]}],"attended":["VR1"],"yes":["VR1"]})"),
                absl::StatusCode::kNotFound, "household NOPE is not in the org graph");
   expect_unchanged(*e2, b, "bad representatives");
+}
+
+// 一事一议's steps in order: the party organization, the households' canvass (signatures),
+// the meeting — a villagers' meeting announced 10 days ahead (meeting.call), or the
+// representatives' meeting only as the villagers' meeting authorised it (村 第二十八条第二款) —
+// then the township's review (乡镇审核) before the plan is published. Skipping any of them is
+// refused with what is missing, and changes nothing; a plan the township returns fails.
+TEST(Deliberation, OneMatterOneDeliberationStepsAreNotSkipped) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  const Actor township{"t1", Role::kStreetOfficer, "T1"};
+  const std::string raise = R"({"unit":"V1","title":"村道硬化","kind":"collective_fundraising","raised_by":"villagers_committee"})";
+  const std::string party =
+      R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"}],"attended":["VP1"],"yes":["VP1"]})";
+  const std::string reps =
+      R"("body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+          {"person":"VP1","class":"committee_member"},
+          {"person":"VR1","class":"representative","households":["V-1","V-2"]},
+          {"person":"VR2","class":"representative","households":["V-3","V-4","V-5"]},
+          {"person":"VR3","class":"representative","households":["V-6"]}],"attended":["VP1","VR1","VR2"],"yes":["VR1","VR2"])";
+  const std::string villagers =
+      R"("body":"villagers_meeting","date":"2026-03-02","roll":[{"person":"VR1","class":"resident","born":"1970-01-01"},
+          {"person":"VR2","class":"resident","born":"1972-01-01"}],"attended":["VR1","VR2"],"yes":["VR1","VR2"])";
+  for (int m = 1; m <= 2; ++m) {
+    ASSERT_TRUE(cmd(*e, kVillageSecretary, "raise", 0, kT0, raise).ok());
+    ASSERT_TRUE(cmd(*e, kVillageStaff, "start", m, kT0).ok());
+    ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", m, kT0, party).ok());
+  }
+  const Before b = before(*e);
+  struct Case {
+    std::string name, event, payload;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const std::vector<Case> skipped = {
+      {"the meeting before the canvass", "meeting_passed", "{" + reps + R"(,"authorisation":{"date":"2026-01-15"}})",
+       absl::StatusCode::kFailedPrecondition, "the current step is canvass (入户征求意见、农户签字), a canvass, not a meeting"},
+      {"a household outside the village", "canvass", R"({"date":"2026-03-01","households":["V-1","H1"],"signed":["V-1"]})",
+       absl::StatusCode::kInvalidArgument, "household H1 is outside V1"},
+      {"a signature of a household not canvassed", "canvass",
+       R"({"date":"2026-03-01","households":["V-1","V-2"],"signed":["V-1","V-3"]})", absl::StatusCode::kInvalidArgument,
+       "household V-3 signed but was not canvassed"},
+      {"an unknown household", "canvass", R"({"date":"2026-03-01","households":["NOPE"],"signed":[]})",
+       absl::StatusCode::kNotFound, "household NOPE is not in the org graph"},
+      {"a household twice", "canvass", R"({"date":"2026-03-01","households":["V-1","V-1"],"signed":[]})",
+       absl::StatusCode::kInvalidArgument, "V-1 is listed twice in households"},
+      {"a canvass after the day", "canvass", R"({"date":"2026-03-03","households":["V-1"],"signed":[]})",
+       absl::StatusCode::kInvalidArgument, "is after the day of the command"},
+  };
+  for (const auto& c : skipped) {
+    auto res = cmd(*e, kVillageStaff, c.event, 1, kT0 + 60, c.payload);
+    EXPECT_EQ(res.status().code(), c.code) << c.name << ": " << res.status();
+    EXPECT_NE(std::string(res.status().message()).find(c.says), std::string::npos) << c.name << ": " << res.status();
+    expect_unchanged(*e, b, c.name);
+  }
+  for (int m = 1; m <= 2; ++m) ASSERT_TRUE(cmd(*e, kVillageStaff, "canvass", m, kT0 + 60, kCanvass).ok());
+  EXPECT_EQ(data(*e, 1)["canvass"].as_object()["signed"].as_int64(), 5);
+  const Before b2 = before(*e);
+  const std::vector<Case> unannounced = {
+      {"a representatives' meeting without authorisation", "meeting_passed", "{" + reps + "}",
+       absl::StatusCode::kFailedPrecondition, "第二十八条第二款: a villagers_representatives_meeting decides a matter of kind "
+                                              "collective_fundraising only as the villagers' meeting authorised it"},
+      {"an authorisation after the meeting", "meeting_passed", "{" + reps + R"(,"authorisation":{"date":"2026-03-05"}})",
+       absl::StatusCode::kInvalidArgument, "authorisation.date 2026-03-05 is after the meeting's date 2026-03-02"},
+      {"a villagers' meeting without notice", "meeting_passed", "{" + villagers + "}", absl::StatusCode::kFailedPrecondition,
+       "a villagers_meeting is announced at least 10 days ahead"},
+      {"a villagers' meeting announced 9 days ahead", "meeting_passed",
+       "{" + villagers + R"(,"noticed_on":"2026-02-21"})", absl::StatusCode::kFailedPrecondition,
+       "noticed 2026-02-21, held 2026-03-02: 9 day(s) ahead, fewer than 10"},
+      {"an authorisation for a villagers' meeting", "meeting_passed",
+       "{" + villagers + R"(,"noticed_on":"2026-02-20","authorisation":{"date":"2026-01-15"}})",
+       absl::StatusCode::kInvalidArgument, "needs no authorisation"},
+      {"the township's review before the meeting", "review_approved", R"({"date":"2026-03-02"})",
+       absl::StatusCode::kPermissionDenied, ""},
+  };
+  for (const auto& c : unannounced) {
+    auto res = cmd(*e, c.event == "review_approved" ? kVillageSecretary : kVillageStaff, c.event, 1, kT0 + 120, c.payload);
+    EXPECT_EQ(res.status().code(), c.code) << c.name << ": " << res.status();
+    EXPECT_NE(std::string(res.status().message()).find(c.says), std::string::npos) << c.name << ": " << res.status();
+    expect_unchanged(*e, b2, c.name);
+  }
+  expect_error(cmd(*e, township, "review_approved", 1, kT0 + 120, R"({"date":"2026-03-02"})"),
+               absl::StatusCode::kFailedPrecondition, "the current step is resolution");
+  // Matter 1: a villagers' meeting noticed 10 days ahead; matter 2: the representatives,
+  // authorised by the villagers' meeting in January.
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0 + 120, "{" + villagers + R"(,"noticed_on":"2026-02-20"})").ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 2, kT0 + 120,
+                  "{" + reps + R"(,"authorisation":{"date":"2026-01-15","note":"年度授权"}})")
+                  .ok());
+  auto d1 = data(*e, 1), d2 = data(*e, 2);
+  EXPECT_EQ(d1["meetings"].as_array().back().as_object()["notice"].as_object()["days"].as_int64(), 10);
+  EXPECT_EQ(d2["meetings"].as_array().back().as_object()["authorisation"].as_object()["date"].as_string(), "2026-01-15");
+  // The plan is not published before the township reviews it; the village may not review it.
+  expect_error(cmd(*e, kVillageStaff, "post", 1, kT0 + 180, R"({"channel":"board","from":"2026-03-02"})"),
+               absl::StatusCode::kFailedPrecondition, "the current step is township_review (乡镇审核), a review, not a disclosure");
+  expect_error(cmd(*e, kVillageSecretary, "review_approved", 1, kT0 + 180, R"({"date":"2026-03-02"})"),
+               absl::StatusCode::kPermissionDenied, "");
+  expect_error(cmd(*e, township, "review_returned", 1, kT0 + 180, R"({"date":"2026-03-02"})"),
+               absl::StatusCode::kInvalidArgument, "reason");
+  ASSERT_TRUE(cmd(*e, township, "review_approved", 1, kT0 + 180, R"({"date":"2026-03-02","note":"符合筹资筹劳上限"})").ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "post", 1, kT0 + 180, R"({"channel":"board","from":"2026-03-02"})").ok());
+  ASSERT_TRUE(cmd(*e, township, "review_returned", 2, kT0 + 180, R"({"date":"2026-03-02","reason":"超出受益范围筹资"})").ok());
+  EXPECT_EQ(state(*e, 1), "posted");
+  EXPECT_EQ(state(*e, 2), "failed");
+  d2 = data(*e, 2);
+  EXPECT_EQ(d2["failed"].as_object()["step"].as_string(), "township_review");
+  EXPECT_EQ(d2["reviews"].as_array()[0].as_object()["by"].as_string(), "t1");
+  loop_test::expect_replay_equal(*e, sink, "deliberation", {{"list", ""}});
 }
 
 // Who sits in a representatives' meeting is checked from its roll: representatives ≥ 4/5
@@ -583,9 +699,10 @@ TEST(Deliberation, ARepresentativesMeetingsCompositionIsCheckedFromItsRoll) {
   ASSERT_TRUE(cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
                   R"({"body":"party_committee","date":"2026-03-02","roll":[{"person":"VP1","class":"committee_member"}],"attended":["VP1"],"yes":["VP1"]})")
                   .ok());
+  ASSERT_TRUE(cmd(*e, kVillageStaff, "canvass", 1, kT0, kCanvass).ok());
   // Four representatives, one woman (1/4 < 1/3); 6 households for 4 representatives (5-15 each: at most 1).
   auto r = cmd(*e, kVillageStaff, "meeting_passed", 1, kT0,
-               R"({"body":"villagers_representatives_meeting","date":"2026-03-02","roll":[
+               R"({"body":"villagers_representatives_meeting","date":"2026-03-02","authorisation":{"date":"2026-01-15"},"roll":[
                    {"person":"VP2","class":"representative","gender":"female","households":["V-1"]},
                    {"person":"VR1","class":"representative","gender":"male","households":["V-2","V-3"]},
                    {"person":"VR2","class":"representative","gender":"male","households":["V-4","V-5"]},
@@ -600,7 +717,7 @@ TEST(Deliberation, ARepresentativesMeetingsCompositionIsCheckedFromItsRoll) {
   std::vector<std::string> found;
   for (const auto& f : d["findings"].as_array()) found.emplace_back(f.as_object().at("check").as_string());
   EXPECT_EQ(found, (std::vector<std::string>{"ratio", "women_share"}));
-  EXPECT_EQ(d["step"].as_int64(), 2);  // the vote passed all the same
+  EXPECT_EQ(d["step"].as_int64(), 3);  // the vote passed all the same (party, canvass, meeting)
 }
 
 // A residents' meeting is of residents aged 18 or over (居 第二十六条; vote.meeting's
@@ -617,7 +734,7 @@ TEST(Deliberation, OnlyResidentsAged18OrOverVoteInAResidentsMeeting) {
   for (const char* m : {kPartyCommittee, kJoint, kPartyMembers}) ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 1, kT0, m).ok());
   // R1 turns 18 on the meeting's day, R3 and P1 are adults; R2 turns 18 the day after, P3 is 15.
   const std::string roll =
-      R"("body":"residents_meeting","date":"2026-03-02","roll":[
+      R"("body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[
          {"person":"R1","class":"resident","born":"2008-03-02"},{"person":"R3","class":"resident","born":"1980-05-01"},
          {"person":"P1","class":"resident","born":"1975-01-09"},{"person":"R2","class":"resident","born":"2008-03-03"},
          {"person":"P3","class":"resident","born":"2010-06-30"}])";
@@ -630,16 +747,16 @@ TEST(Deliberation, OnlyResidentsAged18OrOverVoteInAResidentsMeeting) {
       {"a minor voting", "{" + roll + R"(,"attended":["R1","R3","R2"],"yes":["R1","R3","R2"]})",
        "R2 is under 18 on 2026-03-02: attends without a vote"},
       {"a resident without a birth date",
-       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
+       R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"R1","class":"resident"}],"attended":[]})",
        "roll[0]: a resident's birth date \"born\" is required"},
       {"a birth date after the meeting",
-       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident","born":"2026-03-03"}],"attended":[]})",
+       R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"R1","class":"resident","born":"2026-03-03"}],"attended":[]})",
        "roll[0].born 2026-03-03 is after the meeting's date 2026-03-02"},
       {"a malformed birth date",
-       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R1","class":"resident","born":"2008-02-30"}],"attended":[]})",
+       R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"R1","class":"resident","born":"2008-02-30"}],"attended":[]})",
        "roll[0].born:"},
       {"only everyone under age",
-       R"({"body":"residents_meeting","date":"2026-03-02","roll":[{"person":"R2","class":"resident","born":"2008-03-03"}],"attended":["R2"]})",
+       R"({"body":"residents_meeting","date":"2026-03-02","noticed_on":"2026-02-20","roll":[{"person":"R2","class":"resident","born":"2008-03-03"}],"attended":["R2"]})",
        "no one on the roll has a vote"},
   };
   for (const auto& c : cases) {
@@ -665,7 +782,7 @@ TEST(Deliberation, OnlyResidentsAged18OrOverVoteInAResidentsMeeting) {
     EXPECT_TRUE(cmd(*f, kStaff, "start", 1, kT0).ok());
     for (const char* mt : {kPartyCommittee, kJoint, kPartyMembers}) EXPECT_TRUE(cmd(*f, kStaff, "meeting_passed", 1, kT0, mt).ok());
     return cmd(*f, kStaff, "meeting_passed", 1, kT0,
-               std::string(R"({"body":"residents_meeting","date":")") + date +
+               std::string(R"({"body":"residents_meeting","noticed_on":"2026-02-10","date":")") + date +
                    R"(","roll":[{"person":"R1","class":"resident","born":"1990-01-01"},{"person":"R2","class":"resident","born":")" +
                    born + R"("}],"attended":["R1","R2"],"yes":["R1","R2"]})");
   };
@@ -715,7 +832,8 @@ TEST(Deliberation, RoleAndScopeCellsAndIllegalTransitionsFollowTheTable) {
         for (const auto& unit : units) {
           const Actor a{"a", static_cast<Role>(role), static_cast<Role>(role) == Role::kResident ? "" : unit};
           const bool role_ok = row->roles & role_bit(a.role);
-          const bool scope_ok = unit == "D" || unit == "S1" || unit == "C1";
+          // kItemUnit: the matter's unit C1 or above; kStrictAncestor (the township's review): above it.
+          const bool scope_ok = unit == "D" || unit == "S1" || (unit == "C1" && row->scope != LoopScope::kStrictAncestor);
           auto r = cmd(*e, a, ev.name, item, kT0 + 100, R"({"unit":"C1","bogus":1})");
           ++cells;
           if (role_ok && scope_ok && a.role != Role::kResident) {
@@ -887,6 +1005,46 @@ TEST(Deliberation, ReferredPetitionsAreEvaluatedWhenTheMatterConcludes) {
   ASSERT_TRUE(e->evaluate(resident, a, Evaluation{true, false, Satisfaction::kUnsatisfied}, end + 1).ok());
   EXPECT_EQ(e->get(a)->state, State::kClosed);
   loop_test::expect_replay_equal(*e, sink, "deliberation", {{"list", ""}});
+}
+
+// A recorded raise that would hold a petition held already (referred and answered), or one
+// not in progress, does not apply in replay: DATA_LOSS (the journal was forged).
+TEST(Deliberation, AForgedSecondHoldIsDataLossInReplay) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  const PetitionId a = petition_in_progress(*e, kT0, "楼道堆物");  // P00000001
+  EventPayload sub;
+  sub.petitioner = "R2";
+  sub.category = "environment";
+  sub.location = "H2";
+  sub.text = "噪音";
+  ASSERT_TRUE(e->submit(Actor{"R2", Role::kResident, ""}, sub, kT0).ok());  // P00000002, received
+  const PetitionId c = petition_in_progress(*e, kT0, "电动车充电");  // P00000003
+  const std::string matter = R"({"unit":"C1","title":"楼道管理","kind":"public_welfare_project","raised_by":"party_organization"})";
+  const PetitionId first[] = {a}, second[] = {c};
+  ASSERT_TRUE(refer_petitions_to_matter(*e, kStaff, first, matter, kT0 + 10).ok());
+  ASSERT_TRUE(refer_petitions_to_matter(*e, kStaff, second, matter, kT0 + 20).ok());
+  loop_test::expect_replay_equal(*e, sink, "deliberation", {{"list", ""}});
+  for (const auto& [forged_id, says] : std::vector<std::pair<std::string, std::string>>{
+           {"P00000001", "petition P00000001 is resolved"}, {"P00000002", "petition P00000002 is received"}}) {
+    auto t = Engine::create("wuzhong");
+    ASSERT_TRUE(t.ok());
+    bool forged = false;
+    absl::Status last;
+    for (Event ev : sink.all) {
+      const std::string named = R"("petitions":["P00000003"])";
+      const auto pos = ev.payload.document.find(named);
+      if (!forged && ev.type == EventType::kLoop && pos != std::string::npos) {
+        ev.payload.document.replace(pos, named.size(), R"("petitions":[")" + forged_id + R"("])");
+        forged = true;
+      }
+      last = (*t)->apply_event(ev);
+      if (!last.ok()) break;
+    }
+    EXPECT_TRUE(forged) << forged_id;
+    EXPECT_EQ(last.code(), absl::StatusCode::kDataLoss) << forged_id << ": " << last;
+    EXPECT_NE(std::string(last.message()).find(says), std::string::npos) << forged_id << ": " << last;
+  }
 }
 
 }  // namespace

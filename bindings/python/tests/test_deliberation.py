@@ -152,21 +152,78 @@ class DeliberationTests(unittest.TestCase):
         before = (self.e.snapshot(), self.e.last_seq, self.m.list())
         with self.assertRaises(jiceng.InvalidArgument) as cm:
             self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "R1"], yes=["P1", "R1"],
-                           now=T0 + 1)
+                           noticed_on="2026-02-20", now=T0 + 1)
         self.assertIn("R1 is under 18 on 2026-03-02", str(cm.exception))
         with self.assertRaises(jiceng.InvalidArgument) as cm:
             self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", [{"person": "P1", "class": "resident"}],
-                           ["P1"], yes=["P1"], now=T0 + 1)
+                           ["P1"], yes=["P1"], noticed_on="2026-02-20", now=T0 + 1)
         self.assertIn('birth date "born" is required', str(cm.exception))
+        # 居 第二十六条: announced 10 days ahead (meeting.call), or the reason for short notice.
+        with self.assertRaises(jiceng.FailedPrecondition) as cm:
+            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "P2"], yes=["P1", "P2"],
+                           now=T0 + 1)
+        self.assertIn("announced at least 10 days ahead", str(cm.exception))
+        with self.assertRaises(jiceng.FailedPrecondition) as cm:
+            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "P2"], yes=["P1", "P2"],
+                           noticed_on="2026-02-27", now=T0 + 1)
+        self.assertIn("3 day(s) ahead, fewer than 10", str(cm.exception))
         self.assertEqual((self.e.snapshot(), self.e.last_seq, self.m.list()), before)
         # P1 and the minor attend: 1 of the 2 voters is not more than half.
         with self.assertRaises(jiceng.JicengError) as cm:
-            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "R1"], yes=["P1"], now=T0 + 1)
+            self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "R1"], yes=["P1"],
+                           noticed_on="2026-02-20", now=T0 + 1)
         self.assertIn("members attending: 1 of 2", str(cm.exception))
         self.m.meeting(STAFF, r.item, "residents_meeting", "2026-03-02", roll, ["P1", "P2", "R1"], yes=["P1", "P2"],
-                       now=T0 + 1)
+                       noticed_on="2026-02-20", now=T0 + 1)
         m = self.m.get(r.item)["data"]["meetings"][-1]
         self.assertEqual((m["entitled"], m["attended"], m["without_vote"]), (2, 2, {"under_age": 1}))
+
+    def test_one_matter_one_deliberation_canvass_authorisation_and_township_review(self):
+        org = """{"schema": "urban_grid", "units": [
+ {"id": "D", "name": "区委", "level": 0, "kind": "district_committee"},
+ {"id": "T1", "name": "一镇", "level": 1, "kind": "township_committee", "parent": "D", "schema": "rural"},
+ {"id": "V1", "name": "一村", "level": 2, "kind": "community_committee", "parent": "T1"},
+ {"id": "VB", "name": "自然村", "level": 3, "kind": "village_branch", "parent": "V1"},
+ {"id": "VG", "name": "村民小组", "level": 4, "kind": "villager_group", "parent": "VB"}
+], "members": [
+ {"id": "VP1", "name": "书记", "party_member": true, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR1", "name": "代表一", "party_member": false, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR2", "name": "代表二", "party_member": false, "org_unit": "V1", "residence_unit": "VG"}
+], "households": [{"id": "V-1", "building": "VG"}, {"id": "V-2", "building": "VG"}, {"id": "V-3", "building": "VG"}]}"""
+        e = jiceng.Engine(policy="wuzhong")
+        e.org.load_json(org, now=T0 - DAY)
+        m = e.matters
+        staff = Actor("s", Role.COMMUNITY_STAFF, "V1")
+        r = m.raise_matter(staff, unit="V1", title="村道硬化", kind="collective_fundraising",
+                           raised_by="villagers_committee", now=T0)
+        self.assertEqual([s["id"] for s in m.get(r.item)["data"]["steps"]][:4],
+                         ["party_review", "canvass", "resolution", "township_review"])
+        m.start(staff, item=r.item, now=T0)
+        m.meeting(staff, r.item, "party_committee", "2026-03-02", [{"person": "VP1", "class": "committee_member"}],
+                  ["VP1"], yes=["VP1"], now=T0)
+        reps = [{"person": "VP1", "class": "committee_member"},
+                {"person": "VR1", "class": "representative", "households": ["V-1", "V-2"]},
+                {"person": "VR2", "class": "representative", "households": ["V-3"]}]
+        before = (e.snapshot(), e.last_seq, m.list())
+        with self.assertRaises(jiceng.FailedPrecondition) as cm:  # the canvass is not skipped
+            m.meeting(staff, r.item, "villagers_representatives_meeting", "2026-03-02", reps, ["VP1", "VR1", "VR2"],
+                      yes=["VR1", "VR2"], authorisation={"date": "2026-01-10"}, now=T0)
+        self.assertIn("the current step is canvass", str(cm.exception))
+        self.assertEqual((e.snapshot(), e.last_seq, m.list()), before)
+        m.canvass(staff, item=r.item, date="2026-03-01", households=["V-1", "V-2", "V-3"], signed=["V-1", "V-2"], now=T0)
+        with self.assertRaises(jiceng.FailedPrecondition) as cm:
+            m.meeting(staff, r.item, "villagers_representatives_meeting", "2026-03-02", reps, ["VP1", "VR1", "VR2"],
+                      yes=["VR1", "VR2"], now=T0)
+        self.assertIn("第二十八条第二款", str(cm.exception))
+        m.meeting(staff, r.item, "villagers_representatives_meeting", "2026-03-02", reps, ["VP1", "VR1", "VR2"],
+                  yes=["VR1", "VR2"], authorisation={"date": "2026-01-10"}, now=T0)
+        with self.assertRaises(jiceng.PermissionDenied):
+            m.review_approved(staff, item=r.item, date="2026-03-02", now=T0 + 1)
+        m.review_approved(Actor("t", Role.STREET_OFFICER, "T1"), item=r.item, date="2026-03-02", now=T0 + 1)
+        m.post(staff, item=r.item, channel="board", now=T0 + 1, **{"from": "2026-03-02"})
+        d = m.get(r.item)["data"]
+        self.assertEqual((d["canvass"]["signed"], d["reviews"][0]["result"], m.get(r.item)["state"]),
+                         (2, "approved", "posted"))
 
     def test_owners_matters_and_the_override_finding(self):
         r = self.m.raise_matter(STAFF, unit="C1", title="维修资金", kind="maintenance_fund_use",

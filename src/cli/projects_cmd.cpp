@@ -1,6 +1,7 @@
 // `jiceng projects …` and `jiceng fund …`: the projects loop (项目) and the community
 // service fund (为民服务专项经费) of a journal — the project board, a 大党委's four lists,
-// the findings, the fund's yearly statement and ledger — as a terminal table, JSON, CSV
+// the findings, the 一村一策 campaign, the fund's yearly statement, ledger and disclosure
+// findings — as a terminal table, JSON, CSV
 // or a self-contained HTML page; and each loop's diagram and permission matrix, generated
 // from its transition table.
 #include <fstream>
@@ -22,7 +23,8 @@ namespace {
 namespace json = boost::json;
 
 struct Options {
-  std::string db, unit, kind, state, account, format = "table", out;
+  std::string db, unit, kind, state, account, format = "table", out, start, as_of;
+  std::vector<std::string> villages;
   int year = 0;
   MinSeqOptions min_seq;
 };
@@ -220,6 +222,61 @@ int findings(const Options& o) {
   return rc != kExitOk ? rc : t.rows.empty() ? kExitOk : kExitProblems;
 }
 
+// 一村一策: each village's tier, items and the campaign's two checks as of a day.
+int village_campaign(const Options& o) {
+  json::array ids;
+  for (const auto& v : o.villages) ids.push_back(json::string(v));
+  const std::string p = json::serialize(json::object{{"villages", std::move(ids)}, {"start", o.start}, {"as_of", o.as_of}});
+  auto r = civic::query_journal_text(o.db, "projects", "village_campaign", p, o.min_seq);
+  if (!r.ok()) return fail("projects village-campaign", r.status());
+  const json::value answer = json::parse(*r);
+  const auto& a = answer.as_object();
+  Table head{"一村一策 campaign", {"start", "as_of", "plan_by", "cover_by", "villages", "planned", "covered", "failing"},
+             {{str(a.if_contains("start")), str(a.if_contains("as_of")), str(a.if_contains("plan_by")),
+               str(a.if_contains("cover_by")), str(a.if_contains("villages")), str(a.if_contains("planned")),
+               str(a.if_contains("covered")), str(a.if_contains("failing"))}}};
+  Table rows{"各村 villages", {"village", "tier", "items", "done", "plan", "planned_on", "coverage", "covered_on"}, {}};
+  for (const auto& v : a.at("rows").as_array()) {
+    const auto& x = v.as_object();
+    rows.rows.push_back({str(x.if_contains("village")), str(x.if_contains("tier")), str(x.if_contains("items")),
+                         str(x.if_contains("done")), str(x.if_contains("plan")), str(x.if_contains("planned_on")),
+                         str(x.if_contains("coverage")), str(x.if_contains("covered_on"))});
+  }
+  const int rc = emit("projects village-campaign", render("一村一策", {head, rows}, *r, o.format), o.out);
+  return rc != kExitOk ? rc : a.at("failing").as_int64() == 0 ? kExitOk : kExitProblems;
+}
+
+// The fund queries' `unit` and `year` parameters from the options.
+std::string unit_year(const Options& o) {
+  json::object q;
+  if (!o.unit.empty()) q["unit"] = o.unit;
+  if (o.year > 0) q["year"] = o.year;
+  return json::serialize(q);
+}
+
+// A table whose columns are the fields of each object of `answer[list]`, as text.
+Table table_of(std::string title, const std::string& answer, std::string_view list, std::vector<std::string> fields) {
+  Table t{std::move(title), std::move(fields), {}};
+  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
+  const json::value doc = json::parse(answer);
+  for (const auto& v : doc.as_object().at(json::string_view(list.data(), list.size())).as_array()) {
+    std::vector<std::string> row;
+    for (const auto& f : t.headers) row.push_back(str(v.as_object().if_contains(f)));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+// The fund's disclosure findings: notices taken down early, spends never posted.
+int fund_findings(const Options& o) {
+  auto r = civic::query_journal_text(o.db, "fund", "findings", unit_year(o), o.min_seq);
+  if (!r.ok()) return fail("fund findings", r.status());
+  const Table t = table_of("经费公示问题 findings", *r, "findings",
+                           {"account", "community", "year", "spend", "code", "on", "last_day", "reason"});
+  const int rc = emit("fund findings", render("经费公示问题", {t}, *r, o.format), o.out);
+  return rc != kExitOk ? rc : t.rows.empty() ? kExitOk : kExitProblems;
+}
+
 int statement(const Options& o) {
   std::string p;
   if (!o.account.empty()) {
@@ -243,31 +300,24 @@ int statement(const Options& o) {
     cats.rows.push_back({str(x.if_contains("category")), str(x.if_contains("zh")), str(x.if_contains("amount")),
                          str(x.if_contains("spends"))});
   }
-  Table spends{"支出明细 spends", {"n", "on", "project", "decision", "category", "amount", "purpose"}, {}};
+  Table spends{"支出明细 spends", {"n", "on", "project", "decision", "category", "amount", "purpose", "notice", "last_day"}, {}};
   for (const auto& c : s.at("spend_list").as_array()) {
     const auto& x = c.as_object();
+    const json::value* d = x.if_contains("disclosure");  // the spend's own notice (公示)
     spends.rows.push_back({str(x.if_contains("n")), str(x.if_contains("on")), str(x.if_contains("project")),
                            str(x.if_contains("decision")), str(x.if_contains("category")), str(x.if_contains("amount")),
-                           str(x.if_contains("purpose"))});
+                           str(x.if_contains("purpose")), d ? str(d->as_object().if_contains("state")) : "",
+                           d ? str(d->as_object().if_contains("last_day")) : ""});
   }
   return emit("fund statement", render("为民服务专项经费年度收支", {head, cats, spends}, *r, o.format), o.out);
 }
 
 int ledger(const Options& o) {
-  json::object q;
-  if (!o.unit.empty()) q["unit"] = o.unit;
-  if (o.year > 0) q["year"] = o.year;
-  auto r = civic::query_journal_text(o.db, "fund", "ledger", json::serialize(q), o.min_seq);
+  auto r = civic::query_journal_text(o.db, "fund", "ledger", unit_year(o), o.min_seq);
   if (!r.ok()) return fail("fund ledger", r.status());
-  Table t{"为民服务专项经费台账 ledger", {"account", "community", "name", "year", "allocation", "spent", "balance", "state"}, {}};
-  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
-  const json::value answer = json::parse(*r);
-  for (const auto& a : answer.as_object().at("accounts").as_array()) {
-    const auto& x = a.as_object();
-    t.rows.push_back({str(x.if_contains("account")), str(x.if_contains("community")), str(x.if_contains("name")),
-                      str(x.if_contains("year")), str(x.if_contains("allocation")), str(x.if_contains("spent")),
-                      str(x.if_contains("balance")), str(x.if_contains("state_zh"))});
-  }
+  Table t = table_of("为民服务专项经费台账 ledger", *r, "accounts",
+                     {"account", "community", "name", "year", "allocation", "spent", "balance", "state_zh"});
+  t.headers.back() = "state";
   return emit("fund ledger", render("为民服务专项经费台账", {t}, *r, o.format), o.out);
 }
 
@@ -308,6 +358,14 @@ void add_projects(CLI::App& app, int& exit_code) {
   f->add_option("DB", o->db, "journal file (SQLite)")->required();
   formats(f, *o);
   f->callback([o, &exit_code] { exit_code = findings(*o); });
+  auto* v = cmd->add_subcommand("village-campaign",
+                                 "一村一策: each village's tier and items, planned within a year, covered by year two (exit 1 if failing)");
+  v->add_option("DB", o->db, "journal file (SQLite)")->required();
+  v->add_option("--village", o->villages, "a village's unit id (repeat for each village of the campaign)")->required();
+  v->add_option("--start", o->start, "the campaign's first day, YYYY-MM-DD")->required();
+  v->add_option("--as-of", o->as_of, "the day to judge on, YYYY-MM-DD")->required();
+  formats(v, *o);
+  v->callback([o, &exit_code] { exit_code = village_campaign(*o); });
   auto* d = cmd->add_subcommand("diagram", "Graphviz DOT of the projects loop, from its table");
   d->add_option("--out", o->out, "write to this file instead of stdout");
   d->callback([o, &exit_code] { exit_code = artefact("projects", true, o->out); });
@@ -333,6 +391,12 @@ void add_fund(CLI::App& app, int& exit_code) {
   l->add_option("--year", o->year, "only this year");
   formats(l, *o);
   l->callback([o, &exit_code] { exit_code = ledger(*o); });
+  auto* f = cmd->add_subcommand("findings", "spend notices taken down before 15 days, spends never posted (exit 1 if any)");
+  f->add_option("DB", o->db, "journal file (SQLite)")->required();
+  f->add_option("--unit", o->unit, "only accounts in this unit's subtree");
+  f->add_option("--year", o->year, "only this year");
+  formats(f, *o);
+  f->callback([o, &exit_code] { exit_code = fund_findings(*o); });
   auto* d = cmd->add_subcommand("diagram", "Graphviz DOT of the fund loop, from its table");
   d->add_option("--out", o->out, "write to this file instead of stdout");
   d->callback([o, &exit_code] { exit_code = artefact("fund", true, o->out); });

@@ -7,13 +7,16 @@
 // pays for its projects in the four categories — some spends refused on purpose, a
 // negative category or more than the balance — and is closed and its statement posted at
 // the year's end; 11 cross-area problems between neighbouring streets run as 6 annual and
-// 5 long-term projects with monthly reviews, a few reviews missed (findings).
+// 5 long-term projects with monthly reviews, a few reviews missed (findings); 127 villages
+// get their 一村一策 plans, each in one tier of the policy's list, and the campaign's checks
+// are read back.
 #include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "boost/date_time/gregorian/gregorian.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/strings.hpp"
@@ -42,12 +45,15 @@ constexpr const char* kCategories[] = {"public_service", "public_service", "part
 
 class Year {
  public:
-  Year(Engine& e, const District& d, const DemoOptions& o, SimStats& sim, Date start, bool fund)
-      : e_(e), d_(d), o_(o), sim_(sim), start_(start), fund_(fund), rng_(o.seed ^ 0x5052'4F4A'4543'5453ull) {}
+  Year(Engine& e, const District& d, const DemoOptions& o, SimStats& sim, Date start, bool fund,
+       std::vector<std::string> tiers)
+      : e_(e), d_(d), o_(o), sim_(sim), start_(start), fund_(fund), tiers_(std::move(tiers)),
+        rng_(o.seed ^ 0x5052'4F4A'4543'5453ull) {}
 
   absl::StatusOr<LoopPartReport> run() {
     JICENG_RETURN_IF_ERROR(practical_projects());
     JICENG_RETURN_IF_ERROR(cross_area());
+    JICENG_RETURN_IF_ERROR(village_plans());
     JICENG_RETURN_IF_ERROR(fund_year_end());
     // The clock at the last simulated working moment: overdue projects, missed reviews,
     // postings whose 15 days are over.
@@ -116,6 +122,25 @@ class Year {
     acc_time_[item] = when + 60;
     account_list_.push_back({community, item});
     return item;
+  }
+
+  // Each spend is posted on its own for the policy's 15 days (居 34 ¶2(二)); the clock
+  // completes the notice. Now and then one is taken down after five days (a finding) and
+  // posted again.
+  absl::Status disclose_spend(std::uint64_t acc, const Actor& payer, Timestamp t) {
+    const int n = ++spends_[acc];
+    const json::object post{{"spend", n}, {"from", date_of(t)}, {"channel", "居务公开栏"}};
+    if (!must("fund", "disclose", acc, payer, t, post).ok()) return absl::OkStatus();
+    acc_time_[acc] = t;
+    if (!notice_rng_.chance(0.03)) return absl::OkStatus();
+    const Timestamp down = t + 5 * 86400;
+    if (!must("fund", "take_down", acc, payer, down, {{"spend", n}, {"reason", "公开栏更换，公示提前撤下"}}).ok()) {
+      return absl::OkStatus();
+    }
+    json::object again = post;
+    again["from"] = date_of(down + 86400);
+    if (must("fund", "disclose", acc, payer, down + 600, again).ok()) acc_time_[acc] = down + 600;
+    return absl::OkStatus();
   }
 
   absl::Status practical_projects() {
@@ -203,7 +228,10 @@ class Year {
             spend["amount"] = money(left);
             spend["purpose"] = internal::cat(p.at("title").as_string().c_str(), "项目支出（经费余额部分）");
           }
-          if (must("fund", "spend", acc, payer, pay_at, spend).ok()) acc_time_[acc] = pay_at;
+          if (must("fund", "spend", acc, payer, pay_at, spend).ok()) {
+            acc_time_[acc] = pay_at;
+            JICENG_RETURN_IF_ERROR(disclose_spend(acc, payer, pay_at + 60));
+          }
         }
         }
         // The work: start, milestones, completion (some after the deadline), the result posted.
@@ -295,6 +323,72 @@ class Year {
     return absl::OkStatus();
   }
 
+  // 一村一策: Wuzhong's 127 城中村 each get a plan in one tier of the policy's ordered list
+  // (village_plan.campaign), its items as projects. The demo district has no village units,
+  // so 127 grid branches spread evenly over it stand in for the villages. The campaign starts
+  // on the demo's first day: a plan within a year, every item done within two. Each village
+  // plans two or three items in the year, decided by its community's party committee; the
+  // first is due within the year (most are done, some still running), the others in year two
+  // (begun) — except every fifth village, whose items are all due this year; three villages have no plan yet when the run ends (pending: their year is not over).
+  absl::Status village_plans() {
+    if (tiers_.empty()) return absl::OkStatus();
+    static constexpr const char* kItems[][3] = {{"雨污分流改造", "消防通道整治", "公厕提升"},
+                                                {"立面整治", "垃圾分类亭", "绿化补植"},
+                                                {"停车位改造", "老旧电梯更新", "口袋公园"}};
+    const std::size_t n = std::min<std::size_t>(127, d_.grids.size());
+    const Date year_two = start_ + boost::gregorian::years(1);
+    for (std::size_t k = 0; k < n; ++k) {
+      const int grid = d_.grids[k * d_.grids.size() / n];
+      const auto& g = d_.units[static_cast<std::size_t>(grid)];
+      villages_.push_back(g.id);
+      if (k % 40 == 39) continue;  // three villages have no plan yet
+      const Actor worker{internal::cat("GW-", g.id), Role::kGridWorker, g.id};
+      const Actor secretary{internal::cat("CS-", id(g.parent)), Role::kCommunitySecretary, id(g.parent)};
+      // Most villages start from the basic tier; fewer reach the higher ones.
+      const double r = rng_.uniform();
+      const std::size_t tier = std::min(tiers_.size() - 1, static_cast<std::size_t>(r < 0.5 ? 0 : r < 0.8 ? 1 : 2));
+      const double f0 = 0.03 + 0.8 * rng_.uniform();
+      const int items = rng_.range(2, 3);
+      const bool quick = k % 5 == 0;  // every fifth village plans only this year's items
+      for (int i = 0; i < items; ++i) {
+        const Timestamp proposed = at(f0, 9 * 60 + 10 * i);
+        const bool this_year = i == 0 || quick;
+        const std::string due =
+            this_year ? date_of(at(std::min(1.0, f0 + 0.1 + 0.1 * rng_.uniform()), 0))
+                      : format_date(year_two + boost::gregorian::days(rng_.range(60, 330)));
+        json::object p{{"unit", g.id},
+                       {"kind", "village_plan"},
+                       {"tier", tiers_[tier]},
+                       {"title", kItems[tier % 3][i]},
+                       {"lead_unit", g.id},
+                       {"co_units", json::array{json::string(id(g.parent))}},
+                       {"needs", json::array{json::object{{"kind", "list"}, {"ref", "一村一策差异化提升清单"}}}},
+                       {"rollup", "equal"},
+                       {"milestones", json::array{json::object{{"name", "方案制定"}}, json::object{{"name", "实施完成"}}}},
+                       {"due", due}};
+        auto item = must("projects", "propose", 0, worker, proposed, p);
+        if (!item.ok()) continue;
+        Timestamp t = proposed + 2 * 86400;
+        if (!must("projects", "approve", *item, secretary, t,
+                  {{"decided_by", "社区党组织会议"},
+                   {"record", internal::cat(g.id, "-一村一策-", i + 1)},
+                   {"decided_on", date_of(t)}})
+                 .ok()) {
+          continue;
+        }
+        t += 86400;
+        if (!must("projects", "start", *item, worker, t, {}).ok()) continue;
+        t += 86400;
+        if (!must("projects", "progress", *item, worker, t, {{"milestone", 1}, {"percent", 100}}).ok()) continue;
+        if (!this_year || rng_.chance(0.15)) continue;  // year two's items, and some still running
+        const Timestamp done = std::max(t + 60, at(std::min(1.0, f0 + 0.08), 10 * 60));
+        if (!must("projects", "progress", *item, worker, done, {{"milestone", 2}, {"percent", 100}}).ok()) continue;
+        (void)must("projects", "complete", *item, worker, done + 600, {{"summary", "清单事项已完成"}});
+      }
+    }
+    return absl::OkStatus();
+  }
+
   // Each account is closed in the year's last month and its statement posted 15 days.
   absl::Status fund_year_end() {
     for (const auto& [community, acc] : account_list_) {
@@ -381,6 +475,46 @@ class Year {
                             {"responsibilities", lo.at("responsibilities").as_array().size()}};
       break;
     }
+    // 一村一策: the campaign's checks as of the year's last day, read back from the loop.
+    json::object villages;
+    if (!villages_.empty()) {
+      json::array ids;
+      for (const auto& v : villages_) ids.push_back(json::string(v));
+      const std::string last = format_date(start_ + boost::gregorian::days(std::max(o_.days, 1) - 1));
+      JICENG_ASSIGN_OR_RETURN(
+          std::string camp,
+          e_.query("projects", "village_campaign",
+                   json::serialize(json::object{{"villages", std::move(ids)}, {"start", format_date(start_)}, {"as_of", last}})));
+      const json::object co = json::parse(camp).as_object();
+      json::object plan, coverage;
+      std::int64_t items = 0, done = 0;
+      for (const auto& r : co.at("rows").as_array()) {
+        const auto& ro = r.as_object();
+        const auto bump = [](json::object& o, const json::string& k) {
+          o[k] = (o.contains(k) ? o.at(k).as_int64() : 0) + 1;
+        };
+        bump(plan, ro.at("plan").as_string());
+        bump(coverage, ro.at("coverage").as_string());
+        items += ro.at("items").as_int64();
+        done += ro.at("done").as_int64();
+      }
+      villages = json::object{{"villages", co.at("villages")},
+                              {"stand_in", "grid_branch"},
+                              {"start", co.at("start")},
+                              {"as_of", co.at("as_of")},
+                              {"plan_by", co.at("plan_by")},
+                              {"cover_by", co.at("cover_by")},
+                              {"planned", co.at("planned")},
+                              {"covered", co.at("covered")},
+                              {"failing", co.at("failing")},
+                              {"plan", std::move(plan)},
+                              {"coverage", std::move(coverage)},
+                              {"tiers", co.at("tiers")},
+                              {"tier_order", json::value_from(tiers_)},
+                              {"tiers_verified", false},
+                              {"items", items},
+                              {"items_done", done}};
+    }
     json::object projects{{"total", rows.size()},
                           {"states", json::parse(counts)},
                           {"kinds", std::move(kinds)},
@@ -390,12 +524,14 @@ class Year {
                           {"cross_area", std::move(cross)},
                           {"findings", std::move(fcounts)},
                           {"four_lists_sample", std::move(sample)},
+                          {"village_plans", std::move(villages)},
                           {"state_zh", state_names(e_, "projects")}};
     // The fund: one object per community and year, and its use by category.
     json::array fund;
     std::map<std::string, std::int64_t> by_cat;
     json::object cat_zh;  // the policy's names (fund.categories), as the statements give them
     std::int64_t allocated = 0, spent = 0;
+    std::map<std::string, std::int64_t> notices;  // spends by the state of their notice
     const json::value ledger_doc = json::parse(ledger);
     for (const auto& a : ledger_doc.as_object().at("accounts").as_array()) {
       const auto& o = a.as_object();
@@ -408,6 +544,10 @@ class Year {
       spent += fen_of(o.at("spent"));
       JICENG_ASSIGN_OR_RETURN(std::string s, e_.query("fund", "statement", json::serialize(json::object{{"item", o.at("account")}})));
       const json::value statement = json::parse(s);
+      for (const auto& sp : statement.as_object().at("spend_list").as_array()) {
+        const json::value* d = sp.as_object().if_contains("disclosure");
+        ++notices[d == nullptr ? std::string("none") : std::string(d->as_object().at("state").as_string())];
+      }
       for (const auto& c : statement.as_object().at("by_category").as_array()) {
         by_cat[std::string(c.as_object().at("category").as_string())] += fen_of(c.as_object().at("amount"));
         if (const auto* zh = c.as_object().if_contains("zh")) cat_zh[c.as_object().at("category").as_string()] = *zh;
@@ -422,7 +562,20 @@ class Year {
     json::object refusals, refusals_zh;
     for (const auto& [k, v] : refused_) refusals[k] = v;
     for (const auto& [k, v] : refused_zh_) refusals_zh[k] = v;
+    JICENG_ASSIGN_OR_RETURN(std::string fund_findings, e_.query("fund", "findings", ""));
+    std::map<std::string, std::int64_t> fund_codes;
+    const json::value fund_findings_doc = json::parse(fund_findings);
+    for (const auto& f : fund_findings_doc.as_object().at("findings").as_array()) {
+      ++fund_codes[std::string(f.as_object().at("code").as_string())];
+    }
+    json::object disclosures{{"disclosed", notices["disclosed"]},
+                             {"posted", notices["posted"]},
+                             {"taken_down", notices["taken_down"]},
+                             {"not_posted", notices["none"]},
+                             {"taken_down_early", fund_codes["disclosure_taken_down_early"]},
+                             {"spend_not_disclosed", fund_codes["spend_not_disclosed"]}};
     json::object use{{"accounts", fund.size()},
+                     {"disclosures", std::move(disclosures)},
                      {"allocated", money(allocated)},
                      {"spent", money(spent)},
                      {"balance", money(allocated - spent)},
@@ -436,6 +589,11 @@ class Year {
         json::parse(findings).as_object().at("findings").as_array().size(), fund.size(),
         report::format_fixed(static_cast<double>(allocated) / 100.0, 2),
         report::format_fixed(static_cast<double>(spent) / 100.0, 2), report_.refused_on_purpose);
+    if (const auto& v = projects.at("village_plans").as_object(); !v.empty()) {
+      report_.text += absl::StrFormat("一村一策：%d 个村，已定方案 %d 个，清单全部完成 %d 个（截至 %s）\n",
+                                      v.at("villages").as_int64(), v.at("planned").as_int64(),
+                                      v.at("covered").as_int64(), std::string(v.at("as_of").as_string()));
+    }
     report_.sections.emplace_back("projects", std::move(projects));
     report_.sections.emplace_back("fund", std::move(fund));
     report_.sections.emplace_back("fund_use", std::move(use));
@@ -448,11 +606,15 @@ class Year {
   SimStats& sim_;
   Date start_;
   bool fund_;
+  std::vector<std::string> tiers_;  // village_plan.campaign's tiers; empty: no campaign
   Rng rng_;
+  Rng notice_rng_{o_.seed ^ 0x4E4F'5449'4345'5321ull};  // apart, so the other draws stay as they were
+  std::vector<std::string> villages_;  // the units standing for the villages
   LoopPartReport report_;
   std::map<std::pair<int, int>, std::uint64_t> accounts_;
   std::vector<std::pair<int, std::uint64_t>> account_list_;
   std::map<std::uint64_t, Timestamp> acc_time_;  // each account's last event
+  std::map<std::uint64_t, int> spends_;           // spends accepted per account
   std::map<std::string, std::size_t> refused_, refused_zh_;
 };
 
@@ -466,7 +628,14 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
                  ? PolicySet::load_builtin(options.policy)
                  : PolicySet::load_file(options.policy);
   const bool fund = set.ok() && set->has_rule("community.service_fund") && set->has_rule("fund.categories");
-  return Year(engine, district, options, sim, start, fund).run();
+  // 一村一策 runs under a set that gives the campaign (village_plan.campaign: its tiers).
+  std::vector<std::string> tiers;
+  if (set.ok() && set->has_rule("village_plan.campaign")) {
+    JICENG_ASSIGN_OR_RETURN(std::string camp, set->rule_params_json("village_plan.campaign"));
+    const json::value params = json::parse(camp);
+    for (const auto& t : params.as_object().at("tiers").as_array()) tiers.emplace_back(t.as_string());
+  }
+  return Year(engine, district, options, sim, start, fund, std::move(tiers)).run();
 }
 
 std::string esc(std::string_view s) { return report::html_escape(s); }
@@ -536,6 +705,14 @@ std::string html(const json::object& report) {
         }
         return why.empty() ? std::string() : absl::StrCat("（", absl::StrJoin(why, "；"), "）");
       }());
+  if (const auto* d = uo.if_contains("disclosures")) {
+    const auto& dd = d->as_object();
+    h += absl::StrFormat(
+        "<p>每笔支出单独公示不少于15天（居民委员会组织法第三十四条，按民法典计算期间）：公示期满 %d 笔，"
+        "公示中 %d 笔，未公示 %d 笔；提前撤下公示 %d 次（列为问题，须重新公示）。</p>\n",
+        dd.at("disclosed").as_int64(), dd.at("posted").as_int64(),
+        dd.at("not_posted").as_int64() + dd.at("taken_down").as_int64(), dd.at("taken_down_early").as_int64());
+  }
   // In a figure, which scrolls sideways on a narrow screen instead of widening the page.
   h += "<h3>经费按类别使用（万元）</h3>\n<figure>" + bars("chart-fund-categories", cats, " 万") + "</figure>\n";
   h += "<h3>各街道项目平均进度（%）</h3>\n<figure>" + bars("chart-project-progress", streets, "%") + "</figure>\n";
@@ -551,7 +728,32 @@ std::string html(const json::object& report) {
                          esc(std::string(o.at("progress").as_string())), o.at("reviews").as_int64(),
                          o.at("missed_reviews").as_int64());
   }
-  return h + "</table>\n";
+  h += "</table>\n";
+  if (const auto* v = po.if_contains("village_plans"); v != nullptr && !v->as_object().empty()) {
+    const auto& vo = v->as_object();
+    const auto count = [](const json::object& o, const char* k) { return o.contains(k) ? o.at(k).as_int64() : 0; };
+    const auto& plan = vo.at("plan").as_object();
+    const auto& cover = vo.at("coverage").as_object();
+    h += "<h3>城中村一村一策</h3>\n";
+    h += absl::StrFormat(
+        "<p>%d 个村（演示辖区没有村级单位，由均匀选取的网格党支部代表）按政策的分级清单各定一级、"
+        "按清单立项；分级含义尚无官方文本，属待核实的政策数据。攻坚自 %s 起：%s（含）前每村须有方案，"
+        "%s（含）前清单事项全部完成。截至 %s，已定方案 %d 个村（按时 %d，逾期 %d，缺失 %d，未到期 %d）；"
+        "清单全部完成 %d 个村（按时 %d，逾期 %d，缺失 %d，未到期 %d）；清单项目 %d 个，已完成 %d 个。</p>\n",
+        vo.at("villages").as_int64(), esc(std::string(vo.at("start").as_string())),
+        esc(std::string(vo.at("plan_by").as_string())), esc(std::string(vo.at("cover_by").as_string())),
+        esc(std::string(vo.at("as_of").as_string())), vo.at("planned").as_int64(), count(plan, "met"),
+        count(plan, "late"), count(plan, "missing"), count(plan, "pending"), vo.at("covered").as_int64(),
+        count(cover, "met"), count(cover, "late"), count(cover, "missing"), count(cover, "pending"),
+        vo.at("items").as_int64(), vo.at("items_done").as_int64());
+    h += "<table><tr><th>分级</th><th>村数</th></tr>\n";
+    for (const auto& t : vo.at("tier_order").as_array()) {
+      h += absl::StrFormat("<tr><td>%s</td><td>%d</td></tr>\n", esc(std::string(t.as_string())),
+                           vo.at("tiers").as_object().at(t.as_string()).as_int64());
+    }
+    h += "</table>\n";
+  }
+  return h;
 }
 
 }  // namespace

@@ -16,6 +16,10 @@
 // - The year closes with a statement (年度结账), posted for at least the policy's
 //   `disclosure.posting` days (居 34 ¶2(二): how government-allocated funds were used is
 //   published; 15 days, counted as the Civil Code counts periods), then concluded.
+// - Every spend is disclosed on its own (居 34 ¶2(二)) for the same period: `disclose` posts
+//   it, the clock completes the period; a notice taken down before its period ends is the
+//   finding `disclosure_taken_down_early` (post it again); a spend of a closed account never
+//   posted is the finding `spend_not_disclosed`.
 #include <algorithm>
 #include <map>
 
@@ -215,6 +219,118 @@ absl::Status record_spend(LoopCall& c) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Each spend disclosed one by one (居 34 ¶2(二)): posted from a day for the policy's
+// disclosure.posting days, counted as the Civil Code counts periods; the clock completes it.
+
+absl::StatusOr<Timestamp> posting_end(const LoopCall& c, std::string_view what) {
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "channel", 200, true).status());
+  const json::value* from = c.input.if_contains("from");
+  if (from == nullptr) return bad_field(c, "from", "(the first day posted, \"YYYY-MM-DD\") is required");
+  JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*from, cat(where(c), ": field \"from\"")));
+  const std::int64_t now_day = loopval::day_of(c.now);
+  if (day < now_day) return bad_field(c, "from", cat("is before today, ", loopval::format_day(now_day)));
+  JICENG_ASSIGN_OR_RETURN(json::object posting, rule(c, "disclosure.posting"));
+  auto end = loopval::civil_period_end(c.host.calendar(), day, static_cast<int>(get(posting, "min_days")));
+  if (!end.ok()) return absl::FailedPreconditionError(cat(where(c), ": ", what, ": ", end.status().message()));
+  return *end;
+}
+
+// The spend a payload names in "spend" (its number on the account, 1-based).
+absl::StatusOr<std::size_t> spend_index(const LoopCall& c) {
+  const json::value* v = c.input.if_contains("spend");
+  const std::size_t n = c.item->data.at("spends").as_array().size();
+  if (v == nullptr || !v->is_int64() || v->as_int64() < 1 || static_cast<std::size_t>(v->as_int64()) > n) {
+    return bad_field(c, "spend", n == 0 ? std::string("names a spend, but the account has none")
+                                        : cat("must be the number of one of the account's spends, 1-", n));
+  }
+  return static_cast<std::size_t>(v->as_int64() - 1);
+}
+std::string_view disclosure_state(const json::object& spend) {
+  const json::value* d = spend.if_contains("disclosure");
+  return d == nullptr ? std::string_view() : sv(d->as_object().at("state").as_string());
+}
+
+absl::Status disclose_valid(const LoopCall& c) {
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"spend", "from", "channel"}));
+  JICENG_ASSIGN_OR_RETURN(std::size_t i, spend_index(c));
+  const std::string_view st = disclosure_state(c.item->data.at("spends").as_array()[i].as_object());
+  if (st == "posted" || st == "disclosed") {
+    return absl::FailedPreconditionError(cat(where(c), ": spend ", i + 1,
+                                             st == "posted" ? " is posted already" : " was disclosed in full already"));
+  }
+  return posting_end(c, cat("spend ", i + 1)).status();
+}
+absl::Status record_disclosure(LoopCall& c) {
+  JICENG_ASSIGN_OR_RETURN(std::size_t i, spend_index(c));
+  JICENG_ASSIGN_OR_RETURN(Timestamp end, posting_end(c, cat("spend ", i + 1)));
+  auto& spend = c.target->data.at("spends").as_array()[i].as_object();
+  const std::int64_t posts = spend.contains("disclosure") ? get(spend.at("disclosure").as_object(), "posts") + 1 : 1;
+  spend["disclosure"] = json::object{{"state", "posted"},
+                                     {"from", c.input.at("from")},
+                                     {"channel", c.input.at("channel")},
+                                     {"ends_at", end},
+                                     {"last_day", loopval::format_day(loopval::day_of(end) - 1)},
+                                     {"posts", posts}};
+  return absl::OkStatus();
+}
+
+// Taking a notice down: before its period ends it is a finding and the spend must be
+// posted again; at or after the end the period is served and the notice counts in full.
+absl::Status take_down_valid(const LoopCall& c) {
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"spend", "reason"}));
+  JICENG_ASSIGN_OR_RETURN(std::size_t i, spend_index(c));
+  JICENG_RETURN_IF_ERROR(civic::text_field(c, "reason", 500, true).status());
+  if (disclosure_state(c.item->data.at("spends").as_array()[i].as_object()) != "posted") {
+    return absl::FailedPreconditionError(cat(where(c), ": spend ", i + 1, " is not posted"));
+  }
+  return absl::OkStatus();
+}
+absl::Status record_take_down(LoopCall& c) {
+  JICENG_ASSIGN_OR_RETURN(std::size_t i, spend_index(c));
+  auto& d = c.target->data;
+  auto& disc = d.at("spends").as_array()[i].as_object().at("disclosure").as_object();
+  const Timestamp end = get(disc, "ends_at");
+  if (c.now >= end) {
+    disc["state"] = "disclosed";
+    disc["disclosed_at"] = c.now;
+    return absl::OkStatus();
+  }
+  disc["state"] = "taken_down";
+  disc["taken_down_at"] = c.now;
+  if (!d.contains("findings")) d["findings"] = json::array();
+  d.at("findings").as_array().push_back(json::object{{"code", "disclosure_taken_down_early"},
+                                                     {"spend", i + 1},
+                                                     {"at", c.now},
+                                                     {"on", loopval::format_day(loopval::day_of(c.now))},
+                                                     {"last_day", disc.at("last_day")},
+                                                     {"reason", c.input.at("reason")},
+                                                     {"by", c.actor.id}});
+  return absl::OkStatus();
+}
+
+// The clock: every posted notice whose period has ended is disclosed in full.
+absl::Status disclosures_due(const LoopCall& c) {
+  JICENG_RETURN_IF_ERROR(only_fields(c, {}));
+  for (const auto& s : c.item->data.at("spends").as_array()) {
+    const auto& so = s.as_object();
+    if (disclosure_state(so) == "posted" && get(so.at("disclosure").as_object(), "ends_at") <= c.now)
+      return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(cat(where(c), ": no spend's posting period has ended"));
+}
+absl::Status record_disclosures_over(LoopCall& c) {
+  for (auto& s : c.target->data.at("spends").as_array()) {
+    auto& so = s.as_object();
+    if (disclosure_state(so) != "posted") continue;
+    auto& disc = so.at("disclosure").as_object();
+    if (get(disc, "ends_at") > c.now) continue;
+    disc["state"] = "disclosed";
+    disc["disclosed_at"] = c.now;
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
 // close, publish the statement, conclude after the posting period.
 
 absl::Status close_valid(const LoopCall& c) {
@@ -229,16 +345,7 @@ absl::Status record_close(LoopCall& c) {
 
 absl::StatusOr<Timestamp> statement_end(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(only_fields(c, {"from", "channel"}));
-  JICENG_RETURN_IF_ERROR(civic::text_field(c, "channel", 200, true).status());
-  const json::value* from = c.input.if_contains("from");
-  if (from == nullptr) return bad_field(c, "from", "(the first day posted, \"YYYY-MM-DD\") is required");
-  JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*from, cat(where(c), ": field \"from\"")));
-  const std::int64_t now_day = loopval::day_of(c.now);
-  if (day < now_day) return bad_field(c, "from", cat("is before today, ", loopval::format_day(now_day)));
-  JICENG_ASSIGN_OR_RETURN(json::object posting, rule(c, "disclosure.posting"));
-  auto end = loopval::civil_period_end(c.host.calendar(), day, static_cast<int>(get(posting, "min_days")));
-  if (!end.ok()) return absl::FailedPreconditionError(cat(where(c), ": ", end.status().message()));
-  return *end;
+  return posting_end(c, "the statement");
 }
 absl::Status publish_valid(const LoopCall& c) { return statement_end(c).status(); }
 absl::Status record_publication(LoopCall& c) {
@@ -255,11 +362,21 @@ absl::Status period_over(const LoopCall& c) {
         cat(where(c), ": the statement stays posted until ", loopval::format_day(loopval::day_of(end) - 1),
             " 24:00 China time (disclosure.posting, counted as the Civil Code counts periods)"));
   }
+  // The year's file closes once every spend's notice has served its period.
+  const auto& spends = c.item->data.at("spends").as_array();
+  for (std::size_t i = 0; i < spends.size(); ++i) {
+    const auto& so = spends[i].as_object();
+    if (disclosure_state(so) == "posted" && get(so.at("disclosure").as_object(), "ends_at") > c.now) {
+      return absl::FailedPreconditionError(cat(where(c), ": spend ", i + 1, " is still posted (until ",
+                                               sv(spends[i].as_object().at("disclosure").as_object().at("last_day").as_string()),
+                                               ")"));
+    }
+  }
   return absl::OkStatus();
 }
 absl::Status record_concluded(LoopCall& c) {
   c.target->data["published_at"] = c.now;
-  return absl::OkStatus();
+  return record_disclosures_over(c);  // notices served but not yet completed by the clock
 }
 
 constexpr RoleMask kSys = role_bit(Role::kSystem);
@@ -269,14 +386,26 @@ constexpr LoopScope kUnit = LoopScope::kItemUnit;
 
 constexpr LoopState kStates[] = {
     {"open", "使用中"}, {"closed", "年度结账"}, {"publishing", "公示中"}, {"published", "已公示", true}};
-constexpr LoopEventType kEvents[] = {{"open", "设立账户"}, {"allocate", "追加额度"}, {"spend", "支出"},
-                                     {"close", "年度结账"},  {"publish", "公示"},     {"conclude", "公示期满"}};
+constexpr LoopEventType kEvents[] = {{"open", "设立账户"},         {"allocate", "追加额度"},
+                                     {"spend", "支出"},               {"disclose", "支出公示"},
+                                     {"take_down", "提前撤下支出公示"}, {"disclosures_over", "支出公示期满"},
+                                     {"close", "年度结账"},           {"publish", "公示"},
+                                     {"conclude", "公示期满"}};
 #define ROW(from, ev, to, roles, guard, action) \
   LoopRow { from, ev, to, roles, kUnit, #guard, &guard, #action, &action }
 constexpr LoopRow kRows[] = {
     ROW("", "open", "open", kFinance, open_valid, open_account),
     ROW("open", "allocate", "open", kFinance, allocate_valid, add_allocation),
     ROW("open", "spend", "open", kCommunity, spend_valid, record_spend),
+    ROW("open", "disclose", "open", kCommunity, disclose_valid, record_disclosure),
+    ROW("closed", "disclose", "closed", kCommunity, disclose_valid, record_disclosure),
+    ROW("publishing", "disclose", "publishing", kCommunity, disclose_valid, record_disclosure),
+    ROW("open", "take_down", "open", kCommunity, take_down_valid, record_take_down),
+    ROW("closed", "take_down", "closed", kCommunity, take_down_valid, record_take_down),
+    ROW("publishing", "take_down", "publishing", kCommunity, take_down_valid, record_take_down),
+    ROW("open", "disclosures_over", "open", kSys, disclosures_due, record_disclosures_over),
+    ROW("closed", "disclosures_over", "closed", kSys, disclosures_due, record_disclosures_over),
+    ROW("publishing", "disclosures_over", "publishing", kSys, disclosures_due, record_disclosures_over),
     ROW("open", "close", "closed", kFinance | role_bit(Role::kCommunitySecretary), close_valid, record_close),
     ROW("closed", "publish", "publishing", kCommunity, publish_valid, record_publication),
     ROW("publishing", "conclude", "published", kCommunity | kSys, period_over, record_concluded),
@@ -310,12 +439,13 @@ void present(json::value& v) {
 
 class FundLoop final : public TableLoop {
  public:
-  FundLoop() : TableLoop(kTable, "statement, ledger") {}
+  FundLoop() : TableLoop(kTable, "statement, ledger, findings") {}
 
   absl::StatusOr<std::string> query(std::string_view name, std::string_view params,
                                     const LoopHost& host) const override {
     if (name == "statement") return statement(params, host);
     if (name == "ledger") return ledger(params, host);
+    if (name == "findings") return findings(params, host);
     auto r = TableLoop::query(name, params, host);
     if (!r.ok() || (name != "get" && name != "list")) return r;
     json::value v = json::parse(*r);
@@ -325,9 +455,21 @@ class FundLoop final : public TableLoop {
 
  private:
   // A publication (公示) concludes when its period ends.
+  // and every spend's notice when its own period ends; the statement waits for the last notice.
   void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const override {
-    if (kTable.states[it.state].name != "publishing") return;
-    out.push_back({"conclude", get(it.data.at("publication").as_object(), "ends_at")});
+    const std::string_view state = kTable.states[it.state].name;
+    if (state == "published") return;
+    Timestamp first = kNoDeadline, last = 0;
+    for (const auto& s : it.data.at("spends").as_array()) {
+      if (disclosure_state(s.as_object()) != "posted") continue;
+      const Timestamp end = get(s.as_object().at("disclosure").as_object(), "ends_at");
+      first = std::min(first, end);
+      last = std::max(last, end);
+    }
+    if (first != kNoDeadline) out.push_back({"disclosures_over", first});
+    if (state == "publishing") {
+      out.push_back({"conclude", std::max(last, get(it.data.at("publication").as_object(), "ends_at"))});
+    }
   }
 
   // One account per community and year.
@@ -447,24 +589,25 @@ class FundLoop final : public TableLoop {
     return canonical_json(o);
   }
 
-  // Every account (optionally under a unit, of a year): the report's `fund` list.
-  absl::StatusOr<std::string> ledger(std::string_view text, const LoopHost& host) const {
-    JICENG_ASSIGN_OR_RETURN(json::object p, params("ledger", text));
+  // The accounts a query's `unit` (a subtree) and `year` select, in order.
+  absl::StatusOr<std::vector<const LoopItem*>> selected(std::string_view q, std::string_view text,
+                                                         const LoopHost& host) const {
+    JICENG_ASSIGN_OR_RETURN(json::object p, params(q, text));
     std::optional<UnitIndex> under;
     std::optional<std::int64_t> year;
     for (const auto& kv : p) {
       const std::string_view k = sv(kv.key());
       if (k == "unit" && kv.value().is_string()) {
         under = host.org().find(sv(kv.value().as_string()));
-        if (!under) return absl::NotFoundError(cat("fund query ledger: unit \"", sv(kv.value().as_string()), "\" is not in the org graph"));
+        if (!under) return absl::NotFoundError(cat("fund query ", q, ": unit \"", sv(kv.value().as_string()), "\" is not in the org graph"));
       } else if (k == "year" && kv.value().is_int64()) {
         year = kv.value().as_int64();
       } else {
-        return absl::InvalidArgumentError(cat("fund query ledger: unknown or ill-typed parameter \"", k,
+        return absl::InvalidArgumentError(cat("fund query ", q, ": unknown or ill-typed parameter \"", k,
                                               "\" (unit: string, year: integer)"));
       }
     }
-    json::array rows;
+    std::vector<const LoopItem*> out;
     for (std::size_t i = 1; i <= size(); ++i) {
       const LoopItem& it = *item(i);
       if (year && get(it.data, "year") != *year) continue;
@@ -472,9 +615,46 @@ class FundLoop final : public TableLoop {
         auto u = host.org().find(it.unit);
         if (!u || !host.org().is_ancestor_or_self(*under, *u)) continue;
       }
-      rows.push_back(summary(it, host));
+      out.push_back(&it);
     }
+    return out;
+  }
+
+  // Every account (optionally under a unit, of a year): the report's `fund` list.
+  absl::StatusOr<std::string> ledger(std::string_view text, const LoopHost& host) const {
+    JICENG_ASSIGN_OR_RETURN(auto accounts, selected("ledger", text, host));
+    json::array rows;
+    for (const LoopItem* it : accounts) rows.push_back(summary(*it, host));
     return canonical_json(json::object{{"accounts", std::move(rows)}});
+  }
+
+  // The disclosure findings: notices taken down before their period ended, and spends of a
+  // closed account never posted.
+  absl::StatusOr<std::string> findings(std::string_view text, const LoopHost& host) const {
+    JICENG_ASSIGN_OR_RETURN(auto accounts, selected("findings", text, host));
+    json::array out;
+    for (const LoopItem* it : accounts) {
+      const json::object base{{"account", display_item_id(kTable, it->id)}, {"community", it->unit}, {"year", it->data.at("year")}};
+      if (const json::value* f = it->data.if_contains("findings")) {
+        for (const auto& x : f->as_array()) {
+          json::object o = base;
+          for (const auto& kv : x.as_object()) o[kv.key()] = kv.value();
+          o.erase("at");
+          out.push_back(std::move(o));
+        }
+      }
+      if (kTable.states[it->state].name == "open") continue;
+      const auto& spends = it->data.at("spends").as_array();
+      for (std::size_t i = 0; i < spends.size(); ++i) {
+        if (spends[i].as_object().contains("disclosure")) continue;
+        json::object o = base;
+        o["code"] = "spend_not_disclosed";
+        o["spend"] = i + 1;
+        o["on"] = spends[i].as_object().at("on");
+        out.push_back(std::move(o));
+      }
+    }
+    return canonical_json(json::object{{"findings", std::move(out)}});
   }
 };
 

@@ -109,6 +109,21 @@ TEST_F(CapiProjects, AProjectPaidForByTheServiceFund) {
   EXPECT_NE(board.find(R"("state":"approved")"), std::string::npos) << board;
   char* out = nullptr;
   EXPECT_EQ(jc_engine_query(&out, e_, "fund", "statement", R"({"item":"F00000009"})"), JC_NOT_FOUND);
+
+  // The spend's own notice (居 34): posted from Monday 03-02, it may come down from 03-18
+  // 00:00; one second earlier taking it down is a finding and nothing else changes state.
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, command("fund", "disclose", account, kSecretary,
+                                             R"({"spend":2,"from":"2026-03-02","channel":"居务公开栏"})", kT0 + 300));
+  ASSERT_EQ(command("fund", "disclose", account, kSecretary, R"({"spend":1,"from":"2026-03-02","channel":"居务公开栏"})",
+                    kT0 + 300),
+            JC_OK)
+      << jc_last_error();
+  const int64_t end = kT0 - 9 * 3600 + 16 * 86400;  // 2026-03-18 00:00 China time
+  ASSERT_EQ(command("fund", "take_down", account, kSecretary, R"({"spend":1,"reason":"公开栏维修"})", end - 1), JC_OK)
+      << jc_last_error();
+  const std::string f = query("fund", "findings", R"({"unit":"C11"})");
+  EXPECT_NE(f.find(R"("code":"disclosure_taken_down_early")"), std::string::npos) << f;
+  EXPECT_NE(f.find(R"("last_day":"2026-03-17")"), std::string::npos) << f;
 }
 
 }  // namespace

@@ -149,6 +149,14 @@ TEST(DemoProjectsFund, AccountsBalanceOverspendsAreRareAndMissedReviewsShow) {
   EXPECT_GE(over, 1);
   EXPECT_LE(over * 10, spends) << over << " overspends against " << spends << " spends";
 
+  // Every spend is posted on its own; a few notices come down early (findings) and go up again.
+  const json::object& notices = use.at("disclosures").as_object();
+  EXPECT_EQ(notices.at("disclosed").as_int64() + notices.at("posted").as_int64(), spends) << json::serialize(notices);
+  EXPECT_GT(notices.at("disclosed").as_int64(), spends / 2);
+  EXPECT_GE(notices.at("taken_down_early").as_int64(), 1);
+  EXPECT_EQ(notices.at("not_posted").as_int64(), 0);
+  EXPECT_EQ(notices.at("spend_not_disclosed").as_int64(), 0);
+
   const json::object& projects = root.at("projects").as_object();
   EXPECT_GT(projects.at("grids_with_practical_project").as_int64(), projects.at("grids").as_int64() / 2);
   int with_missed = 0;
@@ -159,7 +167,32 @@ TEST(DemoProjectsFund, AccountsBalanceOverspendsAreRareAndMissedReviewsShow) {
   ASSERT_TRUE(projects.at("findings").as_object().contains("review_missed"));
   EXPECT_GE(projects.at("findings").as_object().at("review_missed").as_int64(), with_missed);
 
-  for (const char* s : {"项目与为民服务专项经费", "经费按类别使用", "跨域项目"}) {
+  // 一村一策: 127 villages, each in one tier of the policy's list, the campaign's checks as
+  // of the run's last day (a plan due within a year of the start, coverage within two).
+  const json::object& vp = projects.at("village_plans").as_object();
+  EXPECT_EQ(vp.at("villages").as_int64(), 127);
+  EXPECT_EQ(vp.at("start").as_string(), "2025-01-01");
+  EXPECT_EQ(vp.at("as_of").as_string(), "2025-07-19");
+  EXPECT_EQ(vp.at("plan_by").as_string(), "2026-01-01");
+  EXPECT_EQ(vp.at("cover_by").as_string(), "2027-01-01");
+  EXPECT_FALSE(vp.at("tiers_verified").as_bool());
+  std::int64_t tiered = 0;
+  for (const auto& t : vp.at("tier_order").as_array()) {
+    const std::int64_t n = vp.at("tiers").as_object().at(t.as_string()).as_int64();
+    EXPECT_GT(n, 0) << t;
+    tiered += n;
+  }
+  EXPECT_EQ(tiered, vp.at("planned").as_int64());  // a planned village is in exactly one tier
+  EXPECT_EQ(vp.at("planned").as_int64(), 124);  // three villages have no plan yet
+  EXPECT_GT(vp.at("covered").as_int64(), 0);
+  EXPECT_EQ(vp.at("plan").as_object().at("met").as_int64(), vp.at("planned").as_int64());
+  EXPECT_EQ(vp.at("plan").as_object().at("pending").as_int64(), 127 - vp.at("planned").as_int64());
+  EXPECT_EQ(vp.at("failing").as_int64(), 0);  // nothing is late within the first half year
+  EXPECT_GT(vp.at("items").as_int64(), vp.at("items_done").as_int64());
+  EXPECT_EQ(projects.at("kinds").as_object().at("village_plan").as_int64(), vp.at("items").as_int64());
+
+  for (const char* s : {"项目与为民服务专项经费", "经费按类别使用", "跨域项目", "城中村一村一策", "待核实",
+                        "每笔支出单独公示不少于15天", "提前撤下公示"}) {
     EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
   }
 }

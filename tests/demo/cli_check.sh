@@ -31,6 +31,23 @@ grep -q "P[0-9]\{8\}\|T[0-9]\{8\}\|[0-9]\{8\}" "$work/board.txt" || fail "projec
 "$jiceng" fund ledger "$work/a/journal.sqlite" --format csv >"$work/ledger.csv" 2>"$work/ledger.err" \
   || fail "fund ledger exited $?: $(cat "$work/ledger.err")"
 [ "$(grep -c '^F[0-9]\{8\},' "$work/ledger.csv")" -gt 0 ] || fail "fund ledger lists no account: $(head -3 "$work/ledger.csv")"
+# Every spend is posted on its own: the statement shows each spend's notice; the fund's
+# findings answer (exit 0 without findings, 1 with).
+acc=$(grep -o '^F[0-9]\{8\}' "$work/ledger.csv" | head -1)
+"$jiceng" fund statement "$work/a/journal.sqlite" --account "$acc" --format csv >"$work/st.csv" 2>"$work/st.err" \
+  || fail "fund statement exited $?: $(cat "$work/st.err")"
+grep -q "^n,on,project,decision,category,amount,purpose,notice,last_day" "$work/st.csv" || fail "statement lacks the notice column"
+grep -q ",\(posted\|disclosed\),20[0-9-]*$" "$work/st.csv" || fail "no spend notice in the statement: $(head -5 "$work/st.csv")"
+rc=0; "$jiceng" fund findings "$work/a/journal.sqlite" --format json >"$work/ff.json" 2>"$work/ff.err" || rc=$?
+[ "$rc" -le 1 ] || fail "fund findings exited $rc: $(cat "$work/ff.err")"
+grep -q '"findings"' "$work/ff.json" || fail "fund findings: no answer"
+# 一村一策: the villages of the year's village-plan items, judged on the run's last day.
+villages=$("$jiceng" projects board "$work/a/journal.sqlite" --kind village_plan --format csv | awk -F, 'NR>1 && !s[$4]++ {printf " --village %s", $4}')
+[ -n "$villages" ] || fail "no village-plan project in the demo's journal"
+# shellcheck disable=SC2086
+"$jiceng" projects village-campaign "$work/a/journal.sqlite" $villages --start 2025-01-01 --as-of 2025-01-20 \
+  >"$work/vc.txt" 2>"$work/vc.err" || fail "village-campaign exited $?: $(cat "$work/vc.err")"
+grep -q "met\|pending" "$work/vc.txt" || fail "village-campaign shows no check: $(head -5 "$work/vc.txt")"
 # Bad options: exit 2, a message naming the option, and no output folder.
 if "$jiceng" demo --days 0 --out "$work/bad" >/dev/null 2>"$work/bad.err"; then fail "--days 0 accepted"; fi
 grep -q -- "--days 0" "$work/bad.err" || fail "--days 0: unclear message: $(cat "$work/bad.err")"

@@ -6,6 +6,7 @@
 // replay and snapshot equality.
 #include <map>
 #include <memory>
+#include <tuple>
 #include <random>
 #include <string>
 #include <vector>
@@ -119,11 +120,25 @@ std::pair<std::uint64_t, Timestamp> project_in(Engine& e, std::string_view targe
   return {id, t};
 }
 
-std::uint64_t account_in(Engine& e, std::string_view target, std::string_view community = "C11") {
+// An account of `community` in `target` state; with `spend_on` (an approved project of it)
+// the account first pays 100.00 and 1.00 for it and posts the first spend from 2026-03-02.
+std::uint64_t account_in(Engine& e, std::string_view target, std::string_view community = "C11",
+                         std::string_view spend_on = "") {
   auto r = cmd(e, "fund", "open", 0, kStreet, kT0,
                std::string(R"({"unit":")") + std::string(community) + R"(","year":2026,"allocation":"200000.00"})");
   EXPECT_TRUE(r.ok()) << r.status();
   if (!r.ok()) return 0;
+  if (!spend_on.empty()) {
+    EXPECT_TRUE(cmd(e, "fund", "spend", r->item, kSecretary, kT0 + 5,
+                    std::string(R"({"project":")") + std::string(spend_on) +
+                        R"(","decision":"C11-2026-07","category":"public_service","amount":"100.00","purpose":"餐桌"})")
+                    .ok());
+    EXPECT_TRUE(cmd(e, "fund", "spend", r->item, kSecretary, kT0 + 6,
+                    std::string(R"({"project":")") + std::string(spend_on) +
+                        R"(","decision":"C11-2026-07","category":"public_service","amount":"1.00","purpose":"餐具"})")
+                    .ok());
+    EXPECT_TRUE(cmd(e, "fund", "disclose", r->item, kSecretary, kT0 + 7, R"({"spend":1,"from":"2026-03-02","channel":"公开栏"})").ok());
+  }
   if (target == "open") return r->item;
   EXPECT_TRUE(cmd(e, "fund", "close", r->item, kStreet, kT0 + 10).ok());
   if (target == "closed") return r->item;
@@ -164,6 +179,7 @@ TEST(ProjectsLoop, RoleAndScopeCellsFollowBothTables) {
       {"open", R"({"unit":"C11","year":2026,"allocation":"200000.00"})"},
       {"allocate", R"({"amount":"1000.00"})"},
       {"spend", R"({"project":"P00000001","decision":"C11-2026-07","category":"public_service","amount":"100.00","purpose":"餐桌"})"},
+      {"take_down", R"({"spend":1,"reason":"公示栏更换"})"},
   };
   int cells = 0, allowed = 0;
   for (const LoopTable* t : {&projects_loop_table(), &fund_loop_table()}) {
@@ -173,7 +189,9 @@ TEST(ProjectsLoop, RoleAndScopeCellsFollowBothTables) {
       std::uint64_t id = 0;
       if (fund) {
         project_in(*e, "approved", "C11");  // P00000001, for spends
-        if (!row.from.empty()) id = account_in(*e, row.from);
+        // disclose: the second spend is not posted yet; take_down: the first one's notice is up.
+        if (!row.from.empty()) id = account_in(*e, row.from, "C11", "P00000001");
+        payload["disclose"] = R"({"spend":2,"from":")" + today + R"(","channel":"公开栏"})";
       } else if (!row.from.empty()) {
         id = project_in(*e, row.from, "C11").first;
       }
@@ -722,6 +740,109 @@ TEST(FundLoop, LedgerInvariantUnderRandomCommands) {
     ASSERT_TRUE((*s)->restore(e->snapshot()).ok());
     EXPECT_EQ(*(*s)->query("fund", "ledger"), *e->query("fund", "ledger"));
   }
+}
+
+// Every spend is disclosed on its own for 15 days (居 34 ¶2(二)), counted as the Civil Code
+// counts periods; the clock completes a notice at 24:00 of its last day; taken down one
+// second earlier it is a finding and must be posted again, at the end it is served.
+TEST(FundLoop, EachSpendIsDisclosedFifteenDaysAndAnEarlyTakeDownIsAFinding) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  project_in(*e, "approved", "G111");
+  const std::uint64_t acc = account_in(*e, "open");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(cmd(*e, "fund", "spend", acc, kSecretary, kT0 + 3600 + i,
+                    R"({"project":1,"decision":"C11-2026-07","category":"public_service","amount":"1000.00","purpose":"助餐"})")
+                    .ok());
+  }
+  const auto disclose = [&](int spend, std::string_view from, Timestamp t) {
+    return cmd(*e, "fund", "disclose", acc, kSecretary, t,
+               "{\"spend\":" + std::to_string(spend) + ",\"from\":\"" + std::string(from) + "\",\"channel\":\"居务公开栏\"}");
+  };
+  const auto take_down = [&](int spend, Timestamp t) {
+    return cmd(*e, "fund", "take_down", acc, kSecretary, t, "{\"spend\":" + std::to_string(spend) + ",\"reason\":\"公开栏维修\"}");
+  };
+  const auto notice = [&](int spend) {
+    return item(*e, "fund", acc)["data"].as_object()["spends"].as_array()[spend - 1].as_object()["disclosure"].as_object();
+  };
+  const auto findings = [&] { return query(*e, "fund", "findings", R"({"unit":"C11","year":2026})")["findings"].as_array(); };
+  // Posted from Monday 2026-03-02: day 15 is Tuesday 03-17; it may come down from 03-18 00:00.
+  ASSERT_TRUE(disclose(1, "2026-03-02", kT0 + 3700).ok());
+  EXPECT_EQ(notice(1)["last_day"].as_string(), "2026-03-17");
+  EXPECT_EQ(notice(1)["ends_at"].as_int64(), at(2026, 3, 18, 0));
+
+  // Bad input: a clear error naming what, and nothing changes.
+  const std::string before = e->snapshot();
+  const std::uint64_t seq = e->last_seq();
+  for (const auto& [body, code, says] : std::vector<std::tuple<std::string, absl::StatusCode, std::string>>{
+           {R"({"spend":0,"from":"2026-03-02","channel":"栏"})", absl::StatusCode::kInvalidArgument, "field \"spend\" must be the number of one of the account's spends, 1-3"},
+           {R"({"spend":4,"from":"2026-03-02","channel":"栏"})", absl::StatusCode::kInvalidArgument, "1-3"},
+           {R"({"spend":"2","from":"2026-03-02","channel":"栏"})", absl::StatusCode::kInvalidArgument, "field \"spend\""},
+           {R"({"spend":2,"from":"2026-03-01","channel":"栏"})", absl::StatusCode::kInvalidArgument, "is before today, 2026-03-02"},
+           {R"({"spend":2,"from":"2026-03-02"})", absl::StatusCode::kInvalidArgument, "field \"channel\""},
+           {R"({"spend":2,"from":"2026-3-2","channel":"栏"})", absl::StatusCode::kInvalidArgument, "field \"from\""},
+           {R"({"spend":2,"from":"2026-03-02","channel":"栏","days":10})", absl::StatusCode::kInvalidArgument, "unknown field \"days\""},
+           {R"({"spend":1,"from":"2026-03-02","channel":"栏"})", absl::StatusCode::kFailedPrecondition, "spend 1 is posted already"},
+       }) {
+    auto r = cmd(*e, "fund", "disclose", acc, kSecretary, kT0 + 3800, body);
+    EXPECT_EQ(r.status().code(), code) << body << ": " << r.status();
+    EXPECT_NE(std::string(r.status().message()).find(says), std::string::npos) << r.status();
+    EXPECT_NE(std::string(r.status().message()).find("fund disclose F00000001"), std::string::npos) << r.status();
+  }
+  EXPECT_EQ(take_down(2, kT0 + 3800).status().code(), absl::StatusCode::kFailedPrecondition);  // not posted
+  EXPECT_EQ(cmd(*e, "fund", "take_down", acc, kSecretary, kT0 + 3800, R"({"spend":1})").status().code(),
+            absl::StatusCode::kInvalidArgument);  // no reason
+  EXPECT_EQ(cmd(*e, "fund", "disclosures_over", acc, kSecretary, at(2026, 3, 18, 0)).status().code(),
+            absl::StatusCode::kPermissionDenied);  // the clock's alone
+  EXPECT_EQ(e->snapshot(), before);
+  EXPECT_EQ(e->last_seq(), seq);
+
+  // The year closes with spends 2 and 3 never posted: findings until they are.
+  ASSERT_TRUE(cmd(*e, "fund", "close", acc, kSecretary, kT0 + 4000).ok());
+  auto f = findings();
+  ASSERT_EQ(f.size(), 2u) << json::serialize(f);
+  EXPECT_EQ(f[0].as_object().at("code").as_string(), "spend_not_disclosed");
+  EXPECT_EQ(f[1].as_object().at("spend").as_int64(), 3);
+  ASSERT_TRUE(disclose(2, "2026-03-02", kT0 + 4100).ok());  // a closed account's spend is still posted
+  ASSERT_TRUE(cmd(*e, "fund", "publish", acc, kSecretary, kT0 + 4200, R"({"from":"2026-03-02","channel":"居务公开栏"})").ok());
+  // Posted from Friday 03-06: day 15 is Saturday 03-21, a rest day: the last day is Monday 03-23.
+  ASSERT_TRUE(disclose(3, "2026-03-06", at(2026, 3, 6)).ok());
+  EXPECT_EQ(notice(3)["last_day"].as_string(), "2026-03-23");
+  EXPECT_EQ(findings().size(), 0u);
+
+  // Spend 2 taken down one second before its period ends: a finding, to be posted again.
+  ASSERT_TRUE(take_down(2, at(2026, 3, 18, 0) - 1).ok());
+  EXPECT_EQ(notice(2)["state"].as_string(), "taken_down");
+  f = findings();
+  ASSERT_EQ(f.size(), 1u) << json::serialize(f);
+  EXPECT_EQ(f[0].as_object().at("code").as_string(), "disclosure_taken_down_early");
+  EXPECT_EQ(f[0].as_object().at("spend").as_int64(), 2);
+  EXPECT_EQ(f[0].as_object().at("on").as_string(), "2026-03-17");
+  EXPECT_EQ(f[0].as_object().at("last_day").as_string(), "2026-03-17");
+  EXPECT_EQ(f[0].as_object().at("account").as_string(), "F00000001");
+  // The clock one second early leaves spend 1 up; at 24:00 of its last day it is served.
+  ASSERT_TRUE(e->tick(at(2026, 3, 18, 0) - 1).ok());
+  EXPECT_EQ(notice(1)["state"].as_string(), "posted");
+  ASSERT_TRUE(e->tick(at(2026, 3, 18, 0)).ok());
+  EXPECT_EQ(notice(1)["state"].as_string(), "disclosed");
+  // The statement's own period is over, but spend 3 is still up: the year's file waits.
+  EXPECT_EQ(state(*e, "fund", acc), "publishing");
+  EXPECT_EQ(cmd(*e, "fund", "conclude", acc, kSecretary, at(2026, 3, 19)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Spend 3 taken down exactly when its period ends: served in full, no finding.
+  ASSERT_TRUE(take_down(3, at(2026, 3, 24, 0)).ok());
+  EXPECT_EQ(notice(3)["state"].as_string(), "disclosed");
+  EXPECT_EQ(findings().size(), 1u);
+  // Spend 2 posted again (Tuesday 03-24: day 15 is Wednesday 04-08); the clock completes it
+  // and then the statement.
+  ASSERT_TRUE(disclose(2, "2026-03-24", at(2026, 3, 24, 9 * 60)).ok());
+  EXPECT_EQ(notice(2)["posts"].as_int64(), 2);
+  EXPECT_EQ(notice(2)["last_day"].as_string(), "2026-04-08");
+  ASSERT_TRUE(e->tick(at(2026, 4, 9, 0)).ok());
+  EXPECT_EQ(notice(2)["state"].as_string(), "disclosed");
+  EXPECT_EQ(state(*e, "fund", acc), "published");
+  loop_test::expect_replay_equal(*e, sink, "fund",
+                                 {{"findings", ""}, {"statement", R"({"item":1})"}, {"list", ""}});
 }
 
 // Replay equals live and a snapshot restores the same state, clock events included.

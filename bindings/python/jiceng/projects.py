@@ -11,6 +11,8 @@ event of the table is a method) plus their queries by name.
     engine.fund.spend(secretary, item=a.item, project=p.id, decision="2026-3",
                       category="public_service", amount=Decimal("50000"), purpose="助餐点")
     engine.fund.statement(unit="C11", year=2026)["balance"]     # "150000.00"
+    engine.fund.disclose(secretary, item=a.item, spend=1, channel="居务公开栏", **{"from": "2026-03-02"})
+    engine.fund.findings(unit="C11", year=2026)                  # notices taken down early
 
 Money is a decimal string of yuan in JSON; a ``decimal.Decimal`` (or an int of yuan) given
 for an amount is written as such a string here, never as a binary float.
@@ -88,6 +90,13 @@ class Fund(Loop):
         """Every account (community, year, allocation, spent, balance), optionally filtered."""
         params = {k: v for k, v in (("unit", unit), ("year", year)) if v is not None}
         return self.query("ledger", min_seq=min_seq, **params)["accounts"]
+
+    def findings(self, unit=None, year=None, *, min_seq=None):
+        """Disclosure findings: a spend's notice taken down before its 15 days
+        (disclosure_taken_down_early), a spend of a closed account never posted
+        (spend_not_disclosed)."""
+        params = {k: v for k, v in (("unit", unit), ("year", year)) if v is not None}
+        return self.query("findings", min_seq=min_seq, **params)["findings"]
 
 
 def loop_class(name):

@@ -74,6 +74,7 @@ OTHER = {
     "Projects.board.*": "query parameters as JSON", "Projects.four_lists.*": "query parameters as JSON",
     "Projects.village_campaign.*": "query parameters as JSON (dates as ISO strings)",
     "Fund.statement.*": "query parameters as JSON", "Fund.ledger.*": "query parameters as JSON",
+    "Fund.findings.*": "query parameters as JSON",
     "Actor.role": "an enum (names and values are checked by Role.of)",
     "Petitions.*.actor": "a jiceng.Actor (its strings are in Actor.id, Actor.unit)",
     "Petitions.*.handle": "an ActorHandle from resolve_actor",

@@ -80,6 +80,35 @@ class ProjectsAndFund(unittest.TestCase):
         self.assertEqual([r["unit"] for r in lists["responsibilities"]], ["C11", "R1"])
         self.assertEqual(self.e.projects.findings(), [])
 
+    def test_each_spend_posted_fifteen_days(self):
+        """A spend's own notice (居 34): up from Monday 03-02 through Tuesday 03-17; taken down
+        one second before 03-18 00:00 it is a finding; the clock completes the other."""
+        p = self.propose()
+        self.e.projects.approve(SECRETARY, item=p.id, now=T0 + 60, decided_by="社区党委会议",
+                                record="南亭-2026-3", decided_on="2026-03-02")
+        a = self.e.fund.open(STREET, now=T0, unit="C11", year=2026, allocation="200000.00")
+        for n in range(2):
+            self.e.fund.spend(SECRETARY, item=a.id, now=T0 + 120 + n, project=p.id, decision="南亭-2026-3",
+                              category="public_service", amount=decimal.Decimal("100.00"), purpose="餐桌")
+        for n in (1, 2):
+            self.e.fund.disclose(SECRETARY, item=a.id, now=T0 + 180 + n, spend=n, channel="居务公开栏",
+                                 **{"from": "2026-03-02"})
+        snap, seq = self.e.snapshot(), self.e.last_seq
+        with self.assertRaises(jiceng.InvalidArgument):
+            self.e.fund.disclose(SECRETARY, item=a.id, now=T0 + 240, spend=3, channel="栏", **{"from": "2026-03-02"})
+        with self.assertRaises(jiceng.IllegalTransition):
+            self.e.fund.disclose(SECRETARY, item=a.id, now=T0 + 240, spend=1, channel="栏", **{"from": "2026-03-02"})
+        self.assertEqual((self.e.snapshot(), self.e.last_seq), (snap, seq))
+        end = T0 - 9 * 3600 + 16 * 86400  # 2026-03-18 00:00 China time
+        self.e.fund.take_down(SECRETARY, item=a.id, now=end - 1, spend=2, reason="公开栏维修")
+        self.e.tick(end)
+        spends = self.e.fund.statement(item=a.id)["spend_list"]
+        self.assertEqual([s["disclosure"]["state"] for s in spends], ["disclosed", "taken_down"])
+        self.assertEqual(spends[0]["disclosure"]["last_day"], "2026-03-17")
+        f = self.e.fund.findings(unit="C11", year=2026)
+        self.assertEqual([(x["code"], x["spend"], x["on"]) for x in f],
+                         [("disclosure_taken_down_early", 2, "2026-03-17")])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -28,6 +28,8 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include "journal/pg_handles.hpp"
+
 #include <chrono>
 #include <thread>
 #endif
@@ -126,6 +128,23 @@ absl::StatusOr<int> county_chain_of_org(std::string_view org_json) {
          (id[4] - '0') * 10 + (id[5] - '0');
 }
 
+// The URI as shown in messages: the password hidden.
+std::string redact_uri(std::string_view uri) {
+  std::string out(uri);
+  const std::size_t scheme = out.find("://");
+  const std::size_t at = out.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    const std::size_t colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  const std::size_t pw = out.find("password=");
+  if (pw != std::string::npos) {
+    const std::size_t end = out.find('&', pw);
+    out.replace(pw + 9, (end == std::string::npos ? out.size() : end) - pw - 9, "***");
+  }
+  return out;
+}
+
 #ifndef JICENG_HAVE_LIBPQ
 
 absl::StatusOr<std::unique_ptr<Journal>> open_postgres_journal(const std::string& uri, const JournalOptions&) {
@@ -199,15 +218,8 @@ BEGIN
 END $$;
 )sql";
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
-
-struct ConnDeleter {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
-using Conn = std::unique_ptr<PGconn, ConnDeleter>;
+using Result = PgResult;
+using Conn = PgConn;
 
 void be64(std::string& out, std::uint64_t v) {
   char b[8];
@@ -293,22 +305,7 @@ absl::Status check_type(std::string_view type, std::size_t index) {
   return absl::OkStatus();
 }
 
-// The URI as shown in messages: the password hidden.
-std::string redact(std::string_view uri) {
-  std::string out(uri);
-  const std::size_t scheme = out.find("://");
-  const std::size_t at = out.find('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-    const std::size_t colon = out.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  }
-  const std::size_t pw = out.find("password=");
-  if (pw != std::string::npos) {
-    const std::size_t end = out.find('&', pw);
-    out.replace(pw + 9, (end == std::string::npos ? out.size() : end) - pw - 9, "***");
-  }
-  return out;
-}
+std::string redact(std::string_view uri) { return redact_uri(uri); }
 
 // Splits the library's own `chain=` parameter off a URI (libpq refuses unknown ones).
 absl::Status split_uri(const std::string& uri, std::string* conninfo, std::string* chain) {
@@ -420,6 +417,7 @@ class PgJournal final : public Journal {
   absl::Status ensure_connected();
   void drain();
   absl::Status check_org_binding(std::span<const JournalRecord> records) const;
+  absl::Status check_not_frozen() const;
   absl::StatusOr<Result> exec(PGconn* c, const char* sql, std::string_view what) const;
   // Walks the chain from seq 1 on `c` inside an open read transaction.
   absl::Status walk(PGconn* c, std::uint64_t after_seq, const std::function<absl::Status(const StoredRecord&)>* fn,
@@ -754,6 +752,7 @@ absl::StatusOr<AppendResult> PgJournal::append(std::span<const JournalRecord> re
     if (r && PQresultStatus(r.get()) == PGRES_TUPLES_OK) break;
     absl::Status st = pg_error(conn_.get(), r.get(), cat("append seq ", expected + 1, "..", expected + n));
     if (is_journal_conflict(st)) {
+      JICENG_RETURN_IF_ERROR(check_not_frozen());
       return journal_conflict_error(cat(where(), ": another writer appended at seq ", expected + 1,
                                         " first (this handle is at seq ", expected,
                                         "); nothing was written: catch up and re-run the command"));
@@ -773,6 +772,27 @@ absl::StatusOr<AppendResult> PgJournal::append(std::span<const JournalRecord> re
     notify_pending_ = PQsendQuery(conn_.get(), sql.c_str()) == 1;
   }
   return AppendResult{expected + 1, expected + n};
+}
+
+// A lost race may be a freeze (a move to another server, docs/province.md): that is no
+// conflict to retry but a refusal, naming the freeze and, once known, where the chain went.
+absl::Status PgJournal::check_not_frozen() const {
+  Params p;
+  p.int4(static_cast<std::uint32_t>(chain_));
+  Result head(p.run(conn_.get(), "jc_head"));
+  // Binary results: a boolean is one byte.
+  if (!head || PQresultStatus(head.get()) != PGRES_TUPLES_OK || PQntuples(head.get()) != 1 ||
+      field(head.get(), 0, 3) != std::string_view("\1", 1)) {
+    return absl::OkStatus();
+  }
+  std::string note;
+  const std::string key = cat("frozen.", chain_);
+  const char* values[] = {key.c_str()};
+  Result r(PQexecParams(conn_.get(), "SELECT value FROM jc_meta WHERE key = $1", 1, nullptr, values, nullptr, nullptr, 0));
+  if (r && PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQntuples(r.get()) == 1) note = cat(" (", field(r.get(), 0, 0), ")");
+  return absl::FailedPreconditionError(cat(where(), ": the chain is frozen", note,
+                                           ": appends are refused while it moves between servers; nothing was written: "
+                                           "reopen it where the chain directory points"));
 }
 
 // The connection dropped during jc_append: it may or may not have committed. Reconnect

@@ -25,4 +25,7 @@ absl::StatusOr<int> county_chain_of_org(std::string_view org_json);
 /// or a chain copied into another district fails verification.
 ChainHash chain_genesis(int chain);
 
+/// A PostgreSQL URI as messages show it: the password (user:***@, password=***) hidden.
+std::string redact_uri(std::string_view uri);
+
 }  // namespace jiceng::internal

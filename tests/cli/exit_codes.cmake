@@ -145,6 +145,17 @@ expect(3 export open311 ${tampered_db} --out ${WORK}/open311-bad ERR "hash misma
 expect(2 export open311 ${good_db})
 expect(2 export)
 
+# --- chain: the chain directory (docs/province.md) ----------------------------------------
+file(WRITE ${WORK}/chains-bad "# districts\n320500 postgresql:///x\n")
+expect(2 chain ERR "A subcommand is required")
+expect(2 chain list --directory ${WORK}/none.chains ERR "chain directory .*none\\.chains: cannot be read")
+expect(2 chain list --directory ${WORK}/chains-bad ERR "chains-bad:2: \"320500\" is not a county-level division code")
+expect(2 chain kpi --directory ${WORK}/chains-bad ERR "chains-bad:2:")
+expect(2 chain kpi --directory ${WORK}/chains-bad --from 2026-02-30 ERR "2026-02-30")
+expect(2 chain move --directory ${WORK}/chains-bad 320506 postgresql:///y ERR "chains-bad:2:")
+expect(2 chain move --directory ${WORK}/chains-bad 3205 postgresql:///y ERR "CHAIN: \"3205\" is not a county-level")
+expect(2 chain move --directory ${WORK}/chains-bad 320506 ERR "TARGET is required")
+
 # --- whatif: a failed run writes nothing to --out ---------------------------------------
 expect(0 whatif ${good_db} --policy ${SRC}/docs/examples/whatif/minor-ceiling-street.json --out ${WORK}/whatif
        OUT "wrote .*whatif.json")

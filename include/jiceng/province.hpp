@@ -64,6 +64,24 @@ class ChainDirectory {
 /// naming `what` otherwise.
 absl::StatusOr<int> parse_county_code(std::string_view text, std::string_view what);
 
+/// What ProvinceEngines::transfer did: the two halves of a cross-district transfer.
+struct TransferReceipt {
+  int from = 0;                            ///< the giving district
+  int to = 0;                              ///< the receiving district
+  PetitionId out_petition = kNoPetition;   ///< the petition in the giving district
+  std::uint64_t out_seq = 0;               ///< seq of its transfer_out event there (a `reject`)
+  ChainHash out_hash{};                    ///< that event's chain hash
+  PetitionId in_petition = kNoPetition;    ///< the petition in the receiving district
+  std::uint64_t in_seq = 0;                ///< seq of its transfer_in event there (a `submit`)
+  std::string key;                         ///< the transfer_in's idempotency key (transfer_key)
+  bool repeated = false;                   ///< both halves stood already: nothing was written
+};
+
+/// The idempotency key of a transfer_in: `transfer_in:FROM:P00000012:SEQ:HASH` — the giving
+/// district, the petition there, and the seq and chain hash (64 hex digits) of its
+/// transfer_out event, so the receiving chain references the giving chain's event.
+std::string transfer_key(int from, PetitionId petition, std::uint64_t out_seq, const ChainHash& out_hash);
+
 /// One engine per district of a directory (多区引擎集): each a DurableEngine on its
 /// district's chain, on whichever server the directory names.
 class ProvinceEngines {
@@ -87,6 +105,20 @@ class ProvinceEngines {
   /// move_chain); districts added to the file are opened, removed ones closed. Returns
   /// the codes reopened or opened. Nothing changes when the file does not load.
   absl::StatusOr<std::vector<int>> refresh();
+
+  /// 跨区转办: moves petition `id` of district `from` to district `to` as an event pair —
+  /// transfer_out in `from`: a `reject` (不予受理) by `giver` whose reason reads
+  /// `transfer_out to district TO: reason`; transfer_in in `to`: a `submit` by `receiver` of
+  /// the same petition (petitioner, contact, category, channel, urgency, severity, text; at
+  /// `location` when given, else where it was) whose idempotency key is transfer_key(…),
+  /// naming the transfer_out's seq and chain hash. Idempotent by petition id: run again
+  /// (after a crash between the halves, or twice) it finds the transfer_out by its reason and
+  /// the transfer_in by its key and writes only what is missing. Only a petition not yet
+  /// accepted (state received) moves; FAILED_PRECONDITION otherwise, or when it went to
+  /// another district; NOT_FOUND for an unknown district or petition; INVALID_ARGUMENT when
+  /// `from` is `to`. Each half is one command on its own chain: no cross-server transaction.
+  absl::StatusOr<TransferReceipt> transfer(int from, PetitionId id, int to, const Actor& giver, const Actor& receiver,
+                                           std::string_view reason, std::string_view location, Timestamp now);
 
   /// The KPIs of every district over `period` (KpiReport of the whole engine, unit ""),
   /// by code.

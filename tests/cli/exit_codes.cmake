@@ -155,6 +155,12 @@ expect(2 chain kpi --directory ${WORK}/chains-bad --from 2026-02-30 ERR "2026-02
 expect(2 chain move --directory ${WORK}/chains-bad 320506 postgresql:///y ERR "chains-bad:2:")
 expect(2 chain move --directory ${WORK}/chains-bad 3205 postgresql:///y ERR "CHAIN: \"3205\" is not a county-level")
 expect(2 chain move --directory ${WORK}/chains-bad 320506 ERR "TARGET is required")
+expect(2 chain transfer --directory ${WORK}/chains-bad 320506 P1 320508 --actor a --role district_officer --reason x
+       ERR "chains-bad:2:")
+expect(2 chain transfer --directory ${WORK}/chains-bad 320506 Q1 320508 --actor a --role district_officer --reason x
+       ERR "ID: expected a petition id")
+expect(2 chain transfer --directory ${WORK}/chains-bad 320506 P1 320508 --actor a --role mayor --reason x
+       ERR "--role: unknown role")
 
 # --- whatif: a failed run writes nothing to --out ---------------------------------------
 expect(0 whatif ${good_db} --policy ${SRC}/docs/examples/whatif/minor-ceiling-street.json --out ${WORK}/whatif

@@ -428,6 +428,72 @@ TEST(ProvincePg, RowsCopiedFromOneDistrictsChainIntoAnothersFailVerify) {
   EXPECT_TRUE((*ja)->verify().ok());
 }
 
+TEST(ProvincePg, ATransferIsAnEventPairAcrossTwoServersIdempotentByPetition) {
+  NEED_TWO_CLUSTERS();
+  TwoServers s;
+  ASSERT_NO_FATAL_FAILURE(s.open("xfer", 4));
+  DurableEngine* a = *s.set->district(320506);
+  DurableEngine* b = *s.set->district(320508);
+  auto id = petition(a->engine(), 320506, 77, 0);  // received, not yet accepted
+  ASSERT_TRUE(id.ok()) << id.status();
+  const PetitionView before = *a->engine().get(*id);
+  const Timestamp t = test::kT0 + 86400 * 10;  // after every petition of the test
+  auto r = s.set->transfer(320506, *id, 320508, officer_of(320506), test::resident(before.petitioner), "小区属姑苏区",
+                           "", t);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->repeated);
+  // transfer_out: A's petition is rejected naming the district; its row is that reject.
+  EXPECT_EQ(*a->engine().state(*id), State::kRejected);
+  EXPECT_EQ(sql_on(s.a, absl::StrCat("SELECT type || ' ' || encode(hash, 'hex') FROM jc_events WHERE chain = 320506 "
+                                     "AND seq = ", r->out_seq)),
+            absl::StrCat("reject ", to_hex(r->out_hash)));
+  // transfer_in: B's petition carries A's content and a key naming A's seq and hash.
+  EXPECT_EQ(r->key, absl::StrCat("transfer_in:320506:", before.display_id, ":", r->out_seq, ":", to_hex(r->out_hash)));
+  const PetitionView in = *b->engine().get(r->in_petition);
+  EXPECT_EQ(in.idempotency_key, r->key);
+  EXPECT_EQ(in.text, before.text);
+  EXPECT_EQ(in.category, before.category);
+  EXPECT_EQ(in.state, State::kReceived);
+  EXPECT_EQ(sql_on(s.b, absl::StrCat("SELECT type FROM jc_events WHERE chain = 320508 AND seq = ", r->in_seq)), "submit");
+  // Again: the same pair, nothing written on either server.
+  const std::uint64_t a_seq = a->journal().last_seq(), b_seq = b->journal().last_seq();
+  auto again = s.set->transfer(320506, *id, 320508, officer_of(320506), test::resident(before.petitioner), "x", "", t + 5);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->repeated);
+  EXPECT_EQ(again->in_petition, r->in_petition);
+  EXPECT_EQ(again->key, r->key);
+  EXPECT_EQ(a->journal().last_seq(), a_seq);
+  EXPECT_EQ(b->journal().last_seq(), b_seq);
+  // A crash between the halves: the transfer_out stands, the transfer_in is missing; a
+  // re-run writes only the second half.
+  auto second = petition(a->engine(), 320506, 78, 0);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(a->engine().reject(officer_of(320506), *second, "transfer_out to district 320508: 跨区", t).ok());
+  const std::uint64_t a_seq2 = a->journal().last_seq();
+  auto half = s.set->transfer(320506, *second, 320508, officer_of(320506), test::resident("R38"), "跨区", "", t + 9);
+  ASSERT_TRUE(half.ok()) << half.status();
+  EXPECT_FALSE(half->repeated);
+  EXPECT_EQ(half->out_seq, a_seq2);
+  EXPECT_EQ(a->journal().last_seq(), a_seq2);
+  EXPECT_EQ(b->journal().last_seq(), b_seq + 1);
+  // Refused, changing nothing: an accepted petition, the same district, an unknown one.
+  auto accepted = petition(a->engine(), 320506, 79, 1);
+  ASSERT_TRUE(accepted.ok());
+  const std::string da = a->state_digest(), db = b->state_digest();
+  auto refused = s.set->transfer(320506, *accepted, 320508, officer_of(320506), test::resident("R1"), "x", "", t);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("is accepted; only a petition not yet accepted"));
+  EXPECT_EQ(s.set->transfer(320506, *id, 320506, officer_of(320506), test::resident("R1"), "x", "", t).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.set->transfer(320506, *id, 320505, officer_of(320506), test::resident("R1"), "x", "", t).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(a->state_digest(), da);
+  EXPECT_EQ(b->state_digest(), db);
+  // Both chains verify.
+  EXPECT_TRUE(a->journal().verify().ok());
+  EXPECT_TRUE(b->journal().verify().ok());
+}
+
 #endif  // JICENG_TEST_PG
 
 }  // namespace

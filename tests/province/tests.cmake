@@ -38,9 +38,17 @@ if(JICENG_HAVE_POSTGRESQL AND TARGET jiceng_cli AND TARGET ${target}_tests)
     "$cli" chain move --directory "$out/chains" 320506 "$ua" > "$out/refused" 2>&1; rc=$?
     sed 's/postgresql:[^ ]*/URI/' "$out/refused"; echo exit=$rc
     cmp -s "$out/chains" "$out/before" && echo unchanged
-    "$cli" chain move --directory "$out/chains" 3205 "$ua" 2>&1; echo exit=$?]=]
+    "$cli" chain move --directory "$out/chains" 3205 "$ua" 2>&1; echo exit=$?
+    # A transfer: to a district the directory does not list; then (320508 added, on the first
+    # server) of a petition already accepted — both refused, neither chain changed.
+    x="--actor D-officer --role district_officer --unit 320506 --reason x --now 1800000000"
+    h=$("$cli" chain list --directory "$out/chains")
+    "$cli" chain transfer --directory "$out/chains" 320506 2 320508 $x 2>&1; echo exit=$?
+    printf '320508 %s\n' "$ua" >> "$out/chains"
+    "$cli" chain transfer --directory "$out/chains" 320506 2 320508 $x 2>&1; echo exit=$?
+    [ "$("$cli" chain list --directory "$out/chains" | head -1)" = "$h" ] && echo unchanged]=]
     $<TARGET_FILE:jiceng_cli> $<TARGET_FILE:jiceng_journal_crash_child> ${JICENG_PG_DIR} ${JICENG_PG_DIR_B}
     ${PROJECT_BINARY_DIR}/province_cli)
   set_tests_properties(province_cli_chain PROPERTIES LABELS "province;postgres" FIXTURES_REQUIRED "jiceng_pg;jiceng_pg_b"
-    PASS_REGULAR_EXPRESSION "^320506\tseq [0-9]+\n{\"province\":{\"unit\":\"\",\"unit_name\":\"全省\"\n\"received\":20 \"received\":20 \nmoved chain 320506: [0-9]+ events, 0 snapshots, head seq [0-9]+ verified on the target\n1\nok:\njiceng chain move: chain move: URI holds [0-9]+ events of chain 320506 already. nothing was moved\nexit=2\nunchanged\njiceng chain move: CHAIN: \"3205\" is not a county-level division code[^\n]*\nexit=2\n$")
+    PASS_REGULAR_EXPRESSION "^320506\tseq [0-9]+\n{\"province\":{\"unit\":\"\",\"unit_name\":\"全省\"\n\"received\":20 \"received\":20 \nmoved chain 320506: [0-9]+ events, 0 snapshots, head seq [0-9]+ verified on the target\n1\nok:\njiceng chain move: chain move: URI holds [0-9]+ events of chain 320506 already. nothing was moved\nexit=2\nunchanged\njiceng chain move: CHAIN: \"3205\" is not a county-level division code[^\n]*\nexit=2\njiceng chain transfer: district 320508 is not in the chain directory [^\n]*\nexit=2\njiceng chain transfer: transfer: petition P00000002 of district 320506 is accepted. only a petition not yet accepted \\(received\\) moves to another district\nexit=2\nunchanged\n$")
 endif()

@@ -7,10 +7,14 @@
 // community has paid parking on common roads (民法典 第二百七十八条 item 8): the demo first
 // puts it to a residents' meeting, which the policy refuses, and then to the owners by area and
 // head. Disclosures are completed by the clock after 15 days; one community takes a notice
-// down early (a finding). report.json gains "deliberation".
+// down early (a finding). At the last tick, clusters among the year's petitions (same
+// community and category, three or more within 30 days) raise matters taken to a 议事会,
+// their petitions still being handled referred to them (转办议事). report.json gains
+// "deliberation".
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -18,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "demo/loop_parts.hpp"
 #include "jiceng/calendar.hpp"
 #include "jiceng/deliberation.hpp"
@@ -73,6 +78,10 @@ std::vector<People> people_of(const District& d) {
   return out;
 }
 
+std::string china_day(Timestamp t) {
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(t), absl::FixedTimeZone(8 * 3600));
+}
+
 json::array roll(const std::vector<std::string>& ids, const char* cls) {
   json::array a;
   for (const auto& id : ids) a.push_back(json::object{{"person", id}, {"class", cls}});
@@ -83,6 +92,19 @@ json::array ids(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.push_back(json::string(s));
   return a;
+}
+
+// A 议事会's roll: the community's first committee member as the party representative and
+// up to four residents as resident representatives; with who of them votes.
+std::pair<json::array, std::vector<std::string>> council_roll(const People& pp) {
+  json::array rl = roll({pp.committee.front()}, "party_representative");
+  std::vector<std::string> voters{pp.committee.front()};
+  for (std::size_t i = 0; i < std::min<std::size_t>(4, pp.residents.size()); ++i) {
+    if (pp.residents[i] == pp.committee.front()) continue;
+    rl.push_back(json::object{{"person", pp.residents[i]}, {"class", "resident_representative"}});
+    voters.push_back(pp.residents[i]);
+  }
+  return {std::move(rl), std::move(voters)};
 }
 
 struct Year {
@@ -182,6 +204,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
   std::vector<Open> open;  // matters whose procedure continues after the first day
   std::vector<PetitionId> referred;  // petitions referred to a matter (转办议事)
   std::int64_t referring_matters = 0;
+  json::array clusters;  // the clusters found among the year's petitions, as referred
   for (std::size_t ci = 0; ci < district.communities.size(); ++ci) {
     const UnitRow& unit = district.units[static_cast<std::size_t>(district.communities[ci])];
     const People& pp = people[ci];
@@ -193,13 +216,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
     // A 议事会: party and resident representatives and the property company; no quorum;
     // consensus, majority or none. A matter that reaches none is abandoned.
     auto council = [&](std::uint64_t item, double p_yes, const char* note) {
-      json::array rl = roll({pp.committee.front()}, "party_representative");
-      std::vector<std::string> voters{pp.committee.front()};
-      for (std::size_t i = 0; i < std::min<std::size_t>(4, pp.residents.size()); ++i) {
-        if (pp.residents[i] == pp.committee.front()) continue;
-        rl.push_back(json::object{{"person", pp.residents[i]}, {"class", "resident_representative"}});
-        voters.push_back(pp.residents[i]);
-      }
+      auto [rl, voters] = council_roll(pp);
       rl.push_back(json::object{{"guest", "物业服务企业"}, {"class", "property_company"}});
       voters.push_back("物业服务企业");
       json::object m{{"body", "council"}, {"date", date0}, {"roll", rl}};
@@ -213,46 +230,13 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
       }
     };
 
-    // 1. Parking order (停车秩序) at a 议事会; in every fifth community raised from the residents'
-    //    parking complaints (转办议事): two petitions, handled, each answered naming the matter,
-    //    their evaluation waiting until the matter ends. (Few: the simulation's category mix
-    //    stays what the brief gives.)
-    std::vector<PetitionId> complaints;
-    for (std::size_t i = 0; i < (ci % 5 == 0 ? 2u : 0u); ++i) {
-      const Actor resident{pp.residents[i], Role::kResident, ""};
-      EventPayload sub;
-      sub.petitioner = resident.id;
-      sub.location = unit.id;
-      sub.category = "parking";
-      sub.text = i == 0 ? "小区内乱停车，消防通道被占" : "晚上回来找不到车位，路边停满车";
-      auto pid = engine.submit(resident, sub, t);
-      if (!pid.ok() || !engine.accept(staff, *pid, t).ok() || !engine.dispatch(staff, *pid, unit.id, false, t).ok() ||
-          !engine.sign(staff, *pid, t).ok()) {
-        return absl::InternalError(absl::StrCat("deliberation demo: the parking complaint of ", resident.id,
-                                                " was not handled: ", pid.ok() ? "" : pid.status().message()));
-      }
-      ++sim.submitted;
-      complaints.push_back(*pid);
-    }
+    // 1. Parking order (停车秩序) at a 议事会.
     const json::object parking{{"unit", unit.id},
                                {"title", "小区停车秩序"},
                                {"kind", "parking_order"},
                                {"category", "parking"},
                                {"raised_by", "residents_committee"}};
-    absl::StatusOr<LoopOutcome> r;
-    if (complaints.empty()) {
-      r = y.run(staff, "raise", 0, parking, t);
-    } else {
-      rep.commands += 4 * static_cast<std::int64_t>(complaints.size()) + 1;
-      r = refer_petitions_to_matter(engine, staff, complaints, json::serialize(parking), t);
-      if (r.ok()) {
-        referred.insert(referred.end(), complaints.begin(), complaints.end());
-        ++referring_matters;
-      } else {
-        ++sim.refused;
-        ++sim.refusals[std::string(r.status().message()).substr(0, 160)];
-      }
-    }
+    auto r = y.run(staff, "raise", 0, parking, t);
     if (r.ok() && y.run(staff, "start", r->item, {}, t).ok()) council(r->item, ci % 9 == 4 ? 0.3 : 0.9, "划定停车位，错峰停车");
 
     // 2. A public-welfare project through 四议两公开 (every second community).
@@ -426,6 +410,108 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
     }
   }
 
+  // Recurring complaints become matters (转办议事). At the simulation's last tick the demo
+  // looks through the year's petitions of the categories deliberation takes up (parking,
+  // drains, street stalls), grouped by the community their location is in and by category:
+  // the most petitions of one group submitted within 30 days (at least three; of equal
+  // ones the latest) are a cluster. Each cluster raises a matter of that community, the
+  // cluster's petitions the community is still handling (in progress) referred to it — each answered
+  // naming the matter, its evaluation waiting until the matter ends; those answered already
+  // are listed with the cluster — and the matter goes to a 议事会 that day.
+  {
+    constexpr Timestamp kWindow = 30 * 86400;
+    constexpr std::size_t kMinCluster = 3;
+    static const std::map<std::string, std::pair<std::string, std::string>> kTopics = {
+        {"parking", {"parking_order", "停车难、乱停车"}},
+        {"drains", {"drainage_repair", "排水不畅"}},
+        {"street_stalls", {"street_stall_order", "占道经营"}}};
+    std::map<std::string, int> community_of;  // unit id → community index
+    for (const auto& u : district.units) {
+      if (u.community >= 0) community_of[u.id] = u.community;
+    }
+    std::map<std::pair<int, std::string>, std::vector<PetitionView>> groups;
+    for (PetitionId id = 1;; ++id) {
+      auto v = engine.get(id);
+      if (!v.ok()) break;
+      if (!kTopics.contains(v->category) || v->submitted_at > end) continue;
+      const auto c = community_of.find(v->location_unit);
+      if (c == community_of.end()) continue;
+      groups[{c->second, v->category}].push_back(std::move(*v));
+    }
+    const std::string end_day = format_date(last_day);
+    for (auto& [key, ps] : groups) {
+      // Petitions come in id order, which is submission order: the widest 30-day window.
+      std::size_t best_from = 0, best_n = 0;
+      for (std::size_t lo = 0, hi = 0; hi < ps.size(); ++hi) {
+        while (ps[lo].submitted_at + kWindow < ps[hi].submitted_at) ++lo;
+        if (hi - lo + 1 >= best_n) best_from = lo, best_n = hi - lo + 1;
+      }
+      if (best_n < kMinCluster) continue;
+      const std::vector<PetitionView> cluster(ps.begin() + static_cast<std::ptrdiff_t>(best_from),
+                                              ps.begin() + static_cast<std::ptrdiff_t>(best_from + best_n));
+      const auto ci = static_cast<std::size_t>(key.first);
+      const UnitRow& unit = district.units[static_cast<std::size_t>(district.communities[ci])];
+      const People& pp = people[ci];
+      if (pp.committee.empty()) continue;
+      const Actor staff{absl::StrCat("staff-", unit.id), Role::kCommunityStaff, unit.id};
+      const auto& topic = kTopics.at(key.second);
+      const json::object matter{
+          {"unit", unit.id},
+          {"title", absl::StrCat(topic.second, "（", cluster.size(), " 件诉求，", china_day(cluster.front().submitted_at),
+                                 " 至 ", china_day(cluster.back().submitted_at), "）")},
+          {"kind", topic.first},
+          {"category", key.second},
+          {"raised_by", "residents_committee"}};
+      std::vector<PetitionId> open_ids;
+      json::array all, referred_ids;
+      for (const auto& p : cluster) {
+        all.emplace_back(p.display_id);
+        // Referred by the community's staff: only those it is handling (at the community or
+        // below; one escalated to the street is the street's to answer).
+        const auto at = community_of.find(p.current_unit);
+        const bool here = at != community_of.end() && at->second == key.first;
+        if (p.state == State::kInProgress && !p.evaluation_held && here && open_ids.size() < 50) {
+          open_ids.push_back(p.id);
+          referred_ids.emplace_back(p.display_id);
+        }
+      }
+      absl::StatusOr<LoopOutcome> r;
+      if (open_ids.empty()) {
+        r = y.run(staff, "raise", 0, matter, end);
+      } else {
+        rep.commands += 2 * static_cast<std::int64_t>(open_ids.size()) + 1;
+        r = refer_petitions_to_matter(engine, staff, open_ids, json::serialize(matter), end);
+        if (!r.ok()) {
+          ++sim.refused;
+          ++sim.refusals[std::string(r.status().message()).substr(0, 160)];
+        }
+      }
+      if (!r.ok()) continue;
+      if (!open_ids.empty()) {
+        referred.insert(referred.end(), open_ids.begin(), open_ids.end());
+        ++referring_matters;
+      }
+      clusters.push_back(json::object{{"matter", absl::StrFormat("M%08d", r->item)},
+                                      {"community", unit.id},
+                                      {"name", unit.name},
+                                      {"category", key.second},
+                                      {"topic_zh", topic.second},
+                                      {"petitions", std::move(all)},
+                                      {"referred", std::move(referred_ids)},
+                                      {"from", china_day(cluster.front().submitted_at)},
+                                      {"to", china_day(cluster.back().submitted_at)}});
+      // The council meets that day: the party representative and residents.
+      if (!y.run(staff, "start", r->item, {}, end).ok()) continue;
+      auto [rl, voters] = council_roll(pp);
+      json::object m{{"body", "council"}, {"date", end_day}, {"roll", rl}};
+      draw(y, m, voters, 0.9, 0.9);
+      if (y.meeting(staff, r->item, m, end) &&
+          y.run(staff, "implemented", r->item, {{"note", "按协商意见整改"}}, end).ok()) {
+        (void)y.run(staff, "post", r->item, {{"channel", "board"}, {"from", end_day}}, end);
+      }
+    }
+  }
+
   // report.json: matters by procedure and outcome, 四议两公开 per street, disclosures per
   // community, the findings, the refusals the demo provoked.
   auto listed = engine.query(kLoop, "list");
@@ -534,7 +620,9 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
                        {"findings", std::move(f)},
                        {"referred_petitions", json::object{{"petitions", static_cast<std::int64_t>(referred.size())},
                                                            {"matters", referring_matters},
-                                                           {"evaluation_held", still_held}}},
+                                                           {"evaluation_held", still_held},
+                                                           {"window_days", 30},
+                                                           {"clusters", std::move(clusters)}}},
                        {"refused_on_purpose", std::move(refused)},
                        {"procedure_zh", std::move(procedure_zh)},
                        {"state_zh", state_names(engine, kLoop)},
@@ -564,7 +652,25 @@ std::string html(const json::object& report) {
   if (const auto* rp = d.if_contains("referred_petitions"); rp != nullptr && rp->is_object()) {
     const auto& o = rp->as_object();
     absl::StrAppend(&h, "<p>由居民诉求转入议事：", n(o.at("petitions")), " 件诉求转入 ", n(o.at("matters")),
-                    " 个议事事项并答复居民；其中 ", n(o.at("evaluation_held")), " 件待事项办结后再回访评价。</p>");
+                    " 个议事事项并答复居民；其中 ", n(o.at("evaluation_held")), " 件待事项办结后再回访评价。",
+                    "年内诉求聚集 ", o.at("clusters").as_array().size(), " 处（同一社区、同一类别、",
+                    n(o.at("window_days")), " 日内三件以上）均提交议事，其中仍在办理的诉求转入该议事事项。</p>");
+    if (const auto* cs = o.if_contains("clusters"); cs != nullptr && cs->is_array() && !cs->as_array().empty()) {
+      constexpr std::size_t kShown = 20;
+      h += "<table><tr><th>社区</th><th>诉求类别</th><th>诉求件数</th><th>转入议事</th><th>提交时段</th><th>议事事项</th></tr>";
+      for (std::size_t i = 0; i < std::min(kShown, cs->as_array().size()); ++i) {
+        const json::value& c = cs->as_array()[i];
+        const auto& co = c.as_object();
+        absl::StrAppend(&h, "<tr><td>", esc(co.at("name").as_string()), "</td><td>", esc(co.at("topic_zh").as_string()),
+                        "</td><td>", co.at("petitions").as_array().size(), "</td><td>", co.at("referred").as_array().size(),
+                        "</td><td>", esc(co.at("from").as_string()), " 至 ",
+                        esc(co.at("to").as_string()), "</td><td>", esc(co.at("matter").as_string()), "</td></tr>");
+      }
+      h += "</table>";
+      if (cs->as_array().size() > kShown) {
+        absl::StrAppend(&h, "<p class=\"meta\">另有 ", cs->as_array().size() - kShown, " 处聚集，表中从略。</p>");
+      }
+    }
   }
   h += "<table><tr><th>议事程序</th><th>状态</th><th>件数</th></tr>";
   for (const auto& [p, states] : d.at("by_procedure").as_object()) {

@@ -3,12 +3,15 @@
 // fulfilled; the yearly reviews end exactly one office (two consecutive 不称职); property
 // companies get quarterly red and black lists with their petition figures; the refusals
 // the parts make on purpose are the checks they show; report.html has the Chinese sections.
+#include <set>
 #include <string>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "demo/demo.hpp"
+#include "jiceng/calendar.hpp"
 
 namespace jiceng {
 namespace {
@@ -72,13 +75,39 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
   EXPECT_NE(std::string(a.at("refused_on_purpose").as_array()[0].as_string()).find("not a registered property company"),
             std::string::npos);
 
-  // Deliberation: every fifth community's parking matter is raised from two residents'
-  // complaints, each referred to it (转办议事) without a refusal.
+  // Deliberation: clusters found among the year's petitions (one community, one of parking /
+  // drains / street stalls, three or more within 30 days) raise matters, their petitions
+  // still being handled referred to them (转办议事) without a refusal; the demo files no
+  // complaints of its own.
   const json::object& referred = root.at("deliberation").as_object().at("referred_petitions").as_object();
-  EXPECT_EQ(referred.at("matters").as_int64(), 23);
-  EXPECT_EQ(referred.at("petitions").as_int64(), 46);
-  EXPECT_LE(referred.at("evaluation_held").as_int64(), 46);
-  EXPECT_NE(r->report_html.find("由居民诉求转入议事：46 件诉求转入 23 个议事事项"), std::string::npos);
+  const json::array& clusters = referred.at("clusters").as_array();
+  EXPECT_FALSE(clusters.empty());
+  std::int64_t referred_n = 0, referring = 0;
+  std::set<std::string> matters;
+  for (const auto& cl : clusters) {
+    const json::object& o = cl.as_object();
+    std::set<std::string> in;
+    for (const auto& p : o.at("petitions").as_array()) in.insert(std::string(p.as_string()));
+    EXPECT_GE(in.size(), 3u) << json::serialize(o);
+    for (const auto& p : o.at("referred").as_array()) EXPECT_TRUE(in.contains(std::string(p.as_string()))) << json::serialize(o);
+    referred_n += static_cast<std::int64_t>(o.at("referred").as_array().size());
+    referring += !o.at("referred").as_array().empty();
+    EXPECT_TRUE(matters.insert(std::string(o.at("matter").as_string())).second) << json::serialize(o);
+    const std::string cat(o.at("category").as_string());
+    EXPECT_TRUE(cat == "parking" || cat == "drains" || cat == "street_stalls") << cat;
+    const auto from = parse_date(std::string(o.at("from").as_string())), to = parse_date(std::string(o.at("to").as_string()));
+    ASSERT_TRUE(from.ok() && to.ok()) << json::serialize(o);
+    EXPECT_LE((*to - *from).days(), 30) << json::serialize(o);
+    EXPECT_GE((*to - *from).days(), 0) << json::serialize(o);
+  }
+  EXPECT_EQ(referred.at("petitions").as_int64(), referred_n);
+  EXPECT_EQ(referred.at("matters").as_int64(), referring);
+  EXPECT_LE(referred.at("evaluation_held").as_int64(), referred_n);
+  EXPECT_NE(r->report_html.find(absl::StrCat("由居民诉求转入议事：", referred_n, " 件诉求转入 ", referring,
+                                             " 个议事事项")),
+            std::string::npos);
+  EXPECT_NE(r->report_html.find(absl::StrCat("年内诉求聚集 ", clusters.size(), " 处")), std::string::npos);
+  EXPECT_NE(r->report_html.find("<th>诉求类别</th>"), std::string::npos);
   // The rolls say who votes: probationary party members and residents under 18 attend
   // without a vote (the residents' meetings of every fourth community give birth dates).
   const json::object& wv =
@@ -92,6 +121,30 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
   for (const char* s : {"任期目标公开承诺（逐项销号）", "述职评议", "职务终止", "物业服务企业红黑榜", "黑榜"}) {
     EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
   }
+}
+
+// Clusters with petitions still being handled at the last tick: those petitions are referred
+// to the cluster's matter (answered naming it, their evaluation held), the rest of the
+// cluster listed only; the matter goes to a 议事会 and its result is posted.
+TEST(DemoCivicParts, ClustersAmongTheYearsPetitionsAreReferredToMatters) {
+  DemoOptions o;
+  o.seed = 5;
+  o.days = 60;
+  o.petitions_per_day = 30;
+  o.write_files = false;
+  absl::StatusOr<DemoResult> r = run_demo(o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->refused, 0u) << r->report_json.substr(r->report_json.find("\"refusals\""), 2000);
+  const json::object root = json::parse(r->report_json).as_object();
+  const json::object& referred = root.at("deliberation").as_object().at("referred_petitions").as_object();
+  std::int64_t n = 0;
+  for (const auto& cl : referred.at("clusters").as_array()) {
+    n += static_cast<std::int64_t>(cl.as_object().at("referred").as_array().size());
+  }
+  EXPECT_GT(n, 0);
+  EXPECT_EQ(referred.at("petitions").as_int64(), n);
+  EXPECT_EQ(referred.at("evaluation_held").as_int64(), n);  // their matters are still open
+  EXPECT_NE(r->report_html.find(absl::StrCat("由居民诉求转入议事：", n, " 件诉求转入 ")), std::string::npos);
 }
 
 TEST(DemoCivicParts, ASetWithoutCreditBandsSkipsTheAssessmentAndSaysWhy) {

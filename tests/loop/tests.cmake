@@ -13,3 +13,9 @@ if(TARGET jiceng_cli)
   add_test(NAME mediation_cli_journal COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/mediation_cli_check.sh $<TARGET_FILE:jiceng_cli>)
   set_tests_properties(mediation_cli_journal PROPERTIES LABELS "loop;cli" TIMEOUT 600)
 endif()
+# `jiceng matter …` against a demo journal: voters on the rolls, matters from petition
+# clusters, a step that cannot be skipped (exit 2, nothing changed).
+if(TARGET jiceng_cli)
+  add_test(NAME deliberation_cli_journal COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/deliberation_cli_check.sh $<TARGET_FILE:jiceng_cli>)
+  set_tests_properties(deliberation_cli_journal PROPERTIES LABELS "loop;cli" TIMEOUT 600)
+endif()

@@ -11,7 +11,15 @@
     m.findings(year=2026); m.review(year=2026)
 
 Every event of the table is also a method (``m.start``, ``m.conclude``, ...), as for any
-loop (jiceng.loops.Loop); see docs/deliberation.md.
+loop (jiceng.loops.Loop); see docs/deliberation.md. 一事一议 in a village:
+
+    m.canvass(staff, item=i, date="2026-03-01", households=[...], signed=[...], now=t)
+    m.meeting(staff, i, "villagers_representatives_meeting", "2026-03-02", roll, attended, yes=...,
+              authorisation={"date": "2026-01-10"}, now=t)    # 村 第二十八条第二款
+    m.review_approved(township_officer, item=i, date="2026-03-02", now=t)   # 乡镇审核
+
+A residents' or villagers' meeting gives ``noticed_on`` (10 days ahead) and each resident's
+``born`` on its roll (those under 18 attend without a vote).
 """
 
 from .loops import Loop
@@ -53,8 +61,9 @@ class Matters(Loop):
 
     def meeting(self, actor, item, body, date, roll, attended, yes=(), no=(), abstain=(), passed=True,
                 now=None, **fields):
-        """Records the meeting of the current step: `roll` (who was entitled, with voter
-        class), who attended and how each voted. `passed` says which event records it
+        """Records the meeting of the current step: `roll` (who sits in it, with voter class;
+        residents with ``born``), who attended and how each voted; other fields: noticed_on,
+        special_circumstances, authorisation, note. `passed` says which event records it
         (meeting_passed or meeting_failed); the engine refuses it when the count under the
         policy's vote rule says otherwise, naming the numbers."""
         return self.command("meeting_passed" if passed else "meeting_failed", actor, item=item, now=now, body=body,

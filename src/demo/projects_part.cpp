@@ -12,6 +12,7 @@
 // are read back.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,21 +40,23 @@ std::int64_t fen_of(const json::value& v) {
 
 constexpr const char* kTitles[] = {"楼道照明改造", "高龄老人助餐点", "非机动车充电棚", "小区适老化扶手",
                                    "口袋公园微更新", "雨污分流疏通",   "便民修理服务点", "儿童托管驿站"};
-constexpr const char* kNeeds[] = {"elderly_care", "environment", "parking", "facilities", "safety", "noise"};
+// Petition categories of the policy (petition.routing): a need names one of them.
+constexpr const char* kNeeds[] = {"elderly_meals", "drains", "parking", "charging", "property", "noise"};
 constexpr const char* kCategories[] = {"public_service", "public_service", "party_building", "self_governance",
                                        "other_urgent"};
 
 class Year {
  public:
   Year(Engine& e, const District& d, const DemoOptions& o, SimStats& sim, Date start, bool fund,
-       std::vector<std::string> tiers)
+       std::vector<std::string> tiers, std::int64_t four_two_min_fen)
       : e_(e), d_(d), o_(o), sim_(sim), start_(start), fund_(fund), tiers_(std::move(tiers)),
-        rng_(o.seed ^ 0x5052'4F4A'4543'5453ull) {}
+        four_two_min_fen_(four_two_min_fen), rng_(o.seed ^ 0x5052'4F4A'4543'5453ull) {}
 
   absl::StatusOr<LoopPartReport> run() {
     JICENG_RETURN_IF_ERROR(practical_projects());
     JICENG_RETURN_IF_ERROR(cross_area());
     JICENG_RETURN_IF_ERROR(village_plans());
+    JICENG_RETURN_IF_ERROR(matter_decided_items());
     JICENG_RETURN_IF_ERROR(fund_year_end());
     // The clock at the last simulated working moment: overdue projects, missed reviews,
     // postings whose 15 days are over.
@@ -348,6 +351,7 @@ class Year {
       const double r = rng_.uniform();
       const std::size_t tier = std::min(tiers_.size() - 1, static_cast<std::size_t>(r < 0.5 ? 0 : r < 0.8 ? 1 : 2));
       const double f0 = 0.03 + 0.8 * rng_.uniform();
+      planned_.push_back({grid, tiers_[tier]});
       const int items = rng_.range(2, 3);
       const bool quick = k % 5 == 0;  // every fifth village plans only this year's items
       for (int i = 0; i < items; ++i) {
@@ -385,6 +389,65 @@ class Year {
         if (!must("projects", "progress", *item, worker, done, {{"milestone", 2}, {"percent", 100}}).ok()) continue;
         (void)must("projects", "complete", *item, worker, done + 600, {{"summary", "清单事项已完成"}});
       }
+    }
+    return absl::OkStatus();
+  }
+
+  // 四议两公开 above the amount (project.decision): where a planned village's community
+  // concluded a 四议两公开 matter in the year (the deliberation part), the village adds a
+  // larger item — above the policy's amount — proposed the day after and approved naming that
+  // matter; every fourth first tries to approve without it, and is refused.
+  absl::Status matter_decided_items() {
+    if (four_two_min_fen_ < 0 || planned_.empty()) return absl::OkStatus();
+    JICENG_ASSIGN_OR_RETURN(std::string list, e_.query("deliberation", "list", R"({"state":"concluded"})"));
+    const json::value doc = json::parse(list);
+    std::map<std::string, std::pair<std::string, Timestamp>> matters;  // community → (matter, concluded at)
+    for (const auto& it : doc.as_object().at("items").as_array()) {
+      const auto& o = it.as_object();
+      const auto& d = o.at("data").as_object();
+      if (d.at("procedure").as_string() != "four_deliberations_two_disclosures") continue;
+      matters.emplace(std::string(o.at("unit").as_string()),
+                      std::make_pair(std::string(o.at("id").as_string()), d.at("concluded").as_int64()));
+    }
+    const Timestamp last = at(1.0, 12 * 60);
+    const Date year_two = start_ + boost::gregorian::years(1);
+    for (const auto& [grid, tier] : planned_) {
+      const auto& g = d_.units[static_cast<std::size_t>(grid)];
+      const auto m = matters.find(id(g.parent));
+      if (m == matters.end() || m->second.second + 86400 >= last) continue;
+      const Timestamp t = m->second.second + 86400;
+      const Actor worker{internal::cat("GW-", g.id), Role::kGridWorker, g.id};
+      const Actor secretary{internal::cat("CS-", id(g.parent)), Role::kCommunitySecretary, id(g.parent)};
+      const std::int64_t budget = four_two_min_fen_ + (10000 + 10000 * rng_.range(0, 10)) * 100;
+      json::object p{{"unit", g.id},
+                     {"kind", "village_plan"},
+                     {"tier", tier},
+                     {"title", "村内道路与管网改造"},
+                     {"lead_unit", g.id},
+                     {"co_units", json::array{json::string(id(g.parent))}},
+                     {"needs", json::array{json::object{{"kind", "list"}, {"ref", "一村一策差异化提升清单"}}}},
+                     {"budget", money(budget)},
+                     {"rollup", "equal"},
+                     {"milestones", json::array{json::object{{"name", "方案制定"}}, json::object{{"name", "实施完成"}}}},
+                     {"due", format_date(year_two + boost::gregorian::days(rng_.range(90, 300)))}};
+      auto item = must("projects", "propose", 0, worker, t, p);
+      if (!item.ok()) continue;
+      json::object approval{{"decided_by", "社区党组织（四议两公开）"},
+                            {"record", internal::cat(g.id, "-四议两公开")},
+                            {"decided_on", date_of(t)}};
+      if (matter_decided_ % 4 == 0) {
+        ++report_.commands;
+        if (loop_command(e_, "projects", "approve", *item, secretary, t + 1800, approval).ok()) {
+          ++sim_.refused;  // accepted where it should not be: a bug the report must show
+          ++sim_.refusals["projects approve accepted without the 四议两公开 matter"];
+        } else {
+          ++report_.refused_on_purpose;
+          ++refused_without_matter_;
+        }
+      }
+      approval["matter"] = m->second.first;
+      if (must("projects", "approve", *item, secretary, t + 3600, approval).ok()) ++matter_decided_;
+      four_two_matters_.insert(m->second.first);
     }
     return absl::OkStatus();
   }
@@ -525,6 +588,13 @@ class Year {
                           {"findings", std::move(fcounts)},
                           {"four_lists_sample", std::move(sample)},
                           {"village_plans", std::move(villages)},
+                          {"four_two", four_two_min_fen_ < 0
+                                           ? json::object{}
+                                           : json::object{{"threshold", money(four_two_min_fen_)},
+                                                          {"threshold_verified", false},
+                                                          {"projects", matter_decided_},
+                                                          {"matters", four_two_matters_.size()},
+                                                          {"refused_without_matter", refused_without_matter_}}},
                           {"state_zh", state_names(e_, "projects")}};
     // The fund: one object per community and year, and its use by category.
     json::array fund;
@@ -607,6 +677,10 @@ class Year {
   Date start_;
   bool fund_;
   std::vector<std::string> tiers_;  // village_plan.campaign's tiers; empty: no campaign
+  std::int64_t four_two_min_fen_;   // project.decision's 四议两公开 amount; -1: the set has none
+  std::vector<std::pair<int, std::string>> planned_;  // villages planned: grid, tier
+  std::int64_t matter_decided_ = 0, refused_without_matter_ = 0;
+  std::set<std::string> four_two_matters_;
   Rng rng_;
   Rng notice_rng_{o_.seed ^ 0x4E4F'5449'4345'5321ull};  // apart, so the other draws stay as they were
   std::vector<std::string> villages_;  // the units standing for the villages
@@ -635,7 +709,14 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& district, con
     const json::value params = json::parse(camp);
     for (const auto& t : params.as_object().at("tiers").as_array()) tiers.emplace_back(t.as_string());
   }
-  return Year(engine, district, options, sim, start, fund, std::move(tiers)).run();
+  // Village projects above project.decision's amount go through 四议两公开.
+  std::int64_t four_two_min_fen = -1;
+  if (set.ok() && set->has_rule("project.decision")) {
+    JICENG_ASSIGN_OR_RETURN(std::string rule, set->rule_params_json("project.decision"));
+    const json::value params = json::parse(rule);
+    four_two_min_fen = params.as_object().at("four_two").as_object().at("min_budget_yuan").as_int64() * 100;
+  }
+  return Year(engine, district, options, sim, start, fund, std::move(tiers), four_two_min_fen).run();
 }
 
 std::string esc(std::string_view s) { return report::html_escape(s); }
@@ -746,6 +827,14 @@ std::string html(const json::object& report) {
         count(plan, "late"), count(plan, "missing"), count(plan, "pending"), vo.at("covered").as_int64(),
         count(cover, "met"), count(cover, "late"), count(cover, "missing"), count(cover, "pending"),
         vo.at("items").as_int64(), vo.at("items_done").as_int64());
+    if (const auto* f = po.if_contains("four_two"); f != nullptr && !f->as_object().empty()) {
+      const auto& fo = f->as_object();
+      h += absl::StrFormat(
+          "<p>村级项目金额超过 %s 元（四议两公开数额，苏州数额尚未核实）的，须经“四议两公开”议定并在立项时载明议事事项："
+          "本年 %d 个项目以 %d 个已办结的四议两公开议事事项立项；未载明议事事项的立项被拒绝 %d 次。</p>\n",
+          yuan(fo.at("threshold")), fo.at("projects").as_int64(), fo.at("matters").as_int64(),
+          fo.at("refused_without_matter").as_int64());
+    }
     h += "<table><tr><th>分级</th><th>村数</th></tr>\n";
     for (const auto& t : vo.at("tier_order").as_array()) {
       h += absl::StrFormat("<tr><td>%s</td><td>%d</td></tr>\n", esc(std::string(t.as_string())),

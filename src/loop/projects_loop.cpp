@@ -57,6 +57,41 @@ absl::Status unit_known(const LoopCall& c, std::string_view field, std::string_v
   return absl::OkStatus();
 }
 
+// A need naming a petition category: one of the policy's (petition.routing's categories).
+absl::Status policy_category(const LoopCall& c, std::string_view field, std::string_view id) {
+  auto r = c.host.policy().rule_params_json("petition.routing");
+  if (!r.ok()) {
+    return absl::FailedPreconditionError(cat(where(c), ": field \"", field, "\": the policy set ", c.host.policy().name(),
+                                             " names no petition categories (petition.routing) to check \"", id, "\" against"));
+  }
+  const json::value routing = json::parse(*r);
+  std::string list;
+  for (const auto& kv : routing.as_object().at("categories").as_object()) {
+    if (kv.key() == "default") continue;
+    if (sv(kv.key()) == id) return absl::OkStatus();
+    list += cat(list.empty() ? "" : ", ", sv(kv.key()));
+  }
+  return bad_field(c, field, cat("\"", id, "\" is not a petition category of the policy (", list, ")"));
+}
+
+// A need naming a petition: the engine holds it, and where it was raised lies under the
+// project's unit, its lead unit or a co-unit.
+absl::Status petition_in_scope(const LoopCall& c, std::string_view field, std::string_view id,
+                               const std::vector<std::string>& scope) {
+  JICENG_ASSIGN_OR_RETURN(json::object p, civic::named_petition(c, field, id));
+  std::string_view at = civic::str_at(p, "location_unit");
+  if (at.empty()) at = civic::str_at(p, "unit");
+  const OrgGraph& g = c.host.org();
+  const auto u = g.find(at);
+  for (const auto& s : scope) {
+    const auto su = g.find(s);
+    if (u && su && g.is_ancestor_or_self(*su, *u)) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(cat(where(c), ": field \"", field, "\": petition ", id, " was raised at ",
+                                           at.empty() ? std::string_view("no unit") : at,
+                                           ", outside the project's unit, lead unit and co-units"));
+}
+
 // ---------------------------------------------------------------------------------------
 // propose: the whole project, checked and normalized once; the guard and the action share it.
 
@@ -122,6 +157,16 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
       }
       needs.push_back(json::object{{"kind", k->as_string()}, {"ref", r->as_string()}});
     }
+  }
+  // Categories are the policy's; named petitions exist and lie in the project's scope.
+  std::vector<std::string> scope{std::string(sv(c.input.at("unit").as_string())), std::string(lead)};
+  for (const auto& u : co) scope.emplace_back(sv(u.as_string()));
+  for (std::size_t i = 0; i < needs.size(); ++i) {
+    const std::string f = cat("needs[", i, "].ref");
+    const auto& n = needs[i].as_object();
+    const std::string_view ref = sv(n.at("ref").as_string());
+    if (n.at("kind").as_string() == "category") JICENG_RETURN_IF_ERROR(policy_category(c, f, ref));
+    if (n.at("kind").as_string() == "petition") JICENG_RETURN_IF_ERROR(petition_in_scope(c, f, ref, scope));
   }
   d["needs"] = std::move(needs);
 
@@ -300,15 +345,98 @@ absl::Status init_project(LoopCall& c) {
 // approve: the decision record (until a deliberation matter is named, the record says
 // which body decided and where it is minuted).
 
+// When the policy wants the decision from the deliberation loop (project.decision): a kind
+// it lists, or a village project whose budget is above the 四议两公开 amount.
+struct MatterNeed {
+  bool required = false;
+  bool four_two = false;  // through four_deliberations_two_disclosures
+  std::string why;
+};
+MatterNeed matter_need(const LoopCall& c) {
+  MatterNeed n;
+  auto r = c.host.policy().rule_params_json("project.decision");
+  if (!r.ok()) return n;
+  const json::value pv = json::parse(*r);
+  const json::object& p = pv.as_object();
+  const json::object& d = c.item->data;
+  const std::string_view kind = sv(d.at("kind").as_string());
+  for (const auto& k : p.at("matter_kinds").as_array()) {
+    if (sv(k.as_string()) != kind) continue;
+    n.required = true;
+    n.why = cat("the policy decides a ", kind, " project through a deliberation matter (project.decision.matter_kinds)");
+  }
+  const json::object& ft = p.at("four_two").as_object();
+  bool village = false;
+  for (const auto& k : ft.at("kinds").as_array()) village = village || sv(k.as_string()) == kind;
+  if (!village && ft.at("rural_units").as_bool()) {
+    const auto u = c.host.org().find(c.item->unit);
+    village = u && c.host.org().schema(*u) == AreaSchema::kRural;
+  }
+  const std::int64_t min_fen = ft.at("min_budget_yuan").as_int64() * 100;
+  const json::value* budget = d.if_contains("budget_fen");
+  if (village && budget != nullptr && budget->as_int64() > min_fen) {
+    n.required = n.four_two = true;
+    n.why = cat("a village project of ", loopval::format_fen(budget->as_int64()), " yuan, above ",
+                loopval::format_fen(min_fen), ", goes through 四议两公开 (project.decision.four_two)");
+  }
+  return n;
+}
+
+// The deliberation matter an approval names, read through the host: concluded with a
+// resolution adopted at a meeting, decided for the project's unit or above it, and through
+// 四议两公开 when the budget needs it.
+absl::StatusOr<json::object> deciding_matter(const LoopCall& c, std::string_view matter, const MatterNeed& need) {
+  auto got = c.host.query_loop("deliberation", "get", json::serialize(json::object{{"item", js(matter)}}));
+  if (got.status().code() == absl::StatusCode::kInvalidArgument) {
+    return bad_field(c, "matter", cat("must be a deliberation matter id such as \"M00000001\" (", got.status().message(), ")"));
+  }
+  if (!got.ok()) {
+    return absl::Status(got.status().code(), cat(where(c), ": field \"matter\": ", got.status().message()));
+  }
+  json::object m = json::parse(*got).as_object();
+  const std::string_view state = sv(m.at("state").as_string());
+  if (state != "concluded") {
+    return absl::FailedPreconditionError(cat(where(c), ": matter ", matter, " is ", state,
+                                             ": an approval names a matter concluded with an adopted resolution"));
+  }
+  const json::object& md = m.at("data").as_object();
+  bool adopted = false;
+  if (const json::value* ms = md.if_contains("meetings")) {
+    for (const auto& x : ms->as_array()) adopted = adopted || x.as_object().at("passed").as_bool();
+  }
+  if (!adopted) {
+    return absl::FailedPreconditionError(cat(where(c), ": matter ", matter, " concluded without a resolution adopted at a meeting"));
+  }
+  const OrgGraph& g = c.host.org();
+  const std::string_view mu = sv(m.at("unit").as_string());
+  const auto mi = g.find(mu);
+  const auto pi = g.find(c.item->unit);
+  if (!mi || !pi || !g.is_ancestor_or_self(*mi, *pi)) {
+    return absl::FailedPreconditionError(cat(where(c), ": matter ", matter, " was decided for ", mu,
+                                             ", which does not cover the project's unit ", c.item->unit));
+  }
+  const std::string_view procedure = civic::str_at(md, "procedure");
+  if (need.four_two && procedure != "four_deliberations_two_disclosures") {
+    return absl::FailedPreconditionError(cat(where(c), ": matter ", matter, " went through ", procedure, "; ", need.why));
+  }
+  return m;
+}
+
 absl::Status decision_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(only_fields(c, {"decided_by", "record", "decided_on"}));
+  JICENG_RETURN_IF_ERROR(only_fields(c, {"decided_by", "record", "decided_on", "matter"}));
   JICENG_RETURN_IF_ERROR(text_field(c, "decided_by", 200, true).status());
   JICENG_RETURN_IF_ERROR(text_field(c, "record", 300, true).status());
   const json::value* on = c.input.if_contains("decided_on");
   if (on == nullptr) return bad_field(c, "decided_on", "(the date of the decision, \"YYYY-MM-DD\") is required");
   JICENG_ASSIGN_OR_RETURN(std::int64_t day, loopval::parse_day(*on, cat(where(c), ": field \"decided_on\"")));
   if (day > today(c)) return bad_field(c, "decided_on", cat("is after today, ", loopval::format_day(today(c))));
-  return absl::OkStatus();
+  JICENG_ASSIGN_OR_RETURN(std::string_view matter, text_field(c, "matter", 32, false));
+  const MatterNeed need = matter_need(c);
+  if (matter.empty()) {
+    if (need.required) return bad_field(c, "matter", cat("(the deliberation matter that decided it) is required: ", need.why));
+    return absl::OkStatus();
+  }
+  return deciding_matter(c, matter, need).status();
 }
 
 void schedule_review(json::object& d, std::int64_t from_day) {
@@ -323,6 +451,11 @@ absl::Status record_decision(LoopCall& c) {
                                {"on", c.input.at("decided_on")},
                                {"recorded_by", c.actor.id},
                                {"at", c.now}};
+  if (const json::value* m = c.input.if_contains("matter")) {
+    JICENG_ASSIGN_OR_RETURN(json::object matter, deciding_matter(c, sv(m->as_string()), matter_need(c)));
+    d.at("decision").as_object()["matter"] = matter.at("id");
+    d.at("decision").as_object()["procedure"] = matter.at("data").as_object().at("procedure");
+  }
   schedule_review(d, today(c));
   return absl::OkStatus();
 }

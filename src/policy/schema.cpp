@@ -315,6 +315,10 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   add("project.kinds",
       Obj({F("kinds", With(Array(Obj({F("id", String()), F("zh", String()), F("review_interval_days", Int(0, 366))}), 1),
                            unique_entry_ids))}));
+  add("project.decision",
+      Obj({F("matter_kinds", Array(String(), 0)),
+           F("four_two", Obj({F("kinds", Array(String(), 0)), F("rural_units", Bool()),
+                              F("min_budget_yuan", Int(0, 1'000'000'000)), F("threshold_verified", Bool())}))}));
   add("village_plan.campaign",
       With(Obj({F("tiers", With(Array(String(), 1), unique_strings)), F("plan_within_years", Int(1, 10)),
                 F("cover_within_years", Int(1, 10))}),

@@ -121,6 +121,19 @@ TEST_F(CapiProjects, AProjectPaidForByTheServiceFund) {
   const int64_t end = kT0 - 9 * 3600 + 16 * 86400;  // 2026-03-18 00:00 China time
   ASSERT_EQ(command("fund", "take_down", account, kSecretary, R"({"spend":1,"reason":"公开栏维修"})", end - 1), JC_OK)
       << jc_last_error();
+  // An approval naming a deliberation matter the engine does not hold: NOT_FOUND, nothing changes.
+  ASSERT_EQ(command("projects", "propose", 0, kStaff,
+                    R"({"unit":"G111","kind":"practical","title":"路灯","lead_unit":"C11","rollup":"equal",)"
+                    R"("milestones":[{"name":"建成"}],"due":"2026-06-30"})",
+                    kT0 + 400),
+            JC_OK)
+      << jc_last_error();
+  const std::string unapproved = snapshot();
+  EXPECT_STATUS(JC_NOT_FOUND,
+                command("projects", "approve", 2, kSecretary,
+                        R"({"decided_by":"社区党委会议","record":"2","decided_on":"2026-03-02","matter":"M00000007"})", kT0 + 500));
+  EXPECT_NE(std::string(jc_last_error()).find("field \"matter\""), std::string::npos) << jc_last_error();
+  EXPECT_EQ(snapshot(), unapproved);
   const std::string f = query("fund", "findings", R"({"unit":"C11"})");
   EXPECT_NE(f.find(R"("code":"disclosure_taken_down_early")"), std::string::npos) << f;
   EXPECT_NE(f.find(R"("last_day":"2026-03-17")"), std::string::npos) << f;

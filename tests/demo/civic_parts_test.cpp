@@ -242,10 +242,19 @@ TEST(DemoProjectsFund, AccountsBalanceOverspendsAreRareAndMissedReviewsShow) {
   EXPECT_EQ(vp.at("plan").as_object().at("pending").as_int64(), 127 - vp.at("planned").as_int64());
   EXPECT_EQ(vp.at("failing").as_int64(), 0);  // nothing is late within the first half year
   EXPECT_GT(vp.at("items").as_int64(), vp.at("items_done").as_int64());
-  EXPECT_EQ(projects.at("kinds").as_object().at("village_plan").as_int64(), vp.at("items").as_int64());
+  // Village items above project.decision's amount are approved naming a concluded 四议两公开
+  // matter of their community; approving one without it is refused.
+  const json::object& four_two = projects.at("four_two").as_object();
+  EXPECT_EQ(four_two.at("threshold").as_string(), "50000.00");
+  EXPECT_FALSE(four_two.at("threshold_verified").as_bool());
+  EXPECT_GT(four_two.at("projects").as_int64(), 0);
+  EXPECT_GT(four_two.at("matters").as_int64(), 0);
+  EXPECT_GE(four_two.at("refused_without_matter").as_int64(), 1);
+  EXPECT_EQ(projects.at("kinds").as_object().at("village_plan").as_int64(),
+            vp.at("items").as_int64());  // the larger items are the villages' too
 
   for (const char* s : {"项目与为民服务专项经费", "经费按类别使用", "跨域项目", "城中村一村一策", "待核实",
-                        "每笔支出单独公示不少于15天", "提前撤下公示"}) {
+                        "每笔支出单独公示不少于15天", "提前撤下公示", "四议两公开数额"}) {
     EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
   }
 }

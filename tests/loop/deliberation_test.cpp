@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -1045,6 +1046,134 @@ TEST(Deliberation, AForgedSecondHoldIsDataLossInReplay) {
     EXPECT_EQ(last.code(), absl::StatusCode::kDataLoss) << forged_id << ": " << last;
     EXPECT_NE(std::string(last.message()).find(says), std::string::npos) << forged_id << ": " << last;
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Projects decided through a matter: the projects loop reads the matter an approval names
+// through the host (query_loop "deliberation" "get"), and the policy (project.decision) says
+// when one is required — a village project above 50,000 yuan through 四议两公开.
+
+// A major matter of C1 through 四议两公开 to its conclusion: the meetings, the resolution
+// posted 15 days, implemented, the result posted. Returns the matter and when it concluded.
+std::pair<std::uint64_t, Timestamp> concluded_four_two(Engine& e, Timestamp t) {
+  const std::uint64_t m = through_meetings(e, t);
+  EXPECT_TRUE(cmd(e, kStaff, "post", m, t, R"({"channel":"board","from":"2026-03-02"})").ok());
+  const Timestamp end = china_time_to_utc(*parse_date("2026-03-18"), 0);
+  EXPECT_TRUE(e.tick(end).ok());
+  EXPECT_TRUE(cmd(e, kStaff, "implemented", m, end + 10, R"({"note":"已实施"})").ok());
+  EXPECT_TRUE(cmd(e, kStaff, "post", m, end + 20, R"({"channel":"online","from":"2026-03-18"})").ok());
+  EXPECT_TRUE(e.tick(end + 20 * kDay).ok());
+  EXPECT_TRUE(cmd(e, kStaff, "conclude", m, end + 21 * kDay).ok());
+  EXPECT_EQ(state(e, m), "concluded");
+  return {m, end + 21 * kDay};
+}
+
+absl::StatusOr<LoopOutcome> project(Engine& e, const Actor& a, std::string_view event, std::uint64_t item, Timestamp t,
+                                    const std::string& payload = "") {
+  return loop_test::run(e, "projects", event, item, a, t, payload);
+}
+std::string proposal(std::string_view unit, std::string_view kind, std::string_view budget, std::string_view needs = "[]") {
+  return std::string(R"({"unit":")") + std::string(unit) + R"(","kind":")" + std::string(kind) +
+         R"(","title":"道路修缮","lead_unit":")" + std::string(unit) + R"(","rollup":"equal",)" +
+         R"("milestones":[{"name":"完工"}],"due":"2026-12-31","budget":")" + std::string(budget) + R"(","needs":)" +
+         std::string(needs) + (kind == "village_plan" ? R"(,"tier":"基础"})" : "}");
+}
+std::string approval(std::string_view matter = "") {
+  return std::string(R"({"decided_by":"村（社区）党组织","record":"2026-1","decided_on":"2026-03-02")") +
+         (matter.empty() ? "" : R"(,"matter":")" + std::string(matter) + "\"") + "}";
+}
+
+TEST(ProjectDecisions, AnApprovalNamesAConcludedMatterOnItsScopeThroughFourTwoAboveTheAmount) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  const auto [m1, t] = concluded_four_two(*e, kT0);             // M00000001: concluded, C1, 四议两公开
+  const std::uint64_t m2 = through_meetings(*e, kT0);           // M00000002: still deliberating
+  // M00000003: a council (议事会) of C1, concluded: an adopted resolution, another procedure.
+  ASSERT_TRUE(cmd(*e, kStaff, "raise", 0, kT0, R"({"unit":"C1","title":"停车","kind":"parking_order","raised_by":"residents_committee"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "start", 3, kT0).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "meeting_passed", 3, kT0,
+                  R"({"body":"council","date":"2026-03-02","roll":[{"person":"P1","class":"party_representative"},
+                      {"person":"R1","class":"resident_representative"},{"person":"R2","class":"resident_representative"}],
+                      "attended":["P1","R1","R2"],"yes":["P1","R1"],"no":["R2"]})")
+                  .ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "implemented", 3, kT0 + 60, R"({"note":"划线"})").ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "post", 3, kT0 + 120, R"({"channel":"board","from":"2026-03-02"})").ok());
+  ASSERT_TRUE(e->tick(t - 60).ok());
+  ASSERT_TRUE(cmd(*e, kStaff, "conclude", 3, t - 30).ok());
+  ASSERT_EQ(state(*e, 3), "concluded");
+  ASSERT_EQ(m2, 2u);
+
+  // A village-plan item of 50,000.01 yuan at G1: above the amount, so 四议两公开.
+  ASSERT_TRUE(project(*e, kStaff, "propose", 0, t, proposal("G1", "village_plan", "50000.01")).ok());
+  const Before b = before(*e);
+  const std::string projects_before = *e->query("projects", "list");
+  for (const auto& [matter, code, says] : std::vector<std::tuple<std::string, absl::StatusCode, std::string>>{
+           {"", absl::StatusCode::kInvalidArgument, "field \"matter\" (the deliberation matter that decided it) is required: a village project of 50000.01 yuan, above 50000.00, goes through 四议两公开"},
+           {"M00000099", absl::StatusCode::kNotFound, "field \"matter\""},
+           {"电梯议题", absl::StatusCode::kInvalidArgument, "must be a deliberation matter id"},
+           {"M00000002", absl::StatusCode::kFailedPrecondition, "matter M00000002 is deliberating"},
+           {"M00000003", absl::StatusCode::kFailedPrecondition, "matter M00000003 went through council; a village project"},
+       }) {
+    auto r = project(*e, kSecretary, "approve", 1, t + 60, approval(matter));
+    EXPECT_EQ(r.status().code(), code) << matter << ": " << r.status();
+    EXPECT_NE(std::string(r.status().message()).find(says), std::string::npos) << r.status();
+    EXPECT_NE(std::string(r.status().message()).find("projects approve P00000001"), std::string::npos) << r.status();
+    expect_unchanged(*e, b, matter);
+    EXPECT_EQ(*e->query("projects", "list"), projects_before) << matter;
+  }
+  ASSERT_TRUE(project(*e, kSecretary, "approve", 1, t + 60, approval("M00000001")).ok());
+  auto p1 = json::parse(*e->query("projects", "get", R"({"item":1})")).as_object();
+  const auto& dec = p1["data"].as_object()["decision"].as_object();
+  EXPECT_EQ(dec.at("matter").as_string(), "M00000001");
+  EXPECT_EQ(dec.at("procedure").as_string(), "four_deliberations_two_disclosures");
+
+  // A practical project of V1 (a rural area): exactly 50,000.00 needs no matter; one fen more
+  // does, and C1's matter does not cover V1.
+  ASSERT_TRUE(project(*e, kVillageStaff, "propose", 0, t, proposal("V1", "practical", "50000.00")).ok());
+  EXPECT_TRUE(project(*e, kVillageSecretary, "approve", 2, t + 60, approval()).ok());
+  ASSERT_TRUE(project(*e, kVillageStaff, "propose", 0, t, proposal("V1", "practical", "50000.01")).ok());
+  expect_error(project(*e, kVillageSecretary, "approve", 3, t + 60, approval()), absl::StatusCode::kInvalidArgument,
+               "goes through 四议两公开");
+  expect_error(project(*e, Actor{"d1", Role::kDistrictOfficer, "D"}, "approve", 3, t + 60, approval("M00000001")),
+               absl::StatusCode::kFailedPrecondition,
+               "matter M00000001 was decided for C1, which does not cover the project's unit V1");
+  // An urban practical project of any amount needs none, but a named matter is still checked:
+  // the council's concluded resolution is enough there; the unconcluded one is not.
+  ASSERT_TRUE(project(*e, kStaff, "propose", 0, t, proposal("C1", "practical", "900000.00")).ok());
+  expect_error(project(*e, kSecretary, "approve", 4, t + 60, approval("M00000002")), absl::StatusCode::kFailedPrecondition,
+               "is deliberating");
+  ASSERT_TRUE(project(*e, kSecretary, "approve", 4, t + 60, approval("M00000003")).ok());
+  loop_test::expect_replay_equal(*e, sink, "projects", {{"list", ""}});
+}
+
+// A project's needs: categories are the policy's petition categories; a named petition is one
+// the engine holds, raised inside the project's unit, lead unit or co-units.
+TEST(ProjectDecisions, NeedsNameThePolicysCategoriesAndPetitionsInScope) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  const PetitionId pid = petition_in_progress(*e, kT0, "路面破损");
+  auto view = e->get(pid);
+  ASSERT_TRUE(view.ok());
+  const std::string id = view->display_id;
+  const Before b = before(*e);
+  for (const auto& [needs, code, says] : std::vector<std::tuple<std::string, absl::StatusCode, std::string>>{
+           {R"([{"kind":"category","ref":"elderly_care"}])", absl::StatusCode::kInvalidArgument,
+            "field \"needs[0].ref\" \"elderly_care\" is not a petition category of the policy ("},
+           {R"([{"kind":"category","ref":"default"}])", absl::StatusCode::kInvalidArgument, "not a petition category"},
+           {R"([{"kind":"list","ref":"x"},{"kind":"petition","ref":"P09999999"}])", absl::StatusCode::kNotFound,
+            "field \"needs[1].ref\""},
+       }) {
+    expect_error(project(*e, kStaff, "propose", 0, kT0 + 60, proposal("C1", "practical", "100.00", needs)), code, says);
+    expect_unchanged(*e, b, needs);
+  }
+  // The petition was raised at C1's household H1: outside C3's project, inside C1's.
+  const std::string need = R"([{"kind":"petition","ref":")" + id + R"("},{"kind":"category","ref":"drains"}])";
+  expect_error(project(*e, Actor{"st3", Role::kStreetOfficer, "S2"}, "propose", 0, kT0 + 60,
+                       proposal("C3", "practical", "100.00", need)),
+               absl::StatusCode::kFailedPrecondition, "outside the project's unit, lead unit and co-units");
+  expect_unchanged(*e, b, "outside");
+  ASSERT_TRUE(project(*e, kStaff, "propose", 0, kT0 + 60, proposal("C1", "practical", "100.00", need)).ok());
+  loop_test::expect_replay_equal(*e, sink, "projects", {{"list", ""}});
 }
 
 }  // namespace

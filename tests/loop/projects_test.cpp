@@ -78,7 +78,7 @@ std::string state(const Engine& e, std::string_view loop, std::uint64_t id) {
 std::string proposal(std::string_view unit = "G111", std::string_view extra = "") {
   return std::string(R"({"unit":")") + std::string(unit) +
          R"(","kind":"practical","title":"高龄老人助餐点","lead_unit":"C11","co_units":["R1"],)"
-         R"("needs":[{"kind":"category","ref":"elderly_care"},{"kind":"list","ref":"八十岁以上老人吃饭难"}],)"
+         R"("needs":[{"kind":"category","ref":"elderly_meals"},{"kind":"list","ref":"八十岁以上老人吃饭难"}],)"
          R"("resources":[{"by":"R1","what":"营养配餐指导","month":3,"value":"3000.00"}],"budget":"50000.00",)"
          R"("rollup":"weighted","milestones":[{"name":"选址","weight":1},{"name":"建成开放","weight":3}],)"
          R"("due":"2026-06-30")" +

@@ -109,6 +109,34 @@ class ProjectsAndFund(unittest.TestCase):
         self.assertEqual([(x["code"], x["spend"], x["on"]) for x in f],
                          [("disclosure_taken_down_early", 2, "2026-03-17")])
 
+    def test_needs_and_the_deciding_matter_are_checked(self):
+        """Needs name the policy's petition categories; an approval naming a deliberation
+        matter is checked through the host; a village item above 50,000 yuan needs a
+        四议两公开 matter (project.decision). Refusals change nothing."""
+        snap, seq = self.e.snapshot(), self.e.last_seq
+        with self.assertRaises(jiceng.InvalidArgument) as cm:
+            self.e.projects.propose(STAFF, now=T0, unit="G111", kind="practical", title="助餐点", lead_unit="C11",
+                                    needs=[{"kind": "category", "ref": "elderly_care"}], rollup="equal",
+                                    milestones=[{"name": "建成"}], due="2026-06-30")
+        self.assertIn("needs[0].ref", str(cm.exception))
+        with self.assertRaises(jiceng.NotFound):
+            self.e.projects.propose(STAFF, now=T0, unit="G111", kind="practical", title="助餐点", lead_unit="C11",
+                                    needs=[{"kind": "petition", "ref": "P00000042"}], rollup="equal",
+                                    milestones=[{"name": "建成"}], due="2026-06-30")
+        self.assertEqual((self.e.snapshot(), self.e.last_seq), (snap, seq))
+        p = self.e.projects.propose(STAFF, now=T0, unit="G111", kind="village_plan", tier="基础", title="道路",
+                                    lead_unit="G111", budget=decimal.Decimal("50000.01"), rollup="equal",
+                                    milestones=[{"name": "建成"}], due="2026-06-30",
+                                    needs=[{"kind": "category", "ref": "elderly_meals"}])
+        snap, seq = self.e.snapshot(), self.e.last_seq
+        decision = dict(decided_by="社区党委会议", record="2026-3", decided_on="2026-03-02")
+        with self.assertRaises(jiceng.InvalidArgument) as cm:
+            self.e.projects.approve(SECRETARY, item=p.id, now=T0 + 60, **decision)
+        self.assertIn("四议两公开", str(cm.exception))
+        with self.assertRaises(jiceng.NotFound):
+            self.e.projects.approve(SECRETARY, item=p.id, now=T0 + 60, matter="M00000001", **decision)
+        self.assertEqual((self.e.snapshot(), self.e.last_seq), (snap, seq))
+
 
 if __name__ == "__main__":
     unittest.main()

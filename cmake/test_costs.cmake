@@ -6,7 +6,7 @@
 set(_jiceng_test_costs
   consumer=1300 install_quickstarts=300 demo=290 journal_demo_postgres=230 whatif=200 capi_abi=160
   demo_browser=160 journal=100 demo_cli=90 mediation_cli_journal=80 petition=70 capi_python=70
-  cli_exit_codes=65 bench_table=64 journal_postgres=50 kpi=26)
+  cli_exit_codes=65 bench_table=64 journal_postgres=50 kpi=26 province=20)
 foreach(_entry IN LISTS _jiceng_test_costs)
   string(REPLACE "=" ";" _pair "${_entry}")
   list(GET _pair 0 _name)

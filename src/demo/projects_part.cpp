@@ -146,7 +146,26 @@ class Year {
     return absl::OkStatus();
   }
 
+  // The year's petitions by the grid their location lies in (building or grid), in
+  // submission order: what a practical project answers (needs of kind petition).
+  std::map<std::string, std::vector<PetitionView>> petitions_by_grid() const {
+    std::map<std::string, int> grid_of;  // unit id → its grid (a grid itself, or a unit below one)
+    for (std::size_t u = 0; u < d_.units.size(); ++u) {
+      int x = static_cast<int>(u);
+      while (x >= 0 && d_.units[static_cast<std::size_t>(x)].type != UnitType::kGrid) x = d_.units[static_cast<std::size_t>(x)].parent;
+      if (x >= 0) grid_of.emplace(d_.units[u].id, x);
+    }
+    std::map<std::string, std::vector<PetitionView>> out;
+    for (PetitionId pid = 1;; ++pid) {
+      auto v = e_.get(pid);
+      if (!v.ok()) break;
+      if (auto g = grid_of.find(v->location_unit); g != grid_of.end()) out[id(g->second)].push_back(std::move(*v));
+    }
+    return out;
+  }
+
   absl::Status practical_projects() {
+    const auto petitions = petitions_by_grid();
     std::size_t n = 0;
     for (std::size_t gi = 0; gi < d_.grids.size(); ++gi) {
       const int grid = d_.grids[gi];
@@ -189,6 +208,22 @@ class Year {
           p["resources"] = json::array{json::object{{"by", id(by)},
                                                     {"what", "志愿服务与专业支持"},
                                                     {"month", static_cast<int>(china_date(proposed).month())}}};
+        }
+        // Every third project also answers the grid's latest petition submitted before it
+        // (its category with it): the loop checks the petition exists and lies in scope.
+        if (n % 3 == 0) {
+          if (auto it = petitions.find(g.id); it != petitions.end()) {
+            const PetitionView* last = nullptr;
+            for (const auto& v : it->second) {
+              if (v.submitted_at < proposed) last = &v;
+            }
+            if (last != nullptr) {
+              auto& needs = p.at("needs").as_array();
+              needs.push_back(json::object{{"kind", "petition"}, {"ref", last->display_id}});
+              needs[0].as_object()["ref"] = last->category;
+              ++petition_needs_;
+            }
+          }
         }
         auto item = must("projects", "propose", 0, worker, proposed, p);
         if (!item.ok()) continue;
@@ -587,6 +622,7 @@ class Year {
                           {"cross_area", std::move(cross)},
                           {"findings", std::move(fcounts)},
                           {"four_lists_sample", std::move(sample)},
+                          {"needs_petitions", petition_needs_},
                           {"village_plans", std::move(villages)},
                           {"four_two", four_two_min_fen_ < 0
                                            ? json::object{}
@@ -680,6 +716,7 @@ class Year {
   std::int64_t four_two_min_fen_;   // project.decision's 四议两公开 amount; -1: the set has none
   std::vector<std::pair<int, std::string>> planned_;  // villages planned: grid, tier
   std::int64_t matter_decided_ = 0, refused_without_matter_ = 0;
+  std::int64_t petition_needs_ = 0;  // practical projects naming a petition they answer
   std::set<std::string> four_two_matters_;
   Rng rng_;
   Rng notice_rng_{o_.seed ^ 0x4E4F'5449'4345'5321ull};  // apart, so the other draws stay as they were
@@ -793,6 +830,11 @@ std::string html(const json::object& report) {
         "公示中 %d 笔，未公示 %d 笔；提前撤下公示 %d 次（列为问题，须重新公示）。</p>\n",
         dd.at("disclosed").as_int64(), dd.at("posted").as_int64(),
         dd.at("not_posted").as_int64() + dd.at("taken_down").as_int64(), dd.at("taken_down_early").as_int64());
+  }
+  if (const auto* np = po.if_contains("needs_petitions"); np != nullptr && np->as_int64() > 0) {
+    h += absl::StrFormat(
+        "<p>便民实事项目的需求对应政策所列诉求类别；其中 %d 个项目同时载明所回应的具体诉求（经核对：诉求存在且位于项目所在范围内）。</p>\n",
+        np->as_int64());
   }
   // In a figure, which scrolls sideways on a narrow screen instead of widening the page.
   h += "<h3>经费按类别使用（万元）</h3>\n<figure>" + bars("chart-fund-categories", cats, " 万") + "</figure>\n";

@@ -242,6 +242,8 @@ TEST(DemoProjectsFund, AccountsBalanceOverspendsAreRareAndMissedReviewsShow) {
   EXPECT_EQ(vp.at("plan").as_object().at("pending").as_int64(), 127 - vp.at("planned").as_int64());
   EXPECT_EQ(vp.at("failing").as_int64(), 0);  // nothing is late within the first half year
   EXPECT_GT(vp.at("items").as_int64(), vp.at("items_done").as_int64());
+  // Every third practical project names a petition of its grid it answers (checked in scope).
+  EXPECT_GT(projects.at("needs_petitions").as_int64(), projects.at("grids").as_int64() / 6);
   // Village items above project.decision's amount are approved naming a concluded 四议两公开
   // matter of their community; approving one without it is refused.
   const json::object& four_two = projects.at("four_two").as_object();
@@ -254,7 +256,7 @@ TEST(DemoProjectsFund, AccountsBalanceOverspendsAreRareAndMissedReviewsShow) {
             vp.at("items").as_int64());  // the larger items are the villages' too
 
   for (const char* s : {"项目与为民服务专项经费", "经费按类别使用", "跨域项目", "城中村一村一策", "待核实",
-                        "每笔支出单独公示不少于15天", "提前撤下公示", "四议两公开数额"}) {
+                        "每笔支出单独公示不少于15天", "提前撤下公示", "四议两公开数额", "所回应的具体诉求"}) {
     EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
   }
 }

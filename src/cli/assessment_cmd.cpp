@@ -32,13 +32,22 @@ int list(const Options& o) {
   }
   const auto& s = r->as_object();
   std::cout << "物业服务企业信用考评 (" << (o.period.empty() ? std::string("all records") : o.period)
-            << "; base " << text(s, "base") << ", no floor)\n编号\t企业\t得分\t等级\t榜单\t加分\t扣分\t记录数\n";
+            << "; base " << text(s, "base") << ", no floor)\n编号\t企业\t得分\t等级\t榜单\t加分\t扣分\t记录数"
+            << "\t诉求\t办结率\t满意率\t超期率\n";
   for (const auto& c : s.at("companies").as_array()) {
     const auto& x = c.as_object();
     const std::string list = text(x, "list");
     std::cout << text(x, "company") << "\t" << text(x, "name") << "\t" << text(x, "score") << "\t" << text(x, "grade")
               << "\t" << (list == "red" ? "红榜" : list == "black" ? "黑榜" : "-") << "\t" << text(x, "good_points")
-              << "\t" << text(x, "bad_points") << "\t" << text(x, "records") << "\n";
+              << "\t" << text(x, "bad_points") << "\t" << text(x, "records");
+    // The petitions routed to the company's property branches (read from the engine's).
+    const auto& pet = x.at("petitions").as_object();
+    std::cout << "\t" << text(pet, "received");
+    for (const char* k : {"closed_percent", "satisfied_percent", "overdue_percent"}) {
+      const std::string v = text(pet, k);
+      std::cout << "\t" << (v.empty() ? "-" : v + "%");
+    }
+    std::cout << "\n";
   }
   return std::cout.good() ? kExitOk : kExitUsage;
 }

@@ -3,13 +3,12 @@
 // the grids it signed a tripartite agreement (三方协议) with; streets record good and bad
 // credit records on the projects in their area through the year, the district on the
 // companies; one company runs up deductions below zero. Each quarter that ends within the
-// year is assessed: the petitions routed to each company's property branch in that quarter
-// are counted from the engine's petitions as they stood on the assessment day (办结, 超期, 回访,
-// 满意: the KPI index of the branch, fed the events up to that time) and recorded, then the
-// red and black lists are published.
+// year is assessed: publishing its lists freezes each company's score and the figures of
+// the petitions routed to its property branch in that quarter, which the loop reads from the
+// engine's petitions (the demo's petition year is simulated before the loops run, so they
+// stand as at the year's end).
 #include "absl/strings/str_format.h"
 #include "demo/civic_timeline.hpp"
-#include "jiceng/kpi.hpp"
 #include "report/text.hpp"
 
 namespace jiceng::demo {
@@ -119,44 +118,12 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
     tl.add(open_at, [&cmd, quarters, qi, district, open_at, root] {
       (*quarters)[qi].id = cmd.run("open_period", 0, district, open_at, {{"unit", root}, {"period", (*quarters)[qi].label}});
     });
-    // Five days after the quarter: the petition figures, then the lists.
+    // Five days after the quarter: the lists, with the petition figures the loop reads.
     const Timestamp assess_at = std::min(span.end, (*quarters)[qi].end + 5 * 86400 + 10 * 3600);
-    tl.add(assess_at, [&cmd, &engine, &companies, quarters, qi, district, assess_at] {
+    tl.add(assess_at, [&cmd, quarters, qi, district, assess_at] {
       const Quarter& q = (*quarters)[qi];
       if (q.id == 0) return;
-      // The petitions as they stood at the assessment: the index fed the engine's events up
-      // to that time (the year's events come first in seq order, in time order).
-      KpiIndex index(engine);
-      for (std::uint64_t seq = 1, last = engine.last_seq(); seq <= last;) {
-        const std::vector<Event> evs = engine.events(seq, 4096);
-        if (evs.empty()) break;
-        bool past = false;
-        for (const Event& ev : evs) {
-          if (ev.petition != kNoPetition && ev.time > assess_at) {  // configuration events carry their own times
-            past = true;
-            break;
-          }
-          if (!index.ingest(ev).ok()) return;
-        }
-        if (past) break;
-        seq += evs.size();
-      }
-      auto period = parse_kpi_period(civic::format_day(civic::day_of(q.start)), civic::format_day(civic::day_of(q.end) - 1));
-      if (!period.ok()) return;
-      for (const auto& c : companies) {
-        if (c.id == 0) continue;
-        auto r = index.rollup(c.branch, *period);
-        if (!r.ok()) continue;
-        const KpiCounts& k = r->counts;
-        cmd.run("figures", q.id, district, assess_at,
-                {{"company", internal::cat("A", absl::StrFormat("%08d", c.id))},
-                 {"received", static_cast<std::int64_t>(k.received)},
-                 {"closed", static_cast<std::int64_t>(k.done)},
-                 {"overdue", static_cast<std::int64_t>(k.ever_overdue)},
-                 {"rated", static_cast<std::int64_t>(k.evaluated)},
-                 {"satisfied", static_cast<std::int64_t>(k.satisfied)}});
-      }
-      cmd.run("publish", q.id, district, assess_at + 3600, {{"note", internal::cat(q.label, " 物业服务企业红黑榜")}});
+      cmd.run("publish", q.id, district, assess_at, {{"note", internal::cat(q.label, " 物业服务企业红黑榜")}});
     });
   }
   JICENG_RETURN_IF_ERROR(tl.run(engine, span, false));
@@ -232,7 +199,7 @@ std::string html(const json::object& root) {
       "<h2>物业服务企业红黑榜</h2>\n<p>区住建部门登记物业服务企业", str(a, "companies"),
       "家；街道、区两级记录良好信息（加分）和不良信息（扣分）。信用分 = 基础分 + 各项分值之和，扣分不设下限。"
       "等级分档与红黑榜规则为政策数据（物业服务企业信用评价规则；苏州口径未核实，暂参照烟台2022年标准）。"
-      "诉求数据为按三方协议派至企业物业党支部的群众诉求。</p>\n");
+      "诉求数据为按三方协议派至企业物业党支部的群众诉求，由考评直接读取诉求记录（不由人工填报）。</p>\n");
   for (const auto& p : a.at("periods").as_array()) {
     const auto& x = p.as_object();
     const auto* r = x.if_contains("results");

@@ -16,9 +16,10 @@
 //    built-in figures are a comparator's (烟台 2022: AAA ≥ 85, AA ≥ 80, A ≥ 70, B ≥ 60, C
 //    below) and marked unverified.
 //  - The petition side: the company's 办结率, 满意率 and overdue rate over the property
-//    petitions routed to it under a tripartite agreement (三方协议), recorded per period by
-//    the unit that runs the assessment (the loop records the counts; the engine's petitions
-//    are where they are counted).
+//    petitions routed to it under a tripartite agreement (三方协议): those whose current unit
+//    is the property branch (物业党支部) serving one of its projects under an agreement on
+//    record in the org graph. The loop reads them from the engine's petitions through the
+//    host (query_loop "petition" "counts"), never from a payload, so no one types them in.
 // Items: companies (在册), credit records (已记录 → 已撤销) and assessment periods (考评中 →
 // 已公布). Publishing freezes the period's scores, grades and lists into the event itself.
 #include <algorithm>
@@ -182,34 +183,6 @@ absl::Status set_period(LoopCall& c) {
   d["period"] = p.label;
   d["start"] = p.start;
   d["end"] = p.end;
-  d["figures"] = json::object();
-  return absl::OkStatus();
-}
-
-// Petition figures of one company for the period: counts, each within its whole.
-absl::Status figures_valid(const LoopCall& c) {
-  JICENG_RETURN_IF_ERROR(
-      civic::only_fields(c, {"company", "received", "closed", "overdue", "rated", "satisfied", "note"}));
-  JICENG_ASSIGN_OR_RETURN(auto company, required_string(c, "company", 32));
-  JICENG_ASSIGN_OR_RETURN(std::int64_t received, civic::int_in(c, "received", 0, 100'000'000));
-  JICENG_ASSIGN_OR_RETURN(std::int64_t closed, civic::int_in(c, "closed", 0, received));
-  (void)closed;
-  JICENG_RETURN_IF_ERROR(civic::int_in(c, "overdue", 0, received).status());
-  JICENG_ASSIGN_OR_RETURN(std::int64_t rated, civic::int_in(c, "rated", 0, received));
-  JICENG_RETURN_IF_ERROR(civic::int_in(c, "satisfied", 0, rated).status());
-  JICENG_RETURN_IF_ERROR(civic::optional_string(c, "note", 2000).status());
-  if (c.item->data.at("figures").as_object().contains(jv(company))) {
-    return absl::AlreadyExistsError(cat(where(c), ": the petition figures of ", company, " are already recorded"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status set_figures(LoopCall& c) {
-  json::object f;
-  for (const char* k : {"received", "closed", "overdue", "rated", "satisfied", "note"}) {
-    if (const auto* v = c.input.if_contains(k)) f[k] = *v;
-  }
-  c.target->data["figures"].as_object()[c.input.at("company").as_string()] = std::move(f);
   return absl::OkStatus();
 }
 
@@ -243,7 +216,7 @@ constexpr LoopState kStates[] = {
 };
 constexpr LoopEventType kEvents[] = {
     {"register_company", "企业登记"}, {"set_projects", "服务项目"}, {"record", "信用记录"}, {"revoke", "撤销记录"},
-    {"open_period", "开启考评"},      {"figures", "诉求数据"},     {"publish", "公布红黑榜"},
+    {"open_period", "开启考评"},      {"publish", "公布红黑榜"},
 };
 constexpr LoopRow kRows[] = {
     {"", "register_company", "listed", kUpper, kUnit, "company_valid", &company_valid, "set_company", &set_company},
@@ -252,7 +225,6 @@ constexpr LoopRow kRows[] = {
     {"", "record", "recorded", kUpper, kUnit, "record_valid", &record_valid, "set_record", &set_record},
     {"recorded", "revoke", "revoked", kUpper, kUnit, "reason_valid", &reason_valid, "set_revoked", &set_revoked},
     {"", "open_period", "open", kUpper, kUnit, "period_valid", &period_valid, "set_period", &set_period},
-    {"open", "figures", "open", kUpper, kUnit, "figures_valid", &figures_valid, "set_figures", &set_figures},
     {"open", "publish", "published", kUpper, kUnit, "publish_valid", &publish_valid, "set_published", &set_published},
 };
 constexpr LoopTable kTable{kLoop, "考评", "A", kStates, kEvents, kRows};
@@ -293,7 +265,7 @@ class AssessmentLoop final : public TableLoop {
                                               " is already registered as ", display_item_id(kTable, o.id)));
         }
       }
-    } else if (e.event == "record" || e.event == "figures") {
+    } else if (e.event == "record") {
       const std::string cid = str_of(d, "company");
       const LoopItem* co = company(cid);
       if (co == nullptr) {
@@ -301,12 +273,7 @@ class AssessmentLoop final : public TableLoop {
       }
       // The canonical id, whatever form the command named it in.
       d["company"] = display_item_id(kTable, co->id);
-      if (e.event == "figures" && item(e.item) &&
-          item(e.item)->data.at("figures").as_object().contains(jv(display_item_id(kTable, co->id)))) {
-        return absl::AlreadyExistsError(cat(where_, ": the petition figures of ", display_item_id(kTable, co->id),
-                                            " are already recorded"));
-      }
-      if (e.event == "record" && d.contains("project")) {
+      if (d.contains("project")) {
         const std::string project = str_of(d, "project");
         bool serves = false;
         for (const auto& p : co->data.at("projects").as_array()) serves = serves || sv(p.as_string()) == project;
@@ -329,8 +296,7 @@ class AssessmentLoop final : public TableLoop {
       const LoopItem* p = item(e.item);
       if (p == nullptr) return absl::NotFoundError(cat(where_, ": no such period"));
       JICENG_ASSIGN_OR_RETURN(json::object results,
-                              compute(host, p->unit, int_at(p->data, "start"), int_at(p->data, "end"),
-                                      &p->data.at("figures").as_object(), where_));
+                              compute(host, p->unit, int_at(p->data, "start"), int_at(p->data, "end"), where_));
       d["results"] = std::move(results);
       e.data = canonical_json(v);
     }
@@ -351,11 +317,30 @@ class AssessmentLoop final : public TableLoop {
     return false;
   }
 
+  // The property branches a company's petitions are routed to: for each project, the branch
+  // serving it under a tripartite agreement on record (a project that is itself a property
+  // branch stands for itself); each once, in project order.
+  static std::vector<std::string> branches_of(const LoopHost& host, const LoopItem& co) {
+    const OrgGraph& org = host.org();
+    std::vector<std::string> out;
+    for (const auto& p : co.data.at("projects").as_array()) {
+      const auto u = org.find(sv(p.as_string()));
+      if (!u) continue;
+      std::optional<UnitIndex> b =
+          org.kind(*u) == UnitKind::kPropertyBranch ? std::optional<UnitIndex>(*u) : org.serving_property_branch(*u);
+      if (!b) continue;
+      std::string id(org.id(*b));
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+    }
+    return out;
+  }
+
   // Scores of the companies registered at `unit` or below, from the records made in
   // [start, end) and not revoked: score = base + Σ points, no floor, no cap; each project's
-  // score likewise from the records naming it.
+  // score likewise from the records naming it. Each company's petition figures: the
+  // petitions submitted in [start, end) now at its branches, as the engine holds them.
   absl::StatusOr<json::object> compute(const LoopHost& host, std::string_view unit, std::int64_t start,
-                                       std::int64_t end, const json::object* figures, std::string_view who) const {
+                                       std::int64_t end, std::string_view who) const {
     JICENG_ASSIGN_OR_RETURN(auto rule, credit_rule(host.policy(), who));
     const std::int64_t base = rule.at("base").as_int64();
     const auto root = host.org().find(unit);
@@ -382,6 +367,30 @@ class AssessmentLoop final : public TableLoop {
       ++t.records;
       if (it.data.contains("project")) t.projects[str_of(it.data, "project")] += pts;
     }
+    // One pass over the petitions for every company's branches.
+    std::map<std::uint64_t, std::vector<std::string>> branches;
+    json::array all_branches;
+    for (const auto& [id, t] : tally) {
+      branches[id] = branches_of(host, *item(id));
+      for (const auto& b : branches[id]) {
+        if (std::find(all_branches.begin(), all_branches.end(), json::value(b)) == all_branches.end()) {
+          all_branches.push_back(json::value(b));
+        }
+      }
+    }
+    json::object counts;
+    if (!all_branches.empty()) {
+      JICENG_ASSIGN_OR_RETURN(
+          std::string got,
+          host.query_loop("petition", "counts",
+                          json::serialize(json::object{{"units", all_branches}, {"from", start}, {"to", end}})));
+      json::error_code ec;
+      json::value v = json::parse(got, ec);
+      if (ec || !v.is_object() || !v.as_object().contains("units")) {
+        return absl::InternalError(cat(who, ": the host's petition counts are not {\"units\": {...}}"));
+      }
+      counts = std::move(v.as_object()["units"].as_object());
+    }
     json::array rows, red, black;
     for (const auto& [id, t] : tally) {
       const LoopItem& co = *item(id);
@@ -401,16 +410,17 @@ class AssessmentLoop final : public TableLoop {
       json::object row{{"company", cid},     {"name", co.data.at("name")}, {"score", score},
                        {"grade", grade},     {"list", list},               {"good_points", t.good},
                        {"bad_points", t.bad}, {"records", t.records},      {"projects", std::move(projects)}};
-      if (figures != nullptr) {
-        if (const auto* f = figures->if_contains(jv(cid))) {
-          const auto& fo = f->as_object();
-          json::object fig = fo;
-          fig["closed_percent"] = civic::percent(int_at(fo, "closed"), int_at(fo, "received"));
-          fig["satisfied_percent"] = civic::percent(int_at(fo, "satisfied"), int_at(fo, "rated"));
-          fig["overdue_percent"] = civic::percent(int_at(fo, "overdue"), int_at(fo, "received"));
-          row["petitions"] = std::move(fig);
-        }
+      json::object fig{{"received", 0}, {"closed", 0}, {"overdue", 0}, {"rated", 0}, {"satisfied", 0}};
+      json::array bs;
+      for (const auto& b : branches[id]) {
+        bs.push_back(json::value(b));
+        for (auto& kv : fig) kv.value() = kv.value().as_int64() + int_at(counts.at(jv(b)).as_object(), sv(kv.key()));
       }
+      fig["closed_percent"] = civic::percent(int_at(fig, "closed"), int_at(fig, "received"));
+      fig["satisfied_percent"] = civic::percent(int_at(fig, "satisfied"), int_at(fig, "rated"));
+      fig["overdue_percent"] = civic::percent(int_at(fig, "overdue"), int_at(fig, "received"));
+      fig["branches"] = std::move(bs);
+      row["petitions"] = std::move(fig);
       if (list == "red") red.push_back(json::value(cid));
       if (list == "black") black.push_back(json::value(cid));
       rows.push_back(std::move(row));
@@ -461,7 +471,7 @@ class AssessmentLoop final : public TableLoop {
         if (host.org().level(u) == 0 && tree_level_of(host.org().kind(u))) unit = std::string(host.org().id(u));
       }
     }
-    JICENG_ASSIGN_OR_RETURN(json::object r, compute(host, unit, start, end, nullptr, where_));
+    JICENG_ASSIGN_OR_RETURN(json::object r, compute(host, unit, start, end, where_));
     return canonical_json(r);
   }
 

@@ -381,8 +381,10 @@ struct Engine::Impl {
   // --- loops (engine.cpp) ---
   Loop* find_loop(std::string_view name) const;
   /// The petitions as a hosted loop may query them (LoopHost::query_loop "petition"):
-  /// `get` {"id": "P00000042"}. In host_query.cpp, which keeps Boost.JSON out of engine.cpp.
+  /// `get` {"id": "P00000042"}, `counts` {units, from?, to?}. In host_query.cpp, which keeps Boost.JSON out of engine.cpp.
   absl::StatusOr<std::string> petition_query(std::string_view name, std::string_view params) const;
+  /// `counts` {units, from?, to?}: the petitions of each unit's subtree (host_query.cpp).
+  absl::StatusOr<std::string> petition_counts(std::string_view params) const;
   /// LoopHost::hold_petition (hold) and release_petition (!hold), from a loop's action.
   absl::Status referral_hold(std::string_view petition, bool hold, Timestamp now);
   /// Records and applies one loop event (the host's side of a loop command).

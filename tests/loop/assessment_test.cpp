@@ -3,6 +3,7 @@
 // petition figures, role × scope cells, bad input that changes nothing, replay and snapshots.
 #include <gtest/gtest.h>
 
+#include "jiceng/kpi.hpp"
 #include "loop/commitments_loop.hpp"
 #include "loop/civic_fixture.hpp"
 
@@ -101,6 +102,94 @@ TEST(Assessment, ScoresAreBasePlusTheSumWithNoFloorAndListsFollowTheBands) {
   expect_replay_equal(*e, sink, kLoopName, {{"scores", ""}, {"scores", R"({"period":"2026Q3"})"}, {"companies", ""}});
 }
 
+// A property petition at `grid`, dispatched by the community to `unit` and signed there.
+PetitionId routed_petition(Engine& e, std::string_view grid, std::string_view unit, Timestamp t) {
+  EventPayload sub;
+  sub.petitioner = "R1";
+  sub.category = "property";
+  sub.location = std::string(grid);
+  static int n = 0;  // a text of its own: a repeat of the same text would be a duplicate
+  sub.text = internal::cat("电梯故障 ", ++n, " 号楼");
+  auto pid = e.submit(Actor{"R1", Role::kResident, ""}, sub, t);
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (!pid.ok()) return kNoPetition;
+  EXPECT_TRUE(e.accept(kStaff, *pid, t).ok());
+  EXPECT_TRUE(e.dispatch(kStaff, *pid, unit, false, t).ok());
+  const Actor handler{"pb", Role::kPropertyCompany, std::string(unit)};
+  auto signed_ = e.sign(unit == "PB1" ? handler : kStaff, *pid, t);
+  EXPECT_TRUE(signed_.ok()) << signed_;
+  return *pid;
+}
+
+const Actor kCompanyHand{"pb", Role::kPropertyCompany, "PB1"};
+const Actor kResidentR1{"R1", Role::kResident, ""};
+
+json::object petitions_of(const Engine& e, std::string_view params) {
+  return company_row(query(e, kLoopName, "scores", params), "A00000001").at("petitions").as_object();
+}
+
+// The company's petition figures are read from the engine's petitions: those at the property
+// branch serving its projects under a tripartite agreement (PB1 for G111, G112), submitted in
+// the period; they follow every change of a petition and agree with the KPIs of the branch.
+TEST(Assessment, PetitionFiguresFollowThePetitionsRoutedToTheCompany) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyB).ok());
+  const char* q3 = R"({"period":"2026Q3"})";
+  auto none = petitions_of(*e, q3);
+  EXPECT_EQ(none.at("received").as_int64(), 0);
+  EXPECT_EQ(none.at("closed_percent").as_string(), "");  // no petitions, no rate
+  EXPECT_EQ(json::serialize(none.at("branches")), R"(["PB1"])");
+  const PetitionId p1 = routed_petition(*e, "G111", "PB1", kQ3);
+  const PetitionId p2 = routed_petition(*e, "G112", "PB1", kQ3 + 60);
+  routed_petition(*e, "G112", "G112", kQ3 + 120);  // handled by the grid, not the company
+  routed_petition(*e, "G111", "PB1", kQ4);         // the next quarter
+  auto f = petitions_of(*e, q3);
+  EXPECT_EQ(f.at("received").as_int64(), 2);
+  EXPECT_EQ(f.at("closed").as_int64(), 0);
+  EXPECT_EQ(f.at("closed_percent").as_string(), "0.00");
+  ASSERT_TRUE(e->resolve(kCompanyHand, p1, "已修复", kQ3 + 3600).ok());
+  EXPECT_EQ(petitions_of(*e, q3).at("closed_percent").as_string(), "50.00");
+  ASSERT_TRUE(e->evaluate(kResidentR1, p1, Evaluation{true, true, Satisfaction::kSatisfied}, kQ3 + 7200).ok());
+  ASSERT_TRUE(e->resolve(kCompanyHand, p2, "已修复", kQ3 + 7200).ok());
+  ASSERT_TRUE(e->evaluate(kResidentR1, p2, Evaluation{true, false, Satisfaction::kUnsatisfied}, kQ3 + 7300).ok());
+  f = petitions_of(*e, q3);
+  EXPECT_EQ(f.at("closed").as_int64(), 2);
+  EXPECT_EQ(f.at("rated").as_int64(), 2);
+  EXPECT_EQ(f.at("satisfied").as_int64(), 1);
+  EXPECT_EQ(f.at("satisfied_percent").as_string(), "50.00");
+  EXPECT_EQ(f.at("overdue_percent").as_string(), "0.00");
+  // Before anything leaves the branch: the same counts as the branch's KPIs over the quarter.
+  auto period = parse_kpi_period("2026-07-01", "2026-09-30");
+  ASSERT_TRUE(period.ok());
+  auto kpi = compute_kpis(*e, "PB1", *period);
+  ASSERT_TRUE(kpi.ok()) << kpi.status();
+  EXPECT_EQ(f.at("received").as_int64(), static_cast<std::int64_t>(kpi->counts.received));
+  EXPECT_EQ(f.at("closed").as_int64(), static_cast<std::int64_t>(kpi->counts.done));
+  EXPECT_EQ(f.at("overdue").as_int64(), static_cast<std::int64_t>(kpi->counts.ever_overdue));
+  EXPECT_EQ(f.at("rated").as_int64(), static_cast<std::int64_t>(kpi->counts.evaluated));
+  EXPECT_EQ(f.at("satisfied").as_int64(), static_cast<std::int64_t>(kpi->counts.satisfied));
+  // A petition left undone past its deadline: the clock marks it overdue (and the ladder
+  // takes it up the hierarchy); it stays in the company's figures, and the rate follows.
+  const PetitionId late = routed_petition(*e, "G111", "PB1", kQ3 + 86400);
+  ASSERT_TRUE(e->tick(kQ3 + 40 * 86400).ok());
+  f = petitions_of(*e, q3);
+  EXPECT_EQ(f.at("received").as_int64(), 3);
+  EXPECT_EQ(f.at("overdue").as_int64(), 1);
+  EXPECT_EQ(f.at("overdue_percent").as_string(), "33.33");
+  EXPECT_TRUE(e->get(late)->ever_overdue);
+  // Without a period: every petition at the branch; company B serves no branch.
+  EXPECT_EQ(petitions_of(*e, "").at("received").as_int64(), 4);
+  auto b = company_row(query(*e, kLoopName, "scores", q3), "A00000002").at("petitions").as_object();
+  EXPECT_EQ(b.at("received").as_int64(), 0);
+  EXPECT_TRUE(b.at("branches").as_array().empty());
+  // A payload cannot bring figures of its own: there is no such event any more.
+  auto typed = cmd(*e, "figures", 0, kDistrict, kQ4, R"({"company":"A00000001","received":40})");
+  EXPECT_FALSE(typed.ok());
+  expect_replay_equal(*e, sink, kLoopName, {{"scores", q3}, {"scores", ""}});
+}
+
 TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
   VectorSink sink;
   auto e = make_engine(&sink);
@@ -111,22 +200,21 @@ TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
   ASSERT_TRUE(cmd(*e, "record", 0, kStreet, kQ3 + 1, record("S1", "A00000001", 3, "G112")).ok());
   ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ3 + 2, record("D", "A00000002", -45)).ok());
   ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4, record("D", "A00000002", -500)).ok());  // next quarter
-  ASSERT_TRUE(cmd(*e, "figures", p->item, kDistrict, kQ4,
-                  R"({"company":"A00000001","received":40,"closed":38,"overdue":3,"rated":30,"satisfied":28})")
-                  .ok());
-  ASSERT_TRUE(cmd(*e, "figures", p->item, kDistrict, kQ4,
-                  R"({"company":"A00000002","received":0,"closed":0,"overdue":0,"rated":0,"satisfied":0})")
-                  .ok());
+  const PetitionId p1 = routed_petition(*e, "G111", "PB1", kQ3 + 10);
+  ASSERT_TRUE(e->resolve(kCompanyHand, p1, "已处理", kQ3 + 3600).ok());
+  ASSERT_TRUE(e->evaluate(kResidentR1, p1, Evaluation{true, true, Satisfaction::kSatisfied}, kQ3 + 7200).ok());
+  routed_petition(*e, "G112", "PB1", kQ3 + 20);
   // Not before the period ends (the first second of 2026-10-01, China time).
   const Observed before = state_of(*e, kLoopName);
   auto early = cmd(*e, "publish", p->item, kDistrict, at("2026-10-01") - 1);
-  EXPECT_EQ(early.status().code(), absl::StatusCode::kInvalidArgument);  // before the item's last event (kQ4)
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
   auto early2 = cmd(*e, "open_period", 0, kDistrict, kQ3, R"({"unit":"S1","period":"2026Q4"})");
   ASSERT_TRUE(early2.ok());
   auto not_ended = cmd(*e, "publish", early2->item, kDistrict, kQ4 + 5);
   EXPECT_EQ(not_ended.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(not_ended.status().message().find("2026Q4 has not ended"), std::string::npos);
   EXPECT_EQ(state_of(*e, kLoopName).seq, before.seq + 1);
+  ASSERT_TRUE(e->tick(kQ4 + 6).ok());  // marks the second petition overdue
   ASSERT_TRUE(cmd(*e, "publish", p->item, kDistrict, kQ4 + 10, R"({"note":"第三季度红黑榜"})").ok());
   auto item = query(*e, kLoopName, "get", "{\"item\":" + std::to_string(p->item) + "}");
   EXPECT_EQ(item["state"].as_string(), "published");
@@ -137,9 +225,10 @@ TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
   auto a = company_row(res, "A00000001");
   EXPECT_EQ(a.at("score").as_int64(), 103);
   const auto& pet = a.at("petitions").as_object();
-  EXPECT_EQ(pet.at("closed_percent").as_string(), "95.00");
-  EXPECT_EQ(pet.at("satisfied_percent").as_string(), "93.33");
-  EXPECT_EQ(pet.at("overdue_percent").as_string(), "7.50");
+  EXPECT_EQ(pet.at("received").as_int64(), 2);
+  EXPECT_EQ(pet.at("closed_percent").as_string(), "50.00");
+  EXPECT_EQ(pet.at("satisfied_percent").as_string(), "100.00");
+  EXPECT_EQ(pet.at("overdue_percent").as_string(), "50.00");  // the second one, undone past its deadline
   auto b = company_row(res, "A00000002");
   EXPECT_EQ(b.at("score").as_int64(), 55);  // the Q4 −500 is not in Q3
   EXPECT_EQ(b.at("petitions").as_object().at("closed_percent").as_string(), "");  // no petitions, no rate
@@ -147,22 +236,34 @@ TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
   EXPECT_EQ(res.at("companies").as_array()[0].as_object().at("company").as_string(), "A00000001");
   auto periods = query(*e, kLoopName, "periods");
   EXPECT_EQ(periods["periods"].as_array().size(), 2u);
-  // The published lists are frozen in the event: records made later do not change them.
+  // The published lists are frozen in the event: records made and petitions answered later
+  // do not change them (the live scores do).
   ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ4 + 20, record("D", "A00000001", -90)).ok());
+  {
+    const std::string holder = e->get(p1 + 1)->current_unit;  // the ladder took it up
+    const Actor holder_actor{"h", holder == "C11" ? Role::kCommunityStaff : Role::kStreetOfficer, holder};
+    ASSERT_TRUE(e->sign(holder_actor, p1 + 1, kQ4 + 30).ok());
+    auto done = e->resolve(holder_actor, p1 + 1, "已处理", kQ4 + 30);
+    ASSERT_TRUE(done.ok()) << holder << ": " << done;
+  }
   auto again = query(*e, kLoopName, "get", "{\"item\":" + std::to_string(p->item) + "}");
   EXPECT_EQ(json::serialize(again["data"].as_object().at("results")), json::serialize(json::value(res)));
+  EXPECT_EQ(petitions_of(*e, R"({"period":"2026Q3"})").at("closed_percent").as_string(), "100.00");
   expect_replay_equal(*e, sink, kLoopName, {{"periods", ""}, {"get", "{\"item\":" + std::to_string(p->item) + "}"}});
-  // The publish event with another list does not replay.
+  // The publish event with another list, or other petition figures, does not replay.
   std::size_t index = sink.all.size();
   for (std::size_t i = 0; i < sink.all.size(); ++i) {
     if (sink.all[i].payload.document.find("\"event\":\"publish\"") != std::string::npos) index = i;
   }
   ASSERT_LT(index, sink.all.size());
-  std::string forged = sink.all[index].payload.document;
-  const std::string black = "\"black\":[\"A00000002\"]";
-  ASSERT_NE(forged.find(black), std::string::npos) << forged;
-  forged.replace(forged.find(black), black.size(), "\"black\":[]");
-  EXPECT_EQ(replay_tampered(sink, index, forged).code(), absl::StatusCode::kDataLoss);
+  auto forge = [&](const std::string& from, const std::string& to) {
+    std::string forged = sink.all[index].payload.document;
+    EXPECT_NE(forged.find(from), std::string::npos) << forged;
+    if (forged.find(from) != std::string::npos) forged.replace(forged.find(from), from.size(), to);
+    return replay_tampered(sink, index, forged).code();
+  };
+  EXPECT_EQ(forge("\"black\":[\"A00000002\"]", "\"black\":[]"), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(forge("\"received\":2", "\"received\":40"), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(replay_tampered(sink, index, sink.all[index].payload.document).ok());
 }
 
@@ -219,16 +320,6 @@ TEST(Assessment, BadInputIsAClearErrorAndChangesNothing) {
        absl::StatusCode::kInvalidArgument, "is not a quarter like 2026Q3"},
       {"a period twice", cmd(*e, "open_period", 0, kDistrict, t, R"({"unit":"D","period":"2026Q3"})").status(),
        absl::StatusCode::kAlreadyExists, "already A00000002"},
-      {"closed above received",
-       cmd(*e, "figures", p->item, kDistrict, t,
-           R"({"company":"A00000001","received":5,"closed":6,"overdue":0,"rated":0,"satisfied":0})")
-           .status(),
-       absl::StatusCode::kInvalidArgument, "\"closed\" must be an integer from 0 to 5"},
-      {"figures of an unknown company",
-       cmd(*e, "figures", p->item, kDistrict, t,
-           R"({"company":"A00000007","received":5,"closed":5,"overdue":0,"rated":0,"satisfied":0})")
-           .status(),
-       absl::StatusCode::kNotFound, "A00000007"},
       {"a score query for a month", e->query(kLoopName, "scores", R"({"period":"2026-08"})").status(),
        absl::StatusCode::kInvalidArgument, "not a quarter"},
   };
@@ -286,12 +377,9 @@ TEST(Assessment, RoleAndScopeCellsFollowTheTable) {
     if (ev == "record") return record("S1", "A00000001", -5, "G111");
     if (ev == "revoke") return R"({"reason":"复核"})";
     if (ev == "open_period") return R"({"unit":"S1","period":"2026Q4"})";
-    if (ev == "figures") {
-      return R"({"company":"A00000001","received":5,"closed":5,"overdue":0,"rated":2,"satisfied":2})";
-    }
     return "";
   };
-  EXPECT_EQ(check_cells(assessment_table(), prepare, payload, t), 7 * 10 * 6);
+  EXPECT_EQ(check_cells(assessment_table(), prepare, payload, t), 6 * 10 * 6);
 }
 
 }  // namespace

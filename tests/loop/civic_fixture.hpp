@@ -19,7 +19,8 @@
 
 namespace jiceng::civic_test {
 
-// D → S1 {C11 {G111, G112}, C12}, S2 {C21 {G211}}; members m1, m2 at C11, m3 at C21.
+// D → S1 {C11 {G111, G112, PB1}, C12}, S2 {C21 {G211}}; members m1, m2 at C11, m3 at C21;
+// the property branch PB1 serves G111 and G112 under tripartite agreements (三方协议).
 inline constexpr const char* kOrg = R"({"schema": "urban_grid", "units": [
  {"id": "D", "name": "吴中区委", "level": 0, "kind": "district_committee"},
  {"id": "S1", "name": "长桥街道", "level": 1, "kind": "street_committee", "parent": "D"},
@@ -29,13 +30,16 @@ inline constexpr const char* kOrg = R"({"schema": "urban_grid", "units": [
  {"id": "C21", "name": "丙社区", "level": 2, "kind": "community_committee", "parent": "S2"},
  {"id": "G111", "name": "一网格", "level": 3, "kind": "grid_branch", "parent": "C11"},
  {"id": "G112", "name": "二网格", "level": 3, "kind": "grid_branch", "parent": "C11"},
- {"id": "G211", "name": "三网格", "level": 3, "kind": "grid_branch", "parent": "C21"}],
+ {"id": "G211", "name": "三网格", "level": 3, "kind": "grid_branch", "parent": "C21"},
+ {"id": "PB1", "name": "甲物业党支部", "level": 3, "kind": "property_branch", "parent": "C11"}],
+ "links": [{"type": "serves", "from": "PB1", "to": "G111", "tripartite_agreement": true},
+           {"type": "serves", "from": "PB1", "to": "G112", "tripartite_agreement": true}],
  "members": [{"id": "m1", "name": "张三", "party_member": true, "org_unit": "C11"},
              {"id": "m2", "name": "李四", "party_member": true, "org_unit": "C11"},
              {"id": "m3", "name": "王五", "party_member": false}]})";
 
 inline const std::map<std::string, std::string> kParent = {{"S1", "D"},   {"S2", "D"},   {"C11", "S1"},  {"C12", "S1"},
-                                                           {"C21", "S2"}, {"G111", "C11"}, {"G112", "C11"}, {"G211", "C21"}};
+                                                           {"C21", "S2"}, {"G111", "C11"}, {"G112", "C11"}, {"G211", "C21"}, {"PB1", "C11"}};
 inline bool ancestor_or_self(std::string a, std::string u) {
   for (;;) {
     if (a == u) return true;

@@ -14,7 +14,9 @@ ORG = {"schema": "urban_grid", "units": [
     {"id": "S1", "name": "一街道", "level": 1, "kind": "street_committee", "parent": "D"},
     {"id": "C11", "name": "龙桥社区", "level": 2, "kind": "community_committee", "parent": "S1"},
     {"id": "C12", "name": "乙社区", "level": 2, "kind": "community_committee", "parent": "S1"},
-    {"id": "G111", "name": "一网格", "level": 3, "kind": "grid_branch", "parent": "C11"}],
+    {"id": "G111", "name": "一网格", "level": 3, "kind": "grid_branch", "parent": "C11"},
+    {"id": "PB1", "name": "甲物业党支部", "level": 3, "kind": "property_branch", "parent": "C11"}],
+    "links": [{"type": "serves", "from": "PB1", "to": "G111", "tripartite_agreement": True}],
     "members": [{"id": "m1", "name": "张三", "party_member": True, "org_unit": "C11"}]}
 T0 = dt.datetime(2026, 10, 8, 9, 0, tzinfo=jiceng.CST)
 SEC = Actor("sec1", Role.COMMUNITY_SECRETARY, "C11")
@@ -106,13 +108,28 @@ class AssessmentTest(unittest.TestCase):
             self.assertEqual(s["black"], [co.id])
             self.assertEqual(a.companies()[0]["projects"], ["G111"])
             p = a.open_period(DISTRICT, now=T0, unit="D", period="2026Q4")
-            a.figures(DISTRICT, item=p.item, now=T0, company=co.id, received=20, closed=18, overdue=2, rated=15,
-                      satisfied=12)
+            # The petition figures are read from the petitions routed to the company's branch.
+            resident = Actor("R1", Role.RESIDENT)
+            handler = Actor("pb", Role.PROPERTY_COMPANY, "PB1")
+            ids = []
+            for k in range(2):
+                pid = e.submit(resident, location="G111", category="property", text=f"电梯故障 {k} 号楼", now=T0)
+                e.accept(STAFF, pid, now=T0)
+                e.dispatch(STAFF, pid, "PB1", now=T0)
+                e.sign(handler, pid, now=T0)
+                ids.append(pid)
+            self.assertEqual(a.scores(period="2026Q4")["companies"][0]["petitions"]["closed_percent"], "0.00")
+            e.resolve(handler, ids[0], "已修复", now=T0 + dt.timedelta(hours=1))
+            e.evaluate(resident, ids[0], now=T0 + dt.timedelta(hours=2))
+            live = a.scores(period="2026Q4")["companies"][0]["petitions"]
+            self.assertEqual((live["received"], live["closed_percent"], live["satisfied_percent"]),
+                             (2, "50.00", "100.00"))
+            self.assertEqual(live["branches"], ["PB1"])
             a.publish(DISTRICT, item=p.item, now=dt.datetime(2027, 1, 2, tzinfo=jiceng.CST))
             self.assertEqual(a.periods()[0]["black"], [co.id])
             row = a.get(p.item)["data"]["results"]["companies"][0]
-            self.assertEqual(row["petitions"]["closed_percent"], "90.00")
-            self.assertEqual(row["petitions"]["satisfied_percent"], "80.00")
+            self.assertEqual(row["petitions"]["closed_percent"], "50.00")
+            self.assertFalse(hasattr(a, "figures"))  # no payload brings figures of its own
 
     def test_unknown_company_changes_nothing(self):
         with engine() as e:

@@ -2,11 +2,12 @@
 // property companies behind the district's property branches (物业公司党支部), each serving
 // the grids it signed a tripartite agreement (三方协议) with; streets record good and bad
 // credit records on the projects in their area through the year, the district on the
-// companies; one company runs up deductions below zero. Each quarter that ends within the
-// year is assessed: publishing its lists freezes each company's score and the figures of
-// the petitions routed to its property branch in that quarter, which the loop reads from the
-// engine's petitions (the demo's petition year is simulated before the loops run, so they
-// stand as at the year's end).
+// companies; one company runs up deductions below zero; now and then a record is amended,
+// once one is revoked. Each quarter that ends within the year is closed by the clock: the
+// close freezes each company's score, its place on the standing black list and the figures
+// of the petitions routed to its property branch in that quarter, which the loop reads from
+// the engine's petitions (the demo's petition year is simulated before the loops run, so
+// they stand as at the year's end).
 #include "absl/strings/str_format.h"
 #include "demo/civic_timeline.hpp"
 #include "report/text.hpp"
@@ -71,6 +72,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
   // Credit records through the year: streets on the projects in their area, the district on
   // the company. The last company is the one that runs below zero.
   const std::size_t worst = companies.empty() ? 0 : companies.size() - 1;
+  std::int64_t amended = 0, revoked = 0;
   for (std::size_t i = 0; i < companies.size(); ++i) {
     const int records = i == worst ? 14 : rng.range(6, 14);
     for (int k = 0; k < records; ++k) {
@@ -88,11 +90,29 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
         p["unit"] = street;
         p["project"] = d.units[static_cast<std::size_t>(g)].id;
       }
-      tl.add(t, [&cmd, &companies, i, who, t, p]() mutable {
+      auto rid = std::make_shared<std::uint64_t>(0);
+      tl.add(t, [&cmd, &companies, i, who, t, p, rid]() mutable {
         if (companies[i].id == 0) return;
         p["company"] = internal::cat("A", absl::StrFormat("%08d", companies[i].id));
-        cmd.run("record", 0, who, t, p);
+        *rid = cmd.run("record", 0, who, t, p);
       });
+      // Now and then the recording unit reviews a record and amends its points (更正); once,
+      // the district revokes one (撤销) as unfounded. The worst company's stand.
+      const Timestamp later = std::min(span.end, t + 7 * 86400);
+      if (i != worst && k % 5 == 2) {
+        const int halved = points / 2 == 0 ? (points > 0 ? 1 : -1) : points / 2;
+        if (halved != points) {
+          tl.add(later, [&cmd, &amended, who, later, halved, rid] {
+            if (*rid == 0) return;
+            if (cmd.run("amend", *rid, who, later, {{"points", halved}, {"reason", "复核后按实际情节调整分值"}})) ++amended;
+          });
+        }
+      } else if (i == 0 && k == 0) {
+        tl.add(later, [&cmd, &revoked, district, later, rid] {
+          if (*rid == 0) return;
+          if (cmd.run("revoke", *rid, district, later, {{"reason", "经复核，所记问题不属实"}})) ++revoked;
+        });
+      }
     }
   }
   // A record for a company nobody registered: refused on purpose.
@@ -108,6 +128,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
     std::uint64_t id = 0;
   };
   auto quarters = std::make_shared<std::vector<Quarter>>();
+  absl::Status tick_status;
   for (Timestamp t = span.begin; t <= span.end;) {
     const auto q = civic::parse_period("quarter", civic::period_of("quarter", t));
     if (q->end <= span.end) quarters->push_back({q->label, q->start, q->end});
@@ -118,15 +139,16 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
     tl.add(open_at, [&cmd, quarters, qi, district, open_at, root] {
       (*quarters)[qi].id = cmd.run("open_period", 0, district, open_at, {{"unit", root}, {"period", (*quarters)[qi].label}});
     });
-    // Five days after the quarter: the lists, with the petition figures the loop reads.
-    const Timestamp assess_at = std::min(span.end, (*quarters)[qi].end + 5 * 86400 + 10 * 3600);
-    tl.add(assess_at, [&cmd, quarters, qi, district, assess_at] {
-      const Quarter& q = (*quarters)[qi];
-      if (q.id == 0) return;
-      cmd.run("publish", q.id, district, assess_at, {{"note", internal::cat(q.label, " 物业服务企业红黑榜")}});
+    // The clock closes the quarter at its end (the part ticks on the next morning): the
+    // lists, the standing black list and the petition figures the loop reads.
+    const Timestamp tick_at = std::min(span.end, (*quarters)[qi].end + 9 * 3600);
+    tl.add(tick_at, [&engine, &tick_status, tick_at] {
+      auto r = engine.tick(tick_at);
+      if (!r.ok() && tick_status.ok()) tick_status = r.status();
     });
   }
   JICENG_RETURN_IF_ERROR(tl.run(engine, span, false));
+  JICENG_RETURN_IF_ERROR(tick_status);
 
   JICENG_ASSIGN_OR_RETURN(std::string all_text, engine.query("assessment", "scores", ""));
   JICENG_ASSIGN_OR_RETURN(std::string periods_text, engine.query("assessment", "periods", ""));
@@ -153,6 +175,10 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
                    {"year", std::move(all)},
                    {"periods", std::move(periods)},
                    {"commands", static_cast<std::int64_t>(rep.commands)},
+                   {"amended", amended},
+                   {"revoked", revoked},
+                   {"black_list_release", "a company leaves the black list after black_list_release_periods closed "
+                                          "periods in a row without a black grade (rule assessment.credit, UNVERIFIED)"},
                    {"refused_on_purpose", std::move(purposely)},
                    {"source", "score = base + Σ credit points, no floor (苏州市物业服务企业信用评价标准（暂行）2025, SECONDARY); "
                               "grade bands and list rules: rule assessment.credit, 烟台 2022 comparator, UNVERIFIED for Suzhou"}});
@@ -199,12 +225,21 @@ std::string html(const json::object& root) {
       "<h2>物业服务企业红黑榜</h2>\n<p>区住建部门登记物业服务企业", str(a, "companies"),
       "家；街道、区两级记录良好信息（加分）和不良信息（扣分）。信用分 = 基础分 + 各项分值之和，扣分不设下限。"
       "等级分档与红黑榜规则为政策数据（物业服务企业信用评价规则；苏州口径未核实，暂参照烟台2022年标准）。"
+      "每个考评期末由系统按日历自动评定并冻结当期结果；列入黑榜的企业须连续若干期（政策数据，未核实）未评为最低等级方可移出，"
+      "期间不进入红榜。全年更正信用记录", str(a, "amended"), "条、撤销", str(a, "revoked"), "条（均由记录单位或其上级说明理由）。"
       "诉求数据为按三方协议派至企业物业党支部的群众诉求，由考评直接读取诉求记录（不由人工填报）。</p>\n");
   for (const auto& p : a.at("periods").as_array()) {
     const auto& x = p.as_object();
     const auto* r = x.if_contains("results");
     if (r == nullptr) continue;
-    h += internal::cat("<h3>", esc(str(x, "period")), " 红黑榜（", esc(str(x, "id")), "）</h3>\n", rows_html(r->as_object()));
+    h += internal::cat("<h3>", esc(str(x, "period")), " 红黑榜（", esc(str(x, "id")), "，期末由系统按日历评定）</h3>\n",
+                       rows_html(r->as_object()));
+    const auto* released = r->as_object().if_contains("released");
+    if (released != nullptr && !released->as_array().empty()) {
+      h += "<p>本期移出黑榜：";
+      for (const auto& c : released->as_array()) h += esc(std::string(c.as_string())) + " ";
+      h += "</p>\n";
+    }
   }
   h += "<h3>全年累计</h3>\n" + rows_html(a.at("year").as_object());
   return h;

@@ -16,12 +16,18 @@
 //    built-in figures are a comparator's (烟台 2022: AAA ≥ 85, AA ≥ 80, A ≥ 70, B ≥ 60, C
 //    below) and marked unverified.
 //  - The petition side: the company's 办结率, 满意率 and overdue rate over the property
-//    petitions routed to it under a tripartite agreement (三方协议): those whose current unit
-//    is the property branch (物业党支部) serving one of its projects under an agreement on
-//    record in the org graph. The loop reads them from the engine's petitions through the
+//    petitions routed to it under a tripartite agreement (三方协议): those a dispatch sent to
+//    the property branch (物业党支部) serving one of its projects under an agreement on record
+//    in the org graph, whether or not they were escalated on later. The loop reads them from the engine's petitions through the
 //    host (query_loop "petition" "counts"), never from a payload, so no one types them in.
+//  - The clock closes a period at its end (close, by the system) unless the unit published
+//    it first; either freezes the scores, grades and lists into the event itself.
+//  - A record is amended (更正) or revoked (撤销) with a reason by the recording unit or a unit
+//    above it; scores read the record as it stands. A company on the black list stays on it
+//    until it has gone `black_list_release_periods` published periods in a row without a
+//    black grade (rule assessment.credit; 1 when the rule does not say).
 // Items: companies (在册), credit records (已记录 → 已撤销) and assessment periods (考评中 →
-// 已公布). Publishing freezes the period's scores, grades and lists into the event itself.
+// 已公布).
 #include <algorithm>
 #include <map>
 
@@ -148,6 +154,48 @@ absl::Status set_record(LoopCall& c) {
   return absl::OkStatus();
 }
 
+// An amendment (更正): new points and/or a new kind of record, with the reason; the result
+// must be a valid record and differ from what it corrects.
+absl::Status amend_valid(const LoopCall& c) {
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"credit", "points", "reason"}));
+  JICENG_RETURN_IF_ERROR(required_string(c, "reason", 2000).status());
+  const auto& d = c.item->data;
+  std::string credit = str_of(d, "credit");
+  std::int64_t points = int_at(d, "points");
+  if (c.input.contains("credit")) {
+    JICENG_ASSIGN_OR_RETURN(auto v, required_string(c, "credit", 8));
+    if (v != "good" && v != "bad") {
+      return absl::InvalidArgumentError(cat(where(c), ": field \"credit\" must be \"good\" (良好信息) or \"bad\" (不良信息)"));
+    }
+    credit = std::string(v);
+  }
+  if (c.input.contains("points")) {
+    JICENG_ASSIGN_OR_RETURN(points, civic::int_in(c, "points", -1000, 1000));
+  }
+  if (credit == str_of(d, "credit") && points == int_at(d, "points")) {
+    return absl::InvalidArgumentError(
+        cat(where(c), ": the amendment changes nothing (give \"points\" or \"credit\" other than the record's)"));
+  }
+  if ((credit == "good") != (points > 0) || points == 0) {
+    return absl::InvalidArgumentError(cat(where(c), ": a ", credit, " record has ",
+                                          credit == "good" ? "positive" : "negative", " points, not ", points));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status set_amended(LoopCall& c) {
+  auto& d = c.target->data;
+  json::object a{{"credit_before", d.at("credit")}, {"points_before", d.at("points")}, {"reason", c.input.at("reason")},
+                 {"by", c.actor.id},               {"at", c.now}};
+  if (const auto* v = c.input.if_contains("credit")) d["credit"] = *v;
+  if (const auto* v = c.input.if_contains("points")) d["points"] = *v;
+  a["credit"] = d.at("credit");
+  a["points"] = d.at("points");
+  if (!d.contains("amendments")) d["amendments"] = json::array();
+  d["amendments"].as_array().push_back(std::move(a));
+  return absl::OkStatus();
+}
+
 absl::Status reason_valid(const LoopCall& c) {
   JICENG_RETURN_IF_ERROR(civic::only_fields(c, {"reason"}));
   return required_string(c, "reason", 2000).status();
@@ -209,6 +257,7 @@ absl::Status set_published(LoopCall& c) {
 // ---- the table -------------------------------------------------------------------------
 
 constexpr RoleMask kUpper = role_bit(Role::kStreetOfficer) | role_bit(Role::kDistrictOfficer);
+constexpr RoleMask kClock = role_bit(Role::kSystem);
 constexpr LoopScope kUnit = LoopScope::kItemUnit;
 
 constexpr LoopState kStates[] = {
@@ -216,7 +265,8 @@ constexpr LoopState kStates[] = {
 };
 constexpr LoopEventType kEvents[] = {
     {"register_company", "企业登记"}, {"set_projects", "服务项目"}, {"record", "信用记录"}, {"revoke", "撤销记录"},
-    {"open_period", "开启考评"},      {"publish", "公布红黑榜"},
+    {"open_period", "开启考评"},      {"publish", "公布红黑榜"},   {"amend", "更正记录"},
+    {"close", "期末评定"},
 };
 constexpr LoopRow kRows[] = {
     {"", "register_company", "listed", kUpper, kUnit, "company_valid", &company_valid, "set_company", &set_company},
@@ -226,6 +276,10 @@ constexpr LoopRow kRows[] = {
     {"recorded", "revoke", "revoked", kUpper, kUnit, "reason_valid", &reason_valid, "set_revoked", &set_revoked},
     {"", "open_period", "open", kUpper, kUnit, "period_valid", &period_valid, "set_period", &set_period},
     {"open", "publish", "published", kUpper, kUnit, "publish_valid", &publish_valid, "set_published", &set_published},
+    {"recorded", "amend", "recorded", kUpper, kUnit, "amend_valid", &amend_valid, "set_amended", &set_amended},
+    // The calendar closes a period the unit has not published: at its end, by the clock.
+    {"open", "close", "published", kClock, LoopScope::kAnywhere, "publish_valid", &publish_valid, "set_published",
+     &set_published},
 };
 constexpr LoopTable kTable{kLoop, "考评", "A", kStates, kEvents, kRows};
 
@@ -292,14 +346,73 @@ class AssessmentLoop final : public TableLoop {
                                               " is already ", display_item_id(kTable, o.id)));
         }
       }
-    } else if (e.event == "publish") {
+    } else if (e.event == "publish" || e.event == "close") {
       const LoopItem* p = item(e.item);
       if (p == nullptr) return absl::NotFoundError(cat(where_, ": no such period"));
       JICENG_ASSIGN_OR_RETURN(json::object results,
                               compute(host, p->unit, int_at(p->data, "start"), int_at(p->data, "end"), where_));
+      JICENG_RETURN_IF_ERROR(carry_black_list(host, *p, results, where_));
       d["results"] = std::move(results);
       e.data = canonical_json(v);
     }
+    return absl::OkStatus();
+  }
+
+  // The clock closes an open period at its end.
+  void clock_commands(const LoopItem& it, std::vector<ClockCommand>& out) const override {
+    if (it.state == kOpen) out.push_back({"close", std::max<Timestamp>(int_at(it.data, "end"), it.updated)});
+  }
+
+  // The standing black list (黑名单) at the close of period `p`: a company graded black is on
+  // it (since this period, or since it entered if it was already on); one on it at the unit's
+  // previous published period and not graded black now stays on until it has had
+  // `black_list_release_periods` such periods in a row, then leaves it (`released`). The red
+  // list takes no company that is on the black list.
+  absl::Status carry_black_list(const LoopHost& host, const LoopItem& p, json::object& results,
+                                std::string_view who) const {
+    JICENG_ASSIGN_OR_RETURN(auto rule, credit_rule(host.policy(), who));
+    std::int64_t release = 1;
+    if (const auto* r = rule.if_contains("black_list_release_periods")) release = r->as_int64();
+    const LoopItem* prev = nullptr;
+    for (std::size_t i = 1; i <= size(); ++i) {
+      const LoopItem& o = *item(i);
+      if (o.id == p.id || str_of(o.data, "kind") != "period" || o.unit != p.unit || o.state != kPublished) continue;
+      if (int_at(o.data, "end") > int_at(p.data, "start")) continue;
+      if (prev == nullptr || int_at(o.data, "end") > int_at(prev->data, "end")) prev = &o;
+    }
+    std::map<std::string, const json::object*> before;
+    if (prev != nullptr) {
+      for (const auto& r : prev->data.at("results").as_object().at("companies").as_array()) {
+        before[str_of(r.as_object(), "company")] = &r.as_object();
+      }
+    }
+    json::array red, black, released;
+    for (auto& r : results.at("companies").as_array()) {
+      json::object& row = r.as_object();
+      const std::string cid = str_of(row, "company");
+      const auto b = before.find(cid);
+      const bool was_black = b != before.end() && str_of(*b->second, "list") == "black";
+      if (listed_in(rule, "black_list_grades", str_of(row, "grade"))) {
+        row["black_since"] = was_black ? b->second->at("black_since") : p.data.at("period");
+        row["clean_periods"] = 0;
+      } else if (was_black) {
+        const std::int64_t clean = int_at(*b->second, "clean_periods") + 1;
+        if (clean < release) {
+          row["list"] = "black";
+          row["black_since"] = b->second->at("black_since");
+          row["clean_periods"] = clean;
+        } else {
+          released.push_back(json::value(cid));
+        }
+      }
+      if (str_of(row, "list") == "red") red.push_back(json::value(cid));
+      if (str_of(row, "list") == "black") black.push_back(json::value(cid));
+    }
+    results["red"] = std::move(red);
+    results["black"] = std::move(black);
+    results["released"] = std::move(released);
+    results["black_list_release_periods"] = release;
+    if (prev != nullptr) results["previous_period"] = display_item_id(kTable, prev->id);
     return absl::OkStatus();
   }
 
@@ -502,6 +615,7 @@ class AssessmentLoop final : public TableLoop {
       if (const auto* r = it.data.if_contains("results")) {
         o["red"] = r->as_object().at("red");
         o["black"] = r->as_object().at("black");
+        if (const auto* rel = r->as_object().if_contains("released")) o["released"] = *rel;
         o["published_at"] = it.data.at("published_at");
       }
       out.push_back(std::move(o));

@@ -368,12 +368,16 @@ absl::flat_hash_map<std::string, Schema> build_catalogue(std::vector<std::string
   add("commitments.list", Obj({F("term_years", Int(1, 10)),
                                F("progress_period", Enum({"month", "quarter", "half_year", "year"}))}));
   // The assessment loop (考评): credit score = base + Σ points (no floor), grades by bands
-  // (highest minimum first, strictly decreasing), and the grades of the red and black lists.
+  // (highest minimum first, strictly decreasing), the grades of the red and black lists, and
+  // how many clean periods take a company off the black list.
   add("assessment.credit",
       With(Obj({F("base", Int(-1'000'000, 1'000'000)), F("period", Enum({"month", "quarter", "half_year", "year"})),
                 F("bands", Array(Obj({F("grade", String()), F("min", Int(-1'000'000, 1'000'000))}), 1)),
                 F("lowest_grade", String()), F("red_list_grades", Array(String(), 0)),
-                F("black_list_grades", Array(String(), 0))}),
+                F("black_list_grades", Array(String(), 0)),
+                // Published periods in a row without a black grade before a company leaves
+                // the black list; absent = 1 (the next such period).
+                F("black_list_release_periods", Int(1, 100), false)}),
            [](const json::value& v, const std::string& path) -> absl::Status {
              const auto& o = v.as_object();
              std::set<std::string> grades;

@@ -153,4 +153,32 @@ TEST_F(CapiCivicLoops, ScoresBelowZeroAndBadInputChangesNothing) {
   EXPECT_EQ(snapshot(e_), before);
 }
 
+// The calendar closes an assessment period through jc_engine_tick (the loop's wake-up), and
+// a record amended through jc_engine_command moves the score; a bad amendment changes nothing.
+TEST_F(CapiCivicLoops, ThePeriodClosesByTheClockAndAnAmendmentMovesTheScore) {
+  ASSERT_EQ(cmd("assessment", "register_company", 0, district_,
+                R"({"unit":"D","name":"甲物业","credit_code":"91320506MA1ABCDE01","projects":["G111"]})", kT0),
+            JC_OK)
+      << jc_last_error();
+  uint64_t rec = 0, period = 0;
+  ASSERT_EQ(cmd("assessment", "record", 0, street_,
+                R"({"unit":"S1","company":"A00000001","project":"G111","credit":"bad","points":-50,"reason":"消防通道堵塞"})",
+                kT0 + 1, &rec),
+            JC_OK)
+      << jc_last_error();
+  ASSERT_EQ(cmd("assessment", "open_period", 0, district_, R"({"unit":"D","period":"2026Q3"})", kT0 + 2, &period), JC_OK)
+      << jc_last_error();
+  const std::string before = snapshot(e_);
+  EXPECT_EQ(cmd("assessment", "amend", rec, street_, R"({"points":-50,"reason":"x"})", kT0 + 3), JC_INVALID_ARGUMENT);
+  EXPECT_EQ(cmd("assessment", "amend", rec, sec_, R"({"points":-5,"reason":"x"})", kT0 + 3), JC_PERMISSION_DENIED);
+  EXPECT_EQ(snapshot(e_), before);
+  ASSERT_EQ(cmd("assessment", "amend", rec, street_, R"({"points":-20,"reason":"复核核减"})", kT0 + 4), JC_OK)
+      << jc_last_error();
+  EXPECT_NE(query("assessment", "scores").find(R"("score":80)"), std::string::npos);
+  jc_tick_report r{};
+  ASSERT_EQ(jc_engine_tick(&r, e_, kT0 + 15 * 86400), JC_OK);  // 2026-10-06: 2026Q3 has ended
+  const std::string periods = query("assessment", "periods");
+  EXPECT_NE(periods.find(R"("state":"published")"), std::string::npos) << periods;
+}
+
 }  // namespace

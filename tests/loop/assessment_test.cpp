@@ -214,7 +214,7 @@ TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
   EXPECT_EQ(not_ended.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(not_ended.status().message().find("2026Q4 has not ended"), std::string::npos);
   EXPECT_EQ(state_of(*e, kLoopName).seq, before.seq + 1);
-  ASSERT_TRUE(e->tick(kQ4 + 6).ok());  // marks the second petition overdue
+  ASSERT_TRUE(e->tick(at("2026-09-30")).ok());  // marks the second petition overdue; Q3 still open
   ASSERT_TRUE(cmd(*e, "publish", p->item, kDistrict, kQ4 + 10, R"({"note":"第三季度红黑榜"})").ok());
   auto item = query(*e, kLoopName, "get", "{\"item\":" + std::to_string(p->item) + "}");
   EXPECT_EQ(item["state"].as_string(), "published");
@@ -265,6 +265,145 @@ TEST(Assessment, APeriodPublishesItsListsWithThePetitionFiguresAfterItEnds) {
   EXPECT_EQ(forge("\"black\":[\"A00000002\"]", "\"black\":[]"), absl::StatusCode::kDataLoss);
   EXPECT_EQ(forge("\"received\":2", "\"received\":40"), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(replay_tampered(sink, index, sink.all[index].payload.document).ok());
+}
+
+// The calendar closes each period at its end (close, by the system) and freezes the lists;
+// a company on the black list stays on it until two published periods in a row without a
+// black grade (black_list_release_periods: 2 in the Suzhou set), and is on no red list
+// meanwhile.
+TEST(Assessment, TheCalendarClosesPeriodsAndTheBlackListIsLeftByThePolicysRule) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());  // A00000001
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyB).ok());  // A00000002
+  auto q3 = cmd(*e, "open_period", 0, kDistrict, kQ3, R"({"unit":"D","period":"2026Q3"})");
+  ASSERT_TRUE(q3.ok());
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ3 + 1, record("D", "A00000002", -45)).ok());  // 55: C
+  ASSERT_TRUE(cmd(*e, "record", 0, kDistrict, kQ3 + 2, record("D", "A00000001", 5)).ok());    // 105: AAA
+  auto state = [&](std::uint64_t item) {
+    return std::string(query(*e, kLoopName, "get", "{\"item\":" + std::to_string(item) + "}")["state"].as_string());
+  };
+  auto results = [&](std::uint64_t item) {
+    return query(*e, kLoopName, "get", "{\"item\":" + std::to_string(item) + "}")["data"].as_object().at("results").as_object();
+  };
+  // The wake-up is the period's end; a tick before it closes nothing.
+  EXPECT_EQ(e->next_wake(), at("2026-10-01"));
+  ASSERT_TRUE(e->tick(at("2026-10-01") - 1).ok());
+  EXPECT_EQ(state(q3->item), "open");
+  ASSERT_TRUE(e->tick(at("2026-10-01")).ok());
+  EXPECT_EQ(state(q3->item), "published");
+  const std::size_t closed_at = loop_test::find_event(sink, "\"event\":\"close\"");
+  ASSERT_LT(closed_at, sink.all.size());
+  EXPECT_EQ(sink.all[closed_at].actor.role, Role::kSystem);
+  EXPECT_EQ(sink.all[closed_at].time, at("2026-10-01"));
+  auto r3 = results(q3->item);
+  EXPECT_EQ(json::serialize(r3.at("black")), R"(["A00000002"])");
+  EXPECT_EQ(json::serialize(r3.at("red")), R"(["A00000001"])");
+  EXPECT_EQ(company_row(r3, "A00000002").at("black_since").as_string(), "2026Q3");
+  // A closed period is not published again.
+  EXPECT_EQ(cmd(*e, "publish", q3->item, kDistrict, at("2026-10-02")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Q4: no deductions, B grades AAA but stays on the black list (one clean period of two).
+  auto q4 = cmd(*e, "open_period", 0, kDistrict, at("2026-10-02"), R"({"unit":"D","period":"2026Q4"})");
+  ASSERT_TRUE(q4.ok());
+  ASSERT_TRUE(e->tick(at("2027-01-01")).ok());
+  auto r4 = results(q4->item);
+  const auto b4 = company_row(r4, "A00000002");
+  EXPECT_EQ(b4.at("grade").as_string(), "AAA");
+  EXPECT_EQ(b4.at("list").as_string(), "black");
+  EXPECT_EQ(b4.at("clean_periods").as_int64(), 1);
+  EXPECT_EQ(b4.at("black_since").as_string(), "2026Q3");
+  EXPECT_EQ(json::serialize(r4.at("red")), R"(["A00000001"])");  // not B: it is on the black list
+  EXPECT_TRUE(r4.at("released").as_array().empty());
+  EXPECT_EQ(r4.at("previous_period").as_string(), internal::cat("A0000000", q3->item));
+  // 2027Q1: the second clean period; B leaves the black list and is on the red one.
+  auto q1 = cmd(*e, "open_period", 0, kDistrict, at("2027-01-02"), R"({"unit":"D","period":"2027Q1"})");
+  ASSERT_TRUE(q1.ok());
+  ASSERT_TRUE(e->tick(at("2027-04-01")).ok());
+  auto r1 = results(q1->item);
+  EXPECT_EQ(json::serialize(r1.at("released")), R"(["A00000002"])");
+  EXPECT_TRUE(r1.at("black").as_array().empty());
+  EXPECT_EQ(company_row(r1, "A00000002").at("list").as_string(), "red");
+  auto periods = query(*e, kLoopName, "periods")["periods"].as_array();
+  ASSERT_EQ(periods.size(), 3u);
+  EXPECT_EQ(json::serialize(periods[2].as_object().at("released")), R"(["A00000002"])");
+  expect_replay_equal(*e, sink, kLoopName, {{"periods", ""}, {"get", "{\"item\":" + std::to_string(q1->item) + "}"}});
+  // A close event whose carried list differs does not replay.
+  std::size_t last_close = sink.all.size();
+  for (std::size_t i = 0; i < sink.all.size(); ++i) {
+    if (sink.all[i].payload.document.find("\"event\":\"close\"") != std::string::npos) last_close = i;
+  }
+  ASSERT_LT(last_close, sink.all.size());
+  std::string forged = sink.all[last_close].payload.document;
+  const std::string released = "\"released\":[\"A00000002\"]";
+  ASSERT_NE(forged.find(released), std::string::npos) << forged;
+  forged.replace(forged.find(released), released.size(), "\"released\":[]");
+  EXPECT_EQ(replay_tampered(sink, last_close, forged).code(), absl::StatusCode::kDataLoss);
+  // The clock's row is the clock's: a host's actor cannot close a period.
+  auto q2 = cmd(*e, "open_period", 0, kDistrict, at("2027-04-02"), R"({"unit":"D","period":"2027Q2"})");
+  ASSERT_TRUE(q2.ok());
+  EXPECT_EQ(cmd(*e, "close", q2->item, kDistrict, at("2027-07-02")).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+// A record is amended (更正) or revoked (撤销) with a reason by the recording unit or a unit
+// above it; the score follows; every other hand, and every bad amendment, changes nothing.
+TEST(Assessment, RecordsAreAmendedOrRevokedByTheRecordingUnitOrAbove) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  ASSERT_TRUE(cmd(*e, "register_company", 0, kDistrict, kQ3, kCompanyA).ok());
+  auto r = cmd(*e, "record", 0, kStreet, kQ3 + 1, record("S1", "A00000001", -20, "G111"));
+  ASSERT_TRUE(r.ok());
+  auto score = [&] {
+    return company_row(query(*e, kLoopName, "scores", R"({"period":"2026Q3"})"), "A00000001").at("score").as_int64();
+  };
+  EXPECT_EQ(score(), 80);
+  ASSERT_TRUE(cmd(*e, "amend", r->item, kStreet, kQ3 + 2, R"({"points":-10,"reason":"复核后核减扣分"})").ok());
+  EXPECT_EQ(score(), 90);
+  ASSERT_TRUE(cmd(*e, "amend", r->item, kDistrict, kQ3 + 3, R"({"credit":"good","points":2,"reason":"申诉成立"})").ok());
+  EXPECT_EQ(score(), 102);
+  auto data = query(*e, kLoopName, "get", "{\"item\":" + std::to_string(r->item) + "}")["data"].as_object();
+  const auto& am = data.at("amendments").as_array();
+  ASSERT_EQ(am.size(), 2u);
+  EXPECT_EQ(am[0].as_object().at("points_before").as_int64(), -20);
+  EXPECT_EQ(am[0].as_object().at("points").as_int64(), -10);
+  EXPECT_EQ(am[1].as_object().at("credit_before").as_string(), "bad");
+  EXPECT_EQ(am[1].as_object().at("by").as_string(), "d1");
+  const Observed before = state_of(*e, kLoopName);
+  const Actor community{"c", Role::kCommunitySecretary, "C11"};
+  struct Case {
+    std::string name;
+    absl::Status status;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const Timestamp t = kQ3 + 10;
+  const std::vector<Case> cases = {
+      {"another street", cmd(*e, "amend", r->item, kOtherStreet, t, R"({"points":5,"reason":"x"})").status(),
+       absl::StatusCode::kPermissionDenied, "scope item_unit requires unit S1"},
+      {"a community", cmd(*e, "amend", r->item, community, t, R"({"points":5,"reason":"x"})").status(),
+       absl::StatusCode::kPermissionDenied, "allowed roles"},
+      {"no change", cmd(*e, "amend", r->item, kStreet, t, R"({"points":2,"reason":"x"})").status(),
+       absl::StatusCode::kInvalidArgument, "changes nothing"},
+      {"a sign against the kind", cmd(*e, "amend", r->item, kStreet, t, R"({"points":-2,"reason":"x"})").status(),
+       absl::StatusCode::kInvalidArgument, "a good record has positive points, not -2"},
+      {"no reason", cmd(*e, "amend", r->item, kStreet, t, R"({"points":3})").status(), absl::StatusCode::kInvalidArgument,
+       "\"reason\""},
+      {"an unknown field", cmd(*e, "amend", r->item, kStreet, t, R"({"points":3,"reason":"x","company":"A00000002"})")
+                               .status(),
+       absl::StatusCode::kInvalidArgument, "company"},
+      {"another street revokes", cmd(*e, "revoke", r->item, kOtherStreet, t, R"({"reason":"x"})").status(),
+       absl::StatusCode::kPermissionDenied, "scope item_unit requires unit S1"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.status.code(), c.code) << c.name << ": " << c.status;
+    EXPECT_NE(std::string(c.status.message()).find(c.says), std::string::npos) << c.name << ": " << c.status;
+  }
+  EXPECT_EQ(state_of(*e, kLoopName), before);
+  ASSERT_TRUE(cmd(*e, "revoke", r->item, kStreet, kQ3 + 20, R"({"reason":"记录有误"})").ok());
+  EXPECT_EQ(score(), 100);
+  EXPECT_EQ(cmd(*e, "amend", r->item, kStreet, kQ3 + 30, R"({"points":3,"reason":"x"})").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  expect_replay_equal(*e, sink, kLoopName, {{"scores", R"({"period":"2026Q3"})"}, {"list", ""}});
 }
 
 TEST(Assessment, BadInputIsAClearErrorAndChangesNothing) {
@@ -377,9 +516,10 @@ TEST(Assessment, RoleAndScopeCellsFollowTheTable) {
     if (ev == "record") return record("S1", "A00000001", -5, "G111");
     if (ev == "revoke") return R"({"reason":"复核"})";
     if (ev == "open_period") return R"({"unit":"S1","period":"2026Q4"})";
+    if (ev == "amend") return R"({"points":-3,"reason":"核减"})";
     return "";
   };
-  EXPECT_EQ(check_cells(assessment_table(), prepare, payload, t), 6 * 10 * 6);
+  EXPECT_EQ(check_cells(assessment_table(), prepare, payload, t), 7 * 10 * 6);
 }
 
 }  // namespace

@@ -41,7 +41,9 @@ class Commitments(Loop):
 
     def reviews(self, unit: Optional[str] = None, member: Optional[str] = None, year: Optional[int] = None, *,
                 min_seq=None):
-        """Yearly reviews with their ratings, grade and run of 不称职; counts per grade."""
+        """Yearly reviews with their ratings, grade and run of 不称职; counts per grade; and
+        `missed`: the years that ended without a committee member's review (the clock's
+        findings, 居37/村38: at least once a year)."""
         if year is not None:
             year = int_arg(year, "year")
         return self.query("reviews", min_seq=min_seq, **_params(unit=unit, member=member, year=year))
@@ -69,5 +71,7 @@ class Assessment(Loop):
         return self.query("companies", min_seq=min_seq)["companies"]
 
     def periods(self, *, min_seq=None):
-        """Assessment periods, with the red and black lists of the published ones."""
+        """Assessment periods, with the red and black lists of the published ones (closed by
+        the clock at their end, or published by the unit) and the companies `released` from
+        the black list."""
         return self.query("periods", min_seq=min_seq)["periods"]

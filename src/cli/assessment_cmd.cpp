@@ -59,11 +59,11 @@ int periods(const Options& o) {
     std::cout << json::serialize(*r) << "\n";
     return std::cout.good() ? kExitOk : kExitUsage;
   }
-  std::cout << "考评期\t单位\t状态\t红榜\t黑榜\n";
+  std::cout << "考评期\t单位\t状态\t红榜\t黑榜\t移出黑榜\n";
   for (const auto& i : r->as_object().at("periods").as_array()) {
     const auto& x = i.as_object();
     std::cout << text(x, "period") << "\t" << text(x, "unit") << "\t" << text(x, "state_zh") << "\t" << text(x, "red")
-              << "\t" << text(x, "black") << "\n";
+              << "\t" << text(x, "black") << "\t" << text(x, "released") << "\n";
   }
   return std::cout.good() ? kExitOk : kExitUsage;
 }

@@ -77,6 +77,14 @@ int reviews(const Options& o) {
               << grade("party_members") << "\t" << grade("residents") << "\t" << text(x, "grade") << "\t"
               << text(x, "consecutive_unfit") << "\t" << text(x, "state_zh") << "\n";
   }
+  // The yearly cadence's findings: a year that ended without a member's review.
+  const auto& missed = r->as_object().at("missed").as_array();
+  if (!missed.empty()) std::cout << "未按期评议 (a year without the review)\n成员\t单位\t职务\t年度\t上次评议\n";
+  for (const auto& m : missed) {
+    const auto& x = m.as_object();
+    std::cout << text(x, "member_name") << " (" << text(x, "member") << ")\t" << text(x, "unit") << "\t"
+              << text(x, "office") << "\t" << text(x, "year") << "\t" << text(x, "last_review") << "\n";
+  }
   return std::cout.good() ? kExitOk : kExitUsage;
 }
 

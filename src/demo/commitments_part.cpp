@@ -178,7 +178,9 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
     // their relation here): last year's at the start of the year, this year's at its end.
     for (std::size_t mi = 0; mi < mem.size(); ++mi) {
       for (int which = 0; which < 2; ++which) {
-        const int year = span.year - 1 + which;
+        // One member of the third community was not reviewed last year: the review before
+        // this year's is the one of two years ago, and the clock finds last year missed.
+        const int year = span.year - 1 + which - (ci == 2 && mi == 0 && which == 0 ? 1 : 0);
         std::string grade = grade_pick(rng);
         if (ci == ended_at && mi + 1 == mem.size()) grade = "不称职";                 // twice: the office ends
         if (ci == kept_at && mi + 1 == mem.size()) grade = which == 0 ? "不称职" : "称职";  // once, then 称职
@@ -263,6 +265,7 @@ absl::StatusOr<LoopPartReport> run(Engine& engine, const District& d, const Demo
                        {"review_grades", reviews.at("grades")},
                        {"offices_ended", offices.at("ended")},
                        {"offices_ending", offices.at("ending")},
+                       {"reviews_missed", reviews.at("missed")},
                        {"commands", static_cast<std::int64_t>(rep.commands)},
                        {"refused_on_purpose", std::move(purposely)},
                        {"source", "任期目标公开承诺: Wuzhong practice (龙桥社区 10 items); 两次不称职终止职务: 城市居民委员会组织法 (2026) 第三十七条, 村民委员会组织法 (2026) 第三十八条"}};
@@ -320,6 +323,15 @@ std::string html(const json::object& root) {
                      "人次（组织评、党员评、群众评）。评定结果：");
   for (const auto& [g, cnt] : c.at("review_grades").as_object()) h += internal::cat(esc(g), " ", json::serialize(cnt), "；");
   h += "</p>\n<p>依据城市居民委员会组织法（2026）第三十七条，连续两次被评议不称职的，其职务终止。</p>\n";
+  if (const auto* missed = c.if_contains("reviews_missed"); missed && !missed->as_array().empty()) {
+    h += "<p>居委会成员每年至少接受一次民主评议（第三十七条）。年度结束仍未评议的，系统记为问题：</p>\n<ul>\n";
+    for (const auto& m : missed->as_array()) {
+      const auto& x = m.as_object();
+      h += internal::cat("<li>", esc(str(x, "unit_name")), " ", esc(str(x, "member_name")), "（", esc(str(x, "member")),
+                         "）：", str(x, "year"), " 年度未评议（上次评议 ", esc(str(x, "last_review")), "）</li>\n");
+    }
+    h += "</ul>\n";
+  }
   const auto& ended = c.at("offices_ended").as_array();
   if (ended.empty()) {
     h += "<p>本年度无职务终止。</p>\n";
@@ -331,7 +343,7 @@ std::string html(const json::object& root) {
                          esc(str(x, "unit_name")), "</td><td>居委会成员 — 职务终止</td><td>", str(x, "year"), "</td><td>",
                          esc(str(x, "review")), "</td></tr>\n");
     }
-    h += "</table>\n<p>组织架构数据由主管部门加载，闭环不改动其中的职务；职务终止记录在承诺闭环中，并在此与组织架构一并展示。</p>\n";
+    h += "</table>\n<p>组织架构数据由主管部门加载，闭环不改动其中的职务；职务终止记录在承诺闭环中，并在此与组织架构一并展示；组织架构图（org.svg）中，上述岗位以灰色虚线框标为“职务终止”，挂在所在社区之下。</p>\n";
   }
   return h;
 }

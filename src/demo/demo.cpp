@@ -214,7 +214,11 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
   JICENG_ASSIGN_OR_RETURN(std::vector<demo::LoopPartReport> loop_reports,
                           demo::run_loop_parts(*engine, district, options, sim));
 
+  // The offices the year's reviews ended, drawn in the org diagram as ended posts.
+  JICENG_ASSIGN_OR_RETURN(org.dot, demo::with_ended_offices(std::move(org.dot), *engine));
+
   DemoResult result;
+  result.org_dot = org.dot;
   if (options.write_files) {
     result.files.push_back({"report.json", "everything below, machine-readable", "本报告的全部数据（机读 JSON）"});
     result.files.push_back({"report.html", "one self-contained page with charts; opens offline", "本页：含图表，离线可打开"});

@@ -56,6 +56,7 @@ struct DemoResult {
   std::string report_text;   ///< the terminal report, UTF-8, lines of at most ~100 columns
   std::string report_html;   ///< the self-contained HTML page (also written to report.html)
   std::vector<DemoFile> files;  ///< files written, in order
+  std::string org_dot;          ///< org.svg's source (DOT): the top levels, ended offices drawn
   std::size_t petitions = 0;    ///< petitions submitted
   std::uint64_t events = 0;     ///< events journaled
   std::size_t refused = 0;      ///< commands the engine refused (should be 0: the demo only

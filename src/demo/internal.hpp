@@ -37,6 +37,9 @@ struct OrgFacts {
 
 /// Loads the district into an OrgGraph and reads its coverage report and DOT.
 absl::StatusOr<OrgFacts> org_facts(const District& district);
+/// `dot` (the org diagram) with the offices the yearly review ended (commitments `offices`)
+/// drawn as ended posts beside their communities.
+absl::StatusOr<std::string> with_ended_offices(std::string dot, const Engine& engine);
 
 /// What the simulation did, beyond what the engine records.
 struct SimStats {

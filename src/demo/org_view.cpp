@@ -1,8 +1,13 @@
 // The district as the org graph (组织体系) sees it: load the default district into an
-// OrgGraph, read its coverage report (覆盖情况) and draw its top levels as DOT.
+// OrgGraph, read its coverage report (覆盖情况) and draw its top levels as DOT; after the
+// year, the offices the yearly review ended are drawn beside their communities.
+#include <algorithm>
 #include <string>
 
+#include "boost/json.hpp"
+#include "common/strings.hpp"
 #include "demo/internal.hpp"
+#include "jiceng/engine.hpp"
 #include "jiceng/org.hpp"
 
 namespace jiceng::demo {
@@ -40,6 +45,46 @@ absl::StatusOr<OrgFacts> org_facts(const District& district) {
   f.summary_text = g.summary_text();
   f.coverage_text = g.coverage_text(c, 5);
   return f;
+}
+
+namespace {
+std::string dot_quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+}  // namespace
+
+// The org graph is configuration the loops cannot change, so an office ended by two
+// consecutive 不称职 (居 37 / 村 38) lives in the commitments loop; the diagram draws it as
+// an ended post — a dashed grey box hung from the member's community — from `offices`.
+absl::StatusOr<std::string> with_ended_offices(std::string dot, const Engine& engine) {
+  const auto loops = engine.loops();
+  if (std::find(loops.begin(), loops.end(), "commitments") == loops.end()) return dot;
+  JICENG_ASSIGN_OR_RETURN(std::string text, engine.query("commitments", "offices", ""));
+  boost::json::error_code ec;
+  const boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return absl::InternalError("demo: commitments offices is not a JSON object");
+  const std::size_t close = dot.rfind('}');
+  if (close == std::string::npos) return absl::InternalError("demo: the org diagram is not a DOT graph");
+  std::string add;
+  int n = 0;
+  for (const auto& e : v.as_object().at("ended").as_array()) {
+    const auto& o = e.as_object();
+    auto str = [&](const char* k) { return std::string(o.at(k).as_string()); };
+    const std::string office = str("office") == "villagers_committee" ? "村委会成员" : "居委会成员";
+    const std::string node = internal::cat("ended_office_", ++n);
+    add += internal::cat("  ", node, " [label=",
+                         dot_quoted(internal::cat(str("member_name"), "\n", office, " — 职务终止\n", o.at("year").as_int64(),
+                                                  " 年度评议 ", str("review"))),
+                         ", style=\"dashed,filled\", color=gray50, fillcolor=gray92, fontcolor=gray30];\n  ",
+                         dot_quoted(str("unit")), " -> ", node, " [style=dashed, color=gray50, arrowhead=tee];\n");
+  }
+  dot.insert(close, add);
+  return dot;
 }
 
 }  // namespace jiceng::demo

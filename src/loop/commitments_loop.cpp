@@ -20,6 +20,10 @@
 //    clock then ends the office by an event of its own (end_office, by the system), and the
 //    query `offices` lists every ended office. The org graph is configuration the loops read
 //    and cannot change, so the ended office lives here and the org view reads it from here.
+//  - The yearly cadence (居 37 / 村 38: at least once a year): once a committee member's office
+//    has been reviewed, a year that ends without the next review is a finding — the clock records it on the member's latest review
+//    (miss_review, by the system, at the first second of the following year) — until a
+//    review for a later year is opened.
 #include "loop/commitments_loop.hpp"
 
 #include <algorithm>
@@ -357,6 +361,37 @@ absl::Status office_ends(const LoopCall& c) {
 }
 absl::Status set_office_ended(LoopCall& c) { return stamp(c, "office_ended_at"); }
 
+// The last year a review covers: its own, or the latest year the clock found missed after it.
+std::int64_t covered_year(const json::object& d) {
+  std::int64_t y = int_at(d, "year");
+  if (const auto* m = d.if_contains("missed_years")) {
+    for (const auto& x : m->as_array()) y = std::max(y, x.as_int64());
+  }
+  return y;
+}
+// When the year after the covered one has ended: the first second of the year after it.
+Timestamp next_review_missed_at(const json::object& d) {
+  return civic::day_start(*civic::parse_day(cat(covered_year(d) + 2, "-01-01")));
+}
+
+// Guard of miss_review (the clock): the year after the last one covered has ended. That no
+// later review of the member's office exists is the loop's cross-check.
+absl::Status review_missed(const LoopCall& c) {
+  JICENG_RETURN_IF_ERROR(civic::only_fields(c, {}));
+  if (c.now < next_review_missed_at(c.item->data)) {
+    return absl::FailedPreconditionError(
+        cat(where(c), ": the year ", covered_year(c.item->data) + 1, " has not ended; its review may still come"));
+  }
+  return absl::OkStatus();
+}
+absl::Status add_missed_year(LoopCall& c) {
+  auto& d = c.target->data;
+  const std::int64_t year = covered_year(d) + 1;
+  if (!d.contains("missed_years")) d["missed_years"] = json::array();
+  d["missed_years"].as_array().push_back(year);
+  return absl::OkStatus();
+}
+
 // ---- the table -------------------------------------------------------------------------
 
 constexpr RoleMask kCommunity = role_bit(Role::kCommunitySecretary) | role_bit(Role::kCommunityStaff);
@@ -387,7 +422,7 @@ constexpr LoopEventType kEvents[] = {
     {"reject", "退回"},           {"mark_overdue", "逾期"},    {"explain", "未兑现说明"},
     {"withdraw", "撤回"},         {"open_review", "启动评议"}, {"rate_org", "组织评"},
     {"rate_members", "党员评"},   {"rate_residents", "群众评"}, {"conclude", "评定"},
-    {"end_office", "职务终止"},
+    {"end_office", "职务终止"},   {"miss_review", "未按期评议"},
 };
 constexpr LoopRow kRows[] = {
     {"", "draft", "drafted", kCommunity, kUnit, "draft_valid", &draft_valid, "set_draft", &set_draft},
@@ -436,6 +471,10 @@ constexpr LoopRow kRows[] = {
      "set_conclusion", &set_conclusion},
     {"concluded", "end_office", "office_ended", kClock, kAny, "office_ends", &office_ends, "set_office_ended",
      &set_office_ended},
+    // The yearly cadence (居 37 / 村 38: at least once a year): a year that ends without the
+    // member's next review is recorded on the latest one.
+    {"concluded", "miss_review", "concluded", kClock, kAny, "review_missed", &review_missed, "add_missed_year",
+     &add_missed_year},
 };
 constexpr LoopTable kTable{kLoop, "承诺", "C", kStates, kEvents, kRows};
 
@@ -461,6 +500,42 @@ class CommitmentsLoop final : public TableLoop {
     if (auto t = wake_of(it)) out.push_back({it.state == kConcluded ? "end_office" : "mark_overdue", *t});
   }
 
+  // The yearly cadence reads every review of a member's office at once (the latest one owes
+  // the finding), so it adds to the table's wake-ups here rather than item by item.
+  std::vector<std::pair<const LoopItem*, Timestamp>> reviews_owed() const {
+    std::map<std::pair<std::string, std::string>, const LoopItem*> latest;
+    for (std::size_t i = 1; i <= size(); ++i) {
+      const LoopItem& it = *item(i);
+      // The statute's cadence (居 37 / 村 38); a party office follows the party's own rules.
+      if (!is_review(it) || !statutory_office(str_of(it.data, "office"))) continue;
+      const LoopItem*& l = latest[{str_of(it.data, "member"), str_of(it.data, "office")}];
+      if (l == nullptr || int_at(it.data, "year") > int_at(l->data, "year")) l = &it;
+    }
+    std::vector<std::pair<const LoopItem*, Timestamp>> out;
+    for (const auto& [key, it] : latest) {
+      if (it->state != kConcluded || wake_of(*it)) continue;  // open, ending or ended: nothing owed
+      out.emplace_back(it, std::max<Timestamp>(next_review_missed_at(it->data), it->updated));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first->id < b.first->id; });
+    return out;
+  }
+  Timestamp next_wake() const override {
+    Timestamp w = TableLoop::next_wake();
+    for (const auto& [it, at] : reviews_owed()) w = std::min(w, at);
+    return w;
+  }
+  std::vector<LoopCommand> due(Timestamp now) const override {
+    std::vector<LoopCommand> out = TableLoop::due(now);
+    for (const auto& [it, at] : reviews_owed()) {
+      if (at > now) continue;
+      LoopCommand c;
+      c.event = "miss_review";
+      c.item = it->id;
+      out.push_back(c);
+    }
+    return out;
+  }
+
   // When the clock has something to do for an item: a published or running commitment at
   // the end of its due day; a review that ends an office at once.
   static std::optional<Timestamp> wake_of(const LoopItem& it) {
@@ -478,6 +553,21 @@ class CommitmentsLoop final : public TableLoop {
 
   // Checks that read other items, and fills in what conclude derives from them.
   absl::Status cross_check(LoopEvent& e, LoopHost& host) const override {
+    if (e.event == "miss_review") {
+      // Only the member's latest review of the office owes the finding.
+      const LoopItem* it = item(e.item);
+      if (it == nullptr) return absl::NotFoundError(cat(kLoop, " miss_review ", display_item_id(kTable, e.item), ": no such review"));
+      for (std::size_t i = 1; i <= size(); ++i) {
+        const LoopItem& o = *item(i);
+        if (is_review(o) && o.id != it->id && str_of(o.data, "member") == str_of(it->data, "member") &&
+            str_of(o.data, "office") == str_of(it->data, "office") && int_at(o.data, "year") > int_at(it->data, "year")) {
+          return absl::FailedPreconditionError(cat(kLoop, " miss_review ", display_item_id(kTable, e.item), ": review ",
+                                                   display_item_id(kTable, o.id), " for ", int_at(o.data, "year"),
+                                                   " follows it"));
+        }
+      }
+      return absl::OkStatus();
+    }
     if (e.event != "open_review" && e.event != "conclude") return absl::OkStatus();
     const std::string where_ = cat(kLoop, " ", e.event, " ", display_item_id(kTable, e.item));
     json::error_code ec;
@@ -657,7 +747,7 @@ class CommitmentsLoop final : public TableLoop {
                    {"state_zh", kStates[it.state].zh},
                    {"ratings", it.data.at("ratings")}};
     for (const char* k : {"grade", "consecutive_unfit", "previous_review", "ends_office", "concluded_at",
-                          "office_ended_at"}) {
+                          "office_ended_at", "missed_years"}) {
       if (const auto* v = it.data.if_contains(k)) o[k] = *v;
     }
     return o;
@@ -677,12 +767,26 @@ class CommitmentsLoop final : public TableLoop {
       if (!y->is_int64()) return absl::InvalidArgumentError(cat(where_, ": parameter \"year\" must be an integer"));
       year = y->as_int64();
     }
-    json::array out;
+    json::array out, missed;
     json::object grades;
     for (std::size_t i = 1; i <= size(); ++i) {
       const LoopItem& it = *item(i);
       if (!is_review(it) || !in_subtree(host, under, it.unit)) continue;
       if (!member.empty() && str_of(it.data, "member") != member) continue;
+      // The findings of the yearly cadence: one per year that ended without its review.
+      if (const auto* m = it.data.if_contains("missed_years")) {
+        for (const auto& y : m->as_array()) {
+          if (year && y.as_int64() != *year) continue;
+          missed.push_back(json::object{{"member", it.data.at("member")},
+                                        {"member_name", member_name(host, str_of(it.data, "member"))},
+                                        {"unit", it.unit},
+                                        {"unit_name", unit_name(host, it.unit)},
+                                        {"office", it.data.at("office")},
+                                        {"year", y},
+                                        {"code", "review_missed"},
+                                        {"last_review", display_item_id(kTable, it.id)}});
+        }
+      }
       if (year && int_at(it.data, "year") != *year) continue;
       if (const auto* g = it.data.if_contains("grade")) {
         auto& n = grades[g->as_string()];
@@ -690,7 +794,8 @@ class CommitmentsLoop final : public TableLoop {
       }
       out.push_back(review_json(it, host));
     }
-    return canonical_json(json::object{{"reviews", std::move(out)}, {"grades", std::move(grades)}});
+    return canonical_json(
+        json::object{{"reviews", std::move(out)}, {"grades", std::move(grades)}, {"missed", std::move(missed)}});
   }
 
   // The ended offices (职务终止): what the org view shows beside the graph's posts.

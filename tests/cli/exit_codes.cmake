@@ -205,6 +205,9 @@ expect(2 commitments ERR "A subcommand is required")
 expect(2 assessment list ${good_db} --format json ERR "the policy set national has no rule assessment.credit")
 expect(0 assessment periods ${good_db} OUT "考评期")
 expect(0 assessment matrix OUT "\\| open \\| publish \\| published")
+expect(0 assessment matrix OUT "\\| open \\| close \\| published \\| system \\| anywhere")
+expect(0 assessment matrix OUT "\\| recorded \\| amend \\| recorded")
+expect(0 commitments matrix OUT "\\| concluded \\| miss_review \\| concluded \\| system")
 expect(2 assessment list /nonexistent/x.db ERR "no such file")
 
 # --- matter (deliberation, 议事) ------------------------------------------------------

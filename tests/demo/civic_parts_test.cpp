@@ -3,6 +3,7 @@
 // fulfilled; the yearly reviews end exactly one office (two consecutive 不称职); property
 // companies get quarterly red and black lists with their petition figures; the refusals
 // the parts make on purpose are the checks they show; report.html has the Chinese sections.
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -49,6 +50,15 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0].as_object().at("consecutive_unfit").as_int64(), 2);
   EXPECT_EQ(ended[0].as_object().at("office").as_string(), "residents_committee");
+  // The ended office is drawn in org.svg as an ended post beside its community.
+  EXPECT_NE(r->org_dot.find("职务终止"), std::string::npos);
+  EXPECT_NE(r->org_dot.find(std::string(ended[0].as_object().at("member_name").as_string())), std::string::npos);
+  EXPECT_NE(r->org_dot.find("style=\"dashed,filled\""), std::string::npos);
+  // One member went a year without a review: the clock's finding.
+  const json::array& missed = c.at("reviews_missed").as_array();
+  ASSERT_EQ(missed.size(), 1u) << json::serialize(missed);
+  EXPECT_EQ(missed[0].as_object().at("year").as_int64(), 2024);
+  EXPECT_EQ(missed[0].as_object().at("code").as_string(), "review_missed");
   const json::array& meant = c.at("refused_on_purpose").as_array();
   ASSERT_EQ(meant.size(), 2u);
   EXPECT_NE(std::string(meant[0].as_string()).find("is not in the grade set"), std::string::npos);
@@ -71,6 +81,18 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
     EXPECT_FALSE(res.at("black").as_array().empty()) << p.as_object().at("period");
   }
   EXPECT_TRUE(negative);  // the worst company's deductions go below zero
+  // The standing black list: under the Suzhou rule (two clean periods to leave), everyone on
+  // 2025Q1's black list is still on 2025Q2's, and nobody is released yet.
+  const json::object& q1 = periods[0].as_object().at("results").as_object();
+  const json::object& q2 = periods[1].as_object().at("results").as_object();
+  for (const auto& c1 : q1.at("black").as_array()) {
+    const auto& b2 = q2.at("black").as_array();
+    EXPECT_NE(std::find(b2.begin(), b2.end(), c1), b2.end()) << c1;
+  }
+  EXPECT_TRUE(q2.at("released").as_array().empty());
+  EXPECT_EQ(q2.at("black_list_release_periods").as_int64(), 2);
+  EXPECT_GT(a.at("amended").as_int64(), 0);
+  EXPECT_EQ(a.at("revoked").as_int64(), 1);
   ASSERT_EQ(a.at("refused_on_purpose").as_array().size(), 1u);
   EXPECT_NE(std::string(a.at("refused_on_purpose").as_array()[0].as_string()).find("not a registered property company"),
             std::string::npos);
@@ -118,7 +140,8 @@ TEST(DemoCivicParts, CommitmentsReviewsAndTheRedAndBlackLists) {
             std::string::npos);
 
   // The Chinese sections of the page come from report.json.
-  for (const char* s : {"任期目标公开承诺（逐项销号）", "述职评议", "职务终止", "物业服务企业红黑榜", "黑榜"}) {
+  for (const char* s : {"任期目标公开承诺（逐项销号）", "述职评议", "职务终止", "物业服务企业红黑榜", "黑榜", "年度未评议",
+                        "期末由系统按日历评定", "更正信用记录"}) {
     EXPECT_NE(r->report_html.find(s), std::string::npos) << s;
   }
 }

@@ -255,6 +255,49 @@ TEST(Commitments, ReviewsFollowEachOtherYearByYear) {
   EXPECT_NE(while_open.status().message().find("still open"), std::string::npos);
 }
 
+// The yearly cadence (居 37: at least once a year): a year that ends without a committee
+// member's next review is a finding the clock records on the latest review, one per year,
+// until a review for a later year is opened; a party office is not the statute's.
+TEST(Commitments, AYearWithoutTheNextReviewIsAFinding) {
+  VectorSink sink;
+  auto e = make_engine(&sink);
+  auto first = review(*e, "m1", 2026, "称职");  // concluded 2027-01-10
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(review(*e, "m2", 2026, "称职", "party_committee").ok());
+  EXPECT_EQ(e->next_wake(), at("2028-01-01"));
+  auto t = e->tick(at("2028-01-01") - 1);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->loop_events, 0u);
+  t = e->tick(at("2028-01-01"));  // 2027 ended without m1's review
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->loop_events, 1u);
+  const auto ev = e->events(e->last_seq(), 1);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].actor.role, Role::kSystem);
+  EXPECT_NE(ev[0].payload.document.find("\"event\":\"miss_review\""), std::string::npos);
+  auto missed = query(*e, kLoopName, "reviews")["missed"].as_array();
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(missed[0].as_object().at("member").as_string(), "m1");
+  EXPECT_EQ(missed[0].as_object().at("year").as_int64(), 2027);
+  EXPECT_EQ(missed[0].as_object().at("code").as_string(), "review_missed");
+  EXPECT_EQ(get(*e, *first)["state"].as_string(), "concluded");
+  // A host's actor cannot record the finding; the clock's row is the clock's.
+  const Observed before = state_of(*e, kLoopName);
+  EXPECT_EQ(cmd(*e, "miss_review", *first, kDistrict, at("2029-01-02")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(state_of(*e, kLoopName), before);
+  // Another year without it: a second finding; then the 2029 review is opened, and a later
+  // year's end finds nothing while it runs.
+  ASSERT_TRUE(e->tick(at("2029-01-01")).ok());
+  EXPECT_EQ(query(*e, kLoopName, "reviews")["missed"].as_array().size(), 2u);
+  ASSERT_TRUE(cmd(*e, "open_review", 0, kSec, at("2029-02-01"), review_open("m1", 2029)).ok());
+  t = e->tick(at("2031-01-01"));
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->loop_events, 0u);
+  EXPECT_EQ(query(*e, kLoopName, "reviews", R"({"year":2028})")["missed"].as_array().size(), 1u);
+  expect_replay_equal(*e, sink, kLoopName, {{"reviews", ""}, {"offices", ""}});
+}
+
 TEST(Commitments, RoleAndScopeCellsFollowTheTable) {
   const Timestamp t = kDueAt + 86400;  // after the due day; the 2027Q1 period has begun
   auto prepare = [&](const LoopRow& row) {

@@ -74,6 +74,20 @@ class CommitmentsTest(unittest.TestCase):
             self.assertEqual(ended[0]["year"], 2029)
             self.assertEqual(c.reviews(member="m1")["grades"]["不称职"], 3)
 
+    def test_a_year_without_the_next_review_is_a_finding(self):
+        with engine() as e:
+            c = e.commitments
+            when = dt.datetime(2027, 1, 10, tzinfo=jiceng.CST)
+            r = c.open_review(SEC, now=when, unit="C11", member="m1", year=2026, office="residents_committee")
+            for rate, who in ((c.rate_org, STREET), (c.rate_members, STAFF), (c.rate_residents, STAFF)):
+                rate(who, item=r.item, now=when, grade="称职")
+            c.conclude(STREET, item=r.item, now=when, grade="称职")
+            e.tick(dt.datetime(2027, 12, 31, 23, 59, tzinfo=jiceng.CST))
+            self.assertEqual(c.reviews()["missed"], [])
+            e.tick(dt.datetime(2028, 1, 1, 0, 0, tzinfo=jiceng.CST))
+            missed = c.reviews()["missed"]
+            self.assertEqual([(m["member"], m["year"], m["code"]) for m in missed], [("m1", 2027, "review_missed")])
+
     def test_bad_input_changes_nothing(self):
         with engine() as e:
             c = e.commitments
@@ -113,14 +127,14 @@ class AssessmentTest(unittest.TestCase):
             handler = Actor("pb", Role.PROPERTY_COMPANY, "PB1")
             ids = []
             for k in range(2):
-                pid = e.submit(resident, location="G111", category="property", text=f"电梯故障 {k} 号楼", now=T0)
-                e.accept(STAFF, pid, now=T0)
-                e.dispatch(STAFF, pid, "PB1", now=T0)
-                e.sign(handler, pid, now=T0)
+                pid = e.petitions.submit(resident, location="G111", category="property", text=f"电梯故障 {k} 号楼", now=T0)
+                e.petitions.accept(STAFF, pid, now=T0)
+                e.petitions.dispatch(STAFF, pid, "PB1", now=T0)
+                e.petitions.sign(handler, pid, now=T0)
                 ids.append(pid)
             self.assertEqual(a.scores(period="2026Q4")["companies"][0]["petitions"]["closed_percent"], "0.00")
-            e.resolve(handler, ids[0], "已修复", now=T0 + dt.timedelta(hours=1))
-            e.evaluate(resident, ids[0], now=T0 + dt.timedelta(hours=2))
+            e.petitions.resolve(handler, ids[0], "已修复", now=T0 + dt.timedelta(hours=1))
+            e.petitions.evaluate(resident, ids[0], now=T0 + dt.timedelta(hours=2))
             live = a.scores(period="2026Q4")["companies"][0]["petitions"]
             self.assertEqual((live["received"], live["closed_percent"], live["satisfied_percent"]),
                              (2, "50.00", "100.00"))
@@ -130,6 +144,25 @@ class AssessmentTest(unittest.TestCase):
             row = a.get(p.item)["data"]["results"]["companies"][0]
             self.assertEqual(row["petitions"]["closed_percent"], "50.00")
             self.assertFalse(hasattr(a, "figures"))  # no payload brings figures of its own
+
+    def test_amended_records_and_periods_closed_by_the_clock(self):
+        with engine() as e:
+            a = e.assessment
+            co = a.register_company(DISTRICT, now=T0, unit="D", name="苏州甲物业", credit_code="91320506MA1ABCDE01",
+                                    projects=["G111"])
+            r = a.record(STREET, now=T0, unit="S1", company=co.id, project="G111", credit="bad", points=-50,
+                         reason="消防通道长期堵塞")
+            p = a.open_period(DISTRICT, now=T0, unit="D", period="2026Q4")
+            before, seq = e.snapshot(), e.last_seq
+            with self.assertRaises(jiceng.InvalidArgument):
+                a.amend(STREET, item=r.item, now=T0, points=-50, reason="未改动")
+            self.assertEqual((e.snapshot(), e.last_seq), (before, seq))
+            a.amend(STREET, item=r.item, now=T0, points=-10, reason="复核核减")
+            self.assertEqual(a.scores(period="2026Q4")["companies"][0]["score"], 90)
+            self.assertEqual(a.get(r.item)["data"]["amendments"][0]["points_before"], -50)
+            e.tick(dt.datetime(2027, 1, 1, 0, 0, tzinfo=jiceng.CST))
+            self.assertEqual(a.get(p.item)["state"], "published")
+            self.assertEqual(a.periods()[0]["red"], [co.id])
 
     def test_unknown_company_changes_nothing(self):
         with engine() as e:

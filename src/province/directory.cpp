@@ -17,12 +17,14 @@ namespace jiceng {
 using internal::cat;
 
 absl::StatusOr<int> parse_county_code(std::string_view text, std::string_view what) {
-  bool ok = text.size() == 6;
+  // No province code starts with 0 (11-82); a leading zero would also be lost when the
+  // code is kept as a number and written back.
+  bool ok = text.size() == 6 && text.front() != '0';
   for (char c : text) ok = ok && c >= '0' && c <= '9';
   ok = ok && text.substr(4) != "00";
   if (!ok) {
     return absl::InvalidArgumentError(
-        cat(what, ": \"", text, "\" is not a county-level division code (区/县: 6 digits, not ending in 00, e.g. 320506)"));
+        cat(what, ": \"", text, "\" is not a county-level division code (区/县: 6 digits, not starting with 0 or ending in 00, e.g. 320506)"));
   }
   int v = 0;
   for (char c : text) v = v * 10 + (c - '0');
@@ -32,6 +34,15 @@ absl::StatusOr<int> parse_county_code(std::string_view text, std::string_view wh
 namespace {
 
 absl::Status check_server_uri(std::string_view uri, std::string_view what) {
+  // libpq takes a C string: a NUL would cut the URI short (another server or database),
+  // and no control character belongs in a URI.
+  for (std::size_t i = 0; i < uri.size(); ++i) {
+    const auto b = static_cast<unsigned char>(uri[i]);
+    if (b < 0x20 || b == 0x7f) {
+      return absl::InvalidArgumentError(
+          cat(what, ": a control character (byte ", static_cast<int>(b), ") at byte ", i + 1, " of the URI"));
+    }
+  }
   if (!is_postgres_uri(uri)) {
     return absl::InvalidArgumentError(
         cat(what, ": \"", internal::redact_uri(uri), "\" is not a PostgreSQL URI (postgresql://… or postgres://…)"));
@@ -52,6 +63,7 @@ absl::Status check_server_uri(std::string_view uri, std::string_view what) {
 absl::StatusOr<ChainDirectory> ChainDirectory::parse(std::string_view text, std::string_view where) {
   ChainDirectory dir;
   int line_no = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 BOM some editors write
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);

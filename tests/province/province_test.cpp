@@ -78,6 +78,41 @@ TEST(ChainDirectory, ParsesSavesAndRefusesBadLines) {
   EXPECT_TRUE(d->save(path).ok());  // over the old file
 }
 
+// Odd directory files: a code with a leading zero would be read as a shorter number and
+// written back as one (a saved directory that no longer loads); a control character or NUL
+// inside a URI would reach libpq cut short (another database); a UTF-8 BOM from an editor
+// is not part of the first code; CRLF line ends are read as LF.
+TEST(ChainDirectory, OddFilesAreReadOrRefusedAndWhatIsReadSavesBack) {
+  auto crlf = ChainDirectory::parse("\xEF\xBB\xBF# bom\r\n320506 postgresql:///a\r\n320508 postgresql:///b\r\n", "dir");
+  ASSERT_TRUE(crlf.ok()) << crlf.status();
+  EXPECT_EQ(*crlf->server(320506), "postgresql:///a");
+  auto bom = ChainDirectory::parse("\xEF\xBB\xBF" "320506 postgresql:///a\n", "dir");
+  ASSERT_TRUE(bom.ok()) << bom.status();
+  EXPECT_EQ(*bom->server(320506), "postgresql:///a");
+  auto crlf_back = ChainDirectory::parse(crlf->to_text(), "back");
+  ASSERT_TRUE(crlf_back.ok()) << crlf_back.status();
+  EXPECT_EQ(crlf_back->entries(), crlf->entries());
+
+  const std::pair<std::string, const char*> bad[] = {
+      {"010101 postgresql:///a\n", "dir:1: \"010101\" is not a county-level division code"},
+      {"000001 postgresql:///a\n", "dir:1: \"000001\" is not a county-level division code"},
+      {std::string("320506 postgresql:///a\0b\n", 25), "dir:1: a control character"},
+      {"320506 postgresql:///a\x01\n", "dir:1: a control character"},
+      {"320506 postgresql:///a\x7f\n", "dir:1: a control character"},
+  };
+  for (const auto& [text, want] : bad) {
+    auto r = ChainDirectory::parse(text, "dir");
+    ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(want));
+  }
+  // set() refuses the same URIs and leaves the directory as it was.
+  ChainDirectory d = *crlf;
+  const std::string before = d.to_text();
+  EXPECT_EQ(d.set(320506, std::string("postgresql:///c\0d", 17)).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(d.set(320506, "postgresql:///c\n320999 postgresql:///e").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(d.to_text(), before);
+}
+
 KpiCounts counts_with(std::uint64_t received, std::vector<std::pair<std::int32_t, std::uint64_t>> days,
                       std::vector<std::pair<std::string, std::uint64_t>> categories) {
   KpiCounts c;

@@ -613,6 +613,14 @@ absl::StatusOr<Tally> read_meeting(const LoopCall& c, const json::object& rule) 
   }
   JICENG_ASSIGN_OR_RETURN(Date day, date_field(c, "date"));
   t.date = format_date(day);
+  // The households are canvassed before the meeting that follows the canvass step.
+  if (const json::value* cv = c.item->data.if_contains("canvass"); cv != nullptr && cv->is_object()) {
+    const std::string_view canvassed = str(cv->as_object(), "date");
+    if (t.date < canvassed) {
+      return bad(c, cat("field \"date\": ", t.date, " is before the canvass of ", canvassed,
+                        " (the households are canvassed before the meeting)"));
+    }
+  }
   if (const json::value* n = c.input.if_contains("note"); n && (!n->is_string() || n->as_string().size() > 4096)) {
     return bad(c, "field \"note\" must be a string of at most 4096 bytes");
   }
@@ -1133,7 +1141,18 @@ absl::Status review_valid(const LoopCall& c) {
     }
   }
   JICENG_RETURN_IF_ERROR(step_is(c, "review"));
-  JICENG_RETURN_IF_ERROR(date_field(c, "date").status());
+  JICENG_ASSIGN_OR_RETURN(Date day, date_field(c, "date"));
+  // The township reviews the plan a meeting decided: not before that meeting's day.
+  if (const json::value* ms = c.item->data.if_contains("meetings"); ms != nullptr && ms->is_array()) {
+    const std::string on = format_date(day);
+    for (auto it = ms->as_array().rbegin(); it != ms->as_array().rend(); ++it) {
+      const json::value* passed = it->is_object() ? it->as_object().if_contains("passed") : nullptr;
+      if (passed == nullptr || !passed->is_bool() || !passed->as_bool()) continue;
+      const std::string_view met = str(it->as_object(), "date");
+      if (on < met) return bad(c, cat("field \"date\": ", on, " is before the meeting of ", met, " whose plan it reviews"));
+      break;
+    }
+  }
   if (approved) {
     if (const json::value* n = c.input.if_contains("note"); n && (!n->is_string() || n->as_string().size() > 4096)) {
       return bad(c, "field \"note\" must be a string of at most 4096 bytes");

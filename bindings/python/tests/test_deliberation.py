@@ -225,6 +225,54 @@ class DeliberationTests(unittest.TestCase):
         self.assertEqual((d["canvass"]["signed"], d["reviews"][0]["result"], m.get(r.item)["state"]),
                          (2, "approved", "posted"))
 
+    def test_one_matter_one_deliberation_dates_keep_the_steps_order(self):
+        # The canvass comes before the meeting it prepares, the township reviews the plan a
+        # meeting decided: a meeting dated before the canvass, or a review dated before the
+        # meeting, is refused and changes nothing.
+        org = """{"schema": "urban_grid", "units": [
+ {"id": "D", "name": "区委", "level": 0, "kind": "district_committee"},
+ {"id": "T1", "name": "一镇", "level": 1, "kind": "township_committee", "parent": "D", "schema": "rural"},
+ {"id": "V1", "name": "一村", "level": 2, "kind": "community_committee", "parent": "T1"},
+ {"id": "VB", "name": "自然村", "level": 3, "kind": "village_branch", "parent": "V1"},
+ {"id": "VG", "name": "村民小组", "level": 4, "kind": "villager_group", "parent": "VB"}
+], "members": [
+ {"id": "VP1", "name": "书记", "party_member": true, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR1", "name": "代表一", "party_member": false, "org_unit": "V1", "residence_unit": "VG"},
+ {"id": "VR2", "name": "代表二", "party_member": false, "org_unit": "V1", "residence_unit": "VG"}
+], "households": [{"id": "V-1", "building": "VG"}, {"id": "V-2", "building": "VG"}, {"id": "V-3", "building": "VG"}]}"""
+        e = jiceng.Engine(policy="wuzhong")
+        e.org.load_json(org, now=T0 - DAY)
+        m = e.matters
+        staff = Actor("s", Role.COMMUNITY_STAFF, "V1")
+        township = Actor("t", Role.STREET_OFFICER, "T1")
+        now = T0 + 10 * DAY
+        r = m.raise_matter(staff, unit="V1", title="村道硬化", kind="collective_fundraising",
+                           raised_by="villagers_committee", now=now)
+        m.start(staff, item=r.item, now=now)
+        m.meeting(staff, r.item, "party_committee", "2026-03-02", [{"person": "VP1", "class": "committee_member"}],
+                  ["VP1"], yes=["VP1"], now=now)
+        m.canvass(staff, item=r.item, date="2026-03-05", households=["V-1", "V-2", "V-3"], signed=["V-1", "V-2"],
+                  now=now)
+        reps = [{"person": "VP1", "class": "committee_member"},
+                {"person": "VR1", "class": "representative", "households": ["V-1", "V-2"]},
+                {"person": "VR2", "class": "representative", "households": ["V-3"]}]
+        before = (e.snapshot(), e.last_seq, m.list())
+        with self.assertRaises(jiceng.InvalidArgument) as cm:
+            m.meeting(staff, r.item, "villagers_representatives_meeting", "2026-03-04", reps, ["VP1", "VR1", "VR2"],
+                      yes=["VR1", "VR2"], authorisation={"date": "2026-01-10"}, now=now)
+        self.assertIn("2026-03-04 is before the canvass of 2026-03-05", str(cm.exception))
+        self.assertEqual((e.snapshot(), e.last_seq, m.list()), before)
+        m.meeting(staff, r.item, "villagers_representatives_meeting", "2026-03-06", reps, ["VP1", "VR1", "VR2"],
+                  yes=["VR1", "VR2"], authorisation={"date": "2026-01-10"}, now=now)
+        before = (e.snapshot(), e.last_seq, m.list())
+        for event, extra in (("review_approved", {}), ("review_returned", {"reason": "超出上限"})):
+            with self.assertRaises(jiceng.InvalidArgument) as cm:
+                getattr(m, event)(township, item=r.item, date="2026-03-05", now=now, **extra)
+            self.assertIn("2026-03-05 is before the meeting of 2026-03-06 whose plan it reviews", str(cm.exception))
+            self.assertEqual((e.snapshot(), e.last_seq, m.list()), before)
+        m.review_approved(township, item=r.item, date="2026-03-06", now=now)
+        self.assertEqual(m.get(r.item)["data"]["reviews"][0]["date"], "2026-03-06")
+
     def test_owners_matters_and_the_override_finding(self):
         r = self.m.raise_matter(STAFF, unit="C1", title="维修资金", kind="maintenance_fund_use",
                                 raised_by="residents_committee", now=T0)

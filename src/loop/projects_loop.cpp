@@ -139,6 +139,7 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
   d["co_units"] = std::move(co);
 
   json::array needs;
+  std::set<std::pair<std::string, std::string>> seen_needs;  // a need twice would list the project twice under it
   if (const json::value* v = c.input.if_contains("needs")) {
     if (!v->is_array() || v->as_array().size() > 200)
       return bad_field(c, "needs", "must be an array of at most 200 needs");
@@ -154,6 +155,10 @@ absl::StatusOr<json::object> normalize_proposal(const LoopCall& c) {
         return bad_field(c, f,
                          "must be {\"kind\": \"category\" (a petition category) | \"list\" (a needs-list entry) | "
                          "\"petition\" (a referred petition), \"ref\": a string of at most 300 bytes}");
+      }
+      if (!seen_needs.emplace(std::string(sv(k->as_string())), std::string(sv(r->as_string()))).second) {
+        return bad_field(c, f, cat("{\"kind\": \"", sv(k->as_string()), "\", \"ref\": \"", sv(r->as_string()),
+                                   "\"} is listed twice"));
       }
       needs.push_back(json::object{{"kind", k->as_string()}, {"ref", r->as_string()}});
     }

@@ -36,11 +36,13 @@ absl::StatusOr<std::int64_t> parse_money(const boost::json::value& v, std::strin
     return absl::InvalidArgumentError(
         internal::cat(where, ": amount \"", t, "\" has fractions of a fen (at most two decimals)"));
   }
-  if (whole.size() > 12) {
+  // Leading zeros add nothing ("050000.00" is 50000 yuan); only the digits after them count.
+  const std::size_t lead = std::min(whole.find_first_not_of('0'), whole.size() - 1);
+  if (whole.size() - lead > 12) {
     return absl::InvalidArgumentError(internal::cat(where, ": amount \"", t, "\" exceeds ", format_fen(kMaxFen)));
   }
   std::int64_t fen = 0;
-  for (char c : whole) fen = fen * 10 + (c - '0');
+  for (char c : whole.substr(lead)) fen = fen * 10 + (c - '0');
   fen *= 100;
   std::int64_t f = 0;
   for (char c : frac) f = f * 10 + (c - '0');

@@ -138,5 +138,35 @@ class ProjectsAndFund(unittest.TestCase):
         self.assertEqual((self.e.snapshot(), self.e.last_seq), (snap, seq))
 
 
+    def test_a_need_named_twice_is_refused(self):
+        """The same need twice would list the project twice under it (query lists)."""
+        snap, seq = self.e.snapshot(), self.e.last_seq
+        for needs in ([{"kind": "category", "ref": "elderly_meals"}, {"kind": "category", "ref": "elderly_meals"}],
+                      [{"kind": "list", "ref": "助餐"}, {"kind": "category", "ref": "elderly_meals"},
+                       {"kind": "list", "ref": "助餐"}]):
+            with self.assertRaises(jiceng.InvalidArgument) as cm:
+                self.e.projects.propose(STAFF, now=T0, unit="G111", kind="practical", title="助餐点", lead_unit="C11",
+                                        needs=needs, rollup="equal", milestones=[{"name": "建成"}], due="2026-06-30")
+            self.assertIn("needs[%d]" % (len(needs) - 1), str(cm.exception))
+            self.assertIn("is listed twice", str(cm.exception))
+            self.assertEqual((self.e.snapshot(), self.e.last_seq), (snap, seq))
+        self.e.projects.propose(STAFF, now=T0, unit="G111", kind="practical", title="助餐点", lead_unit="C11",
+                                needs=[{"kind": "list", "ref": "elderly_meals"}, {"kind": "category", "ref": "elderly_meals"}],
+                                rollup="equal", milestones=[{"name": "建成"}], due="2026-06-30")
+
+    def test_leading_zeros_of_an_amount_are_not_digits_of_it(self):
+        """"00000000000050000.00" is 50,000 yuan, not an amount above the limit."""
+        p = self.e.projects.propose(STAFF, now=T0, unit="G111", kind="practical", title="助餐点", lead_unit="C11",
+                                    budget="00000000000050000.00", rollup="equal", milestones=[{"name": "建成"}],
+                                    due="2026-06-30")
+        self.assertEqual(self.e.projects.get(p.id)["data"]["budget_fen"], 5000000)
+        snap, seq = self.e.snapshot(), self.e.last_seq
+        with self.assertRaises(jiceng.InvalidArgument) as cm:
+            self.e.projects.propose(STAFF, now=T0, unit="G111", kind="practical", title="助餐点", lead_unit="C11",
+                                    budget="0001000000000000", rollup="equal", milestones=[{"name": "建成"}],
+                                    due="2026-06-30")
+        self.assertIn("exceeds 100000000000.00", str(cm.exception))
+        self.assertEqual((self.e.snapshot(), self.e.last_seq), (snap, seq))
+
 if __name__ == "__main__":
     unittest.main()

@@ -165,10 +165,11 @@ struct ChainMoveReport {
 
 /// Moves district `chain` from the server the directory file at `directory_path` names to
 /// `target_uri` (a PostgreSQL URI without chain=), with proof:
+///  0. copy the chain's committed prefix (binary COPY; committed rows never change) into
+///     the target, whose chain row is frozen from then on;
 ///  1. freeze the chain on the source (jc_chain.frozen): appends there are refused with
 ///     FAILED_PRECONDITION naming the freeze (an append already committing finishes first);
-///  2. copy its events and snapshots (binary COPY) into the target, whose chain row stays
-///     frozen;
+///  2. copy the events appended since, and the snapshots;
 ///  3. verify the chain on the target (every hash from the district's genesis, the head,
 ///     the snapshots) and compare its head with the source's;
 ///  4. switch the directory (ChainDirectory::save, atomic);

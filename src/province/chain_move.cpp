@@ -152,6 +152,22 @@ absl::StatusOr<ChainMoveReport> move_chain(const std::string& directory_path, in
     }
     if (!found) return absl::NotFoundError(cat("chain move: chain ", chain, " is not on ", src.display));
   }
+  // A chain frozen already (a move under way, or one that moved) is refused, naming its note.
+  const auto refuse_frozen = [&]() -> absl::Status {
+    std::string note;
+    if (absl::StatusOr<Result> r = src.exec("SELECT value FROM jc_meta WHERE key = $1", {cat("frozen.", chain)}, "note");
+        r.ok() && PQntuples(r->get()) == 1) {
+      note = cat(" (", PQgetvalue(r->get(), 0, 0), ")");
+    }
+    return absl::FailedPreconditionError(
+        cat("chain move: chain ", chain, " is frozen on ", src.display, " already", note, "; nothing was moved"));
+  };
+  std::string prefix_head;  // the source's head seq before the freeze
+  {
+    JICENG_ASSIGN_OR_RETURN(Result h, src.exec("SELECT seq, frozen FROM jc_chain WHERE chain = $1", {c}, "read the head"));
+    if (std::string_view(PQgetvalue(h.get(), 0, 1)) == "t") return refuse_frozen();
+    prefix_head = PQgetvalue(h.get(), 0, 0);
+  }
   // The target must not hold the chain's events already (a half-done earlier move is
   // undone by that move itself; anything else there is someone's data).
   {
@@ -173,30 +189,8 @@ absl::StatusOr<ChainMoveReport> move_chain(const std::string& directory_path, in
     JICENG_ASSIGN_OR_RETURN(auto j, Journal::open(target_journal, o));
   }
 
-  // 1. Freeze on the source. An append committing now holds the head row; this waits for it.
-  JICENG_RETURN_IF_ERROR(src.run("BEGIN", "begin"));
-  JICENG_ASSIGN_OR_RETURN(Result frozen, src.exec("UPDATE jc_chain SET frozen = true, updated_at = now() "
-                                                  "WHERE chain = $1 AND NOT frozen RETURNING seq, encode(hash, 'hex')",
-                                                  {c}, "freeze the chain"));
-  if (PQntuples(frozen.get()) != 1) {
-    src.run("ROLLBACK", "roll back").IgnoreError();
-    std::string note;
-    if (absl::StatusOr<Result> r = src.exec("SELECT value FROM jc_meta WHERE key = $1", {cat("frozen.", chain)}, "note");
-        r.ok() && PQntuples(r->get()) == 1) {
-      note = cat(" (", PQgetvalue(r->get(), 0, 0), ")");
-    }
-    return absl::FailedPreconditionError(
-        cat("chain move: chain ", chain, " is frozen on ", src.display, " already", note, "; nothing was moved"));
-  }
-  const std::uint64_t head_seq = std::strtoull(PQgetvalue(frozen.get(), 0, 0), nullptr, 10);
-  const std::string head_hex = PQgetvalue(frozen.get(), 0, 1);
-  JICENG_RETURN_IF_ERROR(src.exec("INSERT INTO jc_meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                                  {cat("frozen.", chain), cat("moving to ", dst.display)}, "note the freeze")
-                             .status());
-  JICENG_RETURN_IF_ERROR(src.run("COMMIT", "commit the freeze"));
-  const auto frozen_at = std::chrono::steady_clock::now();
-
-  // Undoes the copy and the freeze; the error that made it necessary is returned.
+  bool frozen_here = false;
+  // Undoes the copy and (when this move made it) the freeze; the error that made it necessary is returned.
   const auto undo = [&](absl::Status why) -> absl::Status {
     for (const Server* s : {&src, &dst}) {
       if (PQtransactionStatus(s->conn.get()) != PQTRANS_IDLE) s->run("ROLLBACK", "roll back").IgnoreError();
@@ -204,26 +198,70 @@ absl::StatusOr<ChainMoveReport> move_chain(const std::string& directory_path, in
     dst.exec("DELETE FROM jc_snapshots WHERE chain = $1", {c}, "undo").IgnoreError();
     dst.exec("DELETE FROM jc_events WHERE chain = $1", {c}, "undo").IgnoreError();
     dst.exec("DELETE FROM jc_chain WHERE chain = $1", {c}, "undo").IgnoreError();
-    src.exec("UPDATE jc_chain SET frozen = false WHERE chain = $1", {c}, "unfreeze").IgnoreError();
-    src.exec("DELETE FROM jc_meta WHERE key = $1", {cat("frozen.", chain)}, "unfreeze").IgnoreError();
+    if (frozen_here) {
+      src.exec("UPDATE jc_chain SET frozen = false WHERE chain = $1", {c}, "unfreeze").IgnoreError();
+      src.exec("DELETE FROM jc_meta WHERE key = $1", {cat("frozen.", chain)}, "unfreeze").IgnoreError();
+    }
     return absl::Status(why.code(), cat(why.message(), "; the move was undone (the chain stays on ", src.display, ")"));
   };
 
-  // 2. Copy, in one transaction on the target, whose chain row stays frozen.
-  const auto copy = [&]() -> absl::Status {
+  // 0. The chain's committed prefix is copied before the freeze: committed rows never change
+  // (a chain grows only at its end), so only the rows appended meanwhile are copied frozen.
+  // The target's chain row is frozen from here on.
+  std::uint64_t prefix = 0;
+  const auto precopy = [&]() -> absl::Status {
     JICENG_RETURN_IF_ERROR(dst.run("BEGIN", "begin"));
     JICENG_ASSIGN_OR_RETURN(Result r, dst.exec("UPDATE jc_chain SET frozen = true WHERE chain = $1 AND seq = 0 RETURNING 1",
                                                {c}, "freeze the target's chain row"));
     if (PQntuples(r.get()) != 1) {
       return absl::FailedPreconditionError(cat("chain move: chain ", chain, " on ", dst.display, " is not empty"));
     }
+    JICENG_ASSIGN_OR_RETURN(
+        prefix, copy_rows(src, dst,
+                          cat("COPY (SELECT chain, seq, time, type, payload, hash FROM jc_events WHERE chain = ", chain,
+                              " AND seq <= ", prefix_head, " ORDER BY seq) TO STDOUT (FORMAT binary)"),
+                          "COPY jc_events (chain, seq, time, type, payload, hash) FROM STDIN (FORMAT binary)", "events"));
+    return dst.run("COMMIT", "commit the copied prefix");
+  };
+  if (absl::Status st = precopy(); !st.ok()) return undo(st);
+
+  // 1. Freeze on the source. An append committing now holds the head row; this waits for it.
+  if (absl::Status st = src.run("BEGIN", "begin"); !st.ok()) return undo(st);
+  absl::StatusOr<Result> frozen_or = src.exec("UPDATE jc_chain SET frozen = true, updated_at = now() "
+                                                  "WHERE chain = $1 AND NOT frozen RETURNING seq, encode(hash, 'hex')",
+                                                  {c}, "freeze the chain");
+  if (!frozen_or.ok()) return undo(frozen_or.status());
+  const Result frozen = std::move(*frozen_or);
+  if (PQntuples(frozen.get()) != 1) {  // frozen since it was read: another move won
+    src.run("ROLLBACK", "roll back").IgnoreError();
+    const absl::Status why = refuse_frozen();
+    undo(why).IgnoreError();
+    return why;
+  }
+  const std::uint64_t head_seq = std::strtoull(PQgetvalue(frozen.get(), 0, 0), nullptr, 10);
+  const std::string head_hex = PQgetvalue(frozen.get(), 0, 1);
+  frozen_here = true;
+  if (absl::Status st = src.exec("INSERT INTO jc_meta VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                                 {cat("frozen.", chain), cat("moving to ", dst.display)}, "note the freeze")
+                            .status();
+      !st.ok()) {
+    return undo(st);
+  }
+  if (absl::Status st = src.run("COMMIT", "commit the freeze"); !st.ok()) return undo(st);
+  const auto frozen_at = std::chrono::steady_clock::now();
+
+  // 2. Copy the rest — the rows appended since the prefix, and the snapshots — in one
+  // transaction on the target, whose chain row stays frozen.
+  const auto copy = [&]() -> absl::Status {
+    JICENG_RETURN_IF_ERROR(dst.run("BEGIN", "begin"));
     JICENG_RETURN_IF_ERROR(src.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "begin"));
     JICENG_ASSIGN_OR_RETURN(
-        report.events,
+        const std::uint64_t rest,
         copy_rows(src, dst,
                   cat("COPY (SELECT chain, seq, time, type, payload, hash FROM jc_events WHERE chain = ", chain,
-                      " ORDER BY seq) TO STDOUT (FORMAT binary)"),
+                      " AND seq > ", prefix_head, " ORDER BY seq) TO STDOUT (FORMAT binary)"),
                   "COPY jc_events (chain, seq, time, type, payload, hash) FROM STDIN (FORMAT binary)", "events"));
+    report.events = prefix + rest;
     JICENG_ASSIGN_OR_RETURN(
         report.snapshots,
         copy_rows(src, dst,

@@ -375,6 +375,15 @@ TEST(ProvincePg, AChainMovesUnderLoadRefusingAppendsWhileFrozenAndLosingNone) {
   EXPECT_EQ((*old)->state_digest(), old_digest);
   // The other district never stopped.
   EXPECT_EQ(sql_on(s.b, "SELECT frozen FROM jc_chain WHERE chain = 320508"), "f");
+  // The old copy is not moved again: a directory still naming it is refused, naming where the
+  // chain went, and nothing is written on the target.
+  const std::string stale = s.tmp.file("stale.txt");
+  std::ofstream(stale) << "320506 " << s.a << "\n";
+  auto twice = move_chain(stale, 320506, s.b);
+  ASSERT_EQ(twice.status().code(), absl::StatusCode::kFailedPrecondition) << twice.status();
+  EXPECT_THAT(std::string(twice.status().message()), HasSubstr("is frozen on"));
+  EXPECT_THAT(std::string(twice.status().message()), HasSubstr("(moved to "));
+  EXPECT_EQ(sql_on(s.b, "SELECT count(*) FROM jc_chain WHERE chain = 320506"), "0");
 }
 
 TEST(ProvincePg, RefusedMovesChangeNothing) {

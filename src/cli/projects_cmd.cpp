@@ -159,19 +159,35 @@ std::string params(std::initializer_list<std::pair<const char*, std::string>> kv
   return json::serialize(o);
 }
 
+// The fund queries' `unit` and `year` parameters from the options.
+std::string unit_year(const Options& o) {
+  json::object q;
+  if (!o.unit.empty()) q["unit"] = o.unit;
+  if (o.year > 0) q["year"] = o.year;
+  return json::serialize(q);
+}
+
+// A table whose columns are the fields of each object of `answer[list]`, as text.
+Table table_of(std::string title, const std::string& answer, std::string_view list, std::vector<std::string> fields) {
+  Table t{std::move(title), std::move(fields), {}};
+  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
+  const json::value doc = json::parse(answer);
+  for (const auto& v : doc.as_object().at(json::string_view(list.data(), list.size())).as_array()) {
+    std::vector<std::string> row;
+    for (const auto& f : t.headers) row.push_back(str(v.as_object().if_contains(f)));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 int board(const Options& o) {
   auto r = civic::query_journal_text(o.db, "projects", "board", params({{"unit", o.unit}, {"kind", o.kind}, {"state", o.state}}), o.min_seq);
   if (!r.ok()) return fail("projects board", r.status());
-  Table t{"项目看板 project board", {"id", "kind", "title", "unit", "street", "lead", "state", "progress", "due", "missed_reviews"}, {}};
-  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
-  const json::value answer = json::parse(*r);
-  for (const auto& p : answer.as_object().at("projects").as_array()) {
-    const auto& x = p.as_object();
-    t.rows.push_back({str(x.if_contains("id")), str(x.if_contains("kind")), str(x.if_contains("title")),
-                      str(x.if_contains("unit")), str(x.if_contains("street")), str(x.if_contains("lead_unit")),
-                      str(x.if_contains("state_zh")), str(x.if_contains("progress")), str(x.if_contains("due")),
-                      str(x.if_contains("missed_reviews"))});
-  }
+  Table t = table_of("项目看板 project board", *r, "projects",
+                     {"id", "kind", "title", "unit", "street", "lead_unit", "state_zh", "progress", "due",
+                      "missed_reviews", "matter"});
+  t.headers[5] = "lead";
+  t.headers[6] = "state";
   return emit("projects board", render("项目看板", {t}, *r, o.format), o.out);
 }
 
@@ -244,27 +260,6 @@ int village_campaign(const Options& o) {
   }
   const int rc = emit("projects village-campaign", render("一村一策", {head, rows}, *r, o.format), o.out);
   return rc != kExitOk ? rc : a.at("failing").as_int64() == 0 ? kExitOk : kExitProblems;
-}
-
-// The fund queries' `unit` and `year` parameters from the options.
-std::string unit_year(const Options& o) {
-  json::object q;
-  if (!o.unit.empty()) q["unit"] = o.unit;
-  if (o.year > 0) q["year"] = o.year;
-  return json::serialize(q);
-}
-
-// A table whose columns are the fields of each object of `answer[list]`, as text.
-Table table_of(std::string title, const std::string& answer, std::string_view list, std::vector<std::string> fields) {
-  Table t{std::move(title), std::move(fields), {}};
-  // The parsed answer must outlive the loop: a range-for keeps only the array's reference.
-  const json::value doc = json::parse(answer);
-  for (const auto& v : doc.as_object().at(json::string_view(list.data(), list.size())).as_array()) {
-    std::vector<std::string> row;
-    for (const auto& f : t.headers) row.push_back(str(v.as_object().if_contains(f)));
-    t.rows.push_back(std::move(row));
-  }
-  return t;
 }
 
 // The fund's disclosure findings: notices taken down early, spends never posted.

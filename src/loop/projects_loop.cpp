@@ -775,6 +775,9 @@ class ProjectsLoop final : public TableLoop {
     if (const json::value* t = d.if_contains("tier")) r["tier"] = *t;
     if (const json::value* h = d.if_contains("horizon")) r["horizon"] = *h;
     if (const json::value* l = d.if_contains("late")) r["late"] = *l;
+    if (const json::value* dec = d.if_contains("decision")) {
+      if (const json::value* m = dec->as_object().if_contains("matter")) r["matter"] = *m;  // the deciding 议事事项
+    }
     return r;
   }
 

@@ -28,6 +28,9 @@ done
 "$jiceng" projects board "$work/a/journal.sqlite" >"$work/board.txt" 2>"$work/board.err" \
   || fail "projects board exited $?: $(cat "$work/board.err")"
 grep -q "P[0-9]\{8\}\|T[0-9]\{8\}\|[0-9]\{8\}" "$work/board.txt" || fail "projects board lists no project"
+"$jiceng" projects board "$work/a/journal.sqlite" --format csv >"$work/board.csv"
+grep -q "^id,kind,title,unit,street,lead,state,progress,due,missed_reviews,matter" "$work/board.csv" \
+  || fail "projects board lacks the deciding matter's column: $(head -1 "$work/board.csv")"
 "$jiceng" fund ledger "$work/a/journal.sqlite" --format csv >"$work/ledger.csv" 2>"$work/ledger.err" \
   || fail "fund ledger exited $?: $(cat "$work/ledger.err")"
 [ "$(grep -c '^F[0-9]\{8\},' "$work/ledger.csv")" -gt 0 ] || fail "fund ledger lists no account: $(head -3 "$work/ledger.csv")"

@@ -1126,6 +1126,8 @@ TEST(ProjectDecisions, AnApprovalNamesAConcludedMatterOnItsScopeThroughFourTwoAb
   const auto& dec = p1["data"].as_object()["decision"].as_object();
   EXPECT_EQ(dec.at("matter").as_string(), "M00000001");
   EXPECT_EQ(dec.at("procedure").as_string(), "four_deliberations_two_disclosures");
+  auto board = json::parse(*e->query("projects", "board", R"({"unit":"G1"})")).as_object();
+  EXPECT_EQ(board["projects"].as_array()[0].as_object()["matter"].as_string(), "M00000001");
 
   // A practical project of V1 (a rural area): exactly 50,000.00 needs no matter; one fen more
   // does, and C1's matter does not cover V1.

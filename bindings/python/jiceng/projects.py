@@ -6,7 +6,8 @@ event of the table is a method) plus their queries by name.
                                 lead_unit="C11", rollup="equal",
                                 milestones=[{"name": "建成"}], due="2026-06-30")
     engine.projects.approve(secretary, item=p.item, decided_by="社区党委会议",
-                            record="2026-3", decided_on="2026-03-02")
+                            record="2026-3", decided_on="2026-03-02")  # matter="M00000001": the
+                            # deliberation matter that decided it (required above project.decision's amount)
     a = engine.fund.open(street, unit="C11", year=2026, allocation="200000.00")
     engine.fund.spend(secretary, item=a.item, project=p.id, decision="2026-3",
                       category="public_service", amount=Decimal("50000"), purpose="助餐点")

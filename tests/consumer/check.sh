@@ -1,8 +1,11 @@
 #!/bin/sh
 # check.sh SOURCE_DIR WORK_DIR [COMPILER_LAUNCHER] — jiceng as a dependency (ctest `consumer`).
 #
-# Configures and builds tests/consumer (add_subdirectory of jiceng, a Release build, the
-# consumer's own flags), then checks, failing with the reason:
+# Configures and builds tests/consumer (add_subdirectory of jiceng, the consumer's own
+# flags), then checks, failing with the reason. The build type is
+# $JICENG_CONSUMER_BUILD_TYPE: by default none (no optimisation: this test builds the whole
+# library a second time, and unoptimised that takes half as long); Release to measure the
+# stripped size below.
 #   - the consumer's flags reach its sources and jiceng puts no -Werror on any compile
 #     line (its own included: JICENG_WERROR is off for a subproject);
 #   - no compile line carries the checkout's path (JICENG_SOURCE_DIR is for tests only);
@@ -11,7 +14,7 @@
 #     holds a demo, simulation or HTML symbol (nm -C);
 #   - the link of that program names no application archive (libjiceng_demo.a,
 #     libjiceng_report.a): jiceng::jiceng does not carry them;
-#   - its stripped size is printed beside the same program's before the split (below).
+#   - its stripped size (Release only) is printed beside the same program's before the split.
 #     Not asserted: static archives give a program only the objects it references, so the
 #     demo was never in it, and the engine it does hold grows with the domain.
 #   - the build is one without libpq (configured with CMAKE_DISABLE_FIND_PACKAGE_PostgreSQL,
@@ -29,7 +32,8 @@ src=$1 work=$2 launcher=${3:-}
 before_stripped=1236856
 rm -rf "$work"
 mkdir -p "$work"
-set -- -S "$src/tests/consumer" -B "$work/build" -DJICENG_DIR="$src" -DCMAKE_BUILD_TYPE=Release \
+build_type=${JICENG_CONSUMER_BUILD_TYPE:-}
+set -- -S "$src/tests/consumer" -B "$work/build" -DJICENG_DIR="$src" -DCMAKE_BUILD_TYPE="$build_type" \
   -DCMAKE_DISABLE_FIND_PACKAGE_PostgreSQL=ON
 if command -v ninja >/dev/null 2>&1; then set -- "$@" -G Ninja; fi
 if [ -n "$launcher" ]; then set -- "$@" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher" -DCMAKE_C_COMPILER_LAUNCHER="$launcher"; fi
@@ -59,9 +63,11 @@ out=$("$work/build/submit_only") || { echo "FAIL: submit_only exited non-zero"; 
 [ "$out" = submitted ] || { echo "FAIL: submit_only printed '$out'"; fail=1; }
 syms=$(nm -C "$work/build/submit_only" | grep -E "$(cat "$src/tests/capi/app_symbols.re")" || true)
 if [ -n "$syms" ]; then echo "FAIL: demo, simulation or HTML symbols in submit_only:"; echo "$syms" | head; fail=1; fi
-strip -o "$work/submit_only.stripped" "$work/build/submit_only"
-size=$(wc -c < "$work/submit_only.stripped")
-echo "submit_only stripped: $size bytes now, $before_stripped bytes before the split (ratio $(awk "BEGIN{printf \"%.3f\", $before_stripped/$size}"))"
+if [ "$build_type" = Release ]; then
+  strip -o "$work/submit_only.stripped" "$work/build/submit_only"
+  size=$(wc -c < "$work/submit_only.stripped")
+  echo "submit_only stripped: $size bytes now, $before_stripped bytes before the split (ratio $(awk "BEGIN{printf \"%.3f\", $before_stripped/$size}"))"
+fi
 link=$(find "$work/build" -name link.txt -path '*submit_only*' -exec cat {} + 2>/dev/null; \
   grep -A3 'build submit_only' "$work/build/build.ninja" 2>/dev/null || true)
 [ -n "$link" ] || { echo "FAIL: cannot find submit_only's link command"; fail=1; }

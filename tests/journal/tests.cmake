@@ -139,7 +139,7 @@ if(JICENG_HAVE_POSTGRESQL)
   file(GLOB _pg_test_srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/journal/pg/*.cpp)
   add_executable(jiceng_journal_pg_tests ${_pg_test_srcs})
   target_link_libraries(jiceng_journal_pg_tests PRIVATE jiceng_journal GTest::gtest GTest::gmock GTest::gtest_main
-    jiceng_warnings)
+    jiceng_warnings jiceng_test_flags)
   target_include_directories(jiceng_journal_pg_tests PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(jiceng_journal_pg_tests PRIVATE JICENG_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     JICENG_PG_CHILD="$<TARGET_FILE:jiceng_journal_pg_child>")

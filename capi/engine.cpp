@@ -14,6 +14,7 @@
 #include "capi/internal.hpp"
 #include "jiceng/engine.hpp"
 #include "jiceng/journal.hpp"
+#include "jiceng/petition_json.hpp"
 
 namespace jc {
 jc_status read_file(std::string* out, std::string_view path, const char* fn);  // capi/org.cpp
@@ -111,136 +112,6 @@ jc_status command(jc_engine* e, const jc_actor* a, const char* fn, F&& call) {
   jiceng::Actor actor;
   JC_CHECK(jc::actor(&actor, a, fn));
   return jc::from_status(call(*e->engine, actor), fn);
-}
-
-std::string masked(std::string_view s, bool phone, bool raw) {
-  if (raw || s.empty()) return std::string(s);
-  return phone ? jiceng::mask_phone(s) : jiceng::mask_name(s);
-}
-
-boost::json::value ts(jiceng::Timestamp t) {
-  if (t == jiceng::kNoDeadline) return nullptr;
-  return t;
-}
-
-boost::json::object view_json(const jiceng::PetitionView& v) {
-  boost::json::object o;
-  o["id"] = v.id;
-  o["display_id"] = v.display_id;
-  o["idempotency_key"] = v.idempotency_key;
-  o["state"] = jiceng::to_string(v.state);
-  o["stage"] = jiceng::to_string(v.stage);
-  o["track"] = jiceng::to_string(v.track);
-  o["petitioner"] = v.petitioner;
-  o["contact"] = boost::json::object{{"name", v.contact.name}, {"phone", v.contact.phone}};
-  o["location"] = v.location;
-  o["location_unit"] = v.location_unit;
-  o["category"] = v.category;
-  o["urgency"] = jiceng::to_string(v.urgency);
-  o["severity"] = jiceng::to_string(v.severity);
-  o["channel"] = jiceng::to_string(v.channel);
-  o["text"] = v.text;
-  o["current_unit"] = v.current_unit;
-  o["submitted_at"] = v.submitted_at;
-  o["updated_at"] = v.updated_at;
-  o["stage_started_at"] = v.stage_started_at;
-  o["due_at"] = ts(v.due_at);
-  o["due_provisional"] = v.due_provisional;
-  boost::json::array revisions;
-  for (const auto& r : v.deadline_revisions) {
-    revisions.push_back(boost::json::object{{"seq", r.seq}, {"before", ts(r.before)}, {"after", ts(r.after)}});
-  }
-  o["deadline_revisions"] = std::move(revisions);
-  o["dispatched_at"] = v.dispatched_at;
-  o["resolved_at"] = v.resolved_at;
-  o["returns"] = v.returns;
-  o["extensions"] = v.extensions;
-  o["extension_granted"] = v.extension_granted;
-  o["extension_pending"] = v.extension_pending;
-  o["reopenings"] = v.reopenings;
-  o["reviews"] = v.reviews;
-  o["escalations"] = v.escalations;
-  o["urges"] = v.urges;
-  o["supervisions"] = v.supervisions;
-  o["ladder_level"] = v.ladder_level;
-  o["party"] = jiceng::to_string(v.party);
-  o["party_unit"] = v.party_unit;
-  o["party_fallback"] = v.party_fallback;
-  o["designated"] = v.designated;
-  o["overdue"] = v.overdue;
-  o["ever_overdue"] = v.ever_overdue;
-  o["final_matter"] = v.final_matter;
-  o["evaluation_held"] = v.evaluation_held;  // referred (转办) to a case or matter not yet ended
-  if (v.evaluation) {
-    o["evaluation"] = boost::json::object{{"contacted", v.evaluation->contacted},
-                                          {"solved", v.evaluation->solved},
-                                          {"satisfaction", jiceng::to_string(v.evaluation->satisfaction)}};
-  } else {
-    o["evaluation"] = nullptr;
-  }
-  o["merged_into"] = v.merged_into;
-  o["same_matter_as"] = v.same_matter_as;
-  // Residents' participation: 附议, the merge links, the latest return as not ours.
-  boost::json::array from;
-  for (jiceng::PetitionId m : v.merged_from) from.emplace_back(m);
-  o["merged_from"] = std::move(from);
-  o["supporters"] = v.supporters;
-  o["priority"] = v.priority;
-  o["not_ours_returns"] = v.not_ours_returns;
-  if (v.not_ours) {
-    o["not_ours"] = boost::json::object{{"returned_by", v.not_ours->returned_by},
-                                        {"competent_unit", v.not_ours->competent_unit},
-                                        {"external_body", v.not_ours->external_body},
-                                        {"reason", v.not_ours->reason},
-                                        {"at", v.not_ours->at}};
-  } else {
-    o["not_ours"] = nullptr;
-  }
-  o["notice"] = jiceng::resident_notice(v);
-  return o;
-}
-
-boost::json::object event_json(const jiceng::Event& ev, bool raw) {
-  boost::json::object o;
-  o["seq"] = ev.seq;
-  o["time"] = ev.time;
-  o["type"] = jiceng::to_string(ev.type);
-  o["petition"] = ev.petition;
-  o["actor"] = boost::json::object{
-      {"id", ev.actor.id}, {"role", jiceng::to_string(ev.actor.role)}, {"unit", ev.actor.unit}};
-  const jiceng::EventPayload& p = ev.payload;
-  boost::json::object pl;
-  auto put = [&](const char* k, std::string_view v) {
-    if (!v.empty()) pl[k] = v;
-  };
-  put("petitioner", p.petitioner);
-  put("contact_name", masked(p.contact.name, false, raw));
-  put("contact_phone", masked(p.contact.phone, true, raw));
-  put("location", p.location);
-  put("category", p.category);
-  put("text", p.text);
-  put("idempotency_key", p.idempotency_key);
-  put("unit", p.unit);
-  put("reason", p.reason);
-  if (ev.type == EventType::kSubmit) {
-    pl["urgency"] = jiceng::to_string(p.urgency);
-    pl["severity"] = jiceng::to_string(p.severity);
-    pl["channel"] = jiceng::to_string(p.channel);
-  }
-  if (p.same_matter) pl["same_matter"] = true;
-  if (p.linked != jiceng::kNoPetition) pl["linked"] = p.linked;
-  if (p.designated) pl["designated"] = true;
-  if (p.explicit_unit) pl["explicit_unit"] = true;
-  if (p.automatic) pl["automatic"] = true;
-  if (ev.type == EventType::kRequestExtension) pl["extension"] = jiceng::format_duration(p.extension);
-  if (ev.type == EventType::kEvaluate) {
-    pl["evaluation"] = boost::json::object{{"contacted", p.evaluation.contacted},
-                                           {"solved", p.evaluation.solved},
-                                           {"satisfaction", jiceng::to_string(p.evaluation.satisfaction)}};
-  }
-  if (ev.type == EventType::kReopen) pl["reopen_kind"] = jiceng::to_string(p.reopen_kind);
-  o["payload"] = std::move(pl);
-  return o;
 }
 
 jc_status write_ids(std::uint64_t* buf, std::size_t capacity, std::size_t* out_count,
@@ -1034,7 +905,7 @@ jc_status jc_engine_petition_json(char** out, jc_engine* engine, uint64_t petiti
     q.raw_contact = raw_contact != 0;
     auto v = engine->engine->get(petition, q);
     if (!v.ok()) return jc::from_status(v.status(), "jc_engine_petition_json");
-    return jc::out_string(out, boost::json::serialize(view_json(*v)), "jc_engine_petition_json");
+    return jc::out_string(out, jiceng::petition_json(*v), "jc_engine_petition_json");
   });
 }
 
@@ -1044,9 +915,7 @@ jc_status jc_engine_history_json(char** out, jc_engine* engine, uint64_t petitio
     JC_CHECK(need_engine(engine, "jc_engine_history_json"));
     auto h = engine->engine->history(petition);
     if (!h.ok()) return jc::from_status(h.status(), "jc_engine_history_json");
-    boost::json::array a;
-    for (const auto& ev : *h) a.emplace_back(event_json(ev, raw_contact != 0));
-    return jc::out_string(out, boost::json::serialize(a), "jc_engine_history_json");
+    return jc::out_string(out, jiceng::events_json(*h, raw_contact != 0), "jc_engine_history_json");
   });
 }
 

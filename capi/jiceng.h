@@ -930,11 +930,16 @@ JC_API jc_status jc_engine_deadline(int64_t *out, jc_engine *engine, uint64_t pe
 /** Current unit of a petition (unit id) into a caller buffer ("" before dispatch routing). */
 JC_API jc_status jc_engine_current_unit(char *buf, size_t size, size_t *out_len, jc_engine *engine,
                                         uint64_t petition);
-/** A petition as JSON (every field of the view); contact masked unless `raw_contact`. */
+/**
+ * A petition as JSON (every field of the view; the one shape of docs/petition.md, the same
+ * text as the C++ jiceng::petition_json): ids as display ids ("id": "P00000042",
+ * "merged_into", "merged_from", "same_matter_as"); contact masked unless `raw_contact`.
+ */
 JC_API jc_status jc_engine_petition_json(char **out, jc_engine *engine, uint64_t petition, int raw_contact);
 /**
- * A petition's events as a JSON array of {seq, time, type, petition, actor:{id,role,unit},
- * payload:{...fields that are set}}; contact data masked unless `raw_contact`.
+ * A petition's events as a JSON array of {seq, time, type, petition (display id),
+ * actor:{id,role,unit}, payload:{...fields that are set}} (jiceng::events_json); contact data
+ * masked unless `raw_contact`.
  */
 JC_API jc_status jc_engine_history_json(char **out, jc_engine *engine, uint64_t petition, int raw_contact);
 /**

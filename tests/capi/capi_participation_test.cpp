@@ -153,10 +153,10 @@ TEST_F(Participation, DuplicatesAndAMergeKeepingLinksAndSupporters) {
   expect_same(e_, before, "refused merges");
   ASSERT_EQ(jc_engine_merge(e_, &kGridWorker, a_, b_, kMon + 3 * kHour), JC_OK) << jc_last_error();
   const std::string merged = petition_json(e_, a_);
-  EXPECT_NE(merged.find("\"merged_into\":2"), std::string::npos) << merged;
+  EXPECT_NE(merged.find("\"merged_into\":\"P00000002\""), std::string::npos) << merged;
   EXPECT_NE(merged.find("本诉求已并入 P00000002"), std::string::npos) << merged;
   const std::string kept = petition_json(e_, b_);
-  EXPECT_NE(kept.find("\"merged_from\":[1]"), std::string::npos) << kept;
+  EXPECT_NE(kept.find("\"merged_from\":[\"P00000001\"]"), std::string::npos) << kept;
   EXPECT_NE(kept.find("\"supporters\":2"), std::string::npos) << "R-3 and R-1 moved over: " << kept;
   const State merged_state = state_of(e_);
   EXPECT_EQ(jc_engine_merge(e_, &kGridWorker, a_, b_, kMon + 4 * kHour), JC_FAILED_PRECONDITION) << "twice";

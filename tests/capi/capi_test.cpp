@@ -788,6 +788,10 @@ TEST(CapiEngine, TheClosedLoop) {
   EXPECT_NE(take(out).find("13812345678"), std::string::npos);
   ASSERT_OK(jc_engine_petition_json(&out, e, id, 0));
   const std::string view = take(out);
+  // The one shape (docs/petition.md): ids as display ids, in the petition and its events.
+  EXPECT_EQ(view.rfind("{\"id\":\"P00000001\",", 0), 0u) << view;
+  EXPECT_NE(hist.find("\"petition\":\"P00000001\""), std::string::npos) << hist;
+  EXPECT_EQ(hist.find("\"petition\":1"), std::string::npos) << hist;
   EXPECT_NE(view.find("\"state\":\"closed\""), std::string::npos) << view;
   EXPECT_EQ(view.find("13812345678"), std::string::npos);
   EXPECT_NE(view.find("138****5678"), std::string::npos) << view;

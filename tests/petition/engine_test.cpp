@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/strings.hpp"
+#include "jiceng/petition_json.hpp"
 #include "petition/fixture.hpp"
 
 namespace jiceng::testing {
@@ -640,6 +641,27 @@ TEST(PetitionEngine, QueriesAndMasking) {
   EXPECT_NE(json->find("138****5678"), std::string::npos);
   EXPECT_NE(e->export_json(a, raw)->find("13812345678"), std::string::npos);
   EXPECT_EQ(mask_phone("1234"), "****");
+}
+
+// One JSON shape (jiceng/petition_json.hpp): the export is the petition's JSON — the text the
+// C ABI and Python return — with its events' JSON appended, masked or raw alike.
+TEST(PetitionEngine, TheExportIsThePetitionJsonWithItsEvents) {
+  auto e = make_engine();
+  const PetitionId a = drive_to(*e, State::kClosed, kT0);
+  ASSERT_EQ(a, 1u);
+  for (bool raw : {false, true}) {
+    QueryOptions o;
+    o.raw_contact = raw;
+    const std::string pj = petition_json(*e->get(a, o));
+    EXPECT_EQ(pj.rfind("{\"id\":\"P00000001\",", 0), 0u) << pj;
+    const std::string events = events_json(*e->history(a), raw);
+    EXPECT_NE(events.find("\"petition\":\"P00000001\""), std::string::npos) << events;
+    EXPECT_EQ(*e->export_json(a, o), pj.substr(0, pj.size() - 1) + ",\"events\":" + events + "}");
+    EXPECT_EQ(pj.find("13812345678") != std::string::npos, raw) << pj;
+    EXPECT_EQ(events.find("13812345678") != std::string::npos, raw) << events;
+    EXPECT_EQ(events.substr(0, 1 + event_json(e->history(a)->front(), raw).size()),
+              "[" + event_json(e->history(a)->front(), raw));
+  }
 }
 
 TEST(PetitionEngine, LoadOrgRefusesToStrandOpenPetitions) {

@@ -18,7 +18,7 @@ from . import _capi
 from ._core import (CST, Aborted, AlreadyExists, CalendarMode, Cancelled, Channel, DataLoss, DayKind, DeadlineExceeded, Event,
                     FailedPrecondition, IllegalTransition, InternalError, InvalidArgument, JicengError, NotFound,
                     OutOfRange, PermissionDenied, ReopenKind, ResourceExhausted, Role, Satisfaction, Severity, State,
-                    Unauthenticated, Unavailable, Unimplemented, Urgency)
+                    Unauthenticated, Unavailable, Unimplemented, Urgency, display_id)
 from .calendar import Calendar
 from .engine import Actor, ActorHandle, Engine, Petitions, TickReport, workflow_dot, workflow_matrix
 from .org import Org
@@ -38,5 +38,5 @@ __all__ = [
     "InternalError", "InvalidArgument", "JicengError", "Journal", "Loop", "LoopOutcome", "Loops", "Mediation", "NotFound", "Org", "OutOfRange",
     "PermissionDenied", "Petitions", "Policy", "ReopenKind", "ResourceExhausted", "Role", "Satisfaction",
     "Severity", "State", "TickReport", "Unauthenticated", "Unavailable", "Unimplemented", "Urgency",
-    "library_path", "policy", "sha256_hex", "whatif", "workflow_dot", "workflow_matrix",
+    "display_id", "library_path", "policy", "sha256_hex", "whatif", "workflow_dot", "workflow_matrix",
 ]

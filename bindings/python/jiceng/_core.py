@@ -264,6 +264,12 @@ def petition_arg(v, what="petition"):
     return int_arg(v, what)
 
 
+def display_id(petition):
+    """The display id of a petition (``"P00000042"``) given the int or the display id: the
+    form petition JSON writes in "id", "merged_into", "merged_from" and an event's "petition"."""
+    return "P%08d" % petition_arg(petition)
+
+
 def string_column(seq, n, what, keep, optional=False):
     """A sequence of ``n`` str (None allowed where ``optional``) as a ``char*[n]`` for
     the bulk calls. ``keep`` receives the objects the pointers point into (it must

@@ -47,7 +47,7 @@ class Matters(Loop):
         refusal of any step changes nothing."""
         e = self._engine
         petitions = list(petitions)
-        ids = [e.petitions.get(p)["display_id"] for p in petitions]
+        ids = [e.petitions.get(p)["id"] for p in petitions]
 
         def run(en):
             out = self.command("raise", actor, item=None, now=now, unit=unit, title=title, kind=kind,

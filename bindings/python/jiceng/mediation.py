@@ -51,7 +51,7 @@ class Mediation(Loop):
 
         def run(en):
             out = self.command("refer", actor, now=now, unit=unit, committee=self._display(committee),
-                               petition=p["display_id"], category=p["category"], summary=summary, parties=parties)
+                               petition=p["id"], category=p["category"], summary=summary, parties=parties)
             en.petitions.resolve(actor, petition,
                                  "已转人民调解委员会调解（调解案件 %s）; referred to people's mediation, case %s"
                                  % (out.id, out.id), now=now)

@@ -38,7 +38,7 @@ CALLABLES = {
     "Engine": jiceng.Engine, "Petitions": jiceng.Petitions, "Org": jiceng.Org, "Calendar": jiceng.Calendar,
     "Policy": jiceng.Policy, "Journal": jiceng.Journal, "Actor": jiceng.Actor,
     "workflow_matrix": jiceng.workflow_matrix, "run_tests": jiceng.policy.run_tests,
-    "sha256_hex": jiceng.sha256_hex, "whatif": jiceng.whatif, "Loop": jiceng.Loop, "Loops": jiceng.Loops,
+    "sha256_hex": jiceng.sha256_hex, "display_id": jiceng.display_id, "whatif": jiceng.whatif, "Loop": jiceng.Loop, "Loops": jiceng.Loops,
     # The hosted loops' classes: every method reaches C through Loop.command / Loop.query
     # (payload and parameters as JSON: json.dumps escapes a NUL; ids and times as Loop's).
     "Commitments": jiceng.civic.Commitments, "Assessment": jiceng.civic.Assessment,
@@ -48,6 +48,7 @@ CALLABLES = {
 
 # Parameters that are neither a C string nor a C integer, and why.
 OTHER = {
+    "display_id.petition": "petition_arg, as every petition parameter (test_surprises.py)",
     # Hosted loops: their strings and integers go through enc / int_arg / to_ts, and NULs
     # and overflows are tested in test_loops.py, which needs a library hosting a loop.
     "Loop.engine": "the engine (engine.loops builds it)", "Loops.engine": "the engine",

@@ -137,7 +137,7 @@ class MediationTests(unittest.TestCase):
             self.m.refer_petition(STAFF, p, committee=self.c.id, summary="噪音", parties=PARTIES[:1], now=T0 + 5)
         self.assertEqual(self.e.snapshot(), snap)
         k = self.m.refer_petition(STAFF, p, committee=self.c.id, summary="噪音", parties=PARTIES, now=T0 + 5)
-        self.assertEqual(self.m.get(k.item)["data"]["petition"], self.e.petitions.get(p)["display_id"])
+        self.assertEqual(self.m.get(k.item)["data"]["petition"], self.e.petitions.get(p)["id"])
         self.assertEqual(self.e.petitions.get(p)["state"], "resolved")
         self.assertIn(k.id, self.e.petitions.history(p)[-1]["payload"]["reason"])
 
@@ -147,7 +147,7 @@ class MediationTests(unittest.TestCase):
         self.e.petitions.accept(STAFF, p, now=T0 + 2)
         self.e.petitions.dispatch(STAFF, p, unit="C11", now=T0 + 3)
         self.e.petitions.sign(STAFF, p, now=T0 + 4)
-        display = self.e.petitions.get(p)["display_id"]
+        display = self.e.petitions.get(p)["id"]
         snap = self.e.snapshot()
         with self.assertRaises(jiceng.NotFound):  # a petition the engine does not hold
             self.m.refer(STAFF, unit="C11", committee=self.c.id, petition="P00000099", summary="噪音",
@@ -161,7 +161,7 @@ class MediationTests(unittest.TestCase):
     def test_xinfang_track_needs_both_consents_and_ends_in_a_written_agreement(self):
         p = self.e.petitions.submit(Actor("r1", Role.RESIDENT, ""), location="C11", category="disputes",
                                     text="拖欠工资", now=T0 + 1)
-        base = dict(unit="C11", petition=self.e.petitions.get(p)["display_id"], summary="劳资纠纷",
+        base = dict(unit="C11", petition=self.e.petitions.get(p)["id"], summary="劳资纠纷",
                     agreement_kind="settlement",
                     parties=[{"id": "a", "name": "甲"}, {"id": "b", "name": "乙"}])
         snap = self.e.snapshot()

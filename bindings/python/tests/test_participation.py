@@ -97,9 +97,9 @@ class MergeAndNotOursTests(unittest.TestCase):
         self.p.merge(self.grid, self.a, self.b, now=MON + 3 * HOUR)
         merged, kept = self.p.get(self.a), self.p.get(self.b)
         self.assertEqual(merged["state"], "merged")
-        self.assertEqual(merged["merged_into"], self.b)
+        self.assertEqual(merged["merged_into"], jiceng.display_id(self.b))
         self.assertIn("P00000002", merged["notice"])
-        self.assertEqual(kept["merged_from"], [self.a])
+        self.assertEqual(kept["merged_from"], [jiceng.display_id(self.a)])
         self.assertEqual(kept["supporters"], 2)
         with self.assertRaises(jiceng.IllegalTransition):
             self.p.merge(self.grid, self.a, self.b, now=MON + 4 * HOUR)

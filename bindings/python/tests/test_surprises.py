@@ -48,8 +48,13 @@ class Surprises(unittest.TestCase):
 
     def test_the_display_id_is_accepted_wherever_an_id_is(self):
         pid = self.submit()
-        shown = self.p.get(pid)["display_id"]
+        shown = self.p.get(pid)["id"]
         self.assertEqual(shown, "P%08d" % pid)
+        self.assertEqual(jiceng.display_id(pid), shown)
+        self.assertEqual(jiceng.display_id(shown), shown)
+        for bad in ("Q1", "P", "P1\0", 2**64, -1):
+            with self.assertRaises(jiceng.InvalidArgument):
+                jiceng.display_id(bad)
         self.assertEqual(self.p.get(shown), self.p.get(pid))
         self.assertEqual(self.p.state(shown), self.p.state(pid))
         self.p.accept(OFFICER, shown)

@@ -1022,6 +1022,13 @@ JC_API jc_status jc_engine_journal_snapshot(uint64_t *out_seq, jc_engine *engine
  * then unchanged); JC_FAILED_PRECONDITION for an engine without a journal.
  */
 JC_API jc_status jc_engine_set_snapshot_policy(jc_engine *engine, uint64_t every_events, int64_t every_seconds);
+/**
+ * The snapshot policy in force as JSON: {"every_events": N, "every_seconds": S,
+ * "last_error": null, or {"code", "message"} of the last policy snapshot that failed (a
+ * failed policy snapshot fails no command; the next attempt comes a whole interval later)}.
+ * JC_FAILED_PRECONDITION for an engine without a journal.
+ */
+JC_API jc_status jc_engine_snapshot_policy_json(char **out, jc_engine *engine);
 
 /*
  * Several engines on one chain (a PostgreSQL journal shared by several servers,

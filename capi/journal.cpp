@@ -107,6 +107,24 @@ jc_status jc_engine_set_snapshot_policy(jc_engine* engine, uint64_t every_events
   });
 }
 
+jc_status jc_engine_snapshot_policy_json(char** out, jc_engine* engine) {
+  constexpr const char* fn = "jc_engine_snapshot_policy_json";
+  JC_GUARD(fn) {
+    JC_CHECK(jc::need(out, fn, "out"));
+    JC_CHECK(need_durable(engine, fn));
+    const jiceng::SnapshotPolicy p = engine->durable->snapshot_policy();
+    const absl::Status last = engine->durable->policy_snapshot_status();
+    boost::json::object o{{"every_events", p.every_events}, {"every_seconds", absl::ToInt64Seconds(p.every)}};
+    if (last.ok()) {
+      o["last_error"] = nullptr;
+    } else {
+      o["last_error"] = boost::json::object{{"code", absl::StatusCodeToString(last.code())},
+                                            {"message", std::string(last.message())}};
+    }
+    return jc::out_string(out, boost::json::serialize(o), fn);
+  });
+}
+
 jc_status jc_engine_catch_up(uint64_t* out_applied, jc_engine* engine) {
   constexpr const char* fn = "jc_engine_catch_up";
   JC_GUARD(fn) {

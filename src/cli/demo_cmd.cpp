@@ -60,10 +60,15 @@ void add_demo(CLI::App& app, int& exit_code) {
   demo->add_flag("--no-party-dispatch", *no_party,
                  "Keep the policy set's dispatch_to_party (by default the demo sends compound matters to the "
                  "answering party, 四方协同派单)");
+  auto snapshot_every = std::make_shared<std::optional<std::uint64_t>>();
+  demo->add_option("--snapshot-every", *snapshot_every,
+                   "Write a journal snapshot every N events (default: the library's 1,000,000; 0: none by "
+                   "count), so opening the journal replays only what follows the newest");
   demo->add_flag("--quiet,-q", *quiet, "No progress bar");
-  demo->callback([opts, quiet, no_party, &exit_code] {
+  demo->callback([opts, quiet, no_party, snapshot_every, &exit_code] {
     DemoOptions o = *opts;
     o.party_dispatch = !*no_party;
+    o.snapshot_every_events = *snapshot_every;
     ProgressBar bar;
     const bool tty = !*quiet && ::isatty(STDERR_FILENO) == 1;
     if (tty) o.progress = [&bar](std::string_view p, std::size_t d, std::size_t t) { bar(p, d, t); };

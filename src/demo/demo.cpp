@@ -189,6 +189,7 @@ absl::StatusOr<DemoResult> run_demo(const DemoOptions& options) {
     const auto builtin = PolicySet::builtin_names();
     const bool is_builtin = std::find(builtin.begin(), builtin.end(), options.policy) != builtin.end();
     jo.policy = is_builtin ? options.policy : "national";
+    if (options.snapshot_every_events) jo.snapshots.every_events = *options.snapshot_every_events;
     if (on_postgres && options.journal.find("chain=") == std::string::npos) {
       // The chain is the district's: the county code of the org's root.
       JICENG_ASSIGN_OR_RETURN(const int chain, internal::county_chain_of_org(district.json));

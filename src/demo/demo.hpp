@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ struct DemoOptions {
   /// unit of the party answering for it — the policy set's petition.compound_parties with
   /// dispatch_to_party on (the journal records the set so changed); false: the set as it is.
   bool party_dispatch = true;
+  /// The journal's snapshot policy by count (SnapshotPolicy::every_events): the engine
+  /// writes a snapshot every this many events, so opening the year's journal replays only
+  /// the events after the newest. Unset: the library's default (1,000,000); 0: none by
+  /// count (the policy's 24-hour trigger, on the wall clock, stays).
+  std::optional<std::uint64_t> snapshot_every_events;
   DemoProgress progress;              ///< optional; called from the calling thread
 };
 

@@ -25,6 +25,14 @@ struct Snapshots {
   uint64_t count = 0, latest = 0;
 };
 
+std::string policy_json(jc_engine* e) {
+  char* out = nullptr;
+  EXPECT_EQ(jc_engine_snapshot_policy_json(&out, e), JC_OK) << jc_last_error();
+  std::string s = out == nullptr ? "" : out;
+  jc_string_free(out);
+  return s;
+}
+
 Snapshots snapshots_of(const std::string& path) {
   jc_journal* j = nullptr;
   jc_journal_options jo;
@@ -45,7 +53,9 @@ TEST(CapiSnapshotPolicy, EveryNEventsAfterTheCommandThatMakesOneDue) {
   jc_engine_options o = journal_options(path);
   jc_engine* e = nullptr;
   ASSERT_OK(jc_engine_open(&e, &o));
+  EXPECT_EQ(policy_json(e), R"({"every_events":1000000,"every_seconds":86400,"last_error":null})") << "the default";
   ASSERT_OK(jc_engine_set_snapshot_policy(e, 4, 0));
+  EXPECT_EQ(policy_json(e), R"({"every_events":4,"every_seconds":0,"last_error":null})");
   ASSERT_OK(jc_engine_load_sample_org(e, kMon - 86400));
   const uint64_t first = last_seq(e);
   uint64_t expected = 0, latest = 0, base = 0;
@@ -67,6 +77,7 @@ TEST(CapiSnapshotPolicy, EveryNEventsAfterTheCommandThatMakesOneDue) {
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_set_snapshot_policy(e, 4, -1));
   EXPECT_ERROR_HAS("jc_engine_set_snapshot_policy: every_seconds -1 is negative");
   EXPECT_EQ(digest(e), before);
+  EXPECT_EQ(policy_json(e), R"({"every_events":4,"every_seconds":0,"last_error":null})") << "unchanged";
   const uint64_t count_before = expected;
   for (int i = 0; i < 4; ++i) submit_and_expect(kMon + 100 + i);
   EXPECT_EQ(expected, count_before + 1) << "every 4 events is still in force";
@@ -84,6 +95,11 @@ TEST(CapiSnapshotPolicy, EveryNEventsAfterTheCommandThatMakesOneDue) {
   ASSERT_OK(jc_engine_open(&mem, nullptr));
   EXPECT_STATUS(JC_FAILED_PRECONDITION, jc_engine_set_snapshot_policy(mem, 4, 0));
   EXPECT_ERROR_HAS("jc_engine_set_snapshot_policy");
+  char* none = nullptr;
+  EXPECT_STATUS(JC_FAILED_PRECONDITION, jc_engine_snapshot_policy_json(&none, mem));
+  EXPECT_ERROR_HAS("jc_engine_snapshot_policy_json");
+  EXPECT_EQ(none, nullptr);
+  EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_snapshot_policy_json(nullptr, mem));
   jc_engine_free(mem);
   EXPECT_STATUS(JC_INVALID_ARGUMENT, jc_engine_set_snapshot_policy(nullptr, 4, 0));
 }

@@ -51,6 +51,14 @@ villages=$("$jiceng" projects board "$work/a/journal.sqlite" --kind village_plan
 "$jiceng" projects village-campaign "$work/a/journal.sqlite" $villages --start 2025-01-01 --as-of 2025-01-20 \
   >"$work/vc.txt" 2>"$work/vc.err" || fail "village-campaign exited $?: $(cat "$work/vc.err")"
 grep -q "met\|pending" "$work/vc.txt" || fail "village-campaign shows no check: $(head -5 "$work/vc.txt")"
+# --snapshot-every: the journal holds policy snapshots on the way (the default policy's
+# million events is far above 20 days), and `jiceng verify` finds them sound.
+"$jiceng" demo --days 20 --seed 3 --snapshot-every 3000 --out "$work/s" >/dev/null 2>&1 || fail "demo --snapshot-every"
+cmp -s "$work/a/report.json" "$work/s/report.json" || fail "--snapshot-every changed report.json"
+"$jiceng" verify "$work/a/journal.sqlite" --fast >"$work/v0.txt" 2>&1 || fail "verify: $(cat "$work/v0.txt")"
+grep -q ", 0 snapshots" "$work/v0.txt" || fail "the default demo journal holds snapshots: $(cat "$work/v0.txt")"
+"$jiceng" verify "$work/s/journal.sqlite" --fast >"$work/v.txt" 2>&1 || fail "verify --snapshot-every journal: $(cat "$work/v.txt")"
+grep -q ", [1-9][0-9]* snapshots\? (latest at seq" "$work/v.txt" || fail "no snapshot in the --snapshot-every journal: $(cat "$work/v.txt")"
 # Bad options: exit 2, a message naming the option, and no output folder.
 if "$jiceng" demo --days 0 --out "$work/bad" >/dev/null 2>"$work/bad.err"; then fail "--days 0 accepted"; fi
 grep -q -- "--days 0" "$work/bad.err" || fail "--days 0: unclear message: $(cat "$work/bad.err")"

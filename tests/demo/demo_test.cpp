@@ -429,11 +429,28 @@ TEST(Demo, WritesItsFilesAndTheJournalRebuildsEverything) {
   const json::object root = json::parse(r->report_json).as_object();
   EXPECT_EQ(json::parse(kpi_report_json(*whole)).as_object().at("counts"),
             root.at("kpi").as_object().at("counts"));
-  // A second run into the same folder starts a fresh journal.
+  const std::string digest = (*de)->state_digest();
+  auto snapshots_in = [&]() {
+    absl::StatusOr<std::unique_ptr<Journal>> j = Journal::open((dir / "journal.sqlite").string(), jo);
+    EXPECT_TRUE(j.ok()) << j.status();
+    absl::StatusOr<ChainReport> chain = (*j)->verify();
+    EXPECT_TRUE(chain.ok()) << chain.status();
+    return chain.ok() ? chain->snapshots : 0;
+  };
+  EXPECT_EQ(snapshots_in(), 0u) << "a month is far below the default policy's million events";
+  de->reset();
+  // A second run into the same folder starts a fresh journal; with --snapshot-every the
+  // journal holds snapshots on the way, and opening it from the newest gives the same state.
+  o.snapshot_every_events = r->events / 3;
   absl::StatusOr<DemoResult> again = run_demo(o);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->events, r->events);
   EXPECT_EQ(again->report_json, r->report_json);
+  EXPECT_GE(snapshots_in(), 2u);
+  de = DurableEngine::open((dir / "journal.sqlite").string(), jo);
+  ASSERT_TRUE(de.ok()) << de.status();
+  EXPECT_EQ((*de)->state_digest(), digest);
+  de->reset();
   fs::remove_all(dir);
 }
 

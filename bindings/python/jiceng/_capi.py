@@ -374,6 +374,7 @@ _FUNCTIONS = [
     ("jc_engine_digest", jc_status, [c_char_p, c_size_t, POINTER(c_size_t), jc_engine_p]),
     ("jc_engine_journal_snapshot", jc_status, [POINTER(c_uint64), jc_engine_p]),
     ("jc_engine_set_snapshot_policy", jc_status, [jc_engine_p, c_uint64, c_int64]),
+    ("jc_engine_snapshot_policy_json", jc_status, [char_pp, jc_engine_p]),
     ("jc_engine_catch_up", jc_status, [POINTER(c_uint64), jc_engine_p]),
     ("jc_engine_await_seq", jc_status, [jc_engine_p, c_uint64, c_int64]),
     ("jc_engine_run", jc_status, [jc_engine_p, jc_batch_fn, c_void_p, c_int]),

@@ -407,6 +407,12 @@ class Engine(_Handle):
         seconds = int_arg(every_seconds, "every_seconds", ctypes.c_int64)
         check(C.jc_engine_set_snapshot_policy(self._handle, events, seconds))
 
+    def snapshot_policy(self):
+        """The snapshot policy in force: {"every_events", "every_seconds", "last_error": None
+        or {"code", "message"} of the last policy snapshot that failed (it failed no command)}.
+        FailedPrecondition without a journal."""
+        return take_json(C.jc_engine_snapshot_policy_json, self._handle)
+
     # --- KPIs ---------------------------------------------------------------------------------
     def kpi(self, unit=None, period=None, ranking_level=None, trend=False, weights=None,
             include_units_beside_tree=False, min_seq=None):

@@ -152,7 +152,10 @@ class SnapshotPolicyTests(unittest.TestCase):
     def test_every_n_events_at_the_seqs_the_rule_names(self):
         path = os.path.join(self.tmp, "p.db")
         with jiceng.Engine(journal=path) as e:
+            self.assertEqual(e.snapshot_policy(),
+                             {"every_events": 1_000_000, "every_seconds": 86_400, "last_error": None})
             e.set_snapshot_policy(every_events=5, every_seconds=0)
+            self.assertEqual(e.snapshot_policy(), {"every_events": 5, "every_seconds": 0, "last_error": None})
             e.org.load_sample(now=MON - dt.timedelta(days=1))  # seq 3 (set_policy, calendar before it)
             for i in range(12):  # seqs 4..15: due at 5, 10 and 15
                 e.petitions.submit(RESIDENT, location="H-G01B01-0101", category="noise", text="噪音",
@@ -162,6 +165,7 @@ class SnapshotPolicyTests(unittest.TestCase):
             with self.assertRaises(jiceng.InvalidArgument) as ctx:
                 e.set_snapshot_policy(every_seconds=-1)
             self.assertIn("every_seconds -1 is negative", str(ctx.exception))
+            self.assertEqual(e.snapshot_policy()["every_events"], 5, "the refused call changed nothing")
             e.petitions.submit(RESIDENT, location="H-G01B01-0101", category="noise", text="噪音", now=MON)
             self.assertNotEqual(e.digest(), before)
         j = jiceng.Journal(path)
@@ -185,6 +189,8 @@ class SnapshotPolicyTests(unittest.TestCase):
         with jiceng.Engine() as e:
             with self.assertRaises(jiceng.FailedPrecondition):
                 e.set_snapshot_policy(every_events=5)
+            with self.assertRaises(jiceng.FailedPrecondition):
+                e.snapshot_policy()
 
 
 if __name__ == "__main__":
